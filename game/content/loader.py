@@ -1,0 +1,395 @@
+"""Reading packs from disk: TOML syntax, schema validation, dependencies and duplicate ids.
+
+The loader turns folders of TOML into validated pydantic items, each remembering the file
+and key path it came from so that later checks (formulas, references, cycles) can point at
+the right line. It collects every error of every file before giving up, so a modder sees
+them all at once; a pack with any error yields nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.schema import ContentFile, PackManifest, Plan, Strict
+from game.content.tomlpos import TomlDocument, read_toml
+
+ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
+PLANS_FOLDER = "plans"
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Located(Generic[M]):
+    """An item with the document and key path it was read from."""
+
+    item: M
+    doc: TomlDocument
+    path: tuple[str | int, ...]
+
+    def error(self, message: str, *sub: str | int, at_value: bool = False) -> ContentError:
+        return self.doc.error(self.path + sub, message, at_value=at_value)
+
+    @property
+    def id(self) -> str:
+        return str(self.path[-1])
+
+
+@dataclass
+class Pack:
+    manifest: PackManifest
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class ContentSet:
+    """Everything the packs define, merged, by kind and id."""
+
+    packs: list[Pack]
+    items: dict[str, dict[str, Located[Any]]]
+
+    def of(self, kind: str) -> dict[str, Located[Any]]:
+        return self.items[kind]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _kind_words(error_type: str) -> str | None:
+    return {
+        "float_type": "a number",
+        "float_parsing": "a number",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "int_from_float": "a whole number",
+        "string_type": "a string",
+        "bool_type": "true or false",
+        "list_type": "a list",
+        "tuple_type": "a list",
+        "dict_type": "a table",
+        "model_type": "a table",
+        "model_attributes_type": "a table",
+    }.get(error_type)
+
+
+def _walk(data: Any, loc: Sequence[Any]) -> tuple[tuple[str | int, ...], Any, bool]:
+    """Keep only the parts of a pydantic location that are real keys or indices in ``data``.
+
+    Returns (path, value at path, whether the last component of loc was consumed).
+    """
+    path: list[str | int] = []
+    node = data
+    consumed = True
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            path.append(part)
+            node = node[part]
+            consumed = True
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+            consumed = True
+        else:
+            consumed = False  # a union tag, a missing key or a model-level check
+    return tuple(path), node, consumed
+
+
+def _type_name(value: Any) -> str:
+    return {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def validation_errors(
+    doc: TomlDocument, exc: ValidationError, model: type[BaseModel], base: tuple[str | int, ...] = ()
+) -> list[ContentError]:
+    """Turn pydantic's errors into one ContentError per offending key, at its line."""
+    data: Any = doc.data
+    for part in base:
+        data = data[part]
+    grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
+    extras: list[ContentError] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            path, _, _ = _walk(data, loc)
+            key = str(loc[-1])
+            allowed = _allowed_keys(model, loc[:-1])
+            extras.append(
+                doc.error(
+                    base + path,
+                    f"unknown key {key!r}{did_you_mean(key, allowed)}"
+                    + (f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""),
+                )
+            )
+            continue
+        if err["type"] == "missing":
+            path, _, _ = _walk(data, loc[:-1])
+            extras.append(doc.error(base + path, f"missing required key {str(loc[-1])!r}"))
+            continue
+        path, _, _ = _walk(data, loc)
+        grouped.setdefault(path, []).append(err)
+    out = list(extras)
+    for path, errs in grouped.items():
+        _, value, _ = _walk(data, path)
+        wanted = [w for w in (_kind_words(e["type"]) for e in errs) if w]
+        if len(errs) > 1 and len(wanted) == len(errs):
+            alternatives = " or ".join(dict.fromkeys(wanted))
+            message = f"expected {alternatives}, got {_type_name(value)}"
+        else:
+            message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
+        out.append(doc.error(base + path, message, at_value=bool(path)))
+    return out
+
+
+def _message(err: dict[str, Any], value: Any) -> str:
+    words = _kind_words(err["type"])
+    if words:
+        return f"expected {words}, got {_type_name(value)}"
+    if err["type"] == "string_pattern_mismatch":
+        return f"{value!r} is not a valid id: use lower_snake_case letters, digits and _"
+    msg = str(err["msg"])
+    return re.sub(r"^(Value|Assertion) error, ", "", msg)
+
+
+def _allowed_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The keys the model accepts at a location, for 'did you mean' hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not isinstance(current, type) or not issubclass(current, BaseModel):
+            continue
+        field_info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if field_info is None:
+            continue
+        current = _inner_model(field_info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """Dig the model class out of list[X], dict[str, X], X | None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_document(doc: TomlDocument, model: type[M]) -> tuple[M | None, list[ContentError]]:
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, validation_errors(doc, exc, model)
+
+
+# --------------------------------------------------------------------------- packs
+
+
+def pack_files(folder: Path) -> list[Path]:
+    """Topic files of a pack: every .toml below it but pack.toml and the plans folder."""
+    return sorted(
+        p
+        for p in folder.rglob("*.toml")
+        if p.name != "pack.toml" and PLANS_FOLDER not in p.relative_to(folder).parts[:-1]
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_pack(folder: Path, errors: list[ContentError]) -> Pack | None:
+    manifest_path = folder / "pack.toml"
+    if not manifest_path.is_file():
+        errors.append(ContentError(_display(folder), 1, 1, "not a content pack: no pack.toml in it"))
+        return None
+    try:
+        doc = read_toml(manifest_path, _display(manifest_path))
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+        return None
+    manifest, errs = validate_document(doc, PackManifest)
+    errors.extend(errs)
+    if manifest is None:
+        return None
+    return Pack(manifest, folder, pack_files(folder))
+
+
+def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
+    """Dependencies first, then load_order, then id; reports missing and circular ones."""
+    by_id: dict[str, Pack] = {}
+    for pack in packs:
+        if pack.manifest.id in by_id:
+            errors.append(
+                ContentError(
+                    _display(pack.folder / "pack.toml"), 1, 1,
+                    f"pack id {pack.manifest.id!r} is also used by {_display(by_id[pack.manifest.id].folder)}",
+                )
+            )
+            continue
+        by_id[pack.manifest.id] = pack
+    for pack in by_id.values():
+        for dep in pack.manifest.dependencies:
+            if dep.id not in by_id:
+                errors.append(
+                    ContentError(
+                        _display(pack.folder / "pack.toml"), 1, 1,
+                        f"pack {pack.manifest.id!r} needs pack {dep.id!r}, which is not loaded"
+                        f"{did_you_mean(dep.id, by_id)}; add its folder to the command",
+                    )
+                )
+            elif not version_matches(by_id[dep.id].manifest.version, dep.version):
+                errors.append(
+                    ContentError(
+                        _display(pack.folder / "pack.toml"), 1, 1,
+                        f"pack {pack.manifest.id!r} needs {dep.id} {dep.version}, "
+                        f"but version {by_id[dep.id].manifest.version} is loaded",
+                    )
+                )
+    ordered: list[Pack] = []
+    state: dict[str, int] = {}
+
+    def visit(pid: str, trail: list[str]) -> None:
+        if state.get(pid) == 2:
+            return
+        if state.get(pid) == 1:
+            cycle = " -> ".join(trail[trail.index(pid):] + [pid])
+            errors.append(ContentError(_display(by_id[pid].folder / "pack.toml"), 1, 1,
+                                       f"packs depend on each other in a circle: {cycle}"))
+            return
+        state[pid] = 1
+        for dep in sorted(by_id[pid].manifest.dependencies, key=lambda d: d.id):
+            if dep.id in by_id:
+                visit(dep.id, trail + [pid])
+        state[pid] = 2
+        ordered.append(by_id[pid])
+
+    for pack in sorted(by_id.values(), key=lambda p: (p.manifest.load_order, p.manifest.id)):
+        visit(pack.manifest.id, [])
+    return ordered
+
+
+def version_matches(version: str, spec: str) -> bool:
+    """Check a dotted version against '*', 'X', '>=X', '<X', '==X' or a comma-separated mix."""
+
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in re.findall(r"\d+", v)[:3]) or (0,)
+
+    for clause in (c.strip() for c in spec.split(",")):
+        if clause in ("", "*"):
+            continue
+        m = re.match(r"^(>=|<=|==|>|<|~=)?\s*([\d.]+)$", clause)
+        if not m:
+            return False
+        op, target = m.group(1) or "==", key(m.group(2))
+        have = key(version)
+        ok = {
+            ">=": have >= target,
+            "<=": have <= target,
+            ">": have > target,
+            "<": have < target,
+            "==": have[: len(target)] == target,
+            "~=": have >= target and have[: len(target) - 1] == target[: len(target) - 1],
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet:
+    """Read, validate and merge packs; raise ContentErrors listing every problem."""
+    errors: list[ContentError] = []
+    packs = [p for f in folders if (p := read_pack(Path(f), errors)) is not None]
+    packs = _order_packs(packs, errors)
+    for pack in packs:
+        if not version_matches(game_version, pack.manifest.game_version):
+            errors.append(ContentError(
+                _display(pack.folder / "pack.toml"), 1, 1,
+                f"pack {pack.manifest.id!r} needs game version {pack.manifest.game_version}, "
+                f"this is {game_version}",
+            ))
+    items: dict[str, dict[str, Located[Any]]] = {kind: {} for kind in ITEM_KINDS}
+    for pack in packs:
+        for file in pack.files:
+            try:
+                doc = read_toml(file, _display(file))
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            content, errs = validate_document(doc, ContentFile)
+            errors.extend(errs)
+            if content is None:
+                continue
+            _merge(content, doc, items, errors)
+    if errors:
+        raise ContentErrors(errors)
+    return ContentSet(packs, items)
+
+
+def _merge(
+    content: ContentFile,
+    doc: TomlDocument,
+    items: dict[str, dict[str, Located[Any]]],
+    errors: list[ContentError],
+) -> None:
+    all_ids = {i: k for k in ITEM_KINDS for i in items[k]}
+    for kind in ITEM_KINDS:
+        for item_id, item in getattr(content, kind).items():
+            path: tuple[str | int, ...] = (kind, item_id)
+            if item_id in all_ids:
+                other_kind = all_ids[item_id]
+                other = items[other_kind][item_id]
+                where = other.doc.key_position(other.path)
+                errors.append(doc.error(
+                    path,
+                    f"duplicate id {item_id!r}: already defined as a {other_kind} at "
+                    f"{other.doc.path}:{where.line}:{where.column}",
+                ))
+                continue
+            items[kind][item_id] = Located(item, doc, path)
+            all_ids[item_id] = kind
+
+
+def load_plan_file(path: Path | str) -> tuple[Plan, TomlDocument]:
+    """Read and validate a plan; raise ContentErrors on any problem."""
+    doc = read_toml(Path(path), _display(Path(path)))
+    plan, errs = validate_document(doc, Plan)
+    if errs or plan is None:
+        raise ContentErrors(errs)
+    return plan, doc
+
+
+def validate_single_file(path: Path) -> list[ContentError]:
+    """Check one file on its own (pack manifest, plan or topic file) by its place and name."""
+    try:
+        doc = read_toml(path, _display(path))
+    except ContentErrors as exc:
+        return exc.errors
+    model: type[Strict]
+    if path.name == "pack.toml":
+        model = PackManifest
+    elif PLANS_FOLDER in path.parts[:-1] or "step" in doc.data:
+        model = Plan
+    else:
+        model = ContentFile
+    return validate_document(doc, model)[1]

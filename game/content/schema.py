@@ -1,0 +1,408 @@
+"""Pydantic models of every content file kind: the contract between modders and the engine.
+
+A pack is a folder with ``pack.toml`` and any number of *topic files*: TOML files whose
+top-level tables (``[parameter.x]``, ``[stock.x]``, ``[table.x]``...) each hold named items.
+One topic per file (``users.toml``, ``prisons.toml``) keeps a world readable; the kind of an
+item comes from the table it sits in, not from the file name. Plans (``plans/*.toml``) are
+schedules of action levels for headless runs. Every model forbids unknown keys so a typo is
+an error, not a silently ignored line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Identifier = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64, description="lower_snake_case id"),
+]
+ScenarioId = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64, description="lower-case id, dashes allowed"),
+]
+Formula = Annotated[
+    str,
+    Field(min_length=1, max_length=2000, description="an expression in the formula language"),
+]
+Number = float
+NumberOrFormula = float | Formula
+Side = Identifier
+
+
+class Strict(BaseModel):
+    """Base of every content model: unknown keys are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class Documented(Strict):
+    """Fields every item carries so that a teacher can read the files."""
+
+    name: str = Field("", description="human name shown in the game; defaults to the id")
+    description: str = Field("", description="one or two sentences saying what this is")
+
+
+class Sourced(Documented):
+    source: str = Field(
+        description='where the number comes from: a citation, "illustrative" or "design choice"',
+        min_length=1,
+    )
+
+
+# --------------------------------------------------------------------------- pack.toml
+
+
+class PackDependency(Strict):
+    id: Identifier
+    version: str = Field("*", description='accepted versions, e.g. ">=0.1" or "*"')
+
+
+class PackManifest(Strict):
+    """``pack.toml``: who a pack is and what it needs."""
+
+    schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
+    id: Identifier
+    name: str
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    description: str = ""
+    authors: list[str] = []
+    game_version: str = Field("*", description='game versions this pack works with, e.g. ">=0.1"')
+    dependencies: list[PackDependency] = []
+    load_order: int = Field(0, description="lower loads first among packs with no dependency")
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+class Parameter(Sourced):
+    """A number about the world, optionally uncertain.
+
+    A batch run draws uncertain parameters once per run; a single game draws once from its
+    seed; a caller can pin any parameter to a fixed value.
+    """
+
+    value: Number = Field(description="best estimate; used when nothing is drawn")
+    unit: str = ""
+    range: tuple[Number, Number] | None = Field(
+        None, description="[low, high] of the uncertainty; draws stay inside it"
+    )
+    distribution: Literal["uniform", "triangular", "normal", "lognormal"] = Field(
+        "triangular",
+        description="shape of the draw inside range; triangular peaks at value, normal and "
+        "lognormal put about 95% of draws inside range and truncate the rest",
+    )
+    over: Identifier | None = Field(
+        None, description="entity table this parameter has one value per row of (see `values`)"
+    )
+    values: dict[Identifier, Number] | None = Field(
+        None, description="per-row values when `over` is set; rows not listed take `value`"
+    )
+
+    @model_validator(mode="after")
+    def _range_holds_value(self) -> Parameter:
+        if self.range is not None:
+            low, high = self.range
+            if low > high:
+                raise ValueError(f"range low {low} is above high {high}")
+            if not low <= self.value <= high:
+                raise ValueError(f"value {self.value} lies outside range [{low}, {high}]")
+        if self.values is not None and self.over is None:
+            raise ValueError("`values` needs `over` naming the entity table")
+        return self
+
+
+class TableField(Sourced):
+    unit: str = ""
+
+
+class Table(Documented):
+    """An entity table: named rows (drugs, organizations) sharing the same fields.
+
+    Each field is a global name in formulas holding one value per row, so ``base_price``
+    in a formula is the vector of all drugs' base prices and ``base_price[cocaine]`` one
+    of them.
+    """
+
+    fields: dict[Identifier, TableField] = Field(description="field id -> its unit and source")
+    rows: dict[Identifier, dict[str, float | str]] = Field(
+        description="row id -> field values (and an optional `name`)"
+    )
+
+
+class Indicator(Strict):
+    """How a stock or variable is shown as an indicator."""
+
+    side: Side | None = Field(None, description="which government's dashboard shows it")
+    headline: bool = Field(False, description="shown on the main dashboard")
+    good: Literal["up", "down", "neither"] = Field(
+        "neither", description="which direction is good, for colours, arrows and scoring"
+    )
+    decimals: int = Field(1, ge=0, le=6)
+    order: int = Field(0, description="position on the dashboard, lower first")
+
+
+class Quantity(Documented):
+    unit: str = ""
+    over: Identifier | None = Field(None, description="entity table this is indexed over")
+    indicator: Indicator | None = None
+
+
+class Stock(Quantity):
+    """A quantity that persists between turns and changes only through flows."""
+
+    initial: NumberOrFormula = Field(
+        description="starting value: a number or a formula of parameters, tables and "
+        "other stocks' starting values"
+    )
+    minimum: Number | None = Field(0.0, description="floor the stock is held at; null for none")
+    maximum: Number | None = None
+    source: str = Field("", description="where the starting value comes from")
+
+
+class Variable(Quantity):
+    """An auxiliary quantity recomputed from its formula at every step (a rule)."""
+
+    formula: Formula
+    source: str = ""
+
+
+class Flow(Documented):
+    """A rule that moves a stock: a rate per year integrated over the turn."""
+
+    formula: Formula = Field(description="rate per year (in the stock's unit per year)")
+    into: Identifier | None = Field(None, description="stock the flow adds to")
+    out_of: Identifier | None = Field(None, description="stock the flow takes from")
+    action: Identifier | None = Field(
+        None, description="the action this rule carries out, so the why screen can say so"
+    )
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _has_a_stock(self) -> Flow:
+        if self.into is None and self.out_of is None:
+            raise ValueError("a flow needs `into`, `out_of` or both")
+        return self
+
+
+# --------------------------------------------------------------------------- actions and events
+
+
+class Effect(Strict):
+    """A change an action or event makes to a parameter, variable, flow or stock.
+
+    For actions, ``multiply``/``add`` may be a list with one value per level; the engine
+    ramps from the old level's value to the new one over the action's ramp turns. For
+    events, a stock target with ``add`` is a one-off jump.
+    """
+
+    target: Identifier
+    row: Identifier | None = Field(None, description="one row of an entity-indexed target")
+    multiply: NumberOrFormula | list[Number] | None = None
+    add: NumberOrFormula | list[Number] | None = None
+    turns: int = Field(0, ge=0, description="events only: how long it lasts, 0 for the rest of the game")
+
+    @model_validator(mode="after")
+    def _one_operation(self) -> Effect:
+        if (self.multiply is None) == (self.add is None):
+            raise ValueError("an effect needs exactly one of `multiply` or `add`")
+        return self
+
+
+class Prerequisite(Strict):
+    formula: Formula = Field(description="true when the action may be raised above `from_level`")
+    message: str = Field(description="what the player is told when it is not met")
+    from_level: int = Field(0, ge=0, description="levels above this need the prerequisite")
+
+
+class Evidence(Strict):
+    claim: str
+    source: str
+
+
+class Action(Documented):
+    """A lever a government can pull, with levels from 0 up."""
+
+    side: Side
+    category: str = Field(description="group on the action panel, e.g. 'Enforcement'")
+    levels: list[str] = Field(min_length=2, description="label of each level, from level 0 up")
+    values: list[Number] | None = Field(
+        None, description="what the action's id means in formulas at each level (default: the level)"
+    )
+    ramp_turns: int = Field(1, ge=1, le=40, description="turns until a new level takes full effect")
+    cost: list[Number] | Formula = Field(
+        description="money per turn at each level, or a formula using the action's id"
+    )
+    capital_cost: list[Number] = Field(
+        [0.0], description="political capital to raise one step into each level (index = level)"
+    )
+    capital_cost_lower: Number = Field(0.0, ge=0, description="capital to lower by one step")
+    prerequisites: list[Prerequisite] = []
+    irreversible_warning: str = Field("", description="shown in a confirmation before raising")
+    effects: list[Effect] = []
+    evidence_for: list[Evidence] = []
+    evidence_against: list[Evidence] = []
+    hidden: bool = Field(False, description="not shown on the action panel (driven by events)")
+
+    @model_validator(mode="after")
+    def _lists_match_levels(self) -> Action:
+        n = len(self.levels)
+        if self.values is not None and len(self.values) != n:
+            raise ValueError(f"`values` has {len(self.values)} entries for {n} levels")
+        if isinstance(self.cost, list) and len(self.cost) != n:
+            raise ValueError(f"`cost` has {len(self.cost)} entries for {n} levels")
+        if len(self.capital_cost) not in (1, n):
+            raise ValueError(f"`capital_cost` needs 1 or {n} entries")
+        for effect in self.effects:
+            for op in (effect.multiply, effect.add):
+                if isinstance(op, list) and len(op) != n:
+                    raise ValueError(
+                        f"effect on {effect.target!r} lists {len(op)} values for {n} levels"
+                    )
+        return self
+
+
+class Choice(Strict):
+    id: Identifier
+    label: str
+    description: str = ""
+    effects: list[Effect] = []
+    set_action: dict[Identifier, int] = Field(
+        {}, description="actions whose level this choice sets (action id -> level)"
+    )
+    capital: dict[Side, Number] = Field({}, description="political capital gained (+) or spent (-)")
+    default: bool = Field(False, description="taken when nobody chooses (status quo, batch runs)")
+
+
+class Event(Documented):
+    """Something that may happen at the end of a turn; with choices it is a dilemma."""
+
+    title: str
+    text: str
+    side: Side | None = None
+    condition: Formula = Field("1", description="true in the runs where the event may fire")
+    probability: NumberOrFormula = Field(1.0, description="chance per turn while the condition holds")
+    once: bool = True
+    cooldown: int = Field(0, ge=0, description="turns before it may fire again")
+    effects: list[Effect] = []
+    capital: dict[Side, Number] = {}
+    choices: list[Choice] = []
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _one_default(self) -> Event:
+        if self.choices and sum(c.default for c in self.choices) != 1:
+            raise ValueError("a dilemma needs exactly one choice with default = true")
+        for effect in self.effects + [e for c in self.choices for e in c.effects]:
+            for op in (effect.multiply, effect.add):
+                if isinstance(op, list):
+                    raise ValueError("event effects take one value or formula, not a list")
+        return self
+
+
+# --------------------------------------------------------------------------- sides and scenarios
+
+
+class SideDef(Documented):
+    """A government: what pays for its actions and what limits its changes."""
+
+    budget: Identifier = Field(description="parameter, variable or stock: money per turn for programmes")
+    capital: Identifier = Field(description="stock of political capital spent on changes")
+    approval: Identifier | None = Field(None, description="indicator of public approval")
+    money_unit: str = "$B"
+
+
+class Objective(Strict):
+    indicator: Identifier
+    weight: Number = Field(1.0, gt=0)
+    measure: Literal["final", "mean", "total"] = Field(
+        "mean", description="compare the final value, the mean over the game or the sum"
+    )
+    label: str = ""
+
+
+class Grade(Strict):
+    label: str
+    min_score: Number = Field(description="lowest score (percent better than status quo) for it")
+    text: str = ""
+
+
+class Ending(Strict):
+    id: Identifier
+    condition: Formula = Field(description="the game ends in the runs where this is true")
+    title: str
+    text: str
+    grade_cap: str | None = Field(None, description="best grade label allowed after this ending")
+
+
+class Scenario(Documented):
+    """A starting point: dates, turns, the world's starting policies and what is scored."""
+
+    briefing: str
+    difficulty: Literal["introductory", "standard", "hard"] = "standard"
+    start_year: int
+    start_quarter: int = Field(1, ge=1, le=4)
+    turns: int = Field(ge=1, le=400)
+    months_per_turn: int = Field(3, ge=1, le=12)
+    substeps: int = Field(1, ge=1, le=31, description="Euler sub-steps inside a turn")
+    action_levels: dict[Identifier, int] = Field(
+        {}, description="starting level of actions (others start at 0)"
+    )
+    parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
+    objectives: list[Objective] = []
+    grades: list[Grade] = []
+    endings: list[Ending] = []
+
+
+class ContentFile(Strict):
+    """A topic file: any mix of items, each table keyed by id."""
+
+    schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
+    parameter: dict[Identifier, Parameter] = {}
+    table: dict[Identifier, Table] = {}
+    stock: dict[Identifier, Stock] = {}
+    variable: dict[Identifier, Variable] = {}
+    flow: dict[Identifier, Flow] = {}
+    action: dict[Identifier, Action] = {}
+    event: dict[Identifier, Event] = {}
+    side: dict[Identifier, SideDef] = {}
+    scenario: dict[ScenarioId, Scenario] = {}
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class PlanStep(Strict):
+    turn: int = Field(ge=1, description="1-based turn before which the level is set")
+    action: Identifier
+    level: int = Field(ge=0)
+
+
+class PlanChoice(Strict):
+    turn: int = Field(ge=1, description="turn whose end-of-turn event is answered")
+    event: Identifier
+    choice: Identifier
+
+
+class Plan(Strict):
+    """A schedule of action levels (and dilemma answers) for a headless run."""
+
+    schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
+    name: str = ""
+    description: str = ""
+    scenario: ScenarioId | None = None
+    step: list[PlanStep] = []
+    choice: list[PlanChoice] = []
+
+    @field_validator("step")
+    @classmethod
+    def _sorted(cls, steps: list[PlanStep]) -> list[PlanStep]:
+        return sorted(steps, key=lambda s: s.turn)
+
+
+FILE_KINDS: dict[str, type[Strict]] = {
+    "pack": PackManifest,
+    "content": ContentFile,
+    "plan": Plan,
+}
