@@ -242,8 +242,11 @@ def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
         if pack.manifest.id in by_id:
             errors.append(
                 ContentError(
-                    _display(pack.folder / "pack.toml"), 1, 1,
-                    f"pack id {pack.manifest.id!r} is also used by {_display(by_id[pack.manifest.id].folder)}",
+                    _display(pack.folder / "pack.toml"),
+                    1,
+                    1,
+                    f"pack id {pack.manifest.id!r} is also used by "
+                    f"{_display(by_id[pack.manifest.id].folder)}",
                 )
             )
             continue
@@ -253,7 +256,9 @@ def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
             if dep.id not in by_id:
                 errors.append(
                     ContentError(
-                        _display(pack.folder / "pack.toml"), 1, 1,
+                        _display(pack.folder / "pack.toml"),
+                        1,
+                        1,
                         f"pack {pack.manifest.id!r} needs pack {dep.id!r}, which is not loaded"
                         f"{did_you_mean(dep.id, by_id)}; add its folder to the command",
                     )
@@ -261,7 +266,9 @@ def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
             elif not version_matches(by_id[dep.id].manifest.version, dep.version):
                 errors.append(
                     ContentError(
-                        _display(pack.folder / "pack.toml"), 1, 1,
+                        _display(pack.folder / "pack.toml"),
+                        1,
+                        1,
                         f"pack {pack.manifest.id!r} needs {dep.id} {dep.version}, "
                         f"but version {by_id[dep.id].manifest.version} is loaded",
                     )
@@ -273,9 +280,15 @@ def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
         if state.get(pid) == 2:
             return
         if state.get(pid) == 1:
-            cycle = " -> ".join(trail[trail.index(pid):] + [pid])
-            errors.append(ContentError(_display(by_id[pid].folder / "pack.toml"), 1, 1,
-                                       f"packs depend on each other in a circle: {cycle}"))
+            cycle = " -> ".join(trail[trail.index(pid) :] + [pid])
+            errors.append(
+                ContentError(
+                    _display(by_id[pid].folder / "pack.toml"),
+                    1,
+                    1,
+                    f"packs depend on each other in a circle: {cycle}",
+                )
+            )
             return
         state[pid] = 1
         for dep in sorted(by_id[pid].manifest.dependencies, key=lambda d: d.id):
@@ -323,11 +336,15 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
     packs = _order_packs(packs, errors)
     for pack in packs:
         if not version_matches(game_version, pack.manifest.game_version):
-            errors.append(ContentError(
-                _display(pack.folder / "pack.toml"), 1, 1,
-                f"pack {pack.manifest.id!r} needs game version {pack.manifest.game_version}, "
-                f"this is {game_version}",
-            ))
+            errors.append(
+                ContentError(
+                    _display(pack.folder / "pack.toml"),
+                    1,
+                    1,
+                    f"pack {pack.manifest.id!r} needs game version {pack.manifest.game_version}, "
+                    f"this is {game_version}",
+                )
+            )
     items: dict[str, dict[str, Located[Any]]] = {kind: {} for kind in ITEM_KINDS}
     for pack in packs:
         for file in pack.files:
@@ -360,11 +377,13 @@ def _merge(
                 other_kind = all_ids[item_id]
                 other = items[other_kind][item_id]
                 where = other.doc.key_position(other.path)
-                errors.append(doc.error(
-                    path,
-                    f"duplicate id {item_id!r}: already defined as a {other_kind} at "
-                    f"{other.doc.path}:{where.line}:{where.column}",
-                ))
+                errors.append(
+                    doc.error(
+                        path,
+                        f"duplicate id {item_id!r}: already defined as a {other_kind} at "
+                        f"{other.doc.path}:{where.line}:{where.column}",
+                    )
+                )
                 continue
             items[kind][item_id] = Located(item, doc, path)
             all_ids[item_id] = kind

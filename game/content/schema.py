@@ -257,9 +257,7 @@ class Action(Documented):
         for effect in self.effects:
             for op in (effect.multiply, effect.add):
                 if isinstance(op, list) and len(op) != n:
-                    raise ValueError(
-                        f"effect on {effect.target!r} lists {len(op)} values for {n} levels"
-                    )
+                    raise ValueError(f"effect on {effect.target!r} lists {len(op)} values for {n} levels")
         return self
 
 

@@ -1,0 +1,311 @@
+"""The ``borderline`` command: play, and the headless verbs (simulate, validate, schema).
+
+Every mistake a user can make here (a wrong argument, an unknown id, an unreadable or bad
+file) ends in one clear message and a non-zero exit, never a traceback. Heavy imports
+(numpy, pydantic, the engine, Textual) happen inside the verbs so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from game import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def content_root() -> Path:
+    """Where the bundled packs live (override with BORDERLINE_CONTENT)."""
+    env = os.environ.get("BORDERLINE_CONTENT")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "content"
+
+
+def default_packs(extra: Sequence[str] = ()) -> list[Path]:
+    return [content_root() / "base", *(Path(p) for p in extra)]
+
+
+class CliError(Exception):
+    """A user mistake; the message is printed as is."""
+
+
+def _parse_params(items: Sequence[str]) -> dict[str, float]:
+    pins: dict[str, float] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        if not sep or not name:
+            raise CliError(f"--param expects ID=VALUE, got {item!r}")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise CliError(f"--param {name}: {raw!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CliError(f"--param {name}: the value must be a finite number")
+        pins[name.strip()] = value
+    return pins
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError("must be between 0 and 2**63 - 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="borderline",
+        description="Borderline: drug policy on both sides of the US-Mexico border. "
+        "With no verb, starts the game.",
+    )
+    parser.add_argument("--version", action="version", version=f"borderline {__version__}")
+    parser.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="load a mod pack folder on top of the base game (repeatable)",
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    sim = verbs.add_parser("simulate", help="run a scenario headless and print indicators per turn")
+    sim.add_argument(
+        "--scenario", default="both-sides", metavar="ID", help="scenario id (default both-sides)"
+    )
+    sim.add_argument("--plan", metavar="FILE", help="TOML plan: [[step]] turn, action, level")
+    sim.add_argument("--runs", type=_positive, default=1, metavar="N", help="number of runs (default 1)")
+    sim.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
+    sim.add_argument("--turns", type=_positive, metavar="T", help="stop after T turns")
+    sim.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="ID=VALUE",
+        help="pin a parameter in every run (repeatable)",
+    )
+    sim.add_argument("--format", choices=("json", "csv"), default="json")
+    sim.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    sim.add_argument(
+        "--status-quo", action="store_true", help="add the status-quo run (same seed and draws, no plan)"
+    )
+
+    val = verbs.add_parser("validate", help="check content packs or single files")
+    val.add_argument("paths", nargs="+", metavar="PATH")
+
+    sch = verbs.add_parser("schema", help="write the JSON Schema of each content file kind")
+    sch.add_argument("--out", default="schemas", metavar="DIR")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.verb == "simulate":
+            return cmd_simulate(args)
+        if args.verb == "validate":
+            return cmd_validate(args)
+        if args.verb == "schema":
+            return cmd_schema(args)
+        parser.print_help()
+        return EXIT_OK
+    except CliError as exc:
+        print(f"borderline: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("borderline: interrupted", file=sys.stderr)
+        return 130
+
+
+def _load_world(packs: Sequence[Path]) -> Any:
+    from game.content.errors import ContentErrors
+    from game.engine import load_world
+
+    try:
+        return load_world(packs)
+    except ContentErrors as exc:
+        raise CliError("the content has errors:\n" + "\n".join(str(e) for e in exc.errors)) from None
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.content.errors import ContentErrors
+    from game.engine import GameError, SimulationError, run_plan, summarise
+
+    pins = _parse_params(args.param)
+    world = _load_world(default_packs(args.pack))
+    if args.plan is not None and not Path(args.plan).is_file():
+        raise CliError(f"plan file {args.plan!r} does not exist")
+    try:
+        result = run_plan(
+            world,
+            args.scenario,
+            args.plan,
+            runs=args.runs,
+            seed=args.seed,
+            turns=args.turns,
+            pins=pins,
+            status_quo=args.status_quo,
+        )
+    except ContentErrors as exc:
+        raise CliError("the plan has errors:\n" + "\n".join(str(e) for e in exc.errors)) from None
+    except (GameError, SimulationError) as exc:
+        raise CliError(str(exc)) from None
+    game = result.game
+    dates = [game.date(i) for i in range(game.turn + 1)]
+    payload: dict[str, Any] = {
+        "scenario": args.scenario,
+        "seed": args.seed,
+        "runs": args.runs,
+        "turns": game.turn,
+        "dates": dates,
+        "indicators": summarise(game),
+    }
+    if result.status_quo is not None:
+        payload["status_quo"] = summarise(result.status_quo)
+    if game.warnings:
+        payload["warnings"] = game.warnings
+    text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
+    _write(text, args.out)
+    return EXIT_OK
+
+
+def _to_csv(payload: dict[str, Any]) -> str:
+    """The tidy long form: one row per series, indicator, state and statistic."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["series", "indicator", "unit", "turn", "date", "statistic", "value"])
+    for series in ("indicators", "status_quo"):
+        for ind_id, data in payload.get(series, {}).items():
+            for stat in ("mean", "p5", "p50", "p95"):
+                for turn, value in enumerate(data[stat]):
+                    writer.writerow(
+                        [
+                            "player" if series == "indicators" else "status_quo",
+                            ind_id,
+                            data["unit"],
+                            turn,
+                            payload["dates"][turn],
+                            stat,
+                            repr(value),
+                        ]
+                    )
+    return buf.getvalue()
+
+
+def _write(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    path = Path(out)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from game.content.errors import ContentError, ContentErrors
+    from game.content.loader import validate_single_file
+    from game.engine import load_world
+
+    errors: list[ContentError] = []
+    checked: list[str] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            packs = _with_dependencies(path)
+            try:
+                world = load_world(packs)
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+            else:
+                count = sum(len(v) for v in world.content.items.values())
+                checked.append(
+                    f"{raw}: ok ({count} items, {len(world.indicators)} indicators, "
+                    f"{len(world.actions)} actions, {len(world.events)} events)"
+                )
+        elif path.is_file():
+            found = validate_single_file(path)
+            errors.extend(found)
+            if not found:
+                checked.append(f"{raw}: ok")
+        else:
+            errors.append(ContentError(raw, 1, 1, "no such file or folder"))
+    for line in checked:
+        print(line)
+    for err in errors:
+        print(err, file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def _with_dependencies(folder: Path) -> list[Path]:
+    """A pack folder plus the sibling folders of the packs it depends on, recursively."""
+    import tomli
+
+    seen: dict[str, Path] = {}
+    todo = [folder]
+    while todo:
+        current = todo.pop()
+        try:
+            manifest = tomli.loads((current / "pack.toml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+            seen.setdefault(str(current), current)
+            continue
+        seen.setdefault(str(manifest.get("id", current)), current)
+        deps = manifest.get("dependencies", [])
+        for dep in deps if isinstance(deps, list) else []:
+            dep_id = dep.get("id") if isinstance(dep, dict) else None
+            if isinstance(dep_id, str) and dep_id not in seen:
+                for candidate in (current.parent / dep_id, content_root() / dep_id):
+                    if (candidate / "pack.toml").is_file():
+                        todo.append(candidate)
+                        break
+    return list(seen.values())
+
+
+def schema_documents() -> dict[str, dict[str, Any]]:
+    """JSON Schema of each file kind, keyed by file name."""
+    from game.content.schema import FILE_KINDS
+
+    docs = {}
+    for kind, model in FILE_KINDS.items():
+        schema = model.model_json_schema(by_alias=True)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema.setdefault("title", f"Borderline {kind} file")
+        docs[f"{kind}.schema.json"] = schema
+    return docs
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, doc in schema_documents().items():
+            (out / name).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write schemas to {out}: {exc.strerror or exc}") from None
+    print(f"wrote {len(schema_documents())} schemas to {out}")
+    return EXIT_OK

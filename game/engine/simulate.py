@@ -1,0 +1,129 @@
+"""Headless runs: a scenario played by a plan over many runs, summarised per turn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.loader import load_plan_file
+from game.content.schema import Plan
+from game.content.tomlpos import TomlDocument
+from game.engine.game import Game, GameError
+from game.engine.world import World
+
+PERCENTILES = (5, 50, 95)
+
+
+@dataclass
+class PlanResult:
+    """The game that followed the plan and, if asked, its status-quo twin."""
+
+    game: Game
+    status_quo: Game | None
+    plan: Plan | None
+
+
+def load_plan(path: str | Path, world: World | None = None, scenario: str | None = None) -> Plan:
+    """Read a plan file; with a world, also check its ids and levels. Raise ContentErrors."""
+    plan, doc = load_plan_file(path)
+    if world is not None:
+        check_plan(plan, world, scenario or plan.scenario, doc)
+    return plan
+
+
+def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument | None = None) -> None:
+    """Unknown actions, levels out of range, turns past the end: every problem at once."""
+    errors: list[ContentError] = []
+    turns = world.scenarios[scenario].turns if scenario in world.scenarios else None
+
+    def report(path: tuple[str | int, ...], message: str) -> None:
+        if doc is not None:
+            errors.append(doc.error(path, message, at_value=True))
+        else:
+            errors.append(ContentError("<plan>", 0, 0, ".".join(map(str, path)) + ": " + message))
+
+    for i, step in enumerate(plan.step):
+        if step.action not in world.actions:
+            report(
+                ("step", i, "action"),
+                f"unknown action {step.action!r}{did_you_mean(step.action, world.actions)}",
+            )
+        elif step.level >= world.actions[step.action].levels:
+            report(
+                ("step", i, "level"),
+                f"action {step.action!r} has levels 0 to {world.actions[step.action].levels - 1}",
+            )
+        if turns is not None and step.turn > turns:
+            report(("step", i, "turn"), f"scenario {scenario} has {turns} turns")
+    for i, choice in enumerate(plan.choice):
+        event = world.events.get(choice.event)
+        if event is None:
+            report(
+                ("choice", i, "event"),
+                f"unknown event {choice.event!r}{did_you_mean(choice.event, world.events)}",
+            )
+        elif choice.choice not in {c.id for c in event.spec.choices}:
+            ids = [c.id for c in event.spec.choices]
+            report(
+                ("choice", i, "choice"),
+                f"event {choice.event!r} has no choice {choice.choice!r}"
+                f"{did_you_mean(choice.choice, ids)}; choices: {', '.join(ids) or 'none'}",
+            )
+    if errors:
+        raise ContentErrors(errors)
+
+
+def run_plan(
+    world: World,
+    scenario: str,
+    plan: Plan | str | Path | None = None,
+    *,
+    runs: int = 1,
+    seed: int = 0,
+    turns: int | None = None,
+    pins: Mapping[str, float] | None = None,
+    status_quo: bool = True,
+) -> PlanResult:
+    """Play a scenario headless, setting levels as the plan says before each turn.
+
+    Plans are what-if tools: budgets, capital and prerequisites do not stop them, but what
+    the game would have refused is kept in ``game.warnings``.
+    """
+    if isinstance(plan, str | Path):
+        plan = load_plan(plan, world, scenario)
+    elif plan is not None:
+        check_plan(plan, world, scenario)
+    game = Game(world, scenario, seed, runs, pins, status_quo=status_quo)
+    total = game.turns if turns is None else turns
+    if not 1 <= total <= game.turns:
+        raise GameError(f"turns must be between 1 and {game.turns} for scenario {scenario}")
+    if plan is not None:
+        game.planned_choices = {(c.turn, c.event): c.choice for c in plan.choice}
+    for turn in range(1, total + 1):
+        for step in plan.step if plan is not None else ():
+            if step.turn == turn:
+                game.set_level(step.action, step.level, enforce=False)
+        game.resolve_turn()
+    return PlanResult(game, game.status_quo, plan)
+
+
+def summarise(game: Game) -> dict[str, dict[str, object]]:
+    """Per indicator: its unit and the mean and percentiles over runs of each state."""
+    out: dict[str, dict[str, object]] = {}
+    for ind_id, info in sorted(game.world.indicators.items()):
+        if info.axis is not None:
+            continue
+        series = game.history(ind_id)  # (turns+1, runs)
+        p5, p50, p95 = np.percentile(series, PERCENTILES, axis=1)
+        out[ind_id] = {
+            "unit": info.unit,
+            "mean": series.mean(axis=1).tolist(),
+            "p5": p5.tolist(),
+            "p50": p50.tolist(),
+            "p95": p95.tolist(),
+        }
+    return out
