@@ -346,6 +346,7 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
                 )
             )
     items: dict[str, dict[str, Located[Any]]] = {kind: {} for kind in ITEM_KINDS}
+    patches: list[tuple[TomlDocument, str, str, dict[str, Any]]] = []
     for pack in packs:
         for file in pack.files:
             try:
@@ -358,6 +359,10 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
             if content is None:
                 continue
             _merge(content, doc, items, errors)
+            patches.extend((doc, kind, item_id, fields) for kind, by_id in content.patch.items()
+                           for item_id, fields in by_id.items())
+    for doc, kind, item_id, fields in patches:
+        _patch(doc, kind, item_id, fields, items, errors)
     if errors:
         raise ContentErrors(errors)
     return ContentSet(packs, items)
@@ -387,6 +392,35 @@ def _merge(
                 continue
             items[kind][item_id] = Located(item, doc, path)
             all_ids[item_id] = kind
+
+
+def _patch(
+    doc: TomlDocument,
+    kind: str,
+    item_id: str,
+    fields: dict[str, Any],
+    items: dict[str, dict[str, Located[Any]]],
+    errors: list[ContentError],
+) -> None:
+    """Apply ``[patch.KIND.ID]``: replace the given keys of an item, then validate it again."""
+    path: tuple[str | int, ...] = ("patch", kind, item_id)
+    original = items[kind].get(item_id)
+    if original is None:
+        errors.append(doc.error(path, f"no {kind} {item_id!r} to patch{did_you_mean(item_id, items[kind])}"))
+        return
+    model = type(original.item)
+    merged = {**original.item.model_dump(by_alias=True, exclude_unset=True), **fields}
+    try:
+        item = model.model_validate(merged)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            key_path = path + loc if loc and loc[0] in fields else path
+            message = _message(err, None) if err["type"] != "extra_forbidden" else (
+                f"unknown key {str(loc[-1])!r}{did_you_mean(str(loc[-1]), _allowed_keys(model, ()))}")
+            errors.append(doc.error(key_path, message))
+        return
+    items[kind][item_id] = Located(item, doc, path)
 
 
 def load_plan_file(path: Path | str) -> tuple[Plan, TomlDocument]:

@@ -10,7 +10,7 @@ an error, not a silently ignored line.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -366,6 +366,14 @@ class ContentFile(Strict):
     event: dict[Identifier, Event] = {}
     side: dict[Identifier, SideDef] = {}
     scenario: dict[ScenarioId, Scenario] = {}
+    patch: dict[
+        Literal["parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario"],
+        dict[str, dict[str, Any]],
+    ] = Field(
+        {},
+        description="changes to items defined by a pack this one depends on: "
+        "[patch.KIND.ID] with the keys to replace",
+    )
 
 
 # --------------------------------------------------------------------------- plans
