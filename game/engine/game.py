@@ -250,6 +250,8 @@ class Game:
         self._record = set(world.indicators) | {name for name, _ in world.lagged} | set(record)
         for side in world.sides.values():
             self._record |= {side.budget, side.capital} | ({side.approval} if side.approval else set())
+        self._record = sorted(self._record)
+        self._axes = {n: world.symbols[n].axis if n in world.symbols else None for n in self._record}
         self._history: dict[str, list[Array]] = {name: [] for name in self._record}
         self._params = self._draw_parameters()
         self._const = self._constants()
@@ -338,7 +340,10 @@ class Game:
         )
 
     def _shape(self, value: Array, axis: str | None) -> Array:
+        """The value as a float array of one row per run (no copy when it already is one)."""
         n = 1 if axis is None else len(self.world.tables[axis].rows)
+        if value.shape == (self.runs, n) and value.dtype == np.float64:
+            return value
         return np.array(np.broadcast_to(value, (self.runs, n)), dtype=np.float64)
 
     def _time(self, turn: int) -> dict[Any, Array]:
@@ -569,8 +574,10 @@ class Game:
             for sid, d in delta.items():
                 state.stocks[sid] = state.stocks[sid] + d
             for sid, st in world.stocks.items():
-                if st.minimum is not None or st.maximum is not None:
-                    state.stocks[sid] = np.clip(state.stocks[sid], st.minimum, st.maximum)
+                if st.minimum is not None:
+                    state.stocks[sid] = np.maximum(state.stocks[sid], st.minimum)
+                if st.maximum is not None:
+                    state.stocks[sid] = np.minimum(state.stocks[sid], st.maximum)
         # 4. the end state
         return self._evaluate(turn, state.stocks, lags, channels, active, side_costs, flow_mask)
 
@@ -696,14 +703,18 @@ class Game:
         return TurnReport(turn, self.date(turn), tuple(fired), tuple(dilemmas), ending)
 
     def _record_state(self, env: Mapping[Any, Array]) -> None:
+        recorded = []
         for name in self._record:
-            value = env[name]
-            axis = self.world.symbols[name].axis if name in self.world.symbols else None
-            arr = self._shape(np.asarray(value, dtype=np.float64), axis)
-            self._check_finite(name, arr, self.turn)
+            arr = self._shape(env[name], self._axes[name])
+            recorded.append(arr)
             self._history[name].append(arr)
-        for sid, value in self.state.stocks.items():
-            self._check_finite(sid, value, self.turn)
+        # one check over everything; name the culprit only when something is wrong
+        everything = [a.ravel() for a in recorded + list(self.state.stocks.values())]
+        if not np.isfinite(np.concatenate(everything)).all():
+            for name, arr in zip(self._record, recorded, strict=True):
+                self._check_finite(name, arr, self.turn)
+            for sid, value in self.state.stocks.items():
+                self._check_finite(sid, value, self.turn)
 
     def _check_finite(self, name: str, value: Array, turn: int) -> None:
         if not np.all(np.isfinite(value)):
