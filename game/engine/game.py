@@ -882,6 +882,8 @@ class Game:
             raise GameError(
                 f"unknown indicator {indicator!r}{did_you_mean(indicator, self.world.indicators)}"
             )
+        if self.world.indicators[indicator].axis is not None:
+            raise GameError(f"{indicator} has one value per row; pick a single-number indicator to explain")
         if turn not in self._snapshots:
             raise GameError(f"no record of turn {turn} to explain")
         state, pending, env_prev = self._snapshots[turn]
