@@ -221,3 +221,23 @@ def test_the_engine_never_imports_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_preview_shows_the_direction_of_a_change_without_touching_the_game(world):
+    game = Game(world, "test-run", seed=3)
+    before = game.value("heavy_users").copy()
+    effect = game.preview({"treatment": 2}, turns=4)
+    assert effect["heavy_users"] < 0
+    assert effect["cocaine_price"] == 0.0
+    assert game.turn == 0 and np.array_equal(game.value("heavy_users"), before)
+    assert game.level("treatment") == 0
+
+
+def test_a_fork_plays_on_independently(world):
+    game = Game(world, "test-run", seed=3)
+    game.resolve_turn()
+    fork = game.fork()
+    fork.set_level("enforcement", 2)
+    fork.resolve_turn()
+    assert game.turn == 1 and fork.turn == 2
+    assert len(game.history("violence")) == 2 and len(fork.history("violence")) == 3

@@ -8,6 +8,7 @@ sees is simply a Game with one run.
 
 from __future__ import annotations
 
+import copy
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -952,6 +953,53 @@ class Game:
         if flow.action is not None:
             label += f" ({world.actions[flow.action].spec.name or flow.action})"
         return label
+
+    # ------------------------------------------------------------------ looking ahead
+
+    def fork(self) -> Game:
+        """An independent copy of this game (no status-quo twin, dilemmas take their default)."""
+        twin = copy.copy(self)
+        twin.state = self.state.copy()
+        twin._history = {name: list(values) for name, values in self._history.items()}
+        twin.env = dict(self.env)
+        twin.pending = dict(self.pending)
+        twin.pending_dilemmas = []
+        twin.log = list(self.log)
+        twin.choices_made = list(self.choices_made)
+        twin.events_fired = list(self.events_fired)
+        twin.warnings = list(self.warnings)
+        twin.ending_id = list(self.ending_id)
+        twin.ended_turn = self.ended_turn.copy()
+        twin.planned_choices = dict(self.planned_choices)
+        twin.interactive = False
+        twin.status_quo = None
+        twin._keep_snapshots = False
+        twin._snapshots = {}
+        return twin
+
+    def preview(self, changes: Mapping[str, int], turns: int = 4) -> dict[str, float]:
+        """How each indicator would differ after ``turns`` turns if these levels were chosen now.
+
+        Both futures are played from the current state with the same seed, so the difference
+        is the model's own expectation of the change's effect, not a guess. Run 0 (or the mean
+        over runs). Budgets and capital are not checked.
+        """
+        turns = max(1, min(turns, self.turns - self.turn))
+        if turns <= 0 or self.is_over:
+            return {}
+        with_change, without = self.fork(), self.fork()
+        for aid, level in changes.items():
+            with_change.set_level(aid, level, enforce=False)
+        for future in (with_change, without):
+            future.warnings = []
+            for _ in range(turns):
+                if future.turn < future.turns:
+                    future.resolve_turn()
+        out = {}
+        for ind, info in self.world.indicators.items():
+            if info.axis is None:
+                out[ind] = float(np.mean(with_change.value(ind)) - np.mean(without.value(ind)))
+        return out
 
     # ------------------------------------------------------------------ scoring
 
