@@ -241,3 +241,17 @@ def test_a_fork_plays_on_independently(world):
     fork.resolve_turn()
     assert game.turn == 1 and fork.turn == 2
     assert len(game.history("violence")) == 2 and len(fork.history("violence")) == 3
+
+
+def test_entity_stocks_move_row_by_row_and_keep_their_total(world):
+    game = Game(world, "test-run", seed=3)
+    start = game.value("share")[0].copy()
+    assert start == pytest.approx([1 / 6, 3 / 6, 2 / 6])
+    game.set_level("designation", 1)
+    for _ in range(4):
+        game.resolve_turn()
+    share = game.value("share")[0]
+    assert share[1] < start[1]                   # the designated one loses share
+    assert share[0] > start[0] and share[2] > start[2]
+    assert share.sum() == pytest.approx(1.0)
+    assert game.history("top_share").shape == (5, 1)
