@@ -194,6 +194,11 @@ def test_endings_stop_a_game_and_cap_its_grade(world):
     assert ending is not None and ending.id == "collapse"
     assert game.ended_turn[0, 0] == 1 != NEVER
     assert game.is_over
+    game.resolve_turn()  # headless runs play on so every run has a full history
+    assert game.ending_id[0] == "collapse"
+    game.interactive = True
+    with pytest.raises(GameError, match="over"):
+        game.resolve_turn()
     assert game.debrief().grade == "catastrophic"
 
 

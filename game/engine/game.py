@@ -586,6 +586,11 @@ class Game:
 
     @property
     def is_over(self) -> bool:
+        """The last turn is played, or run 0 met one of the scenario's endings.
+
+        An interactive game stops there; headless runs play on to the last turn so every
+        run has a full history, and ``ended_turn`` / ``ending_id`` record where each ended.
+        """
         return self.turn >= self.turns or bool(self.ended_turn[0, 0] <= self.turn)
 
     @property
@@ -663,7 +668,7 @@ class Game:
         With ``enforce=False`` (headless what-if plans) the level is set anyway and what the
         game would have refused is kept in ``warnings``.
         """
-        if self.turn >= self.turns or (self.runs == 1 and self.is_over):
+        if self.turn >= self.turns or (self.interactive and self.is_over):
             raise GameError("the game is over")
         info = self._action(aid)
         if not isinstance(level, int | np.integer) or not 0 <= level < info.levels:
@@ -682,7 +687,7 @@ class Game:
         """Resolve the coming turn with the chosen levels; return what happened."""
         if self.pending_dilemmas:
             raise GameError(f"answer the dilemma first: {self.pending_dilemmas[0].title}")
-        if self.turn >= self.turns or (self.runs == 1 and self.is_over):
+        if self.turn >= self.turns or (self.interactive and self.is_over):
             raise GameError("the game is over")
         turn = self.turn + 1
         for aid, level in sorted(self.pending.items()):
