@@ -1,0 +1,170 @@
+"""Where saves live, what their files are called, and writing them so a crash never costs one.
+
+Writing is atomic: the bytes go to a temporary file in the same folder, are flushed and
+fsynced, and only then renamed over the target, and the folder itself is fsynced so the
+rename survives a power cut. A kill, a crash or a full disk at any moment leaves either
+the old save or the new one, whole. Names a player types are reduced to a safe file name
+inside the saves folder; nothing is ever written anywhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from game.saves.errors import SaveError, SaveExists
+
+SAVES_ENV = "BORDERLINE_SAVES"
+SUFFIX = ".json"
+AUTOSAVE_FOLDER = "autosaves"
+AUTOSAVE_PATTERN = re.compile(r"^autosave-(\d{6,})-turn\d+\.json$")
+KEEP_AUTOSAVES = 5
+MAX_NAME_BYTES = 120  # well under the 255-byte limit of common file systems, with room for temp names
+_ALLOWED_PUNCTUATION = set(" -_.,()+'")
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    *(f"COM{i}" for i in "0123456789¹²³"),
+    *(f"LPT{i}" for i in "0123456789¹²³"),
+}
+
+
+def saves_dir(folder: str | os.PathLike[str] | None = None) -> Path:
+    """The saves folder: the given one, else $BORDERLINE_SAVES, else ./saves."""
+    if folder is not None and str(folder) != "":
+        return Path(folder)
+    env = os.environ.get(SAVES_ENV)
+    return Path(env) if env else Path("saves")
+
+
+def safe_name(name: str) -> str:
+    """A file stem made from what a player typed: no folders, no reserved characters or names.
+
+    Letters and digits of any script, spaces and ``-_.,()+'`` are kept; anything else
+    becomes ``_``; leading and trailing dots, spaces and dashes go; Windows device names
+    get a ``_``; the result is cut to a length every file system accepts. Raise SaveError
+    if nothing usable is left.
+    """
+    text = unicodedata.normalize("NFC", str(name)).strip()
+    if text.lower().endswith(SUFFIX):
+        text = text[: -len(SUFFIX)]
+    kept = "".join(ch if ch.isalnum() or ch in _ALLOWED_PUNCTUATION else "_" for ch in text)
+    kept = re.sub(r"\s+", " ", kept)
+    kept = re.sub(r"_{2,}", "_", kept)
+    kept = kept.strip(" .-")
+    kept = kept.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+    kept = kept.rstrip(" .-")
+    if not kept.strip("_"):
+        raise SaveError(f"{name!r} cannot be used as a save name: type a name with a letter or a digit in it")
+    first = kept.split(".")[0].rstrip(" ").upper()
+    if first in _WINDOWS_RESERVED:
+        kept = kept[: len(first)] + "_" + kept[len(first) :]
+    return kept
+
+
+def save_path(name: str, folder: str | os.PathLike[str] | None = None) -> Path:
+    """Where a save of this name goes, guaranteed to be directly inside the saves folder."""
+    base = saves_dir(folder)
+    path = base / (safe_name(name) + SUFFIX)
+    if path.parent != base or path.name in ("", ".", "..") or os.sep in path.name:
+        raise SaveError(f"{name!r} cannot be used as a save name")  # unreachable by construction
+    return path
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:  # some file systems cannot sync a folder; the rename is still atomic
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """Write ``data`` to ``path`` so that any interruption leaves the old file or the new, whole.
+
+    With ``overwrite=False`` an existing file is never replaced (SaveExists), even if it
+    appears while writing. Raise SaveError on any failure, after removing the temp file.
+    """
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SaveError(f"cannot create the saves folder {folder}: {exc.strerror or exc}") from None
+    if not overwrite and path.exists():
+        raise SaveExists(path, _exists_message(path))
+    tmp_name = ""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp_name, path)
+        else:
+            _link_new(Path(tmp_name), path)
+        tmp_name = ""
+        _fsync_folder(folder)
+    except OSError as exc:
+        raise SaveError(
+            f"cannot write the save {path}: {exc.strerror or exc}; any earlier save of that name is untouched"
+        ) from None
+    finally:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Give the finished temp file its name only if that name is still free."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise SaveExists(path, _exists_message(path)) from None
+    except OSError:  # no hard links here (some network and FAT file systems)
+        if path.exists():
+            raise SaveExists(path, _exists_message(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def _exists_message(path: Path) -> str:
+    return f"a save named {path.stem!r} already exists ({path}): choose another name or overwrite it"
+
+
+def autosave_paths(folder: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Autosaves in the folder, newest first (by their sequence number, not the clock)."""
+    where = saves_dir(folder) / AUTOSAVE_FOLDER
+    try:
+        entries = list(where.iterdir())
+    except OSError:
+        return []
+    found = [(int(m.group(1)), p) for p in entries if (m := AUTOSAVE_PATTERN.match(p.name)) and p.is_file()]
+    return [p for _, p in sorted(found, reverse=True)]
+
+
+def next_autosave_path(turn: int, folder: str | os.PathLike[str] | None = None) -> Path:
+    existing = autosave_paths(folder)
+    last = int(AUTOSAVE_PATTERN.match(existing[0].name).group(1)) if existing else 0  # type: ignore[union-attr]
+    return saves_dir(folder) / AUTOSAVE_FOLDER / f"autosave-{last + 1:06d}-turn{turn:02d}{SUFFIX}"
+
+
+def prune_autosaves(folder: str | os.PathLike[str] | None = None, keep: int = KEEP_AUTOSAVES) -> None:
+    for old in autosave_paths(folder)[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -1,0 +1,381 @@
+"""The save file: its pydantic model, how it is read and written, and how old versions migrate.
+
+A save is JSON a person can read: two-space indentation, short records and lists of
+numbers on one line, floats written with ``repr`` so each one reads back to the same bits.
+The top-level ``format`` marks it as ours and ``version`` says which layout it uses.
+
+Version history
+  0  the prototype: packs as ``[id, version]`` pairs, decisions and choices as flat
+     ``[turn, id, value]`` triples, no content hashes and no state snapshot.
+  1  packs with content hashes, the log grouped by turn, a snapshot of the state.
+
+Reading never trusts the file: size, encoding, syntax, duplicate keys, non-finite
+numbers, unknown keys, wrong types and values out of range all end in one SaveError that
+names the file and the place; a file from a newer version of the game is refused with a
+request to update.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+
+from game.saves.errors import SaveError
+
+FORMAT = "borderline-save"
+FORMAT_VERSION = 1
+MAX_BYTES = 64 * 1024 * 1024
+MAX_SEED = 2**63 - 1
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=10_000)]
+Value = float | dict[Name, float]
+
+
+class Record(BaseModel):
+    """Base of every part of a save: unknown keys are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class PackRecord(Record):
+    """A pack the game was played with: enough to tell whether the same content is loaded."""
+
+    id: Name
+    version: Name
+    hash: Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")] | None
+    files: dict[Name, Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]] = {}
+    folder: Text | None = None
+
+
+class DecisionRecord(Record):
+    """A level chosen before a turn resolved (``previous``: the level it replaced)."""
+
+    action: Name
+    level: Annotated[int, Field(ge=0, le=10_000)]
+    previous: Annotated[int, Field(ge=0, le=10_000)] | None = None
+
+
+class ChoiceRecord(Record):
+    """The answer given to a dilemma after a turn resolved."""
+
+    event: Name
+    choice: Name
+
+
+class TurnRecord(Record):
+    """What the players did at one turn: levels set before it, dilemmas answered after it."""
+
+    turn: Annotated[int, Field(ge=1, le=100_000)]
+    decisions: list[DecisionRecord] = []
+    choices: list[ChoiceRecord] = []
+
+    @model_validator(mode="after")
+    def _once_each(self) -> TurnRecord:
+        actions = [d.action for d in self.decisions]
+        if len(set(actions)) != len(actions):
+            raise ValueError(f"turn {self.turn} sets the same action twice")
+        events = [c.event for c in self.choices]
+        if len(set(events)) != len(events):
+            raise ValueError(f"turn {self.turn} answers the same dilemma twice")
+        return self
+
+
+class ActionState(Record):
+    level: Annotated[int, Field(ge=0)]
+    turns_since_change: float
+
+
+class EventState(Record):
+    fired: Annotated[int, Field(ge=1)]
+    last_turn: int
+
+
+class Snapshot(Record):
+    """The state of the game at the saved turn (run 0), checked against the replayed one."""
+
+    over: bool
+    ending: Name | None
+    stocks: dict[Name, Value]
+    indicators: dict[Name, Value]
+    actions: dict[Name, ActionState]
+    events: dict[Name, EventState]
+    pending_dilemmas: list[Name]
+    history: dict[Name, list[float]]
+
+
+class SaveFile(Record):
+    """A whole save, version 1."""
+
+    format: Literal["borderline-save"]
+    version: Literal[1]
+    game_version: Name
+    name: Text
+    saved_at: Name
+    scenario: Name
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)]
+    pins: dict[Name, float] = {}
+    turn: Annotated[int, Field(ge=0, le=100_000)]
+    date: Name
+    turns_played_by_plan: Annotated[int, Field(ge=0, le=100_000)] = 0
+    packs: Annotated[list[PackRecord], Field(min_length=1)]
+    log: list[TurnRecord] = []
+    pending: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] = {}
+    warnings: list[Text] = []
+    state: Snapshot | None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> SaveFile:
+        for value in self.pins.values():
+            if not math.isfinite(value):
+                raise ValueError("pinned parameters must be finite numbers")
+        turns = [t.turn for t in self.log]
+        if turns != sorted(set(turns)):
+            raise ValueError("the log must list each turn once, in order")
+        if turns and turns[-1] > self.turn:
+            raise ValueError(f"the log goes to turn {turns[-1]} but the game is at turn {self.turn}")
+        if self.turns_played_by_plan > self.turn:
+            raise ValueError("turns_played_by_plan is past the saved turn")
+        ids = [p.id for p in self.packs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a pack is listed twice")
+        migrated = bool(info.context and info.context.get("migrated"))
+        if self.state is None and not migrated:
+            raise ValueError("state is missing")
+        if not migrated and any(p.hash is None for p in self.packs):
+            raise ValueError("every pack needs its hash")
+        return self
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a save can hold")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > 40:
+        raise ValueError(f"the number {text[:40]}... is too long")
+    return int(text)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _left_open(text: str) -> bool:
+    """Whether a string, object or array is still open at the end: the mark of a cut-off file."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return in_string or depth > 0
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a SaveError saying why they cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SaveError(f"{path}: no such save; check the name, or list the saves folder") from None
+    except IsADirectoryError:
+        raise SaveError(f"{path}: this is a folder, not a save file") from None
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise SaveError(f"{path}: not a Borderline save: the file is larger than any save can be")
+    return data
+
+
+def parse_document(path: Path, data: bytes) -> dict[str, Any]:
+    """JSON text to a dict, with every syntax problem turned into a clear SaveError."""
+    damaged = "it may be damaged (a crash or a bad edit): load another save or an autosave"
+    if not data.strip():
+        raise SaveError(f"{path}: the file is empty; {damaged}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SaveError(
+            f"{path}: not a Borderline save: byte {exc.start} is not UTF-8 text; {damaged}"
+        ) from None
+    try:
+        doc = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_reject_constant,
+            parse_float=_parse_float,
+            parse_int=_parse_int,
+        )
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        if exc.pos >= len(text.rstrip()) - 1 or _left_open(text):
+            raise SaveError(f"{path}: the file is cut short (it ends at {where}); {damaged}") from None
+        raise SaveError(f"{path}: not valid JSON at {where}: {exc.msg}; {damaged}") from None
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) else "it is nested too deeply"
+        raise SaveError(f"{path}: not a valid save: {reason}; {damaged}") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise SaveError(
+            f'{path}: not a Borderline save (it does not start with "format": "{FORMAT}"); '
+            "choose a file the game wrote"
+        )
+    return doc
+
+
+# --------------------------------------------------------------------------- migrations
+
+Migration = Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]
+
+
+def _v0_to_v1(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Packs gain (empty) hashes, the flat triples are grouped by turn, the state is unknown."""
+    turns: dict[int, dict[str, list[dict[str, Any]]]] = {}
+
+    def at(turn: Any) -> dict[str, list[dict[str, Any]]]:
+        if not isinstance(turn, int) or isinstance(turn, bool):
+            raise ValueError(f"turn {turn!r} is not a whole number")
+        return turns.setdefault(turn, {"decisions": [], "choices": []})
+
+    def triples(key: str) -> list[list[Any]]:
+        items = doc.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, list) and len(i) == 3 for i in items):
+            raise ValueError(f"{key!r} must be a list of [turn, id, value] entries")
+        return items
+
+    for turn, action, level in triples("actions"):
+        at(turn)["decisions"].append({"action": action, "level": level})
+    for turn, event, choice in triples("choices"):
+        at(turn)["choices"].append({"event": event, "choice": choice})
+    new = {
+        "format": FORMAT,
+        "version": 1,
+        "game_version": doc.get("game_version", "0"),
+        "name": doc.get("name", ""),
+        "saved_at": doc.get("saved_at", "unknown"),
+        "scenario": doc["scenario"],
+        "seed": doc["seed"],
+        "pins": doc.get("pins", {}),
+        "turn": doc["turn"],
+        "date": doc.get("date", "?"),
+        "packs": [{"id": pid, "version": version, "hash": None} for pid, version in doc["packs"]],
+        "log": [{"turn": t, **turns[t]} for t in sorted(turns)],
+        "state": None,
+    }
+    return new, [
+        "this save was written by an older version of the game (format 0) and was updated; "
+        "it holds no content hashes or snapshot, so its packs were matched by id and version only "
+        "and its state could not be checked"
+    ]
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+
+
+def migrate(path: Path, doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Bring a document up to FORMAT_VERSION one step at a time; return it and notes for the player."""
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise SaveError(f'{path}: the save\'s "version" is {version!r}, not a format version number')
+    if version > FORMAT_VERSION:
+        raise SaveError(
+            f"{path}: this save was made by a newer version of Borderline (save format {version}; "
+            f"this version reads formats up to {FORMAT_VERSION}): update the game to load it"
+        )
+    notes: list[str] = []
+    while version < FORMAT_VERSION:
+        try:
+            doc, said = MIGRATIONS[version](doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc) or type(exc).__name__
+            raise SaveError(
+                f"{path}: cannot update this format {version} save ({what}); it may have been edited by hand"
+            ) from None
+        notes.extend(said)
+        version = doc["version"]
+    return doc, notes
+
+
+def validate(path: Path, doc: dict[str, Any], *, migrated: bool) -> SaveFile:
+    try:
+        return SaveFile.model_validate(doc, context={"migrated": migrated})
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors()[:5]:
+            where = ".".join(str(p) for p in err["loc"]) or "the top level"
+            lines.append(f"{where}: {err['msg']}")
+        more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+        raise SaveError(
+            f"{path}: this save has been damaged or badly edited: "
+            + "; ".join(lines)
+            + more
+            + "; restore the file or load another save"
+        ) from None
+
+
+def read_save(path: Path) -> tuple[SaveFile, list[str]]:
+    """Read, migrate and validate a save file; return it and notes about any migration."""
+    doc = parse_document(path, read_bytes(path))
+    doc, notes = migrate(path, doc)
+    return validate(path, doc, migrated=bool(notes)), notes
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def render(value: Any, indent: int = 0) -> str:
+    """JSON for people: nested objects indented, flat records and number lists on one line."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        if all(not isinstance(v, dict | list) for v in value.values()):
+            flat = "{" + ", ".join(f"{_scalar(str(k))}: {_scalar(v)}" for k, v in value.items()) + "}"
+            if len(flat) + len(pad) <= 100 and len(value) <= 4:
+                return flat
+        items = [f"{inner}{_scalar(str(k))}: {render(v, indent + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if all(not isinstance(v, dict | list) for v in value):
+            return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + render(v, indent + 1) for v in value) + "\n" + pad + "]"
+    return _scalar(value)
+
+
+def dump(save: SaveFile) -> bytes:
+    return (render(save.model_dump(mode="python")) + "\n").encode("utf-8")

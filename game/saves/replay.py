@@ -1,0 +1,217 @@
+"""From a Game to a save and back: the log and the snapshot, and replaying the log into a new Game.
+
+A save is restored by replaying: a new Game of the same scenario, seed and pins is played
+turn by turn with the logged levels and dilemma answers, then its state is compared with
+the saved snapshot, bit for bit. The engine is deterministic, so the two agree unless the
+content, the engine or the file changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from typing import Any
+
+import numpy as np
+
+from game import __version__
+from game.engine import Game
+from game.saves.format import (
+    FORMAT,
+    FORMAT_VERSION,
+    ActionState,
+    ChoiceRecord,
+    DecisionRecord,
+    EventState,
+    PackRecord,
+    SaveFile,
+    Snapshot,
+    TurnRecord,
+)
+
+# Games restored from a plan save keep how many of their turns the plan played: those
+# turns answered dilemmas as they were drawn, the later ones after the turn (see replay).
+_turns_played_by_plan: weakref.WeakKeyDictionary[Game, int] = weakref.WeakKeyDictionary()
+
+
+def turns_played_by_plan(game: Game) -> int:
+    return game.turn if not game.interactive else _turns_played_by_plan.get(game, 0)
+
+
+def _rows(game: Game, name: str, values: np.ndarray) -> float | dict[str, float]:
+    symbol = game.world.symbols.get(name)
+    axis = symbol.axis if symbol is not None else None
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    if axis is None:
+        return float(flat[0])
+    rows = game.world.tables[axis].rows
+    flat = np.broadcast_to(flat, (len(rows),))
+    return {row: float(v) for row, v in zip(rows, flat, strict=True)}
+
+
+def recorded_names(game: Game) -> list[str]:
+    """Indicators and each side's budget, capital and approval: what every game records."""
+    names = set(game.world.indicators)
+    for side in game.world.sides.values():
+        names |= {side.budget, side.capital} | ({side.approval} if side.approval else set())
+    return sorted(names)
+
+
+def snapshot(game: Game) -> Snapshot:
+    """Run 0 of the game now: stocks, recorded quantities and their history, levels, events."""
+    state = game.state
+    indicators, history = {}, {}
+    for name in recorded_names(game):
+        series = game.history(name)  # (turn + 1, runs) or (turn + 1, runs, rows)
+        indicators[name] = _rows(game, name, series[-1, 0])
+        if series.ndim == 2:
+            history[name] = [float(v) for v in series[:, 0]]
+    events = {
+        eid: EventState(fired=int(count[0, 0]), last_turn=int(state.ev_last[eid][0, 0]))
+        for eid, count in sorted(state.ev_count.items())
+        if count[0, 0] > 0
+    }
+    return Snapshot(
+        over=bool(game.is_over),
+        ending=game.ending_id[0],
+        stocks={sid: _rows(game, sid, value[0]) for sid, value in sorted(state.stocks.items())},
+        indicators=indicators,
+        actions={
+            aid: ActionState(
+                level=int(state.level[aid][0, 0]), turns_since_change=float(state.elapsed[aid][0, 0])
+            )
+            for aid in sorted(state.level)
+        },
+        events=events,
+        pending_dilemmas=[d.event for d in game.pending_dilemmas],
+        history=history,
+    )
+
+
+def log_by_turn(game: Game) -> list[TurnRecord]:
+    turns: dict[int, tuple[list[DecisionRecord], list[ChoiceRecord]]] = {}
+    for d in game.log:
+        turns.setdefault(d.turn, ([], []))[0].append(
+            DecisionRecord(action=d.action, level=d.level, previous=d.previous)
+        )
+    for c in game.choices_made:
+        turns.setdefault(c.turn, ([], []))[1].append(ChoiceRecord(event=c.event, choice=c.choice))
+    return [TurnRecord(turn=t, decisions=d, choices=c) for t, (d, c) in sorted(turns.items())]
+
+
+def save_record(game: Game, name: str, packs: list[PackRecord]) -> SaveFile:
+    """Everything needed to continue the game and to replay it to the bit."""
+    return SaveFile(
+        format=FORMAT,
+        version=FORMAT_VERSION,
+        game_version=__version__,
+        name=name,
+        saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        scenario=game.scenario_id,
+        seed=game.seed,
+        pins={k: float(v) for k, v in sorted(game.pins.items())},
+        turn=game.turn,
+        date=game.date(),
+        turns_played_by_plan=turns_played_by_plan(game),
+        packs=packs,
+        log=log_by_turn(game),
+        pending=dict(sorted(game.pending.items())),
+        warnings=list(game.warnings),
+        state=snapshot(game),
+    )
+
+
+def replay(save: SaveFile, world: Any) -> Game:
+    """A new interactive Game with its status-quo twin, played from the save's log.
+
+    Turns up to ``turns_played_by_plan`` are resolved as a headless plan resolved them
+    (dilemmas answered as they are drawn); later turns as a player resolved them (after
+    the turn). Raise GameError or SimulationError if the log cannot be played.
+    """
+    by_plan = save.turns_played_by_plan
+    game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True, interactive=by_plan == 0)
+    if by_plan:
+        game.planned_choices = {
+            (t.turn, c.event): c.choice for t in save.log if t.turn <= by_plan for c in t.choices
+        }
+    log = {t.turn: t for t in save.log}
+    for turn in range(1, save.turn + 1):
+        record = log.get(turn, TurnRecord(turn=turn))
+        if turn == by_plan + 1:
+            game.interactive = True
+        for decision in sorted(record.decisions, key=lambda d: d.action):
+            game.set_level(decision.action, decision.level, enforce=False)
+        game.resolve_turn()
+        if turn > by_plan:
+            for choice in record.choices:
+                game.choose(choice.event, choice.choice)
+    for aid, level in save.pending.items():
+        game.set_level(aid, level, enforce=False)
+    game.interactive = True
+    game.planned_choices = {}
+    game.warnings = list(save.warnings)
+    if by_plan:
+        _turns_played_by_plan[game] = by_plan
+    return game
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a.hex() == b.hex()  # to the bit: 0.0 and -0.0 differ
+    return type(a) is type(b) and a == b
+
+
+def _diff(saved: Any, replayed: Any, where: str, out: list[str]) -> int:
+    """Append every difference between two JSON-like trees; return how many values were checked."""
+    if isinstance(saved, dict) and isinstance(replayed, dict):
+        checked = 0
+        for key in sorted(saved.keys() | replayed.keys(), key=str):
+            here = f"{where}.{key}"
+            if key not in replayed:
+                out.append(f"{here}: in the save, not in the replay")
+            elif key not in saved:
+                out.append(f"{here}: in the replay, not in the save")
+            else:
+                checked += _diff(saved[key], replayed[key], here, out)
+        return checked
+    if isinstance(saved, list) and isinstance(replayed, list):
+        if len(saved) != len(replayed):
+            out.append(f"{where}: {len(saved)} entries in the save, {len(replayed)} in the replay")
+            return 0
+        return sum(
+            _diff(s, r, f"{where}[{i}]", out) for i, (s, r) in enumerate(zip(saved, replayed, strict=True))
+        )
+    if not _same(saved, replayed):
+        out.append(f"{where}: saved {saved!r}, replayed {replayed!r}")
+    return 1
+
+
+def differences(save: SaveFile, game: Game) -> tuple[list[str], int]:
+    """What the replayed game disagrees with in the save, and how many values were compared."""
+    out: list[str] = []
+    checked = 0
+    replayed_log = [t.model_dump() for t in log_by_turn(game)]
+    saved_log = [
+        {
+            "turn": t.turn,
+            "decisions": [
+                {**d.model_dump(), "previous": _previous(game, t.turn, d.action)}
+                if d.previous is None
+                else d.model_dump()
+                for d in sorted(t.decisions, key=lambda d: d.action)
+            ],
+            "choices": [c.model_dump() for c in t.choices],
+        }
+        for t in save.log
+    ]
+    checked += _diff(saved_log, replayed_log, "log", out)
+    if save.state is not None:
+        checked += _diff(save.state.model_dump(), snapshot(game).model_dump(), "state", out)
+    if save.state is not None and game.date() != save.date:
+        out.append(f"date: saved {save.date!r}, replayed {game.date()!r}")
+    return out, checked
+
+
+def _previous(game: Game, turn: int, action: str) -> int | None:
+    """The replayed ``previous`` level (saves without one take the replay's word for it)."""
+    return next((d.previous for d in game.log if d.turn == turn and d.action == action), None)
