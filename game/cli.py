@@ -108,12 +108,27 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--status-quo", action="store_true", help="add the status-quo run (same seed and draws, no plan)"
     )
+    sim.add_argument(
+        "--save", metavar="FILE", help="also write a save of the game (one run only), replaced if it exists"
+    )
 
     val = verbs.add_parser("validate", help="check content packs or single files")
     val.add_argument("paths", nargs="+", metavar="PATH")
 
     sch = verbs.add_parser("schema", help="write the JSON Schema of each content file kind")
     sch.add_argument("--out", default="schemas", metavar="DIR")
+
+    for verb, text in (
+        ("replay", "replay a save from its log; exit 0 only if it matches the saved state exactly"),
+        ("load", "start the game from a save"),
+    ):
+        sub = verbs.add_parser(verb, help=text)
+        sub.add_argument("file", metavar="FILE", help="a save file, or the name of one in the saves folder")
+        sub.add_argument(
+            "--allow-mismatch",
+            action="store_true",
+            help="go on even if the packs differ from the ones the save was made with",
+        )
     return parser
 
 
@@ -127,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_validate(args)
         if args.verb == "schema":
             return cmd_schema(args)
+        if args.verb == "replay":
+            return cmd_replay(args)
+        if args.verb == "load":
+            return cmd_load(args)
         parser.print_help()
         return EXIT_OK
     except CliError as exc:
@@ -152,6 +171,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from game.engine import GameError, SimulationError, run_plan, summarise
 
     pins = _parse_params(args.param)
+    if args.save is not None and args.runs > 1:
+        raise CliError("--save needs a single game: drop --runs or use --runs 1")
     world = _load_world(default_packs(args.pack))
     if args.plan is not None and not Path(args.plan).is_file():
         raise CliError(f"plan file {args.plan!r} does not exist")
@@ -184,9 +205,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         payload["status_quo"] = summarise(result.status_quo)
     if game.warnings:
         payload["warnings"] = game.warnings
+    if args.save is not None:
+        _save_simulated(game, args.save)
     text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
     _write(text, args.out)
     return EXIT_OK
+
+
+def _save_simulated(game: Any, target: str) -> None:
+    from game.saves import SaveError, write_save
+
+    try:
+        path = write_save(game, target, overwrite=True)
+    except SaveError as exc:
+        raise CliError(str(exc)) from None
+    print(f"saved the game at turn {game.turn} ({game.date()}) to {path}", file=sys.stderr)
 
 
 def _to_csv(payload: dict[str, Any]) -> str:
@@ -309,3 +342,84 @@ def cmd_schema(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write schemas to {out}: {exc.strerror or exc}") from None
     print(f"wrote {len(schema_documents())} schemas to {out}")
     return EXIT_OK
+
+
+def _save_file(raw: str) -> Path:
+    """A save named on the command line: a path, or the name of a save in the saves folder."""
+    from game.saves import SaveError, save_path
+
+    path = Path(raw)
+    if path.exists():
+        return path
+    try:
+        named = save_path(raw)
+    except SaveError:
+        return path
+    return named if named.exists() else path
+
+
+def _loaded_save(args: argparse.Namespace) -> Any:
+    from game.saves import PackMismatch, ReplayMismatch, SaveError, load_save
+
+    packs = default_packs(args.pack) if args.pack else None
+    try:
+        return load_save(_save_file(args.file), packs, allow_pack_mismatch=args.allow_mismatch)
+    except (PackMismatch, ReplayMismatch) as exc:
+        raise CliError(f"{exc}\n(to go on anyway, add --allow-mismatch)") from None
+    except SaveError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    loaded = _loaded_save(args)
+    game = loaded.game
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    decisions, choices = len(game.log), len(game.choices_made)
+    print(
+        f"replayed {loaded.path}: scenario {game.scenario_id}, seed {game.seed}, turn {game.turn} of "
+        f"{game.turns} ({game.date()}), {decisions} decision{'s' if decisions != 1 else ''}, "
+        f"{choices} dilemma answer{'s' if choices != 1 else ''}"
+    )
+    print(f"headline indicators at {game.date()} (status quo in brackets):")
+    world, twin = game.world, game.status_quo
+    headline = sorted(world.indicators.items(), key=lambda kv: (kv[1].side or "", kv[1].order, kv[0]))
+    for ind_id, info in headline:
+        if not info.headline or info.axis is not None:
+            continue
+        mine = float(game.history(ind_id)[-1, 0])
+        base = float(twin.history(ind_id)[-1, 0]) if twin is not None else None
+        text = f"  {info.name or ind_id:<36} {mine:>14,.{info.decimals}f} {info.unit}"
+        if base is not None:
+            text += f"  ({base:,.{info.decimals}f})"
+        print(text)
+    if loaded.differences:
+        count = len(loaded.differences)
+        print(f"the replay differs from the saved state in {count} values:", file=sys.stderr)
+        for line in loaded.differences[:20]:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"the replay matches the saved state exactly ({loaded.checked} values compared)")
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Check the save here (clean errors, exit codes), then hand it to the game's screens."""
+    import inspect
+
+    loaded = _loaded_save(args)
+    try:
+        import game.app as app
+    except ImportError:
+        app = None
+    run_app = getattr(app, "run_app", None)
+    accepts = inspect.signature(run_app).parameters if run_app is not None else {}
+    packs = default_packs(args.pack) if args.pack else None
+    if "loaded" in accepts:
+        return int(run_app(packs=packs, loaded=loaded) or 0)  # type: ignore[misc]
+    if "save" in accepts:
+        return int(run_app(packs=packs, save=loaded.path) or 0)  # type: ignore[misc]
+    raise CliError(
+        f"the save {loaded.path} is fine (turn {loaded.game.turn}, {loaded.game.date()}), but this build's "
+        "game screens cannot open a save yet; `borderline replay FILE` checks a save without them"
+    )
