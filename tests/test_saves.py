@@ -215,6 +215,16 @@ def test_a_failure_mid_write_keeps_the_old_save_and_leaves_no_litter(world, tmp_
     assert load_save(path, world).game.turn == 2
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_save_gets_the_usual_file_permissions_not_a_temp_files(world, tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = save_game(play(world, turns=1), "shared with the class", folder=tmp_path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 HOSTILE = [
     "../x",
     "../../../../../../tmp/escaped",

@@ -13,7 +13,7 @@ import contextlib
 import errno
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from pathlib import Path
 
@@ -108,7 +108,10 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
         raise SaveExists(path, _exists_message(path))
     tmp_name = ""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+        candidate = str(folder / f".{path.name[:40]}.{secrets.token_hex(6)}.tmp")
+        # os.open rather than mkstemp: the save gets the usual permissions (0o666 less the umask)
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        tmp_name = candidate
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

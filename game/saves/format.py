@@ -331,7 +331,7 @@ def validate(path: Path, doc: dict[str, Any], *, migrated: bool) -> SaveFile:
     except ValidationError as exc:
         lines = []
         for err in exc.errors()[:5]:
-            where = ".".join(str(p) for p in err["loc"]) or "the top level"
+            where = ".".join(str(p)[:40] for p in err["loc"])[:120] or "the top level"
             lines.append(f"{where}: {err['msg']}")
         more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
         raise SaveError(
