@@ -166,6 +166,21 @@ def test_a_headless_plan_game_saves_and_continues_interactively(world, tmp_path)
     assert_identical(game, again.game)
 
 
+def test_games_past_an_ending_replay_as_they_were_played(world, tmp_path):
+    headless = run_plan(world, "test-run", None, seed=1, pins={"initiation": 3.0}, status_quo=False).game
+    assert headless.ending_id == ["collapse"] and int(headless.ended_turn[0, 0]) < headless.turn == 12
+    loaded = load_save(write_save(headless, tmp_path / "collapse.json"), world)
+    assert_identical(headless, loaded.game)
+    player = Game(world, "test-run", seed=1, pins={"initiation": 3.0}, interactive=True, status_quo=True)
+    while not player.is_over:  # an interactive game stops at the ending
+        player.resolve_turn()
+        for dilemma in list(player.pending_dilemmas):
+            player.choose(dilemma.event, "deny")
+    again = load_save(save_game(player, "fallen", folder=tmp_path), world).game
+    assert_identical(player, again)
+    assert again.is_over and again.turn < 12 and again.ending is not None
+
+
 def test_a_game_waiting_for_a_dilemma_answer_is_saved_waiting(world, tmp_path):
     game = Game(world, "test-run", seed=_seed_with_early_massacre(world), interactive=True, status_quo=True)
     while not game.pending_dilemmas:
