@@ -395,7 +395,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(text)
     if loaded.differences:
         count = len(loaded.differences)
-        print(f"the replay differs from the saved state in {count} values:", file=sys.stderr)
+        plural = "s" if count != 1 else ""
+        print(f"the replay differs from the saved state in {count} value{plural}:", file=sys.stderr)
         for line in loaded.differences[:20]:
             print(f"  {line}", file=sys.stderr)
         return EXIT_ERROR

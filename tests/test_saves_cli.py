@@ -66,7 +66,7 @@ def test_replay_exits_non_zero_when_the_state_does_not_match(mini_as_base, tmp_p
     err = capsys.readouterr().err
     assert "state.stocks.violence" in err and "--allow-mismatch" in err and "Traceback" not in err
     assert main(["replay", "--allow-mismatch", str(save)]) == 1
-    assert "differs from the saved state in 1 values" in capsys.readouterr().err
+    assert "differs from the saved state in 1 value:" in capsys.readouterr().err
 
 
 def test_save_needs_a_single_run_and_bad_files_exit_cleanly(mini_as_base, tmp_path, capsys):

@@ -243,12 +243,15 @@ def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool 
         ) from None
     diffs, checked = differences(save, game)
     if diffs:
-        cause = (
-            "the packs differ from the save's"
-            if pack_diffs
-            else f"the file was edited, or this version of the game ({__version__}) computes differently "
-            f"from the one that saved it ({save.game_version})"
-        )
+        if pack_diffs:
+            cause = "the packs differ from the save's"
+        elif save.game_version != __version__:
+            cause = (
+                f"the file was edited, or this version of the game ({__version__}) computes differently "
+                f"from the one that saved it ({save.game_version})"
+            )
+        else:
+            cause = "the file was edited after it was saved, or the game's engine changed since"
         if not allow_pack_mismatch:
             shown = "\n  - ".join(diffs[:8]) + (
                 f"\n  ... and {len(diffs) - 8} more" if len(diffs) > 8 else ""
