@@ -117,6 +117,8 @@ class _State:
     ev_start: dict[tuple[str, int], Array]  # first turn an event effect is active (R,1)
     ev_until: dict[tuple[str, int], Array]  # last turn it is active (R,1)
     jumps: list[tuple[Modifier, str, Array, Array]] = field(default_factory=list)  # mod, event, mask, value
+    ramping: set[str] = field(default_factory=set)  # actions whose ramp may be unfinished in a run
+    armed: set[tuple[str, int]] = field(default_factory=set)  # event effects ever switched on
 
     def copy(self) -> _State:
         def c(d: dict[Any, Array]) -> dict[Any, Array]:
@@ -133,6 +135,8 @@ class _State:
             c(self.ev_start),
             c(self.ev_until),
             [(m, e, k.copy(), v.copy()) for m, e, k, v in self.jumps],
+            set(self.ramping),
+            set(self.armed),
         )
 
     def tile(self, run: int, copies: int) -> _State:
@@ -160,7 +164,20 @@ class _State:
                 )
                 for m, e, k, v in self.jumps
             ],
+            set(self.ramping),
+            set(self.armed),
         )
+
+
+class _Overlay(dict):  # type: ignore[type-arg]
+    """A few names set over a read-only base environment, without copying it."""
+
+    def __init__(self, base: Mapping[Any, Array]) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, key: Any) -> Array:
+        return self.base[key]
 
 
 def stable_hash(text: str) -> int:
@@ -256,6 +273,20 @@ class Game:
         self._history: dict[str, list[Array]] = {name: [] for name in self._record}
         self._params = self._draw_parameters()
         self._const = self._constants()
+        self._plans = self._evaluation_plans()
+        self._plan_all = self._plans["all"]
+        self._inactive = np.zeros((1, 1))
+        self._integration = [
+            (
+                sid,
+                [f for f, spec in world.flow_specs.items() if spec.into == sid],
+                [f for f, spec in world.flow_specs.items() if spec.out_of == sid],
+                world.stocks[sid].minimum,
+                world.stocks[sid].maximum,
+            )
+            for sid in world.stocks
+            if any(sid in (spec.into, spec.out_of) for spec in world.flow_specs.values())
+        ]
         self.state = self._initial_state()
         self.env: dict[Any, Array] = self._initial_env()
         self._record_state(self.env)
@@ -390,6 +421,9 @@ class Game:
     # ------------------------------------------------------------------ the step
 
     def _channels(self, aid: str, state: _State, elapsed: Array) -> Array:
+        """The action's ramped channel values (its own value, then its per-level effects)."""
+        if aid not in state.ramping:
+            return state.ch_target[aid]
         info = self.world.actions[aid]
         frac = np.minimum(1.0, elapsed / info.spec.ramp_turns)
         return state.ch_start[aid] + (state.ch_target[aid] - state.ch_start[aid]) * frac
@@ -417,7 +451,7 @@ class Game:
         level_arr = np.asarray(level, dtype=np.int64).reshape(-1, 1)
         if info.cost_list is not None:
             return info.cost_list[level_arr]
-        scope = dict(self.env if env is None else env)
+        scope = _Overlay(self.env if env is None else env)
         scope[aid] = info.values[level_arr]
         with np.errstate(all="ignore"):
             return np.asarray(info.cost_formula.evaluate(scope), dtype=np.float64)  # type: ignore[union-attr]
@@ -468,36 +502,74 @@ class Game:
         active: dict[tuple[str, int], Array],
         side_costs: Mapping[str, Array],
         flow_mask: dict[str, Array] | None,
+        base: dict[Any, Array] | None = None,
+        plan: list[Any] | None = None,
     ) -> dict[Any, Array]:
-        """All computed names for one moment, in dependency order."""
-        world = self.world
-        env: dict[Any, Array] = dict(self._const)
-        env.update(self._time(turn))
+        """Computed names for one moment, in dependency order (all of them by default).
+
+        With ``base`` (the values of an earlier moment of the same turn), only the names in
+        ``plan`` are computed again: the rest cannot have changed since.
+        """
+        if base is None:
+            env: dict[Any, Array] = dict(self._const)
+            env.update(self._time(turn))
+            env.update(lags)
+            env.update(side_costs)
+            for aid, ch in channels.items():
+                env[aid] = ch[:, 0:1]
+        else:
+            env = dict(base)
         env.update(stocks)
-        env.update(lags)
-        env.update(side_costs)
-        for aid, ch in channels.items():
-            env[aid] = ch[:, 0:1]
-        modifiers, variables, flows, params, fields = (
-            world.modifiers,
-            world.variables,
-            world.flows,
-            self._params,
-            world.fields,
-        )
-        for name in world.order:
-            if name in variables:
-                value = variables[name].evaluate(env)
-            elif name in flows:
-                value = flows[name].evaluate(env)
-            else:
-                value = params[name] if name in params else fields[name]
-            if name in modifiers:
+        for name, evaluate, modified in self._plan_all if plan is None else plan:
+            value = evaluate(env)
+            if modified:
                 value = self._modified(name, value, env, channels, active)
             if flow_mask is not None and name in flow_mask:
                 value = value * flow_mask[name]
             env[name] = value
         return env
+
+    def _evaluation_plans(self) -> dict[str, list[Any]]:
+        """Which names to compute at each moment of a turn, as (name, evaluator, modified).
+
+        ``all``: everything, in dependency order. ``first`` (first sub-step): everything that
+        does not depend on stocks, plus what the flows need. ``step`` (later sub-steps): what
+        depends on stocks and feeds a flow. ``end`` (end of turn): everything that depends on
+        stocks, for the record.
+        """
+        world = self.world
+        uses: dict[str, set[str]] = {}
+        entries = {}
+        for name in world.order:
+            own = world.variables.get(name) or world.flows.get(name)
+            if own is not None:
+                evaluate, names = own.evaluate, set(own.names)
+            else:
+                fixed = self._params[name] if name in self._params else world.fields[name]
+                evaluate, names = (lambda value: lambda env: value)(fixed), set()
+            for mod in world.modifiers.get(name, ()):
+                if mod.formula is not None:
+                    names |= set(mod.formula.names)
+            uses[name] = names
+            entries[name] = (name, evaluate, name in world.modifiers)
+        dynamic: set[str] = set()
+        for name in world.order:
+            if any(n in world.stocks or n in dynamic for n in uses[name]):
+                dynamic.add(name)
+        feeds_flows: set[str] = set()
+        todo = list(world.flows)
+        while todo:
+            name = todo.pop()
+            if name not in feeds_flows:
+                feeds_flows.add(name)
+                todo.extend(n for n in uses.get(name, ()) if n in uses)
+        order = world.order
+        return {
+            "all": [entries[n] for n in order],
+            "first": [entries[n] for n in order if n not in dynamic or n in feeds_flows],
+            "step": [entries[n] for n in order if n in dynamic and n in feeds_flows],
+            "end": [entries[n] for n in order if n in dynamic],
+        }
 
     def _lags(self, turn: int) -> dict[tuple[str, int], Array]:
         return {(name, k): self._history[name][max(0, turn - k)] for name, k in self.world.lagged}
@@ -515,7 +587,7 @@ class Game:
         world, R = self.world, next(iter(state.stocks.values())).shape[0] if state.stocks else self.runs
         # 1. decisions: commit level changes, pay capital, start ramps
         prev_channels = {aid: self._channels(aid, state, state.elapsed[aid]) for aid in world.actions}
-        old_levels = {aid: lv.copy() for aid, lv in state.level.items()}
+        old_levels = dict(state.level) if mix is not None else None
         for aid, level in pending.items():
             info = world.actions[aid]
             changed = state.level[aid] != level
@@ -529,15 +601,21 @@ class Game:
                 capital = capital * mix.actions[aid]
             side = world.sides.get(info.spec.side)
             if side is not None and side.capital in state.stocks:
-                state.stocks[side.capital] = state.stocks[side.capital] - capital
+                spec = world.stocks[side.capital]  # headless plans may overspend: hold at the floor
+                state.stocks[side.capital] = np.clip(
+                    state.stocks[side.capital] - capital, spec.minimum, spec.maximum
+                )
             state.ch_start[aid] = np.where(changed, prev_channels[aid], state.ch_start[aid])
             state.ch_target[aid] = np.where(changed, info.channels[level][None, :], state.ch_target[aid])
             state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
             state.level[aid] = np.where(changed, level, state.level[aid])
+            state.ramping.add(aid)
         channels = {}
-        for aid in world.actions:
+        for aid, info in world.actions.items():
             state.elapsed[aid] = state.elapsed[aid] + 1.0
             now = self._channels(aid, state, state.elapsed[aid])
+            if aid in state.ramping and state.elapsed[aid].min() >= info.spec.ramp_turns:
+                state.ramping.discard(aid)
             channels[aid] = now if mix is None else np.where(mix.actions[aid] > 0, now, prev_channels[aid])
         # 2. event shocks queued at the end of the last turn
         for mod, eid, mask, value in state.jumps:
@@ -547,10 +625,13 @@ class Game:
                 onehot = self._onehot(mod.target, mod.row)
                 strength = 1.0 + onehot * (strength - 1.0) if mod.op == "multiply" else onehot * strength
             stock = state.stocks[mod.target]
-            state.stocks[mod.target] = stock * strength if mod.op == "multiply" else stock + strength
+            spec = world.stocks[mod.target]
+            state.stocks[mod.target] = np.clip(
+                stock * strength if mod.op == "multiply" else stock + strength, spec.minimum, spec.maximum
+            )
         state.jumps = []
-        active = {}
-        for key in state.ev_start:
+        active = dict.fromkeys(state.ev_start, self._inactive)
+        for key in state.armed:
             now_active = ((state.ev_start[key] <= turn) & (turn <= state.ev_until[key])).astype(np.float64)
             if mix is not None:
                 was = ((state.ev_start[key] <= turn - 1) & (turn - 1 <= state.ev_until[key])).astype(
@@ -562,25 +643,30 @@ class Game:
         side_costs = self._side_costs(state.level, mix, env_prev, old_levels)
         flow_mask = mix.flows if mix is not None else None
         # 3. integrate the quarter
-        flow_specs = world.flow_specs
+        base = None
+        dt = self.dt
         for _ in range(self.scenario.substeps):
-            env = self._evaluate(turn, state.stocks, lags, channels, active, side_costs, flow_mask)
-            delta: dict[str, Array] = {}
-            for fid, spec in flow_specs.items():
-                rate = env[fid] * self.dt
-                if spec.into is not None:
-                    delta[spec.into] = delta.get(spec.into, 0.0) + rate
-                if spec.out_of is not None:
-                    delta[spec.out_of] = delta.get(spec.out_of, 0.0) - rate
-            for sid, d in delta.items():
-                state.stocks[sid] = state.stocks[sid] + d
-            for sid, st in world.stocks.items():
-                if st.minimum is not None:
-                    state.stocks[sid] = np.maximum(state.stocks[sid], st.minimum)
-                if st.maximum is not None:
-                    state.stocks[sid] = np.minimum(state.stocks[sid], st.maximum)
+            plan = self._plans["first"] if base is None else self._plans["step"]
+            env = self._evaluate(
+                turn, state.stocks, lags, channels, active, side_costs, flow_mask, base, plan
+            )
+            base = env
+            for sid, inflows, outflows, low, high in self._integration:
+                rate = env[inflows[0]] if inflows else -env[outflows[0]]
+                for fid in inflows[1:]:
+                    rate = rate + env[fid]
+                for fid in outflows[1 if not inflows else 0 :]:
+                    rate = rate - env[fid]
+                value = state.stocks[sid] + rate * dt
+                if low is not None:
+                    value = np.maximum(value, low)
+                if high is not None:
+                    value = np.minimum(value, high)
+                state.stocks[sid] = value
         # 4. the end state
-        return self._evaluate(turn, state.stocks, lags, channels, active, side_costs, flow_mask)
+        return self._evaluate(
+            turn, state.stocks, lags, channels, active, side_costs, flow_mask, base, self._plans["end"]
+        )
 
     # ------------------------------------------------------------------ playing
 
@@ -743,18 +829,20 @@ class Game:
         alive = self.ended_turn > turn - 1
         for eid, info in world.events.items():
             spec = info.spec
+            eligible = alive & (state.ev_last[eid] + spec.cooldown < turn)
+            if spec.once:
+                eligible = eligible & (state.ev_count[eid] == 0)
+            if not eligible.any():  # cheap checks first: most events are spent or cooling down
+                continue
             with np.errstate(all="ignore"):
-                cond = np.broadcast_to(np.asarray(info.condition.evaluate(env), dtype=bool), (R, 1))
+                eligible = eligible & np.asarray(info.condition.evaluate(env), dtype=bool)
+                if not eligible.any():
+                    continue
                 prob = (
                     info.probability
                     if isinstance(info.probability, float)
                     else np.broadcast_to(np.asarray(info.probability.evaluate(env), dtype=np.float64), (R, 1))
                 )
-            eligible = cond & alive & (state.ev_last[eid] + spec.cooldown < turn)
-            if spec.once:
-                eligible = eligible & (state.ev_count[eid] == 0)
-            if not eligible.any():
-                continue
             draw = np.random.default_rng([self.seed, stable_hash(eid), turn]).random((R, 1))
             fired = eligible & (draw < prob)
             if not fired.any():
@@ -801,6 +889,7 @@ class Game:
                 )
                 continue
             until = NEVER if eff.turns == 0 else self.turn + eff.turns
+            self.state.armed.add(key)
             self.state.ev_start[key] = np.where(mask, self.turn + 1, self.state.ev_start[key])
             self.state.ev_until[key] = np.where(mask, until, self.state.ev_until[key])
 
@@ -832,6 +921,7 @@ class Game:
             state.ch_target[aid] = np.where(changed, info.channels[level][None, :], state.ch_target[aid])
             state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
             state.level[aid] = np.where(changed, level, state.level[aid])
+            state.ramping.add(aid)
             self.pending.pop(aid, None)
         self.choices_made.append(ChoiceMade(turn, eid, choice_id))
 
