@@ -85,6 +85,71 @@ def test_every_plan_names_real_actions_and_levels(world):
         assert plan.name and plan.description
 
 
+INDICATOR_UNITS = {
+    "mx_drug_homicides": "per month",
+    "mx_dto_count": "organizations",
+    "dto_revenue": "$B per year",
+    "dto_revenue_cannabis": "$B per year",
+    "us_heavy_users": "millions",
+    "us_light_users": "millions",
+    "us_cannabis_users": "millions",
+    "us_consumption_index": "index, 2011 = 100",
+    "us_heroin_consumption_index": "index, 2011 = 100",
+    "us_drug_spending": "$B per year",
+    "us_drug_prisoners": "thousands",
+    "us_drug_money_prisoners": "thousands",
+    "us_drug_arrests": "thousands per year",
+    "us_possession_arrests": "thousands per year",
+    "us_flagrant_markets": "markets",
+    "us_retail_violence": "index, 2011 = 100",
+    "legalization_support": "%",
+    "us_approval": "%",
+    "mx_approval": "%",
+    "us_program_cost": "$B per year",
+    "mx_program_cost": "$B per year",
+}
+
+# action id -> (number of levels, level in the 2011 status quo), as issue 3 fixes them
+ACTION_LEVELS = {
+    "us_conventional_enforcement": (5, 2),
+    "us_cannabis_eradication": (3, 1),
+    "us_violence_focus": (3, 0),
+    "us_enforcement_metrics_reform": (2, 0),
+    "us_dmi": (4, 0),
+    "us_target_designated_suppliers": (2, 0),
+    "hope": (5, 0),
+    "treatment_expansion": (4, 0),
+    "opiate_substitution": (4, 1),
+    "school_prevention": (3, 1),
+    "cannabis_legalization": (3, 0),
+    "decriminalize_possession": (2, 0),
+    "legalize_all_drugs": (2, 0),
+    "mx_kingpin_strategy": (3, 1),
+    "mx_supply_interdiction": (3, 1),
+    "mx_violence_targeting": (3, 0),
+    "mx_forensic_attribution": (2, 0),
+    "mx_transparency": (2, 0),
+}
+
+
+def test_the_ids_other_code_relies_on_exist(world):
+    for indicator, unit in INDICATOR_UNITS.items():
+        assert indicator in world.indicators, indicator
+        assert world.indicators[indicator].unit == unit, indicator
+    scenario = world.scenarios[SCENARIO]
+    for action, (levels, status_quo) in ACTION_LEVELS.items():
+        assert world.actions[action].levels == levels, action
+        assert scenario.action_levels.get(action, 0) == status_quo, action
+    efficacy = world.parameters["hope_efficacy"]
+    assert efficacy.value < 0.72 and efficacy.range == (0.0, 0.72)
+
+
+def test_2011_programmes_fit_inside_each_budget(world):
+    game = play(world, None, runs=1, turns=1).game
+    for side in ("us", "mx"):
+        assert game.planned_cost(side) <= float(game.value(world.sides[side].budget).mean())
+
+
 # --------------------------------------------------------------------------- fact 1
 
 
