@@ -115,8 +115,25 @@ class IndicatorInfo:
     axis: str | None
 
 
+class _SymbolScope:
+    """The formula compiler's view of a world: what each name is indexed over."""
+
+    symbols: dict[str, Symbol]
+    tables: dict[str, TableInfo]
+
+    def axis_of(self, name: str) -> str | None | Literal[False]:
+        sym = self.symbols.get(name)
+        return False if sym is None else sym.axis
+
+    def rows_of(self, table: str) -> tuple[str, ...]:
+        return self.tables[table].rows
+
+    def known_names(self) -> Iterable[str]:
+        return self.symbols.keys()
+
+
 @dataclass
-class World:
+class World(_SymbolScope):
     """Everything a game needs from content, compiled once."""
 
     content: ContentSet
@@ -145,16 +162,6 @@ class World:
     def packs(self) -> list[tuple[str, str]]:
         return [(p.manifest.id, p.manifest.version) for p in self.content.packs]
 
-    def axis_of(self, name: str) -> str | None | Literal[False]:
-        sym = self.symbols.get(name)
-        return False if sym is None else sym.axis
-
-    def rows_of(self, table: str) -> tuple[str, ...]:
-        return self.tables[table].rows
-
-    def known_names(self) -> Iterable[str]:
-        return self.symbols.keys()
-
     def describe(self, name: str) -> tuple[str, str]:
         """A human name and description of any named item, for the why screen."""
         sym = self.symbols.get(name)
@@ -170,7 +177,7 @@ def load_world(folders: Sequence[str | Path]) -> World:
     return compile_world(content)
 
 
-class _Builder:
+class _Builder(_SymbolScope):
     """Collects errors while turning a ContentSet into a World."""
 
     def __init__(self, content: ContentSet) -> None:
@@ -179,24 +186,8 @@ class _Builder:
         self.symbols: dict[str, Symbol] = {}
         self.tables: dict[str, TableInfo] = {}
 
-    # -- scope protocol for the formula compiler
-    def axis_of(self, name: str) -> str | None | Literal[False]:
-        sym = self.symbols.get(name)
-        return False if sym is None else sym.axis
-
-    def rows_of(self, table: str) -> tuple[str, ...]:
-        return self.tables[table].rows
-
-    def known_names(self) -> Iterable[str]:
-        return self.symbols.keys()
-
-    def compile(
-        self, loc: Located[Any], sub: tuple[str | int, ...], text: str, extra: dict[str, Symbol] | None = None
-    ) -> CompiledFormula | None:
+    def compile(self, loc: Located[Any], sub: tuple[str | int, ...], text: str) -> CompiledFormula | None:
         """Parse and compile one formula, reporting errors at its position in the file."""
-        saved = dict(self.symbols)
-        if extra:
-            self.symbols.update(extra)
         try:
             return compile_formula(parse_formula(text), self)
         except FormulaError as exc:
@@ -206,8 +197,6 @@ class _Builder:
                 ContentError(loc.doc.path, pos.line, pos.column, f"in formula {where}: {exc.message}")
             )
             return None
-        finally:
-            self.symbols = saved
 
     def error(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:
         self.errors.append(loc.error(message, *sub, at_value=at_value))
