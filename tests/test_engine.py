@@ -260,3 +260,40 @@ def test_entity_stocks_move_row_by_row_and_keep_their_total(world):
     assert share[0] > start[0] and share[2] > start[2]
     assert share.sum() == pytest.approx(1.0)
     assert game.history("top_share").shape == (5, 1)
+
+
+def test_a_prerequisite_sees_other_levers_chosen_this_turn(tmp_path):
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    (folder / "pack.toml").write_text('id = "pair"\nname = "Pair"\nversion = "1.0"\n')
+    (folder / "a.toml").write_text(
+        """
+[side.us]
+budget = "budget"
+capital = "capital"
+[parameter.budget]
+value = 10.0
+source = "illustrative"
+[stock.capital]
+initial = 10.0
+[action.designate]
+side = "us"
+category = "x"
+levels = ["off", "on"]
+cost = [0.0, 0.0]
+[action.target_suppliers]
+side = "us"
+category = "x"
+levels = ["off", "on"]
+cost = [0.0, 0.0]
+prerequisites = [{ formula = "designate >= 1", message = "needs a designated organization" }]
+[scenario.s]
+briefing = "b"
+start_year = 2012
+turns = 4
+"""
+    )
+    game = Game(load_world([folder]), "s")
+    assert game.check_level("target_suppliers", 1) == ["needs a designated organization"]
+    game.set_level("designate", 1)
+    assert game.check_level("target_suppliers", 1) == []

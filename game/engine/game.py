@@ -707,10 +707,15 @@ class Game:
         reasons: list[str] = []
         current = self.committed_level(aid)
         if level > current:
+            # other actions count at the levels chosen for this turn, so two levers can start together
+            scope = _Overlay(self.env)
+            for other, chosen in self.pending.items():
+                if other != aid:
+                    scope[other] = np.full((1, 1), self.world.actions[other].values[chosen])
             for formula, message, from_level in info.prerequisites:
                 if level > from_level:
                     with np.errstate(all="ignore"):
-                        ok = np.asarray(formula.evaluate(self.env), dtype=bool)
+                        ok = np.asarray(formula.evaluate(scope), dtype=bool)
                     if not ok.all():
                         reasons.append(message)
         side_id = info.spec.side
