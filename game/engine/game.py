@@ -588,7 +588,7 @@ class Game:
         # 1. decisions: commit level changes, pay capital, start ramps
         prev_channels = {aid: self._channels(aid, state, state.elapsed[aid]) for aid in world.actions}
         old_levels = dict(state.level) if mix is not None else None
-        for aid, level in pending.items():
+        for aid, level in sorted(pending.items()):  # the log's order, so a replay matches to the bit
             info = world.actions[aid]
             changed = state.level[aid] != level
             if not changed.any():
@@ -831,6 +831,7 @@ class Game:
     def _draw_events(self, turn: int, env: dict[Any, Array]) -> tuple[list[FiredEvent], list[Dilemma]]:
         world, state, R = self.world, self.state, self.runs
         fired_out, dilemmas = [], []
+        answers: list[tuple[str, str, Array]] = []
         alive = self.ended_turn > turn - 1
         for eid, info in world.events.items():
             spec = info.spec
@@ -869,7 +870,10 @@ class Game:
                     choice = self.planned_choices.get((turn, eid)) or next(
                         c.id for c in spec.choices if c.default
                     )
-                    self._apply_choice(turn, eid, choice, fired, env)
+                    answers.append((eid, choice, fired))
+        # answered after every event is drawn, as a player answers, so both give the same numbers
+        for eid, choice, fired in answers:
+            self._apply_choice(turn, eid, choice, fired, env)
         self.pending_dilemmas.extend(dilemmas)
         return fired_out, dilemmas
 
@@ -952,6 +956,11 @@ class Game:
         return self.ending if self.ended_turn[0, 0] == turn else None
 
     # ------------------------------------------------------------------ reading
+
+    @property
+    def recorded(self) -> tuple[str, ...]:
+        """Names whose history the game keeps (indicators, lagged names, sides' money and capital)."""
+        return tuple(self._record)
 
     def value(self, name: str) -> Array:
         """Current value of any named quantity, one row per run."""
