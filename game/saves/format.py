@@ -122,7 +122,6 @@ class SaveFile(Record):
     pins: dict[Name, float] = {}
     turn: Annotated[int, Field(ge=0, le=100_000)]
     date: Name
-    turns_played_by_plan: Annotated[int, Field(ge=0, le=100_000)] = 0
     packs: Annotated[list[PackRecord], Field(min_length=1)]
     log: list[TurnRecord] = []
     pending: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] = {}
@@ -139,8 +138,6 @@ class SaveFile(Record):
             raise ValueError("the log must list each turn once, in order")
         if turns and turns[-1] > self.turn:
             raise ValueError(f"the log goes to turn {turns[-1]} but the game is at turn {self.turn}")
-        if self.turns_played_by_plan > self.turn:
-            raise ValueError("turns_played_by_plan is past the saved turn")
         ids = [p.id for p in self.packs]
         if len(set(ids)) != len(ids):
             raise ValueError("a pack is listed twice")

@@ -9,7 +9,6 @@ content, the engine or the file changed.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from typing import Any
 
 import numpy as np
@@ -29,14 +28,6 @@ from game.saves.format import (
     TurnRecord,
 )
 
-# Games restored from a plan save keep how many of their turns the plan played: those
-# turns answered dilemmas as they were drawn, the later ones after the turn (see replay).
-_turns_played_by_plan: weakref.WeakKeyDictionary[Game, int] = weakref.WeakKeyDictionary()
-
-
-def turns_played_by_plan(game: Game) -> int:
-    return game.turn if not game.interactive else _turns_played_by_plan.get(game, 0)
-
 
 def _rows(game: Game, name: str, values: np.ndarray) -> float | dict[str, float]:
     symbol = game.world.symbols.get(name)
@@ -49,19 +40,11 @@ def _rows(game: Game, name: str, values: np.ndarray) -> float | dict[str, float]
     return {row: float(v) for row, v in zip(rows, flat, strict=True)}
 
 
-def recorded_names(game: Game) -> list[str]:
-    """Indicators and each side's budget, capital and approval: what every game records."""
-    names = set(game.world.indicators)
-    for side in game.world.sides.values():
-        names |= {side.budget, side.capital} | ({side.approval} if side.approval else set())
-    return sorted(names)
-
-
 def snapshot(game: Game) -> Snapshot:
     """Run 0 of the game now: stocks, recorded quantities and their history, levels, events."""
     state = game.state
     indicators, history = {}, {}
-    for name in recorded_names(game):
+    for name in game.recorded:
         series = game.history(name)  # (turn + 1, runs) or (turn + 1, runs, rows)
         indicators[name] = _rows(game, name, series[-1, 0])
         if series.ndim == 2:
@@ -112,7 +95,6 @@ def save_record(game: Game, name: str, packs: list[PackRecord]) -> SaveFile:
         pins={k: float(v) for k, v in sorted(game.pins.items())},
         turn=game.turn,
         date=game.date(),
-        turns_played_by_plan=turns_played_by_plan(game),
         packs=packs,
         log=log_by_turn(game),
         pending=dict(sorted(game.pending.items())),
@@ -124,25 +106,23 @@ def save_record(game: Game, name: str, packs: list[PackRecord]) -> SaveFile:
 def replay(save: SaveFile, world: Any) -> Game:
     """A new interactive Game with its status-quo twin, played from the save's log.
 
-    Turns up to ``turns_played_by_plan`` are resolved as a headless plan resolved them
-    (dilemmas answered as they are drawn); later turns as a player resolved them (after
-    the turn). Raise GameError or SimulationError if the log cannot be played.
+    Turns are resolved headless with the logged answers (the engine answers a headless
+    game's dilemmas after the turn's events, exactly as a player does), so a game that a
+    plan played on past an ending replays too; the last turn is resolved as a player would,
+    so dilemmas still waiting in the save wait again. Raise GameError or SimulationError if
+    the log cannot be played.
     """
-    by_plan = save.turns_played_by_plan
-    game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True, interactive=by_plan == 0)
-    if by_plan:
-        game.planned_choices = {
-            (t.turn, c.event): c.choice for t in save.log if t.turn <= by_plan for c in t.choices
-        }
+    game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True)
+    game.planned_choices = {(t.turn, c.event): c.choice for t in save.log for c in t.choices}
     log = {t.turn: t for t in save.log}
     for turn in range(1, save.turn + 1):
         record = log.get(turn, TurnRecord(turn=turn))
-        if turn == by_plan + 1:
-            game.interactive = True
+        last = turn == save.turn and not game.is_over
+        game.interactive = last
         for decision in sorted(record.decisions, key=lambda d: d.action):
             game.set_level(decision.action, decision.level, enforce=False)
         game.resolve_turn()
-        if turn > by_plan:
+        if last:
             for choice in record.choices:
                 game.choose(choice.event, choice.choice)
     for aid, level in save.pending.items():
@@ -150,8 +130,6 @@ def replay(save: SaveFile, world: Any) -> Game:
     game.interactive = True
     game.planned_choices = {}
     game.warnings = list(save.warnings)
-    if by_plan:
-        _turns_played_by_plan[game] = by_plan
     return game
 
 
