@@ -278,7 +278,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     f"{len(world.actions)} actions, {len(world.events)} events)"
                 )
         elif path.is_file():
-            found = validate_single_file(path)
+            kind, found = validate_single_file(path)
+            if not found and kind == "plan":
+                found = _check_plan_ids(path)
             errors.extend(found)
             if not found:
                 checked.append(f"{raw}: ok")
@@ -292,6 +294,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _check_plan_ids(path: Path) -> list[Any]:
+    """A plan's actions, levels, events and turns checked against the world it is for.
+
+    The world is the pack whose plans folder holds the file, or else the base game.
+    """
+    from game.content.errors import ContentErrors
+    from game.content.loader import PLANS_FOLDER, load_plan_file
+    from game.engine import check_plan, load_world
+
+    plan, doc = load_plan_file(path)
+    pack = path.parent.parent if path.parent.name == PLANS_FOLDER else content_root() / "base"
+    try:
+        world = load_world(_with_dependencies(pack))
+        scenario = plan.scenario or next(iter(world.scenarios), None)
+        check_plan(plan, world, scenario, doc)
+    except ContentErrors as exc:
+        return list(exc.errors)
+    return []
 
 
 def _with_dependencies(folder: Path) -> list[Path]:

@@ -187,3 +187,18 @@ def test_bundled_toml_files_carry_a_schema_header():
         pytest.skip("no bundled content yet")
     missing = [str(f.relative_to(ROOT)) for f in files if not f.read_text().startswith("#:schema ")]
     assert missing == []
+
+
+def test_validate_checks_a_plan_against_its_world(tmp_path, capsys):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        '[[step]]\nturn = 1\naction = "hpoe"\nlevel = 1\n\n[[step]]\nturn = 0\naction = "hope"\nlevel = 1\n'
+    )
+    assert main(["validate", str(plan)]) == 1
+    err = capsys.readouterr().err
+    assert "plan.toml:7:8: must be 1 or more, got 0" in err  # schema first
+    plan.write_text('[[step]]\nturn = 1\naction = "hpoe"\nlevel = 1\n')
+    assert main(["validate", str(plan)]) == 1
+    assert "plan.toml:3:10: unknown action 'hpoe' (did you mean \"hope\"?)" in capsys.readouterr().err
+    for name in ("pack.toml", "hope.toml", "plans/hope_full.toml"):
+        assert main(["validate", str(ROOT / "content" / "base" / name)]) == 0

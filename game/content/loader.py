@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from game.content.errors import ContentError, ContentErrors, did_you_mean
-from game.content.schema import ContentFile, PackManifest, Plan, Strict
+from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml
 
 ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
@@ -160,6 +160,22 @@ def _message(err: dict[str, Any], value: Any) -> str:
         return f"expected {words}, got {_type_name(value)}"
     if err["type"] == "string_pattern_mismatch":
         return f"{value!r} is not a valid id: use lower_snake_case letters, digits and _"
+    ctx = err.get("ctx") or {}
+    bounds = {
+        "greater_than_equal": ("ge", "{} or more"),
+        "greater_than": ("gt", "more than {}"),
+        "less_than_equal": ("le", "{} or less"),
+        "less_than": ("lt", "less than {}"),
+    }
+    if err["type"] in bounds:
+        key, words = bounds[err["type"]]
+        return f"must be {words.format(ctx.get(key))}, got {value!r}"
+    if err["type"] == "literal_error":
+        return f"expected {ctx.get('expected', 'one of the allowed values')}, got {value!r}"
+    if err["type"] in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        return str(err["msg"]).replace("Value should", "must").replace("List should", "must").replace(
+            "String should", "must"
+        )
     msg = str(err["msg"])
     return re.sub(r"^(Value|Assertion) error, ", "", msg)
 
@@ -432,17 +448,20 @@ def load_plan_file(path: Path | str) -> tuple[Plan, TomlDocument]:
     return plan, doc
 
 
-def validate_single_file(path: Path) -> list[ContentError]:
-    """Check one file on its own (pack manifest, plan or topic file) by its place and name."""
+def file_kind(path: Path, data: dict[str, Any]) -> str:
+    """'pack', 'plan' or 'content', from a file's name, its folder and its keys."""
+    if path.name == "pack.toml":
+        return "pack"
+    if PLANS_FOLDER in path.parts[:-1] or "step" in data or "choice" in data:
+        return "plan"
+    return "content"
+
+
+def validate_single_file(path: Path) -> tuple[str, list[ContentError]]:
+    """Check one file on its own against the schema of its kind; return the kind and errors."""
     try:
         doc = read_toml(path, _display(path))
     except ContentErrors as exc:
-        return exc.errors
-    model: type[Strict]
-    if path.name == "pack.toml":
-        model = PackManifest
-    elif PLANS_FOLDER in path.parts[:-1] or "step" in doc.data:
-        model = Plan
-    else:
-        model = ContentFile
-    return validate_document(doc, model)[1]
+        return "unknown", exc.errors
+    kind = file_kind(path, doc.data)
+    return kind, validate_document(doc, FILE_KINDS[kind])[1]
