@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from game import __version__
+from game.app import run_app
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -86,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="load a mod pack folder on top of the base game (repeatable)",
     )
+    parser.add_argument(
+        "--scenario", dest="play_scenario", metavar="ID", help="skip the title screen: start a new game of ID"
+    )
+    parser.add_argument(
+        "--seed", dest="play_seed", type=_seed, metavar="S", help="with --scenario: the seed of the new game"
+    )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
     sim = verbs.add_parser("simulate", help="run a scenario headless and print indicators per turn")
@@ -146,14 +153,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_replay(args)
         if args.verb == "load":
             return cmd_load(args)
-        parser.print_help()
-        return EXIT_OK
+        return cmd_play(args)
     except CliError as exc:
         print(f"borderline: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("borderline: interrupted", file=sys.stderr)
         return 130
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """No verb: the game itself (run_app imports Textual only now)."""
+    if args.play_seed is not None and args.play_scenario is None:
+        raise CliError("--seed needs --scenario ID (the seed of which new game?)")
+    return run_app(default_packs(args.pack), scenario=args.play_scenario, seed=args.play_seed)
 
 
 def _load_world(packs: Sequence[Path]) -> Any:

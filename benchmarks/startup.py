@@ -1,0 +1,117 @@
+"""Start-up: time from launch to the first screen ready, against a minimal Textual app.
+
+Each sample is a fresh interpreter (what a player waits for after typing ``borderline``):
+the parent notes the wall clock, starts the child, and the child reports the clock on
+Textual's Ready event: "the DOM is ready and the first frame has been displayed" (headless,
+80x24). The
+borderline child goes through the same imports as the console script (``game.cli``) and
+shows the real title screen; the baseline shows one Static. Samples alternate so both see
+the same machine noise; the medians and their ratio are printed (goal: within 1.5x).
+
+    python benchmarks/startup.py [--rounds 10] [--imports]
+
+``--imports`` also lists the slowest imports of the borderline child (python -X importtime).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD_COMMON = """
+import os, sys, time
+T0 = float(sys.argv[1])
+
+def first_screen_ready(self):
+    print(time.time() - T0, flush=True)
+    os._exit(0)
+"""
+
+MINIMAL = (
+    CHILD_COMMON
+    + """
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    on_ready = first_screen_ready
+
+    def compose(self):
+        yield Static("Hello")
+
+Minimal().run(headless=True, size=(80, 24))
+"""
+)
+
+BORDERLINE = (
+    CHILD_COMMON
+    + """
+import game.cli
+from game.app.app import BorderlineApp
+
+class Timed(BorderlineApp):
+    on_ready = first_screen_ready  # runs before BorderlineApp.on_ready starts loading the world
+
+Timed(game.cli.default_packs()).run(headless=True, size=(80, 24))
+"""
+)
+
+
+def sample(code: str, *flags: str) -> tuple[float, str]:
+    start = time.time()
+    done = subprocess.run(
+        [sys.executable, *flags, "-c", code, repr(start)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "TEXTUAL_ANIMATIONS": "none"},
+        timeout=120,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"the child failed:\n{done.stderr}")
+    return float(lines[-1]), done.stderr
+
+
+def slowest_imports(stderr: str, top: int = 15) -> list[tuple[int, str]]:
+    rows = []
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cumulative, name = line[len("import time:") :].split("|")
+            if cumulative.strip().isdigit():
+                rows.append((int(cumulative), name.rstrip()))
+    top_level = [(us, name) for us, name in rows if not name.startswith("   ")]
+    return sorted(top_level, reverse=True)[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10, help="samples of each app (default 10)")
+    parser.add_argument("--imports", action="store_true", help="list the slowest imports too")
+    args = parser.parse_args()
+    sample(MINIMAL)  # warm the file cache and byte-code before measuring
+    sample(BORDERLINE)
+    minimal, borderline = [], []
+    for _ in range(args.rounds):
+        minimal.append(sample(MINIMAL)[0])
+        borderline.append(sample(BORDERLINE)[0])
+    m, b = statistics.median(minimal), statistics.median(borderline)
+    print(f"minimal Textual app, first screen: median {m * 1000:.0f} ms ({args.rounds} runs)")
+    print(f"borderline title screen:           median {b * 1000:.0f} ms ({args.rounds} runs)")
+    print(f"ratio: {b / m:.2f}x (goal: within 1.5x)")
+    if args.imports:
+        _, stderr = sample(BORDERLINE, "-X", "importtime")
+        print("slowest top-level imports of borderline (cumulative):")
+        for us, name in slowest_imports(stderr):
+            print(f"  {us / 1000:7.1f} ms  {name.strip()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""The Borderline app: the title screen first, the world loaded off the UI thread, one game at a time.
+
+Start-up stays fast because nothing heavy is imported here: the engine (numpy, pydantic)
+loads in a worker thread once the title screen is on screen, and every other screen's
+module is imported when the player first opens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+
+from game.app.commands import KeysProvider
+from game.app.screens.title import TitleScreen
+
+if TYPE_CHECKING:
+    from game.engine import Game, World
+    from game.saves import LoadedSave
+
+WORLD_LOADING, WORLD_READY, WORLD_FAILED = "loading", "ready", "failed"
+
+
+class WorldLoaded(Message):
+    """Posted by the loading worker: the compiled world, or the errors that stopped it."""
+
+    def __init__(self, world: World | None, errors: list[str]) -> None:
+        super().__init__()
+        self.world = world
+        self.errors = errors
+
+
+class BorderlineApp(App[None]):
+    """The game a player meets when typing ``borderline``."""
+
+    TITLE = "Borderline"
+    SUB_TITLE = "drug policy on both sides of the border"
+    CSS_PATH = Path(__file__).parent / "borderline.tcss"
+    COMMANDS = App.COMMANDS | {KeysProvider}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit_game", "Quit"),
+    ]
+
+    world_status: reactive[str] = reactive(WORLD_LOADING)
+
+    def __init__(
+        self,
+        packs: Sequence[str | Path] | None = None,
+        *,
+        world: World | None = None,
+        scenario: str | None = None,
+        seed: int | None = None,
+        saves_folder: str | Path | None = None,
+        autosave: bool = True,
+        cursor_blink: bool = True,
+        batch_runs: int = 200,
+        previews: bool = True,
+        loaded: LoadedSave | None = None,
+    ) -> None:
+        super().__init__()
+        self.packs = [Path(p) for p in packs] if packs is not None else None
+        self.loaded = loaded
+        self.world: World | None = loaded.game.world if loaded is not None else world
+        self.world_errors: list[str] = []
+        self.start_scenario = scenario
+        self.start_seed = seed
+        self.saves_folder = saves_folder
+        self.autosave_enabled = autosave
+        self.cursor_blink = cursor_blink
+        self.batch_runs = batch_runs
+        self.previews = previews
+        self.bands_cache: dict[tuple[int, int, int, int], Any] = {}
+        self.game: Game | None = None
+
+    # ------------------------------------------------------------------ the world
+
+    def get_default_screen(self) -> Screen[Any]:
+        return TitleScreen()
+
+    def on_ready(self) -> None:
+        if self.loaded is not None:
+            loaded, self.loaded = self.loaded, None
+            self.post_message(WorldLoaded(loaded.game.world, []))
+            self.open_game(loaded.game, loaded.warnings)
+        elif self.world is not None:
+            self.post_message(WorldLoaded(self.world, []))
+        else:
+            self.load_world()
+
+    def pack_folders(self) -> list[Path]:
+        if self.packs is not None:
+            return self.packs
+        from game.cli import default_packs
+
+        return default_packs()
+
+    @work(thread=True, exclusive=True, group="world", exit_on_error=False)
+    def load_world(self) -> None:
+        """Import the engine and compile the packs without blocking the title screen."""
+        from game.content.errors import ContentErrors
+        from game.engine import load_world
+
+        try:
+            world = load_world(self.pack_folders())
+        except ContentErrors as exc:
+            self.post_message(WorldLoaded(None, [str(e) for e in exc.errors]))
+        except OSError as exc:
+            self.post_message(WorldLoaded(None, [f"cannot read the content: {exc}"]))
+        else:
+            self.post_message(WorldLoaded(world, []))
+
+    def on_world_loaded(self, message: WorldLoaded) -> None:
+        self.world, self.world_errors = message.world, message.errors
+        self.world_status = WORLD_READY if message.world is not None else WORLD_FAILED
+        if self.start_scenario is not None:
+            scenario, self.start_scenario = self.start_scenario, None
+            if message.world is None:
+                self.notify("The content has errors: see Mods.", severity="error", timeout=10)
+            elif scenario not in message.world.scenarios:
+                known = ", ".join(sorted(message.world.scenarios))
+                self.notify(
+                    f"No scenario {scenario!r}; choose one of: {known}",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
+            else:
+                self.start_game(scenario, self.start_seed)
+
+    # ------------------------------------------------------------------ games
+
+    def start_game(self, scenario: str, seed: int | None = None) -> None:
+        """A new game of a scenario, with its status-quo twin, dilemmas answered by the player."""
+        import random
+
+        from game.engine import Game
+
+        assert self.world is not None
+        if seed is None:
+            seed = random.randrange(1, 100_000)
+        game = Game(self.world, scenario, seed, status_quo=True, interactive=True)
+        self.open_game(game)
+        self.autosave(game)
+
+    def open_game(self, game: Game, warnings: Sequence[str] = ()) -> None:
+        from game.app.screens.main import MainScreen
+
+        self.game = game
+        for warning in warnings:
+            self.notify(warning, severity="warning", timeout=8, markup=False)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(MainScreen(game))
+
+    def autosave(self, game: Game) -> None:
+        if not self.autosave_enabled:
+            return
+        from game.app import saving
+
+        try:
+            saving.autosave(game, self.saves_folder)
+        except saving.SaveError as exc:
+            self.notify(f"Autosave failed: {exc}", severity="warning", markup=False)
+
+    def show_debrief(self, game: Game) -> None:
+        from game.app.screens.debrief import DebriefScreen
+
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(DebriefScreen(game))
+
+    def back_to_title(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    # ------------------------------------------------------------------ keys everywhere
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("help", "quit_game") and isinstance(self.screen, ModalScreen):
+            return False
+        return True
+
+    def action_help(self) -> None:
+        from game.app.screens.dialogs import HelpDialog
+
+        self.push_screen(HelpDialog(self.screen))
+
+    def action_quit_game(self) -> None:
+        from game.app.screens.dialogs import ConfirmDialog
+
+        detail = "Your game was autosaved at the start of this turn." if self.game is not None else ""
+        self.push_screen(
+            ConfirmDialog("Quit Borderline?", detail, yes="Quit", no="Stay"),
+            lambda yes: self.exit() if yes else None,
+        )

@@ -1,0 +1,74 @@
+"""The command palette's game commands: every key of the current screen, by name.
+
+Built from the screen's active bindings, so whatever the footer and the help show is also
+in the palette (ctrl+p), and a key added to a screen appears here without further work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from textual.app import App
+from textual.binding import ActiveBinding, Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+
+def own_actions(node: object) -> set[str]:
+    """Actions bound by the game's own classes (not Textual's built-in tab, copy, palette...)."""
+    actions = set()
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("game.") and "BINDINGS" in cls.__dict__:
+            actions |= {b.action for b in cls.__dict__["BINDINGS"] if isinstance(b, Binding)}
+    return actions
+
+
+def game_keys(screen: Screen[object]) -> list[tuple[str, ActiveBinding]]:
+    """The keys a player uses on a screen, its own first, then the focused widget's, then the app's.
+
+    Widget plumbing (cursor movement, scrolling, focus, copy) is left out; one entry per action.
+    """
+    found: list[tuple[int, str, ActiveBinding]] = []
+    seen: set[tuple[str, str]] = set()
+    for key, active in screen.active_bindings.items():
+        binding, node = active.binding, active.node
+        if not binding.description or binding.action not in own_actions(node):
+            continue
+        ident = (binding.action, binding.description)
+        if ident not in seen:
+            seen.add(ident)
+            rank = 0 if isinstance(node, Screen) else 2 if isinstance(node, App) else 1
+            found.append((rank, key, active))
+    return [(key, active) for _, key, active in sorted(found, key=lambda t: t[0])]
+
+
+def key_label(key: str, display: str | None) -> str:
+    if display:
+        return display
+    names = {"question_mark": "?", "plus": "+", "minus": "-", "escape": "esc", "enter": "enter"}
+    return names.get(key, key)
+
+
+class KeysProvider(Provider):
+    """Offers each key of the screen the palette was opened from, as a named command."""
+
+    def _commands(self) -> Iterator[tuple[str, str, partial[object]]]:
+        for key, active in game_keys(self.screen):
+            binding = active.binding
+            if not active.enabled:
+                continue
+            label = f"{binding.description} ({key_label(key, binding.key_display)})"
+            help_text = binding.tooltip or f"same as pressing {key_label(key, binding.key_display)}"
+            yield label, help_text, partial(self.app.run_action, binding.action, active.node)
+
+    async def discover(self) -> Hits:
+        for label, help_text, command in self._commands():
+            yield DiscoveryHit(label, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, command in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), command, help=help_text)

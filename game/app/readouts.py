@@ -1,0 +1,406 @@
+"""What the screens read from a game: indicator readouts, action groups, explanations, timelines.
+
+Plain functions over the engine's public API, free of Textual, so they are easy to test and
+every screen reads the game the same way. numpy is imported by the engine already; nothing
+here is imported before a world is loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from game.app import words
+
+if TYPE_CHECKING:
+    from game.engine import Contribution, Debrief, Game, World
+    from game.engine.world import IndicatorInfo
+
+KIND_WORDS = {"action": "action", "event": "event", "rule": "rule", "other": "other"}
+ORGANIZATION_TABLE_HINTS = ("org", "dto", "cartel")
+DESIGNATION_HINTS = ("designat", "violence target", "violence-target", "violence_target", "targeting")
+
+
+def display_name(name: str, ident: str) -> str:
+    """A human name: the content's name, or the id made readable."""
+    if name and name != ident:
+        return name
+    text = ident.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def side_name(world: World, side: str | None) -> str:
+    if side is None:
+        return "World"
+    spec = world.sides.get(side)
+    return display_name(spec.name if spec else "", side)
+
+
+def side_short(side: str | None) -> str:
+    return (side or "world").upper()
+
+
+def unit_text(unit: str) -> str:
+    return f" ({unit})" if unit else ""
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@dataclass(frozen=True)
+class IndicatorReadout:
+    """One indicator as the dashboard shows it: now, change since last turn, vs status quo."""
+
+    id: str
+    name: str
+    unit: str
+    side: str | None
+    good: str
+    decimals: int
+    value: float
+    change: float | None  # since last turn; None before the first turn
+    status_quo: float | None
+    history: tuple[float, ...]
+
+    @property
+    def vs_status_quo(self) -> float | None:
+        """Percent difference from the status-quo run (None without one or with a zero base)."""
+        if self.status_quo is None:
+            return None
+        if self.status_quo == self.value:
+            return 0.0
+        return words.percent_change(self.value, self.status_quo)
+
+    @property
+    def change_judgement(self) -> str:
+        return words.judgement(self.change or 0.0, self.good, self.value)
+
+    @property
+    def status_quo_judgement(self) -> str:
+        if self.status_quo is None:
+            return ""
+        return words.judgement(self.value - self.status_quo, self.good, self.status_quo)
+
+    def format(self, value: float) -> str:
+        return words.number(value, self.decimals)
+
+
+def scalar_indicators(world: World, *, headline_only: bool = False) -> list[IndicatorInfo]:
+    """Indicators with one value per run, ordered by side (as the world lists sides) then order."""
+    side_rank = {sid: i for i, sid in enumerate(world.sides)}
+    chosen = [
+        info
+        for info in world.indicators.values()
+        if info.axis is None and (info.headline or not headline_only)
+    ]
+    return sorted(chosen, key=lambda i: (side_rank.get(i.side or "", len(side_rank)), i.order, i.name))
+
+
+def indicator_name(info: IndicatorInfo) -> str:
+    return display_name(info.name, info.id)
+
+
+def short_name(name: str, side_label: str, side_id: str | None) -> str:
+    """A dashboard name without the side it sits under: "US heavy users" → "Heavy users"."""
+    first, _, rest = name.partition(" ")
+    if not rest or side_id is None:
+        return name
+    side_word = side_label.split(" ")[0].lower()
+    word = first.lower().removesuffix("'s")
+    if word == side_id.lower() or (len(word) >= 5 and word[:5] == side_word[:5]):
+        return rest[:1].upper() + rest[1:]
+    return name
+
+
+def readout(game: Game, indicator: str) -> IndicatorReadout:
+    info = game.world.indicators[indicator]
+    series = [float(v) for v in game.history(indicator)[:, 0]]
+    value = series[-1]
+    change = value - series[-2] if len(series) > 1 else None
+    status_quo = None
+    if game.status_quo is not None:
+        sq_series = game.status_quo.history(indicator)[:, 0]
+        status_quo = float(sq_series[min(len(series), len(sq_series)) - 1])
+    return IndicatorReadout(
+        indicator,
+        indicator_name(info),
+        info.unit,
+        info.side,
+        info.good,
+        info.decimals,
+        value,
+        change,
+        status_quo,
+        tuple(series),
+    )
+
+
+def headline_readouts(game: Game) -> list[IndicatorReadout]:
+    return [readout(game, info.id) for info in scalar_indicators(game.world, headline_only=True)]
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    side: str
+    category: str
+    actions: tuple[str, ...]
+
+
+def action_groups(world: World, only: Iterable[str] | None = None) -> list[ActionGroup]:
+    """Visible actions grouped by side (in the world's side order) then category (first seen)."""
+    only = list(only) if only is not None else None
+    keep = set(only) if only is not None else None
+    groups: dict[tuple[str, str], list[str]] = {}
+    for aid, info in world.actions.items():
+        if info.spec.hidden or (keep is not None and aid not in keep):
+            continue
+        groups.setdefault((info.spec.side, info.spec.category), []).append(aid)
+    if only is not None:  # the caller's order: the group of its first action first
+        position = {aid: i for i, aid in enumerate(only)}
+        ordered = sorted(groups.items(), key=lambda kv: min(position[a] for a in kv[1]))
+    else:
+        side_rank = {sid: i for i, sid in enumerate(world.sides)}
+        ordered = sorted(groups.items(), key=lambda kv: side_rank.get(kv[0][0], len(side_rank)))
+    return [ActionGroup(side, category, tuple(ids)) for (side, category), ids in ordered]
+
+
+def action_name(world: World, aid: str) -> str:
+    return display_name(world.actions[aid].spec.name, aid)
+
+
+def level_label(world: World, aid: str, level: int) -> str:
+    levels = world.actions[aid].spec.levels
+    return levels[level] if 0 <= level < len(levels) else str(level)
+
+
+def action_cost(game: Game, aid: str, level: int) -> float:
+    return float(game.action_cost(aid, level).mean())
+
+
+def prerequisite_status(game: Game, aid: str) -> list[tuple[str, bool]]:
+    """Each prerequisite's message and whether it is met now for the next level up."""
+    info = game.world.actions[aid]
+    committed = game.committed_level(aid)
+    out = []
+    for prereq in info.spec.prerequisites:
+        if committed > prereq.from_level:
+            out.append((prereq.message, True))
+            continue
+        reasons = game.check_level(aid, prereq.from_level + 1) if prereq.from_level + 1 < info.levels else []
+        out.append((prereq.message, prereq.message not in reasons))
+    return out
+
+
+# --------------------------------------------------------------------------- why
+
+
+@dataclass(frozen=True)
+class Explanation:
+    indicator: str
+    name: str
+    unit: str
+    decimals: int
+    turn: int
+    date: str
+    before: float
+    after: float
+    parts: tuple[Contribution, ...]
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+    def headline(self) -> str:
+        return (
+            f"{self.name}{unit_text(self.unit)} went from {words.number(self.before, self.decimals)} "
+            f"to {words.number(self.after, self.decimals)} in {words.quarter(self.date)}: "
+            f"{words.arrow(self.change, self.after)} {change_text(self.change, self.decimals)}"
+        )
+
+    def lines(self) -> list[str]:
+        """One sentence per contribution, largest first: "+120 Kingpin strategy (action)"."""
+        return [contribution_line(c, self.decimals) for c in self.parts]
+
+
+def change_text(value: float, decimals: int) -> str:
+    """A signed change with enough decimals to show something when it is small."""
+    if value != 0 and abs(value) < 10 ** (-decimals):
+        decimals = min(6, decimals + max(1, math.ceil(-math.log10(abs(value))) - decimals))
+    return words.signed(value, decimals)
+
+
+def contribution_line(part: Contribution, decimals: int) -> str:
+    kind = KIND_WORDS.get(part.kind, part.kind)
+    if part.kind == "other":
+        return f"{change_text(part.value, decimals)} {part.label}"
+    return f"{change_text(part.value, decimals)} {part.label} ({kind})"
+
+
+def explain(game: Game, indicator: str, turn: int | None = None) -> Explanation | None:
+    """Last turn's change of an indicator split into its causes; None before the first turn."""
+    turn = game.turn if turn is None else turn
+    if turn < 1:
+        return None
+    info = game.world.indicators[indicator]
+    series = game.history(indicator)[:, 0]
+    parts = game.attribution(indicator, turn)
+    return Explanation(
+        indicator,
+        indicator_name(info),
+        info.unit,
+        info.decimals,
+        turn,
+        game.date(turn),
+        float(series[turn - 1]),
+        float(series[turn]),
+        tuple(parts),
+    )
+
+
+# --------------------------------------------------------------------------- organizations
+
+
+def organization_table(world: World) -> str | None:
+    """The entity table of Mexico's trafficking organizations, found by its id."""
+    for tid in world.tables:
+        if any(hint in tid.lower() for hint in ORGANIZATION_TABLE_HINTS):
+            return tid
+    return None
+
+
+def quantities_over(world: World, table: str) -> list[str]:
+    """Stocks and variables with one value per row of a table, in content order."""
+    return [
+        sid for sid, sym in world.symbols.items() if sym.axis == table and sym.kind in ("stock", "variable")
+    ]
+
+
+def designation_actions(world: World) -> list[str]:
+    """Actions whose category or id is about designation or targeting violence."""
+    out = []
+    for aid, info in world.actions.items():
+        text = f"{info.spec.category} {aid}".lower()
+        if not info.spec.hidden and any(hint in text for hint in DESIGNATION_HINTS):
+            out.append(aid)
+    return out
+
+
+def row_values(game: Game, name: str) -> list[float]:
+    import numpy as np
+
+    table = game.world.symbols[name].axis
+    n = len(game.world.tables[table].rows) if table else 1
+    value = np.broadcast_to(np.asarray(game.value(name), dtype=float), (game.runs, n))
+    return [float(v) for v in value[0]]
+
+
+# --------------------------------------------------------------------------- timeline and debrief
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    turn: int
+    date: str
+    kind: str  # "decision", "choice", "event"
+    text: str
+
+
+def timeline(game: Game) -> list[TimelineEntry]:
+    """Decisions, dilemma answers and events in the order they happened."""
+    world = game.world
+    entries: list[tuple[int, int, TimelineEntry]] = []
+    for d in game.log:
+        side = side_short(world.actions[d.action].spec.side)
+        text = (
+            f"{side} {action_name(world, d.action)}: {level_label(world, d.action, d.previous)}"
+            f" → {level_label(world, d.action, d.level)}"
+        )
+        entries.append((d.turn, 0, TimelineEntry(d.turn, game.date(d.turn), "decision", text)))
+    for e in game.events_fired:
+        entries.append((e.turn, 1, TimelineEntry(e.turn, game.date(e.turn), "event", e.title)))
+    for c in game.choices_made:
+        spec = world.events[c.event].spec
+        label = next((ch.label for ch in spec.choices if ch.id == c.choice), c.choice)
+        entries.append(
+            (c.turn, 2, TimelineEntry(c.turn, game.date(c.turn), "choice", f"{spec.title}: chose {label}"))
+        )
+    return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]
+
+
+def debrief_markdown(game: Game, debrief: Debrief) -> str:
+    """The debrief as a Markdown report a teacher can collect."""
+    world = game.world
+    scenario = game.scenario
+    lines = [
+        f"# Borderline debrief: {display_name(scenario.name, game.scenario_id)}",
+        "",
+        f"- Scenario: `{game.scenario_id}`, seed {game.seed}, "
+        f"{game.turn} of {game.turns} turns played ({words.quarter(game.date(1))} to "
+        f"{words.quarter(game.date(max(game.turn, 1)))})",
+        f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in world.packs)}",
+        f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f}% against the status quo)",
+    ]
+    if debrief.grade_text:
+        lines.append(f"- {debrief.grade_text}")
+    if debrief.ending is not None:
+        lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
+    lines += ["", "## Outcomes against the status quo", ""]
+    lines.append("| objective | measure | your run | status quo | better by | weight |")
+    lines.append("|---|---|---:|---:|---:|---:|")
+    for row in debrief.objectives:
+        decimals = world.indicators[row.indicator].decimals
+        label = display_name(row.label, row.indicator)
+        mine, theirs = words.number(row.value, decimals), words.number(row.status_quo, decimals)
+        lines.append(
+            f"| {label} | {row.measure} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.weight:g} |"
+        )
+    lines += ["", "## Timeline", ""]
+    entries = timeline(game)
+    if not entries:
+        lines.append("No decisions: the status quo was kept throughout.")
+    for entry in entries:
+        lines.append(f"- {words.quarter(entry.date)} ({entry.kind}): {entry.text}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- batch runs
+
+
+@dataclass(frozen=True)
+class BatchBands:
+    """Per scalar indicator, the 5th and 95th percentile of a batch replaying the player's decisions."""
+
+    runs: int
+    turn: int
+    low: dict[str, list[float]]
+    high: dict[str, list[float]]
+
+
+def batch_bands(game: Game, runs: int) -> BatchBands:
+    """Replay the decisions so far over ``runs`` runs that each draw the uncertain parameters.
+
+    Slow on big worlds: call it from a worker thread, on a ``game.fork()`` so the game being
+    played is never read while it changes.
+    """
+    import numpy as np
+
+    from game.engine import Game as EngineGame
+
+    batch = EngineGame(game.world, game.scenario_id, game.seed, runs, game.pins, snapshots=False)
+    batch.planned_choices = {(c.turn, c.event): c.choice for c in game.choices_made}
+    for turn in range(1, game.turn + 1):
+        for decision in game.log:
+            if decision.turn == turn:
+                batch.set_level(decision.action, decision.level, enforce=False)
+        batch.resolve_turn()
+    low, high = {}, {}
+    for info in scalar_indicators(game.world):
+        series = batch.history(info.id)
+        p5, p95 = np.percentile(series, [5, 95], axis=1)
+        low[info.id], high[info.id] = p5.tolist(), p95.tolist()
+    return BatchBands(runs, game.turn, low, high)

@@ -1,0 +1,43 @@
+"""The app's door to saves: the names the screens use from ``game.saves``, in one place.
+
+Screens import only this module, so the save system can move or grow without touching them.
+It is imported when a screen first saves or loads, never at start-up (it loads the engine).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from game.saves import (
+    LoadedSave,
+    SaveError,
+    SaveExists,
+    SaveInfo,
+    autosave,
+    latest_autosave,
+    list_saves,
+    load_save,
+    save_game,
+    saves_dir,
+)
+
+
+def folder_or_default(folder: str | os.PathLike[str] | None) -> Path:
+    """The folder the app was given for saves, or the save system's default."""
+    return saves_dir(folder)
+
+
+__all__ = [
+    "LoadedSave",
+    "SaveError",
+    "SaveExists",
+    "SaveInfo",
+    "autosave",
+    "folder_or_default",
+    "latest_autosave",
+    "list_saves",
+    "load_save",
+    "save_game",
+    "saves_dir",
+]

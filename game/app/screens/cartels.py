@@ -1,0 +1,196 @@
+"""Cartels: Mexico's trafficking organizations and the designation workflow.
+
+The table is found in the world, not named in code: the entity table whose id mentions
+organizations (or DTOs), with every stock and variable over it as a column and its fields
+(each organization's profile) after them. The workflow is the world's own actions whose
+category or id is about designation or violence targeting, changed with + and - as on the
+main screen: set the scoring weights, announce, designate the top scorer, follow through.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Label, Static
+
+from game.app.screens.main import GameScreen, StatusLine
+from game.app.widgets.action_panel import ActionPanel
+from game.app.widgets.detail_pane import DetailPane
+
+if TYPE_CHECKING:
+    from game.engine import Game, World
+
+RANK_HINTS = ("attributed", "score", "violence")
+COLUMN_HINTS = ("share", "revenue", "killing", "attributed", "score", "designat", "pressure")
+WORKFLOW_HINTS = ("designat", "credib", "targeting")
+HEADER_WIDTH = 12
+
+
+def pick_decimals(values: list[float]) -> int:
+    biggest = max((abs(v) for v in values), default=0.0)
+    return 0 if biggest >= 100 else 1 if biggest >= 10 else 2
+
+
+def ranking_column(columns: list[str]) -> str | None:
+    """What organizations are ranked by: the score designation uses if there is one."""
+    for hint in RANK_HINTS:
+        for name in columns:
+            if hint in name.lower():
+                return name
+    return columns[0] if columns else None
+
+
+def ordered_columns(columns: list[str]) -> list[str]:
+    """Shares, revenue, killings and scores first (what the workflow is about), then the rest."""
+
+    def rank(name: str) -> int:
+        return next((i for i, hint in enumerate(COLUMN_HINTS) if hint in name.lower()), len(COLUMN_HINTS))
+
+    return sorted(columns, key=rank)
+
+
+def header(label: str, unit: str) -> Text:
+    """A column label on two short lines, so eight organizations' numbers fit at 80 columns."""
+    lines = textwrap.wrap(label, HEADER_WIDTH) or [label]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), HEADER_WIDTH, placeholder="…")]
+    if unit and unit != "yes/no" and len(lines) == 1:
+        lines.append(f"({unit})"[:HEADER_WIDTH])
+    return Text("\n".join(lines))
+
+
+def quantity_label(world: World, name: str) -> tuple[str, str]:
+    """(human name, unit) of a stock, variable or table field."""
+    from game.app.readouts import display_name
+
+    sym = world.symbols.get(name)
+    if sym is not None and sym.kind == "field" and sym.axis is not None:
+        spec = world.tables[sym.axis].spec.fields.get(name)
+        return display_name(spec.name if spec else "", name), spec.unit if spec else ""
+    label, _ = world.describe(name)
+    item = sym.located.item if sym is not None and sym.located is not None else None
+    return display_name(label, name), getattr(item, "unit", "") if item is not None else ""
+
+
+def workflow_status(game: Game) -> Content:
+    """Where the designation workflow stands: the world's scalar designation quantities."""
+    from game.app.words import number
+
+    world = game.world
+    parts = []
+    for name, sym in world.symbols.items():
+        if sym.axis is None and sym.kind in ("stock", "variable"):
+            if any(hint in name for hint in WORKFLOW_HINTS):
+                label, unit = quantity_label(world, name)
+                value = float(game.value(name).mean())
+                shown = ("yes" if value >= 0.5 else "no") if unit == "yes/no" else number(value, 2)
+                parts.append(f"{label}: {shown}")
+    return Content(" · ".join(parts))
+
+
+class CartelsScreen(GameScreen):
+    """The organizations table, ranked, and the designation actions under it."""
+
+    HELP = (
+        "Each row is a trafficking organization; the columns are what the model tracks for it "
+        "(market share, revenue, killings, the violence score and its parts), ranked by the "
+        "score designation uses. Below, the designation workflow: set the scoring weights, "
+        "announce the system, follow through on the top scorer, add forensics and "
+        "transparency, and let the US target its distributors. + and - change a level as on "
+        "the main screen; tab moves between the table and the actions."
+    )
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, game: Game) -> None:
+        super().__init__(game)
+        from game.app.readouts import designation_actions, organization_table, quantities_over
+
+        world = game.world
+        self.table_id = organization_table(world)
+        columns = quantities_over(world, self.table_id) if self.table_id else []
+        self.rank_by = ranking_column(columns)
+        self.columns = ordered_columns(columns)
+        self.fields = list(world.tables[self.table_id].spec.fields) if self.table_id else []
+        self.workflow = designation_actions(world)
+
+    def compose(self) -> ComposeResult:
+        yield Label("Cartels", id="cartels-title", classes="screen-title")
+        yield Static("", id="workflow-status")
+        yield DataTable(id="organizations", zebra_stripes=True, cursor_type="row", header_height=2)
+        with Horizontal(id="cartels-bottom"):
+            with Vertical(id="cartels-actions"):
+                if self.workflow:
+                    yield ActionPanel(only=self.workflow, id="workflow")
+                else:
+                    yield Static("This world has no designation or violence-targeting actions.")
+            yield DetailPane(id="workflow-detail")
+        yield StatusLine("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_panes()
+        panels = self.query(ActionPanel)
+        (panels.first() if panels else self.query_one(DataTable)).focus()
+
+    def refresh_panes(self) -> None:
+        self._fill_table()
+        self.query_one("#workflow-status", Static).update(workflow_status(self.game))
+        panels = self.query(ActionPanel)
+        if panels:
+            panel = panels.first()
+            panel.show(self.game)
+            self.query_one(DetailPane).show_action(self.game, panel.highlighted_action)
+
+    def _fill_table(self) -> None:
+        from game.app.readouts import display_name, row_values
+        from game.app.words import number, quarter
+
+        game, world = self.game, self.game.world
+        table: DataTable[object] = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        title = self.query_one("#cartels-title", Label)
+        if self.table_id is None:
+            title.update("Cartels · this world has no table of organizations")
+            return
+        info = world.tables[self.table_id]
+        when = (
+            f"start of {quarter(game.date(game.turn + 1))}"
+            if not game.is_over
+            else quarter(game.date(game.turn))
+        )
+        by = f" · ranked by {quantity_label(world, self.rank_by)[0]}" if self.rank_by else ""
+        title.update(Content(f"Cartels · {display_name(info.spec.name, self.table_id)}, {when}{by}"))
+        names = self.columns + self.fields
+        values = {name: row_values(game, name) for name in names}
+        units = {name: quantity_label(world, name)[1] for name in names}
+        order = list(range(len(info.rows)))
+        if self.rank_by:
+            order.sort(key=lambda i: -values[self.rank_by][i])  # type: ignore[index]
+        table.add_column(Text("#\n"), key="rank")
+        table.add_column(Text("organi-\nzation"), key="organization")
+        for name in names:
+            table.add_column(header(*quantity_label(world, name)), key=name)
+        decimals = {name: pick_decimals(values[name]) for name in names}
+        for rank, i in enumerate(order, 1):
+            rid = info.rows[i]
+            cells: list[object] = [str(rank), info.row_names.get(rid, rid)]
+            for name in names:
+                v = values[name][i]
+                if units[name] == "yes/no":
+                    cells.append(Text("◆ yes", style="bold") if v >= 0.5 else "no")
+                else:
+                    cells.append(Text(number(v, decimals[name]), justify="right"))
+            table.add_row(*cells, key=rid)
+        if cursor:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def on_action_panel_action_highlighted(self, message: ActionPanel.ActionHighlighted) -> None:
+        self.query_one(DetailPane).show_action(self.game, message.action)

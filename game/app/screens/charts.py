@@ -1,0 +1,162 @@
+"""Charts: any indicator over time, the player's run against the status quo, with a band of batch runs.
+
+The band replays the player's decisions over many runs that each draw the uncertain
+parameters; it is computed in a worker thread and appears when ready.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.worker import get_current_worker
+
+from game.app.screens.main import GameScreen
+from game.app.screens.why import indicator_options
+from game.app.widgets.line_chart import BAND, PLAYER, STATUS_QUO, ChartData, LineChart
+
+if TYPE_CHECKING:
+    from game.app.readouts import BatchBands
+    from game.engine import Game
+
+
+class BandsReady(Message):
+    def __init__(self, bands: BatchBands) -> None:
+        super().__init__()
+        self.bands = bands
+
+
+class ChartsScreen(GameScreen):
+    """Pick an indicator (↑↓); the chart shows your run, the status quo and the batch band."""
+
+    HELP = (
+        f"{PLAYER} your run   {STATUS_QUO} the status quo (the same world with no changes from you)   "
+        f"{BAND} where 90% of many runs land when the uncertain numbers of the model are drawn "
+        "again, with your decisions."
+    )
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("w", "why", "Why"),
+        Binding("b", "band", "Band on/off"),
+    ]
+
+    def __init__(self, game: Game, indicator: str | None = None) -> None:
+        super().__init__(game)
+        self.indicator = indicator
+        self.bands: BatchBands | None = None
+        self.show_band = True
+
+    def compose(self) -> ComposeResult:
+        yield Label("Charts", id="charts-title", classes="screen-title")
+        with Horizontal(classes="split"):
+            yield OptionList(*indicator_options(self.game), id="chart-indicators", classes="picker")
+            with Vertical(classes="reading"):
+                yield Static("", id="chart-legend")
+                yield LineChart(id="chart")
+                yield Static("", id="chart-summary")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        picker = self.query_one("#chart-indicators", OptionList)
+        ids = [o.id for o in picker.options]
+        if self.indicator in ids:
+            picker.highlighted = ids.index(self.indicator)
+        else:
+            picker.highlighted = next((i for i, o in enumerate(picker.options) if not o.disabled), None)
+            option = picker.highlighted_option
+            self.indicator = option.id if option is not None else None
+        picker.focus()
+        self._draw()
+        runs = self.borderline.batch_runs
+        if runs > 1 and self.game.turn >= 1:
+            cached = self.borderline.bands_cache.get(self._cache_key())
+            if cached is not None:
+                self.bands = cached
+            else:
+                self._compute_bands(self.game.fork(), runs)
+        self._draw()
+
+    def _cache_key(self) -> tuple[int, int, int, int]:
+        game = self.game
+        return (id(game), game.turn, len(game.log), len(game.choices_made))
+
+    @work(thread=True, exclusive=True, group="bands", exit_on_error=False)
+    def _compute_bands(self, game: Game, runs: int) -> None:
+        from game.app.readouts import batch_bands
+
+        bands = batch_bands(game, runs)
+        if not get_current_worker().is_cancelled:
+            self.post_message(BandsReady(bands))
+
+    def on_bands_ready(self, message: BandsReady) -> None:
+        self.bands = message.bands
+        self.borderline.bands_cache[self._cache_key()] = message.bands
+        self._draw()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_id and not event.option_id.startswith("side:"):
+            self.indicator = event.option_id
+            self._draw()
+
+    def action_band(self) -> None:
+        self.show_band = not self.show_band
+        self._draw()
+
+    def action_why(self) -> None:
+        from game.app.screens.why import WhyScreen
+
+        self.app.switch_screen(WhyScreen(self.game, self.indicator))
+
+    def _draw(self) -> None:
+        from game.app.readouts import indicator_name, unit_text
+        from game.app.words import number, percent_change, quarter, signed_percent
+
+        game, ind = self.game, self.indicator
+        if ind is None:
+            return
+        info = game.world.indicators[ind]
+        player = [float(v) for v in game.history(ind)[:, 0]]
+        status_quo = [float(v) for v in game.status_quo.history(ind)[:, 0]] if game.status_quo else []
+        band = None
+        runs = self.borderline.batch_runs
+        if self.bands is not None and ind in self.bands.low:
+            band = (self.bands.low[ind], self.bands.high[ind])
+            band_note = f"{BAND} 90% of {self.bands.runs} runs"
+        elif runs > 1 and game.turn >= 1:
+            band_note = f"{BAND} running {runs} runs…"
+        else:
+            band_note = f"{BAND} band after the first quarter"
+        if not self.show_band:
+            band, band_note = None, f"{BAND} band hidden (b)"
+        self.query_one("#charts-title", Label).update(
+            Content(f"Charts · {indicator_name(info)}{unit_text(info.unit)}")
+        )
+        self.query_one("#chart-legend", Static).update(
+            f"[b $text-accent]{PLAYER}[/] you   [b $text-warning]{STATUS_QUO}[/] status quo   {band_note}"
+        )
+        self.query_one(LineChart).data = ChartData(
+            player,
+            status_quo,
+            band,
+            game.turns + 1,
+            (quarter(game.date(0)), quarter(game.date(game.turns))),
+            info.decimals,
+        )
+        now = player[-1]
+        summary = f"{quarter(game.date(game.turn))}: you {number(now, info.decimals)}"
+        if status_quo:
+            sq = status_quo[len(player) - 1]
+            summary += (
+                f" · status quo {number(sq, info.decimals)} ({signed_percent(percent_change(now, sq))})"
+            )
+        if band is not None:
+            summary += f" · band {number(band[0][-1], info.decimals)} to {number(band[1][-1], info.decimals)}"
+        self.query_one("#chart-summary", Static).update(summary)

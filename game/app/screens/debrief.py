@@ -1,0 +1,121 @@
+"""The debrief: the grade, the outcomes against the status quo, a timeline, and a Markdown export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Label, Static
+
+from game.app.screens.main import GameScreen, StatusLine
+
+if TYPE_CHECKING:
+    from game.engine import Debrief, Game
+
+
+def grade_text(game: Game, debrief: Debrief) -> Content:
+    from game.app.words import quarter
+
+    parts = [
+        Content.assemble(("Grade: ", "bold"), (debrief.grade.upper() or "—", "bold $text-accent")),
+        Content(
+            f"  (score {debrief.score:+.1f}: how much better than the status quo, in percent, "
+            "weighted over the objectives)"
+        ),
+    ]
+    if debrief.grade_text:
+        parts.append(Content(f"\n{debrief.grade_text}"))
+    if debrief.ending is not None:
+        parts.append(Content.styled(f"\n{debrief.ending.title}. {debrief.ending.text}", "bold $text-error"))
+    else:
+        parts.append(Content(f"\nYou governed until {quarter(game.date(game.turn))}."))
+    return Content("").join(parts)
+
+
+class DebriefScreen(GameScreen):
+    """How the run compares with the status quo, objective by objective, and what was decided."""
+
+    HELP = (
+        "The score compares your run with the status quo (the same world and seed with no "
+        "changes from you) on the scenario's objectives. 'better by' is in percent: positive "
+        "means your run did better on that objective."
+    )
+
+    BINDINGS = [
+        Binding("x", "export", "Export .md"),
+        Binding("n", "title", "Title screen"),
+        Binding("escape", "title", "Title", show=False),
+        Binding("c", "charts", "Charts"),
+    ]
+
+    def __init__(self, game: Game) -> None:
+        super().__init__(game)
+        self.debrief = game.debrief()
+
+    def compose(self) -> ComposeResult:
+        from game.app.readouts import display_name
+
+        name = display_name(self.game.scenario.name, self.game.scenario_id)
+        yield Label(Content(f"Debrief · {name} · seed {self.game.seed}"), classes="screen-title")
+        with VerticalScroll(id="debrief-body"):
+            yield Static(grade_text(self.game, self.debrief), id="grade")
+            yield Label("Outcomes against the status quo", classes="section-title")
+            yield DataTable(id="outcomes", cursor_type="row", show_cursor=False)
+            yield Label("Timeline of decisions", classes="section-title")
+            yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
+        yield StatusLine("x exports this debrief as Markdown for a teacher.", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        from game.app.readouts import display_name, timeline
+        from game.app.words import number, quarter
+
+        world = self.game.world
+        outcomes = self.query_one("#outcomes", DataTable)
+        outcomes.add_columns("objective", "measure", "you", "status quo", "better by")
+        for row in self.debrief.objectives:
+            decimals = world.indicators[row.indicator].decimals
+            verdict = "✓" if row.better_percent > 0.05 else ("✗" if row.better_percent < -0.05 else "=")
+            style = {"✓": "$text-success", "✗": "$text-error"}.get(verdict, "")
+            outcomes.add_row(
+                Content(display_name(row.label, row.indicator)),
+                row.measure,
+                number(row.value, decimals),
+                number(row.status_quo, decimals),
+                Content.styled(f"{row.better_percent:+.1f}% {verdict}", style),
+            )
+        events = self.query_one("#timeline", DataTable)
+        events.add_columns("quarter", "what", "")
+        entries = timeline(self.game)
+        if not entries:
+            events.add_row("", "", "No decisions: you kept the status quo throughout.")
+        for entry in entries:
+            events.add_row(quarter(entry.date), entry.kind, entry.text)
+        self.query_one("#debrief-body").focus()
+
+    def action_export(self) -> None:
+        from game.app import saving
+        from game.app.readouts import debrief_markdown
+
+        folder = saving.folder_or_default(self.borderline.saves_folder)
+        path = Path(folder) / f"debrief-{self.game.scenario_id}-seed{self.game.seed}.md"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(debrief_markdown(self.game, self.debrief), encoding="utf-8")
+        except OSError as exc:
+            self.say(f"✗ Could not write {path}: {exc.strerror or exc}")
+            return
+        self.say(f"Exported to {path}")
+
+    def action_title(self) -> None:
+        self.borderline.game = None
+        self.borderline.back_to_title()
+
+    def action_charts(self) -> None:
+        from game.app.screens.charts import ChartsScreen
+
+        self.app.push_screen(ChartsScreen(self.game))

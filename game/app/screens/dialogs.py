@@ -1,0 +1,230 @@
+"""Modal dialogs: confirmations, dilemmas, the quarter's news, a save name, and the key help.
+
+Each is a ``ModalScreen[T]`` that returns its answer through ``dismiss``, so callers either
+pass a callback to ``push_screen`` or await ``push_screen_wait`` from a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.app.commands import game_keys, key_label
+from game.app.words import reflow
+
+if TYPE_CHECKING:
+    from game.content.schema import Effect
+    from game.engine import Dilemma, FiredEvent, World
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before something that cannot be undone; y/enter on the yes button, n/escape for no."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+        Binding("left,right", "app.focus_previous", "Move", show=False),
+    ]
+
+    def __init__(
+        self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No", default_yes: bool = True
+    ) -> None:
+        super().__init__(classes="dialog")
+        self.question, self.detail = question, detail
+        self.yes, self.no, self.default_yes = yes, no, default_yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Content(self.question), classes="dialog-title")
+            if self.detail:
+                yield Static(Content(reflow(self.detail)), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(
+                    f"{self.yes} (y)", id="yes", variant="error" if not self.default_yes else "primary"
+                )
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self.default_yes else "#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+def choice_consequences(world: World, dilemma: Dilemma, choice_index: int) -> str:
+    """What a dilemma's choice does, in words: capital spent or gained, actions it sets."""
+    choice = dilemma.choices[choice_index]
+    parts = []
+    for side, amount in choice.capital.items():
+        parts.append(f"{side.upper()} political capital {amount:+g}")
+    for aid, level in choice.set_action.items():
+        from game.app.readouts import action_name, level_label
+
+        parts.append(f"sets {action_name(world, aid)} to {level_label(world, aid, level)}")
+    parts += [effect_words(world, effect) for effect in choice.effects]
+    return "; ".join(parts)
+
+
+def effect_words(world: World, effect: Effect) -> str:
+    """An event or choice effect in words: "Drug homicides ×0.9 for 4 quarters"."""
+    from game.app.readouts import display_name
+
+    name = display_name(world.describe(effect.target)[0], effect.target)
+    if effect.row is not None:
+        name += f" ({effect.row.replace('_', ' ')})"
+    if effect.multiply is not None:
+        change = f"×{effect.multiply:g}" if isinstance(effect.multiply, float) else "changed"
+    else:
+        change = f"{effect.add:+g}" if isinstance(effect.add, float) else "changed"
+    lasting = "" if not effect.turns else f" for {effect.turns} quarter{'s' if effect.turns != 1 else ''}"
+    return f"{name} {change}{lasting}"
+
+
+class DilemmaDialog(ModalScreen[str]):
+    """An event that needs an answer: pick one choice with the arrows and enter."""
+
+    BINDINGS = [Binding("escape", "must_choose", "Choose", show=False)]
+
+    def __init__(self, world: World, dilemma: Dilemma) -> None:
+        super().__init__(classes="dialog")
+        self.world, self.dilemma = world, dilemma
+
+    def compose(self) -> ComposeResult:
+        d = self.dilemma
+        with Vertical(classes="dialog-box wide"):
+            yield Label(Content(f"Dilemma · {d.title}"), classes="dialog-title")
+            yield Static(Content(reflow(d.text)), classes="dialog-text")
+            options = []
+            for i, choice in enumerate(d.choices):
+                lines = [Content.styled(choice.label, "bold")]
+                if choice.default:
+                    lines[0] += Content.styled("  (what happens if nobody decides)", "dim")
+                if choice.description:
+                    lines.append(Content("  " + reflow(choice.description)))
+                consequences = choice_consequences(self.world, d, i)
+                if consequences:
+                    lines.append(Content.styled(f"  → {consequences}", "dim"))
+                options.append(Option(Content("\n").join(lines), id=choice.id))
+            yield OptionList(*options, id="choices")
+            yield Static("↑↓ choose · enter decide", classes="dialog-hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id is not None:
+            self.dismiss(event.option_id)
+
+    def action_must_choose(self) -> None:
+        self.notify("This needs an answer: pick a choice and press enter.")
+
+
+class NewsDialog(ModalScreen[None]):
+    """What happened at the end of the quarter."""
+
+    BINDINGS = [Binding("escape,enter,space", "close", "Continue")]
+
+    def __init__(self, date: str, events: Sequence[FiredEvent]) -> None:
+        super().__init__(classes="dialog")
+        self.date, self.events = date, events
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label(Content(f"News · {self.date}"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                for event in self.events:
+                    yield Static(
+                        Content.styled(event.title, "bold") + Content("\n" + reflow(event.text)),
+                        classes="news-item",
+                    )
+            yield Static("enter to continue", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SaveDialog(ModalScreen[str | None]):
+    """Ask for a save's name."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__(classes="dialog")
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Save the game", classes="dialog-title")
+            yield Static("Name of the save (letters, digits, - and _):", classes="dialog-text")
+            field = Input(self.suggestion, id="save-name")
+            field.cursor_blink = getattr(self.app, "cursor_blink", True)
+            yield field
+            yield Static("enter to save · escape to cancel", classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = event.value.strip()
+        if not name:
+            self.notify("Type a name first.", severity="warning")
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpDialog(ModalScreen[None]):
+    """Every key of the screen underneath, and what that screen is for."""
+
+    BINDINGS = [Binding("escape,question_mark,enter", "close", "Close")]
+
+    def __init__(self, screen: Screen[object]) -> None:
+        super().__init__(classes="dialog")
+        self.underneath = screen
+
+    def compose(self) -> ComposeResult:
+        rows = [
+            Content.assemble(
+                (f"  {key_label(key, active.binding.key_display):>6}", "bold"),
+                f"  {active.binding.description}",
+            )
+            for key, active in game_keys(self.underneath)
+        ]
+        extra = getattr(self.underneath, "HELP", "")
+        with Vertical(classes="dialog-box wide"):
+            yield Label("Help · keys on this screen", classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                if extra:
+                    yield Static(extra, classes="dialog-text")
+                yield Static(Content("\n").join(rows), classes="help-keys")
+                yield Static(
+                    Content.assemble(
+                        ("     ↑↓", "bold"),
+                        "  move in a list; enter picks\n",
+                        ("    tab", "bold"),
+                        "  move between panes\n",
+                        ("    esc", "bold"),
+                        "  back\n",
+                        ("      ?", "bold"),
+                        "  this help, on any screen\n",
+                        ("      q", "bold"),
+                        "  quit (asks first)\n",
+                        ("ctrl+p", "bold"),
+                        "  command palette: every key above, by name",
+                    ),
+                    classes="help-keys",
+                )
+            yield Static("escape to close", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

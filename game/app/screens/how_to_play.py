@@ -1,0 +1,54 @@
+"""How to play: the rules in two minutes, for someone who has never seen the game."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Markdown
+
+GUIDE = """\
+## What you are doing
+You run drug policy for **both** governments, the United States and Mexico, one quarter
+(three months) at a time. The simulation resolves drug markets, violence and prisons from
+rules written with their sources; you decide the policies.
+
+## A turn
+1. **Read** the header (date, turn, each side's money and political capital) and the
+   dashboard: each headline indicator now, its trend, its change since last quarter
+   (▲ up, ▼ down) and its gap from the **status quo**: the same world, same luck, with no
+   changes from you. ✓ means better than the status quo, ✗ worse.
+2. **Decide** on the action panel: ↑↓ to pick an action, **+** / **-** to raise or lower its
+   level. The detail pane shows what it does, its cost a quarter, the political capital a
+   change needs, how many turns it takes to ramp up, its prerequisites, what the model
+   expects it to do, and the evidence *for and against* it. A change a side cannot pay for
+   is refused with the reason.
+3. **End the quarter** with **e**. News and dilemmas appear; a dilemma needs your answer.
+4. **Understand**: **w** (why) splits an indicator's change into the signed contributions of
+   each rule, action and event. **c** charts any indicator against the status quo, with the
+   range of many runs. **m** shows Mexico's trafficking organizations and the designation
+   workflow.
+
+## The end
+After the last quarter (or a lost election or a collapse) the **debrief** grades your run
+against the status quo, from "catastrophic" to "merely distasteful", the best anyone can do.
+
+## Keys
+e end turn · c charts · w why · m cartels · s save · ? help on any screen · q quit ·
+escape back · tab next pane · ctrl+p every command by name. The game autosaves every
+quarter: **Continue** on the title screen picks it up.
+"""
+
+
+class HowToPlayScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Label("How to play", classes="screen-title")
+        with VerticalScroll(id="guide", classes="reading"):
+            yield Markdown(GUIDE)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#guide").focus()

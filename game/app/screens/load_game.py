@@ -1,0 +1,141 @@
+"""Load and save: the list of saves, loading off the UI thread, saving with overwrite confirmation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from game.app.app import BorderlineApp
+    from game.engine import Game
+
+
+def load_in_background(app: BorderlineApp, path: Path | None) -> None:
+    """Replay a save (None: the newest autosave that loads) in a worker thread, then open it."""
+    app.notify(
+        "Loading the latest autosave…" if path is None else f"Loading {Path(path).name}…",
+        timeout=3,
+        markup=False,
+    )
+
+    def replay() -> None:
+        from game.app import saving
+
+        packs: Any = app.world if app.world is not None else app.packs
+        if path is not None:
+            candidates = [path]
+        else:  # newest autosave first; skip ones that no longer load
+            candidates = [s.path for s in saving.list_saves(app.saves_folder) if s.autosave and not s.error]
+            if not candidates:
+                app.call_from_thread(app.notify, "No autosave yet: start a new game.", severity="warning")
+                return
+        problem = ""
+        for candidate in candidates:
+            try:
+                loaded = saving.load_save(candidate, packs)
+            except saving.SaveError as exc:
+                problem = problem or str(exc)
+                continue
+            app.call_from_thread(app.open_game, loaded.game, list(loaded.warnings))
+            return
+        app.call_from_thread(
+            app.notify, problem, title="Cannot load", severity="error", timeout=12, markup=False
+        )
+
+    app.run_worker(replay, thread=True, group="load", exclusive=True, exit_on_error=False)
+
+
+def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]) -> None:
+    """Ask for a name, confirm before overwriting, save, and say where it went."""
+    from game.app import saving
+    from game.app.screens.dialogs import ConfirmDialog, SaveDialog
+
+    def write(name: str, overwrite: bool) -> None:
+        try:
+            path = saving.save_game(game, name, overwrite=overwrite, folder=app.saves_folder)
+        except saving.SaveExists:
+            app.push_screen(
+                ConfirmDialog(
+                    f"Overwrite the save {name!r}?",
+                    "The game saved under this name will be replaced by this one.",
+                    yes="Overwrite",
+                    no="Cancel",
+                    default_yes=False,
+                ),
+                lambda yes: write(name, True) if yes else say("Not saved."),
+            )
+            return
+        except saving.SaveError as exc:
+            say(f"✗ Not saved: {exc}")
+            return
+        say(f"Saved to {path}")
+
+    def named(name: str | None) -> None:
+        if name:
+            write(name, False)
+        else:
+            say("Not saved.")
+
+    app.push_screen(SaveDialog(f"{game.scenario_id} turn {game.turn}"), named)
+
+
+class LoadScreen(Screen[None]):
+    """Saved games, newest first; enter loads."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    @property
+    def borderline(self) -> BorderlineApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Label("Load a saved game", classes="screen-title")
+        yield OptionList(id="saves")
+        yield Static("", id="saves-note")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        from game.app import saving
+
+        note = self.query_one("#saves-note", Static)
+        saves_list = self.query_one("#saves", OptionList)
+        try:
+            saves = saving.list_saves(self.borderline.saves_folder)
+        except saving.SaveError as exc:
+            note.update(Content(f"✗ {exc}"))
+            return
+        self._paths: dict[str, Path] = {}
+        for i, save in enumerate(saves):
+            self._paths[str(i)] = save.path
+            kind = "autosave" if save.autosave else "save"
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(save.modified))
+            if save.error:
+                line = Content(f"✗ {save.name}\n") + Content.styled(
+                    f"  cannot be loaded: {save.error}", "dim"
+                )
+            else:
+                about = f"{kind} · {save.scenario} · turn {save.turn} ({save.date}) · {when}"
+                line = Content(f"{save.name}\n") + Content.styled(f"  {about}", "dim")
+            saves_list.add_option(Option(line, id=str(i), disabled=bool(save.error)))
+        folder = saving.folder_or_default(self.borderline.saves_folder)
+        if not saves:
+            note.update(
+                Content(f"No saves yet in {folder}. Start a new game: it is autosaved every quarter.")
+            )
+        else:
+            note.update(Content(f"Saves in {folder} · enter to load"))
+        saves_list.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id is not None:
+            load_in_background(self.borderline, self._paths[event.option_id])

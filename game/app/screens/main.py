@@ -1,0 +1,393 @@
+"""The main screen: briefing, decisions and the end of each quarter.
+
+Header (date, turn, money and capital per side), the indicator dashboard with the news below
+it, and the action panel with the highlighted action's detail. Ending a turn resolves the
+quarter, autosaves, shows the news and asks the quarter's dilemmas in turn.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from game.app.widgets.action_panel import ActionPanel
+from game.app.widgets.dashboard import Dashboard
+from game.app.widgets.detail_pane import DetailPane
+from game.app.widgets.news_feed import NewsFeed
+from game.app.widgets.turn_header import TurnHeader
+
+if TYPE_CHECKING:
+    from game.app.app import BorderlineApp
+    from game.engine import Game
+
+PREVIEW_TURNS = 4
+
+
+class PreviewReady(Message):
+    """The model's expectation for a level change, computed off the UI thread."""
+
+    def __init__(self, action: str, level: int, turn: int, effects: dict[str, float]) -> None:
+        super().__init__()
+        self.action, self.level, self.turn, self.effects = action, level, turn, effects
+
+
+class StatusLine(Static):
+    """One line saying what just happened: a change planned, refused, saved."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: auto; max-height: 2; padding: 0 1; background: $boost; }
+    """
+
+
+class GameScreen(Screen[None]):
+    """Base of the screens that show a game: level changes with their confirmations and refusals.
+
+    ``version`` goes up whenever the game changes; each screen redraws in ``refresh_panes``.
+    """
+
+    version: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
+    @property
+    def borderline(self) -> BorderlineApp:
+        return self.app  # type: ignore[return-value]
+
+    def refresh_panes(self) -> None:
+        """Redraw from the game; screens override."""
+
+    def watch_version(self) -> None:
+        self.refresh_panes()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_panes()
+
+    def say(self, text: str | Content) -> None:
+        """Tell the player what just happened, on the status line if the screen has one."""
+        content = text if isinstance(text, Content) else Content(text)
+        lines = self.query(StatusLine)
+        if lines:
+            lines.first().update(content)
+        else:
+            self.notify(content.plain, markup=False)
+
+    def on_action_panel_step_requested(self, message: ActionPanel.StepRequested) -> None:
+        from game.app.readouts import action_name, level_label
+        from game.app.screens.dialogs import ConfirmDialog
+
+        game, aid = self.game, message.action
+        if game.is_over:
+            self.say("The game is over: press e for the debrief.")
+            return
+        info = game.world.actions[aid]
+        new = game.level(aid) + message.step
+        if not 0 <= new < info.levels:
+            edge = "highest" if message.step > 0 else "lowest"
+            self.say(f"{action_name(game.world, aid)} is already at its {edge} level.")
+            return
+        warning = info.spec.irreversible_warning
+        if message.step > 0 and warning and new > game.committed_level(aid):
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"{action_name(game.world, aid)}: {level_label(game.world, aid, new)}?",
+                    warning,
+                    yes="Do it",
+                    no="Cancel",
+                    default_yes=False,
+                ),
+                lambda yes: self.set_level(aid, new) if yes else self.say("Cancelled."),
+            )
+            return
+        self.set_level(aid, new)
+
+    def set_level(self, aid: str, level: int) -> bool:
+        """Ask the engine for a level; say what it costs, or why it was refused."""
+        from game.app.readouts import action_cost, action_name, level_label
+        from game.app.words import money
+        from game.engine import ActionRefused
+
+        game = self.game
+        name, label = action_name(game.world, aid), level_label(game.world, aid, level)
+        try:
+            game.set_level(aid, level)
+        except ActionRefused as refused:
+            self.say(
+                Content.styled(f"✗ Refused: {name} → {label}: {'; '.join(refused.reasons)}", "$text-error")
+            )
+            self.app.bell()
+            return False
+        committed = game.committed_level(aid)
+        if level == committed:
+            self.say(f"{name}: back to {label}, no change planned.")
+        else:
+            capital = game.world.actions[aid].capital_to_change(committed, level)
+            side = game.world.sides.get(game.world.actions[aid].spec.side)
+            cost = money(action_cost(game, aid, level), side.money_unit if side else "$B")
+            self.say(
+                f"Planned: {name} → {label}: {cost} a quarter, {capital:g} capital at the end of the turn."
+            )
+        self.version += 1
+        return True
+
+
+class MainScreen(GameScreen):
+    """Where the game is played, quarter after quarter."""
+
+    HELP = (
+        "Each turn is a quarter. Raise or lower the actions on the right with + and -, "
+        "within each side's budget (money a quarter) and political capital (spent when a "
+        "change takes effect). Press e to end the quarter. The dashboard shows each "
+        "headline indicator now, its trend, the change since last turn (▲/▼) and how far it "
+        "is from the status quo: the same world with no changes from you (✓ better, ✗ worse)."
+    )
+
+    BINDINGS = [
+        Binding("e", "end_turn", "End turn"),
+        Binding("c", "charts", "Charts"),
+        Binding("w", "why", "Why"),
+        Binding("m", "cartels", "Cartels"),
+        Binding("s", "save", "Save"),
+        Binding("escape", "leave", "Title", show=False),
+    ]
+
+    detail_subject = "action"
+
+    def compose(self) -> ComposeResult:
+        yield TurnHeader(id="turn-header")
+        with Horizontal(id="main-body"):
+            with Vertical(id="main-left"):
+                yield Dashboard(id="dashboard")
+                news = NewsFeed(id="news")
+                news.border_title = "Report & news"
+                yield news
+            with Vertical(id="main-right"):
+                yield ActionPanel(id="actions")
+                yield DetailPane(id="detail")
+        yield StatusLine("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_panes()
+        self.query_one(ActionPanel).focus()
+        if self.game.turn == 0:
+            self.say(
+                "↑↓ pick an action · +/- change its level · tab: dashboard · e: end the quarter · ?: help"
+            )
+        if self.game.pending_dilemmas:
+            self.ask_dilemmas()
+        elif self.game.is_over:
+            self.call_after_refresh(self.borderline.show_debrief, self.game)
+
+    def refresh_panes(self) -> None:
+        game = self.game
+        self.query_one(TurnHeader).show(game)
+        self.query_one(Dashboard).show(game)
+        self.query_one(ActionPanel).show(game)
+        self.query_one(NewsFeed).show(game)
+        self._show_detail()
+
+    # ------------------------------------------------------------------ actions and levels
+
+    def _show_detail(self, preview: tuple[str, dict[str, float]] | None = None) -> None:
+        """Detail of what is highlighted in the list that last had focus."""
+        pane = self.query_one(DetailPane)
+        if self.detail_subject == "indicator":
+            pane.show_indicator(self.game, self.query_one(Dashboard).highlighted_indicator)
+        else:
+            pane.show_action(self.game, self.query_one(ActionPanel).highlighted_action, preview)
+
+    def on_descendant_focus(self, event: object) -> None:
+        focused = self.focused
+        subject = (
+            "indicator"
+            if isinstance(focused, Dashboard)
+            else "action"
+            if isinstance(focused, ActionPanel)
+            else None
+        )
+        if subject is not None and subject != self.detail_subject:
+            self.detail_subject = subject
+            self._show_detail()
+            aid = self.query_one(ActionPanel).highlighted_action
+            if subject == "action" and aid is not None:
+                self._start_preview(aid)
+
+    def on_dashboard_indicator_highlighted(self, message: Dashboard.IndicatorHighlighted) -> None:
+        if self.detail_subject == "indicator":
+            self._show_detail()
+
+    def on_action_panel_action_highlighted(self, message: ActionPanel.ActionHighlighted) -> None:
+        if self.detail_subject != "action":
+            return
+        self._show_detail()
+        if message.action is not None:
+            self._start_preview(message.action)
+
+    def _preview_level(self, aid: str) -> int | None:
+        game = self.game
+        chosen, committed = game.level(aid), game.committed_level(aid)
+        if chosen != committed:
+            return chosen
+        levels = game.world.actions[aid].levels
+        return committed + 1 if committed + 1 < levels else committed - 1
+
+    def _start_preview(self, aid: str) -> None:
+        if not self.borderline.previews or self.game.is_over:
+            return
+        level = self._preview_level(aid)
+        if level is None or level < 0:
+            return
+        future = self.game.fork()
+        future.pending.pop(aid, None)
+        self._compute_preview(future, aid, level, self.game.turn)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _compute_preview(self, future: Game, aid: str, level: int, turn: int) -> None:
+        effects = future.preview({aid: level}, PREVIEW_TURNS)
+        if not get_current_worker().is_cancelled:
+            self.post_message(PreviewReady(aid, level, turn, effects))
+
+    def on_preview_ready(self, message: PreviewReady) -> None:
+        aid = self.query_one(ActionPanel).highlighted_action
+        if aid == message.action and message.turn == self.game.turn:
+            if self._preview_level(aid) == message.level:
+                self._show_detail((self._preview_title(aid, message.level), message.effects))
+
+    def _preview_title(self, aid: str, level: int) -> str:
+        from game.app.readouts import level_label
+
+        game = self.game
+        label = level_label(game.world, aid, level)
+        if level != game.committed_level(aid) and game.level(aid) == level:
+            return f"Your planned change to {label}, {PREVIEW_TURNS} turns on (the model's expectation):"
+        verb = "raise" if level > game.committed_level(aid) else "lower"
+        return f"If you {verb} it to {label}, {PREVIEW_TURNS} turns on the model expects:"
+
+    def on_action_panel_action_chosen(self, message: ActionPanel.ActionChosen) -> None:
+        self.query_one(DetailPane).focus()
+
+    def on_dashboard_indicator_chosen(self, message: Dashboard.IndicatorChosen) -> None:
+        self.open_why(message.indicator)
+
+    # ------------------------------------------------------------------ ending a turn
+
+    def action_end_turn(self) -> None:
+        from game.app.screens.dialogs import ConfirmDialog
+
+        game = self.game
+        if game.is_over:
+            self.borderline.show_debrief(game)
+            return
+        if game.pending_dilemmas:
+            self.ask_dilemmas()
+            return
+        if game.turn + 1 >= game.turns:
+            self.app.push_screen(
+                ConfirmDialog(
+                    "End the last quarter?",
+                    "This ends the game and shows your debrief against the status quo.",
+                    yes="End the game",
+                    no="Not yet",
+                    default_yes=False,
+                ),
+                lambda yes: self.resolve_turn() if yes else None,
+            )
+            return
+        self.resolve_turn()
+
+    @work(exclusive=True, group="turn")
+    async def resolve_turn(self) -> None:
+        from game.app.screens.dialogs import NewsDialog
+        from game.app.words import quarter
+
+        game, app = self.game, self.borderline
+        report = game.resolve_turn()
+        self.version += 1
+        app.autosave(game)
+        self.say(f"{quarter(report.date)} resolved. Press w to see why things moved, c for charts.")
+        news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
+        if news:
+            await app.push_screen_wait(NewsDialog(quarter(report.date), news))
+        await self._answer_dilemmas()
+        if game.is_over:
+            app.show_debrief(game)
+
+    @work(exclusive=True, group="turn")
+    async def ask_dilemmas(self) -> None:
+        await self._answer_dilemmas()
+        if self.game.is_over:
+            self.borderline.show_debrief(self.game)
+
+    async def _answer_dilemmas(self) -> None:
+        from game.app.screens.dialogs import DilemmaDialog
+
+        game, app = self.game, self.borderline
+        answered = False
+        while game.pending_dilemmas:
+            dilemma = game.pending_dilemmas[0]
+            choice = await app.push_screen_wait(DilemmaDialog(game.world, dilemma))
+            game.choose(dilemma.event, choice)
+            label = next(c.label for c in dilemma.choices if c.id == choice)
+            self.say(f"{dilemma.title}: you chose {label}.")
+            answered = True
+            self.version += 1
+        if answered:
+            app.autosave(game)
+
+    # ------------------------------------------------------------------ other screens
+
+    def _highlighted_indicator(self) -> str | None:
+        return self.query_one(Dashboard).highlighted_indicator
+
+    def action_why(self) -> None:
+        self.open_why(self._highlighted_indicator())
+
+    def open_why(self, indicator: str | None) -> None:
+        from game.app.screens.why import WhyScreen
+
+        self.app.push_screen(WhyScreen(self.game, indicator))
+
+    def action_charts(self) -> None:
+        from game.app.screens.charts import ChartsScreen
+
+        self.app.push_screen(ChartsScreen(self.game, self._highlighted_indicator()))
+
+    def action_cartels(self) -> None:
+        from game.app.screens.cartels import CartelsScreen
+
+        self.app.push_screen(CartelsScreen(self.game))
+
+    def action_save(self) -> None:
+        from game.app.screens.load_game import save_with_dialogs
+
+        save_with_dialogs(self.borderline, self.game, self.say)
+
+    def action_leave(self) -> None:
+        from game.app.screens.dialogs import ConfirmDialog
+
+        if not self.game.pending:
+            self.borderline.back_to_title()
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                "Leave this game for the title screen?",
+                "Changes you planned this quarter are not saved; the game is autosaved as of "
+                "the start of the quarter.",
+                yes="Leave",
+                no="Stay",
+                default_yes=False,
+            ),
+            lambda yes: self.borderline.back_to_title() if yes else None,
+        )

@@ -1,0 +1,66 @@
+"""Mods: the content packs in play, their versions and folders, and any errors that stopped them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+if TYPE_CHECKING:
+    from game.app.app import BorderlineApp
+
+
+def mods_text(app: BorderlineApp) -> Content:
+    parts: list[Content] = []
+    world = app.world
+    if app.world_status == "loading":
+        return Content("Loading the packs…")
+    if world is not None:
+        parts.append(Content.styled("Packs in play, in load order:\n", "bold"))
+        for pack in world.content.packs:
+            m = pack.manifest
+            deps = ", ".join(f"{d.id} {d.version}" for d in m.dependencies) or "none"
+            parts.append(
+                Content.assemble(("✓ ", "$text-success"), (f"{m.name}", "bold"), f" ({m.id} {m.version})\n")
+            )
+            parts.append(Content(f"   {pack.folder}\n   needs game {m.game_version}; depends on {deps}\n"))
+        parts.append(
+            Content(
+                f"\n{len(world.scenarios)} scenarios, {len(world.actions)} actions, "
+                f"{len(world.indicators)} indicators, {len(world.events)} events.\n"
+            )
+        )
+    else:
+        folders = ", ".join(str(p) for p in app.pack_folders())
+        parts.append(Content.styled(f"✗ The packs could not be loaded ({folders}):\n", "bold $text-error"))
+        for error in app.world_errors:
+            parts.append(Content(f" • {error}\n"))
+    parts.append(
+        Content(
+            "\nAdd a mod with: borderline --pack PATH/TO/PACK (repeatable). "
+            "Check one with: borderline validate PATH. The guide is docs/MODDING.md."
+        )
+    )
+    return Content("").join(parts)
+
+
+class ModsScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Label("Mods · content packs", classes="screen-title")
+        with VerticalScroll(id="mods-body", classes="reading"):
+            yield Static("", id="mods-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "world_status", self._show)
+        self.query_one("#mods-body").focus()
+
+    def _show(self, _status: str) -> None:
+        self.query_one("#mods-text", Static).update(mods_text(self.app))  # type: ignore[arg-type]

@@ -1,0 +1,129 @@
+"""New game: the scenarios with their briefing, difficulty and length, and the seed to play."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from game.app.app import BorderlineApp
+    from game.engine import World
+
+from textual.screen import Screen
+
+
+def briefing_text(world: World, scenario_id: str) -> Content:
+    from game.app.readouts import display_name
+    from game.app.words import quarter, reflow
+
+    sc = world.scenarios[scenario_id]
+    months = sc.turns * sc.months_per_turn
+    span = f"{sc.turns} turns of {sc.months_per_turn} months ({months / 12:g} years)"
+    start = quarter(f"{sc.start_year}Q{sc.start_quarter}")
+    parts = [
+        Content.styled(display_name(sc.name, scenario_id) + "\n", "bold"),
+        Content(f"Difficulty: {sc.difficulty} · starts {start} · {span}\n\n"),
+        Content(reflow(sc.briefing) + "\n"),
+    ]
+    if sc.objectives:
+        parts.append(Content.styled("\nYou are scored against the status quo on:\n", "bold"))
+        for obj in sc.objectives:
+            ind = world.indicators.get(obj.indicator)
+            label = obj.label or (ind.name if ind else obj.indicator)
+            good = {"down": "lower is better", "up": "higher is better"}.get(ind.good if ind else "", "")
+            parts.append(
+                Content(f" • {label} ({obj.measure}{', ' + good if good else ''}, weight {obj.weight:g})\n")
+            )
+    return Content("").join(parts).rstrip()
+
+
+class NewGameScreen(Screen[None]):
+    """Pick a scenario (↑↓), read its briefing, press enter to play."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "reseed", "New seed"),
+        Binding("enter", "start", "Start", show=True),
+    ]
+
+    def __init__(self, world: World) -> None:
+        super().__init__()
+        self.world = world
+
+    @property
+    def borderline(self) -> BorderlineApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        from game.app.readouts import display_name
+
+        yield Label("New game · choose a scenario", classes="screen-title")
+        options = [
+            Option(
+                Content(f"{display_name(sc.name, sid)}\n")
+                + Content.styled(f"  {sc.difficulty}, {sc.turns} turns", "dim"),
+                id=sid,
+            )
+            for sid, sc in self.world.scenarios.items()
+        ]
+        with Horizontal(classes="split"):
+            with Vertical(classes="picker"):
+                yield OptionList(*options, id="scenarios")
+                yield Label("Seed (same seed, same world):")
+                seed = self.borderline.start_seed
+                field = Input(
+                    str(seed if seed is not None else random.randrange(1, 100_000)), id="seed", type="integer"
+                )
+                field.cursor_blink = self.borderline.cursor_blink
+                yield field
+            with VerticalScroll(classes="reading", id="briefing"):
+                yield Static("", id="briefing-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        scenarios = self.query_one("#scenarios", OptionList)
+        scenarios.focus()
+        if scenarios.option_count:
+            scenarios.highlighted = 0
+            self._brief(scenarios.options[0].id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._brief(event.option_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_start()
+
+    def _brief(self, scenario_id: str | None) -> None:
+        if scenario_id is not None:
+            self.query_one("#briefing-text", Static).update(briefing_text(self.world, scenario_id))
+
+    def action_reseed(self) -> None:
+        self.query_one("#seed", Input).value = str(random.randrange(1, 100_000))
+
+    def action_start(self) -> None:
+        option = self.query_one("#scenarios", OptionList).highlighted_option
+        if option is None or option.id is None:
+            return
+        raw = self.query_one("#seed", Input).value.strip()
+        try:
+            seed = int(raw) if raw else random.randrange(1, 100_000)
+        except ValueError:
+            self.notify("The seed must be a whole number.", severity="error")
+            return
+        if seed < 0:
+            self.notify("The seed must be zero or more.", severity="error")
+            return
+        self.borderline.start_game(option.id, seed)

@@ -1,0 +1,127 @@
+"""The title screen: new game, continue, load, mods, how to play, quit.
+
+It appears before the world has finished loading, so everything that needs the world waits
+for ``BorderlineApp.world_status`` and says so instead of freezing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from game.app.app import BorderlineApp
+
+LOGO = r"""
+ ___              _         _ _
+| _ ) ___ _ _ __| |___ _ _| (_)_ _  ___
+| _ \/ _ \ '_/ _` / -_) '_| | | ' \/ -_)
+|___/\___/_| \__,_\___|_| |_|_|_||_\___|
+""".strip("\n")
+
+TAGLINE = "Drug policy on both sides of the US-Mexico border, one quarter at a time."
+
+MENU = (
+    ("new", "New game", "pick a scenario, read its briefing"),
+    ("continue", "Continue", "the latest autosave"),
+    ("load", "Load", "a saved game"),
+    ("mods", "Mods", "content packs, versions and errors"),
+    ("how", "How to play", "the rules in two minutes"),
+    ("quit", "Quit", ""),
+)
+
+
+class TitleScreen(Screen[None]):
+    """The first screen: a menu that works before the world has loaded."""
+
+    BINDINGS = [
+        Binding("n", "menu('new')", "New game"),
+        Binding("c", "menu('continue')", "Continue"),
+        Binding("l", "menu('load')", "Load"),
+        Binding("m", "menu('mods')", "Mods"),
+        Binding("h", "menu('how')", "How to play"),
+    ]
+
+    @property
+    def borderline(self) -> BorderlineApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-box"):
+            yield Static(LOGO, id="logo")
+            yield Static(TAGLINE, id="tagline")
+            with Center():
+                yield OptionList(*self._options(), id="menu")
+            yield Static("Loading the world…", id="world-status")
+        yield Footer(compact=True)
+
+    def _options(self) -> list[Option]:
+        out = []
+        for ident, label, hint in MENU:
+            prompt = f"{label:<12} [dim]{hint}[/]" if hint else label
+            out.append(Option(prompt, id=ident))
+        return out
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "world_status", self._world_status_changed)
+
+    def _world_status_changed(self, status: str) -> None:
+        app = self.borderline
+        label = self.query_one("#world-status", Static)
+        if status == "loading":
+            label.update("Loading the world…")
+        elif status == "ready" and app.world is not None:
+            packs = ", ".join(f"{pid} {version}" for pid, version in app.world.packs)
+            scenarios = len(app.world.scenarios)
+            label.update(f"Ready: {packs} · {scenarios} scenario{'s' if scenarios != 1 else ''}")
+        else:
+            label.update(f"✗ The content has {len(app.world_errors)} error(s): open Mods to read them.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id is not None:
+            self.action_menu(event.option_id)
+
+    def action_menu(self, choice: str) -> None:
+        app = self.borderline
+        if choice == "quit":
+            app.action_quit_game()
+            return
+        if choice == "how":
+            from game.app.screens.how_to_play import HowToPlayScreen
+
+            app.push_screen(HowToPlayScreen())
+            return
+        if choice == "mods":
+            from game.app.screens.mods import ModsScreen
+
+            app.push_screen(ModsScreen())
+            return
+        if choice == "load":
+            from game.app.screens.load_game import LoadScreen
+
+            app.push_screen(LoadScreen())
+            return
+        if app.world_status == "loading":
+            self.notify("Still loading the world: one moment.")
+            return
+        if app.world is None:
+            self.notify("The content has errors: open Mods to read them.", severity="error")
+            return
+        if choice == "new":
+            from game.app.screens.new_game import NewGameScreen
+
+            app.push_screen(NewGameScreen(app.world))
+        elif choice == "continue":
+            self._continue()
+
+    def _continue(self) -> None:
+        from game.app.screens.load_game import load_in_background
+
+        load_in_background(self.borderline, None)

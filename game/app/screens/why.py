@@ -1,0 +1,167 @@
+"""Why: an indicator's change over one quarter split into the signed parts of rules, actions and events.
+
+The engine switches the drivers on one at a time and measures what each adds; this screen
+says it in words: "+120 Kingpin strategy (action)".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.app.screens.main import GameScreen
+
+if TYPE_CHECKING:
+    from game.engine import Game
+
+BAR_WIDTH = 6
+LEGEND = (
+    "✓ pushed it the good way, ✗ the bad way · "
+    "rule: how the model's world works (a flow of people, money or violence) · "
+    "action: a policy lever at its current level · event: something that happened · "
+    "other: trends in time, lags and shocks between turns"
+)
+
+
+def indicator_options(game: Game) -> list[Option]:
+    """Every scalar indicator, grouped under its side's name."""
+    from game.app.readouts import indicator_name, scalar_indicators, side_name
+
+    options: list[Option] = []
+    side: object = object()
+    for info in scalar_indicators(game.world):
+        if info.side != side:
+            side = info.side
+            options.append(
+                Option(side_name(game.world, info.side).upper(), id=f"side:{info.side}", disabled=True)
+            )
+        options.append(Option(indicator_name(info) + (" *" if info.headline else ""), id=info.id))
+    return options
+
+
+def explanation_text(game: Game, indicator: str, turn: int) -> Content:
+    from game.app.readouts import change_text, explain, readout
+    from game.app.words import judgement, number, percent_change, reflow, signed_percent
+    from game.engine import GameError
+
+    if turn < 1:
+        return Content("Nothing has happened yet: end a quarter (e on the main screen) and come back.")
+    try:
+        exp = explain(game, indicator, turn)
+    except GameError as exc:
+        return Content(f"No explanation available: {exc}")
+    assert exp is not None
+    info = game.world.indicators[indicator]
+    parts: list[Content] = [Content.styled(exp.headline() + "\n\n", "bold")]
+    if not exp.parts:
+        parts.append(Content("Nothing changed it this quarter.\n"))
+    else:
+        parts.append(Content("What moved it, largest first:\n"))
+        largest = max(abs(p.value) for p in exp.parts) or 1.0
+        width = max(len(change_text(p.value, exp.decimals)) for p in exp.parts)
+        for part in exp.parts:
+            verdict = judgement(part.value, info.good, abs(exp.after) or 1.0)
+            style = {"better": "$text-success", "worse": "$text-error"}.get(verdict, "")
+            bar = "█" * max(1, round(abs(part.value) / largest * BAR_WIDTH))
+            mark = {"better": "✓", "worse": "✗"}.get(verdict, " ")
+            kind = "" if part.kind == "other" else f" ({part.kind})"
+            parts.append(
+                Content.assemble(
+                    (f"{change_text(part.value, exp.decimals):>{width}}{mark} ", style),
+                    (f"{bar:<{BAR_WIDTH}} ", style),
+                    f"{part.label}{kind}",
+                    "\n",
+                )
+            )
+        parts.append(Content(f"{'─' * width}\n{change_text(exp.change, exp.decimals):>{width}}  in all\n"))
+    now = readout(game, indicator)
+    if game.status_quo is not None:
+        sq = float(game.status_quo.history(indicator)[turn, 0])
+        mine = float(game.history(indicator)[turn, 0])
+        gap = percent_change(mine, sq)
+        verdict = judgement(mine - sq, info.good, sq or 1.0)
+        parts.append(
+            Content(
+                f"\nStatus quo (the same world without your changes) in that quarter: "
+                f"{number(sq, now.decimals)}; you are {signed_percent(gap)}"
+                + (f", {verdict}" if verdict else "")
+                + ".\n"
+            )
+        )
+    if info.description:
+        parts.append(Content.styled(f"\n{reflow(info.description)}\n", "italic"))
+    parts.append(Content.styled(f"\n{LEGEND}", "$text-muted"))
+    return Content("").join(parts)
+
+
+class WhyScreen(GameScreen):
+    """Pick an indicator (↑↓) and a quarter (←→) and read what moved it."""
+
+    HELP = (
+        "Why did an indicator move? The change over a quarter is split into the signed "
+        "contributions of each rule of the model, each action and each event, largest first. "
+        "They add up to the whole change."
+    )
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("left,left_square_bracket", "turn(-1)", "Earlier", key_display="←"),
+        Binding("right,right_square_bracket", "turn(1)", "Later", key_display="→"),
+        Binding("c", "charts", "Chart"),
+    ]
+
+    def __init__(self, game: Game, indicator: str | None = None) -> None:
+        super().__init__(game)
+        self.indicator = indicator
+        self.turn = game.turn
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="why-title", classes="screen-title")
+        with Horizontal(classes="split"):
+            yield OptionList(*indicator_options(self.game), id="why-indicators", classes="picker")
+            with VerticalScroll(id="why-body", classes="reading"):
+                yield Static("", id="why-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        picker = self.query_one("#why-indicators", OptionList)
+        ids = [o.id for o in picker.options]
+        if self.indicator in ids:
+            picker.highlighted = ids.index(self.indicator)
+        else:
+            picker.highlighted = next((i for i, o in enumerate(picker.options) if not o.disabled), None)
+        picker.focus()
+        self._show()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_id and not event.option_id.startswith("side:"):
+            self.indicator = event.option_id
+            self._show()
+
+    def action_turn(self, step: int) -> None:
+        self.turn = max(min(self.turn + step, self.game.turn), min(1, self.game.turn))
+        self._show()
+
+    def action_charts(self) -> None:
+        from game.app.screens.charts import ChartsScreen
+
+        self.app.switch_screen(ChartsScreen(self.game, self.indicator))
+
+    def _show(self) -> None:
+        from game.app.words import quarter
+
+        game = self.game
+        when = quarter(game.date(self.turn)) if self.turn >= 1 else "before the first quarter"
+        self.query_one("#why-title", Label).update(
+            f"Why? · {when} (← earlier · → later) · * headline indicator"
+        )
+        if self.indicator is None:
+            return
+        self.query_one("#why-text", Static).update(explanation_text(game, self.indicator, self.turn))

@@ -1,0 +1,131 @@
+"""The action panel: every visible lever grouped by side and category, with level and cost.
+
+``+`` and ``-`` ask to change the highlighted action's level; the screen decides (it may
+confirm, or refuse with the engine's reasons). A planned change is marked with an arrow and
+"→ new level", not only a colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from game.app.widgets.columns import Cell, columns
+
+if TYPE_CHECKING:
+    from game.engine import Game
+
+LEVEL_WIDTH, COST_WIDTH = 11, 4
+LEVEL_KEYS = Binding.Group("Level ", compact=True)
+
+
+class ActionPanel(OptionList):
+    """Actions by side and category; +/- change a level, enter opens the full detail."""
+
+    DEFAULT_CSS = """
+    ActionPanel { height: 1fr; border: none; padding: 0; }
+    ActionPanel > .option-list--option-disabled { color: $text-accent; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("plus,equals_sign", "step(1)", "Raise level", key_display="+", group=LEVEL_KEYS),
+        Binding("minus,underscore", "step(-1)", "Lower level", key_display="-", group=LEVEL_KEYS),
+        Binding("enter", "select", "Details", show=False),
+    ]
+
+    class StepRequested(Message):
+        """The player asked to raise (+1) or lower (-1) an action's level."""
+
+        def __init__(self, action: str, step: int) -> None:
+            super().__init__()
+            self.action, self.step = action, step
+
+    class ActionHighlighted(Message):
+        def __init__(self, action: str | None) -> None:
+            super().__init__()
+            self.action = action
+
+    class ActionChosen(Message):
+        """Enter on an action: show everything about it."""
+
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
+
+    def __init__(self, *, only: Iterable[str] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False, compact=True)
+        self.only = list(only) if only is not None else None
+        self._game: Game | None = None
+
+    @property
+    def highlighted_action(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None and not option.disabled else None
+
+    def show(self, game: Game) -> None:
+        self._game = game
+        self._rebuild()
+
+    def on_resize(self) -> None:
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        from game.app.readouts import action_cost, action_groups, action_name, level_label, side_short
+
+        game = self._game
+        if game is None:
+            return
+        world = game.world
+        width = max(20, self.scrollable_content_region.width - 1)
+        keep = self.highlighted_action
+        options: list[Option] = []
+        for n, group in enumerate(action_groups(world, self.only)):
+            label = f"{side_short(group.side)} · {group.category}"
+            if n == 0:
+                heading = columns(
+                    width, [Cell(label), Cell("level", LEVEL_WIDTH), Cell("cost", COST_WIDTH, "right")]
+                )
+            else:
+                heading = Content(label).truncate(width, ellipsis=True)
+            options.append(Option(heading, id=f"group:{group.side}:{group.category}", disabled=True))
+            for aid in group.actions:
+                committed, chosen = game.committed_level(aid), game.level(aid)
+                if chosen != committed:
+                    mark = "▲" if chosen > committed else "▼"
+                    level = Content.styled(f"{mark}→{level_label(world, aid, chosen)}", "bold $text-warning")
+                    name = Content.styled(f"*{action_name(world, aid)}", "bold")
+                else:
+                    level = Content(level_label(world, aid, chosen))
+                    name = Content(f" {action_name(world, aid)}")
+                cost = action_cost(game, aid, chosen)
+                line = columns(
+                    width,
+                    [Cell(name), Cell(level, LEVEL_WIDTH), Cell(f"{cost:.1f}", COST_WIDTH, "right")],
+                )
+                options.append(Option(line, id=aid))
+        self.set_options(options)
+        ids = [o.id for o in options]
+        if keep in ids:
+            self.highlighted = ids.index(keep)
+        elif options:
+            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+
+    def action_step(self, step: int) -> None:
+        action = self.highlighted_action
+        if action is not None:
+            self.post_message(self.StepRequested(action, step))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.ActionHighlighted(self.highlighted_action))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id and not event.option_id.startswith("group:"):
+            self.post_message(self.ActionChosen(event.option_id))

@@ -1,0 +1,37 @@
+"""Fixed-width columns inside one line of text, for option lists that read like tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.content import Content
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One column of a row: its text, a width (0: take what is left) and an alignment."""
+
+    text: Content | str
+    width: int = 0
+    align: Literal["left", "right"] = "left"
+
+
+def as_content(text: Content | str) -> Content:
+    return text if isinstance(text, Content) else Content(text)
+
+
+def columns(width: int, cells: Sequence[Cell], gap: int = 1) -> Content:
+    """Lay cells out on one line of ``width`` cells; flexible cells share the rest, with ellipsis."""
+    fixed = sum(c.width for c in cells if c.width) + gap * (len(cells) - 1)
+    flexible = [c for c in cells if not c.width]
+    spare = max(0, width - fixed)
+    share = spare // len(flexible) if flexible else 0
+    parts: list[Content] = []
+    for cell in cells:
+        size = cell.width or share
+        text = as_content(cell.text).truncate(size, ellipsis=True)
+        pad = max(0, size - text.cell_length)
+        parts.append(text.pad_left(pad) if cell.align == "right" else text.pad_right(pad))
+    return Content(" " * gap).join(parts)

@@ -1,0 +1,138 @@
+"""The indicator dashboard: headline indicators per side, with trend, change and status-quo gap.
+
+Colour is a second signal only: every change carries an arrow and a sign, and every gap from
+the status quo says "better" or "worse" with a mark (✓ / ✗) as well as a colour.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from game.app import words
+from game.app.readouts import short_name
+from game.app.widgets.columns import Cell, columns
+
+if TYPE_CHECKING:
+    from game.app.readouts import IndicatorReadout
+    from game.engine import Game
+
+JUDGEMENT_STYLE = {"better": "$text-success", "worse": "$text-error", "": ""}
+JUDGEMENT_MARK = {"better": "✓", "worse": "✗", "": " "}
+
+VALUE_WIDTH, TREND_WIDTH, CHANGE_WIDTH, GAP_WIDTH = 6, 5, 7, 5
+
+
+def change_cell(readout: IndicatorReadout) -> Content:
+    if readout.change is None:
+        return Content("")
+    shown = words.signed(readout.change, readout.decimals)
+    if shown == "0":
+        return Content("≈0" if readout.change else "=0")
+    text = f"{words.arrow(readout.change, readout.value)}{shown}"
+    style = JUDGEMENT_STYLE[readout.change_judgement]
+    return Content.styled(text, style) if style else Content(text)
+
+
+def status_quo_cell(readout: IndicatorReadout) -> Content:
+    gap = readout.vs_status_quo
+    if gap is None:
+        return Content("n/a")
+    verdict = readout.status_quo_judgement if abs(gap) >= 0.5 else ""
+    text = f"{words.signed_percent(gap)}{JUDGEMENT_MARK[verdict]}"
+    style = JUDGEMENT_STYLE[verdict]
+    return Content.styled(text, style) if style else Content(text)
+
+
+class Dashboard(OptionList):
+    """Headline indicators grouped by side; enter asks why the highlighted one moved."""
+
+    DEFAULT_CSS = """
+    Dashboard { height: 1fr; border: none; padding: 0; }
+    Dashboard > .option-list--option-disabled { color: $text-accent; text-style: bold; }
+    """
+
+    BINDINGS = [Binding("enter", "select", "Why?", show=False)]
+
+    class IndicatorChosen(Message):
+        """The player pressed enter on an indicator."""
+
+        def __init__(self, indicator: str) -> None:
+            super().__init__()
+            self.indicator = indicator
+
+    class IndicatorHighlighted(Message):
+        def __init__(self, indicator: str | None) -> None:
+            super().__init__()
+            self.indicator = indicator
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False, compact=True)
+        self._readouts: list[IndicatorReadout] = []
+        self._side_names: dict[str | None, str] = {}
+
+    @property
+    def highlighted_indicator(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None and not option.disabled else None
+
+    def show(self, game: Game) -> None:
+        from game.app.readouts import headline_readouts, side_name
+
+        self._readouts = headline_readouts(game)
+        self._side_names = {r.side: side_name(game.world, r.side) for r in self._readouts}
+        self._rebuild()
+
+    def on_resize(self) -> None:
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        width = max(20, self.scrollable_content_region.width - 1)
+        keep = self.highlighted_indicator
+        options: list[Option] = []
+        current_side: object = object()
+        for r in self._readouts:
+            if r.side != current_side:
+                current_side = r.side
+                heading = columns(
+                    width,
+                    [
+                        Cell(self._side_names.get(r.side, "").upper()),
+                        Cell("now", VALUE_WIDTH, "right"),
+                        Cell("trend", TREND_WIDTH),
+                        Cell("Δ turn", CHANGE_WIDTH, "right"),
+                        Cell("vs sq", GAP_WIDTH, "right"),
+                    ],
+                )
+                options.append(Option(heading, id=f"side:{r.side}", disabled=True))
+            line = columns(
+                width,
+                [
+                    Cell(short_name(r.name, self._side_names.get(r.side, ""), r.side)),
+                    Cell(r.format(r.value), VALUE_WIDTH, "right"),
+                    Cell(words.sparkline(r.history, TREND_WIDTH), TREND_WIDTH),
+                    Cell(change_cell(r), CHANGE_WIDTH, "right"),
+                    Cell(status_quo_cell(r), GAP_WIDTH, "right"),
+                ],
+            )
+            options.append(Option(line, id=r.id))
+        self.set_options(options)
+        ids = [o.id for o in options]
+        if keep in ids:
+            self.highlighted = ids.index(keep)
+        elif options:
+            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.IndicatorHighlighted(self.highlighted_indicator))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id and not event.option_id.startswith("side:"):
+            self.post_message(self.IndicatorChosen(event.option_id))

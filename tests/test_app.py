@@ -1,0 +1,522 @@
+"""The game a player meets, driven by keys through Textual's Pilot at 80x24.
+
+Most tests play the small test world (tests/packs/mini: 12 turns, a dilemma, an
+organizations table with a designation action); one plays the base world when it loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from game.app.app import BorderlineApp
+from game.app.screens.cartels import CartelsScreen
+from game.app.screens.charts import ChartsScreen
+from game.app.screens.debrief import DebriefScreen
+from game.app.screens.dialogs import ConfirmDialog, DilemmaDialog, HelpDialog, NewsDialog, SaveDialog
+from game.app.screens.main import MainScreen, StatusLine
+from game.app.screens.why import WhyScreen
+from game.app.widgets.action_panel import ActionPanel
+from game.app.widgets.dashboard import Dashboard
+from game.engine import load_world
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "packs" / "mini"
+SIZE = (80, 24)
+
+
+MOD = {
+    "pack.toml": 'id = "mod"\nname = "Mod"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n',
+    "actions.toml": textwrap.dedent(
+        """
+        [action.legalize_everything]
+        name = "Legalize everything"
+        side = "us"
+        category = "Legalization"
+        levels = ["no", "yes"]
+        cost = [0.0, 0.0]
+        irreversible_warning = "Legal markets, once built, are hard to close."
+
+        [action.border_wall]
+        name = "Border wall"
+        side = "us"
+        category = "Enforcement"
+        levels = ["no", "yes"]
+        cost = [0.0, 50.0]
+        """
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_world([MINI])
+
+
+@pytest.fixture(scope="module")
+def modded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mod")
+    for name, text in MOD.items():
+        (folder / name).write_text(text)
+    return load_world([MINI, folder])
+
+
+def sync(test):
+    """Run an async test to completion (no async plugin is required)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def make_app(world, tmp_path, **kwargs) -> BorderlineApp:
+    options = dict(world=world, saves_folder=tmp_path, previews=False, batch_runs=20, cursor_blink=False)
+    options.update(kwargs)
+    return BorderlineApp([MINI], **options)
+
+
+async def ready(pilot) -> None:
+    """Wait for background work, but not for a turn waiting on a dialog's answer."""
+    app = pilot.app
+    background = [w for w in app.workers if w.group != "turn"]
+    if background:  # an empty list would mean "every worker"
+        await app.workers.wait_for_complete(background)
+    await pilot.pause()
+
+
+def status(app: BorderlineApp) -> str:
+    return str(app.screen.query_one(StatusLine).render())
+
+
+async def highlight_action(pilot, action: str) -> None:
+    panel = pilot.app.screen.query_one(ActionPanel)
+    panel.focus()
+    for _ in range(panel.option_count):
+        if panel.highlighted_action == action:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{action} is not on the action panel")
+
+
+async def answer_whatever_pops_up(pilot) -> None:
+    """Dismiss news, take the first choice of a dilemma, confirm the last turn."""
+    for _ in range(6):
+        screen = pilot.app.screen
+        if isinstance(screen, DilemmaDialog | NewsDialog):
+            await pilot.press("enter")
+        elif isinstance(screen, ConfirmDialog):
+            await pilot.press("y")
+        else:
+            return
+        await pilot.pause()
+
+
+@sync
+async def test_title_screen_offers_every_way_in(mini, tmp_path):
+    app = make_app(None, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.world_status == "ready"
+        menu = app.screen.query_one("#menu")
+        assert [o.id for o in menu.options] == ["new", "continue", "load", "mods", "how", "quit"]
+        for key, screen_name in (("h", "HowToPlayScreen"), ("m", "ModsScreen"), ("l", "LoadScreen")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == screen_name
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert "mini 1.0.0" in str(app.screen.query_one("#mods-text").render())
+        await pilot.press("escape", "n")
+        await pilot.pause()
+        assert "For tests." in str(app.screen.query_one("#briefing-text").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.game is not None and app.game.scenario_id == "test-run"
+
+
+@sync
+async def test_header_says_date_turn_money_and_capital(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        header = str(app.screen.query_one("#turn-header").render())
+        assert "2012 Q1, turn 1 of 12" in header
+        assert "US $2.0/10.0B · capital 50" in header and "MX $0.0/5.0B · capital 30" in header
+
+
+@sync
+async def test_changing_an_action_moves_costs_then_indicators(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        await highlight_action(pilot, "enforcement")
+        await pilot.press("plus")
+        await pilot.pause()
+        assert game.level("enforcement") == 2
+        assert "Planned: Enforcement → high: $4.0B a quarter, 5 capital" in status(app)
+        header = str(app.screen.query_one("#turn-header").render())
+        assert "US $4.0/10.0B · capital 50→45" in header
+        assert "*Enforcement" in str(app.screen.query_one(ActionPanel).get_option("enforcement").prompt)
+        revenue_before = game.value("revenue")[0, 0]
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        assert game.turn == 1
+        assert game.value("revenue")[0, 0] != revenue_before
+        assert game.value("revenue")[0, 0] > game.status_quo.value("revenue")[0, 0]  # higher prices
+        row = str(app.screen.query_one(Dashboard).get_option("revenue").prompt)
+        assert "▲" in row and "✗" in row  # up since last turn, worse than the status quo
+        await pilot.press("minus", "minus")
+        await pilot.pause()
+        assert game.level("enforcement") == 0
+
+
+@sync
+async def test_refuses_what_capital_cannot_pay_and_says_why(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        await highlight_action(pilot, "legalize")
+        await pilot.press("plus")  # 40 of 50 capital
+        await highlight_action(pilot, "treatment")
+        await pilot.press("plus", "plus")  # another 10, then 30 more: too much
+        await pilot.pause()
+        assert game.level("legalize") == 1 and game.level("treatment") == 1
+        assert "✗ Refused: Treatment → lots" in status(app)
+        assert "political capital" in status(app)
+
+
+@sync
+async def test_refuses_what_the_budget_cannot_pay(modded, tmp_path):
+    app = make_app(modded, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "border_wall")
+        await pilot.press("plus")
+        await pilot.pause()
+        assert app.game.level("border_wall") == 0
+        assert "✗ Refused: Border wall → yes" in status(app) and "above the budget" in status(app)
+
+
+@sync
+async def test_a_whole_game_by_keys_ends_in_the_debrief(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        await highlight_action(pilot, "enforcement")
+        await pilot.press("minus")
+        for _ in range(game.turns):
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        assert game.is_over and isinstance(app.screen, DebriefScreen)
+        grade = str(app.screen.query_one("#grade").render())
+        assert "Grade:" in grade and game.debrief().grade.upper() in grade
+        outcomes = app.screen.query_one("#outcomes")
+        assert outcomes.row_count == len(game.scenario.objectives)
+        timeline = app.screen.query_one("#timeline")
+        assert timeline.row_count >= 1
+        await pilot.press("x")
+        await pilot.pause()
+        report = tmp_path / "debrief-test-run-seed3.md"
+        text = report.read_text()
+        assert "| objective |" in text and "Enforcement: normal → low" in text
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TitleScreen"
+
+
+@sync
+async def test_the_last_turn_asks_before_ending_the_game(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        for _ in range(game.turns - 1):
+            game.resolve_turn()
+            for d in list(game.pending_dilemmas):
+                game.choose(d.event, d.choices[0].id)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert game.turn == game.turns - 1 and isinstance(app.screen, MainScreen)
+
+
+@sync
+async def test_a_dilemma_waits_for_the_players_choice(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        for _ in range(game.turns):
+            await pilot.press("e")
+            await pilot.pause()
+            if isinstance(app.screen, NewsDialog):
+                await pilot.press("enter")
+                await pilot.pause()
+            if isinstance(app.screen, DilemmaDialog):
+                break
+        else:
+            pytest.skip("no dilemma fired with this seed")
+        dilemma = game.pending_dilemmas[0]
+        await pilot.press("escape")  # must be answered
+        await pilot.pause()
+        assert isinstance(app.screen, DilemmaDialog)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not game.pending_dilemmas
+        assert game.choices_made[-1].choice == dilemma.choices[1].id
+        assert "you chose" in status(app)
+
+
+@sync
+async def test_every_game_screen_opens_by_its_key(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        for key, screen in (("w", WhyScreen), ("c", ChartsScreen), ("m", CartelsScreen)):
+            await pilot.press(key)
+            await ready(pilot)
+            assert isinstance(app.screen, screen)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpDialog)
+            await pilot.press("escape", "escape")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+
+
+@sync
+async def test_why_explains_a_change_in_signed_words(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "enforcement")
+        await pilot.press("plus", "e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        dashboard = app.screen.query_one(Dashboard)
+        dashboard.focus()
+        dashboard.highlighted = [o.id for o in dashboard.options].index("revenue")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WhyScreen) and app.screen.indicator == "revenue"
+        text = str(app.screen.query_one("#why-text").render())
+        assert "Revenue ($B) went from 2.09 to" in text
+        assert "Enforcement (action)" in text
+        assert "in all" in text
+
+
+@sync
+async def test_charts_draw_both_runs_and_a_band_from_a_batch(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        chart = app.screen.query_one("#chart")
+        assert chart.data is not None and chart.data.band is not None
+        assert len(chart.data.player) == 2 and len(chart.data.status_quo) == 2
+        drawn = str(chart.render())
+        assert "●" in drawn
+        legend = str(app.screen.query_one("#chart-legend").render())
+        assert "90% of 20 runs" in legend
+
+
+@sync
+async def test_cartels_rank_the_organizations_and_run_the_designation(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        await pilot.press("m")
+        await pilot.pause()
+        table = app.screen.query_one("#organizations")
+        assert table.row_count == 3
+        assert [c.key.value for c in table.columns.values()][:3] == ["rank", "organization", "share"]
+        assert table.get_row_at(0)[1] == "beta"  # the largest share ranks first
+        await pilot.press("plus")
+        await pilot.pause()
+        assert game.level("designation") == 1
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        shares = game.value("share")[0]
+        assert shares[1] < game.status_quo.value("share")[0][1]  # the designated one loses share
+
+
+@sync
+async def test_an_irreversible_action_asks_first(modded, tmp_path):
+    world = modded
+    app = make_app(world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "legalize_everything")
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.game.level("legalize_everything") == 0
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.game.level("legalize_everything") == 1
+
+
+@sync
+async def test_save_asks_before_overwriting_and_continue_resumes(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        app.screen.query_one("#save-name").value = "class one"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "class one.json").exists()
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#save-name").value = "class one"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Not saved" in status(app)
+        await pilot.press("escape")  # to the title screen; the turn was autosaved
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TitleScreen"
+        await pilot.press("c")
+        await ready(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.game.turn == 1
+
+
+@sync
+async def test_quit_asks_first(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+@sync
+async def test_every_footer_key_is_in_the_command_palette(mini, tmp_path):
+    from game.app.commands import KeysProvider
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        provider = KeysProvider(screen)
+        labels = [hit.text async for hit in provider.discover()]
+        shown = {b.binding.description for b in screen.active_bindings.values() if b.binding.show}
+        for description in shown:
+            assert any(label.startswith(description) for label in labels), description
+        for key in (
+            "End turn (e)",
+            "Charts (c)",
+            "Why (w)",
+            "Cartels (m)",
+            "Save (s)",
+            "Help (?)",
+            "Quit (q)",
+        ):
+            assert key in labels
+        hits = [hit async for hit in provider.search("end turn")]
+        await hits[0].command()
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        assert app.game.turn == 1
+
+
+def test_the_base_world_plays_a_turn_and_shows_its_cartels(tmp_path):
+    from game.content.errors import ContentErrors
+
+    try:
+        world = load_world([ROOT / "content" / "base"])
+    except ContentErrors:
+        pytest.skip("content/base does not load yet")
+    if "both-sides" not in world.scenarios:
+        pytest.skip("content/base has no both-sides scenario yet")
+
+    async def play() -> None:
+        app = make_app(world, tmp_path, scenario="both-sides", seed=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            assert "2012 Q1, turn 1 of 40" in str(app.screen.query_one("#turn-header").render())
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+            assert app.game.turn == 1
+            await pilot.press("m")
+            await pilot.pause()
+            table = app.screen.query_one("#organizations")
+            assert table.row_count >= 6
+            assert app.screen.query_one(ActionPanel).option_count >= 3
+
+    asyncio.run(play())
+
+
+def test_borderline_with_a_scenario_skips_to_a_new_game(monkeypatch):
+    import game.cli
+
+    calls = []
+    monkeypatch.setattr(game.cli, "run_app", lambda packs, **kw: calls.append(kw) or 0)
+    assert game.cli.main(["--scenario", "both-sides", "--seed", "5"]) == 0
+    assert game.cli.main([]) == 0
+    assert calls == [{"scenario": "both-sides", "seed": 5}, {"scenario": None, "seed": None}]
+
+
+def test_a_seed_alone_is_a_clear_error(capsys):
+    import game.cli
+
+    assert game.cli.main(["--seed", "5"]) == 1
+    assert "--seed needs --scenario" in capsys.readouterr().err
+
+
+def test_the_command_line_and_the_engine_do_not_import_textual():
+    code = (
+        "import sys, game.cli, game.app, game.engine\n"
+        "print(any(m.startswith('textual') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "False", out.stderr
