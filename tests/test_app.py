@@ -165,7 +165,7 @@ async def test_changing_an_action_moves_costs_then_indicators(mini, tmp_path):
         await pilot.press("plus")
         await pilot.pause()
         assert game.level("enforcement") == 2
-        assert "Planned: Enforcement → high: $4.0B a quarter, 5 capital" in status(app)
+        assert "Planned: Enforcement → high: $4.0B a quarter, 5 capital at turn end." in status(app)
         header = str(app.screen.query_one("#turn-header").render())
         assert "US $4.0/10.0B · capital 50→45" in header
         assert "*Enforcement" in str(app.screen.query_one(ActionPanel).get_option("enforcement").prompt)
@@ -357,7 +357,7 @@ async def test_cartels_rank_the_organizations_and_run_the_designation(mini, tmp_
         table = app.screen.query_one("#organizations")
         assert table.row_count == 3
         assert [c.key.value for c in table.columns.values()][:3] == ["rank", "organization", "share"]
-        assert table.get_row_at(0)[1] == "beta"  # the largest share ranks first
+        assert str(table.get_row_at(0)[1]) == "beta"  # the largest share ranks first
         await pilot.press("plus")
         await pilot.pause()
         assert game.level("designation") == 1

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from game.engine import Game, World
 
 RANK_HINTS = ("attributed", "score", "violence")
-COLUMN_HINTS = ("share", "revenue", "killing", "attributed", "score", "designat", "pressure")
+COLUMN_HINTS = ("designated", "share", "revenue", "killing", "score", "pressure")
+NAME_WIDTH = 18
 WORKFLOW_HINTS = ("designat", "credib", "targeting")
 HEADER_WIDTH = 12
 
@@ -46,10 +47,12 @@ def ranking_column(columns: list[str]) -> str | None:
     return columns[0] if columns else None
 
 
-def ordered_columns(columns: list[str]) -> list[str]:
-    """Shares, revenue, killings and scores first (what the workflow is about), then the rest."""
+def ordered_columns(columns: list[str], first: str | None) -> list[str]:
+    """The ranking score first, then shares, revenue, killings and scores, then the rest."""
 
     def rank(name: str) -> int:
+        if name == first:
+            return -1
         return next((i for i, hint in enumerate(COLUMN_HINTS) if hint in name.lower()), len(COLUMN_HINTS))
 
     return sorted(columns, key=rank)
@@ -116,7 +119,7 @@ class CartelsScreen(GameScreen):
         self.table_id = organization_table(world)
         columns = quantities_over(world, self.table_id) if self.table_id else []
         self.rank_by = ranking_column(columns)
-        self.columns = ordered_columns(columns)
+        self.columns = ordered_columns(columns, self.rank_by)
         self.fields = list(world.tables[self.table_id].spec.fields) if self.table_id else []
         self.workflow = designation_actions(world)
 
@@ -175,13 +178,13 @@ class CartelsScreen(GameScreen):
         if self.rank_by:
             order.sort(key=lambda i: -values[self.rank_by][i])  # type: ignore[index]
         table.add_column(Text("#\n"), key="rank")
-        table.add_column(Text("organi-\nzation"), key="organization")
+        table.add_column(Text("organi-\nzation"), key="organization", width=NAME_WIDTH)
         for name in names:
             table.add_column(header(*quantity_label(world, name)), key=name)
         decimals = {name: pick_decimals(values[name]) for name in names}
         for rank, i in enumerate(order, 1):
             rid = info.rows[i]
-            cells: list[object] = [str(rank), info.row_names.get(rid, rid)]
+            cells: list[object] = [str(rank), Text(info.row_names.get(rid, rid))]
             for name in names:
                 v = values[name][i]
                 if units[name] == "yes/no":

@@ -142,12 +142,13 @@ class ChartsScreen(GameScreen):
         self.query_one("#chart-legend", Static).update(
             f"[b $text-accent]{PLAYER}[/] you   [b $text-warning]{STATUS_QUO}[/] status quo   {band_note}"
         )
+        shown_turns = min(game.turns, max(8, game.turn + max(4, game.turn // 3)))
         self.query_one(LineChart).data = ChartData(
             player,
             status_quo,
             band,
-            game.turns + 1,
-            (quarter(game.date(0)), quarter(game.date(game.turns))),
+            shown_turns + 1,
+            (quarter(game.date(0)), quarter(game.date(shown_turns))),
             info.decimals,
         )
         now = player[-1]

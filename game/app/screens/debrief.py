@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -80,13 +81,13 @@ class DebriefScreen(GameScreen):
         for row in self.debrief.objectives:
             decimals = world.indicators[row.indicator].decimals
             verdict = "✓" if row.better_percent > 0.05 else ("✗" if row.better_percent < -0.05 else "=")
-            style = {"✓": "$text-success", "✗": "$text-error"}.get(verdict, "")
+            style = {"✓": "green", "✗": "red"}.get(verdict, "")
             outcomes.add_row(
-                Content(display_name(row.label, row.indicator)),
+                Text(display_name(row.label, row.indicator)),
                 row.measure,
-                number(row.value, decimals),
-                number(row.status_quo, decimals),
-                Content.styled(f"{row.better_percent:+.1f}% {verdict}", style),
+                Text(number(row.value, decimals), justify="right"),
+                Text(number(row.status_quo, decimals), justify="right"),
+                Text(f"{row.better_percent:+.1f}% {verdict}", style=style, justify="right"),
             )
         events = self.query_one("#timeline", DataTable)
         events.add_columns("quarter", "what", "")
@@ -94,7 +95,7 @@ class DebriefScreen(GameScreen):
         if not entries:
             events.add_row("", "", "No decisions: you kept the status quo throughout.")
         for entry in entries:
-            events.add_row(quarter(entry.date), entry.kind, entry.text)
+            events.add_row(quarter(entry.date), entry.kind, Text(entry.text))
         self.query_one("#debrief-body").focus()
 
     def action_export(self) -> None:

@@ -212,7 +212,7 @@ class HelpDialog(ModalScreen[None]):
                         ("     ↑↓", "bold"),
                         "  move in a list; enter picks\n",
                         ("    tab", "bold"),
-                        "  move between panes\n",
+                        "  next pane (shift+tab: previous)\n",
                         ("    esc", "bold"),
                         "  back\n",
                         ("      ?", "bold"),

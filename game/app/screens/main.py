@@ -45,7 +45,7 @@ class StatusLine(Static):
     """One line saying what just happened: a change planned, refused, saved."""
 
     DEFAULT_CSS = """
-    StatusLine { height: auto; max-height: 2; padding: 0 1; background: $boost; }
+    StatusLine { height: 1; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
 
@@ -135,9 +135,7 @@ class GameScreen(Screen[None]):
             capital = game.world.actions[aid].capital_to_change(committed, level)
             side = game.world.sides.get(game.world.actions[aid].spec.side)
             cost = money(action_cost(game, aid, level), side.money_unit if side else "$B")
-            self.say(
-                f"Planned: {name} → {label}: {cost} a quarter, {capital:g} capital at the end of the turn."
-            )
+            self.say(f"Planned: {name} → {label}: {cost} a quarter, {capital:g} capital at turn end.")
         self.version += 1
         return True
 
@@ -160,7 +158,11 @@ class MainScreen(GameScreen):
         Binding("m", "cartels", "Cartels"),
         Binding("s", "save", "Save"),
         Binding("escape", "leave", "Title", show=False),
+        Binding("tab", "cycle(1)", "", show=False),
+        Binding("shift+tab", "cycle(-1)", "", show=False),
     ]
+
+    PANES = ("#actions", "#dashboard", "#detail", "#news")
 
     detail_subject = "action"
 
@@ -280,6 +282,12 @@ class MainScreen(GameScreen):
 
     def on_dashboard_indicator_chosen(self, message: Dashboard.IndicatorChosen) -> None:
         self.open_why(message.indicator)
+
+    def action_cycle(self, step: int) -> None:
+        """Tab goes actions → dashboard → detail → news and round again."""
+        panes = [self.query_one(selector) for selector in self.PANES]
+        current = next((i for i, pane in enumerate(panes) if pane is self.focused), -1)
+        panes[(current + step) % len(panes)].focus()
 
     # ------------------------------------------------------------------ ending a turn
 

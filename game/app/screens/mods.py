@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 def mods_text(app: BorderlineApp) -> Content:
+    from game.app.words import plural, reflow
+
     parts: list[Content] = []
     world = app.world
     if app.world_status == "loading":
@@ -29,12 +31,15 @@ def mods_text(app: BorderlineApp) -> Content:
                 Content.assemble(("✓ ", "$text-success"), (f"{m.name}", "bold"), f" ({m.id} {m.version})\n")
             )
             parts.append(Content(f"   {pack.folder}\n   needs game {m.game_version}; depends on {deps}\n"))
-        parts.append(
-            Content(
-                f"\n{len(world.scenarios)} scenarios, {len(world.actions)} actions, "
-                f"{len(world.indicators)} indicators, {len(world.events)} events.\n"
-            )
-        )
+            if m.description:
+                parts.append(Content.styled(f"   {reflow(m.description)}\n", "italic"))
+        counts = [
+            plural(len(world.scenarios), "scenario"),
+            plural(len(world.actions), "action"),
+            plural(len(world.indicators), "indicator"),
+            plural(len(world.events), "event"),
+        ]
+        parts.append(Content(f"\n{', '.join(counts)}.\n"))
     else:
         folders = ", ".join(str(p) for p in app.pack_folders())
         parts.append(Content.styled(f"✗ The packs could not be loaded ({folders}):\n", "bold $text-error"))

@@ -64,8 +64,9 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
     else:
         parts.append(Content("What moved it, largest first:\n"))
         largest = max(abs(p.value) for p in exp.parts) or 1.0
-        width = max(len(change_text(p.value, exp.decimals)) for p in exp.parts)
-        for part in exp.parts:
+        shown = [p for p in exp.parts if abs(p.value) >= largest * 1e-3]
+        width = max(len(change_text(p.value, exp.decimals)) for p in shown)
+        for part in shown:
             verdict = judgement(part.value, info.good, abs(exp.after) or 1.0)
             style = {"better": "$text-success", "worse": "$text-error"}.get(verdict, "")
             bar = "█" * max(1, round(abs(part.value) / largest * BAR_WIDTH))
@@ -79,6 +80,10 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
                     "\n",
                 )
             )
+        if len(shown) < len(exp.parts):
+            rest = sum(p.value for p in exp.parts if p not in shown)
+            tiny = len(exp.parts) - len(shown)
+            parts.append(Content(f"{change_text(rest, exp.decimals + 2):>{width}}  {tiny} tiny parts\n"))
         parts.append(Content(f"{'─' * width}\n{change_text(exp.change, exp.decimals):>{width}}  in all\n"))
     now = readout(game, indicator)
     if game.status_quo is not None:

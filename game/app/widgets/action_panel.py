@@ -83,13 +83,14 @@ class ActionPanel(OptionList):
             return
         world = game.world
         width = max(20, self.scrollable_content_region.width - 1)
+        level_width = LEVEL_WIDTH if width < 48 else LEVEL_WIDTH + 8
         keep = self.highlighted_action
         options: list[Option] = []
         for n, group in enumerate(action_groups(world, self.only)):
             label = f"{side_short(group.side)} · {group.category}"
             if n == 0:
                 heading = columns(
-                    width, [Cell(label), Cell("level", LEVEL_WIDTH), Cell("cost", COST_WIDTH, "right")]
+                    width, [Cell(label), Cell("level", level_width), Cell("cost", COST_WIDTH, "right")]
                 )
             else:
                 heading = Content(label).truncate(width, ellipsis=True)
@@ -106,7 +107,7 @@ class ActionPanel(OptionList):
                 cost = action_cost(game, aid, chosen)
                 line = columns(
                     width,
-                    [Cell(name), Cell(level, LEVEL_WIDTH), Cell(f"{cost:.1f}", COST_WIDTH, "right")],
+                    [Cell(name), Cell(level, level_width), Cell(f"{cost:.1f}", COST_WIDTH, "right")],
                 )
                 options.append(Option(line, id=aid))
         self.set_options(options)
