@@ -146,6 +146,64 @@ async def test_title_screen_offers_every_way_in(mini, tmp_path):
 
 
 @sync
+async def test_content_errors_are_shown_not_crashed_on(tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "pack.toml").write_text('id = "broken"\nname = "Broken"\nversion = "1.0"\n')
+    (broken / "world.toml").write_text('[stock.users]\ninitial = "nonsense +"\n')
+    app = BorderlineApp([broken], saves_folder=tmp_path, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.world_status == "failed"
+        assert "error" in str(app.screen.query_one("#world-status").render())
+        await pilot.press("n")  # refused with a message, not a crash
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TitleScreen"
+        await pilot.press("m")
+        await pilot.pause()
+        assert "world.toml" in str(app.screen.query_one("#mods-text").render())
+
+
+@sync
+async def test_an_unknown_scenario_stays_on_the_title_screen(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="no-such-thing")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        assert type(app.screen).__name__ == "TitleScreen" and app.game is None
+        assert any("test-run" in str(n.message) for n in app._notifications)
+
+
+@sync
+async def test_leaving_with_planned_changes_asks_first(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("plus", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TitleScreen"
+
+
+@sync
+async def test_tab_cycles_the_panes_of_the_main_screen(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        seen = []
+        for _ in range(4):
+            seen.append(app.focused.id)
+            await pilot.press("tab")
+        assert seen == ["actions", "dashboard", "detail", "news"] and app.focused.id == "actions"
+        await pilot.press("tab", "down", "tab")  # the detail pane follows the dashboard
+        assert "Light users" in str(app.screen.query_one("#detail-text").render())
+
+
+@sync
 async def test_header_says_date_turn_money_and_capital(mini, tmp_path):
     app = make_app(mini, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
@@ -325,6 +383,14 @@ async def test_why_explains_a_change_in_signed_words(mini, tmp_path):
         assert "Revenue ($B) went from 2.09 to" in text
         assert "Enforcement (action)" in text
         assert "in all" in text
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert "2012 Q2" in str(app.screen.query_one("#why-text").render())
+        await pilot.press("left")
+        assert "2012 Q1" in str(app.screen.query_one("#why-text").render())
 
 
 @sync

@@ -36,7 +36,7 @@ def briefing_text(world: World, scenario_id: str) -> Content:
         parts.append(Content.styled("\nYou are scored against the status quo on:\n", "bold"))
         for obj in sc.objectives:
             ind = world.indicators.get(obj.indicator)
-            label = obj.label or (ind.name if ind else obj.indicator)
+            label = display_name(obj.label or (ind.name if ind else ""), obj.indicator)
             good = {"down": "lower is better", "up": "higher is better"}.get(ind.good if ind else "", "")
             parts.append(
                 Content(f" • {label} ({obj.measure}{', ' + good if good else ''}, weight {obj.weight:g})\n")
@@ -50,7 +50,7 @@ class NewGameScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reseed", "New seed"),
-        Binding("enter", "start", "Start", show=True),
+        Binding("enter", "start", "Start", priority=True),
     ]
 
     def __init__(self, world: World) -> None:
