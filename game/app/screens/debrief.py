@@ -76,8 +76,11 @@ class DebriefScreen(GameScreen):
         from game.app.words import number, quarter
 
         world = self.game.world
+        width = max(60, self.app.size.width - 4)
         outcomes = self.query_one("#outcomes", DataTable)
-        outcomes.add_columns("objective", "measure", "you", "status quo", "better by")
+        label_width = max(14, width - 48)
+        outcomes.add_column("objective", width=label_width)
+        outcomes.add_columns("measure", "you", "status quo", "better by")
         for row in self.debrief.objectives:
             decimals = world.indicators[row.indicator].decimals
             verdict = "✓" if row.better_percent > 0.05 else ("✗" if row.better_percent < -0.05 else "=")
@@ -88,14 +91,16 @@ class DebriefScreen(GameScreen):
                 Text(number(row.value, decimals), justify="right"),
                 Text(number(row.status_quo, decimals), justify="right"),
                 Text(f"{row.better_percent:+.1f}% {verdict}", style=style, justify="right"),
+                height=None,
             )
         events = self.query_one("#timeline", DataTable)
-        events.add_columns("quarter", "what", "")
+        events.add_columns("quarter", "what")
+        events.add_column("", width=max(20, width - 24))
         entries = timeline(self.game)
         if not entries:
             events.add_row("", "", "No decisions: you kept the status quo throughout.")
         for entry in entries:
-            events.add_row(quarter(entry.date), entry.kind, Text(entry.text))
+            events.add_row(quarter(entry.date), entry.kind, Text(entry.text), height=None)
         self.query_one("#debrief-body").focus()
 
     def action_export(self) -> None:

@@ -47,6 +47,12 @@ def briefing_text(world: World, scenario_id: str) -> Content:
 class NewGameScreen(Screen[None]):
     """Pick a scenario (↑↓), read its briefing, press enter to play."""
 
+    HELP = (
+        "Pick a scenario with ↑↓ and read its briefing on the right. The seed fixes the world's "
+        "uncertain numbers and its luck: the same seed gives the same game, so a class can play "
+        "the same world. Press enter to start."
+    )
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reseed", "New seed"),

@@ -40,6 +40,12 @@ MENU = (
 class TitleScreen(Screen[None]):
     """The first screen: a menu that works before the world has loaded."""
 
+    HELP = (
+        "Borderline: you run drug policy for the United States and Mexico, a quarter at a time, "
+        "and are judged against the status quo. Start with New game, or How to play for the rules "
+        "in two minutes. Every game is autosaved each quarter: Continue picks up the latest."
+    )
+
     BINDINGS = [
         Binding("n", "menu('new')", "New game"),
         Binding("c", "menu('continue')", "Continue"),
