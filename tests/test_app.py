@@ -579,6 +579,28 @@ def test_a_seed_alone_is_a_clear_error(capsys):
     assert "--seed needs --scenario" in capsys.readouterr().err
 
 
+def test_the_title_screen_needs_neither_numpy_nor_the_engine():
+    """Start-up stays fast: the engine loads in a worker after the first frame."""
+    code = (
+        "import sys, game.cli, game.app.app\n"
+        "print(sorted(m for m in ('numpy', 'pydantic', 'game.engine') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+@sync
+async def test_the_detail_pane_shows_the_models_expectation(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3, previews=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "enforcement")
+        await ready(pilot)
+        text = str(app.screen.query_one("#detail-text").render())
+        assert "If you raise it to high, 4 turns on the model expects:" in text
+        assert "Revenue (worse)" in text
+
+
 def test_the_command_line_and_the_engine_do_not_import_textual():
     code = (
         "import sys, game.cli, game.app, game.engine\n"

@@ -92,6 +92,14 @@ def effect_words(world: World, effect: Effect) -> str:
     return f"{name} {change}{lasting}"
 
 
+def event_consequences(world: World, event_id: str) -> Content:
+    """An event's own effects and capital, in words, on a line of their own (empty if none)."""
+    spec = world.events[event_id].spec
+    parts = [effect_words(world, effect) for effect in spec.effects]
+    parts += [f"{side.upper()} political capital {amount:+g}" for side, amount in spec.capital.items()]
+    return Content.styled("\n→ " + "; ".join(parts), "dim") if parts else Content("")
+
+
 class DilemmaDialog(ModalScreen[str]):
     """An event that needs an answer: pick one choice with the arrows and enter."""
 
@@ -105,7 +113,9 @@ class DilemmaDialog(ModalScreen[str]):
         d = self.dilemma
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"Dilemma · {d.title}"), classes="dialog-title")
-            yield Static(Content(reflow(d.text)), classes="dialog-text")
+            yield Static(
+                Content(reflow(d.text)) + event_consequences(self.world, d.event), classes="dialog-text"
+            )
             options = []
             for i, choice in enumerate(d.choices):
                 lines = [Content.styled(choice.label, "bold")]
@@ -134,17 +144,20 @@ class NewsDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter,space", "close", "Continue")]
 
-    def __init__(self, date: str, events: Sequence[FiredEvent]) -> None:
+    def __init__(self, date: str, events: Sequence[FiredEvent], world: World | None = None) -> None:
         super().__init__(classes="dialog")
-        self.date, self.events = date, events
+        self.date, self.events, self.world = date, events, world
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"News · {self.date}"), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
                 for event in self.events:
+                    consequences = event_consequences(self.world, event.event) if self.world else Content("")
                     yield Static(
-                        Content.styled(event.title, "bold") + Content("\n" + reflow(event.text)),
+                        Content.styled(event.title, "bold")
+                        + Content("\n" + reflow(event.text))
+                        + consequences,
                         classes="news-item",
                     )
             yield Static("enter to continue", classes="dialog-hint")

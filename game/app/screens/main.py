@@ -327,7 +327,7 @@ class MainScreen(GameScreen):
         self.say(f"{quarter(report.date)} resolved. Press w to see why things moved, c for charts.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
         if news:
-            await app.push_screen_wait(NewsDialog(quarter(report.date), news))
+            await app.push_screen_wait(NewsDialog(quarter(report.date), news, game.world))
         await self._answer_dilemmas()
         if game.is_over:
             app.show_debrief(game)
