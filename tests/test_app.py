@@ -527,6 +527,8 @@ async def test_every_footer_key_is_in_the_command_palette(mini, tmp_path):
             "Quit (q)",
         ):
             assert key in labels
+        charts = [hit async for hit in provider.search("chart violence")]
+        assert charts and charts[0].text == "Chart: Violence"
         hits = [hit async for hit in provider.search("end turn")]
         await hits[0].command()
         await pilot.pause()

@@ -43,6 +43,11 @@ def game_keys(screen: Screen[object]) -> list[tuple[str, ActiveBinding]]:
     return [(key, active) for _, key, active in sorted(found, key=lambda t: t[0])]
 
 
+def open_screen(app: App[object], screen: type[Screen[object]], *args: object) -> None:
+    """Build a screen only when its command is chosen, then show it."""
+    app.push_screen(screen(*args))
+
+
 def key_label(key: str, display: str | None) -> str:
     if display:
         return display
@@ -66,9 +71,31 @@ class KeysProvider(Provider):
         for label, help_text, command in self._commands():
             yield DiscoveryHit(label, command, help=help_text)
 
+    def _indicator_commands(self) -> Iterator[tuple[str, str, partial[object]]]:
+        """On a game's screens: "Chart: X" and "Why: X" for every indicator, by name."""
+        game = getattr(self.screen, "game", None)
+        if game is None:
+            return
+        from game.app.readouts import indicator_name, scalar_indicators
+        from game.app.screens.charts import ChartsScreen
+        from game.app.screens.why import WhyScreen
+
+        for info in scalar_indicators(game.world):
+            name = indicator_name(info)
+            yield (
+                f"Chart: {name}",
+                "the indicator over time against the status quo",
+                partial(self.app.push_screen, ChartsScreen(game, info.id)),
+            )
+            yield (
+                f"Why: {name}",
+                "what moved it last quarter",
+                partial(self.app.push_screen, WhyScreen(game, info.id)),
+            )
+
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for label, help_text, command in self._commands():
+        for label, help_text, command in [*self._commands(), *self._indicator_commands()]:
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
