@@ -101,7 +101,7 @@ class GameScreen(Screen[None]):
         if message.step > 0 and warning and new > game.committed_level(aid):
             self.app.push_screen(
                 ConfirmDialog(
-                    f"{action_name(game.world, aid)}: {level_label(game.world, aid, new)}?",
+                    f"Raise {action_name(game.world, aid)} to {level_label(game.world, aid, new)}?",
                     warning,
                     yes="Do it",
                     no="Cancel",
