@@ -297,3 +297,37 @@ turns = 4
     assert game.check_level("target_suppliers", 1) == ["needs a designated organization"]
     game.set_level("designate", 1)
     assert game.check_level("target_suppliers", 1) == []
+
+
+def test_prerequisites_one_by_one_and_unsetting_a_planned_change(world):
+    game = Game(world, "test-run", seed=3)
+    assert game.prerequisites("treatment") == [("approval must be above 40%", 0, True)]
+    game.set_level("enforcement", 2)
+    game.unset_level("enforcement")
+    assert game.level("enforcement") == 1 and game.capital_needed("us") == 0
+
+
+def test_a_batch_replays_the_decisions_of_a_game(world):
+    game = Game(world, "test-run", seed=5, interactive=True)
+    game.set_level("treatment", 2)
+    for _ in range(3):
+        game.resolve_turn()
+        for dilemma in list(game.pending_dilemmas):
+            game.choose(dilemma.event, dilemma.choices[-1].id)
+    band = game.batch(50)
+    assert band.turn == 3 and band.runs == 50
+    assert band.level("treatment") == 2
+    pinned = Game(world, "test-run", seed=5, pins={"initiation": 0.2, "efficacy": 0.5}, interactive=True)
+    pinned.set_level("treatment", 2)
+    pinned.resolve_turn()
+    again = pinned.batch(3)
+    assert np.allclose(again.history("heavy_users")[:, 0], pinned.history("heavy_users")[:, 0])
+
+
+def test_attribution_leaves_the_game_untouched(world):
+    game = Game(world, "test-run", seed=9)
+    game.set_level("legalize", 1)
+    game.resolve_turn()
+    before = (game.runs, game.value("revenue").copy())
+    game.attribution("revenue")
+    assert (game.runs, game.value("revenue").tolist()) == (before[0], before[1].tolist())

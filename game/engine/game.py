@@ -707,17 +707,11 @@ class Game:
         reasons: list[str] = []
         current = self.committed_level(aid)
         if level > current:
-            # other actions count at the levels chosen for this turn, so two levers can start together
-            scope = _Overlay(self.env)
-            for other, chosen in self.pending.items():
-                if other != aid:
-                    scope[other] = np.full((1, 1), self.world.actions[other].values[chosen])
-            for formula, message, from_level in info.prerequisites:
-                if level > from_level:
-                    with np.errstate(all="ignore"):
-                        ok = np.asarray(formula.evaluate(scope), dtype=bool)
-                    if not ok.all():
-                        reasons.append(message)
+            reasons += [
+                message
+                for message, from_level, met in self.prerequisites(aid)
+                if level > from_level and not met
+            ]
         side_id = info.spec.side
         side = self.world.sides.get(side_id)
         if side is not None:
@@ -994,6 +988,8 @@ class Game:
             )
         if self.world.indicators[indicator].axis is not None:
             raise GameError(f"{indicator} has one value per row; pick a single-number indicator to explain")
+        if self.runs != 1:
+            raise GameError("attribution explains a single-run game")
         if turn not in self._snapshots:
             raise GameError(f"no record of turn {turn} to explain")
         state, pending, env_prev = self._snapshots[turn]
@@ -1028,13 +1024,8 @@ class Game:
             k: (v[run : run + 1] if np.ndim(v) == 2 and v.shape[0] == self.runs and self.runs > 1 else v)
             for k, v in env_prev.items()
         }
-        saved_runs = self.runs
-        try:
-            self.runs = copies
-            with np.errstate(all="ignore"):
-                env = self._advance(sub, turn, pending, mix, lags, env_prev_run)
-        finally:
-            self.runs = saved_runs
+        with np.errstate(all="ignore"):
+            env = self._advance(sub, turn, pending, mix, lags, env_prev_run)
         values = np.broadcast_to(np.asarray(env[indicator], dtype=np.float64), (copies, 1))[:, 0]
         before = float(self._history[indicator][turn - 1][run, 0])
         after = float(self._history[indicator][turn][run, 0])
@@ -1062,6 +1053,43 @@ class Game:
         if flow.action is not None:
             label += f" ({world.actions[flow.action].spec.name or flow.action})"
         return label
+
+    def unset_level(self, aid: str) -> None:
+        """Drop the change planned for an action this turn (it keeps its current level)."""
+        self._action(aid)
+        self.pending.pop(aid, None)
+
+    def prerequisites(self, aid: str) -> list[tuple[str, int, bool]]:
+        """Each prerequisite of an action: (what the player is told when unmet, the level above
+        which it applies, whether it is met now, counting other levers at their chosen levels)."""
+        info = self._action(aid)
+        scope = _Overlay(self.env)
+        for other, chosen in self.pending.items():
+            if other != aid:
+                scope[other] = np.full((1, 1), self.world.actions[other].values[chosen])
+        out = []
+        for formula, message, from_level in info.prerequisites:
+            with np.errstate(all="ignore"):
+                met = bool(np.asarray(formula.evaluate(scope), dtype=bool).all())
+            out.append((message, from_level, met))
+        return out
+
+    def batch(self, runs: int) -> Game:
+        """A new headless game of ``runs`` runs that replays this game's decisions and answers so far.
+
+        Uncertain parameters are drawn per run, so its spread shows what the same choices
+        could have led to.
+        """
+        twin = Game(self.world, self.scenario_id, self.seed, runs, self.pins)
+        twin.planned_choices = {(c.turn, c.event): c.choice for c in self.choices_made}
+        by_turn: dict[int, list[Decision]] = {}
+        for decision in self.log:
+            by_turn.setdefault(decision.turn, []).append(decision)
+        for turn in range(1, self.turn + 1):
+            for decision in by_turn.get(turn, ()):
+                twin.set_level(decision.action, decision.level, enforce=False)
+            twin.resolve_turn()
+        return twin
 
     # ------------------------------------------------------------------ looking ahead
 
