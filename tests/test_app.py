@@ -478,7 +478,7 @@ async def test_save_asks_before_overwriting_and_continue_resumes(mini, tmp_path)
         await pilot.press("n")
         await pilot.pause()
         assert "Not saved" in status(app)
-        await pilot.press("escape")  # to the title screen; the turn was autosaved
+        await pilot.press("escape", "y")  # to the title screen (it asks); the turn was autosaved
         await pilot.pause()
         assert type(app.screen).__name__ == "TitleScreen"
         await pilot.press("c")
@@ -610,3 +610,80 @@ def test_the_command_line_and_the_engine_do_not_import_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@sync
+async def test_a_refusal_reason_is_shown_in_full_in_a_notification(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "legalize")
+        await pilot.press("plus")
+        await highlight_action(pilot, "treatment")
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        shown = [str(n.message) for n in app._notifications]
+        assert any("political capital" in text and text.startswith("✗ Refused") for text in shown)
+
+
+@sync
+async def test_escape_goes_back_to_the_actions_then_always_asks_before_leaving(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # into the detail pane
+        await pilot.pause()
+        assert app.focused.id == "detail"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.focused.id == "actions"
+        await pilot.press("escape")  # nothing planned, and still it asks
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+@sync
+async def test_the_whole_debrief_timeline_scrolls_by_keyboard(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        for turn in range(game.turns):
+            await highlight_action(pilot, "enforcement")
+            await pilot.press("minus" if turn % 2 == 0 else "plus")
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, DebriefScreen)
+        body, timeline = screen.query_one("#debrief-body"), screen.query_one("#timeline")
+        assert timeline.row_count >= 12
+        assert timeline.size.height >= timeline.virtual_size.height  # no hidden rows inside the table
+        assert app.focused is body and body.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y
+        assert timeline.region.bottom <= body.region.bottom  # the last row is on screen
+
+
+@sync
+async def test_the_debrief_says_when_an_ending_capped_the_grade(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        await highlight_action(pilot, "enforcement")
+        await pilot.press("minus", "e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        game.ending_id[0] = "collapse"  # as if the government had fallen
+        assert game.debrief().grade == "catastrophic"
+        app.show_debrief(game)
+        await pilot.pause()
+        grade = str(app.screen.query_one("#grade").render())
+        assert "capped at CATASTROPHIC" in grade and "collapse" in grade

@@ -32,9 +32,31 @@ def grade_text(game: Game, debrief: Debrief) -> Content:
         parts.append(Content(f"\n{debrief.grade_text}"))
     if debrief.ending is not None:
         parts.append(Content.styled(f"\n{debrief.ending.title}. {debrief.ending.text}", "bold $text-error"))
+        cap = cap_note(game, debrief)
+        if cap:
+            parts.append(Content.styled(f"\n{cap}", "bold"))
     else:
         parts.append(Content(f"\nYou governed until {quarter(game.date(game.turn))}."))
     return Content("").join(parts)
+
+
+def cap_note(game: Game, debrief: Debrief) -> str:
+    """Why the grade is no better than it is, when an ending capped it ("" when it did not)."""
+    ending = debrief.ending
+    if ending is None or ending.grade_cap is None:
+        return ""
+    grades = sorted(game.scenario.grades, key=lambda g: g.min_score, reverse=True)
+    earned = next((g for g in grades if debrief.score >= g.min_score), grades[-1] if grades else None)
+    cap = next((g for g in grades if g.label == ending.grade_cap), None)
+    if cap is None or earned is None:
+        return ""
+    reason = ending.title[:1].lower() + ending.title[1:]
+    if cap.min_score < earned.min_score:
+        return (
+            f"Grade capped at {cap.label.upper()} because of the ending ({reason}): "
+            f"the score alone would have earned {earned.label.upper()}."
+        )
+    return f"This ending ({reason}) caps the grade at {cap.label.upper()}."
 
 
 class DebriefScreen(GameScreen):
@@ -45,6 +67,12 @@ class DebriefScreen(GameScreen):
         "changes from you) on the scenario's objectives. 'better by' is in percent: positive "
         "means your run did better on that objective."
     )
+
+    DEFAULT_CSS = """
+    DebriefScreen #outcomes, DebriefScreen #timeline {
+        max-height: 10000;  /* as tall as their rows: the body scrolls, not the tables */
+    }
+    """
 
     BINDINGS = [
         Binding("x", "export", "Export .md"),
@@ -65,6 +93,8 @@ class DebriefScreen(GameScreen):
         with VerticalScroll(id="debrief-body"):
             yield Static(grade_text(self.game, self.debrief), id="grade")
             yield Label("Outcomes against the status quo", classes="section-title")
+            # the tables are as tall as their rows and cannot take focus: the body scrolls as one
+            # (↑↓, page up/down, home/end), so every row of a long timeline can be reached
             yield DataTable(id="outcomes", cursor_type="row", show_cursor=False)
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
@@ -101,6 +131,8 @@ class DebriefScreen(GameScreen):
             events.add_row("", "", "No decisions: you kept the status quo throughout.")
         for entry in entries:
             events.add_row(quarter(entry.date), entry.kind, Text(entry.text), height=None)
+        for table in self.query(DataTable):
+            table.can_focus = False
         self.query_one("#debrief-body").focus()
 
     def action_export(self) -> None:
