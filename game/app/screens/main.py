@@ -74,14 +74,27 @@ class GameScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_panes()
 
-    def say(self, text: str | Content) -> None:
-        """Tell the player what just happened, on the status line if the screen has one."""
+    def say(self, text: str | Content, *, error: bool = False) -> None:
+        """Tell the player what just happened, on the status line if the screen has one.
+
+        The status line is one line: whatever does not fit (a refusal's reason, say) is also
+        shown in full in a notification, so it can always be read.
+        """
         content = text if isinstance(text, Content) else Content(text)
         lines = self.query(StatusLine)
         if lines:
-            lines.first().update(content)
-        else:
-            self.notify(content.plain, markup=False)
+            line = lines.first()
+            line.update(content)
+            room = line.content_region.width or self.app.size.width - 2
+            if not error and content.cell_length <= room:
+                return
+        self.notify(
+            content.plain,
+            title="Refused" if error else "",
+            severity="error" if error else "information",
+            markup=False,
+            timeout=8 if error else 5,
+        )
 
     def on_action_panel_step_requested(self, message: ActionPanel.StepRequested) -> None:
         from game.app.readouts import action_name, level_label
@@ -124,7 +137,8 @@ class GameScreen(Screen[None]):
             game.set_level(aid, level)
         except ActionRefused as refused:
             self.say(
-                Content.styled(f"✗ Refused: {name} → {label}: {'; '.join(refused.reasons)}", "$text-error")
+                Content.styled(f"✗ Refused: {name} → {label}: {'; '.join(refused.reasons)}", "$text-error"),
+                error=True,
             )
             self.app.bell()
             return False
@@ -185,7 +199,7 @@ class MainScreen(GameScreen):
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
             self.say(
-                "↑↓ pick an action · +/- change its level · tab: dashboard · e: end the quarter · ?: help"
+                "↑↓ action · +/- level · tab: next pane · e: end quarter · ?: help"
             )
         if self.game.pending_dilemmas:
             self.ask_dilemmas()
