@@ -171,7 +171,7 @@ class MainScreen(GameScreen):
         Binding("w", "why", "Why"),
         Binding("m", "cartels", "Cartels"),
         Binding("s", "save", "Save"),
-        Binding("escape", "leave", "Title", show=False),
+        Binding("escape", "leave", "Back / title", show=False),
         Binding("tab", "cycle(1)", "", show=False),
         Binding("shift+tab", "cycle(-1)", "", show=False),
     ]
@@ -397,16 +397,23 @@ class MainScreen(GameScreen):
         save_with_dialogs(self.borderline, self.game, self.say)
 
     def action_leave(self) -> None:
+        """Escape: from any pane back to the action list; from the action list, ask to leave."""
         from game.app.screens.dialogs import ConfirmDialog
 
-        if not self.game.pending:
-            self.borderline.back_to_title()
+        panel = self.query_one(ActionPanel)
+        if self.focused is not panel:
+            panel.focus()
             return
+        detail = (
+            "Changes you planned this quarter are not saved; the game is autosaved as of "
+            "the start of the quarter."
+            if self.game.pending
+            else "The game is autosaved as of the start of this quarter; Continue resumes it."
+        )
         self.app.push_screen(
             ConfirmDialog(
                 "Leave this game for the title screen?",
-                "Changes you planned this quarter are not saved; the game is autosaved as of "
-                "the start of the quarter.",
+                detail,
                 yes="Leave",
                 no="Stay",
                 default_yes=False,
