@@ -687,3 +687,44 @@ async def test_the_debrief_says_when_an_ending_capped_the_grade(mini, tmp_path):
         await pilot.pause()
         grade = str(app.screen.query_one("#grade").render())
         assert "capped at CATASTROPHIC" in grade and "collapse" in grade
+
+
+@sync
+async def test_the_palettes_quit_asks_first_and_it_offers_help_with_real_descriptions(mini, tmp_path):
+    from textual.command import CommandPalette
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"help")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HelpDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"quit")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmDialog) and app.is_running
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        commands = list(app.get_system_commands(app.screen))
+        assert "Quit" not in [c.title for c in commands]
+        from game.app.commands import KeysProvider
+
+        hits = [hit async for hit in KeysProvider(app.screen).discover()]
+        assert hits and not any("same as pressing" in (hit.help or "") for hit in hits)
+        await pilot.press("ctrl+q")  # Textual's own quit key asks too
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.is_running
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0

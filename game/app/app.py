@@ -7,12 +7,12 @@ module is imported when the player first opens it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -184,9 +184,31 @@ class BorderlineApp(App[None]):
     # ------------------------------------------------------------------ keys everywhere
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("help", "quit_game") and isinstance(self.screen, ModalScreen):
+        from textual.command import CommandPalette
+
+        screen = self.screen
+        if (
+            action in ("help", "quit_game")
+            and isinstance(screen, ModalScreen)
+            and not isinstance(screen, CommandPalette)  # the palette offers the keys of the screen below
+        ):
             return False
         return True
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands, less its Quit: the game's Quit (q) asks first."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
+    def action_quit(self) -> None:
+        """ctrl+q asks like q does; pressed again at the question, it quits."""
+        from game.app.screens.dialogs import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and self.screen.question == "Quit Borderline?":
+            self.exit()
+        else:
+            self.action_quit_game()
 
     def action_help(self) -> None:
         from game.app.screens.dialogs import HelpDialog

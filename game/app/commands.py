@@ -48,6 +48,39 @@ def open_screen(app: App[object], screen: type[Screen[object]], *args: object) -
     app.push_screen(screen(*args))
 
 
+# What each key does, for the palette: what happens or what the screen shows, not the key again.
+DESCRIPTIONS = {
+    "help": "Every key of this screen and what the screen is for",
+    "quit_game": "Leave Borderline (asks first; games are autosaved every quarter)",
+    "end_turn": "Play the quarter with your planned changes, then read the news and answer dilemmas",
+    "charts": "An indicator over time: your run against the status quo, with a band of likely outcomes",
+    "why": "What moved an indicator last quarter, part by part",
+    "cartels": "The trafficking organizations ranked by violence, and the designation workflow",
+    "save": "Save the game under a name of your choosing",
+    "leave": "Back to the title screen (asks first if changes are planned)",
+    "app.pop_screen": "Back to the previous screen",
+    "turn(-1)": "Explain an earlier quarter",
+    "turn(1)": "Explain a later quarter",
+    "band": "Show or hide the band of likely outcomes on the chart",
+    "export": "Write this debrief as a Markdown file, e.g. for a teacher",
+    "title": "Back to the title screen, to start another game",
+    "reseed": "Draw a new random seed: the same scenario with different luck",
+    "start": "Start the highlighted scenario",
+    "menu('new')": "Pick a scenario and read its briefing",
+    "menu('continue')": "Resume the newest autosave",
+    "menu('load')": "Pick one of your saved games or autosaves",
+    "menu('mods')": "Content packs, their versions and any errors",
+    "menu('how')": "The rules in two minutes",
+    "step(1)": "Raise the highlighted action one level (takes effect when the turn ends)",
+    "step(-1)": "Lower the highlighted action one level (takes effect when the turn ends)",
+}
+
+
+def describe(binding: Binding) -> str:
+    """What a key does, in words, for the palette."""
+    return binding.tooltip or DESCRIPTIONS.get(binding.action, binding.description)
+
+
 def key_label(key: str, display: str | None) -> str:
     if display:
         return display
@@ -64,7 +97,7 @@ class KeysProvider(Provider):
             if not active.enabled:
                 continue
             label = f"{binding.description} ({key_label(key, binding.key_display)})"
-            help_text = binding.tooltip or f"same as pressing {key_label(key, binding.key_display)}"
+            help_text = describe(binding)
             yield label, help_text, partial(self.app.run_action, binding.action, active.node)
 
     async def discover(self) -> Hits:
