@@ -728,3 +728,44 @@ async def test_the_palettes_quit_asks_first_and_it_offers_help_with_real_descrip
         await pilot.press("y")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@sync
+async def test_the_dashboard_marks_changes_and_its_cursor_without_colour(mini, tmp_path):
+    from game.app.widgets.dashboard import change_cell
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        dashboard = app.screen.query_one(Dashboard)
+        judged = [r for r in dashboard._readouts if r.change_judgement]
+        assert judged
+        for r in judged:
+            mark = "✓" if r.change_judgement == "better" else "✗"
+            cell = change_cell(r).plain
+            assert cell.endswith(mark) or cell.startswith("≈0")
+        assert any(change_cell(r).plain[-1] in "✓✗" for r in judged)
+        dashboard.focus()
+        await pilot.pause()
+        style = dashboard.get_component_rich_style("option-list--option-highlighted")
+        assert style.bold
+
+
+@sync
+async def test_a_confirmation_can_state_what_the_change_costs(mini, tmp_path):
+    from game.app.screens.dialogs import cost_line
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        line = cost_line(game, "legalize", 1)
+        assert "40 political capital (50 → 10)" in line and "a quarter" in line
+        app.push_screen(ConfirmDialog("Raise Legalize?", "Hard to undo.", cost=line))
+        await pilot.pause()
+        assert "40 political capital" in str(app.screen.query_one("#cost").render())
+        await pilot.press("n")

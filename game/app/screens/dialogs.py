@@ -22,7 +22,7 @@ from game.app.words import reflow
 
 if TYPE_CHECKING:
     from game.content.schema import Effect
-    from game.engine import Dilemma, FiredEvent, World
+    from game.engine import Dilemma, FiredEvent, Game, World
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -35,10 +35,17 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No", default_yes: bool = True
+        self,
+        question: str,
+        detail: str = "",
+        *,
+        yes: str = "Yes",
+        no: str = "No",
+        default_yes: bool = True,
+        cost: str = "",
     ) -> None:
         super().__init__(classes="dialog")
-        self.question, self.detail = question, detail
+        self.question, self.detail, self.cost = question, detail, cost
         self.yes, self.no, self.default_yes = yes, no, default_yes
 
     def compose(self) -> ComposeResult:
@@ -46,6 +53,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(Content(self.question), classes="dialog-title")
             if self.detail:
                 yield Static(Content(reflow(self.detail)), classes="dialog-text")
+            if self.cost:
+                yield Static(Content.styled(self.cost, "bold"), classes="dialog-text", id="cost")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
                     f"{self.yes} (y)", id="yes", variant="error" if not self.default_yes else "primary"
@@ -61,6 +70,30 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def cost_line(game: Game, aid: str, level: int) -> str:
+    """What choosing a level costs, for a confirmation: money a quarter and political capital.
+
+    "Costs $0.2B a quarter and 60 political capital (64 → 4) when the turn ends."
+    """
+    from game.app.readouts import action_cost
+    from game.app.words import money
+
+    info = game.world.actions[aid]
+    side = game.world.sides.get(info.spec.side)
+    price = action_cost(game, aid, level)
+    unit = side.money_unit if side else "$B"
+    spend = money(price, unit, 2 if 0 < abs(price) < 0.1 else 1)
+    capital = info.capital_to_change(game.committed_level(aid), level)
+    text = f"Costs {spend} a quarter"
+    if capital and side is not None:
+        available = float(game.state.stocks[side.capital].mean())
+        left = available - game.capital_needed(info.spec.side, {**game.pending, aid: level})
+        text += f" and {capital:g} political capital ({available:.0f} → {left:.0f})"
+    elif capital:
+        text += f" and {capital:g} political capital"
+    return text + " when the turn ends."
 
 
 def choice_consequences(world: World, dilemma: Dilemma, choice_index: int) -> str:
