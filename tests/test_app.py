@@ -769,3 +769,37 @@ async def test_a_confirmation_can_state_what_the_change_costs(mini, tmp_path):
         await pilot.pause()
         assert "40 political capital" in str(app.screen.query_one("#cost").render())
         await pilot.press("n")
+
+
+@sync
+async def test_saves_number_turns_as_the_header_does(mini, tmp_path):
+    from textual.widgets import OptionList
+
+    from game.app.words import quarter
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        game = app.game
+        playing = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of"
+        assert game.turn == 1
+        await pilot.press("s")
+        await pilot.pause()
+        field = app.screen.query_one("#save-name")
+        assert field.value == "test-run turn 2"
+        await pilot.press("enter")
+        await pilot.pause()
+        from game.app.screens.load_game import LoadScreen
+
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        prompts = [str(o.prompt) for o in app.screen.query_one("#saves", OptionList).options]
+        quarter_played = playing.split(",")[0]
+        mine = next(p for p in prompts if p.startswith("test-run turn 2"))
+        assert f"turn 2 ({quarter_played})" in mine
+        autosaves = [p for p in prompts if p.startswith("Autosave")]
+        assert autosaves and autosaves[0].startswith("Autosave, turn 2") and f"turn 2 ({quarter_played})" in autosaves[0]

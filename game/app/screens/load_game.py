@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -85,7 +86,26 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]
         else:
             say("Not saved.")
 
-    app.push_screen(SaveDialog(f"{game.scenario_id} turn {game.turn}"), named)
+    # the turn being played, as the header numbers it ("turn 1 of 40" before any turn is played)
+    app.push_screen(SaveDialog(f"{game.scenario_id} turn {game.turn + 1}"), named)
+
+
+def turn_words(turn: int, date: str) -> str:
+    """A save's place in its game as the header says it: the turn being played and its quarter.
+
+    Saves record the turns completed and the last quarter played (``2016Q1`` after turn 17);
+    the header of that game read "2016 Q2, turn 18".
+    """
+    from game.app.words import quarter
+
+    year, sep, q = date.partition("Q")
+    if sep and year.isdigit() and q.isdigit() and 1 <= int(q) <= 4:
+        y, n = (int(year), int(q) + 1) if int(q) < 4 else (int(year) + 1, 1)
+        return f"turn {turn + 1} ({y} Q{n})"
+    return f"turn {turn + 1} (after {quarter(date)})"
+
+
+AUTOSAVE_NAME = re.compile(r"Autosave, turn \d+")
 
 
 class LoadScreen(Screen[None]):
@@ -123,8 +143,11 @@ class LoadScreen(Screen[None]):
                     f"  cannot be loaded: {save.error}", "dim"
                 )
             else:
-                about = f"{kind} · {save.scenario} · turn {save.turn} ({save.date}) · {when}"
-                line = Content(f"{save.name}\n") + Content.styled(f"  {about}", "dim")
+                about = f"{kind} · {save.scenario} · {turn_words(save.turn, save.date)} · {when}"
+                name = save.name
+                if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # stored with turns completed
+                    name = f"Autosave, turn {save.turn + 1}"
+                line = Content(f"{name}\n") + Content.styled(f"  {about}", "dim")
             saves_list.add_option(Option(line, id=str(i), disabled=bool(save.error)))
         folder = saving.folder_or_default(self.borderline.saves_folder)
         if not saves:
