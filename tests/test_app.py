@@ -803,3 +803,42 @@ async def test_saves_number_turns_as_the_header_does(mini, tmp_path):
         assert f"turn 2 ({quarter_played})" in mine
         autosaves = [p for p in prompts if p.startswith("Autosave")]
         assert autosaves and autosaves[0].startswith("Autosave, turn 2") and f"turn 2 ({quarter_played})" in autosaves[0]
+
+
+@sync
+async def test_continue_takes_the_newest_autosave_by_sequence_not_file_time(mini, tmp_path):
+    import os
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for _ in range(2):
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+            await ready(pilot)
+    autosaves = sorted((tmp_path / "autosaves").glob("autosave-*.json"))
+    assert len(autosaves) >= 2
+    newest = autosaves[-1]
+    for old in autosaves[:-1]:  # copied folders: older autosaves with newer file times
+        os.utime(old, (newest.stat().st_mtime + 100, newest.stat().st_mtime + 100))
+    app = make_app(mini, tmp_path, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.game.turn == 2
+
+
+@sync
+async def test_continue_without_autosaves_says_only_that(mini, tmp_path):
+    app = make_app(mini, tmp_path, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("No autosave yet" in m for m in messages)
+        assert not any("Loading" in m for m in messages)

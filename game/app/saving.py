@@ -21,6 +21,7 @@ from game.saves import (
     save_game,
     saves_dir,
 )
+from game.saves.files import autosave_paths
 
 
 def folder_or_default(folder: str | os.PathLike[str] | None) -> Path:
@@ -34,6 +35,7 @@ __all__ = [
     "SaveExists",
     "SaveInfo",
     "autosave",
+    "autosave_paths",
     "folder_or_default",
     "latest_autosave",
     "list_saves",

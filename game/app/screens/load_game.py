@@ -22,11 +22,8 @@ if TYPE_CHECKING:
 
 def load_in_background(app: BorderlineApp, path: Path | None) -> None:
     """Replay a save (None: the newest autosave that loads) in a worker thread, then open it."""
-    app.notify(
-        "Loading the latest autosave…" if path is None else f"Loading {Path(path).name}…",
-        timeout=3,
-        markup=False,
-    )
+    if path is not None:
+        app.notify(f"Loading {Path(path).name}…", timeout=3, markup=False)
 
     def replay() -> None:
         from game.app import saving
@@ -34,11 +31,12 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
         packs: Any = app.world if app.world is not None else app.packs
         if path is not None:
             candidates = [path]
-        else:  # newest autosave first; skip ones that no longer load
-            candidates = [s.path for s in saving.list_saves(app.saves_folder) if s.autosave and not s.error]
+        else:  # newest autosave first by sequence number, not file time; skip ones that no longer load
+            candidates = saving.autosave_paths(app.saves_folder)
             if not candidates:
                 app.call_from_thread(app.notify, "No autosave yet: start a new game.", severity="warning")
                 return
+            app.call_from_thread(app.notify, "Loading the latest autosave…", timeout=3, markup=False)
         problem = ""
         for candidate in candidates:
             try:
