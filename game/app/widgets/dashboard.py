@@ -1,7 +1,8 @@
 """The indicator dashboard: headline indicators per side, with trend, change and status-quo gap.
 
-Colour is a second signal only: every change carries an arrow and a sign, and every gap from
-the status quo says "better" or "worse" with a mark (✓ / ✗) as well as a colour.
+Colour is a second signal only: every change carries an arrow, a sign and a mark (✓ better,
+✗ worse), every gap from the status quo the same marks, and the highlighted row is bold and
+underlined when the dashboard has focus.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 JUDGEMENT_STYLE = {"better": "$text-success", "worse": "$text-error", "": ""}
 JUDGEMENT_MARK = {"better": "✓", "worse": "✗", "": " "}
 
-VALUE_WIDTH, TREND_WIDTH, CHANGE_WIDTH, GAP_WIDTH = 6, 5, 7, 5
+VALUE_WIDTH, TREND_WIDTH, CHANGE_WIDTH, GAP_WIDTH = 6, 5, 8, 5
 
 
 def change_cell(readout: IndicatorReadout) -> Content:
@@ -33,9 +34,10 @@ def change_cell(readout: IndicatorReadout) -> Content:
         return Content("")
     shown = words.signed(readout.change, readout.decimals)
     if shown == "0":
-        return Content("≈0" if readout.change else "=0")
-    text = f"{words.arrow(readout.change, readout.value)}{shown}"
-    style = JUDGEMENT_STYLE[readout.change_judgement]
+        return Content("≈0 " if readout.change else "=0 ")
+    verdict = readout.change_judgement
+    text = f"{words.arrow(readout.change, readout.value)}{shown}{JUDGEMENT_MARK[verdict]}"
+    style = JUDGEMENT_STYLE[verdict]
     return Content.styled(text, style) if style else Content(text)
 
 
@@ -55,6 +57,7 @@ class Dashboard(OptionList):
     DEFAULT_CSS = """
     Dashboard { height: 1fr; border: none; padding: 0; }
     Dashboard > .option-list--option-disabled { color: $text-accent; text-style: bold; }
+    Dashboard:focus > .option-list--option-highlighted { text-style: bold underline; }
     """
 
     BINDINGS = [Binding("enter", "select", "Why?", show=False)]
