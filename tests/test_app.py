@@ -842,3 +842,29 @@ async def test_continue_without_autosaves_says_only_that(mini, tmp_path):
         messages = [n.message for n in app._notifications]
         assert any("No autosave yet" in m for m in messages)
         assert not any("Loading" in m for m in messages)
+
+
+@sync
+async def test_save_names_say_why_nothing_happened_and_which_file_was_used(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveDialog)
+        dialog.query_one("#save-name").value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "Type a name first" in str(dialog.query_one("#save-problem").render())
+        dialog.query_one("#save-name").value = "..."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "no letter or digit" in str(dialog.query_one("#save-problem").render())
+        dialog.query_one("#save-name").value = "../../x"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        saved = list(tmp_path.glob("*x.json"))
+        assert len(saved) == 1
+        assert f"Saved as {saved[0].stem!r}" in status(app)

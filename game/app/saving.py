@@ -21,7 +21,7 @@ from game.saves import (
     save_game,
     saves_dir,
 )
-from game.saves.files import autosave_paths
+from game.saves.files import autosave_paths, safe_name
 
 
 def folder_or_default(folder: str | os.PathLike[str] | None) -> Path:
@@ -41,5 +41,6 @@ __all__ = [
     "list_saves",
     "load_save",
     "save_game",
+    "safe_name",
     "saves_dir",
 ]

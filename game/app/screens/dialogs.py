@@ -211,17 +211,34 @@ class SaveDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Save the game", classes="dialog-title")
-            yield Static("Name of the save (letters, digits, - and _):", classes="dialog-text")
+            yield Static(
+                "Name of the save: letters, digits, spaces and - _ . , ( ) + ' "
+                "(any other character becomes _ in the file name):",
+                classes="dialog-text",
+            )
             field = Input(self.suggestion, id="save-name")
             field.cursor_blink = getattr(self.app, "cursor_blink", True)
             yield field
+            yield Static("", classes="dialog-text", id="save-problem")
             yield Static("enter to save · escape to cancel", classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        from game.app import saving
+
         event.stop()
         name = event.value.strip()
+        problem = self.query_one("#save-problem", Static)
         if not name:
-            self.notify("Type a name first.", severity="warning")
+            problem.update(Content.styled("✗ Type a name first: the save needs one.", "$text-error"))
+            self.app.bell()
+            return
+        try:
+            saving.safe_name(name)
+        except saving.SaveError:
+            problem.update(
+                Content.styled("✗ That name has no letter or digit: type one with a letter or digit.", "$text-error")
+            )
+            self.app.bell()
             return
         self.dismiss(name)
 

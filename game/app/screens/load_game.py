@@ -76,7 +76,10 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]
         except saving.SaveError as exc:
             say(f"✗ Not saved: {exc}")
             return
-        say(f"Saved to {path}")
+        if path.stem != name.strip():
+            say(f"Saved as {path.stem!r} (characters a file name cannot hold became _): {path}")
+        else:
+            say(f"Saved to {path}")
 
     def named(name: str | None) -> None:
         if name:
