@@ -868,3 +868,87 @@ async def test_save_names_say_why_nothing_happened_and_which_file_was_used(mini,
         saved = list(tmp_path.glob("*x.json"))
         assert len(saved) == 1
         assert f"Saved as {saved[0].stem!r}" in status(app)
+
+
+@sync
+async def test_a_dialog_shows_its_own_keys_and_q_still_quits_from_a_dilemma(mini, tmp_path):
+    from textual.widgets import Footer
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmDialog)
+        footer = confirm.query_one(Footer)
+        keys = {k for k, b in confirm.active_bindings.items() if b.binding.show}
+        assert {"y", "n"} <= keys and "e" not in keys and footer.display
+        await pilot.press("n")
+        await pilot.pause()
+        game = app.game
+        for _ in range(game.turns):
+            await pilot.press("e")
+            await pilot.pause()
+            if isinstance(app.screen, NewsDialog):
+                await pilot.press("enter")
+                await pilot.pause()
+            if isinstance(app.screen, DilemmaDialog):
+                break
+        else:
+            pytest.skip("no dilemma fired with this seed")
+        dilemma = app.screen
+        assert dilemma.query_one(Footer)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.question == "Quit Borderline?"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is dilemma
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+def test_small_costs_are_shown_in_millions_not_as_zero_billions():
+    from game.app.words import cost, cost_cell
+
+    assert cost(0.04) == "$40M" and cost_cell(0.04) == "$40M"
+    assert cost(1.25) == "$1.2B" and cost_cell(12.0) == "$12B" and cost_cell(0.0) == "$0"
+    assert "0.0" not in cost(0.002)
+
+
+@sync
+async def test_at_80x24_action_names_are_whole_and_the_hint_shows_help(modded, tmp_path):
+    from game.app.readouts import action_name
+    from game.app.words import abbreviate
+
+    app = make_app(modded, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert "?: help" in status(app) and "…" not in status(app)
+        panel = app.screen.query_one(ActionPanel)
+        for option in panel.options:
+            if not option.disabled:
+                text = " ".join(option.prompt.plain.split())
+                assert action_name(app.game.world, option.id) in text
+                assert "…" not in text
+    assert abbreviate("Prisoners for drug-money crimes", 19) == "Drug-money inmates"
+    assert abbreviate("Drug arrests", 19) == "Drug arrests"
+
+
+@sync
+async def test_the_detail_pane_words_prerequisites_as_conditions_and_zero_as_no_change(mini, tmp_path):
+    from game.app.widgets.detail_pane import describe_action
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        text = describe_action(app.game, "treatment").plain
+        assert "Prerequisite: ✓ met" in text or "Prerequisite: ✗ not met — " in text
+        assert "(✓ met)" not in text
+        headline = next(i for i in app.game.world.indicators.values() if i.headline)
+        tiny = 0.4 * 10 ** (-headline.decimals)  # rounds to 0 where it is shown
+        zero = describe_action(app.game, "enforcement", ("If:", {headline.id: tiny})).plain
+        assert "no change" in zero
+        assert "▲ 0" not in zero and "(better)" not in zero and "(worse)" not in zero

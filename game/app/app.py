@@ -186,7 +186,11 @@ class BorderlineApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from textual.command import CommandPalette
 
+        from game.app.screens.dialogs import DilemmaDialog, HelpDialog, NewsDialog
+
         screen = self.screen
+        if action == "quit_game" and isinstance(screen, DilemmaDialog | NewsDialog | HelpDialog):
+            return True  # a question need not be answered before quitting (quitting still asks)
         if (
             action in ("help", "quit_game")
             and isinstance(screen, ModalScreen)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.commands import game_keys, key_label
@@ -60,6 +60,7 @@ class ConfirmDialog(ModalScreen[bool]):
                     f"{self.yes} (y)", id="yes", variant="error" if not self.default_yes else "primary"
                 )
                 yield Button(f"{self.no} (n)", id="no")
+        yield Footer(compact=True)  # this dialog's keys, not those of the screen underneath
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self.default_yes else "#no", Button).focus()
@@ -136,7 +137,10 @@ def event_consequences(world: World, event_id: str) -> Content:
 class DilemmaDialog(ModalScreen[str]):
     """An event that needs an answer: pick one choice with the arrows and enter."""
 
-    BINDINGS = [Binding("escape", "must_choose", "Choose", show=False)]
+    BINDINGS = [
+        Binding("escape", "must_choose", "Choose", show=False),
+        Binding("q", "app.quit_game", "Quit"),  # a modal screen hides the app's keys
+    ]
 
     def __init__(self, world: World, dilemma: Dilemma) -> None:
         super().__init__(classes="dialog")
@@ -162,6 +166,7 @@ class DilemmaDialog(ModalScreen[str]):
                 options.append(Option(Content("\n").join(lines), id=choice.id))
             yield OptionList(*options, id="choices")
             yield Static("↑↓ choose · enter decide", classes="dialog-hint")
+        yield Footer(compact=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -175,7 +180,7 @@ class DilemmaDialog(ModalScreen[str]):
 class NewsDialog(ModalScreen[None]):
     """What happened at the end of the quarter."""
 
-    BINDINGS = [Binding("escape,enter,space", "close", "Continue")]
+    BINDINGS = [Binding("escape,enter,space", "close", "Continue"), Binding("q", "app.quit_game", "Quit")]
 
     def __init__(self, date: str, events: Sequence[FiredEvent], world: World | None = None) -> None:
         super().__init__(classes="dialog")
@@ -194,6 +199,7 @@ class NewsDialog(ModalScreen[None]):
                         classes="news-item",
                     )
             yield Static("enter to continue", classes="dialog-hint")
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -221,6 +227,7 @@ class SaveDialog(ModalScreen[str | None]):
             yield field
             yield Static("", classes="dialog-text", id="save-problem")
             yield Static("enter to save · escape to cancel", classes="dialog-hint")
+        yield Footer(compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from game.app import saving
@@ -249,7 +256,7 @@ class SaveDialog(ModalScreen[str | None]):
 class HelpDialog(ModalScreen[None]):
     """Every key of the screen underneath, and what that screen is for."""
 
-    BINDINGS = [Binding("escape,question_mark,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,question_mark,enter", "close", "Close"), Binding("q", "app.quit_game", "Quit")]
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__(classes="dialog")
@@ -288,6 +295,7 @@ class HelpDialog(ModalScreen[None]):
                     classes="help-keys",
                 )
             yield Static("escape to close", classes="dialog-hint")
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)
