@@ -87,6 +87,49 @@ def money(value: float, unit: str = "$B", decimals: int = 1) -> str:
     return f"{value:,.{decimals}f} {unit}".strip()
 
 
+def cost(value: float, unit: str = "$B", decimals: int = 1) -> str:
+    """A cost in a side's money unit, small ones in millions: ``$40M`` rather than ``$0.0B``."""
+    if unit == "$B" and value and abs(value) < 0.1:
+        return f"${value * 1000:,.0f}M" if abs(value) >= 0.0005 else "<$1M"
+    return money(value, unit, decimals)
+
+
+def cost_cell(value: float, unit: str = "$B") -> str:
+    """A cost for a narrow column (5 cells): ``$0``, ``$40M``, ``$1.2B``, ``$12B``."""
+    if not value:
+        return "$0" if unit.startswith("$") else "0"
+    if unit == "$B" and abs(value) >= 9.95:
+        return f"${value:,.0f}B"
+    return cost(value, unit)
+
+
+# Shorter wordings tried in turn, only while a name does not fit its column.
+SHORTER = (
+    ("Prisoners for drug-money crimes", "Drug-money inmates"),
+    ("Drug-trafficking homicides", "DTO homicides"),
+    ("Drug-trafficking ", "Trafficking "),
+    ("Retail drug violence", "Retail violence"),
+    ("Security-programme ", "Security "),
+    ("organizations", "orgs"),
+    ("Organizations", "Orgs"),
+    ("consumption", "use"),
+    ("homicides", "killings"),
+    ("spending", "spend"),
+    ("Heavy hard-drug", "Heavy drug"),
+    ("Hard-drug ", "Drug "),
+    ("Designated for", "Designated"),
+)
+
+
+def abbreviate(name: str, room: int) -> str:
+    """A name shortened word by word (see SHORTER) until it fits ``room`` cells, if it can."""
+    for long, short in SHORTER:
+        if len(name) <= room:
+            break
+        name = name.replace(long, short)
+    return name
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 

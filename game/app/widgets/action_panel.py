@@ -2,7 +2,8 @@
 
 ``+`` and ``-`` ask to change the highlighted action's level; the screen decides (it may
 confirm, or refuse with the engine's reasons). A planned change is marked with an arrow and
-"→ new level", not only a colour.
+"→ new level", not only a colour. Nothing is cut: a row whose name or level does not fit its
+column takes more lines (the whole name, then the level and cost on a line of their own).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from game.app.widgets.columns import Cell, columns
+from game.app.widgets.columns import Cell, columns, wrap
 
 if TYPE_CHECKING:
     from game.engine import Game
 
-LEVEL_WIDTH, COST_WIDTH = 11, 4
+LEVEL_WIDTH, COST_WIDTH = 11, 5
 LEVEL_KEYS = Binding.Group("Level ", compact=True)
 
 
@@ -77,6 +78,7 @@ class ActionPanel(OptionList):
 
     def _rebuild(self) -> None:
         from game.app.readouts import action_cost, action_groups, action_name, level_label, side_short
+        from game.app.words import cost_cell
 
         game = self._game
         if game is None:
@@ -90,7 +92,7 @@ class ActionPanel(OptionList):
             label = f"{side_short(group.side)} · {group.category}"
             if n == 0:
                 heading = columns(
-                    width, [Cell(label), Cell("level", level_width), Cell("cost", COST_WIDTH, "right")]
+                    width, [Cell(label), Cell("level", level_width), Cell("$/qtr", COST_WIDTH, "right")]
                 )
             else:
                 heading = Content(label).truncate(width, ellipsis=True)
@@ -104,11 +106,20 @@ class ActionPanel(OptionList):
                 else:
                     level = Content(level_label(world, aid, chosen))
                     name = Content(f" {action_name(world, aid)}")
-                cost = action_cost(game, aid, chosen)
-                line = columns(
-                    width,
-                    [Cell(name), Cell(level, level_width), Cell(f"{cost:.1f}", COST_WIDTH, "right")],
-                )
+                side = world.sides.get(world.actions[aid].spec.side)
+                cost = cost_cell(action_cost(game, aid, chosen), side.money_unit if side else "$B")
+                name_room = width - level_width - COST_WIDTH - 2
+                if name.cell_length <= name_room and level.cell_length <= level_width:
+                    line = columns(
+                        width, [Cell(name), Cell(level, level_width), Cell(cost, COST_WIDTH, "right")]
+                    )
+                else:
+                    line = Content("\n").join(
+                        [
+                            *wrap(name, width),
+                            columns(width, [Cell("  ", 2), Cell(level), Cell(cost, COST_WIDTH, "right")]),
+                        ]
+                    )
                 options.append(Option(line, id=aid))
         self.set_options(options)
         ids = [o.id for o in options]

@@ -35,3 +35,21 @@ def columns(width: int, cells: Sequence[Cell], gap: int = 1) -> Content:
         pad = max(0, size - text.cell_length)
         parts.append(text.pad_left(pad) if cell.align == "right" else text.pad_right(pad))
     return Content(" " * gap).join(parts)
+
+
+def wrap(text: Content | str, width: int, indent: int = 2) -> list[Content]:
+    """Text as lines of at most ``width`` cells, broken at spaces; later lines indented."""
+    content = as_content(text)
+    lines: list[Content] = []
+    rest = content
+    room = width
+    while rest.cell_length > room and len(lines) < 8:
+        plain = rest.plain
+        cut = plain.rfind(" ", indent + 1, room + 1)
+        skip = 1 if cut > 0 else 0
+        if cut <= 0:
+            cut = room
+        lines.append(rest[:cut])
+        rest = Content(" " * indent) + rest[cut + skip :]
+    lines.append(rest)
+    return lines

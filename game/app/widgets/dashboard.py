@@ -96,6 +96,7 @@ class Dashboard(OptionList):
 
     def _rebuild(self) -> None:
         width = max(20, self.scrollable_content_region.width - 1)
+        name_room = width - VALUE_WIDTH - TREND_WIDTH - CHANGE_WIDTH - GAP_WIDTH - 4
         keep = self.highlighted_indicator
         options: list[Option] = []
         current_side: object = object()
@@ -116,7 +117,7 @@ class Dashboard(OptionList):
             line = columns(
                 width,
                 [
-                    Cell(short_name(r.name, self._side_names.get(r.side, ""), r.side)),
+                    Cell(words.abbreviate(short_name(r.name, self._side_names.get(r.side, ""), r.side), name_room)),
                     Cell(r.format(r.value), VALUE_WIDTH, "right"),
                     Cell(words.sparkline(r.history, TREND_WIDTH), TREND_WIDTH),
                     Cell(change_cell(r), CHANGE_WIDTH, "right"),
