@@ -128,7 +128,7 @@ class GameScreen(Screen[None]):
     def set_level(self, aid: str, level: int) -> bool:
         """Ask the engine for a level; say what it costs, or why it was refused."""
         from game.app.readouts import action_cost, action_name, level_label
-        from game.app.words import money
+        from game.app.words import cost as money
         from game.engine import ActionRefused
 
         game = self.game

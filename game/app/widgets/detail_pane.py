@@ -27,7 +27,8 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
         prerequisite_status,
         side_name,
     )
-    from game.app.words import arrow, judgement, money, reflow, signed
+    from game.app.words import arrow, judgement, reflow, signed
+    from game.app.words import cost as money_cost
 
     world = game.world
     info = world.actions[aid]
@@ -56,7 +57,7 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
     for i, label in enumerate(spec.levels):
         cost = action_cost(game, aid, i)
         here = "▸" if i == chosen else " "
-        levels.append(f" {here}{i} {label} ({money(cost, unit, 2)})")
+        levels.append(f" {here}{i} {label} ({money_cost(cost, unit)})")
     parts.append(Content("Levels (cost a quarter):\n" + "\n".join(levels) + "\n"))
     raise_cost = info.capital_to_change(chosen, chosen + 1) if chosen + 1 < info.levels else None
     capital = (
@@ -69,8 +70,15 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
     ramp = "full effect next turn" if spec.ramp_turns == 1 else f"full effect after {spec.ramp_turns} turns"
     parts.append(Content(f"Ramp: {ramp}.\n"))
     for message, met in prerequisite_status(game, aid):
-        mark, style = ("✓ met", "$text-success") if met else ("✗ not met", "$text-error")
-        parts.append(Content.assemble(("Needs: ", "bold"), f"{message} ", (f"({mark})", style), "\n"))
+        # The engine's message says what is wrong when the prerequisite is NOT met.
+        if met:
+            parts.append(Content.assemble(("Prerequisite: ", "bold"), ("✓ met", "$text-success"), "\n"))
+        else:
+            parts.append(
+                Content.assemble(
+                    ("Prerequisite: ", "bold"), ("✗ not met", "$text-error"), f" — {message}\n"
+                )
+            )
     if spec.irreversible_warning:
         parts.append(
             Content.assemble(("⚠ Hard to undo: ", "bold $text-warning"), spec.irreversible_warning, "\n")
@@ -82,6 +90,9 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
         for ind, delta in shown:
             ind_info = world.indicators[ind]
             if not ind_info.headline or abs(delta) < 10 ** (-ind_info.decimals - 1):
+                continue
+            if signed(delta, ind_info.decimals) == "0":
+                lines.append(f"  no change: {indicator_name(ind_info)}")
                 continue
             verdict = judgement(delta, ind_info.good)
             lines.append(
