@@ -952,3 +952,69 @@ async def test_the_detail_pane_words_prerequisites_as_conditions_and_zero_as_no_
         zero = describe_action(app.game, "enforcement", ("If:", {headline.id: tiny})).plain
         assert "no change" in zero
         assert "▲ 0" not in zero and "(better)" not in zero and "(worse)" not in zero
+
+
+@sync
+async def test_an_irreversible_change_states_its_price_and_is_refused_unasked_if_unaffordable(tmp_path):
+    folder = tmp_path / "dear"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(
+        'id = "dear"\nname = "Dear"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n'
+    )
+    (folder / "actions.toml").write_text(
+        textwrap.dedent(
+            """
+            [action.cheap_and_final]
+            name = "Cheap and final"
+            side = "us"
+            category = "Legalization"
+            levels = ["no", "yes"]
+            cost = [0.0, 0.04]
+            capital_cost = [5.0]
+            irreversible_warning = "Cannot be undone."
+
+            [action.dear_and_final]
+            name = "Dear and final"
+            side = "us"
+            category = "Legalization"
+            levels = ["no", "yes"]
+            cost = [0.0, 0.0]
+            capital_cost = [999.0]
+            irreversible_warning = "Cannot be undone."
+            """
+        )
+    )
+    app = make_app(load_world([MINI, folder]), tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "dear_and_final")
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)  # not asked: it cannot be paid
+        assert "✗ Refused" in status(app) and app.game.level("dear_and_final") == 0
+        await highlight_action(pilot, "cheap_and_final")
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "political capital" in shown
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.game.level("cheap_and_final") == 1
+
+
+@sync
+async def test_help_lists_each_key_once_aligned_and_explains_the_news_markers(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog)
+        lines = [str(s.render()) for s in app.screen.query(".help-keys")]
+        rows = "\n".join(lines).splitlines()
+        keys = [line[:8].strip() for line in rows]
+        assert len(keys) == len(set(keys)), keys  # no "esc Back" twice
+        assert "ctrl+p" in keys and all(line[8:10] == "  " and line[10] != " " for line in rows)
+        markers = str(app.screen.query_one("#news-markers").render())
+        assert "•" in markers and "!" in markers and "?" in markers and "dilemma" in markers

@@ -112,10 +112,16 @@ class GameScreen(Screen[None]):
             return
         warning = info.spec.irreversible_warning
         if message.step > 0 and warning and new > game.committed_level(aid):
+            if game.check_level(aid, new):  # cannot be paid or not allowed: refuse, do not ask first
+                self.set_level(aid, new)
+                return
+            from game.app.screens.dialogs import cost_line
+
             self.app.push_screen(
                 ConfirmDialog(
                     f"Raise {action_name(game.world, aid)} to {level_label(game.world, aid, new)}?",
                     warning,
+                    cost=cost_line(game, aid, new),
                     yes="Do it",
                     no="Cancel",
                     default_yes=False,
