@@ -263,13 +263,26 @@ class HelpDialog(ModalScreen[None]):
         self.underneath = screen
 
     def compose(self) -> ComposeResult:
-        rows = [
-            Content.assemble(
-                (f"  {key_label(key, active.binding.key_display):>6}", "bold"),
-                f"  {active.binding.description}",
-            )
-            for key, active in game_keys(self.underneath)
+        width = 8
+
+        def row(key: str, text: str) -> Content:
+            return Content.assemble((f"{key:>{width}}", "bold"), f"  {text}")
+
+        rows, shown = [], set()
+        for key, active in game_keys(self.underneath):
+            label = key_label(key, active.binding.key_display)
+            if label not in shown:
+                shown.add(label)
+                rows.append(row(label, active.binding.description))
+        general = [
+            ("↑↓", "move in a list; enter picks"),
+            ("tab", "next pane (shift+tab: previous)"),
+            ("esc", "back"),
+            ("?", "this help, on any screen"),
+            ("q", "quit (asks first)"),
+            ("ctrl+p", "command palette: every key above, by name"),
         ]
+        rows += [row(key, text) for key, text in general if key not in shown]
         extra = getattr(self.underneath, "HELP", "")
         with Vertical(classes="dialog-box wide"):
             yield Label("Help · keys on this screen", classes="dialog-title")
@@ -277,23 +290,20 @@ class HelpDialog(ModalScreen[None]):
                 if extra:
                     yield Static(extra, classes="dialog-text")
                 yield Static(Content("\n").join(rows), classes="help-keys")
-                yield Static(
-                    Content.assemble(
-                        ("     ↑↓", "bold"),
-                        "  move in a list; enter picks\n",
-                        ("    tab", "bold"),
-                        "  next pane (shift+tab: previous)\n",
-                        ("    esc", "bold"),
-                        "  back\n",
-                        ("      ?", "bold"),
-                        "  this help, on any screen\n",
-                        ("      q", "bold"),
-                        "  quit (asks first)\n",
-                        ("ctrl+p", "bold"),
-                        "  command palette: every key above, by name",
-                    ),
-                    classes="help-keys",
-                )
+                if self.underneath.query("NewsFeed"):
+                    yield Static(
+                        Content.assemble(
+                            ("News feed: ", "bold"),
+                            ("•", "bold"),
+                            " a decision of yours took effect · ",
+                            ("!", "bold"),
+                            " an event happened · ",
+                            ("?", "bold"),
+                            " your answer to a dilemma",
+                        ),
+                        classes="dialog-text",
+                        id="news-markers",
+                    )
             yield Static("escape to close", classes="dialog-hint")
         yield Footer(compact=True)
 
