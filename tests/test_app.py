@@ -1018,3 +1018,24 @@ async def test_help_lists_each_key_once_aligned_and_explains_the_news_markers(mi
         assert "ctrl+p" in keys and all(line[8:10] == "  " and line[10] != " " for line in rows)
         markers = str(app.screen.query_one("#news-markers").render())
         assert "•" in markers and "!" in markers and "?" in markers and "dilemma" in markers
+
+
+@sync
+async def test_the_load_screen_highlights_the_newest_save(mini, tmp_path):
+    from textual.widgets import OptionList
+
+    from game.app.screens.load_game import LoadScreen
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        saves = app.screen.query_one("#saves", OptionList)
+        assert saves.option_count >= 2 and saves.highlighted == 0
+        await pilot.press("down")
+        assert saves.highlighted == 1

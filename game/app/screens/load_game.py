@@ -157,6 +157,10 @@ class LoadScreen(Screen[None]):
             )
         else:
             note.update(Content(f"Saves in {folder} · enter to load"))
+            # the newest save that loads is highlighted, so enter loads it and ↓ goes to the next
+            first = next((i for i, save in enumerate(saves) if not save.error), None)
+            if first is not None:
+                saves_list.highlighted = first
         saves_list.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
