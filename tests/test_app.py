@@ -1039,3 +1039,52 @@ async def test_the_load_screen_highlights_the_newest_save(mini, tmp_path):
         assert saves.option_count >= 2 and saves.highlighted == 0
         await pilot.press("down")
         assert saves.highlighted == 1
+
+
+@sync
+async def test_why_parts_add_up_to_the_total_shown_and_a_tie_is_about_the_same(mini, tmp_path):
+    import re
+
+    from game.app.screens.why import explanation_text
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        game = app.game
+        for indicator, info in game.world.indicators.items():
+            if not info.headline:
+                continue
+            text = explanation_text(game, indicator, game.turn).plain
+            assert "±0%" not in text and "1 tiny parts" not in text
+            lines = text.split("What moved it, largest first:\n")
+            if len(lines) < 2:
+                continue
+            body, _, after = lines[1].partition("─")
+            figures = [float(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([+-][\d,.]+)", body, re.M)]
+            total = float(re.search(r"([+-]?[\d,.]+)\s+in all", after).group(1).replace(",", ""))
+            assert abs(sum(figures) - total) < 1e-9, (indicator, figures, total)
+
+
+@sync
+async def test_quitting_from_the_debrief_does_not_speak_of_this_turns_autosave(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        for _ in range(game.turns):
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        text = " ".join(str(s.render()) for s in dialog.query(".dialog-text"))
+        assert "start of this turn" not in text and "game is over" in text
+        await pilot.press("n")

@@ -222,7 +222,12 @@ class BorderlineApp(App[None]):
     def action_quit_game(self) -> None:
         from game.app.screens.dialogs import ConfirmDialog
 
-        detail = "Your game was autosaved at the start of this turn." if self.game is not None else ""
+        if self.game is None:
+            detail = ""
+        elif self.game.is_over:
+            detail = "This game is over. To keep its debrief, press x on the debrief screen before quitting."
+        else:
+            detail = "Your game was autosaved at the start of this turn."
         self.push_screen(
             ConfirmDialog("Quit Borderline?", detail, yes="Quit", no="Stay"),
             lambda yes: self.exit() if yes else None,
