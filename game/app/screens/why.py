@@ -45,9 +45,18 @@ def indicator_options(game: Game) -> list[Option]:
     return options
 
 
+def shown_decimals(value: float, decimals: int) -> int:
+    """How many decimals ``change_text`` writes for this value."""
+    import math
+
+    if value != 0 and abs(value) < 10 ** (-decimals):
+        return min(6, decimals + max(1, math.ceil(-math.log10(abs(value))) - decimals))
+    return decimals
+
+
 def explanation_text(game: Game, indicator: str, turn: int) -> Content:
     from game.app.readouts import change_text, explain, readout
-    from game.app.words import judgement, number, percent_change, reflow, signed_percent
+    from game.app.words import judgement, number, percent_change, plural, reflow, signed, signed_percent
     from game.engine import GameError
 
     if turn < 1:
@@ -65,7 +74,19 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
         parts.append(Content("What moved it, largest first:\n"))
         largest = max(abs(p.value) for p in exp.parts) or 1.0
         shown = [p for p in exp.parts if abs(p.value) >= largest * 1e-3]
-        width = max(len(change_text(p.value, exp.decimals)) for p in shown)
+        rest = sum(p.value for p in exp.parts if p not in shown)
+        tiny = len(exp.parts) - len(shown)
+        # Every figure as it is written, so that the total is the sum of what the player reads.
+        # One more decimal when rounding would make the parts disagree with the whole change.
+        values = [p.value for p in shown] + ([rest] if tiny else [])
+        for decimals in range(exp.decimals, exp.decimals + 4):
+            figures = [(v, shown_decimals(v, decimals)) for v in values]
+            places = max(d for _, d in figures)
+            total = round(sum(round(v, d) for v, d in figures), places)
+            if signed(total, places) == signed(exp.change, places):
+                break
+        width = max(len(change_text(v, decimals)) for v in values)
+        width = max(width, len(signed(total, places)))
         for part in shown:
             verdict = judgement(part.value, info.good, abs(exp.after) or 1.0)
             style = {"better": "$text-success", "worse": "$text-error"}.get(verdict, "")
@@ -74,27 +95,30 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
             kind = "" if part.kind == "other" else f" ({part.kind})"
             parts.append(
                 Content.assemble(
-                    (f"{change_text(part.value, exp.decimals):>{width}}{mark} ", style),
+                    (f"{change_text(part.value, decimals):>{width}}{mark} ", style),
                     (f"{bar:<{BAR_WIDTH}} ", style),
                     f"{part.label}{kind}",
                     "\n",
                 )
             )
-        if len(shown) < len(exp.parts):
-            rest = sum(p.value for p in exp.parts if p not in shown)
-            tiny = len(exp.parts) - len(shown)
-            parts.append(Content(f"{change_text(rest, exp.decimals + 2):>{width}}  {tiny} tiny parts\n"))
-        parts.append(Content(f"{'─' * width}\n{change_text(exp.change, exp.decimals):>{width}}  in all\n"))
+        if tiny:
+            parts.append(
+                Content(f"{change_text(rest, decimals):>{width}}  {plural(tiny, 'tiny part')}\n")
+            )
+        parts.append(Content(f"{'─' * width}\n{signed(total, places):>{width}}  in all\n"))
     now = readout(game, indicator)
     if game.status_quo is not None:
         sq = float(game.status_quo.history(indicator)[turn, 0])
         mine = float(game.history(indicator)[turn, 0])
         gap = percent_change(mine, sq)
         verdict = judgement(mine - sq, info.good, sq or 1.0)
+        where = signed_percent(gap)
+        if where == "±0%":
+            where, verdict = "about the same", ""
         parts.append(
             Content(
                 f"\nStatus quo (the same world without your changes) in that quarter: "
-                f"{number(sq, now.decimals)}; you are {signed_percent(gap)}"
+                f"{number(sq, now.decimals)}; you are {where}"
                 + (f", {verdict}" if verdict else "")
                 + ".\n"
             )

@@ -144,6 +144,8 @@ def describe_indicator(game: Game, indicator: str) -> Content:
     if r.status_quo is not None:
         verdict = f", {r.status_quo_judgement}" if r.status_quo_judgement else ""
         gap = signed_percent(r.vs_status_quo)
+        if gap == "±0%":
+            gap, verdict = "about the same", ""
         parts.append(Content(f"Status quo: {number(r.status_quo, r.decimals)} (you are {gap}{verdict})\n"))
     parts.append(Content.styled("enter or w: why it moved · c: chart", "$text-muted"))
     return Content("").join(parts)
