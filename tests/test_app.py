@@ -1088,3 +1088,26 @@ async def test_quitting_from_the_debrief_does_not_speak_of_this_turns_autosave(m
         text = " ".join(str(s.render()) for s in dialog.query(".dialog-text"))
         assert "start of this turn" not in text and "game is over" in text
         await pilot.press("n")
+
+
+def test_sparklines_do_not_blow_tiny_moves_up_to_full_height():
+    from game.app.words import sparkline
+
+    assert set(sparkline([45.0, 44.8])) <= set("▃▄▅")
+    assert sparkline([100.0, 160.0]) == "▁█"
+    assert sparkline([0.0, 1.0]) == "▁█"
+
+
+@sync
+async def test_an_empty_load_screen_names_the_saves_folder_in_full(mini, tmp_path, monkeypatch):
+    from game.app.screens.load_game import LoadScreen
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BORDERLINE_SAVES", raising=False)
+    app = make_app(mini, tmp_path, saves_folder=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        note = str(app.screen.query_one("#saves-note").render())
+        assert f"No saves yet in {tmp_path / 'saves'}" in note

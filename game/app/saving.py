@@ -25,8 +25,11 @@ from game.saves.files import autosave_paths, safe_name
 
 
 def folder_or_default(folder: str | os.PathLike[str] | None) -> Path:
-    """The folder the app was given for saves, or the save system's default."""
-    return saves_dir(folder)
+    """The folder the app was given for saves, or the save system's default, as a full path.
+
+    Absolute so messages name a folder the player can find ("saves" alone says little).
+    """
+    return saves_dir(folder).absolute()
 
 
 __all__ = [
