@@ -1111,3 +1111,24 @@ async def test_an_empty_load_screen_names_the_saves_folder_in_full(mini, tmp_pat
         await pilot.pause()
         note = str(app.screen.query_one("#saves-note").render())
         assert f"No saves yet in {tmp_path / 'saves'}" in note
+
+
+@sync
+async def test_the_mods_screen_indents_a_long_description_as_a_block(tmp_path):
+    from game.app.screens.mods import ModsScreen
+
+    folder = tmp_path / "described"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(
+        'id = "described"\nname = "Described"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n'
+        'description = "' + "A pack whose description is long enough to wrap over several lines. " * 4 + '"\n'
+    )
+    world = load_world([MINI, folder])
+    app = make_app(world, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.push_screen(ModsScreen())
+        await pilot.pause()
+        text = str(app.screen.query_one("#mods-text").render())
+        lines = [line for line in text.splitlines() if "wrap over" in line or "description is long" in line]
+        assert len(lines) >= 2 and all(line.startswith("   ") for line in lines)

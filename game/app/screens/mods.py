@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -32,7 +33,10 @@ def mods_text(app: BorderlineApp) -> Content:
             )
             parts.append(Content(f"   {pack.folder}\n   needs game {m.game_version}; depends on {deps}\n"))
             if m.description:
-                parts.append(Content.styled(f"   {reflow(m.description)}\n", "italic"))
+                # indented as a block: every wrapped line under the first, not flush left
+                width = max(30, app.size.width - 8)
+                text = textwrap.fill(reflow(m.description), width, initial_indent="   ", subsequent_indent="   ")
+                parts.append(Content.styled(f"{text}\n", "italic"))
         counts = [
             plural(len(world.scenarios), "scenario"),
             plural(len(world.actions), "action"),
