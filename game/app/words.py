@@ -68,16 +68,25 @@ def judgement(change: float, good: str, scale: float = 1.0) -> str:
     return "better" if (change > 0) == (good == "up") else "worse"
 
 
-def sparkline(values: Sequence[float], width: int = 8) -> str:
-    """The last ``width`` values as block characters scaled between their min and max."""
+SPARK_MIN_SPAN = 0.05  # the full height stands for at least 5% of the values' size
+
+
+def sparkline(values: Sequence[float], width: int = 8, min_span: float = SPARK_MIN_SPAN) -> str:
+    """The last ``width`` values as block characters scaled between their min and max.
+
+    The scale never spans less than ``min_span`` of the values' size, centred on them, so a
+    move that rounds to nothing stays a near-flat line rather than a full-height swing.
+    """
     tail = [v for v in values[-width:] if math.isfinite(v)]
     if not tail:
         return ""
     low, high = min(tail), max(tail)
-    if high - low <= 1e-9 * max(abs(high), 1e-12):
+    span = max(high - low, min_span * max(abs(high), abs(low)))
+    if span <= 1e-12 or high - low <= 1e-9 * max(abs(high), 1e-12):
         return SPARK_BARS[3] * len(tail)
+    base = (low + high) / 2 - span / 2
     top = len(SPARK_BARS) - 1
-    return "".join(SPARK_BARS[round((v - low) / (high - low) * top)] for v in tail)
+    return "".join(SPARK_BARS[min(top, max(0, round((v - base) / span * top)))] for v in tail)
 
 
 def money(value: float, unit: str = "$B", decimals: int = 1) -> str:
