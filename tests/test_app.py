@@ -1132,3 +1132,24 @@ async def test_the_mods_screen_indents_a_long_description_as_a_block(tmp_path):
         text = str(app.screen.query_one("#mods-text").render())
         lines = [line for line in text.splitlines() if "wrap over" in line or "description is long" in line]
         assert len(lines) >= 2 and all(line.startswith("   ") for line in lines)
+
+
+@sync
+async def test_the_chart_axis_ends_at_the_last_quarter_played_and_the_band_says_what_ran(mini, tmp_path):
+    from game.app.words import quarter
+
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for _ in range(2):
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        chart = app.screen.query_one("#chart")
+        game = app.game
+        assert chart.data.length == len(chart.data.player) == game.turn + 1
+        assert chart.data.labels[1] == quarter(game.date(game.turn))
+        legend = str(app.screen.query_one("#chart-legend").render())
+        assert "your decisions" in legend and "uncertain parameters" in legend

@@ -37,8 +37,8 @@ class ChartsScreen(GameScreen):
 
     HELP = (
         f"{PLAYER} your run   {STATUS_QUO} the status quo (the same world with no changes from you)   "
-        f"{BAND} where 90% of many runs land when the uncertain numbers of the model are drawn "
-        "again, with your decisions."
+        f"{BAND} where 90% of many runs land: each replays your decisions with the uncertain "
+        "numbers of the model drawn again. The time axis ends at the last quarter played."
     )
 
     BINDINGS = [
@@ -129,7 +129,9 @@ class ChartsScreen(GameScreen):
         runs = self.borderline.batch_runs
         if self.bands is not None and ind in self.bands.low:
             band = (self.bands.low[ind], self.bands.high[ind])
-            band_note = f"{BAND} 90% of {self.bands.runs} runs"
+            band_note = (
+                f"{BAND} 90% of {self.bands.runs} runs of your decisions with uncertain parameters drawn"
+            )
         elif runs > 1 and game.turn >= 1:
             band_note = f"{BAND} running {runs} runs…"
         else:
@@ -142,11 +144,12 @@ class ChartsScreen(GameScreen):
         self.query_one("#chart-legend", Static).update(
             f"[b $text-accent]{PLAYER}[/] you   [b $text-warning]{STATUS_QUO}[/] status quo   {band_note}"
         )
-        shown_turns = min(game.turns, max(8, game.turn + max(4, game.turn // 3)))
+        shown_turns = max(1, len(player) - 1)  # the axis ends at the last quarter with data
+        upto = len(player)
         self.query_one(LineChart).data = ChartData(
             player,
-            status_quo,
-            band,
+            status_quo[:upto],
+            (list(band[0])[:upto], list(band[1])[:upto]) if band is not None else None,
             shown_turns + 1,
             (quarter(game.date(0)), quarter(game.date(shown_turns))),
             info.decimals,
