@@ -98,6 +98,8 @@ def money(value: float, unit: str = "$B", decimals: int = 1) -> str:
 
 def cost(value: float, unit: str = "$B", decimals: int = 1) -> str:
     """A cost in a side's money unit, small ones in millions: ``$40M`` rather than ``$0.0B``."""
+    if not value and unit.startswith("$"):
+        return "$0"
     if unit == "$B" and value and abs(value) < 0.1:
         return f"${value * 1000:,.0f}M" if abs(value) >= 0.0005 else "<$1M"
     return money(value, unit, decimals)
