@@ -1153,3 +1153,33 @@ async def test_the_chart_axis_ends_at_the_last_quarter_played_and_the_band_says_
         assert chart.data.labels[1] == quarter(game.date(game.turn))
         legend = str(app.screen.query_one("#chart-legend").render())
         assert "your decisions" in legend and "uncertain parameters" in legend
+
+
+def test_the_cartels_table_shows_every_organization_at_80x24_and_scrolls_by_arrows(tmp_path):
+    from game.content.errors import ContentErrors
+
+    try:
+        world = load_world([ROOT / "content" / "base"])
+    except ContentErrors:
+        pytest.skip("content/base does not load yet")
+    if "both-sides" not in world.scenarios:
+        pytest.skip("content/base has no both-sides scenario yet")
+
+    async def look() -> None:
+        app = make_app(world, tmp_path, scenario="both-sides", seed=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await pilot.press("m")
+            await pilot.pause()
+            table = app.screen.query_one("#organizations")
+            shown_rows = table.scrollable_content_region.height - table.header_height
+            assert shown_rows >= table.row_count  # every organization, no scrolling down
+            headers = " ".join(str(c.label) for c in table.columns.values())
+            assert "(per year)" in headers
+            footer = " ".join(b.binding.description for b in app.screen.active_bindings.values() if b.binding.show)
+            assert "Scroll table" in footer
+            await pilot.press("right")
+            await pilot.pause()
+            assert table.scroll_x > 0
+
+    asyncio.run(look())

@@ -59,12 +59,13 @@ def ordered_columns(columns: list[str], first: str | None) -> list[str]:
 
 
 def header(label: str, unit: str) -> Text:
-    """A column label on two short lines, so eight organizations' numbers fit at 80 columns."""
+    """A column label on up to two short lines, and its unit on a third, so columns stay narrow."""
     lines = textwrap.wrap(label, HEADER_WIDTH) or [label]
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), HEADER_WIDTH, placeholder="…")]
-    if unit and unit != "yes/no" and len(lines) == 1:
-        lines.append(f"({unit})"[:HEADER_WIDTH])
+    while len(lines) < 2:
+        lines.append("")
+    lines.append(f"({unit})" if unit and unit != "yes/no" else "")
     return Text("\n".join(lines))
 
 
@@ -106,10 +107,17 @@ class CartelsScreen(GameScreen):
         "score designation uses. Below, the designation workflow: set the scoring weights, "
         "announce the system, follow through on the top scorer, add forensics and "
         "transparency, and let the US target its distributors. + and - change a level as on "
-        "the main screen; tab moves between the table and the actions."
+        "the main screen; tab moves between the table and the actions. ←/→ scroll the table "
+        "sideways to more columns, ↑↓ move through the organizations when it has focus. Units "
+        "are under each column's name: killings and revenue here are per year, while the "
+        "dashboard's homicides are per month."
     )
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("left", "scroll_table(-1)", "Scroll table", key_display="←→", priority=True),
+        Binding("right", "scroll_table(1)", "", show=False, priority=True),
+    ]
 
     def __init__(self, game: Game) -> None:
         super().__init__(game)
@@ -126,7 +134,9 @@ class CartelsScreen(GameScreen):
     def compose(self) -> ComposeResult:
         yield Label("Cartels", id="cartels-title", classes="screen-title")
         yield Static("", id="workflow-status")
-        yield DataTable(id="organizations", zebra_stripes=True, cursor_type="row", header_height=2)
+        yield DataTable(
+            id="organizations", zebra_stripes=True, cursor_type="row", header_height=3, fixed_columns=2
+        )
         with Horizontal(id="cartels-bottom"):
             with Vertical(id="cartels-actions"):
                 if self.workflow:
@@ -177,8 +187,10 @@ class CartelsScreen(GameScreen):
         order = list(range(len(info.rows)))
         if self.rank_by:
             order.sort(key=lambda i: -values[self.rank_by][i])  # type: ignore[index]
-        table.add_column(Text("#\n"), key="rank")
-        table.add_column(Text("organi-\nzation"), key="organization", width=NAME_WIDTH)
+        table.add_column(Text("#\n\n"), key="rank")
+        longest = max((len(info.row_names.get(r, r)) for r in info.rows), default=NAME_WIDTH)
+        room = NAME_WIDTH if self.app.size.width < 100 else 40
+        table.add_column(Text("organi-\nzation\n"), key="organization", width=min(longest, room))
         for name in names:
             table.add_column(header(*quantity_label(world, name)), key=name)
         decimals = {name: pick_decimals(values[name]) for name in names}
@@ -194,6 +206,11 @@ class CartelsScreen(GameScreen):
             table.add_row(*cells, key=rid)
         if cursor:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def action_scroll_table(self, step: int) -> None:
+        """←/→ from anywhere on the screen: the table's columns slide sideways."""
+        table = self.query_one(DataTable)
+        table.scroll_relative(x=step * 12, animate=False)
 
     def on_action_panel_action_highlighted(self, message: ActionPanel.ActionHighlighted) -> None:
         self.query_one(DetailPane).show_action(self.game, message.action)
