@@ -1183,3 +1183,14 @@ def test_the_cartels_table_shows_every_organization_at_80x24_and_scrolls_by_arro
             assert table.scroll_x > 0
 
     asyncio.run(look())
+
+
+@sync
+async def test_action_group_headings_are_never_cut_at_80x24(modded, tmp_path):
+    app = make_app(modded, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        panel = app.screen.query_one(ActionPanel)
+        panel._game.world.actions  # the panel has a game
+        for option in panel.options:
+            assert "…" not in option.prompt.plain

@@ -91,11 +91,13 @@ class ActionPanel(OptionList):
         for n, group in enumerate(action_groups(world, self.only)):
             label = f"{side_short(group.side)} · {group.category}"
             if n == 0:
-                heading = columns(
-                    width, [Cell(label), Cell("level", level_width), Cell("$/qtr", COST_WIDTH, "right")]
-                )
+                head = [Cell("level", level_width), Cell("$/qtr", COST_WIDTH, "right")]
+                if len(label) <= width - level_width - COST_WIDTH - 2:
+                    heading = columns(width, [Cell(label), *head])
+                else:  # the group's name whole on its own line, the column names under it
+                    heading = Content("\n").join([*wrap(label, width), columns(width, [Cell(""), *head])])
             else:
-                heading = Content(label).truncate(width, ellipsis=True)
+                heading = Content("\n").join(wrap(label, width))
             options.append(Option(heading, id=f"group:{group.side}:{group.category}", disabled=True))
             for aid in group.actions:
                 committed, chosen = game.committed_level(aid), game.level(aid)
