@@ -1194,3 +1194,13 @@ async def test_action_group_headings_are_never_cut_at_80x24(modded, tmp_path):
         panel._game.world.actions  # the panel has a game
         for option in panel.options:
             assert "…" not in option.prompt.plain
+
+
+@sync
+async def test_why_and_charts_indicator_lists_widen_at_120_columns(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.query_one("#why-indicators").size.width > 28
