@@ -1204,3 +1204,12 @@ async def test_why_and_charts_indicator_lists_widen_at_120_columns(mini, tmp_pat
         await pilot.press("w")
         await pilot.pause()
         assert app.screen.query_one("#why-indicators").size.width > 28
+
+
+@sync
+async def test_the_news_feed_explains_its_marks(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        title = str(app.screen.query_one("#news").border_title)
+        assert "• decision" in title and "! event" in title and "? choice" in title

@@ -192,7 +192,7 @@ class MainScreen(GameScreen):
             with Vertical(id="main-left"):
                 yield Dashboard(id="dashboard")
                 news = NewsFeed(id="news")
-                news.border_title = "Report & news"
+                news.border_title = "Report & news · • decision  ! event  ? choice"
                 yield news
             with Vertical(id="main-right"):
                 yield ActionPanel(id="actions")
