@@ -243,7 +243,9 @@ class SaveDialog(ModalScreen[str | None]):
             saving.safe_name(name)
         except saving.SaveError:
             problem.update(
-                Content.styled("✗ That name has no letter or digit: type one with a letter or digit.", "$text-error")
+                Content.styled(
+                    "✗ That name has no letter or digit: type one with a letter or digit.", "$text-error"
+                )
             )
             self.app.bell()
             return
@@ -256,7 +258,10 @@ class SaveDialog(ModalScreen[str | None]):
 class HelpDialog(ModalScreen[None]):
     """Every key of the screen underneath, and what that screen is for."""
 
-    BINDINGS = [Binding("escape,question_mark,enter", "close", "Close"), Binding("q", "app.quit_game", "Quit")]
+    BINDINGS = [
+        Binding("escape,question_mark,enter", "close", "Close"),
+        Binding("q", "app.quit_game", "Quit"),
+    ]
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__(classes="dialog")

@@ -35,7 +35,9 @@ def mods_text(app: BorderlineApp) -> Content:
             if m.description:
                 # indented as a block: every wrapped line under the first, not flush left
                 width = max(30, app.size.width - 8)
-                text = textwrap.fill(reflow(m.description), width, initial_indent="   ", subsequent_indent="   ")
+                text = textwrap.fill(
+                    reflow(m.description), width, initial_indent="   ", subsequent_indent="   "
+                )
                 parts.append(Content.styled(f"{text}\n", "italic"))
         counts = [
             plural(len(world.scenarios), "scenario"),

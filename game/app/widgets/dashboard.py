@@ -117,7 +117,11 @@ class Dashboard(OptionList):
             line = columns(
                 width,
                 [
-                    Cell(words.abbreviate(short_name(r.name, self._side_names.get(r.side, ""), r.side), name_room)),
+                    Cell(
+                        words.abbreviate(
+                            short_name(r.name, self._side_names.get(r.side, ""), r.side), name_room
+                        )
+                    ),
                     Cell(r.format(r.value), VALUE_WIDTH, "right"),
                     Cell(words.sparkline(r.history, TREND_WIDTH), TREND_WIDTH),
                     Cell(change_cell(r), CHANGE_WIDTH, "right"),
