@@ -54,6 +54,12 @@ MOD = {
 }
 
 
+@functools.cache
+def base_world():
+    """The base world, loaded once; these tests fail (not skip) if it does not load."""
+    return load_world([ROOT / "content" / "base"])
+
+
 @pytest.fixture(scope="module")
 def mini():
     return load_world([MINI])
@@ -537,14 +543,7 @@ async def test_every_footer_key_is_in_the_command_palette(mini, tmp_path):
 
 
 def test_the_base_world_plays_a_turn_and_shows_its_cartels(tmp_path):
-    from game.content.errors import ContentErrors
-
-    try:
-        world = load_world([ROOT / "content" / "base"])
-    except ContentErrors:
-        pytest.skip("content/base does not load yet")
-    if "both-sides" not in world.scenarios:
-        pytest.skip("content/base has no both-sides scenario yet")
+    world = base_world()
 
     async def play() -> None:
         app = make_app(world, tmp_path, scenario="both-sides", seed=1)
@@ -1164,14 +1163,7 @@ async def test_the_chart_axis_ends_at_the_last_quarter_played_and_the_band_says_
 
 
 def test_the_cartels_table_shows_every_organization_at_80x24_and_scrolls_by_arrows(tmp_path):
-    from game.content.errors import ContentErrors
-
-    try:
-        world = load_world([ROOT / "content" / "base"])
-    except ContentErrors:
-        pytest.skip("content/base does not load yet")
-    if "both-sides" not in world.scenarios:
-        pytest.skip("content/base has no both-sides scenario yet")
+    world = base_world()
 
     async def look() -> None:
         app = make_app(world, tmp_path, scenario="both-sides", seed=1)
