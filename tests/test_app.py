@@ -112,6 +112,14 @@ async def highlight_action(pilot, action: str) -> None:
     raise AssertionError(f"{action} is not on the action panel")
 
 
+async def end_turn(pilot) -> None:
+    """Press e, answer whatever the turn brings up, and wait for the main screen again."""
+    await pilot.press("e")
+    await pilot.pause()
+    await answer_whatever_pops_up(pilot)
+    await ready(pilot)
+
+
 async def answer_whatever_pops_up(pilot) -> None:
     """Dismiss news, take the first choice of a dilemma, confirm the last turn."""
     for _ in range(6):
@@ -736,10 +744,7 @@ async def test_the_dashboard_marks_changes_and_its_cursor_without_colour(mini, t
     app = make_app(mini, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
-        await ready(pilot)
+        await end_turn(pilot)
         dashboard = app.screen.query_one(Dashboard)
         judged = [r for r in dashboard._readouts if r.change_judgement]
         assert judged
@@ -779,10 +784,7 @@ async def test_saves_number_turns_as_the_header_does(mini, tmp_path):
     app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
-        await ready(pilot)
+        await end_turn(pilot)
         game = app.game
         playing = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of"
         assert game.turn == 1
@@ -816,10 +818,7 @@ async def test_continue_takes_the_newest_autosave_by_sequence_not_file_time(mini
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         for _ in range(2):
-            await pilot.press("e")
-            await pilot.pause()
-            await answer_whatever_pops_up(pilot)
-            await ready(pilot)
+            await end_turn(pilot)
     autosaves = sorted((tmp_path / "autosaves").glob("autosave-*.json"))
     assert len(autosaves) >= 2
     newest = autosaves[-1]
@@ -1034,10 +1033,7 @@ async def test_the_load_screen_highlights_the_newest_save(mini, tmp_path):
     app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
-        await ready(pilot)
+        await end_turn(pilot)
         app.push_screen(LoadScreen())
         await pilot.pause()
         saves = app.screen.query_one("#saves", OptionList)
@@ -1055,10 +1051,7 @@ async def test_why_parts_add_up_to_the_total_shown_and_a_tie_is_about_the_same(m
     app = make_app(mini, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
-        await ready(pilot)
+        await end_turn(pilot)
         game = app.game
         for indicator, info in game.world.indicators.items():
             if not info.headline:
