@@ -10,13 +10,17 @@ an error, not a silently ignored line.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+PACK_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""What a pack id (or any other id) looks like; ids are names, never paths."""
 Identifier = Annotated[
     str,
-    Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64, description="lower_snake_case id"),
+    Field(pattern=ID_PATTERN, max_length=64, description="lower_snake_case id"),
 ]
 ScenarioId = Annotated[
     str,
