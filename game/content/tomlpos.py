@@ -31,6 +31,7 @@ _SCALAR = re.compile(r"[0-9A-Za-z_+\-.:]+(?: [0-9][0-9A-Za-z_+\-.:]*)?")
 _BASIC_STOP = re.compile(r'["\\]')
 _TOMLI_WHERE = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 _BLANK = " \t\n"
+_LONG_DIGITS = re.compile(r"[0-9_]{4000,}")
 _TOMLI_MAX_NESTING = 400  # tomli raises RecursionError past this many nested brackets
 
 
@@ -156,6 +157,14 @@ def read_toml_text(text: str, display_path: str) -> TomlDocument:
         line, column = _bracket_past(text.replace("\r\n", "\n"), _TOMLI_MAX_NESTING)
         reason = str(exc) or "values are nested too deeply"
         raise ContentErrors([ContentError(display_path, line, column, reason)]) from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits)
+        normalised = text.replace("\r\n", "\n")
+        long_number = _LONG_DIGITS.search(normalised)
+        at = long_number.start() if long_number else 0
+        line = normalised.count("\n", 0, at) + 1
+        column = at - (normalised.rfind("\n", 0, at) + 1) + 1
+        message = "this number has thousands of digits, more than the game reads; write a shorter one"
+        raise ContentErrors([ContentError(display_path, line, column, message)]) from None
     return TomlDocument(display_path, text, data)
 
 

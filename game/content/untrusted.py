@@ -23,8 +23,8 @@ from game.content.tomlpos import KeyPath, TomlDocument
 from game.limits import MAX_TOML_NESTING
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
-"""Characters a terminal acts on or that reorder text: C0 but tab and line ends, DEL, C1,
+UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+"""Characters a terminal acts on or that reorder text: C0 but tab and line feed, DEL, C1,
 and the bidirectional overrides, embeddings and isolates."""
 _UNPRINTABLE_OR_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI}]")
 MAX_REPORTED = 20
