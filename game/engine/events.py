@@ -15,6 +15,7 @@ import numpy as np
 
 from game.content.errors import did_you_mean
 from game.content.schema import Ending
+from game.engine import finite
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
 from game.engine.state import NEVER, Array, State, stable_hash
@@ -58,15 +59,18 @@ def draw_events(
             eligible = eligible & (state.ev_count[eid] == 0)
         if not eligible.any():  # cheap checks first: most events are spent or cooling down
             continue
-        with np.errstate(all="ignore"):
-            eligible = eligible & np.asarray(info.condition.evaluate(env), dtype=bool)
-            if not eligible.any():
-                continue
-            prob = (
-                info.probability
-                if isinstance(info.probability, float)
-                else np.broadcast_to(np.asarray(info.probability.evaluate(env), dtype=np.float64), (R, 1))
-            )
+        origin = finite.item_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
+        met = finite.evaluate(stepper, info.condition, env, origin, turn)
+        eligible = eligible & finite.truth(stepper, met, origin, turn)
+        if not eligible.any():
+            continue
+        if isinstance(info.probability, float):
+            prob: Array | float = info.probability
+        else:
+            what = f"the probability of event {eid}"
+            origin = finite.item_origin(stepper, "event", eid, what, "probability")
+            value = finite.evaluate(stepper, info.probability, env, origin, turn)
+            prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
         draw = np.random.default_rng([stepper.seed, stable_hash(eid), turn]).random((R, 1))
         fired = eligible & (draw < prob)
         if not fired.any():
@@ -104,8 +108,11 @@ def apply_effects(
         if eff.target in world.stock_jumps:
             mod = next(m for m in world.stock_jumps[eff.target] if m.effect_key == key)
             raw = info.effect_formulas[(choice, i)]
-            with np.errstate(all="ignore"):
-                value = np.asarray(raw if isinstance(raw, float) else raw.evaluate(env), dtype=np.float64)
+            if isinstance(raw, float):
+                value = np.asarray(raw, dtype=np.float64)
+            else:
+                origin = stepper.modifier_origin(mod)
+                value = finite.finite(stepper, finite.evaluate(stepper, raw, env, origin, now), origin, now)
             state.jumps.append(
                 (
                     mod,
@@ -175,8 +182,11 @@ def reach_endings(
     scenario = stepper.scenario
     for i, end in enumerate(scenario.endings):
         formula = stepper.world.ending_formulas[(stepper.scenario_id, i)]
-        with np.errstate(all="ignore"):
-            hit = np.broadcast_to(np.asarray(formula.evaluate(env), dtype=bool), (stepper.runs, 1))
+        origin = finite.item_origin(
+            stepper, "scenario", stepper.scenario_id, f"the ending {end.id}", "endings", i, "condition"
+        )
+        met = finite.truth(stepper, finite.evaluate(stepper, formula, env, origin, turn), origin, turn)
+        hit = np.broadcast_to(met, (stepper.runs, 1))
         new = hit & (ended_turn == NEVER)
         if new.any():
             ended_turn = np.where(new, turn, ended_turn)

@@ -22,6 +22,7 @@ import numpy as np
 
 from game.content.errors import did_you_mean
 from game.content.schema import Ending, Scenario
+from game.engine import finite
 from game.engine.attribution import attribute
 from game.engine.errors import ActionRefused, GameError
 from game.engine.events import apply_choice, draw_events, reach_endings
@@ -280,9 +281,11 @@ class Game:
             if other != aid:
                 scope[other] = np.full((1, 1), self.world.actions[other].values[chosen])
         out = []
-        for formula, message, from_level in info.prerequisites:
-            with np.errstate(all="ignore"):
-                met = bool(np.asarray(formula.evaluate(scope), dtype=bool).all())
+        for i, (formula, message, from_level) in enumerate(info.prerequisites):
+            what = f"prerequisite {i + 1} of action {aid}"
+            origin = finite.item_origin(self._stepper, "action", aid, what, "prerequisites", i, "formula")
+            value = finite.evaluate(self._stepper, formula, scope, origin, None)
+            met = bool(finite.truth(self._stepper, value, origin, None).all())
             out.append((message, from_level, met))
         return out
 

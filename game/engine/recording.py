@@ -23,27 +23,36 @@ class Recorder:
         self.names: list[str] = sorted(names)
         self._axes = {n: world.symbols[n].axis if n in world.symbols else None for n in self.names}
         self.series: dict[str, list[Array]] = {name: [] for name in self.names}
+        # every quantity computed at a turn, not only the recorded ones, is checked for finiteness
+        self.computed = [n for n in world.order if n in world.variables or n in world.flows]
+        self.computed += [f"{sid}_action_cost" for sid in world.sides]
 
     def copy(self) -> Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = self.stepper, self.names, self._axes
+        twin.computed = self.computed
         twin.series = {name: list(values) for name, values in self.series.items()}
         return twin
 
     def record(self, env: Mapping[Any, Array], stocks: Mapping[str, Array], turn: int) -> None:
-        """Append the values after a turn; raise SimulationError naming any that is not finite."""
+        """Append the values after a turn; raise SimulationError naming any computed quantity
+        (recorded or not) or stock that is not finite."""
         recorded = []
         for name in self.names:
             arr = self.stepper.shape(env[name], self._axes[name])
             recorded.append(arr)
             self.series[name].append(arr)
         # one check over everything; name the culprit only when something is wrong
-        everything = [a.ravel() for a in recorded + list(stocks.values())]
+        computed = [env[name] for name in self.computed if name in env]
+        everything = [a.ravel() for a in recorded + list(stocks.values()) + computed]
         if not np.isfinite(np.concatenate(everything)).all():
-            for name, arr in zip(self.names, recorded, strict=True):
-                self.stepper.check_finite(name, arr, turn)
+            for name in self.computed:
+                if name in env:
+                    self.stepper.check_finite(name, env[name], turn)
             for sid, value in stocks.items():
                 self.stepper.check_finite(sid, value, turn)
+            for name, arr in zip(self.names, recorded, strict=True):
+                self.stepper.check_finite(name, arr, turn)
 
     def lags(self, turn: int) -> dict[tuple[str, int], Array]:
         """The lagged values a formula reads at ``turn`` (the start state stands in for turns before it)."""

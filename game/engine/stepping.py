@@ -14,9 +14,11 @@ from typing import Any
 import numpy as np
 
 from game.content.schema import Scenario
+from game.engine import finite
 from game.engine.errors import SimulationError
 from game.engine.state import NEVER, Array, Mix, Overlay, State
-from game.engine.world import World
+from game.engine.world import Modifier, World
+from game.formula import NotANumber
 
 
 class Stepper:
@@ -75,12 +77,16 @@ class Stepper:
         env: dict[Any, Array] = dict(self.const)
         env.update(self.params)
         env.update(self.time(0))
-        with np.errstate(all="ignore"):
-            for sid in world.stock_order:
-                init = world.stock_initial[sid]
-                value = np.asarray(init if isinstance(init, float) else init.evaluate(env), dtype=np.float64)
-                stocks[sid] = self.shape(value, world.stocks[sid].over)
-                env[sid] = stocks[sid]
+        for sid in world.stock_order:
+            init = world.stock_initial[sid]
+            if isinstance(init, float):
+                value = np.asarray(init, dtype=np.float64)
+            else:
+                what = f"the starting value of stock {sid}"
+                origin = finite.item_origin(self, "stock", sid, what, "initial")
+                value = np.asarray(finite.evaluate(self, init, env, origin, 0), dtype=np.float64)
+            stocks[sid] = self.shape(value, world.stocks[sid].over)
+            env[sid] = stocks[sid]
         for sid, value in stocks.items():
             self.check_finite(sid, value, 0)
         levels, start, elapsed = {}, {}, {}
@@ -148,12 +154,12 @@ class Stepper:
     def check_finite(self, name: str, value: Array, turn: int) -> None:
         if not np.all(np.isfinite(value)):
             sym = self.world.symbols.get(name)
-            where = ""
+            where, kind = "", f"{sym.kind} " if sym is not None else ""
             if sym is not None and sym.located is not None:
                 pos = sym.located.doc.key_position(sym.located.path)
                 where = f" ({sym.located.doc.path}:{pos.line}:{pos.column})"
             raise SimulationError(
-                f"{name}{where} is not a finite number at turn {turn} of scenario "
+                f"{kind}{name}{where} is not a finite number at turn {turn} of scenario "
                 f"{self.scenario_id} (seed {self.seed}): check its formula for a division by zero, "
                 "a log of zero or an overflow"
             )
@@ -193,8 +199,9 @@ class Stepper:
             return info.cost_list[level_arr]
         scope = Overlay(env)
         scope[aid] = info.values[level_arr]
-        with np.errstate(all="ignore"):
-            return np.asarray(info.cost_formula.evaluate(scope), dtype=np.float64)  # type: ignore[union-attr]
+        origin = finite.item_origin(self, "action", aid, f"the cost of action {aid}", "cost")
+        value = finite.evaluate(self, info.cost_formula, scope, origin, None)  # type: ignore[arg-type]
+        return finite.finite(self, value, origin, None)
 
     def _modified(
         self,
@@ -211,11 +218,11 @@ class Stepper:
                 strength = (
                     channels[mod.source][:, mod.channel : mod.channel + 1]
                     if mod.channel >= 0
-                    else mod.formula.evaluate(env)
-                )  # type: ignore[union-attr]
+                    else self._effect_size(mod, env)
+                )
             else:
                 act = active[mod.effect_key]  # type: ignore[index]
-                v = mod.constant if mod.formula is None else mod.formula.evaluate(env)
+                v = mod.constant if mod.formula is None else self._effect_size(mod, env)
                 strength = 1.0 + act * (v - 1.0) if mod.op == "multiply" else act * v
             if mod.row is not None:
                 onehot = self.onehot(name, mod.row)
@@ -225,6 +232,36 @@ class Stepper:
             else:
                 add = add + strength
         return value * mult + add
+
+    def _effect_size(self, mod: Modifier, env: Mapping[Any, Array]) -> Array:
+        """The value of an action's or event's effect formula, a nan in it reported where it is written."""
+        try:
+            return mod.formula.evaluate(env)  # type: ignore[union-attr]
+        except NotANumber as exc:
+            turn = int(env["turn"][0, 0]) if "turn" in env else None
+            raise finite.not_a_number(self, self.modifier_origin(mod), exc, turn) from None
+
+    def modifier_origin(self, mod: Modifier) -> finite.Origin:
+        """Where the effect behind a modifier is written: its action or event, down to the effect."""
+        what = f"the effect of {mod.source_kind} {mod.source} on {mod.target}"
+        if mod.effect_key is None:
+            return finite.item_origin(self, mod.source_kind, mod.source, what)
+        event, choice = mod.effect_key[0].split(":", 1)
+        index = mod.effect_key[1]
+        spec = self.world.events[event].spec
+        sub: tuple[str | int, ...] = ("effects", index, mod.op)
+        if choice:
+            position = next(i for i, c in enumerate(spec.choices) if c.id == choice)
+            sub = ("choices", position) + sub
+        return finite.item_origin(self, "event", event, what, *sub)
+
+    def origin_of(self, name: str) -> finite.Origin:
+        """Where a computed name's formula is written."""
+        symbol = self.world.symbols.get(name)
+        kind = symbol.kind if symbol is not None else "name"
+        located = symbol.located if symbol is not None else None
+        sub = ("formula",) if kind in ("variable", "flow") else ()
+        return finite.Origin(f"{kind} {name}", located, sub)
 
     def onehot(self, name: str, row: int) -> Array:
         axis = self.world.symbols[name].axis
@@ -261,7 +298,10 @@ class Stepper:
             env = dict(base)
         env.update(stocks)
         for name, evaluate, modified in self.plan_all if plan is None else plan:
-            value = evaluate(env)
+            try:
+                value = evaluate(env)
+            except NotANumber as exc:
+                raise finite.not_a_number(self, self.origin_of(name), exc, turn) from None
             if modified:
                 value = self._modified(name, value, env, channels, active)
             if flow_mask is not None and name in flow_mask:
