@@ -20,7 +20,9 @@ from game.content.errors import ContentError, ContentErrors, did_you_mean
 from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml
 
-ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
+ITEM_KINDS = (
+    "parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario", "history"
+)
 PLANS_FOLDER = "plans"
 M = TypeVar("M", bound=BaseModel)
 
@@ -134,6 +136,11 @@ def validation_errors(
                     + (f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""),
                 )
             )
+            continue
+        if loc and loc[-1] == "[key]":
+            path, _, _ = _walk(data, loc[:-1])
+            words = _kind_words(err["type"]) or "a valid key"
+            extras.append(doc.error(base + path, f"key {str(loc[-2])!r} must be {words}"))
             continue
         if err["type"] == "missing":
             path, _, _ = _walk(data, loc[:-1])

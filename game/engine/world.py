@@ -23,6 +23,7 @@ from game.content.schema import (
     Effect,
     Event,
     Flow,
+    History,
     Parameter,
     Scenario,
     SideDef,
@@ -102,6 +103,19 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class HistoryInfo:
+    """A real annual series and the indicator it is compared with."""
+
+    id: str
+    spec: History
+    indicator: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name or self.id
+
+
+@dataclass(frozen=True)
 class IndicatorInfo:
     id: str
     name: str
@@ -157,6 +171,11 @@ class World(_SymbolScope):
     lagged: set[tuple[str, int]]
     stock_jumps: dict[str, list[Modifier]] = field(default_factory=dict)  # event effects on stocks
     ending_formulas: dict[tuple[str, int], CompiledFormula] = field(default_factory=dict)
+    history: dict[str, HistoryInfo] = field(default_factory=dict)
+
+    def history_of(self, indicator: str) -> list[HistoryInfo]:
+        """The real series the pack compares with an indicator, in id order."""
+        return [h for h in self.history.values() if h.indicator == indicator]
 
     @property
     def packs(self) -> list[tuple[str, str]]:
@@ -607,6 +626,30 @@ def compile_world(content: ContentSet) -> World:
                 loc.item.over,
             )
 
+    # ---- real history to compare indicators with
+    history: dict[str, HistoryInfo] = {}
+    for hid, loc in items["history"].items():
+        hist: History = loc.item
+        target = indicators.get(hist.indicator)
+        if target is None:
+            b.error(
+                loc,
+                f"{hist.indicator!r} is not an indicator{did_you_mean(hist.indicator, indicators)}; "
+                "history compares with a stock or variable that has an `indicator` table",
+                "indicator",
+                at_value=True,
+            )
+        elif target.axis is not None:
+            b.error(
+                loc,
+                f"indicator {hist.indicator!r} is indexed over {target.axis!r}; history compares with "
+                "single-number indicators only",
+                "indicator",
+                at_value=True,
+            )
+        else:
+            history[hid] = HistoryInfo(hid, hist, hist.indicator)
+
     # ---- scenarios
     scenarios = {sid: loc.item for sid, loc in items["scenario"].items()}
     ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
@@ -703,6 +746,7 @@ def compile_world(content: ContentSet) -> World:
         lagged=lagged,
         stock_jumps=stock_jumps,
         ending_formulas=ending_formulas,
+        history=history,
     )
     return world
 
