@@ -11,29 +11,25 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game import __version__
+from game import __version__, locations
 from game.app import run_app
+from game.errors import BorderlineError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def content_root() -> Path:
-    """Where the bundled packs live (override with BORDERLINE_CONTENT)."""
-    env = os.environ.get("BORDERLINE_CONTENT")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "content"
-
-
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
-    return [content_root() / "base", *(Path(p) for p in extra)]
+    from game.content.packs import default_packs as packs  # the loader is heavy: not for --help
+
+    return packs(extra)
 
 
-class CliError(Exception):
+class CliError(BorderlineError):
     """A user mistake; the message is printed as is."""
 
 
@@ -181,7 +177,7 @@ def _load_world(packs: Sequence[Path]) -> Any:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
-    from game.engine import GameError, SimulationError, run_plan, summarise
+    from game.engine import GameError, run_plan, summarise
 
     pins = _parse_params(args.param)
     if args.save is not None and args.runs > 1:
@@ -202,7 +198,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
     except ContentErrors as exc:
         raise CliError("the plan has errors:\n" + "\n".join(str(e) for e in exc.errors)) from None
-    except (GameError, SimulationError) as exc:
+    except GameError as exc:
         raise CliError(str(exc)) from None
     game = result.game
     dates = [game.date(i) for i in range(game.turn + 1)]
@@ -272,6 +268,7 @@ def _write(text: str, out: str | None) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentError, ContentErrors
     from game.content.loader import validate_single_file
+    from game.content.packs import with_dependencies
     from game.engine import load_world
 
     errors: list[ContentError] = []
@@ -279,7 +276,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for raw in args.paths:
         path = Path(raw)
         if path.is_dir():
-            packs = _with_dependencies(path)
+            packs = with_dependencies(path)
             try:
                 world = load_world(packs)
             except ContentErrors as exc:
@@ -316,42 +313,18 @@ def _check_plan_ids(path: Path) -> list[Any]:
     """
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
+    from game.content.packs import with_dependencies
     from game.engine import check_plan, load_world
 
     plan, doc = load_plan_file(path)
-    pack = path.parent.parent if path.parent.name == PLANS_FOLDER else content_root() / "base"
+    pack = path.parent.parent if path.parent.name == PLANS_FOLDER else locations.base_pack()
     try:
-        world = load_world(_with_dependencies(pack))
+        world = load_world(with_dependencies(pack))
         scenario = plan.scenario or next(iter(world.scenarios), None)
         check_plan(plan, world, scenario, doc)
     except ContentErrors as exc:
         return list(exc.errors)
     return []
-
-
-def _with_dependencies(folder: Path) -> list[Path]:
-    """A pack folder plus the sibling folders of the packs it depends on, recursively."""
-    import tomli
-
-    seen: dict[str, Path] = {}
-    todo = [folder]
-    while todo:
-        current = todo.pop()
-        try:
-            manifest = tomli.loads((current / "pack.toml").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
-            seen.setdefault(str(current), current)
-            continue
-        seen.setdefault(str(manifest.get("id", current)), current)
-        deps = manifest.get("dependencies", [])
-        for dep in deps if isinstance(deps, list) else []:
-            dep_id = dep.get("id") if isinstance(dep, dict) else None
-            if isinstance(dep_id, str) and dep_id not in seen:
-                for candidate in (current.parent / dep_id, content_root() / dep_id):
-                    if (candidate / "pack.toml").is_file():
-                        todo.append(candidate)
-                        break
-    return list(seen.values())
 
 
 def schema_documents() -> dict[str, dict[str, Any]]:

@@ -84,7 +84,8 @@ def sync(test):
 
 
 def make_app(world, tmp_path, **kwargs) -> BorderlineApp:
-    options = dict(world=world, saves_folder=tmp_path, previews=False, batch_runs=20, cursor_blink=False)
+    options = dict(world=world, saves_folder=tmp_path, reports_folder=tmp_path, previews=False)
+    options.update(batch_runs=20, cursor_blink=False)
     options.update(kwargs)
     return BorderlineApp([MINI], **options)
 
@@ -1103,14 +1104,14 @@ async def test_an_empty_load_screen_names_the_saves_folder_in_full(mini, tmp_pat
     from game.app.screens.load_game import LoadScreen
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BORDERLINE_SAVES", raising=False)
+    monkeypatch.setenv("BORDERLINE_SAVES", "relative/saves")
     app = make_app(mini, tmp_path, saves_folder=None)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         app.push_screen(LoadScreen())
         await pilot.pause()
         note = str(app.screen.query_one("#saves-note").render())
-        assert f"No saves yet in {tmp_path / 'saves'}" in note
+        assert f"No saves yet in {tmp_path / 'relative' / 'saves'}" in note
 
 
 @sync

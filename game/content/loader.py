@@ -16,9 +16,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.errors import ContentError, ContentErrors
 from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml
+from game.errors import did_you_mean
 
 ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
 PLANS_FOLDER = "plans"

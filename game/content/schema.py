@@ -32,7 +32,12 @@ Side = Identifier
 
 
 class Strict(BaseModel):
-    """Base of every content model: unknown keys are errors, values are not coerced."""
+    """Base of every content model: unknown keys are errors, and a model cannot change once loaded.
+
+    Values are checked in pydantic's lax mode, so they are coerced where pydantic can: a
+    whole-number float where an integer is expected, an integer where a float is, and
+    also a numeric string ("3") or a boolean where a number is expected.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
 

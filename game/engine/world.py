@@ -1,6 +1,8 @@
 """Compiling loaded content into a World: names resolved, formulas compiled, order derived.
 
-A World is immutable and shared by every game played on it. Building it performs every
+A World is built once and shared by every game played on it: its fields cannot be
+reassigned, and nothing in the engine changes the dicts and arrays inside it (they are
+not copied, so callers must treat them as read-only too). Building it performs every
 check that needs the whole set of packs at once: unknown names in formulas, references
 between items, dependency cycles, effect targets, scenario settings. All problems are
 collected and raised together as ContentErrors; a world with any error is not built.
@@ -129,9 +131,9 @@ class SymbolScope:
         return self.symbols.keys()
 
 
-@dataclass
+@dataclass(frozen=True)
 class World(SymbolScope):
-    """Everything a game needs from content, compiled once."""
+    """Everything a game needs from content, compiled once; read-only (see the module's docstring)."""
 
     content: ContentSet
     tables: dict[str, TableInfo]

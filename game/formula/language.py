@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from game.errors import BorderlineError
 
-class FormulaError(Exception):
+
+class FormulaError(BorderlineError):
     """A mistake in a formula's text: what is wrong, and where (a character offset in it)."""
 
     def __init__(self, message: str, offset: int) -> None:

@@ -10,7 +10,9 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from game.content.packs import find_pack
 from game.engine.world import World
+from game.locations import pack_roots
 from game.saves.errors import SaveError
 from game.saves.format import PackRecord
 
@@ -96,35 +98,22 @@ def pack_differences(
     return out
 
 
-def locate_packs(saved: Sequence[PackRecord], content_root: Path) -> tuple[list[Path], dict[str, str]]:
-    """Folders of the save's packs on this machine (bundled first, then where the save found them).
+def locate_packs(saved: Sequence[PackRecord]) -> tuple[list[Path], dict[str, str]]:
+    """Folders of the save's packs on this machine: where packs are installed (the bundled
+    packs, then the mods folder), then the folder the save found each one in.
 
     Returns the folders found and, by id, a line about each pack that could not be found.
     """
-    import tomli
-
     found: list[Path] = []
     missing: dict[str, str] = {}
     for record in saved:
-        candidates = [content_root / record.id]
-        if record.folder:
-            candidates.append(Path(record.folder))
-        try:
-            candidates += sorted(p for p in content_root.iterdir() if p.is_dir() and p not in candidates)
-        except OSError:
-            pass
-        for folder in candidates:
-            try:
-                manifest = tomli.loads((folder / "pack.toml").read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError, ValueError):
-                continue
-            if manifest.get("id") == record.id:
-                found.append(folder)
-                break
-        else:
-            where = " or ".join(str(c) for c in candidates[:2])
-            missing[record.id] = (
-                f"pack {record.id!r} {record.version} was used by the save but is not installed "
-                f"(looked in {where})"
-            )
+        where = find_pack(record.id, also=[Path(record.folder)] if record.folder else [])
+        if where is not None:
+            found.append(where)
+            continue
+        looked = [*(str(root) for root in pack_roots()), *([record.folder] if record.folder else [])]
+        missing[record.id] = (
+            f"pack {record.id!r} {record.version} was used by the save but is not installed "
+            f"(looked in {', '.join(looked)})"
+        )
     return found, missing
