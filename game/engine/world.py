@@ -112,6 +112,7 @@ class IndicatorInfo:
     order: int
     description: str
     axis: str | None
+    short_name: str = ""  # for narrow places; "" when the name is short enough
 
 
 class SymbolScope:
@@ -160,6 +161,10 @@ class World(SymbolScope):
     @property
     def packs(self) -> list[tuple[str, str]]:
         return [(p.manifest.id, p.manifest.version) for p in self.content.packs]
+
+    def table_with_role(self, role: str) -> str | None:
+        """The id of the entity table whose content says it holds ``role`` (e.g. "organizations")."""
+        return next((tid for tid, info in self.tables.items() if info.spec.role == role), None)
 
     def describe(self, name: str) -> tuple[str, str]:
         """A human name and description of any named item, for the why screen."""

@@ -125,7 +125,7 @@ class DebriefScreen(GameScreen):
                 height=None,
             )
         events = self.query_one("#timeline", DataTable)
-        events.add_columns("quarter", "what")
+        events.add_columns(self.turn_word, "what")
         events.add_column("", width=max(20, width - 24))
         entries = timeline(self.game)
         if not entries:

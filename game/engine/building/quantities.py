@@ -148,6 +148,7 @@ def build_indicators(b: Builder) -> None:
                 ind.order,
                 loc.item.description,
                 loc.item.over,
+                loc.item.short_name,
             )
 
 
