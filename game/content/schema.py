@@ -332,23 +332,93 @@ class Action(Documented):
         return self
 
 
+class ChoiceVariant(Strict):
+    """Other words for a choice where a condition holds, so it agrees with the state it meets."""
+
+    condition: Formula = Field(description="the variant is used where this holds (the first that holds wins)")
+    label: str = Field("", description="the choice's label here (default: the choice's own)")
+    description: str = Field("", description="the choice's description here (default: the choice's own)")
+
+
 class Choice(Strict):
+    """One answer to a dilemma.
+
+    Levels a choice moves go one way only: ``set_action`` raises an action to at least a
+    level and never lowers one the player raised higher; ``lower_action`` lowers to at most
+    a level and never raises. A choice that is not the default is offered only where its
+    ``condition`` holds and where it would move at least one level (when it moves any): a
+    choice that would change nothing is not offered, and a run where it is not offered
+    takes the default.
+    """
+
     id: Identifier
     label: str
     description: str = ""
+    condition: Formula = Field(
+        "1", description="offered only where this holds; the default choice is always offered"
+    )
+    variants: list[ChoiceVariant] = Field(
+        [], max_length=32, description="other label and description where a condition holds"
+    )
     effects: list[Effect] = []
     set_action: dict[Identifier, Level] = Field(
-        {}, description="actions whose level this choice sets (action id -> level)"
+        {},
+        description="actions this choice raises, to at least the level given (action id -> level); "
+        "an action already at or above it keeps its level",
+    )
+    lower_action: dict[Identifier, Level] = Field(
+        {},
+        description="actions this choice lowers, to at most the level given (action id -> level); "
+        "an action already at or below it keeps its level",
     )
     capital: dict[Side, Number] = Field({}, description="political capital gained (+) or spent (-)")
     default: bool = Field(False, description="taken when nobody chooses (status quo, batch runs)")
 
+    @model_validator(mode="after")
+    def _each_action_once(self) -> Choice:
+        both = set(self.set_action) & set(self.lower_action)
+        if both:
+            raise ValueError(f"{sorted(both)[0]!r} is both raised and lowered by this choice")
+        if self.default and self.condition.strip() != "1":
+            raise ValueError("the default choice is always offered: it cannot have a condition")
+        return self
+
+
+class EventVariant(Strict):
+    """Other words for an event where a condition holds or after it has happened before."""
+
+    condition: Formula = Field("1", description="the variant is used where this holds")
+    repeat: int = Field(
+        1,
+        ge=1,
+        le=MAX_TURNS,
+        description="used from the event's Nth firing on (1: any time; 2: the second time and later)",
+    )
+    title: str = Field("", description="the title here (default: the event's own)")
+    text: str = Field("", description="the text here (default: the event's own)")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> EventVariant:
+        if not self.title and not self.text:
+            raise ValueError("a variant needs a `title`, a `text` or both")
+        return self
+
 
 class Event(Documented):
-    """Something that may happen at the end of a turn; with choices it is a dilemma."""
+    """Something that may happen at the end of a turn; with choices it is a dilemma.
+
+    Its words can vary: the first of ``variants`` whose condition holds (and whose
+    ``repeat`` count is reached) replaces the title and text, so the news agrees with the
+    state it reports and a repeat does not read like the first time.
+    """
 
     title: str
     text: str
+    variants: list[EventVariant] = Field(
+        [],
+        max_length=32,
+        description="other title and text where a condition holds; the first that holds wins",
+    )
     side: Side | None = None
     condition: Formula = Field("1", description="true in the runs where the event may fire")
     probability: NumberOrFormula = Field(1.0, description="chance per turn while the condition holds")

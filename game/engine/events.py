@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from game.content.schema import Ending
+from game.content.schema import Choice, Ending
 from game.engine import finite
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
 from game.engine.state import NEVER, Array, State, stable_hash
 from game.engine.stepping import Stepper
 from game.errors import did_you_mean
+from game.formula import CompiledFormula
 
 
 @dataclass
@@ -80,19 +81,130 @@ def draw_events(
         apply_effects(stepper, state, turn, eid, "", fired, env)
         for side_id, amount in spec.capital.items():
             add_capital(stepper, state, side_id, amount, fired)
-        out.fired.append(FiredEvent(turn, eid, spec.title, spec.text, float(fired.mean())))
+        title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
+        out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
         if spec.choices:
+            default = next(c.id for c in spec.choices if c.default)
             if interactive:
-                out.dilemmas.append(Dilemma(turn, eid, spec.title, spec.text, tuple(spec.choices)))
-                out.masks[eid] = fired
+                dilemma = make_dilemma(stepper, state, env, turn, eid, title, text, pending)
+                if len(dilemma.choices) > 1:
+                    out.dilemmas.append(dilemma)
+                    out.masks[eid] = fired
+                else:  # nothing to decide: what happens when nobody decides, as in a headless run
+                    answers.append((eid, default, fired))
             else:
-                choice = planned_choices.get((turn, eid)) or next(c.id for c in spec.choices if c.default)
-                answers.append((eid, choice, fired))
+                answers.append((eid, planned_choices.get((turn, eid)) or default, fired))
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired in answers:
-        apply_choice(stepper, state, turn, eid, choice, fired, env, pending)
+        answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending)
         out.answered.append(ChoiceMade(turn, eid, choice))
     return out
+
+
+def holds(
+    stepper: Stepper, formula: CompiledFormula, env: Mapping[Any, Array], origin: finite.Origin, turn: int
+) -> Array:
+    """Where a condition holds: a (runs, 1) array of booleans."""
+    value = finite.truth(stepper, finite.evaluate(stepper, formula, env, origin, turn), origin, turn)
+    return np.broadcast_to(value, (stepper.runs, 1))
+
+
+def event_words(
+    stepper: Stepper, state: State, env: Mapping[Any, Array], eid: str, turn: int, run: int
+) -> tuple[str, str]:
+    """The title and text of an event as it fired in a run: its first variant that holds, else its own."""
+    info = stepper.world.events[eid]
+    spec = info.spec
+    fired = int(state.ev_count[eid][run, 0])
+    for i, (variant, formula) in enumerate(zip(spec.variants, info.variant_conditions, strict=True)):
+        if fired < variant.repeat:
+            continue
+        what = f"the condition of variant {i + 1} of event {eid}"
+        origin = finite.item_origin(stepper, "event", eid, what, "variants", i, "condition")
+        if holds(stepper, formula, env, origin, turn)[run, 0]:
+            return variant.title or spec.title, variant.text or spec.text
+    return spec.title, spec.text
+
+
+def level_moves(choice: Choice) -> list[tuple[str, int, bool]]:
+    """(action, level, raises) for every level a choice moves: raised to at least, or lowered to at most."""
+    return [(aid, level, True) for aid, level in choice.set_action.items()] + [
+        (aid, level, False) for aid, level in choice.lower_action.items()
+    ]
+
+
+def offered(
+    stepper: Stepper,
+    state: State,
+    env: Mapping[Any, Array],
+    eid: str,
+    choice: Choice,
+    pending: Mapping[str, int],
+    turn: int,
+) -> Array:
+    """The runs where a choice is offered: its condition holds, and it would move a level if it moves any.
+
+    The default choice is offered everywhere. A level already where the choice would take
+    it, at the level now or at the level the player planned, is not moved: a choice all
+    of whose moves are like that would change nothing, so it is not offered.
+    """
+    if choice.default:
+        return np.ones((stepper.runs, 1), dtype=bool)
+    info = stepper.world.events[eid]
+    index = next(i for i, c in enumerate(info.spec.choices) if c.id == choice.id)
+    what = f"the condition of choice {choice.id} of event {eid}"
+    origin = finite.item_origin(stepper, "event", eid, what, "choices", index, "condition")
+    mask = holds(stepper, info.choice_conditions[choice.id], env, origin, turn).copy()
+    moves = level_moves(choice)
+    if moves:
+        moving = np.zeros((stepper.runs, 1), dtype=bool)
+        for aid, level, raises in moves:
+            now = state.level[aid]
+            chosen = np.full_like(now, pending[aid]) if aid in pending else now
+            moving |= (now < level) & (chosen < level) if raises else (now > level) & (chosen > level)
+        mask &= moving
+    return mask
+
+
+def choice_words(
+    stepper: Stepper, env: Mapping[Any, Array], eid: str, choice: Choice, turn: int, run: int
+) -> Choice:
+    """The choice as a player reads it in a run: the label and description of its first variant that holds."""
+    info = stepper.world.events[eid]
+    index = next(i for i, c in enumerate(info.spec.choices) if c.id == choice.id)
+    for i, (variant, formula) in enumerate(
+        zip(choice.variants, info.choice_variant_conditions.get(choice.id, ()), strict=True)
+    ):
+        what = f"the condition of variant {i + 1} of choice {choice.id} of event {eid}"
+        origin = finite.item_origin(stepper, "event", eid, what, "choices", index, "variants", i, "condition")
+        if holds(stepper, formula, env, origin, turn)[run, 0]:
+            return choice.model_copy(
+                update={
+                    "label": variant.label or choice.label,
+                    "description": variant.description or choice.description,
+                }
+            )
+    return choice
+
+
+def make_dilemma(
+    stepper: Stepper,
+    state: State,
+    env: Mapping[Any, Array],
+    turn: int,
+    eid: str,
+    title: str,
+    text: str,
+    pending: Mapping[str, int],
+    run: int = 0,
+) -> Dilemma:
+    """A dilemma as the player meets it in a run: only the choices offered there, in their words."""
+    choices = tuple(
+        choice_words(stepper, env, eid, choice, turn, run)
+        for choice in stepper.world.events[eid].spec.choices
+        if offered(stepper, state, env, eid, choice, pending, turn)[run, 0]
+    )
+    return Dilemma(turn, eid, title, text, choices)
 
 
 def apply_effects(
@@ -135,7 +247,7 @@ def add_capital(stepper: Stepper, state: State, side_id: str, amount: float, mas
     state.stocks[side.capital] = np.clip(value, stock.minimum, stock.maximum)
 
 
-def apply_choice(
+def answer_dilemma(
     stepper: Stepper,
     state: State,
     now: int,
@@ -145,30 +257,56 @@ def apply_choice(
     env: Mapping[Any, Array],
     pending: MutableMapping[str, int],
 ) -> None:
-    """Apply a dilemma's answer in the runs of ``mask``: its effects, capital and the levels it sets.
-
-    A level the answer sets replaces the one the player had planned for that action.
-    """
-    world = stepper.world
-    spec = world.events[eid].spec
+    """Answer a dilemma in the runs of ``mask``: the choice where it is offered, the default elsewhere."""
+    spec = stepper.world.events[eid].spec
     choice = next((c for c in spec.choices if c.id == choice_id), None)
     if choice is None:
         raise GameError(
             f"event {eid} has no choice {choice_id!r}{did_you_mean(choice_id, [c.id for c in spec.choices])}"
         )
-    apply_effects(stepper, state, now, eid, choice_id, mask, env)
+    where = mask & offered(stepper, state, env, eid, choice, pending, now)
+    elsewhere = mask & ~where
+    apply_choice(stepper, state, now, eid, choice, where, env, pending)
+    if elsewhere.any():
+        default = next(c for c in spec.choices if c.default)
+        apply_choice(stepper, state, now, eid, default, elsewhere, env, pending)
+
+
+def apply_choice(
+    stepper: Stepper,
+    state: State,
+    now: int,
+    eid: str,
+    choice: Choice,
+    mask: Array,
+    env: Mapping[Any, Array],
+    pending: MutableMapping[str, int],
+) -> None:
+    """Apply a dilemma's answer in the runs of ``mask``: its effects, capital and the levels it moves.
+
+    Levels move one way only: ``set_action`` raises (an action already higher keeps its
+    level), ``lower_action`` lowers. A change the player had planned for that action in the
+    other direction gives way to the answer; one that goes further the same way stays.
+    """
+    if not mask.any():
+        return
+    world = stepper.world
+    apply_effects(stepper, state, now, eid, choice.id, mask, env)
     for side_id, amount in choice.capital.items():
         add_capital(stepper, state, side_id, amount, mask)
-    for aid, level in choice.set_action.items():
+    for aid, level, raises in level_moves(choice):
         info = world.actions[aid]
-        changed = mask & (state.level[aid] != level)
+        changed = mask & ((state.level[aid] < level) if raises else (state.level[aid] > level))
+        if aid in pending and (pending[aid] < level if raises else pending[aid] > level):
+            pending.pop(aid)
+        if not changed.any():
+            continue
         current = stepper.channels(aid, state, state.elapsed[aid])
         state.ch_start[aid] = np.where(changed, current, state.ch_start[aid])
         state.ch_target[aid] = np.where(changed, info.channels[level][None, :], state.ch_target[aid])
         state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
         state.level[aid] = np.where(changed, level, state.level[aid])
         state.ramping.add(aid)
-        pending.pop(aid, None)
 
 
 def reach_endings(

@@ -24,7 +24,7 @@ from game.content.schema import Ending, Scenario
 from game.engine import finite
 from game.engine.attribution import attribute
 from game.engine.errors import ActionRefused, GameError
-from game.engine.events import apply_choice, draw_events, reach_endings
+from game.engine.events import answer_dilemma, draw_events, make_dilemma, reach_endings
 from game.engine.recording import Recorder
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import replay
@@ -316,15 +316,38 @@ class Game:
         self._pending.pop(aid, None)
 
     def choose(self, event_id: str, choice_id: str) -> None:
-        """Answer a pending dilemma."""
+        """Answer a pending dilemma with one of the choices it offers.
+
+        An answer can move levels, so the dilemmas still waiting are offered anew: a choice
+        the answer made pointless is no longer offered, and a dilemma left with nothing to
+        decide takes its default at once.
+        """
         dilemma = next((d for d in self.pending_dilemmas if d.event == event_id), None)
         if dilemma is None:
             raise GameError(f"no dilemma {event_id!r} is waiting for an answer")
-        mask = self._dilemma_mask.pop(event_id)
-        apply_choice(
-            self._stepper, self._state, self.turn, event_id, choice_id, mask, self.env, self._pending
+        if choice_id not in {c.id for c in dilemma.choices}:
+            offered = [c.id for c in dilemma.choices]
+            raise GameError(
+                f"dilemma {event_id!r} does not offer {choice_id!r}{did_you_mean(choice_id, offered)}; "
+                f"it offers: {', '.join(offered)}"
+            )
+        self._answer(dilemma, choice_id)
+        for waiting in list(self.pending_dilemmas):
+            fresh = make_dilemma(
+                self._stepper, self._state, self.env, self.turn, waiting.event, waiting.title, waiting.text,
+                self._pending,
+            )
+            if len(fresh.choices) > 1:
+                self.pending_dilemmas[self.pending_dilemmas.index(waiting)] = fresh
+            else:
+                self._answer(waiting, next(c.id for c in fresh.choices if c.default))
+
+    def _answer(self, dilemma: Dilemma, choice_id: str) -> None:
+        mask = self._dilemma_mask.pop(dilemma.event)
+        answer_dilemma(
+            self._stepper, self._state, self.turn, dilemma.event, choice_id, mask, self.env, self._pending
         )
-        self.choices_made.append(ChoiceMade(dilemma.turn, event_id, choice_id))
+        self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id))
         self.pending_dilemmas.remove(dilemma)
 
     # ------------------------------------------------------------------ playing

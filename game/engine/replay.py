@@ -79,6 +79,7 @@ def replay(
         game.resolve_turn()
         if live:
             for answer in answered:
-                if answer.turn == turn:
+                # an earlier answer may have left a later dilemma nothing to decide: answered already
+                if answer.turn == turn and any(d.event == answer.event for d in game.pending_dilemmas):
                     game.choose(answer.event, answer.choice)
     return game

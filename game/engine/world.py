@@ -99,6 +99,9 @@ class EventInfo:
     condition: CompiledFormula
     probability: CompiledFormula | float
     effect_formulas: dict[tuple[str, int], CompiledFormula | float]  # (choice id or "", index)
+    variant_conditions: tuple[CompiledFormula, ...] = ()  # one per entry of spec.variants
+    choice_conditions: dict[str, CompiledFormula] = field(default_factory=dict)  # choice id -> condition
+    choice_variant_conditions: dict[str, tuple[CompiledFormula, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

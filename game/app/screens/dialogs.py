@@ -105,10 +105,12 @@ def choice_consequences(world: World, dilemma: Dilemma, choice_index: int, turn_
     parts = []
     for side, amount in choice.capital.items():
         parts.append(f"{side_short(world, side)} political capital {amount:+g}")
-    for aid, level in choice.set_action.items():
-        from game.app.readouts import action_name, level_label
+    from game.app.readouts import action_name, level_label
 
-        parts.append(f"sets {action_name(world, aid)} to {level_label(world, aid, level)}")
+    for aid, level in choice.set_action.items():
+        parts.append(f"raises {action_name(world, aid)} to {level_label(world, aid, level)}")
+    for aid, level in choice.lower_action.items():
+        parts.append(f"lowers {action_name(world, aid)} to {level_label(world, aid, level)}")
     parts += [effect_words(world, effect, turn_word) for effect in choice.effects]
     return "; ".join(parts)
 

@@ -92,28 +92,43 @@ def build_events(b: Builder) -> None:
             b.error(loc, f"unknown side {ev.side!r}{did_you_mean(ev.side, sides)}", "side", at_value=True)
         effect_formulas: dict[tuple[str, int], CompiledFormula | float] = {}
         groups: list[tuple[str, tuple[str | int, ...], list[Effect]]] = [("", (), ev.effects)]
+        variant_conditions = [
+            b.compile(loc, ("variants", vi, "condition"), variant.condition)
+            for vi, variant in enumerate(ev.variants)
+        ]
+        choice_conditions: dict[str, CompiledFormula] = {}
+        choice_variants: dict[str, tuple[CompiledFormula, ...]] = {}
         for ci, choice in enumerate(ev.choices):
             groups.append((choice.id, ("choices", ci), choice.effects))
-            for action_id, level in choice.set_action.items():
-                if action_id not in items["action"]:
-                    b.error(
-                        loc,
-                        f"unknown action {action_id!r}{did_you_mean(action_id, items['action'])}",
-                        "choices",
-                        ci,
-                        "set_action",
-                        action_id,
-                    )
-                elif not 0 <= level < len(items["action"][action_id].item.levels):
-                    b.error(
-                        loc,
-                        f"action {action_id!r} has no level {level}",
-                        "choices",
-                        ci,
-                        "set_action",
-                        action_id,
-                        at_value=True,
-                    )
+            compiled_condition = b.compile(loc, ("choices", ci, "condition"), choice.condition)
+            if compiled_condition is not None:
+                choice_conditions[choice.id] = compiled_condition
+            compiled_variants = [
+                b.compile(loc, ("choices", ci, "variants", vi, "condition"), variant.condition)
+                for vi, variant in enumerate(choice.variants)
+            ]
+            choice_variants[choice.id] = tuple(c for c in compiled_variants if c is not None)
+            for key, moves in (("set_action", choice.set_action), ("lower_action", choice.lower_action)):
+                for action_id, level in moves.items():
+                    if action_id not in items["action"]:
+                        b.error(
+                            loc,
+                            f"unknown action {action_id!r}{did_you_mean(action_id, items['action'])}",
+                            "choices",
+                            ci,
+                            key,
+                            action_id,
+                        )
+                    elif not 0 <= level < len(items["action"][action_id].item.levels):
+                        b.error(
+                            loc,
+                            f"action {action_id!r} has no level {level}",
+                            "choices",
+                            ci,
+                            key,
+                            action_id,
+                            at_value=True,
+                        )
             for side_id in choice.capital:
                 if side_id not in sides:
                     b.error(
@@ -159,7 +174,16 @@ def build_events(b: Builder) -> None:
                 else:
                     b.modifiers.setdefault(eff.target, []).append(mod)
         if condition is not None and probability is not None:
-            b.events[eid] = EventInfo(eid, ev, condition, probability, effect_formulas)
+            b.events[eid] = EventInfo(
+                eid,
+                ev,
+                condition,
+                probability,
+                effect_formulas,
+                tuple(c for c in variant_conditions if c is not None),
+                choice_conditions,
+                choice_variants,
+            )
 
 
 def check_sides(b: Builder) -> None:
