@@ -18,8 +18,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from game import locations
 from game.app.commands import KeysProvider
 from game.app.screens.title import TitleScreen
+from game.app.widgets.size_notice import HORIZONTAL_BREAKPOINTS, VERTICAL_BREAKPOINTS, SizeNotice
 
 if TYPE_CHECKING:
     from game.engine import Game, World
@@ -48,6 +50,9 @@ class BorderlineApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_game", "Quit"),
     ]
+
+    HORIZONTAL_BREAKPOINTS = HORIZONTAL_BREAKPOINTS  # below 80x24 every screen shows SizeNotice
+    VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
 
     world_status: reactive[str] = reactive(WORLD_LOADING)
 
@@ -86,6 +91,14 @@ class BorderlineApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         return TitleScreen()
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._add_size_notice)
+
+    def _add_size_notice(self, screen: Screen[Any]) -> None:
+        """Give every screen the notice it shows while the terminal is too small (see SizeNotice)."""
+        if not screen.query(SizeNotice):
+            screen.mount(SizeNotice(id="size-notice"))
 
     def on_ready(self) -> None:
         if self.loaded is not None:
@@ -191,10 +204,13 @@ class BorderlineApp(App[None]):
         from game.app.screens.dialogs import DilemmaDialog, HelpDialog, NewsDialog
 
         screen = self.screen
+        if action == "help":
+            # ? works on any screen and dialog; on the help itself it closes it (its own key)
+            return not isinstance(screen, HelpDialog)
         if action == "quit_game" and isinstance(screen, DilemmaDialog | NewsDialog | HelpDialog):
             return True  # a question need not be answered before quitting (quitting still asks)
         if (
-            action in ("help", "quit_game")
+            action == "quit_game"
             and isinstance(screen, ModalScreen)
             and not isinstance(screen, CommandPalette)  # the palette offers the keys of the screen below
         ):
@@ -202,10 +218,36 @@ class BorderlineApp(App[None]):
         return True
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Textual's own commands, less its Quit: the game's Quit (q) asks first."""
+        """Textual's own commands, less its Quit (the game's q asks first), and a Screenshot that
+        writes into the saves folder and says where."""
         for command in super().get_system_commands(screen):
-            if command.title != "Quit":
+            if command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save a picture of this screen (SVG) in the saves folder",
+                    lambda: self.set_timer(0.1, self.action_screenshot),
+                )
+            elif command.title != "Quit":
                 yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen into the saves folder (or ``path``) and say where it went."""
+        import time
+
+        folder = Path(path) if path else Path(self.saves_folder or locations.saves_folder()).absolute()
+        name = filename or f"screenshot-{time.strftime('%Y-%m-%d-%H%M%S')}.svg"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(name, str(folder))
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot in {folder}: {exc.strerror or exc}",
+                title="Screenshot failed",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(f"Screenshot saved: {saved}", title="Screenshot", markup=False, timeout=8)
 
     def action_quit(self) -> None:
         """ctrl+q asks like q does; pressed again at the question, it quits."""

@@ -21,6 +21,7 @@ from game.app.against_history import chart_history, history_summary
 from game.app.screens.main import GameScreen
 from game.app.screens.why import indicator_options
 from game.app.widgets.line_chart import BAND, HISTORY, PLAYER, STATUS_QUO, ChartData, LineChart
+from game.app.widgets.marked_list import MarkedOptionList
 
 if TYPE_CHECKING:
     from game.app.readouts import BatchBands
@@ -59,7 +60,7 @@ class ChartsScreen(GameScreen):
     def compose(self) -> ComposeResult:
         yield Label("Charts", id="charts-title", classes="screen-title")
         with Horizontal(classes="split"):
-            yield OptionList(*indicator_options(self.game), id="chart-indicators", classes="picker")
+            yield MarkedOptionList(*indicator_options(self.game), id="chart-indicators", classes="picker")
             with Vertical(classes="reading"):
                 yield Static("", id="chart-legend")
                 yield LineChart(id="chart")

@@ -151,7 +151,7 @@ class DebriefScreen(GameScreen):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(debrief_markdown(self.game, self.debrief), encoding="utf-8")
         except OSError as exc:
-            self.say(f"✗ Could not write {path}: {exc.strerror or exc}")
+            self.say(f"✗ Could not write {path}: {exc.strerror or exc}", error=True)
             return
         self.say(f"Exported to {path}")
 

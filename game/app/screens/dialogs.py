@@ -18,6 +18,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.commands import game_keys, key_label
+from game.app.widgets.marked_list import MarkedOptionList
 from game.app.words import reflow, turns
 
 if TYPE_CHECKING:
@@ -25,13 +26,23 @@ if TYPE_CHECKING:
     from game.engine import Dilemma, FiredEvent, Game, World
 
 
+HELP_KEY = Binding("question_mark", "app.help", "Help", key_display="?")
+"""? on a dialog: a modal screen hides the app's keys, so each dialog binds it again."""
+
+
 class ConfirmDialog(ModalScreen[bool]):
     """Ask before something that cannot be undone; y/enter on the yes button, n/escape for no."""
+
+    HELP = (
+        "A question before something that is hard to undo. y (or enter on the highlighted "
+        "button) says yes; n or escape says no and changes nothing."
+    )
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
         Binding("left,right", "app.focus_previous", "Move", show=False),
+        HELP_KEY,
     ]
 
     def __init__(
@@ -145,8 +156,16 @@ def event_consequences(world: World, event_id: str, turn_word: str = "turn") -> 
 class DilemmaDialog(ModalScreen[str]):
     """An event that needs an answer: pick one choice with the arrows and enter."""
 
+    HELP = (
+        "A dilemma: something happened and your government must answer. Pick a choice with "
+        "↑↓ and press enter. Under each choice, → says what it does: political capital gained "
+        "or spent, levers it raises or lowers, effects and how long they last. The default is "
+        "what happens if nobody decides. A choice that would change nothing is not offered."
+    )
+
     BINDINGS = [
         Binding("escape", "must_choose", "Choose", show=False),
+        HELP_KEY,
         Binding("q", "app.quit_game", "Quit"),  # a modal screen hides the app's keys
     ]
 
@@ -173,7 +192,7 @@ class DilemmaDialog(ModalScreen[str]):
                 if consequences:
                     lines.append(Content.styled(f"  → {consequences}", "dim"))
                 options.append(Option(Content("\n").join(lines), id=choice.id))
-            yield OptionList(*options, id="choices")
+            yield MarkedOptionList(*options, id="choices")
             yield Static("↑↓ choose · enter decide", classes="dialog-hint")
         yield Footer(compact=True)
 
@@ -189,7 +208,17 @@ class DilemmaDialog(ModalScreen[str]):
 class NewsDialog(ModalScreen[None]):
     """What happened at the end of the turn."""
 
-    BINDINGS = [Binding("escape,enter,space", "close", "Continue"), Binding("q", "app.quit_game", "Quit")]
+    HELP = (
+        "The news of the turn just played: events that happened, each with what it does (→). "
+        "Enter, space or escape continues; the news stays in the Report & news pane of the "
+        "main screen."
+    )
+
+    BINDINGS = [
+        Binding("escape,enter,space", "close", "Continue"),
+        HELP_KEY,
+        Binding("q", "app.quit_game", "Quit"),
+    ]
 
     def __init__(
         self, date: str, events: Sequence[FiredEvent], world: World | None = None, turn_word: str = "turn"

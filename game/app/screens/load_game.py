@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.widgets.marked_list import MarkedOptionList
+
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
     from game.engine import Game
@@ -53,7 +55,7 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
     app.run_worker(replay, thread=True, group="load", exclusive=True, exit_on_error=False)
 
 
-def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]) -> None:
+def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) -> None:
     """Ask for a name, confirm before overwriting, save, and say where it went."""
     from game.app import saving
     from game.app.screens.dialogs import ConfirmDialog, SaveDialog
@@ -74,7 +76,7 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]
             )
             return
         except saving.SaveError as exc:
-            say(f"✗ Not saved: {exc}")
+            say(f"✗ Not saved: {exc}", error=True)
             return
         if path.stem != name.strip():
             say(f"Saved as {path.stem!r} (characters a file name cannot hold became _): {path}")
@@ -120,7 +122,7 @@ class LoadScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("Load a saved game", classes="screen-title")
-        yield OptionList(id="saves")
+        yield MarkedOptionList(id="saves")
         yield Static("", id="saves-note")
         yield Footer(compact=True)
 

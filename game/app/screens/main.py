@@ -45,7 +45,7 @@ class StatusLine(Static):
     """One line saying what just happened: a change planned, refused, saved."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
+    StatusLine { height: auto; max-height: 2; padding: 0 1; background: $boost; text-overflow: ellipsis; }
     """
 
 
@@ -86,16 +86,15 @@ class GameScreen(Screen[None]):
     def say(self, text: str | Content, *, error: bool = False) -> None:
         """Tell the player what just happened, on the status line if the screen has one.
 
-        The status line is one line: whatever does not fit (a refusal's reason, say) is also
-        shown in full in a notification, so it can always be read.
+        Routine news (a change planned, a save written) stays on the status line and never
+        pops up. A refusal or failure is also shown in full in a notification, so its reason
+        can always be read, and so is anything said on a screen without a status line.
         """
         content = text if isinstance(text, Content) else Content(text)
         lines = self.query(StatusLine)
         if lines:
-            line = lines.first()
-            line.update(content)
-            room = line.content_region.width or self.app.size.width - 2
-            if not error and content.cell_length <= room:
+            lines.first().update(content)
+            if not error:
                 return
         self.notify(
             content.plain,

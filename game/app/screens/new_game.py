@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 from textual.screen import Screen
 
+from game.app.widgets.marked_list import MarkedOptionList
+
 
 def briefing_text(world: World, scenario_id: str) -> Content:
     from game.app.readouts import display_name
@@ -81,7 +83,7 @@ class NewGameScreen(Screen[None]):
         ]
         with Horizontal(classes="split"):
             with Vertical(classes="picker"):
-                yield OptionList(*options, id="scenarios")
+                yield MarkedOptionList(*options, id="scenarios")
                 yield Label("Seed (same seed, same world):")
                 seed = self.borderline.start_seed
                 field = Input(

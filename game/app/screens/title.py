@@ -15,15 +15,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.widgets.marked_list import MarkedOptionList
+
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
 
-LOGO = r"""
+_LOGO_LINES = r"""
  ___              _         _ _
 | _ ) ___ _ _ __| |___ _ _| (_)_ _  ___
 | _ \/ _ \ '_/ _` / -_) '_| | | ' \/ -_)
 |___/\___/_| \__,_\___|_| |_|_|_||_\___|
-""".strip("\n")
+""".strip("\n").splitlines()
+# every line as wide as the widest, so centring the block keeps its columns in line
+LOGO = "\n".join(line.ljust(max(map(len, _LOGO_LINES))) for line in _LOGO_LINES)
 
 TAGLINE = "Drug policy on both sides of the US-Mexico border, one quarter at a time."
 
@@ -63,7 +67,7 @@ class TitleScreen(Screen[None]):
             yield Static(LOGO, id="logo")
             yield Static(TAGLINE, id="tagline")
             with Center():
-                yield OptionList(*self._options(), id="menu")
+                yield MarkedOptionList(*self._options(), id="menu")
             yield Static("Loading the world…", id="world-status")
         yield Footer(compact=True)
 

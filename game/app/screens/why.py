@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.screens.main import GameScreen
+from game.app.widgets.marked_list import MarkedOptionList
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -150,11 +151,12 @@ class WhyScreen(GameScreen):
         super().__init__(game)
         self.indicator = indicator
         self.turn = game.turn
+        self.shown: tuple[str | None, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("", id="why-title", classes="screen-title")
         with Horizontal(classes="split"):
-            yield OptionList(*indicator_options(self.game), id="why-indicators", classes="picker")
+            yield MarkedOptionList(*indicator_options(self.game), id="why-indicators", classes="picker")
             with VerticalScroll(id="why-body", classes="reading"):
                 yield Static("", id="why-text")
         yield Footer(compact=True)
@@ -195,3 +197,6 @@ class WhyScreen(GameScreen):
         if self.indicator is None:
             return
         self.query_one("#why-text", Static).update(explanation_text(game, self.indicator, self.turn))
+        if (self.indicator, self.turn) != self.shown:  # another item: start at its heading
+            self.shown = (self.indicator, self.turn)
+            self.query_one("#why-body", VerticalScroll).scroll_home(animate=False, immediate=True)

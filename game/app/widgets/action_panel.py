@@ -18,6 +18,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from game.app.widgets.columns import Cell, columns, wrap
+from game.app.widgets.marked_list import MarkedOptionList
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -26,7 +27,7 @@ LEVEL_WIDTH, COST_WIDTH = 11, 5
 LEVEL_KEYS = Binding.Group("Level ", compact=True)
 
 
-class ActionPanel(OptionList):
+class ActionPanel(MarkedOptionList):
     """Actions by side and category; +/- change a level, enter opens the full detail."""
 
     DEFAULT_CSS = """
@@ -84,7 +85,7 @@ class ActionPanel(OptionList):
         if game is None:
             return
         world = game.world
-        width = max(20, self.scrollable_content_region.width - 1)
+        width = max(20, self.row_width)
         level_width = LEVEL_WIDTH if width < 48 else LEVEL_WIDTH + 8
         keep = self.highlighted_action
         options: list[Option] = []

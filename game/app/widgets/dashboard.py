@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from game.app import words
 from game.app.widgets.columns import Cell, columns
+from game.app.widgets.marked_list import MarkedOptionList
 
 if TYPE_CHECKING:
     from game.app.readouts import IndicatorReadout
@@ -50,7 +51,7 @@ def status_quo_cell(readout: IndicatorReadout) -> Content:
     return Content.styled(text, style) if style else Content(text)
 
 
-class Dashboard(OptionList):
+class Dashboard(MarkedOptionList):
     """Headline indicators grouped by side; enter asks why the highlighted one moved."""
 
     DEFAULT_CSS = """
@@ -96,7 +97,7 @@ class Dashboard(OptionList):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        width = max(20, self.scrollable_content_region.width - 1)
+        width = max(20, self.row_width)
         keep = self.highlighted_indicator
         options: list[Option] = []
         current_side: object = object()

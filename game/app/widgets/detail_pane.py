@@ -153,15 +153,28 @@ def describe_indicator(game: Game, indicator: str) -> Content:
 
 
 class DetailPane(VerticalScroll):
-    """A scrollable pane with the detail of the highlighted action or indicator."""
+    """A scrollable pane with the detail of the highlighted action or indicator.
+
+    A new item starts at the top, so its heading is in view; the same item redrawn (a
+    preview arriving, a level changed) keeps the place the player scrolled to.
+    """
 
     DEFAULT_CSS = """
     DetailPane { height: 1fr; padding: 0 1; }
     DetailPane > Static { width: 100%; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.subject: tuple[str, str | None] | None = None
+
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="detail-text")
+
+    def _about(self, kind: str, item: str | None) -> None:
+        if (kind, item) != self.subject:
+            self.subject = (kind, item)
+            self.scroll_home(animate=False, immediate=True)
 
     def show_action(
         self, game: Game, aid: str | None, preview: tuple[str, dict[str, float]] | None = None
@@ -172,8 +185,10 @@ class DetailPane(VerticalScroll):
             text.update("Highlight an action to see what it does, its cost and the evidence.")
         else:
             text.update(describe_action(game, aid, preview))
+        self._about("action", aid)
 
     def show_indicator(self, game: Game, indicator: str | None) -> None:
         self.border_title = "Detail · indicator"
         if indicator is not None:
             self.query_one("#detail-text", Static).update(describe_indicator(game, indicator))
+        self._about("indicator", indicator)

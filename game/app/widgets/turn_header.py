@@ -27,7 +27,7 @@ def header_text(game: Game) -> Content:
     for sid, side in game.world.sides.items():
         budget = float(game.value(side.budget).mean())
         spend = game.planned_cost(sid)
-        capital = float(game.value(side.capital).mean())
+        capital = game.capital(sid)  # the stock now: events' and answers' capital included
         needed = game.capital_needed(sid)
         spent = money(spend, side.money_unit)
         money_text = (

@@ -1,0 +1,43 @@
+"""An option list whose highlighted row carries a marker (▸), not only a background shade.
+
+Terminals without colour (``NO_COLOR``, a monochrome screen, a projector washing colours
+out) drop the highlight's background; the marker in a one-cell gutter on the left stays.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import OptionList
+
+MARKER = "▸"
+
+
+class MarkedOptionList(OptionList):
+    """``OptionList`` with ``▸`` in front of the highlighted option's first line."""
+
+    def _get_left_gutter_width(self) -> int:
+        return 1  # Textual's own hook for a gutter (SelectionList uses it for its boxes)
+
+    @property
+    def row_width(self) -> int:
+        """Cells an option's text may take on a line: the content width less the marker's gutter."""
+        return self.scrollable_content_region.width - self._get_left_gutter_width()
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        line = self.scroll_offset.y + y
+        try:
+            index, offset = self._lines[line]
+        except IndexError:
+            return Strip.join([Strip.blank(1), strip])
+        option = self.options[index]
+        highlighted = index == self.highlighted and not option.disabled
+        mark = MARKER if highlighted and offset == 0 else " "
+        component = "option-list--option-highlighted" if highlighted else ""
+        style = (
+            self.get_visual_style("option-list--option", component)
+            if component
+            else self.get_visual_style("option-list--option")
+        )
+        return Strip.join([Strip([Segment(mark, style.rich_style)], 1), strip])
