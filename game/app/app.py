@@ -86,6 +86,9 @@ class BorderlineApp(App[None]):
         self.previews = previews
         self.bands_cache: dict[tuple[int, int, int, int], Any] = {}
         self.game: Game | None = None
+        self.game_id = ""  # the game's id in its saves: its autosaves are kept apart from others'
+        self.autosaved: tuple[int, int, int] | None = None  # (game, turn, answers) last autosaved
+        self.autosave_problem = ""  # why the last autosave failed ("" if it did not)
 
     # ------------------------------------------------------------------ the world
 
@@ -104,7 +107,7 @@ class BorderlineApp(App[None]):
         if self.loaded is not None:
             loaded, self.loaded = self.loaded, None
             self.post_message(WorldLoaded(loaded.game.world, []))
-            self.open_game(loaded.game, loaded.warnings)
+            self.open_game(loaded.game, loaded.warnings, loaded.game_id, autosave=True)
         elif self.world is not None:
             self.post_message(WorldLoaded(self.world, []))
         else:
@@ -162,28 +165,64 @@ class BorderlineApp(App[None]):
         if seed is None:
             seed = random.randrange(1, 100_000)
         game = Game(self.world, scenario, seed, status_quo=True, interactive=True)
-        self.open_game(game)
-        self.autosave(game)
+        self.open_game(game, autosave=True)
 
-    def open_game(self, game: Game, warnings: Sequence[str] = ()) -> None:
+    def open_game(
+        self, game: Game, warnings: Sequence[str] = (), game_id: str | None = None, *, autosave: bool = False
+    ) -> None:
+        """Show a game; ``game_id`` continues a saved game's (a new one gets a fresh id).
+
+        With ``autosave`` it is autosaved at once, so Continue resumes the game in view (a new
+        one, or one just loaded), not whatever was autosaved last.
+        """
         from game.app.screens.main import MainScreen
 
         self.game = game
+        self.game_id = game_id or self._new_game_id()
+        self.autosaved, self.autosave_problem = None, ""
+        if autosave:
+            self.autosave(game)
         for warning in warnings:
             self.notify(warning, severity="warning", timeout=8, markup=False)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(MainScreen(game))
 
+    @staticmethod
+    def _new_game_id() -> str:
+        import secrets
+
+        return secrets.token_hex(4)  # as game.saves.new_game_id, without loading the save system
+
     def autosave(self, game: Game) -> None:
+        """Autosave the game as it stands; remember whether it worked, for what the game tells the player."""
         if not self.autosave_enabled:
             return
         from game.app import saving
 
         try:
-            saving.autosave(game, self.saves_folder)
+            saving.autosave(game, self.saves_folder, game_id=self.game_id)
         except saving.SaveError as exc:
+            self.autosave_problem = str(exc)
             self.notify(f"Autosave failed: {exc}", severity="warning", markup=False)
+        else:
+            self.autosaved = (id(game), game.turn, len(game.choices_made))
+            self.autosave_problem = ""
+
+    def saved_note(self, game: Game, turn_word: str = "turn") -> str:
+        """Whether leaving now loses anything, said only as far as it is true."""
+        if game.is_over:
+            return "This game is over. To keep its debrief, press x on the debrief screen before quitting."
+        if not self.autosave_enabled:
+            return "Autosave is off: stay and press s to save this game if you want to come back to it."
+        if self.autosaved == (id(game), game.turn, len(game.choices_made)):
+            return f"Your game was autosaved at the start of this {turn_word}; Continue resumes it."
+        if self.autosave_problem:
+            return (
+                f"The last autosave failed ({self.autosave_problem}). Stay and press s to save the "
+                "game somewhere you can write, or it is lost."
+            )
+        return "This game has not been autosaved yet: stay and press s to save it first."
 
     def show_debrief(self, game: Game) -> None:
         from game.app.screens.debrief import DebriefScreen
@@ -266,12 +305,8 @@ class BorderlineApp(App[None]):
     def action_quit_game(self) -> None:
         from game.app.screens.dialogs import ConfirmDialog
 
-        if self.game is None:
-            detail = ""
-        elif self.game.is_over:
-            detail = "This game is over. To keep its debrief, press x on the debrief screen before quitting."
-        else:
-            detail = "Your game was autosaved at the start of this turn."
+        game = self.game
+        detail = "" if game is None else self.saved_note(game, game.scenario.turn_name)
         self.push_screen(
             ConfirmDialog("Quit Borderline?", detail, yes="Quit", no="Stay"),
             lambda yes: self.exit() if yes else None,

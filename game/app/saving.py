@@ -21,7 +21,17 @@ from game.saves import (
     save_game,
     saves_dir,
 )
-from game.saves.files import autosave_paths, safe_name
+from game.saves.files import autosave_game, autosave_paths, safe_name
+from game.saves.format import read_save
+
+
+def is_finished(path: Path) -> bool:
+    """Whether a save holds a game that had ended (False if it cannot be read: loading will say why)."""
+    try:
+        save, _ = read_save(path)
+    except SaveError:
+        return False
+    return save.state is not None and save.state.over
 
 
 def folder_or_default(folder: str | os.PathLike[str] | None) -> Path:
@@ -38,8 +48,10 @@ __all__ = [
     "SaveExists",
     "SaveInfo",
     "autosave",
+    "autosave_game",
     "autosave_paths",
     "folder_or_default",
+    "is_finished",
     "latest_autosave",
     "list_saves",
     "load_save",

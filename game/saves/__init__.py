@@ -3,7 +3,8 @@
 >>> path = save_game(game, "Tuesday class")           # saves/Tuesday class.json
 >>> loaded = load_save(path)                          # replayed from its log, checked to the bit
 >>> loaded.game.resolve_turn(); loaded.warnings
->>> autosave(game); latest_autosave()                 # the newest autosave that loads
+>>> autosave(game, game_id="3f9a1c2e")                # this turn's autosave, kept per game
+>>> latest_autosave()                                 # the newest autosave that loads
 
 A save records the packs (ids, versions, content hashes), the scenario, seed and pinned
 parameters, every decision and dilemma answer by turn, and a snapshot of the state. Loading
@@ -16,6 +17,7 @@ save changes nothing on disk.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from game.saves.errors import PackMismatch, ReplayMismatch, SaveError, SaveExist
 from game.saves.files import (
     AUTOSAVE_FOLDER,
     AUTOSAVE_PATTERN,
+    GAME_ID,
     SUFFIX,
     autosave_paths,
     next_autosave_path,
@@ -52,6 +55,7 @@ __all__ = [
     "latest_autosave",
     "list_saves",
     "load_save",
+    "new_game_id",
     "safe_name",
     "save_game",
     "saves_dir",
@@ -73,6 +77,7 @@ class LoadedSave:
     warnings: list[str] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)  # replay vs snapshot (only when allowed)
     checked: int = 0  # values compared between the replay and the save
+    game_id: str | None = None  # the game the save belongs to (None: saved before games had ids)
 
 
 @dataclass(frozen=True)
@@ -87,21 +92,37 @@ class SaveInfo:
     modified: float
     error: str | None = None
     autosave: bool = False
+    over: bool = False  # the game had ended when it was saved
+    game_id: str | None = None
 
 
-def _encode(game: Game, name: str) -> bytes:
+def new_game_id() -> str:
+    """A fresh id for a new game: its autosaves are kept apart from other games' by it."""
+    return secrets.token_hex(4)
+
+
+def _encode(game: Game, name: str, game_id: str | None = None) -> bytes:
     if game.runs != 1:
         raise SaveError(f"only a single-run game can be saved; this one has {game.runs} runs")
-    return dump(save_record(game, name, pack_records(game.world)))
+    if game_id is not None and not GAME_ID.match(game_id):
+        raise SaveError(f"{game_id!r} is not a game id: use 1 to 32 lower-case letters and digits")
+    return dump(save_record(game, name, pack_records(game.world), game_id))
 
 
-def save_game(game: Game, name: str, *, overwrite: bool = False, folder: PathLike | None = None) -> Path:
+def save_game(
+    game: Game,
+    name: str,
+    *,
+    overwrite: bool = False,
+    folder: PathLike | None = None,
+    game_id: str | None = None,
+) -> Path:
     """Save under a name the player typed, inside the saves folder; return the file written.
 
     Raise SaveExists (a SaveError) if a save of that name exists and ``overwrite`` is false.
     """
     path = save_path(name, folder)
-    write_atomic(path, _encode(game, str(name).strip()), overwrite=overwrite)
+    write_atomic(path, _encode(game, str(name).strip(), game_id), overwrite=overwrite)
     return path
 
 
@@ -112,16 +133,28 @@ def write_save(game: Game, path: PathLike, *, overwrite: bool = False, name: str
     return path
 
 
-def autosave(game: Game, folder: PathLike | None = None) -> Path:
-    """Write a new autosave and delete all but the newest few."""
-    data = _encode(game, f"Autosave, turn {game.turn}")
+def autosave_name(game: Game) -> str:
+    """What an autosave is called: the turn being played as the header numbers it, or the end."""
+    if game.is_over:
+        return f"Autosave, game over after turn {game.turn} of {game.turns}"
+    return f"Autosave, turn {game.turn + 1} of {game.turns}"
+
+
+def autosave(game: Game, folder: PathLike | None = None, *, game_id: str = "") -> Path:
+    """Write the game's autosave for the turn being played; keep the newest few of each game.
+
+    An earlier autosave of the same game and turn (written before the turn's dilemmas were
+    answered, say) is replaced, so each turn appears once; other games' autosaves are left
+    alone, except that only the newest few games keep theirs.
+    """
+    data = _encode(game, autosave_name(game), game_id or None)
     for _ in range(3):  # another game autosaving into the same folder may take the number first
-        path = next_autosave_path(game.turn, folder)
+        path = next_autosave_path(game.turn + 1, folder, game_id, over=game.is_over)
         try:
             write_atomic(path, data, overwrite=False)
         except SaveExists:
             continue
-        prune_autosaves(folder)
+        prune_autosaves(folder, newest=path)
         return path
     raise SaveError(f"cannot find a free autosave name in {saves_dir(folder) / AUTOSAVE_FOLDER}")
 
@@ -165,9 +198,19 @@ def list_saves(folder: PathLike | None = None) -> list[SaveInfo]:
         except SaveError as exc:
             infos.append(SaveInfo(path.stem, path, "", 0, "", modified, str(exc), is_auto))
             continue
+        over = save.state is not None and save.state.over
         infos.append(
             SaveInfo(
-                save.name or path.stem, path, save.scenario, save.turn, save.date, modified, None, is_auto
+                save.name or path.stem,
+                path,
+                save.scenario,
+                save.turn,
+                save.date,
+                modified,
+                None,
+                is_auto,
+                over,
+                save.game,
             )
         )
     return sorted(infos, key=lambda i: (-i.modified, i.path.name))
@@ -268,4 +311,4 @@ def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool 
         warnings.append(
             f"saved by version {save.game_version} of the game; replayed identically by {__version__}"
         )
-    return LoadedSave(game, path, save.name or path.stem, save.saved_at, warnings, diffs, checked)
+    return LoadedSave(game, path, save.name or path.stem, save.saved_at, warnings, diffs, checked, save.game)

@@ -22,8 +22,12 @@ from game.saves.errors import SaveError, SaveExists
 
 SUFFIX = ".json"
 AUTOSAVE_FOLDER = "autosaves"
-AUTOSAVE_PATTERN = re.compile(r"^autosave-(\d{6,})-turn\d+\.json$")
-KEEP_AUTOSAVES = 5
+AUTOSAVE_PATTERN = re.compile(r"^autosave-(\d{6,})(?:-([0-9a-z]{1,32}))?-(turn\d+|over)\.json$")
+"""``autosave-<sequence>-<game>-turn<NN>.json``: the turn being played, or ``over`` for a finished
+game. Autosaves written before games had ids have no ``-<game>`` part."""
+KEEP_AUTOSAVES = 5  # per game
+KEEP_GAMES = 12  # games whose autosaves are kept; an older game's go when a new game needs room
+GAME_ID = re.compile(r"^[0-9a-z]{1,32}$")
 MAX_NAME_BYTES = 120  # well under the 255-byte limit of common file systems, with room for temp names
 _ALLOWED_PUNCTUATION = set(" -_.,()+'")
 _WINDOWS_RESERVED = {
@@ -151,22 +155,66 @@ def _exists_message(path: Path) -> str:
 
 def autosave_paths(folder: str | os.PathLike[str] | None = None) -> list[Path]:
     """Autosaves in the folder, newest first (by their sequence number, not the clock)."""
+    return [path for _, _, _, path in _autosaves(folder)]
+
+
+def _autosaves(folder: str | os.PathLike[str] | None) -> list[tuple[int, str, str, Path]]:
+    """(sequence, game id or "", turn tag, path) of every autosave, newest first."""
     where = saves_dir(folder) / AUTOSAVE_FOLDER
     try:
         entries = list(where.iterdir())
     except OSError:
         return []
-    found = [(int(m.group(1)), p) for p in entries if (m := AUTOSAVE_PATTERN.match(p.name)) and p.is_file()]
-    return [p for _, p in sorted(found, reverse=True)]
+    found = [
+        (int(m.group(1)), m.group(2) or "", m.group(3), p)
+        for p in entries
+        if (m := AUTOSAVE_PATTERN.match(p.name)) and p.is_file()
+    ]
+    return sorted(found, key=lambda t: t[0], reverse=True)
 
 
-def next_autosave_path(turn: int, folder: str | os.PathLike[str] | None = None) -> Path:
-    existing = autosave_paths(folder)
-    last = int(AUTOSAVE_PATTERN.match(existing[0].name).group(1)) if existing else 0  # type: ignore[union-attr]
-    return saves_dir(folder) / AUTOSAVE_FOLDER / f"autosave-{last + 1:06d}-turn{turn:02d}{SUFFIX}"
+def autosave_game(path: Path) -> str:
+    """The id of the game an autosave belongs to, from its file name ("" for autosaves without one)."""
+    match = AUTOSAVE_PATTERN.match(path.name)
+    return (match.group(2) or "") if match else ""
 
 
-def prune_autosaves(folder: str | os.PathLike[str] | None = None, keep: int = KEEP_AUTOSAVES) -> None:
-    for old in autosave_paths(folder)[keep:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+def autosave_tag(turn: int, over: bool) -> str:
+    """The file name's place in the game: ``turn07`` while turn 7 is being played, ``over`` at the end."""
+    return "over" if over else f"turn{turn:02d}"
+
+
+def next_autosave_path(
+    turn: int, folder: str | os.PathLike[str] | None = None, game_id: str = "", *, over: bool = False
+) -> Path:
+    """A new autosave's path: the next sequence number, the game's id and the turn being played."""
+    existing = _autosaves(folder)
+    last = existing[0][0] if existing else 0
+    game = f"-{game_id}" if game_id else ""
+    name = f"autosave-{last + 1:06d}{game}-{autosave_tag(turn, over)}{SUFFIX}"
+    return saves_dir(folder) / AUTOSAVE_FOLDER / name
+
+
+def prune_autosaves(
+    folder: str | os.PathLike[str] | None = None,
+    keep: int = KEEP_AUTOSAVES,
+    *,
+    newest: Path | None = None,
+    keep_games: int = KEEP_GAMES,
+) -> None:
+    """Keep each game's newest ``keep`` autosaves, one per turn, and the autosaves of the newest
+    ``keep_games`` games; ``newest`` (just written) replaces any older autosave of its game and turn."""
+    found = _autosaves(folder)
+    latest_turn = next(((g, tag) for _, g, tag, p in found if p == newest), None)
+    kept: dict[str, int] = {}
+    games: list[str] = []
+    for _, game, tag, path in found:
+        if game not in kept:
+            games.append(game)
+            kept[game] = 0
+        replaced = path != newest and (game, tag) == latest_turn
+        if replaced or kept[game] >= keep or games.index(game) >= keep_games:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            continue
+        kept[game] += 1

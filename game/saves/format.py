@@ -8,6 +8,7 @@ Version history
   0  the prototype: packs as ``[id, version]`` pairs, decisions and choices as flat
      ``[turn, id, value]`` triples, no content hashes and no state snapshot.
   1  packs with content hashes, the log grouped by turn, a snapshot of the state.
+  2  ``game``: the id of the game a save belongs to (its autosaves are kept per game).
 
 Reading never trusts the file: size, encoding, syntax, duplicate keys, non-finite
 numbers, unknown keys, wrong types and values out of range all end in one SaveError that
@@ -31,7 +32,7 @@ from game.limits import MAX_SAVE_BYTES
 from game.saves.errors import SaveError
 
 FORMAT = "borderline-save"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_BYTES = MAX_SAVE_BYTES
 MAX_SEED = 2**63 - 1
 
@@ -117,11 +118,12 @@ class Snapshot(Record):
 
 
 class SaveFile(Record):
-    """A whole save, version 1."""
+    """A whole save, version 2."""
 
     format: Literal["borderline-save"]
-    version: Literal[1]
+    version: Literal[2]
     game_version: Name
+    game: Annotated[str, Field(pattern=r"^[0-9a-z]{1,32}$")] | None = None
     name: Text
     saved_at: Name
     scenario: Name
@@ -306,7 +308,12 @@ def _v0_to_v1(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     ]
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+def _v1_to_v2(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Saves gain the id of their game; one made before ids existed belongs to no game."""
+    return {**doc, "version": 2}, []
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(path: Path, doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

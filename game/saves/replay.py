@@ -84,12 +84,13 @@ def log_by_turn(game: Game) -> list[TurnRecord]:
     return [TurnRecord(turn=t, decisions=d, choices=c) for t, (d, c) in sorted(turns.items())]
 
 
-def save_record(game: Game, name: str, packs: list[PackRecord]) -> SaveFile:
+def save_record(game: Game, name: str, packs: list[PackRecord], game_id: str | None = None) -> SaveFile:
     """Everything needed to continue the game and to replay it to the bit."""
     return SaveFile(
         format=FORMAT,
         version=FORMAT_VERSION,
         game_version=__version__,
+        game=game_id,
         name=name,
         saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         scenario=game.scenario_id,

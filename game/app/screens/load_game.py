@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 
 def load_in_background(app: BorderlineApp, path: Path | None) -> None:
-    """Replay a save (None: the newest autosave that loads) in a worker thread, then open it."""
+    """Replay a save (None: the newest autosave of a game in progress) in a worker thread, then open it.
+
+    The game opened is autosaved at once, so Continue later resumes it rather than whatever
+    game was autosaved before.
+    """
     if path is not None:
         app.notify(f"Loading {Path(path).name}…", timeout=3, markup=False)
 
@@ -39,15 +43,31 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
                 app.call_from_thread(app.notify, "No autosave yet: start a new game.", severity="warning")
                 return
             app.call_from_thread(app.notify, "Loading the latest autosave…", timeout=3, markup=False)
-        problem = ""
+        problem = finished = ""
+        ended: set[str] = set()  # games whose newest autosave is of the game over
         for candidate in candidates:
+            game_id = saving.autosave_game(candidate) if path is None else ""
+            if game_id in ended:
+                continue
+            if path is None and saving.is_finished(candidate):  # Continue resumes, it does not re-open
+                finished = finished or candidate.name
+                if game_id:  # an older autosave of a finished game is not "the game in progress"
+                    ended.add(game_id)
+                continue
             try:
                 loaded = saving.load_save(candidate, packs)
             except saving.SaveError as exc:
                 problem = problem or str(exc)
                 continue
-            app.call_from_thread(app.open_game, loaded.game, list(loaded.warnings))
+            app.call_from_thread(
+                app.open_game, loaded.game, list(loaded.warnings), loaded.game_id, autosave=True
+            )
             return
+        if finished and not problem:
+            problem = (
+                "No game in progress: your last game is over. Start a new game, or Load its "
+                "autosave to read the debrief again."
+            )
         app.call_from_thread(
             app.notify, problem, title="Cannot load", severity="error", timeout=12, markup=False
         )
@@ -62,7 +82,9 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) 
 
     def write(name: str, overwrite: bool) -> None:
         try:
-            path = saving.save_game(game, name, overwrite=overwrite, folder=app.saves_folder)
+            path = saving.save_game(
+                game, name, overwrite=overwrite, folder=app.saves_folder, game_id=app.game_id or None
+            )
         except saving.SaveExists:
             app.push_screen(
                 ConfirmDialog(
@@ -90,17 +112,20 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) 
             say("Not saved.")
 
     # the turn being played, as the header numbers it ("turn 1 of 40" before any turn is played)
-    app.push_screen(SaveDialog(f"{game.scenario_id} turn {game.turn + 1}"), named)
+    suggestion = f"{game.scenario_id} {'end' if game.is_over else f'turn {game.turn + 1}'}"
+    app.push_screen(SaveDialog(suggestion), named)
 
 
-def turn_words(turn: int, date: str) -> str:
+def turn_words(turn: int, date: str, over: bool = False) -> str:
     """A save's place in its game as the header says it: the turn being played and its quarter.
 
     Saves record the turns completed and the last quarter played (``2016Q1`` after turn 17);
-    the header of that game read "2016 Q2, turn 18".
+    the header of that game read "2016 Q2, turn 18". A finished game's save says so.
     """
     from game.app.words import quarter
 
+    if over:
+        return f"game over after turn {turn} ({quarter(date)})"
     year, sep, q = date.partition("Q")
     if sep and year.isdigit() and q.isdigit() and 1 <= int(q) <= 4:
         y, n = (int(year), int(q) + 1) if int(q) < 4 else (int(year) + 1, 1)
@@ -146,10 +171,10 @@ class LoadScreen(Screen[None]):
                     f"  cannot be loaded: {save.error}", "dim"
                 )
             else:
-                about = f"{kind} · {save.scenario} · {turn_words(save.turn, save.date)} · {when}"
+                about = f"{kind} · {save.scenario} · {turn_words(save.turn, save.date, save.over)} · {when}"
                 name = save.name
-                if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # stored with turns completed
-                    name = f"Autosave, turn {save.turn + 1}"
+                if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # old autosaves: turns completed
+                    name = "Autosave, game over" if save.over else f"Autosave, turn {save.turn + 1}"
                 line = Content(f"{name}\n") + Content.styled(f"  {about}", "dim")
             saves_list.add_option(Option(line, id=str(i), disabled=bool(save.error)))
         folder = saving.folder_or_default(self.borderline.saves_folder)

@@ -419,12 +419,9 @@ class MainScreen(GameScreen):
         if self.focused is not panel:
             panel.focus()
             return
-        detail = (
-            f"Changes you planned this {self.turn_word} are not saved; the game is autosaved as of "
-            f"the start of the {self.turn_word}."
-            if self.game.pending
-            else f"The game is autosaved as of the start of this {self.turn_word}; Continue resumes it."
-        )
+        detail = self.borderline.saved_note(self.game, self.turn_word)
+        if self.game.pending:
+            detail = f"Changes you planned this {self.turn_word} are not saved. {detail}"
         self.app.push_screen(
             ConfirmDialog(
                 "Leave this game for the title screen?",
