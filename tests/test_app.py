@@ -225,7 +225,7 @@ async def test_header_says_date_turn_money_and_capital(mini, tmp_path):
         await ready(pilot)
         header = str(app.screen.query_one("#turn-header").render())
         assert "2012 Q1, turn 1 of 12" in header
-        assert "US $2.0/10.0B · capital 50" in header and "MX $0.0/5.0B · capital 30" in header
+        assert "US $2.0B of $10B a quarter · capital 50" in header and "MX $0 of $5.0B · capital 30" in header
 
 
 @sync
@@ -238,9 +238,9 @@ async def test_changing_an_action_moves_costs_then_indicators(mini, tmp_path):
         await pilot.press("plus")
         await pilot.pause()
         assert game.level("enforcement") == 2
-        assert "Planned: Enforcement → high: $4.0B a quarter, 5 capital at turn end." in status(app)
+        assert "Planned high: $4.0B a quarter, 5 capital" in status(app) and "(Enforcement)" in status(app)
         header = str(app.screen.query_one("#turn-header").render())
-        assert "US $4.0/10.0B · capital 50→45" in header
+        assert "US $4.0B of $10B a quarter · capital 50→45" in header
         assert "*Enforcement" in str(app.screen.query_one(ActionPanel).get_option("enforcement").prompt)
         revenue_before = game.value("revenue")[0, 0]
         await pilot.press("e")
@@ -769,7 +769,7 @@ async def test_a_confirmation_can_state_what_the_change_costs(mini, tmp_path):
         await ready(pilot)
         game = app.game
         line = cost_line(game, "legalize", 1)
-        assert "40 political capital (50 → 10)" in line and "a quarter" in line
+        assert "40 political capital" in line and "50 → 10" in line and "a quarter" in line
         app.push_screen(ConfirmDialog("Raise Legalize?", "Hard to undo.", cost=line))
         await pilot.pause()
         assert "40 political capital" in str(app.screen.query_one("#cost").render())

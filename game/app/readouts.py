@@ -8,7 +8,7 @@ here is imported before a world is loaded.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from game.app.against_history import history_lines
 
 if TYPE_CHECKING:
     from game.engine import Contribution, Debrief, Game, World
+    from game.engine.scoring import GradeStep
     from game.engine.world import IndicatorInfo
 
 KIND_WORDS = {"action": "action", "event": "event", "rule": "rule", "other": "other"}
@@ -64,6 +65,7 @@ class IndicatorReadout:
     change: float | None  # since last turn; None before the first turn
     status_quo: float | None
     history: tuple[float, ...]
+    short_unit: str = ""
 
     @property
     def vs_status_quo(self) -> float | None:
@@ -85,7 +87,8 @@ class IndicatorReadout:
         return words.judgement(self.value - self.status_quo, self.good, self.status_quo)
 
     def format(self, value: float) -> str:
-        return words.number(value, self.decimals)
+        """A value with its short unit: ``2.99M``, ``1,411/mo``, ``$53.1B/y``."""
+        return words.with_unit(value, self.decimals, self.short_unit)
 
 
 def scalar_indicators(world: World, *, headline_only: bool = False) -> list[IndicatorInfo]:
@@ -128,6 +131,7 @@ def readout(game: Game, indicator: str) -> IndicatorReadout:
         change,
         status_quo,
         tuple(series),
+        info.short_unit,
     )
 
 
@@ -174,6 +178,19 @@ def level_label(world: World, aid: str, level: int) -> str:
 
 def action_cost(game: Game, aid: str, level: int) -> float:
     return float(game.action_cost(aid, level).mean())
+
+
+def planned_capital(
+    game: Game, side: str, plan: Mapping[str, int] | None = None
+) -> list[tuple[str, float]]:
+    """(action name, capital) of each change the side has planned this turn (or in ``plan``)."""
+    plan = game.pending if plan is None else plan
+    out = []
+    for aid, info in game.world.actions.items():
+        if aid in plan and info.spec.side == side:
+            capital = info.capital_to_change(game.committed_level(aid), plan[aid])
+            out.append((action_name(game.world, aid), capital))
+    return out
 
 
 def prerequisite_status(game: Game, aid: str) -> list[tuple[str, bool]]:
@@ -308,6 +325,89 @@ def timeline(game: Game) -> list[TimelineEntry]:
     return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]
 
 
+def grade_rows(steps: Sequence[GradeStep]) -> list[tuple[str, str]]:
+    """Each grade of a scale (best first) with the scores it takes: ("unpleasant", "+5 to +15")."""
+    rows = []
+    for i, step in enumerate(steps):
+        upper = steps[i - 1].min_score if i > 0 else None
+        if i == len(steps) - 1 and len(steps) > 1:
+            span = f"below {upper:+g}"
+        elif upper is None:
+            span = f"{step.min_score:+g} or more"
+        else:
+            span = f"{step.min_score:+g} to {upper:+g}"
+        rows.append((step.label, span))
+    return rows
+
+
+def objective_shares_of(world: World, scenario_id: str) -> list[tuple[str, str, float]]:
+    """(label, how it is measured, share of the score) of each of a scenario's objectives."""
+    objectives = world.scenarios[scenario_id].objectives
+    total = sum(o.weight for o in objectives) or 1.0
+    out = []
+    for obj in objectives:
+        info = world.indicators.get(obj.indicator)
+        label = display_name(obj.label or (info.name if info else ""), obj.indicator)
+        good = {"down": "lower is better", "up": "higher is better"}.get(info.good if info else "", "")
+        how = ", ".join(part for part in (MEASURE_WORDS.get(obj.measure, obj.measure), good) if part)
+        out.append((label, how, obj.weight / total))
+    return out
+
+
+MEASURE_WORDS = {"mean": "average over the game", "final": "at the end", "total": "summed over the game"}
+
+
+@dataclass(frozen=True)
+class DrawnParameter:
+    """An uncertain number of the model as this game drew it, against its range and best estimate."""
+
+    id: str
+    name: str
+    unit: str
+    value: float
+    best: float
+    low: float
+    high: float
+
+    @property
+    def position(self) -> float:
+        """Where the draw sits in its range: 0 at the low end, 1 at the high end."""
+        return 0.5 if self.high <= self.low else (self.value - self.low) / (self.high - self.low)
+
+    @property
+    def surprise(self) -> float:
+        """How far from the best estimate, as a share of the range (what a player could not know)."""
+        return 0.0 if self.high <= self.low else abs(self.value - self.best) / (self.high - self.low)
+
+    @property
+    def word(self) -> str:
+        return "low" if self.position < 1 / 3 else "high" if self.position > 2 / 3 else "middling"
+
+
+def drawn_parameters(game: Game) -> list[DrawnParameter]:
+    """The uncertain numbers this game drew (not those the scenario or the player pinned), the
+    biggest surprises first: what made this world kinder or harsher than the best guess."""
+    fixed = {**game.scenario.parameters, **game.pins}
+    out = []
+    for pid, spec in game.world.parameters.items():
+        if spec.range is None or spec.over is not None or pid in fixed:
+            continue
+        low, high = spec.range
+        value = float(game.parameter(pid).mean())
+        name = display_name(spec.name, pid)
+        out.append(DrawnParameter(pid, name, spec.unit, value, float(spec.value), float(low), float(high)))
+    return sorted(out, key=lambda d: (-d.surprise, d.name))
+
+
+def parameter_line(drawn: DrawnParameter) -> str:
+    """ "HOPE efficacy: 0.12, low (range 0 to 0.72, best estimate 0.36, fraction)" """
+    unit = f", {drawn.unit}" if drawn.unit else ""
+    return (
+        f"{drawn.name}: {drawn.value:.3g}, {drawn.word} (range {drawn.low:g} to {drawn.high:g}, "
+        f"best estimate {drawn.best:g}{unit})"
+    )
+
+
 def debrief_markdown(game: Game, debrief: Debrief) -> str:
     """The debrief as a Markdown report a teacher can collect."""
     world = game.world
@@ -319,22 +419,38 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
         f"{game.turn} of {game.turns} turns played ({words.quarter(game.date(1))} to "
         f"{words.quarter(game.date(max(game.turn, 1)))})",
         f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in world.packs)}",
-        f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f}% against the status quo)",
+        f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f} against the status quo)",
     ]
     if debrief.grade_text:
         lines.append(f"- {debrief.grade_text}")
     if debrief.ending is not None:
         lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
+    lines += ["", "## The grade scale", ""]
+    for label, span in grade_rows(debrief.grades):
+        mark = " **← this game**" if label == debrief.grade else ""
+        lines.append(f"- {label}: {span}{mark}")
+    if debrief.earned and debrief.earned != debrief.grade:
+        lines.append(f"- (the score alone earned {debrief.earned}; the ending capped it)")
     lines += ["", "## Outcomes against the status quo", ""]
-    lines.append("| objective | measure | your run | status quo | better by | weight |")
-    lines.append("|---|---|---:|---:|---:|---:|")
+    lines.append("| objective | measure | your run | status quo | better by | share | points |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|")
     for row in debrief.objectives:
-        decimals = world.indicators[row.indicator].decimals
-        label = display_name(row.label, row.indicator)
-        mine, theirs = words.number(row.value, decimals), words.number(row.status_quo, decimals)
+        info = world.indicators[row.indicator]
+        label = display_name(row.label, row.indicator) + (f" ({info.unit})" if info.unit else "")
+        mine = words.with_unit(row.value, info.decimals, info.short_unit)
+        theirs = words.with_unit(row.status_quo, info.decimals, info.short_unit)
         lines.append(
-            f"| {label} | {row.measure} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.weight:g} |"
+            f"| {label} | {row.measure} | {mine} | {theirs} | {row.better_percent:+.1f}% "
+            f"| {row.weight:.0%} | {row.contribution:+.1f} |"
         )
+    drawn = drawn_parameters(game)
+    lines += ["", "## The hidden numbers of this world", ""]
+    if drawn:
+        lines.append("Drawn once for this game from their ranges, the biggest surprises first:")
+        lines.append("")
+        lines += [f"- {parameter_line(d)}" for d in drawn]
+    else:
+        lines.append("Nothing was drawn: every uncertain number sat at its best estimate.")
     against = history_lines(game)
     if against:
         lines += ["", "## Against what really happened", ""]

@@ -94,29 +94,64 @@ def sparkline(values: Sequence[float], width: int = 8, min_span: float = SPARK_M
     return "".join(SPARK_BARS[min(top, max(0, round((v - base) / span * top)))] for v in tail)
 
 
-def money(value: float, unit: str = "$B", decimals: int = 1) -> str:
-    """An amount in a side's money unit: ``$5.3B`` for "$B", else ``5.3 unit``."""
-    if unit.startswith("$") and len(unit) > 1:
-        return f"${value:,.{decimals}f}{unit[1:]}"
-    return f"{value:,.{decimals}f} {unit}".strip()
+MONEY_SCALES = "BMk"  # a money unit is "$" and one of these, then anything ("$B", "$B/y", "$M per year")
 
 
-def cost(value: float, unit: str = "$B", decimals: int = 1) -> str:
-    """A cost in a side's money unit, small ones in millions: ``$40M`` rather than ``$0.0B``."""
-    if not value and unit.startswith("$"):
-        return "$0"
-    if unit == "$B" and value and abs(value) < 0.1:
-        return f"${value * 1000:,.0f}M" if abs(value) >= 0.0005 else "<$1M"
-    return money(value, unit, decimals)
+def money(value: float, unit: str = "$B", decimals: int | None = None) -> str:
+    """An amount of money, in the one format the game uses everywhere.
+
+    For a unit of ``$`` and a scale letter (``$B``, ``$B/y``): ``$12B`` from ten up, ``$5.3B``
+    and ``$0.4B`` down to a tenth, then the next scale down (``$40M``), ``$0`` for nothing;
+    whatever follows the scale letter follows the amount (``$53B/y``). Other units are
+    written after the number (``5.3 pesos``). ``decimals`` fixes the decimals instead.
+    """
+    if not math.isfinite(value):
+        return "n/a"
+    if not (unit.startswith("$") and len(unit) > 1 and unit[1] in MONEY_SCALES):
+        places = 1 if decimals is None else decimals
+        return f"{value:,.{places}f} {unit}".strip()
+    scale, rest = unit[1], unit[2:]
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size == 0:
+        return f"$0{rest}"
+    if decimals is not None and size >= 0.5 * 10**-decimals:  # fixed decimals, unless it reads $0.0B
+        return f"{sign}${size:,.{decimals}f}{scale}{rest}"
+    for letter in MONEY_SCALES[MONEY_SCALES.index(scale) :]:
+        if size >= 9.95:
+            return f"{sign}${size:,.0f}{letter}{rest}"
+        if size >= 0.095 or letter == "k":
+            return f"{sign}${size:,.1f}{letter}{rest}"
+        size *= 1000
+    return f"{sign}${size:,.1f}k{rest}"  # unreachable: the loop ends at k
+
+
+def cost(value: float, unit: str = "$B") -> str:
+    """A cost in a side's money unit: the one money format (kept as a name the screens use)."""
+    return money(value, unit)
 
 
 def cost_cell(value: float, unit: str = "$B") -> str:
     """A cost for a narrow column (5 cells): ``$0``, ``$40M``, ``$1.2B``, ``$12B``."""
-    if not value:
-        return "$0" if unit.startswith("$") else "0"
-    if unit == "$B" and abs(value) >= 9.95:
-        return f"${value:,.0f}B"
-    return cost(value, unit)
+    return money(value, unit)
+
+
+def compact(value: float, decimals: int = 1) -> str:
+    """A number for a narrow cell: as ``number`` below a thousand, ``1.5k`` and ``12k`` above."""
+    size = abs(value)
+    if size >= 1e4 and size < 1e6:
+        return f"{value / 1e3:,.0f}k"
+    if size >= 999.5 and size < 1e4:
+        return f"{value / 1e3:,.1f}k"
+    return number(value, decimals)
+
+
+def with_unit(value: float, decimals: int, short_unit: str) -> str:
+    """A value and its short unit, as the dashboard and tables show it: ``2.99M``, ``1,411/mo``,
+    ``$53B/y``, ``45%``, ``100.0 idx``."""
+    if short_unit.startswith("$") and len(short_unit) > 1 and short_unit[1] in MONEY_SCALES:
+        return money(value, short_unit, decimals)
+    return number(value, decimals) + short_unit
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

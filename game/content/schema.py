@@ -212,6 +212,13 @@ class Indicator(Strict):
 
 class Quantity(Documented):
     unit: str = ""
+    short_unit: str = Field(
+        "",
+        max_length=8,
+        description="the unit for narrow places (the dashboard, tables), written after the number "
+        "('M', 'k', '%', '/mo', ' idx'); a money unit starts with '$' and its scale letter and is "
+        "written around it ('$B/y' shows $53B/y). Defaults to nothing: set it on every headline indicator",
+    )
     over: Identifier | None = Field(None, description="entity table this is indexed over")
     indicator: Indicator | None = None
 
@@ -450,6 +457,17 @@ class SideDef(Documented):
     capital: Identifier = Field(description="stock of political capital spent on changes")
     approval: Identifier | None = Field(None, description="indicator of public approval")
     money_unit: str = "$B"
+    elections: list[float] = Field(
+        [],
+        max_length=1000,
+        description="when the government faces the voters: the formulas' `year` at the turn that "
+        "resolves each vote (2012.75 is October-December 2012), so the game can show what is coming",
+    )
+    election_approval: Identifier | None = Field(
+        None,
+        description="parameter, variable or stock: the approval needed to win an election "
+        "(compared with `approval`; shown before each election)",
+    )
 
 
 class Objective(Strict):

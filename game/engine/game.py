@@ -122,6 +122,12 @@ class Game:
             return f"{year}Q{month // 3 + 1}"
         return f"{year}-{month + 1:02d}"
 
+    def year(self, turn: int | None = None) -> float:
+        """The formulas' ``year`` at a turn (default: the coming one): the start of the period it
+        resolves, so 2012.75 is October-December 2012 in a game of quarters."""
+        turn = self.turn + 1 if turn is None else turn
+        return float(self._stepper.time(turn)["year"][0, 0])
+
     @property
     def recorded(self) -> tuple[str, ...]:
         """Names whose history the game keeps (indicators, lagged names, sides' money and capital)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.content.schema import Ending
+from game.content.schema import Ending, Scenario
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Decision
 
@@ -18,10 +18,19 @@ class ObjectiveResult:
     indicator: str
     label: str
     measure: str
-    value: float
-    status_quo: float
-    better_percent: float
-    weight: float
+    value: float  # the run's measure
+    status_quo: float  # the status quo's measure
+    better_percent: float  # plain percent better than the status quo, for reading
+    weight: float  # share of the total weight, 0 to 1
+    score: float = 0.0  # the objective's own score, in points
+    contribution: float = 0.0  # weight x score: the points it adds to the total
+
+
+@dataclass(frozen=True)
+class GradeStep:
+    label: str
+    min_score: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -33,15 +42,28 @@ class Debrief:
     decisions: list[Decision]
     choices: list[ChoiceMade]
     ending: Ending | None
+    earned: str = ""  # the grade the score alone earns, before an ending's cap
+    grades: tuple[GradeStep, ...] = ()  # the scale, best first
+
+
+def grade_scale(scenario: Scenario) -> tuple[GradeStep, ...]:
+    """The scenario's grades, best first."""
+    steps = sorted(scenario.grades, key=lambda g: g.min_score, reverse=True)
+    return tuple(GradeStep(g.label, float(g.min_score), g.text) for g in steps)
+
+
+def grade_for(scenario: Scenario, score: float) -> GradeStep | None:
+    """The best grade whose threshold the score reaches (the lowest grade below them all)."""
+    steps = grade_scale(scenario)
+    return next((g for g in steps if score >= g.min_score), steps[-1] if steps else None)
 
 
 def debrief(game: Game) -> Debrief:
     """Score the game against its status-quo run on the scenario's objectives."""
     if game.status_quo is None:
         raise GameError("scoring needs the status-quo run: create the game with status_quo=True")
-    rows = []
-    total = weights = 0.0
     upto = game.turn
+    measured = []
     for obj in game.scenario.objectives:
         ind = game.world.indicators[obj.indicator]
         mine = game.history(obj.indicator)[1 : upto + 1, 0] if upto else game.history(obj.indicator)[:1, 0]
@@ -59,17 +81,28 @@ def debrief(game: Game) -> Debrief:
         better = 0.0 if s == 0 else (s - m) / abs(s) * 100.0
         if ind.good == "up":
             better = -better
-        rows.append(
-            ObjectiveResult(obj.indicator, obj.label or ind.name, obj.measure, m, s, better, obj.weight)
+        measured.append((obj, ind, m, s, better))
+    weights = sum(obj.weight for obj in game.scenario.objectives)
+    rows = [
+        ObjectiveResult(
+            obj.indicator,
+            obj.label or ind.name,
+            obj.measure,
+            m,
+            s,
+            better,
+            obj.weight / weights,
+            better,
+            better * obj.weight / weights,
         )
-        total += better * obj.weight
-        weights += obj.weight
-    score = total / weights if weights else 0.0
-    grades = sorted(game.scenario.grades, key=lambda g: g.min_score, reverse=True)
-    grade = next((g for g in grades if score >= g.min_score), grades[-1] if grades else None)
+        for obj, ind, m, s, better in measured
+    ]
+    score = sum(row.contribution for row in rows)
+    earned = grade_for(game.scenario, score)
+    grade = earned
     ending = game.ending
     if ending is not None and ending.grade_cap is not None and grade is not None:
-        cap = next(g for g in grades if g.label == ending.grade_cap)
+        cap = next(g for g in grade_scale(game.scenario) if g.label == ending.grade_cap)
         if cap.min_score < grade.min_score:
             grade = cap
     return Debrief(
@@ -80,4 +113,6 @@ def debrief(game: Game) -> Debrief:
         list(game.log),
         list(game.choices_made),
         ending,
+        earned.label if earned else "",
+        grade_scale(game.scenario),
     )

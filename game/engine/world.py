@@ -130,6 +130,7 @@ class IndicatorInfo:
     description: str
     axis: str | None
     short_name: str = ""  # for narrow places; "" when the name is short enough
+    short_unit: str = ""  # the unit for narrow places ("M", "/mo", "$B/y")
 
 
 class SymbolScope:

@@ -26,7 +26,7 @@ def grade_text(game: Game, debrief: Debrief) -> Content:
     parts = [
         Content.assemble(("Grade: ", "bold"), (debrief.grade.upper() or "—", "bold $text-accent")),
         Content(
-            f"  (score {debrief.score:+.1f}: how much better than the status quo, in percent, "
+            f"  (score {debrief.score:+.1f}: how much better than the status quo, in points, "
             "weighted over the objectives)"
         ),
     ]
@@ -40,6 +40,42 @@ def grade_text(game: Game, debrief: Debrief) -> Content:
     else:
         parts.append(Content(f"\nYou governed until {quarter(game.date(game.turn))}."))
     return Content("").join(parts)
+
+
+def scale_text(debrief: Debrief) -> Content:
+    """The grade scale, best first, with this game's grade marked (▸, and bold) and its score."""
+    from game.app.readouts import grade_rows
+
+    rows = grade_rows(debrief.grades)
+    width = max((len(label) for label, _ in rows), default=0)
+    lines = []
+    for label, span in rows:
+        here = label == debrief.grade
+        line = f"{'▸' if here else ' '} {label:<{width}}  {span}"
+        if here:
+            line += f"   ← you: {debrief.score:+.1f}"
+        lines.append(Content.styled(line, "bold $text-accent") if here else Content(line))
+    if debrief.earned and debrief.earned != debrief.grade:
+        lines.append(Content(f"  (the score alone earned {debrief.earned}; the ending capped it)"))
+    return Content("\n").join(lines)
+
+
+def hidden_text(game: Game) -> Content:
+    """The uncertain numbers this game drew, the biggest surprises first."""
+    from game.app.readouts import drawn_parameters, parameter_line
+
+    drawn = drawn_parameters(game)
+    if not drawn:
+        return Content("Nothing was drawn: every uncertain number sat at its best estimate.")
+    intro = Content(
+        "Drawn once for this game from their ranges, the biggest surprises first. The same plan "
+        "in another world (another seed) meets other numbers: that is why it can fare differently.\n"
+    )
+    lines = [
+        Content.assemble("• ", (f"{d.word:>8} ", "bold" if d.surprise >= 0.25 else ""), parameter_line(d))
+        for d in drawn
+    ]
+    return intro + Content("\n").join(lines)
 
 
 def cap_note(game: Game, debrief: Debrief) -> str:
@@ -67,7 +103,10 @@ class DebriefScreen(GameScreen):
     HELP = (
         "The score compares your run with the status quo (the same world and seed with no "
         "changes from you) on the scenario's objectives. 'better by' is in percent: positive "
-        "means your run did better on that objective."
+        "means your run did better on that objective; 'points' is what the objective added to "
+        "the score (its share of the weight in brackets). The grade scale shows the score each "
+        "grade needs. The hidden numbers are the uncertain parts of the model as this game drew "
+        "them: another seed draws others."
     )
 
     DEFAULT_CSS = """
@@ -94,6 +133,8 @@ class DebriefScreen(GameScreen):
         yield Label(Content(f"Debrief · {name} · seed {self.game.seed}"), classes="screen-title")
         with VerticalScroll(id="debrief-body"):
             yield Static(grade_text(self.game, self.debrief), id="grade")
+            yield Label("The grade scale (score in points against the status quo)", classes="section-title")
+            yield Static(scale_text(self.debrief), id="grade-scale")
             yield Label("Outcomes against the status quo", classes="section-title")
             # the tables are as tall as their rows and cannot take focus: the body scrolls as one
             # (↑↓, page up/down, home/end), so every row of a long timeline can be reached
@@ -102,31 +143,35 @@ class DebriefScreen(GameScreen):
             if lines:
                 yield Label("Against what really happened", classes="section-title")
                 yield Static(Content("\n".join(f"• {line}" for line in lines)), id="against-history")
+            yield Label("The hidden numbers of this world", classes="section-title")
+            yield Static(hidden_text(self.game), id="hidden-parameters")
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
         yield StatusLine("x exports this debrief as Markdown for a teacher.", id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        from game.app.readouts import display_name, timeline
-        from game.app.words import number, quarter
+        from game.app.readouts import MEASURE_WORDS, display_name, timeline
+        from game.app.words import quarter, with_unit
 
         world = self.game.world
         width = max(60, self.app.size.width - 4)
         outcomes = self.query_one("#outcomes", DataTable)
-        label_width = max(14, width - 48)
+        label_width = max(14, width - 50)
         outcomes.add_column("objective", width=label_width)
-        outcomes.add_columns("measure", "you", "status quo", "better by")
+        outcomes.add_columns("you", "status quo", "better by", "points")
         for row in self.debrief.objectives:
-            decimals = world.indicators[row.indicator].decimals
+            info = world.indicators[row.indicator]
             verdict = "✓" if row.better_percent > 0.05 else ("✗" if row.better_percent < -0.05 else "=")
             style = {"✓": "green", "✗": "red"}.get(verdict, "")
+            label = Text(display_name(row.label, row.indicator))
+            label.append(f"\n{info.unit}, {MEASURE_WORDS.get(row.measure, row.measure)}", style="dim")
             outcomes.add_row(
-                Text(display_name(row.label, row.indicator)),
-                row.measure,
-                Text(number(row.value, decimals), justify="right"),
-                Text(number(row.status_quo, decimals), justify="right"),
+                label,
+                Text(with_unit(row.value, info.decimals, info.short_unit), justify="right"),
+                Text(with_unit(row.status_quo, info.decimals, info.short_unit), justify="right"),
                 Text(f"{row.better_percent:+.1f}% {verdict}", style=style, justify="right"),
+                Text(f"{row.contribution:+.1f} ({row.weight:.0%})", justify="right"),
                 height=None,
             )
         events = self.query_one("#timeline", DataTable)

@@ -85,27 +85,35 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 def cost_line(game: Game, aid: str, level: int) -> str:
-    """What choosing a level costs, for a confirmation: money a turn and political capital.
+    """What choosing a level costs, for a confirmation: money a turn, this change's capital in all,
+    and every planned change of the side with its share of the capital.
 
-    "Costs $0.2B a quarter and 60 political capital (64 → 4) when the turn ends."
+    "Costs $0.2B a quarter and 14 political capital when the turn ends. US changes planned with
+    it: HOPE 14, Treatment 8: 22 of 78 capital (78 → 56)."
     """
-    from game.app.readouts import action_cost
+    from game.app.readouts import action_cost, planned_capital, side_short
     from game.app.words import money
 
     info = game.world.actions[aid]
-    side = game.world.sides.get(info.spec.side)
-    price = action_cost(game, aid, level)
+    side_id = info.spec.side
+    side = game.world.sides.get(side_id)
     unit = side.money_unit if side else "$B"
-    spend = money(price, unit, 2 if 0 < abs(price) < 0.1 else 1)
     capital = info.capital_to_change(game.committed_level(aid), level)
-    text = f"Costs {spend} a {game.scenario.turn_name}"
-    if capital and side is not None:
-        available = game.capital(info.spec.side)
-        left = available - game.capital_needed(info.spec.side, {**game.pending, aid: level})
-        text += f" and {capital:g} political capital ({available:.0f} → {left:.0f})"
+    text = f"Costs {money(action_cost(game, aid, level), unit)} a {game.scenario.turn_name}"
+    text += f" and {capital:g} political capital" if capital else ""
+    text += " when the turn ends."
+    if side is None:
+        return text
+    shares = planned_capital(game, side_id, {**game.pending, aid: level})
+    total = sum(amount for _, amount in shares)
+    available = game.capital(side_id)
+    if len(shares) > 1:
+        listed = ", ".join(f"{name} {amount:g}" for name, amount in shares)
+        text += f" {side_short(game.world, side_id)} changes planned with it: {listed}:"
+        text += f" {total:g} of {available:.0f} capital ({available:.0f} → {available - total:.0f})."
     elif capital:
-        text += f" and {capital:g} political capital"
-    return text + " when the turn ends."
+        text += f" {side_short(game.world, side_id)} capital {available:.0f} → {available - total:.0f}."
+    return text
 
 
 def choice_consequences(world: World, dilemma: Dilemma, choice_index: int, turn_word: str = "turn") -> str:

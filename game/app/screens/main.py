@@ -28,7 +28,7 @@ from game.app.widgets.turn_header import TurnHeader
 
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
-    from game.engine import Game
+    from game.engine import Debrief, Game
 
 PREVIEW_TURNS = 4
 
@@ -45,7 +45,7 @@ class StatusLine(Static):
     """One line saying what just happened: a change planned, refused, saved."""
 
     DEFAULT_CSS = """
-    StatusLine { height: auto; max-height: 2; padding: 0 1; background: $boost; text-overflow: ellipsis; }
+    StatusLine { height: 1; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
 
@@ -141,8 +141,8 @@ class GameScreen(Screen[None]):
 
     def set_level(self, aid: str, level: int) -> bool:
         """Ask the engine for a level; say what it costs, or why it was refused."""
-        from game.app.readouts import action_cost, action_name, level_label
-        from game.app.words import cost as money
+        from game.app.readouts import action_cost, action_name, level_label, planned_capital, side_short
+        from game.app.words import money
         from game.engine import ActionRefused
 
         game = self.game
@@ -157,20 +157,36 @@ class GameScreen(Screen[None]):
             self.app.bell()
             return False
         committed = game.committed_level(aid)
+        side_id = game.world.actions[aid].spec.side
+        planned = sum(amount for _, amount in planned_capital(game, side_id))
+        side = game.world.sides.get(side_id)
+        of_all = ""
+        if side is not None and planned:
+            available = game.capital(side_id)
+            of_all = f" · {side_short(game.world, side_id)} planned: {planned:g} of {available:.0f} capital"
         if level == committed:
-            self.say(f"{name}: back to {label}, no change planned.")
-        else:
+            self.say(f"Back to {label}: no change planned for {name}{of_all}.")
+        else:  # the change first: the name is on the highlighted row, and a long one would push it off
             capital = game.world.actions[aid].capital_to_change(committed, level)
-            side = game.world.sides.get(game.world.actions[aid].spec.side)
             cost = money(action_cost(game, aid, level), side.money_unit if side else "$B")
-            word = self.turn_word
-            self.say(f"Planned: {name} → {label}: {cost} a {word}, {capital:g} capital at turn end.")
+            self.say(f"Planned {label}: {cost} a {self.turn_word}, {capital:g} capital{of_all} ({name}).")
         self.version += 1
         return True
 
 
+class StandingReady(Message):
+    """The score the game would get if it ended now, worked out off the UI thread."""
+
+    def __init__(self, key: tuple[int, int, bool], standing: Debrief) -> None:
+        super().__init__()
+        self.key, self.standing = key, standing
+
+
 class MainScreen(GameScreen):
     """Where the game is played, turn after turn."""
+
+    standing: Debrief | None = None  # the debrief if the game ended now (the header's score)
+    standing_key: tuple[int, int, bool] | None = None
 
     HELP = (
         "Each turn is a {turn}. Raise or lower the actions on the right with + and -, "
@@ -223,11 +239,37 @@ class MainScreen(GameScreen):
 
     def refresh_panes(self) -> None:
         game = self.game
-        self.query_one(TurnHeader).show(game)
+        key = (game.turn, len(game.choices_made), game.is_over)
+        if self.standing_key != key:  # a turn or an answer changed the score: work it out again
+            self.standing_key, self.standing = key, None
+            self._work_out_standing()
+        self.query_one(TurnHeader).show(game, self.standing)
         self.query_one(Dashboard).show(game)
         self.query_one(ActionPanel).show(game)
         self.query_one(NewsFeed).show(game)
         self._show_detail()
+
+    def _work_out_standing(self) -> None:
+        """Score the game as it stands, in a worker, on copies (the player may change levels meanwhile)."""
+        game = self.game
+        if game.status_quo is None:
+            return
+        twin = game.fork()
+        twin.status_quo = game.status_quo.fork()
+        for aid in list(twin.pending):  # the score of what has happened, not of plans
+            twin.unset_level(aid)
+        self._score_copy(twin, (game.turn, len(game.choices_made), game.is_over))
+
+    @work(thread=True, exclusive=True, group="standing", exit_on_error=False)
+    def _score_copy(self, twin: Game, key: tuple[int, int, bool]) -> None:
+        standing = twin.debrief()
+        if not get_current_worker().is_cancelled:
+            self.post_message(StandingReady(key, standing))
+
+    def on_standing_ready(self, message: StandingReady) -> None:
+        if message.key == self.standing_key:
+            self.standing = message.standing
+            self.query_one(TurnHeader).show(self.game, self.standing)
 
     # ------------------------------------------------------------------ actions and levels
 

@@ -22,8 +22,10 @@ from game.app.widgets.marked_list import MarkedOptionList
 
 
 def briefing_text(world: World, scenario_id: str) -> Content:
-    from game.app.readouts import display_name
+    """A scenario's briefing: dates, the story, what is scored and how much, and the grade scale."""
+    from game.app.readouts import display_name, grade_rows, objective_shares_of
     from game.app.words import quarter, reflow
+    from game.engine.scoring import grade_scale
 
     sc = world.scenarios[scenario_id]
     months = sc.turns * sc.months_per_turn
@@ -36,13 +38,16 @@ def briefing_text(world: World, scenario_id: str) -> Content:
     ]
     if sc.objectives:
         parts.append(Content.styled("\nYou are scored against the status quo on:\n", "bold"))
-        for obj in sc.objectives:
-            ind = world.indicators.get(obj.indicator)
-            label = display_name(obj.label or (ind.name if ind else ""), obj.indicator)
-            good = {"down": "lower is better", "up": "higher is better"}.get(ind.good if ind else "", "")
-            parts.append(
-                Content(f" • {label} ({obj.measure}{', ' + good if good else ''}, weight {obj.weight:g})\n")
-            )
+        for label, how, share in objective_shares_of(world, scenario_id):
+            parts.append(Content(f" • {label} ({how}): {share:.0%} of the score\n"))
+    if sc.grades:
+        parts.append(
+            Content.styled("\nGrades", "bold")
+            + Content(" (score: how much better than the status quo, in points; 0 is the status quo):\n")
+        )
+        rows = grade_rows(grade_scale(sc))
+        width = max(len(label) for label, _ in rows)
+        parts.append(Content("\n".join(f"   {label:<{width}}  {span}" for label, span in rows) + "\n"))
     return Content("").join(parts).rstrip()
 
 

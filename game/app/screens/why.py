@@ -46,17 +46,17 @@ def indicator_options(game: Game) -> list[Option]:
     return options
 
 
-def shown_decimals(value: float, decimals: int) -> int:
-    """How many decimals ``change_text`` writes for this value."""
+def figure_places(largest: float, decimals: int) -> int:
+    """Decimals that give the largest part two significant figures, and at least the indicator's."""
     import math
 
-    if value != 0 and abs(value) < 10 ** (-decimals):
-        return min(6, decimals + max(1, math.ceil(-math.log10(abs(value))) - decimals))
-    return decimals
+    if largest <= 0 or not math.isfinite(largest):
+        return decimals
+    return min(6, max(decimals, 1 - math.floor(math.log10(largest))))
 
 
 def explanation_text(game: Game, indicator: str, turn: int) -> Content:
-    from game.app.readouts import change_text, explain, readout
+    from game.app.readouts import explain, readout
     from game.app.words import judgement, number, percent_change, plural, reflow, signed, signed_percent
     from game.engine import GameError
 
@@ -75,20 +75,16 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
     else:
         parts.append(Content("What moved it, largest first:\n"))
         largest = max(abs(p.value) for p in exp.parts) or 1.0
-        shown = [p for p in exp.parts if abs(p.value) >= largest * 1e-3]
+        # Two significant figures of the largest part, never fewer decimals than the indicator's:
+        # "-271" homicides, "+0.053" million users. Parts that round to nothing are summed as tiny.
+        places = figure_places(largest, exp.decimals)
+        shown = [p for p in exp.parts if abs(p.value) >= 0.5 * 10**-places]
         rest = sum(p.value for p in exp.parts if p not in shown)
         tiny = len(exp.parts) - len(shown)
-        # Every figure as it is written, so that the total is the sum of what the player reads.
-        # One more decimal when rounding would make the parts disagree with the whole change.
-        values = [p.value for p in shown] + ([rest] if tiny else [])
-        for decimals in range(exp.decimals, exp.decimals + 4):
-            figures = [(v, shown_decimals(v, decimals)) for v in values]
-            places = max(d for _, d in figures)
-            total = round(sum(round(v, d) for v, d in figures), places)
-            if signed(total, places) == signed(exp.change, places):
-                break
-        width = max(len(change_text(v, decimals)) for v in values)
-        width = max(width, len(signed(total, places)))
+        written = [round(p.value, places) for p in shown] + ([round(rest, places)] if tiny else [])
+        total = round(exp.change, places)
+        rounding = round(total - sum(written), places)
+        width = max(len(signed(v, places)) for v in [*written, total, rounding])
         for part in shown:
             verdict = judgement(part.value, info.good, abs(exp.after) or 1.0)
             style = {"better": "$text-success", "worse": "$text-error"}.get(verdict, "")
@@ -97,16 +93,16 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
             kind = "" if part.kind == "other" else f" ({part.kind})"
             parts.append(
                 Content.assemble(
-                    (f"{change_text(part.value, decimals):>{width}}{mark} ", style),
+                    (f"{signed(part.value, places):>{width}}{mark} ", style),
                     (f"{bar:<{BAR_WIDTH}} ", style),
                     f"{part.label}{kind}",
                     "\n",
                 )
             )
         if tiny:
-            parts.append(
-                Content(f"{change_text(rest, decimals):>{width}}  {plural(tiny, 'tiny part')}\n")
-            )
+            parts.append(Content(f"{signed(rest, places):>{width}}  {plural(tiny, 'tiny part')}\n"))
+        if abs(rounding) >= 0.5 * 10**-places:  # the figures as written add up to the whole change
+            parts.append(Content(f"{signed(rounding, places):>{width}}  rounding\n"))
         parts.append(Content(f"{'─' * width}\n{signed(total, places):>{width}}  in all\n"))
     now = readout(game, indicator)
     if game.status_quo is not None:

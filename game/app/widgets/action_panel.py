@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from game.app.widgets.columns import Cell, columns, wrap
+from game.app.widgets.columns import Cell, columns, wrap, wrap_with_tail
 from game.app.widgets.marked_list import MarkedOptionList
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class ActionPanel(MarkedOptionList):
         self._game = game
         self._rebuild()
 
-    def on_resize(self) -> None:
+    def relayout(self) -> None:
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -116,13 +116,9 @@ class ActionPanel(MarkedOptionList):
                     line = columns(
                         width, [Cell(name), Cell(level, level_width), Cell(cost, COST_WIDTH, "right")]
                     )
-                else:
-                    line = Content("\n").join(
-                        [
-                            *wrap(name, width),
-                            columns(width, [Cell("  ", 2), Cell(level), Cell(cost, COST_WIDTH, "right")]),
-                        ]
-                    )
+                else:  # the whole name, then the whole level with the cost on its last line
+                    tail = wrap_with_tail(level, width, cost, COST_WIDTH)
+                    line = Content("\n").join([*wrap(name, width), *tail])
                 options.append(Option(line, id=aid))
         self.set_options(options)
         ids = [o.id for o in options]

@@ -53,3 +53,19 @@ def wrap(text: Content | str, width: int, indent: int = 2) -> list[Content]:
         rest = Content(" " * indent) + rest[cut + skip :]
     lines.append(rest)
     return lines
+
+
+def wrap_with_tail(
+    text: Content | str, width: int, tail: Content | str, tail_width: int, indent: int = 2
+) -> list[Content]:
+    """Text wrapped whole at ``indent``, with ``tail`` right-aligned on its last line (or a line of
+    its own when the last line has no room): a level and its cost, with nothing cut."""
+    room = max(8, width - indent - tail_width - 1)
+    lines = wrap(text, room, indent=0)
+    last = lines[-1]
+    pad = " " * indent
+    body = [Content(pad) + line for line in lines[:-1]]
+    tail_cell = Cell(tail, tail_width, "right")
+    if last.cell_length <= room:
+        return [*body, columns(width, [Cell(pad, indent), Cell(last), tail_cell])]
+    return [*body, Content(pad) + last, columns(width, [Cell(""), tail_cell])]

@@ -26,15 +26,18 @@ if TYPE_CHECKING:
 JUDGEMENT_STYLE = {"better": "$text-success", "worse": "$text-error", "": ""}
 JUDGEMENT_MARK = {"better": "✓", "worse": "✗", "": " "}
 
-VALUE_WIDTH, TREND_WIDTH, CHANGE_WIDTH, GAP_WIDTH = 6, 5, 8, 5
+VALUE_WIDTH, TREND_WIDTH, CHANGE_WIDTH, GAP_WIDTH = 9, 5, 7, 5
 
 
 def change_cell(readout: IndicatorReadout) -> Content:
+    """The change since last turn, in the value's unit: ``▲+0.01✗``, ``▼-74✓``, ``≈0`` when it rounds away."""
     if readout.change is None:
         return Content("")
     shown = words.signed(readout.change, readout.decimals)
     if shown == "0":
         return Content("≈0 " if readout.change else "=0 ")
+    shown = words.compact(readout.change, readout.decimals)
+    shown = shown if shown.startswith("-") else f"+{shown}"
     verdict = readout.change_judgement
     text = f"{words.arrow(readout.change, readout.value)}{shown}{JUDGEMENT_MARK[verdict]}"
     style = JUDGEMENT_STYLE[verdict]
@@ -93,7 +96,7 @@ class Dashboard(MarkedOptionList):
         self._short_names = {r.id: short_indicator_name(game.world.indicators[r.id]) for r in self._readouts}
         self._rebuild()
 
-    def on_resize(self) -> None:
+    def relayout(self) -> None:
         self._rebuild()
 
     def _rebuild(self) -> None:

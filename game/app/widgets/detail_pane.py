@@ -38,7 +38,7 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
     committed, chosen = game.committed_level(aid), game.level(aid)
     parts: list[Content] = [
         Content.styled(action_name(world, aid), "bold"),
-        Content(f"  {side_name(world, spec.side)} · {spec.category}\n"),
+        Content(f"\n{side_name(world, spec.side)} · {spec.category}\n"),
     ]
     if spec.description:
         parts.append(Content(reflow(spec.description) + "\n"))
@@ -53,20 +53,21 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
         )
     else:
         parts.append(Content.assemble(("Level: ", "bold"), f"{level_label(world, aid, chosen)}\n"))
+    word = game.scenario.turn_name
     levels = []
     for i, label in enumerate(spec.levels):
-        cost = action_cost(game, aid, i)
         here = "▸" if i == chosen else " "
-        levels.append(f" {here}{i} {label} ({money_cost(cost, unit)})")
-    parts.append(Content(f"Levels (cost a {game.scenario.turn_name}):\n" + "\n".join(levels) + "\n"))
-    raise_cost = info.capital_to_change(chosen, chosen + 1) if chosen + 1 < info.levels else None
-    capital = (
-        f"Political capital: {raise_cost:g} to raise a step"
-        if raise_cost is not None
-        else ("Political capital: already at the top level")
+        price = money_cost(action_cost(game, aid, i), unit)
+        if i == committed:
+            change = "now"
+        else:
+            change = f"{info.capital_to_change(committed, i):g} capital"
+        levels.append(f" {here}{i} {label}: {price} a {word}, {change}")
+    parts.append(
+        Content.styled("Levels", "bold")
+        + Content(" (money a turn; capital to get there from now, in all):\n" + "\n".join(levels) + "\n")
     )
-    capital += f", {spec.capital_cost_lower:g} to lower a step."
-    parts.append(Content(capital + "\n"))
+    parts.append(capital_plan(game, spec.side))
     ramp = "full effect next turn" if spec.ramp_turns == 1 else f"full effect after {spec.ramp_turns} turns"
     parts.append(Content(f"Ramp: {ramp}.\n"))
     for message, met in prerequisite_status(game, aid):
@@ -120,12 +121,34 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
     return Content("").join(parts).rstrip()
 
 
+def capital_plan(game: Game, side: str) -> Content:
+    """The side's planned changes and the capital each takes, with the total against what it has."""
+    from game.app.readouts import planned_capital, side_short
+
+    if side not in game.world.sides:
+        return Content("")
+    shares = planned_capital(game, side)
+    available = game.capital(side)
+    if not shares:
+        short = side_short(game.world, side)
+        return Content(f"{short} political capital: {available:.0f}, no change planned yet.\n")
+    total = sum(amount for _, amount in shares)
+    listed = ", ".join(f"{name} {amount:g}" for name, amount in shares)
+    style = "$text-error" if total > available + 1e-9 else ""
+    return Content.assemble(
+        (f"{side_short(game.world, side)} changes planned: ", "bold"),
+        f"{listed}: ",
+        (f"{total:g} of {available:.0f} capital", style),
+        "\n",
+    )
+
+
 GOOD_WORDS = {"down": "lower is better", "up": "higher is better"}
 
 
 def describe_indicator(game: Game, indicator: str) -> Content:
     from game.app.readouts import readout, side_name, unit_text
-    from game.app.words import arrow, number, reflow, signed, signed_percent
+    from game.app.words import arrow, reflow, signed, signed_percent
 
     r = readout(game, indicator)
     info = game.world.indicators[indicator]
@@ -136,18 +159,22 @@ def describe_indicator(game: Game, indicator: str) -> Content:
     ]
     if info.description:
         parts.append(Content(reflow(info.description) + "\n"))
-    now = f"Now: {number(r.value, r.decimals)}"
+    now = f"Now: {r.format(r.value)}"
     if r.change is not None:
-        verdict = f", {r.change_judgement}" if r.change_judgement else ""
         since = f"since last {game.scenario.turn_name}"
-        now += f" ({arrow(r.change, r.value)} {signed(r.change, r.decimals)} {since}{verdict})"
+        shown = signed(r.change, r.decimals)
+        if shown == "0":  # a change that rounds away has no direction worth an arrow or a verdict
+            now += f" (about the same as last {game.scenario.turn_name})"
+        else:
+            verdict = f", {r.change_judgement}" if r.change_judgement else ""
+            now += f" ({arrow(r.change, r.value)} {shown} {since}{verdict})"
     parts.append(Content(now + "\n"))
     if r.status_quo is not None:
         verdict = f", {r.status_quo_judgement}" if r.status_quo_judgement else ""
         gap = signed_percent(r.vs_status_quo)
         if gap == "±0%":
             gap, verdict = "about the same", ""
-        parts.append(Content(f"Status quo: {number(r.status_quo, r.decimals)} (you are {gap}{verdict})\n"))
+        parts.append(Content(f"Status quo: {r.format(r.status_quo)} (you are {gap}{verdict})\n"))
     parts.append(Content.styled("enter or w: why it moved · c: chart", "$text-muted"))
     return Content("").join(parts)
 

@@ -24,6 +24,16 @@ class MarkedOptionList(OptionList):
         """Cells an option's text may take on a line: the content width less the marker's gutter."""
         return self.scrollable_content_region.width - self._get_left_gutter_width()
 
+    def relayout(self) -> None:
+        """Lay the options out again for ``row_width``; lists whose rows are laid out in columns
+        override it (it runs on resize and when the vertical scrollbar comes or goes)."""
+
+    def on_resize(self) -> None:
+        self.relayout()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        self.call_after_refresh(self.relayout)  # the scrollbar took (or gave back) columns
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         line = self.scroll_offset.y + y

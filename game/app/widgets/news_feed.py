@@ -12,14 +12,49 @@ if TYPE_CHECKING:
     from game.engine import Game
 
 
+def coming_up(game: Game) -> Content:
+    """Each side's next election, one short line each: when, the approval needed and what it is now.
+
+    "◷ US votes 2012 Q4: needs 38%, has 45%", with "(next quarter)" when it is close; in the
+    error colour, with a ✗, when approval is below what is needed.
+    """
+    from game.app.readouts import side_short
+    from game.app.words import quarter
+    from game.engine.elections import next_election
+
+    lines = []
+    word = game.scenario.turn_name
+    for side in game.world.sides:
+        vote = next_election(game, side)
+        if vote is None:
+            continue
+        away = vote.turns_away(game.turn)
+        when = f" (this {word})" if away == 0 else f" (next {word})" if away == 1 else ""
+        short = side_short(game.world, side)
+        short_of = vote.approval < vote.needed
+        lines.append(
+            Content.assemble(
+                (f"◷ {short} votes {quarter(vote.date)}", "bold"),
+                f"{when}: ",
+                (
+                    f"needs {vote.needed:.0f}%, has {vote.approval:.0f}%{' ✗' if short_of else ''}",
+                    "$text-error" if short_of else "",
+                ),
+            )
+        )
+    return Content("\n").join(lines) + Content("\n") if lines else Content("")
+
+
 def news_text(game: Game, limit_turns: int = 12) -> Content:
-    """Events, dilemma answers and decisions per turn, newest first."""
+    """What is coming (elections), then events, dilemma answers and decisions per turn, newest first."""
     from game.app.readouts import timeline
     from game.app.words import quarter, reflow
 
+    ahead = coming_up(game)
     if game.turn == 0:
         word = game.scenario.turn_name
-        return Content(f"No news yet. Set your policies on the right, then press e to end the {word}.")
+        start = f"No news yet. Set your policies on the right, then press e to end the {word}."
+        return ahead + Content(start)
     by_turn: dict[int, list[str]] = {}
     for entry in timeline(game):
         mark = {"decision": "•", "event": "!", "choice": "?"}[entry.kind]
@@ -30,7 +65,7 @@ def news_text(game: Game, limit_turns: int = 12) -> Content:
             for i, line in enumerate(lines):
                 if line == f" ! {event.title}":
                     lines[i] = f" ! {event.title}: {reflow(event.text)}"
-    parts: list[Content] = []
+    parts: list[Content] = [ahead] if ahead else []
     if game.ending is not None:
         parts.append(Content.styled(f"{game.ending.title}. {game.ending.text}\n", "bold $text-error"))
     for turn in range(game.turn, max(0, game.turn - limit_turns), -1):

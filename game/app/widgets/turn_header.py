@@ -1,4 +1,10 @@
-"""The header of the main screen: date, turn n of N, and each side's money and political capital."""
+"""The header of the main screen: date and turn, the score so far, and each side's money and capital.
+
+Line one: the quarter being played, the score the game would get if it ended now (against the
+status quo, with the grade it earns) and the seed; the scenario's name where there is room.
+Line two: each side's planned spending against its budget (money a turn, as the budget is
+counted) and its political capital, with what the planned changes will leave.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +14,42 @@ from textual.content import Content
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from game.engine import Game
+    from game.engine import Debrief, Game
 
 
-def header_text(game: Game) -> Content:
+def score_words(standing: Debrief | None) -> Content:
+    """``score +3.2 vs status quo: bad`` (or a placeholder while it is worked out)."""
+    if standing is None:
+        return Content.styled("score: working it out…", "$text-muted")
+    grade = standing.grade or "—"
+    return Content.assemble("score ", (f"{standing.score:+.1f}", "bold"), f" vs status quo: {grade}")
+
+
+def header_text(game: Game, standing: Debrief | None = None, width: int = 80) -> Content:
     from game.app.readouts import display_name, side_short
     from game.app.words import money, quarter
 
     if game.is_over:
-        when = f"{quarter(game.date(game.turn))}, game over after turn {game.turn} of {game.turns}"
+        when = f"{quarter(game.date(game.turn))}, game over (turn {game.turn} of {game.turns})"
     else:
         when = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of {game.turns}"
-    title = Content.assemble(
-        (when, "bold"),
-        f"  ·  {display_name(game.scenario.name, game.scenario_id)}  ·  seed {game.seed}",
-    )
+    sep = Content(" · ")
+    title = Content.styled(when, "bold")
+    extras = [score_words(standing), Content(f"seed {game.seed}")]
+    extras.append(Content(display_name(game.scenario.name, game.scenario_id)))
+    for extra in extras:  # in order of use to the player, as far as the line has room
+        if title.cell_length + sep.cell_length + extra.cell_length <= width - 2:
+            title += sep + extra
+    word = game.scenario.turn_name
     sides = []
-    for sid, side in game.world.sides.items():
+    for n, (sid, side) in enumerate(game.world.sides.items()):
         budget = float(game.value(side.budget).mean())
         spend = game.planned_cost(sid)
         capital = game.capital(sid)  # the stock now: events' and answers' capital included
         needed = game.capital_needed(sid)
-        spent = money(spend, side.money_unit)
-        money_text = (
-            f"{spent}/{money(budget, side.money_unit)}"
-            if not spent.startswith("$")
-            else (f"{spent[:-1]}/{money(budget, side.money_unit)[1:]}")
-        )
+        money_text = f"{money(spend, side.money_unit)} of {money(budget, side.money_unit)}"
+        if n == 0:  # said once: the budget is money a turn (the dashboard counts spending a year)
+            money_text += f" a {word}"
         cap = f"capital {capital:.0f}" + (f"→{capital - needed:.0f}" if needed else "")
         style = "$text-error" if spend > budget + 1e-9 or needed > capital + 1e-9 else ""
         sides.append(
@@ -48,5 +63,5 @@ class TurnHeader(Static):
     TurnHeader { height: 2; padding: 0 1; background: $panel; }
     """
 
-    def show(self, game: Game) -> None:
-        self.update(header_text(game))
+    def show(self, game: Game, standing: Debrief | None = None) -> None:
+        self.update(header_text(game, standing, self.app.size.width))

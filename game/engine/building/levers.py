@@ -190,10 +190,13 @@ def check_sides(b: Builder) -> None:
     """Each side's budget, capital and approval name quantities of the right kind."""
     for loc in b.items["side"].values():
         side: SideDef = loc.item
+        if side.elections and (side.approval is None or side.election_approval is None):
+            b.error(loc, "a side with `elections` needs `approval` and `election_approval`", "elections")
         for key, wanted in (
             ("budget", ("parameter", "variable", "stock")),
             ("capital", ("stock",)),
             ("approval", ("parameter", "variable", "stock")),
+            ("election_approval", ("parameter", "variable", "stock")),
         ):
             target = getattr(side, key)
             if target is None:

@@ -149,6 +149,7 @@ def build_indicators(b: Builder) -> None:
                 loc.item.description,
                 loc.item.over,
                 loc.item.short_name,
+                short_unit=loc.item.short_unit,
             )
 
 

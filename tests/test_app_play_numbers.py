@@ -1,0 +1,257 @@
+"""Numbers a player can read (issue 12): units everywhere (5), capital totals and each planned
+change's share (7), no false precision and one money format (9), the grade scale on the
+briefing and the debrief, the score so far on the main screen, elections ahead, and the
+hidden numbers of the world revealed at the end."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, status, sync
+from test_app_play_fixes import screen_lines
+
+from game.app.screens.debrief import DebriefScreen
+from game.app.screens.dialogs import ConfirmDialog, cost_line
+from game.app.screens.why import WhyScreen, explanation_text
+from game.app.widgets.detail_pane import DetailPane, describe_indicator
+from game.app.widgets.turn_header import TurnHeader
+from game.app.words import money
+from game.engine import Game, load_world
+
+ELECTIONS = {
+    "pack.toml": 'id = "votes"\nname = "Votes"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n',
+    "votes.toml": textwrap.dedent(
+        """
+        [parameter.votes_needed]
+        value = 45.0
+        unit = "%"
+        source = "illustrative"
+
+        [patch.side.us]
+        elections = [2012.5, 2014.5]
+        election_approval = "votes_needed"
+        """
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_world([MINI])
+
+
+@pytest.fixture(scope="module")
+def votes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("votes")
+    for name, text in ELECTIONS.items():
+        (folder / name).write_text(text)
+    return load_world([MINI, folder])
+
+
+def text_of(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+@sync
+async def test_the_dashboard_shows_each_value_with_its_unit(mini, tmp_path):
+    """Defect 5: "3.00 → 4.60" with no unit, while the header counted money a quarter."""
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        text = text_of(app)
+        assert re.search(r"Heavy users +3\.00M ", text)
+        assert re.search(r"Violence +1,000/mo ", text)
+        assert re.search(r"Revenue +\$2\.\d\dB ", text)
+        header = str(app.screen.query_one(TurnHeader).render())
+        assert "of $10B a quarter" in header  # the budget says it is money a turn
+
+
+@sync
+async def test_the_debrief_shows_units(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        for _ in range(12):
+            app.game.resolve_turn()
+            for d in list(app.game.pending_dilemmas):
+                app.game.choose(d.event, next(c.id for c in d.choices if c.default))
+        app.show_debrief(app.game)
+        await ready(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        text = text_of(app)
+        assert "per month, at the end" in text and "millions, average over the game" in text
+        assert re.search(r"\d\.\d\dM", text) and "/mo" in text
+
+
+@sync
+async def test_a_multi_step_change_shows_its_total_and_each_planned_changes_share(mini, tmp_path):
+    """Defect 7: the pane said "2 to raise a step" and the confirmation's total hid other changes."""
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "treatment")
+        detail = str(app.screen.query_one(DetailPane).query_one("#detail-text").render())
+        assert "1 some: " in detail and "10 capital" in detail
+        assert "2 lots: " in detail and "40 capital" in detail  # 10 + 30: the whole way up
+        await pilot.press("plus", "plus")
+        await ready(pilot)
+        assert "US planned: 40 of 50 capital" in status(app)
+        await highlight_action(pilot, "enforcement")
+        await pilot.press("plus")
+        await ready(pilot)
+        detail = str(app.screen.query_one(DetailPane).query_one("#detail-text").render())
+        assert "Enforcement 5, Treatment 40: 45 of 50 capital" in detail
+        line = cost_line(app.game, "legalize", 1)
+        assert "Enforcement 5, Treatment 40, Legalize cannabis 40: 85 of 50 capital" in line
+        app.push_screen(ConfirmDialog("Legalize?", "", cost=line))
+        await ready(pilot)
+        assert "Treatment 40" in text_of(app)
+        await pilot.press("n")
+
+
+def test_money_has_one_format():
+    """Defect 9: "$0.0B", "$0.01B" and "$10M" side by side."""
+    written = [money(v) for v in (0, 0.004, 0.01, 0.25, 5.27, 12.4)]
+    assert written == ["$0", "$4.0M", "$10M", "$0.2B", "$5.3B", "$12B"]
+    assert money(53.14, "$B/y", 1) == "$53.1B/y" and money(0.004, "$B/y", 2) == "$4.0M/y"
+
+
+@sync
+async def test_why_shows_two_significant_figures_not_false_precision(mini, tmp_path):
+    """Defect 9: "-271.302" homicides."""
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await end_turn(pilot)
+        game = app.game
+        text = explanation_text(game, "violence", game.turn).plain
+        figures = re.findall(r"^ *([+-][\d,]+(?:\.\d+)?)", text, flags=re.MULTILINE)
+        assert figures, text
+        assert all("." not in f for f in figures), text  # homicides: whole numbers at this size
+        parts = [float(f.replace(",", "")) for f in figures[:-1]]
+        assert sum(parts) == pytest.approx(float(figures[-1].replace(",", "")))  # the written parts add up
+        await pilot.press("w")
+        await ready(pilot)
+        assert isinstance(app.screen, WhyScreen)
+
+
+def test_a_change_that_rounds_away_gets_no_arrow_or_verdict(mini):
+    """Defect 9: "▼ 0 … better"."""
+    game = Game(mini, "test-run", seed=3, status_quo=True)
+    game.resolve_turn()
+    text = describe_indicator(game, "light_users").plain
+    assert "(about the same as last quarter)" in text or re.search(r"[▲▼] [+-]\d", text)
+    assert not re.search(r"[▲▼] 0\b", text)
+
+
+@sync
+async def test_the_briefing_shows_the_grade_scale_and_what_each_objective_weighs(mini, tmp_path):
+    app = make_app(mini, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await ready(pilot)
+        text = str(app.screen.query_one("#briefing-text").render())
+        assert "merely distasteful  +5 or more" in text
+        assert "bad                 -5 to +5" in text and "catastrophic        below -5" in text
+        assert "33% of the score" in text and "67% of the score" in text
+
+
+@sync
+async def test_the_debrief_shows_the_scale_this_games_place_on_it_and_each_objectives_points(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        game = app.game
+        game.set_level("treatment", 1)
+        for _ in range(12):
+            game.resolve_turn()
+            for d in list(game.pending_dilemmas):
+                game.choose(d.event, next(c.id for c in d.choices if c.default))
+        app.show_debrief(game)
+        await ready(pilot)
+        debrief = app.screen.debrief
+        scale = str(app.screen.query_one("#grade-scale").render())
+        marked = [line for line in scale.splitlines() if line.startswith("▸")]
+        assert len(marked) == 1 and debrief.grade in marked[0] and f"{debrief.score:+.1f}" in marked[0]
+        assert "+5 or more" in scale and "below -5" in scale
+        text = text_of(app)
+        for row in debrief.objectives:
+            assert f"{row.contribution:+.1f} ({row.weight:.0%})" in text
+        assert sum(r.contribution for r in debrief.objectives) == pytest.approx(debrief.score)
+
+
+@sync
+async def test_the_main_screen_shows_the_score_so_far(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "treatment")
+        await pilot.press("plus")
+        await end_turn(pilot)
+        await end_turn(pilot)
+        header = str(app.screen.query_one(TurnHeader).render())
+        debrief = app.game.debrief()
+        assert f"score {debrief.score:+.1f} vs status quo: {debrief.grade}" in header
+
+
+@sync
+async def test_the_approval_an_election_needs_is_shown_before_it(votes, tmp_path):
+    app = make_app(votes, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        approval = app.game.value("us_approval").mean()
+        assert f"◷ US votes 2012 Q3: needs 45%, has {approval:.0f}%" in text_of(app)
+        await end_turn(pilot)
+        await end_turn(pilot)
+        assert "◷ US votes 2012 Q3 (this quarter)" in text_of(app)
+        await end_turn(pilot)
+        assert "◷ US votes 2014 Q3" in text_of(app)  # the next one, once this one is past
+
+
+def test_a_side_with_elections_needs_the_approval_they_are_judged_on(tmp_path):
+    from game.content.errors import ContentErrors
+
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(ELECTIONS["pack.toml"].replace('"votes"', '"bad"'))
+    patch = '[patch.side.mx]\nelections = [2012.5]\nelection_approval = "nothing"\n'
+    (folder / "votes.toml").write_text(patch)
+    with pytest.raises(ContentErrors) as caught:
+        load_world([MINI, folder])
+    text = "\n".join(str(e) for e in caught.value.errors)
+    assert "needs `approval` and `election_approval`" in text and "votes.toml" in text
+
+
+def test_base_elections_agree_with_the_election_quarters_the_endings_use():
+    from pathlib import Path
+
+    world = load_world([Path(__file__).parent.parent / "content" / "base"])
+    game = Game(world, "both-sides", seed=1)
+    for turn in range(1, game.turns + 1):
+        game.resolve_turn()
+        for sid, flag in (("us", "us_election_this_turn"), ("mx", "mx_election_this_turn")):
+            declared = any(abs(game.year(turn) - y) < 0.01 for y in world.sides[sid].elections)
+            assert declared == bool(game.value(flag).mean() > 0.5), (sid, game.date(turn))
+
+
+@sync
+async def test_the_debrief_reveals_the_hidden_numbers_drawn_for_this_game(mini, tmp_path):
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        game = app.game
+        for _ in range(12):
+            game.resolve_turn()
+            for d in list(game.pending_dilemmas):
+                game.choose(d.event, next(c.id for c in d.choices if c.default))
+        app.show_debrief(game)
+        await ready(pilot)
+        hidden = str(app.screen.query_one("#hidden-parameters").render())
+        drawn = float(game.parameter("efficacy").mean())
+        assert f"Efficacy: {drawn:.3g}" in hidden and "range 0 to 1" in hidden
+        assert "Initiation: " in hidden and "Quit rate" not in hidden  # only what was drawn
+        word = "low" if drawn < 1 / 3 else "high" if drawn > 2 / 3 else "middling"
+        assert f"{drawn:.3g}, {word}" in hidden
