@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from play_helpers import eventually, screen_lines, scrolled_down
 from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, sync
 
 from game.app.screens.dialogs import DilemmaDialog, HelpDialog, NewsDialog
@@ -49,11 +50,6 @@ BONUS_PACK = {
         """
     ).replace("{long}", "A long description that needs scrolling to read to its end. " * 30),
 }
-
-
-def screen_lines(app) -> list[str]:
-    """The text of every line of the screen in view, as the terminal shows it."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 @pytest.fixture(scope="module")
@@ -138,24 +134,20 @@ async def test_a_new_item_starts_at_the_top_of_the_detail_and_why_panes(bonus, t
         await ready(pilot)
         await highlight_action(pilot, "enforcement")
         detail = app.screen.query_one(DetailPane)
-        detail.scroll_end(animate=False, immediate=True)
-        await ready(pilot)
-        assert detail.scroll_y > 0
+        await scrolled_down(pilot, detail)
         await highlight_action(pilot, "treatment")
         await ready(pilot)
-        assert detail.scroll_y == 0
+        assert await eventually(pilot, lambda: detail.scroll_y == 0)
         assert "Treatment" in "\n".join(screen_lines(app))
         await end_turn(pilot)
         await pilot.press("w")
         await ready(pilot)
         assert isinstance(app.screen, WhyScreen)
         body = app.screen.query_one("#why-body")
-        body.scroll_end(animate=False, immediate=True)
-        await ready(pilot)
-        assert body.scroll_y > 0
+        await scrolled_down(pilot, body)
         await pilot.press("down")
         await ready(pilot)
-        assert body.scroll_y == 0
+        assert await eventually(pilot, lambda: body.scroll_y == 0)
 
 
 @sync

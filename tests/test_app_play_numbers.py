@@ -9,8 +9,8 @@ import re
 import textwrap
 
 import pytest
+from play_helpers import play, screen_lines
 from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, status, sync
-from test_app_play_fixes import screen_lines
 
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.dialogs import ConfirmDialog, cost_line
@@ -73,10 +73,7 @@ async def test_the_debrief_shows_units(mini, tmp_path):
     app = make_app(mini, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot)
-        for _ in range(12):
-            app.game.resolve_turn()
-            for d in list(app.game.pending_dilemmas):
-                app.game.choose(d.event, next(c.id for c in d.choices if c.default))
+        play(app.game)
         app.show_debrief(app.game)
         await ready(pilot)
         assert isinstance(app.screen, DebriefScreen)
@@ -166,10 +163,7 @@ async def test_the_debrief_shows_the_scale_this_games_place_on_it_and_each_objec
         await ready(pilot)
         game = app.game
         game.set_level("treatment", 1)
-        for _ in range(12):
-            game.resolve_turn()
-            for d in list(game.pending_dilemmas):
-                game.choose(d.event, next(c.id for c in d.choices if c.default))
+        play(game)
         app.show_debrief(game)
         await ready(pilot)
         debrief = app.screen.debrief
@@ -243,10 +237,7 @@ async def test_the_debrief_reveals_the_hidden_numbers_drawn_for_this_game(mini, 
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot)
         game = app.game
-        for _ in range(12):
-            game.resolve_turn()
-            for d in list(game.pending_dilemmas):
-                game.choose(d.event, next(c.id for c in d.choices if c.default))
+        play(game)
         app.show_debrief(game)
         await ready(pilot)
         hidden = str(app.screen.query_one("#hidden-parameters").render())

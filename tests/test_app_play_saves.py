@@ -4,6 +4,7 @@ header numbers turns, one per turn, and kept per game so one game never pushes o
 from __future__ import annotations
 
 import pytest
+from play_helpers import play
 from test_app import MINI, SIZE, end_turn, make_app, ready, sync
 
 from game.app.screens.debrief import DebriefScreen
@@ -18,14 +19,6 @@ from game.saves.files import KEEP_AUTOSAVES, KEEP_GAMES, autosave_paths
 @pytest.fixture(scope="module")
 def mini():
     return load_world([MINI])
-
-
-def play(game: Game, turns: int) -> Game:
-    for _ in range(turns):
-        game.resolve_turn()
-        for dilemma in list(game.pending_dilemmas):
-            game.choose(dilemma.event, next(c.id for c in dilemma.choices if c.default))
-    return game
 
 
 def test_each_game_keeps_its_own_autosaves(mini, tmp_path):
