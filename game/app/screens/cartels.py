@@ -26,8 +26,7 @@ from game.app.widgets.detail_pane import DetailPane
 if TYPE_CHECKING:
     from game.engine import Game, World
 
-NAME_WIDTH = 18
-HEADER_WIDTH = 12
+HEADER_WIDTH = 14  # a column's name wraps at this width (or its longest word), never cut
 
 
 def pick_decimals(values: list[float]) -> int:
@@ -35,15 +34,37 @@ def pick_decimals(values: list[float]) -> int:
     return 0 if biggest >= 100 else 1 if biggest >= 10 else 2
 
 
-def header(label: str, unit: str) -> Text:
-    """A column label on up to two short lines, and its unit on a third, so columns stay narrow."""
-    lines = textwrap.wrap(label, HEADER_WIDTH) or [label]
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), HEADER_WIDTH, placeholder="…")]
-    while len(lines) < 2:
-        lines.append("")
-    lines.append(f"({unit})" if unit and unit != "yes/no" else "")
-    return Text("\n".join(lines))
+def header_lines(label: str, unit: str) -> list[str]:
+    """A column's name wrapped whole onto short lines, then its unit: columns stay narrow, nothing cut."""
+    width = max([HEADER_WIDTH, *(len(word) for word in label.split())])
+    lines = textwrap.wrap(label, width) or [label]
+    return [*lines, f"({unit})" if unit and unit != "yes/no" else ""]
+
+
+def header(lines: list[str], height: int) -> Text:
+    """Header lines padded to the table's header height, the unit kept on the last line."""
+    *name, unit = lines
+    return Text("\n".join([*name, *[""] * (height - len(lines)), unit]))
+
+
+class OrganizationsTable(DataTable[object]):
+    """The organizations, one a row. ←/→ slide the columns sideways a whole column at a time, so
+    the fixed rank and name columns never overlap part of one (which left stray digits)."""
+
+    BINDINGS = [
+        Binding("left", "columns(-1)", "Columns", key_display="←→", show=False),
+        Binding("right", "columns(1)", "", show=False),
+    ]
+
+    first_column = 0  # the first sliding column in view
+
+    def action_columns(self, step: int) -> None:
+        sliding = self.ordered_columns[self.fixed_columns :]
+        if not sliding:
+            return
+        self.first_column = max(0, min(self.first_column + step, len(sliding) - 1))
+        x = sum(column.get_render_width(self) for column in sliding[: self.first_column])
+        self.scroll_to(x=x, animate=False, immediate=True)
 
 
 def quantity_label(world: World, name: str) -> tuple[str, str]:
@@ -56,7 +77,8 @@ def quantity_label(world: World, name: str) -> tuple[str, str]:
         return display_name(spec.name if spec else "", name), spec.unit if spec else ""
     label, _ = world.describe(name)
     item = sym.located.item if sym is not None and sym.located is not None else None
-    return display_name(label, name), getattr(item, "unit", "") if item is not None else ""
+    short = getattr(item, "short_name", "") if item is not None else ""  # the name for narrow places
+    return display_name(short or label, name), getattr(item, "unit", "") if item is not None else ""
 
 
 def workflow_status(game: Game, names: list[str]) -> Content:
@@ -81,16 +103,17 @@ class CartelsScreen(GameScreen):
         "score designation uses. Below, the designation workflow: set the scoring weights, "
         "announce the system, follow through on the top scorer, add forensics and "
         "transparency, and let the US target its distributors. + and - change a level as on "
-        "the main screen; tab moves between the table and the actions. ←/→ scroll the table "
-        "sideways to more columns, ↑↓ move through the organizations when it has focus. Units "
+        "the main screen (or ←/→); tab moves between the table and the actions. [ and ] slide "
+        "the table sideways to more columns (←/→ too when it has focus), ↑↓ move through the "
+        "organizations when it has focus. Units "
         "are under each column's name: killings and revenue here are per year, while the "
         "dashboard's homicides are per month."
     )
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("left", "scroll_table(-1)", "Scroll table", key_display="←→", priority=True),
-        Binding("right", "scroll_table(1)", "", show=False, priority=True),
+        Binding("left_square_bracket", "scroll_table(-1)", "More columns", key_display="[ ]"),
+        Binding("right_square_bracket", "scroll_table(1)", "", show=False),
     ]
 
     def __init__(self, game: Game) -> None:
@@ -113,9 +136,7 @@ class CartelsScreen(GameScreen):
     def compose(self) -> ComposeResult:
         yield Label("Cartels", id="cartels-title", classes="screen-title")
         yield Static("", id="workflow-status")
-        yield DataTable(
-            id="organizations", zebra_stripes=True, cursor_type="row", header_height=3, fixed_columns=2
-        )
+        yield OrganizationsTable(id="organizations", zebra_stripes=True, cursor_type="row", fixed_columns=2)
         with Horizontal(id="cartels-bottom"):
             with Vertical(id="cartels-actions"):
                 if self.workflow:
@@ -129,7 +150,7 @@ class CartelsScreen(GameScreen):
     def on_mount(self) -> None:
         self.refresh_panes()
         panels = self.query(ActionPanel)
-        (panels.first() if panels else self.query_one(DataTable)).focus()
+        (panels.first() if panels else self.query_one(OrganizationsTable)).focus()
 
     def refresh_panes(self) -> None:
         self._fill_table()
@@ -145,8 +166,8 @@ class CartelsScreen(GameScreen):
         from game.app.words import number, quarter
 
         game, world = self.game, self.game.world
-        table: DataTable[object] = self.query_one(DataTable)
-        cursor = table.cursor_row
+        table = self.query_one(OrganizationsTable)
+        cursor, first = table.cursor_row, table.first_column
         table.clear(columns=True)
         title = self.query_one("#cartels-title", Label)
         if self.table_id is None:
@@ -159,23 +180,27 @@ class CartelsScreen(GameScreen):
             else quarter(game.date(game.turn))
         )
         by = f" · ranked by {quantity_label(world, self.rank_by)[0]}" if self.rank_by else ""
-        title.update(Content(f"Cartels · {display_name(info.spec.name, self.table_id)}, {when}{by}"))
+        name = display_name(info.spec.name, self.table_id)
+        full = f"Cartels · {name}, {when}{by}"
+        title.update(Content(full if len(full) <= self.app.size.width - 2 else f"Cartels · {when}{by}"))
         names = self.columns
         values = {name: row_values(game, name) for name in names}
         units = {name: quantity_label(world, name)[1] for name in names}
         order = list(range(len(info.rows)))
         if self.rank_by:
             order.sort(key=lambda i: -values[self.rank_by][i])  # type: ignore[index]
-        table.add_column(Text("#\n\n"), key="rank")
-        longest = max((len(info.row_names.get(r, r)) for r in info.rows), default=NAME_WIDTH)
-        room = NAME_WIDTH if self.app.size.width < 100 else 40
-        table.add_column(Text("organi-\nzation\n"), key="organization", width=min(longest, room))
+        headers = {name: header_lines(*quantity_label(world, name)) for name in names}
+        height = max([2, *(len(lines) for lines in headers.values())])
+        table.header_height = height
+        table.add_column(header(["#", ""], height), key="rank")
+        longest = max((len(info.row_names.get(r, r)) for r in info.rows), default=12)
+        table.add_column(header(["organization", ""], height), key="organization", width=longest)
         for name in names:
-            table.add_column(header(*quantity_label(world, name)), key=name)
+            table.add_column(header(headers[name], height), key=name)
         decimals = {name: pick_decimals(values[name]) for name in names}
         for rank, i in enumerate(order, 1):
             rid = info.rows[i]
-            cells: list[object] = [str(rank), Text(info.row_names.get(rid, rid))]
+            cells: list[object] = [f" {rank}", Text(info.row_names.get(rid, rid))]
             for name in names:
                 v = values[name][i]
                 if units[name] == "yes/no":
@@ -185,11 +210,23 @@ class CartelsScreen(GameScreen):
             table.add_row(*cells, key=rid)
         if cursor:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+        self._mark_cursor_row()
+        if first:
+            table.first_column = 0
+            table.call_after_refresh(table.action_columns, first)
+
+    def _mark_cursor_row(self) -> None:
+        """The highlighted organization's rank carries ▸, which survives NO_COLOR (a shade does not)."""
+        table = self.query_one(OrganizationsTable)
+        for n, row in enumerate(table.ordered_rows):
+            table.update_cell(row.key, "rank", f"{'▸' if n == table.cursor_row else ' '}{n + 1}")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._mark_cursor_row()
 
     def action_scroll_table(self, step: int) -> None:
-        """←/→ from anywhere on the screen: the table's columns slide sideways."""
-        table = self.query_one(DataTable)
-        table.scroll_relative(x=step * 12, animate=False)
+        """[ and ] from anywhere on the screen (and ←/→ on the table): the columns slide sideways."""
+        self.query_one(OrganizationsTable).action_columns(step)
 
     def on_action_panel_action_highlighted(self, message: ActionPanel.ActionHighlighted) -> None:
         self.query_one(DetailPane).show_action(self.game, message.action)

@@ -20,8 +20,8 @@ sources; you decide the policies.
    dashboard: each headline indicator now, its trend, its change since last turn
    (▲ up, ▼ down) and its gap from the **status quo**: the same world, same luck, with no
    changes from you. ✓ means better than the status quo, ✗ worse.
-2. **Decide** on the action panel: ↑↓ to pick an action, **+** / **-** to raise or lower its
-   level. The detail pane shows what it does, its cost a turn, the political capital a
+2. **Decide** on the action panel: ↑↓ to pick an action, **+** / **-** (or **→** / **←**) to
+   raise or lower its level. The detail pane shows what it does, its cost a turn, the political capital a
    change needs, how many turns it takes to ramp up, its prerequisites, what the model
    expects it to do, and the evidence *for and against* it. A change a side cannot pay for
    is refused with the reason.

@@ -189,7 +189,7 @@ class MainScreen(GameScreen):
     standing_key: tuple[int, int, bool] | None = None
 
     HELP = (
-        "Each turn is a {turn}. Raise or lower the actions on the right with + and -, "
+        "Each turn is a {turn}. Raise or lower the actions on the right with + and - (or → and ←), "
         "within each side's budget (money a {turn}) and political capital (spent when a "
         "change takes effect). Press e to end the {turn}. The dashboard shows each "
         "headline indicator now, its trend, the change since last turn (▲/▼) and how far it "
@@ -230,7 +230,7 @@ class MainScreen(GameScreen):
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
             self.say(
-                f"↑↓ action · +/- level · tab: next pane · e: end {self.turn_word} · ?: help"
+                f"↑↓ action · +/- or ←/→ level · tab: next pane · e: end {self.turn_word} · ?: help"
             )
         if self.game.pending_dilemmas:
             self.ask_dilemmas()

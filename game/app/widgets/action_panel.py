@@ -1,6 +1,6 @@
 """The action panel: every visible lever grouped by side and category, with level and cost.
 
-``+`` and ``-`` ask to change the highlighted action's level; the screen decides (it may
+``+`` and ``-`` (or → and ←) ask to change the highlighted action's level; the screen decides (it may
 confirm, or refuse with the engine's reasons). A planned change is marked with an arrow and
 "→ new level", not only a colour. Nothing is cut: a row whose name or level does not fit its
 column takes more lines (the whole name, then the level and cost on a line of their own).
@@ -36,8 +36,8 @@ class ActionPanel(MarkedOptionList):
     """
 
     BINDINGS = [
-        Binding("plus,equals_sign", "step(1)", "Raise level", key_display="+", group=LEVEL_KEYS),
-        Binding("minus,underscore", "step(-1)", "Lower level", key_display="-", group=LEVEL_KEYS),
+        Binding("plus,equals_sign,right", "step(1)", "Raise level", key_display="+", group=LEVEL_KEYS),
+        Binding("minus,underscore,left", "step(-1)", "Lower level", key_display="-", group=LEVEL_KEYS),
         Binding("enter", "select", "Details", show=False),
     ]
 

@@ -60,7 +60,7 @@ def wrap_with_tail(
 ) -> list[Content]:
     """Text wrapped whole at ``indent``, with ``tail`` right-aligned on its last line (or a line of
     its own when the last line has no room): a level and its cost, with nothing cut."""
-    room = max(8, width - indent - tail_width - 1)
+    room = max(8, width - indent - tail_width - 2)  # two gaps: after the indent, before the tail
     lines = wrap(text, room, indent=0)
     last = lines[-1]
     pad = " " * indent

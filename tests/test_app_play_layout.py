@@ -1,0 +1,114 @@
+"""Nothing cut at 80x24 on the main and Cartels screens (issue 12, defect 12), ←/→ change a level,
+and the Cartels table slides a whole column at a time. Played on the base world, whose long
+names ("2011 level (Calderón)", "Knights Templar (La Familia)") the defects were found with."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from play_helpers import screen_lines
+from test_app import SIZE, highlight_action, make_app, ready, sync
+
+from game.app.screens.cartels import CartelsScreen, OrganizationsTable
+from game.app.widgets.action_panel import ActionPanel
+from game.engine import load_world
+
+BASE = Path(__file__).resolve().parent.parent / "content" / "base"
+
+
+@functools.cache
+def base_world():
+    return load_world([BASE])
+
+
+async def cut_lines(pilot) -> list[str]:
+    """Every line shown while walking the whole action panel that ends a word with an ellipsis."""
+    app = pilot.app
+    panel = app.screen.query_one(ActionPanel)
+    panel.focus()
+    panel.highlighted = 0
+    found: list[str] = []
+    for _ in range(panel.option_count):
+        found += [line for line in screen_lines(app) if "…" in line and line not in found]
+        await pilot.press("down")
+        await pilot.pause()
+    return found
+
+
+@sync
+async def test_no_name_or_level_is_cut_on_the_main_screen_at_80x24(tmp_path):
+    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert await cut_lines(pilot) == []
+        game = app.game
+        for aid, info in game.world.actions.items():  # the longest level names are the top ones
+            game.set_level(aid, info.levels - 1, enforce=False)
+        app.screen.version += 1
+        await ready(pilot)
+        assert await cut_lines(pilot) == []
+        text = "\n".join(screen_lines(app))
+        assert "Drug-money inmates" in text and "Security spending" in text
+
+
+@sync
+async def test_cartels_shows_whole_names_and_headers_at_80x24(tmp_path):
+    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("m")
+        await ready(pilot)
+        assert isinstance(app.screen, CartelsScreen)
+        text = "\n".join(screen_lines(app))
+        for name in app.game.world.tables["organizations"].row_names.values():
+            assert name in text, name
+        assert "organization" in text and "organi-" not in text
+        assert "…" not in text
+        assert "Attributed" in text and "violence score" in text
+
+
+@sync
+async def test_the_cartels_table_slides_a_whole_column_at_a_time(tmp_path):
+    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("m")
+        await ready(pilot)
+        table = app.screen.query_one(OrganizationsTable)
+        header = next(line for line in screen_lines(app) if line.lstrip().startswith("#"))
+        assert "Attributed" in header
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await ready(pilot)
+        assert table.first_column == 2
+        header = next(line for line in screen_lines(app) if line.lstrip().startswith("#"))
+        after_names = header[header.index("organization") + len("organization") :].split()
+        assert after_names[0] == "Market"  # the third column, whole, right after the names
+        sliding = table.ordered_columns[table.fixed_columns :]
+        assert table.scroll_x == sum(c.get_render_width(table) for c in sliding[:2])
+        await pilot.press("left_square_bracket")
+        await ready(pilot)
+        assert table.first_column == 1
+
+
+@sync
+async def test_left_and_right_change_a_level(tmp_path):
+    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await highlight_action(pilot, "hope")
+        game = app.game
+        start = game.level("hope")
+        await pilot.press("right", "right")
+        await ready(pilot)
+        assert game.level("hope") == start + 2
+        await pilot.press("left")
+        await ready(pilot)
+        assert game.level("hope") == start + 1
+        await pilot.press("m")  # on Cartels too, the workflow's levels move with ←/→
+        await ready(pilot)
+        await highlight_action(pilot, "mx_score_emphasis")
+        before = game.level("mx_score_emphasis")
+        await pilot.press("right")
+        await ready(pilot)
+        assert game.level("mx_score_emphasis") == before + 1
