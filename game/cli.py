@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed", dest="play_seed", type=_seed, metavar="S", help="with --scenario: the seed of the new game"
     )
+    parser.add_argument(
+        "--difficulty",
+        dest="play_difficulty",
+        metavar="ID",
+        help="with --scenario: the difficulty of the new game (default: the packs' default)",
+    )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
     sim = verbs.add_parser("simulate", help="run a scenario headless and print indicators per turn")
@@ -184,7 +190,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     """No verb: the game itself (run_app imports Textual only now)."""
     if args.play_seed is not None and args.play_scenario is None:
         raise CliError("--seed needs --scenario ID (the seed of which new game?)")
-    return run_app(default_packs(args.pack), scenario=args.play_scenario, seed=args.play_seed)
+    if args.play_difficulty is not None and args.play_scenario is None:
+        raise CliError("--difficulty needs --scenario ID (the difficulty of which new game?)")
+    return run_app(
+        default_packs(args.pack),
+        scenario=args.play_scenario,
+        seed=args.play_seed,
+        difficulty=args.play_difficulty,
+    )
 
 
 def _load_world(packs: Sequence[Path]) -> Any:

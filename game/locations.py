@@ -10,7 +10,8 @@ Two homes, told apart by where this package sits:
   user's data folder (``platformdirs``: ``~/.local/share/borderline`` on Linux).
 
 Environment variables override either: ``BORDERLINE_CONTENT`` (the folder holding the
-bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES`` and ``BORDERLINE_REPORTS``.
+bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES``, ``BORDERLINE_REPORTS`` and ``BORDERLINE_SETTINGS``
+(the settings file, which lives in the user's data folder even for a checkout).
 This module imports nothing of the game's layers; every layer may import it.
 """
 
@@ -28,6 +29,7 @@ CONTENT_ENV = "BORDERLINE_CONTENT"
 MODS_ENV = "BORDERLINE_MODS"
 SAVES_ENV = "BORDERLINE_SAVES"
 REPORTS_ENV = "BORDERLINE_REPORTS"
+SETTINGS_ENV = "BORDERLINE_SETTINGS"
 BASE_PACK = "base"
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -87,6 +89,12 @@ def saves_folder() -> Path:
 def reports_folder() -> Path:
     """Where exported debriefs and class reports go."""
     return _overridden(REPORTS_ENV) or _home("reports")
+
+
+def settings_file() -> Path:
+    """The player's settings (the first-game guide's dismissed hints...): in the user's data folder,
+    for a checkout too, since they belong to the player rather than to a copy of the game."""
+    return _overridden(SETTINGS_ENV) or user_data() / "settings.json"
 
 
 def pack_roots() -> list[Path]:

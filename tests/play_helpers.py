@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from game.engine import Game
@@ -41,3 +42,14 @@ async def eventually(pilot: Any, condition: Callable[[], bool]) -> bool:
             return True
         await pilot.pause(0.05)
     return condition()
+
+
+def mini_mod(tmp_path: Path, text: str, name: str, file: str = "content.toml") -> Path:
+    """A pack named ``name`` on top of the test world (tests/packs/mini) with ``text`` in one file."""
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "pack.toml").write_text(
+        f'id = "{name}"\nname = "{name}"\nversion = "1.0"\ndependencies = [{{ id = "mini" }}]\n'
+    )
+    (folder / file).write_text(text)
+    return folder

@@ -579,7 +579,10 @@ def test_borderline_with_a_scenario_skips_to_a_new_game(monkeypatch):
     monkeypatch.setattr(game.cli, "run_app", lambda packs, **kw: calls.append(kw) or 0)
     assert game.cli.main(["--scenario", "both-sides", "--seed", "5"]) == 0
     assert game.cli.main([]) == 0
-    assert calls == [{"scenario": "both-sides", "seed": 5}, {"scenario": None, "seed": None}]
+    assert calls == [
+        {"scenario": "both-sides", "seed": 5, "difficulty": None},
+        {"scenario": None, "seed": None, "difficulty": None},
+    ]
 
 
 def test_a_seed_alone_is_a_clear_error(capsys):

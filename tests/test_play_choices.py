@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from play_helpers import mini_mod
 
 from game.content.errors import ContentErrors
 from game.engine import Game, GameError, load_world
@@ -66,13 +67,7 @@ EVENTS = textwrap.dedent(
 
 
 def pack(tmp_path: Path, events: str = EVENTS, name: str = "choices") -> Path:
-    folder = tmp_path / name
-    folder.mkdir()
-    (folder / "pack.toml").write_text(
-        f'id = "{name}"\nname = "Choices"\nversion = "1.0"\ndependencies = [{{ id = "mini" }}]\n'
-    )
-    (folder / "events.toml").write_text(events)
-    return folder
+    return mini_mod(tmp_path, events, name, "events.toml")
 
 
 @pytest.fixture(scope="module")

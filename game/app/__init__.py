@@ -17,9 +17,10 @@ def run_app(
     scenario: str | None = None,
     seed: int | None = None,
     loaded: Any = None,
+    difficulty: str | None = None,
 ) -> int:
     """Run the game in the terminal: the title screen, a new game of ``scenario``, or a loaded save."""
     from game.app.app import BorderlineApp
 
-    BorderlineApp(packs, scenario=scenario, seed=seed, loaded=loaded).run()
+    BorderlineApp(packs, scenario=scenario, seed=seed, loaded=loaded, difficulty=difficulty).run()
     return 0

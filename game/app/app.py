@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from game import locations
 from game.app.commands import KeysProvider
 from game.app.screens.title import TitleScreen
+from game.app.settings import Settings
 from game.app.widgets.size_notice import HORIZONTAL_BREAKPOINTS, VERTICAL_BREAKPOINTS, SizeNotice
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class BorderlineApp(App[None]):
         batch_runs: int = 200,
         previews: bool = True,
         loaded: LoadedSave | None = None,
+        difficulty: str | None = None,
+        settings_file: str | Path | None = None,
+        guide: bool = True,
     ) -> None:
         super().__init__()
         self.packs = [Path(p) for p in packs] if packs is not None else None
@@ -78,6 +82,7 @@ class BorderlineApp(App[None]):
         self.world_errors: list[str] = []
         self.start_scenario = scenario
         self.start_seed = seed
+        self.start_difficulty = difficulty
         self.saves_folder = saves_folder
         self.reports_folder = reports_folder
         self.autosave_enabled = autosave
@@ -89,6 +94,8 @@ class BorderlineApp(App[None]):
         self.game_id = ""  # the game's id in its saves: its autosaves are kept apart from others'
         self.autosaved: tuple[int, int, int] | None = None  # (game, turn, answers) last autosaved
         self.autosave_problem = ""  # why the last autosave failed ("" if it did not)
+        self.settings = Settings(settings_file)
+        self.guide = guide  # the first-game guide's hints, until the player dismisses them
 
     # ------------------------------------------------------------------ the world
 
@@ -150,13 +157,21 @@ class BorderlineApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
+            elif self.start_difficulty not in (None, *message.world.difficulties):
+                known = ", ".join(message.world.difficulties) or "none (the packs define no difficulties)"
+                self.notify(
+                    f"No difficulty {self.start_difficulty!r}; choose one of: {known}",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
             else:
-                self.start_game(scenario, self.start_seed)
+                self.start_game(scenario, self.start_seed, self.start_difficulty)
 
     # ------------------------------------------------------------------ games
 
-    def start_game(self, scenario: str, seed: int | None = None) -> None:
-        """A new game of a scenario, with its status-quo twin, dilemmas answered by the player."""
+    def start_game(self, scenario: str, seed: int | None = None, difficulty: str | None = None) -> None:
+        """A new game of a scenario at a difficulty (default: the packs'), with its status-quo twin."""
         import random
 
         from game.engine import Game
@@ -164,7 +179,7 @@ class BorderlineApp(App[None]):
         assert self.world is not None
         if seed is None:
             seed = random.randrange(1, 100_000)
-        game = Game(self.world, scenario, seed, status_quo=True, interactive=True)
+        game = Game(self.world, scenario, seed, status_quo=True, interactive=True, difficulty=difficulty)
         self.open_game(game, autosave=True)
 
     def open_game(

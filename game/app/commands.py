@@ -57,6 +57,7 @@ DESCRIPTIONS = {
     "why": "What moved an indicator last turn, part by part",
     "cartels": "The trafficking organizations ranked by violence, and the designation workflow",
     "save": "Save the game under a name of your choosing",
+    "undo": "Take back the last turn: back to its start, with its plan to change (if the scenario allows)",
     "leave": "Back to the title screen (asks first if changes are planned)",
     "app.pop_screen": "Back to the previous screen",
     "turn(-1)": "Explain an earlier turn",

@@ -31,6 +31,12 @@ def display_name(name: str, ident: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def difficulty_name(game: Game) -> str:
+    """The game's difficulty as the new-game screen named it ("" when the packs define none)."""
+    level = game.world.difficulties.get(game.difficulty) if game.difficulty is not None else None
+    return display_name(level.name, game.difficulty) if level is not None and game.difficulty else ""
+
+
 def side_name(world: World, side: str | None) -> str:
     if side is None:
         return "World"
@@ -415,7 +421,7 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
     lines = [
         f"# Borderline debrief: {display_name(scenario.name, game.scenario_id)}",
         "",
-        f"- Scenario: `{game.scenario_id}`, seed {game.seed}, "
+        f"- Scenario: `{game.scenario_id}`, seed {game.seed}, difficulty {difficulty_name(game) or 'none'}, "
         f"{game.turn} of {game.turns} turns played ({words.quarter(game.date(1))} to "
         f"{words.quarter(game.date(max(game.turn, 1)))})",
         f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in world.packs)}",

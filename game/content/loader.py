@@ -26,7 +26,8 @@ from game.errors import did_you_mean
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
 ITEM_KINDS = (
-    "parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario", "history"
+    "parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario", "history",
+    "difficulty",
 )
 PLANS_FOLDER = "plans"
 M = TypeVar("M", bound=BaseModel)

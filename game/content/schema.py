@@ -515,6 +515,9 @@ class Scenario(Documented):
     objectives: list[Objective] = []
     grades: list[Grade] = []
     endings: list[Ending] = []
+    undo: bool = Field(
+        True, description="whether a player may undo the last turn (a teacher may turn it off for a class)"
+    )
 
     @property
     def turn_name(self) -> str:
@@ -523,6 +526,45 @@ class Scenario(Documented):
 
 
 TURN_WORDS = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}
+
+
+class Difficulty(Documented):
+    """A level of difficulty a player picks for a new game: money, political capital and how far the
+    world's uncertain numbers may stray from their best estimates. Every scenario offers them all.
+
+    ``description`` is what the new-game screen tells the player about it.
+    """
+
+    order: int = Field(0, ge=-MAX_ORDER, le=MAX_ORDER, description="position in the list, lower first")
+    default: bool = Field(False, description="preselected for a new game (at most one)")
+    multiply: dict[Identifier, Number] = Field(
+        {},
+        description="parameters multiplied by these factors (budgets, capital income...); a value "
+        "the player pins is left as pinned",
+    )
+    start: dict[Identifier, Number] = Field(
+        {}, description="stocks whose starting value is multiplied by these factors (political capital...)"
+    )
+    uncertainty: Number = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="how far from its best estimate each uncertain parameter is drawn: 0 draws "
+        "nothing (every one at its best estimate), 1 the full draw",
+    )
+    spread: Literal["content", "uniform"] = Field(
+        "content",
+        description='"uniform" draws every uncertain parameter evenly over its range, so the '
+        "extremes are as likely as the best estimate; \"content\" uses each parameter's distribution",
+    )
+
+    @field_validator("multiply", "start")
+    @classmethod
+    def _positive(cls, factors: dict[str, float]) -> dict[str, float]:
+        for name, factor in factors.items():
+            if not 0 < factor <= 100:
+                raise ValueError(f"the factor for {name!r} must be above 0 and at most 100, not {factor}")
+        return factors
 
 
 # --------------------------------------------------------------------------- history
@@ -610,10 +652,11 @@ class ContentFile(Strict):
     side: dict[Identifier, SideDef] = {}
     scenario: dict[ScenarioId, Scenario] = {}
     history: dict[Identifier, History] = {}
+    difficulty: dict[Identifier, Difficulty] = {}
     patch: dict[
         Literal[
             "parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario",
-            "history",
+            "history", "difficulty",
         ],
         dict[str, dict[str, Any]],
     ] = Field(

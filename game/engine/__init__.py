@@ -10,7 +10,7 @@ game.history("us_heavy_users"), game.attribution("us_heavy_users")
 from game.engine.errors import ActionRefused, GameError, SimulationError
 from game.engine.game import Game
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
-from game.engine.replay import Step, replay
+from game.engine.replay import Step, replay, undo_last_turn
 from game.engine.scoring import Debrief, ObjectiveResult
 from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise
 from game.engine.state import Snapshot
@@ -38,6 +38,7 @@ __all__ = [
     "load_plan",
     "load_world",
     "replay",
+    "undo_last_turn",
     "run_plan",
     "summarise",
 ]

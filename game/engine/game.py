@@ -56,6 +56,7 @@ class Game:
         interactive: bool = False,
         record: Iterable[str] = (),
         snapshots: bool | None = None,
+        difficulty: str | None = None,
     ) -> None:
         if scenario not in world.scenarios:
             raise GameError(
@@ -66,6 +67,12 @@ class Game:
             raise GameError("runs must be at least 1")
         if seed < 0:
             raise GameError("the seed must be zero or a positive whole number")
+        if difficulty is not None and difficulty not in world.difficulties:
+            known = ", ".join(world.difficulties) or "none: the packs define no difficulties"
+            raise GameError(
+                f"unknown difficulty {difficulty!r}{did_you_mean(difficulty, world.difficulties)}; "
+                f"choose one of: {known}"
+            )
         self.world = world
         self.scenario_id = scenario
         self.scenario: Scenario = world.scenarios[scenario]
@@ -80,6 +87,8 @@ class Game:
             if world.parameters[pid].over is not None:
                 raise GameError(f"parameter {pid} has one value per row and cannot be pinned")
         self.interactive = interactive
+        self.difficulty = difficulty if difficulty is not None else world.default_difficulty
+        level = world.difficulties.get(self.difficulty) if self.difficulty is not None else None
         self.turn = 0
         self.turns = self.scenario.turns
         self.log: list[Decision] = []
@@ -94,16 +103,20 @@ class Game:
         self._dilemma_mask: dict[str, Array] = {}
         self._keep_snapshots = self.runs <= 16 if snapshots is None else snapshots
         self._snapshots: dict[int, tuple[State, dict[str, int], dict[Any, Array]]] = {}
-        self._params = draw_parameters(world, self.scenario, self.pins, self.seed, self.runs)
+        self._params = draw_parameters(world, self.scenario, self.pins, self.seed, self.runs, level)
         self._stepper = Stepper(world, scenario, self.scenario, self.seed, self.runs, self._params)
         self.turn_years = self._stepper.turn_years
         self.dt = self._stepper.dt
         self._recorder = Recorder(self._stepper, record)
         self._state = self._stepper.initial_state()
+        for sid, factor in (level.start.items() if level is not None else ()):
+            self._state.stocks[sid] = self._state.stocks[sid] * factor  # more or less capital to start
         self.env: dict[Any, Array] = self._stepper.initial_env(self._state)
         self._recorder.record(self.env, self._state.stocks, self.turn)
         self.status_quo: Game | None = (
-            Game(world, scenario, seed, runs, pins, snapshots=False) if status_quo else None
+            Game(world, scenario, seed, runs, pins, snapshots=False, difficulty=self.difficulty)
+            if status_quo
+            else None
         )
 
     # ------------------------------------------------------------------ reading
@@ -408,7 +421,15 @@ class Game:
         Uncertain parameters are drawn per run, so its spread shows what the same choices
         could have led to.
         """
-        twin = Game(self.world, self.scenario_id, self.seed, runs, self.pins, snapshots=False)
+        twin = Game(
+            self.world,
+            self.scenario_id,
+            self.seed,
+            runs,
+            self.pins,
+            snapshots=False,
+            difficulty=self.difficulty,
+        )
         return replay(twin, self.log, self.choices_made, self.turn)
 
     def fork(self) -> Game:

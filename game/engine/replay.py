@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from game.engine.errors import GameError
+
 if TYPE_CHECKING:  # the game module imports this one
     from game.engine.game import Game
 
@@ -83,3 +85,40 @@ def replay(
                 if answer.turn == turn and any(d.event == answer.event for d in game.pending_dilemmas):
                     game.choose(answer.event, answer.choice)
     return game
+
+
+def undo_last_turn(game: Game) -> Game:
+    """The game as it stood before its last turn resolved: a new game replayed from the log minus
+    that turn, with the turn's decisions planned again (the player may change them) and its
+    dilemma answers forgotten (they are asked again if the turn is played again).
+
+    Replaying is deterministic, so playing the turn again with the same plan and answers gives
+    the same numbers, to the bit. A scenario with ``undo = false`` refuses (GameError).
+    """
+    from game.engine.game import Game as Fresh  # the game module imports this one
+
+    if not game.scenario.undo:
+        raise GameError(f"scenario {game.scenario_id!r} does not allow undoing a turn")
+    last = game.turn
+    if last < 1:
+        raise GameError("no turn has been played yet: there is nothing to undo")
+    fresh = Fresh(
+        game.world,
+        game.scenario_id,
+        game.seed,
+        game.runs,
+        game.pins,
+        status_quo=game.status_quo is not None,
+        interactive=True,
+        difficulty=game.difficulty,
+    )
+    earlier = [d for d in game.log if d.turn < last]
+    answers = [c for c in game.choices_made if c.turn < last]
+    replay(fresh, earlier, answers, last - 1, live_last_turn=True)
+    fresh.interactive = True
+    fresh.planned_choices = {}
+    fresh.warnings = list(game.warnings)
+    for decision in game.log:
+        if decision.turn == last:
+            fresh.set_level(decision.action, decision.level, enforce=False)
+    return fresh

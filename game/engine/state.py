@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from game.content.schema import Parameter, Scenario
+from game.content.schema import Difficulty, Parameter, Scenario
 from game.engine.world import Modifier, World
 
 NEVER = 1 << 30
@@ -196,9 +196,19 @@ def draw_parameter(param: Parameter, rng: np.random.Generator, runs: int) -> Arr
 
 
 def draw_parameters(
-    world: World, scenario: Scenario, pins: Mapping[str, float], seed: int, runs: int
+    world: World,
+    scenario: Scenario,
+    pins: Mapping[str, float],
+    seed: int,
+    runs: int,
+    difficulty: Difficulty | None = None,
 ) -> dict[str, Array]:
-    """Every parameter's value in each run: per-row values, scenario settings and pins, or a draw."""
+    """Every parameter's value in each run: per-row values, scenario settings and pins, or a draw.
+
+    A difficulty draws each uncertain parameter only part of the way from its best estimate
+    (``uncertainty``), or evenly over its range (``spread``), and multiplies the parameters it
+    names (budgets, capital income), all but those the player pinned.
+    """
     out = {}
     fixed = {**scenario.parameters, **pins}
     for pid, param in world.parameters.items():
@@ -210,7 +220,15 @@ def draw_parameters(
             out[pid] = np.full((runs, 1), float(fixed[pid]))
         elif param.range is not None:
             rng = np.random.default_rng([seed, stable_hash(pid)])
-            out[pid] = draw_parameter(param, rng, runs)
+            drawn = param
+            if difficulty is not None and difficulty.spread == "uniform":
+                drawn = param.model_copy(update={"distribution": "uniform"})
+            value = draw_parameter(drawn, rng, runs)
+            if difficulty is not None and difficulty.uncertainty < 1:
+                value = param.value + difficulty.uncertainty * (value - param.value)
+            out[pid] = value
         else:
             out[pid] = np.full((runs, 1), float(param.value))
+        if difficulty is not None and pid in difficulty.multiply and pid not in pins:
+            out[pid] = out[pid] * difficulty.multiply[pid]
     return out

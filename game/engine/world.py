@@ -21,6 +21,7 @@ from game import __version__
 from game.content.loader import ContentSet, Located, load_content
 from game.content.schema import (
     Action,
+    Difficulty,
     Event,
     Flow,
     History,
@@ -176,6 +177,13 @@ class World(SymbolScope):
     stock_jumps: dict[str, list[Modifier]] = field(default_factory=dict)  # event effects on stocks
     ending_formulas: dict[tuple[str, int], CompiledFormula] = field(default_factory=dict)
     history: dict[str, HistoryInfo] = field(default_factory=dict)
+    difficulties: dict[str, Difficulty] = field(default_factory=dict)  # in the order to offer them
+
+    @property
+    def default_difficulty(self) -> str | None:
+        """The difficulty a new game gets unless another is chosen (None when the packs define none)."""
+        marked = next((did for did, d in self.difficulties.items() if d.default), None)
+        return marked or next(iter(self.difficulties), None)
 
     def history_of(self, indicator: str) -> list[HistoryInfo]:
         """The real series the pack compares with an indicator, in id order."""

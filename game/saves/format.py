@@ -8,7 +8,8 @@ Version history
   0  the prototype: packs as ``[id, version]`` pairs, decisions and choices as flat
      ``[turn, id, value]`` triples, no content hashes and no state snapshot.
   1  packs with content hashes, the log grouped by turn, a snapshot of the state.
-  2  ``game``: the id of the game a save belongs to (its autosaves are kept per game).
+  2  ``game``: the id of the game a save belongs to (its autosaves are kept per game), and
+     ``difficulty``: the level the game is played at (absent: the packs' default).
 
 Reading never trusts the file: size, encoding, syntax, duplicate keys, non-finite
 numbers, unknown keys, wrong types and values out of range all end in one SaveError that
@@ -127,6 +128,7 @@ class SaveFile(Record):
     name: Text
     saved_at: Name
     scenario: Name
+    difficulty: Annotated[str, Field(pattern=ID_PATTERN, max_length=64)] | None = None
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)]
     pins: dict[Name, float] = {}
     turn: Annotated[int, Field(ge=0, le=100_000)]

@@ -94,6 +94,7 @@ def save_record(game: Game, name: str, packs: list[PackRecord], game_id: str | N
         name=name,
         saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         scenario=game.scenario_id,
+        difficulty=game.difficulty,
         seed=game.seed,
         pins={k: float(v) for k, v in sorted(game.pins.items())},
         turn=game.turn,
@@ -115,7 +116,7 @@ def replay(save: SaveFile, world: Any) -> Game:
     so dilemmas still waiting in the save wait again. Raise GameError (a SimulationError is one) if
     the log cannot be played.
     """
-    game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True)
+    game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True, difficulty=save.difficulty)
     steps = [
         Step(t.turn, d.action, d.level) for t in save.log for d in sorted(t.decisions, key=lambda d: d.action)
     ]

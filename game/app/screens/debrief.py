@@ -117,6 +117,7 @@ class DebriefScreen(GameScreen):
 
     BINDINGS = [
         Binding("x", "export", "Export .md"),
+        Binding("u", "undo", "Undo last turn", show=False),
         Binding("n", "title", "Title screen"),
         Binding("escape", "title", "Title", show=False),
         Binding("c", "charts", "Charts"),
@@ -127,10 +128,12 @@ class DebriefScreen(GameScreen):
         self.debrief = game.debrief()
 
     def compose(self) -> ComposeResult:
-        from game.app.readouts import display_name
+        from game.app.readouts import difficulty_name, display_name
 
         name = display_name(self.game.scenario.name, self.game.scenario_id)
-        yield Label(Content(f"Debrief · {name} · seed {self.game.seed}"), classes="screen-title")
+        level = difficulty_name(self.game)
+        about = f"Debrief · {name} · seed {self.game.seed}" + (f" · {level}" if level else "")
+        yield Label(Content(about), classes="screen-title")
         with VerticalScroll(id="debrief-body"):
             yield Static(grade_text(self.game, self.debrief), id="grade")
             yield Label("The grade scale (score in points against the status quo)", classes="section-title")

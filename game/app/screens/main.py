@@ -28,6 +28,7 @@ from game.app.widgets.turn_header import TurnHeader
 
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
+    from game.app.guide import Hint
     from game.engine import Debrief, Game
 
 PREVIEW_TURNS = 4
@@ -103,6 +104,55 @@ class GameScreen(Screen[None]):
             markup=False,
             timeout=8 if error else 5,
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo" and not self.game.scenario.undo:
+            return False  # a scenario (a teacher) turned undo off: the key is not offered at all
+        return True
+
+    def action_undo(self) -> None:
+        """Take back the last turn: the game goes back to its start, with its plan to change."""
+        from game.app.screens.dialogs import ConfirmDialog
+        from game.app.words import quarter
+
+        game = self.game
+        if not game.scenario.undo:
+            self.say("This scenario does not allow undoing a turn.", error=True)
+            return
+        if game.turn < 1:
+            self.say(f"No {self.turn_word} has been played yet: there is nothing to undo.")
+            return
+        when = quarter(game.date(game.turn))
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Undo {when}?",
+                f"The game goes back to the start of {when}, with the changes you planned for it "
+                "still planned, to keep or change before you play it again. Its news and your "
+                f"answers to its dilemmas are undone. Played again with the same plan and answers, "
+                f"the {self.turn_word} comes out exactly the same.",
+                yes="Undo",
+                no="Keep it",
+                default_yes=False,
+            ),
+            lambda yes: self._undo() if yes else None,
+        )
+
+    def _undo(self) -> None:
+        app = self.borderline
+        game, game_id = self.game, app.game_id
+        self.say(f"Undoing the last {self.turn_word}…")
+
+        def replay() -> None:
+            from game.engine import GameError, undo_last_turn
+
+            try:
+                earlier = undo_last_turn(game)
+            except GameError as exc:
+                app.call_from_thread(self.say, f"✗ Cannot undo: {exc}", error=True)
+                return
+            app.call_from_thread(app.open_game, earlier, (), game_id, autosave=True)
+
+        app.run_worker(replay, thread=True, group="undo", exclusive=True, exit_on_error=False)
 
     def on_action_panel_step_requested(self, message: ActionPanel.StepRequested) -> None:
         from game.app.readouts import action_name, level_label
@@ -202,6 +252,9 @@ class MainScreen(GameScreen):
         Binding("w", "why", "Why"),
         Binding("m", "cartels", "Cartels"),
         Binding("s", "save", "Save"),
+        Binding("u", "undo", "Undo turn", show=False),
+        Binding("g", "hint(False)", "Next hint", show=False),
+        Binding("G", "hint(True)", "No more hints", show=False),
         Binding("escape", "leave", "Back / title", show=False),
         Binding("tab", "cycle(1)", "", show=False),
         Binding("shift+tab", "cycle(-1)", "", show=False),
@@ -248,6 +301,48 @@ class MainScreen(GameScreen):
         self.query_one(ActionPanel).show(game)
         self.query_one(NewsFeed).show(game)
         self._show_detail()
+        self._show_hint()
+
+    # ------------------------------------------------------------------ the first-game guide
+
+    def _current_hint(self) -> Hint | None:
+        from game.app.guide import next_hint
+
+        app = self.borderline
+        return next_hint(self.game.turn, app.settings.dismissed_hints) if app.guide else None
+
+    def _show_hint(self) -> None:
+        from game.app.guide import HINTS, hint_text
+
+        hint = self._current_hint()
+        for other in HINTS:
+            for widget in self.query(other.target):
+                widget.set_class(hint is not None and other.target == hint.target, "-guided")
+        if hint is None:
+            self.query_one(NewsFeed).show_hint(None)
+            return
+        number = next(i for i, h in enumerate(HINTS, 1) if h is hint)
+        text = hint_text(hint, self.turn_word, self.game.scenario.undo)
+        self.query_one(NewsFeed).show_hint(
+            Content.assemble(
+                (f"Guide {number}/{len(HINTS)}", "bold $text-accent"),
+                (" · g next hint · G no more hints\n", "$text-muted"),
+                text,
+            )
+        )
+
+    def action_hint(self, all_of_them: bool) -> None:
+        """g: this hint is read (it will not come back); G: no more hints, in this game or the next."""
+        from game.app.guide import HINTS
+
+        app = self.borderline
+        hint = self._current_hint()
+        if hint is None:
+            return
+        app.settings.dismiss(*([h.id for h in HINTS] if all_of_them else [hint.id]))
+        if app.settings.problem:
+            self.say(f"✗ The guide cannot remember this: {app.settings.problem}", error=True)
+        self._show_hint()
 
     def _work_out_standing(self) -> None:
         """Score the game as it stands, in a worker, on copies (the player may change levels meanwhile)."""
@@ -260,7 +355,7 @@ class MainScreen(GameScreen):
             twin.unset_level(aid)
         self._score_copy(twin, (game.turn, len(game.choices_made), game.is_over))
 
-    @work(thread=True, exclusive=True, group="standing", exit_on_error=False)
+    @work(thread=True, group="standing", exit_on_error=False)  # not exclusive: tests wait on it whole
     def _score_copy(self, twin: Game, key: tuple[int, int, bool]) -> None:
         standing = twin.debrief()
         if not get_current_worker().is_cancelled:
@@ -395,7 +490,8 @@ class MainScreen(GameScreen):
         report = game.resolve_turn()
         self.version += 1
         app.autosave(game)
-        self.say(f"{quarter(report.date)} resolved. Press w to see why things moved, c for charts.")
+        undo = " · u undoes it" if game.scenario.undo else ""
+        self.say(f"{quarter(report.date)} resolved: w why things moved · c charts{undo}.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
         if news:
             await app.push_screen_wait(NewsDialog(quarter(report.date), news, game.world, self.turn_word))
@@ -419,7 +515,8 @@ class MainScreen(GameScreen):
             choice = await app.push_screen_wait(DilemmaDialog(game.world, dilemma, self.turn_word))
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)
-            self.say(f"{dilemma.title}: you chose {label}.")
+            undo = f" · u undoes the {self.turn_word}" if game.scenario.undo else ""
+            self.say(f"{dilemma.title}: you chose {label}{undo}.")
             answered = True
             self.version += 1
         if answered:

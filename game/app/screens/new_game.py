@@ -21,8 +21,23 @@ from textual.screen import Screen
 from game.app.widgets.marked_list import MarkedOptionList
 
 
-def briefing_text(world: World, scenario_id: str) -> Content:
-    """A scenario's briefing: dates, the story, what is scored and how much, and the grade scale."""
+def difficulty_text(world: World, difficulty_id: str | None) -> Content:
+    """What a difficulty changes, in the content's words, under its name."""
+    from game.app.readouts import display_name
+    from game.app.words import reflow
+
+    if difficulty_id is None or difficulty_id not in world.difficulties:
+        return Content("")
+    level = world.difficulties[difficulty_id]
+    return Content.assemble(
+        ("Difficulty: ", "bold"), (display_name(level.name, difficulty_id), "bold $text-accent"), "\n",
+        reflow(level.description) + "\n\n" if level.description else "\n",
+    )
+
+
+def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = None) -> Content:
+    """A scenario's briefing: the chosen difficulty, dates, the story, what is scored and how much,
+    and the grade scale."""
     from game.app.readouts import display_name, grade_rows, objective_shares_of
     from game.app.words import quarter, reflow
     from game.engine.scoring import grade_scale
@@ -33,7 +48,8 @@ def briefing_text(world: World, scenario_id: str) -> Content:
     start = quarter(f"{sc.start_year}Q{sc.start_quarter}")
     parts = [
         Content.styled(display_name(sc.name, scenario_id) + "\n", "bold"),
-        Content(f"Difficulty: {sc.difficulty} · starts {start} · {span}\n\n"),
+        Content(f"A {sc.difficulty} scenario · starts {start} · {span}\n\n"),
+        difficulty_text(world, difficulty_id),
         Content(reflow(sc.briefing) + "\n"),
     ]
     if sc.objectives:
@@ -55,9 +71,10 @@ class NewGameScreen(Screen[None]):
     """Pick a scenario (↑↓), read its briefing, press enter to play."""
 
     HELP = (
-        "Pick a scenario with ↑↓ and read its briefing on the right. The seed fixes the world's "
-        "uncertain numbers and its luck: the same seed gives the same game, so a class can play "
-        "the same world. Press enter to start."
+        "Pick a scenario with ↑↓ and read its briefing on the right; tab moves to the difficulty "
+        "(money, political capital and how uncertain the world is) and to the seed. The seed "
+        "fixes the world's uncertain numbers and its luck: the same seed and difficulty give the "
+        "same game, so a class can play the same world. Press enter to start."
     )
 
     BINDINGS = [
@@ -81,7 +98,7 @@ class NewGameScreen(Screen[None]):
         options = [
             Option(
                 Content(f"{display_name(sc.name, sid)}\n")
-                + Content.styled(f"  {sc.difficulty}, {sc.turns} turns", "dim"),
+                + Content.styled(f"  {sc.difficulty} scenario, {sc.turns} turns", "dim"),
                 id=sid,
             )
             for sid, sc in self.world.scenarios.items()
@@ -89,6 +106,13 @@ class NewGameScreen(Screen[None]):
         with Horizontal(classes="split"):
             with Vertical(classes="picker"):
                 yield MarkedOptionList(*options, id="scenarios")
+                if self.world.difficulties:
+                    yield Label("Difficulty:")
+                    levels = [
+                        Option(display_name(level.name, did), id=did)
+                        for did, level in self.world.difficulties.items()
+                    ]
+                    yield MarkedOptionList(*levels, id="difficulties")
                 yield Label("Seed (same seed, same world):")
                 seed = self.borderline.start_seed
                 field = Input(
@@ -103,13 +127,24 @@ class NewGameScreen(Screen[None]):
     def on_mount(self) -> None:
         scenarios = self.query_one("#scenarios", OptionList)
         scenarios.focus()
+        levels = self.query("#difficulties")
+        if levels:
+            ids = list(self.world.difficulties)
+            chosen = self.borderline.start_difficulty or self.world.default_difficulty
+            levels.first(OptionList).highlighted = ids.index(chosen) if chosen in ids else 0
         if scenarios.option_count:
             scenarios.highlighted = 0
-            self._brief(scenarios.options[0].id)
+        self._brief()
+
+    @property
+    def difficulty(self) -> str | None:
+        levels = self.query("#difficulties")
+        option = levels.first(OptionList).highlighted_option if levels else None
+        return option.id if option is not None else None
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        self._brief(event.option_id)
+        self._brief()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -119,9 +154,11 @@ class NewGameScreen(Screen[None]):
         event.stop()
         self.action_start()
 
-    def _brief(self, scenario_id: str | None) -> None:
-        if scenario_id is not None:
-            self.query_one("#briefing-text", Static).update(briefing_text(self.world, scenario_id))
+    def _brief(self) -> None:
+        option = self.query_one("#scenarios", OptionList).highlighted_option
+        if option is not None and option.id is not None:
+            text = briefing_text(self.world, option.id, self.difficulty)
+            self.query_one("#briefing-text", Static).update(text)
 
     def action_reseed(self) -> None:
         self.query_one("#seed", Input).value = str(random.randrange(1, 100_000))
@@ -139,4 +176,4 @@ class NewGameScreen(Screen[None]):
         if seed < 0:
             self.notify("The seed must be zero or more.", severity="error")
             return
-        self.borderline.start_game(option.id, seed)
+        self.borderline.start_game(option.id, seed, self.difficulty)

@@ -80,10 +80,18 @@ class NewsFeed(VerticalScroll):
 
     DEFAULT_CSS = """
     NewsFeed { height: 1fr; padding: 0 1; }
+    NewsFeed #news-guide { background: $boost; border-left: outer $accent; padding: 0 1; margin-bottom: 1; }
     """
 
     def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("", id="news-guide")
         yield Static("", id="news-text")
+
+    def show_hint(self, hint: Content | None) -> None:
+        """The first-game guide's current hint above the news (None: no hint)."""
+        guide = self.query_one("#news-guide", Static)
+        guide.display = hint is not None
+        guide.update(hint or "")
 
     def show(self, game: Game) -> None:
         self.query_one("#news-text", Static).update(news_text(game))

@@ -26,7 +26,7 @@ def score_words(standing: Debrief | None) -> Content:
 
 
 def header_text(game: Game, standing: Debrief | None = None, width: int = 80) -> Content:
-    from game.app.readouts import display_name, side_short
+    from game.app.readouts import difficulty_name, display_name, side_short
     from game.app.words import money, quarter
 
     if game.is_over:
@@ -35,7 +35,8 @@ def header_text(game: Game, standing: Debrief | None = None, width: int = 80) ->
         when = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of {game.turns}"
     sep = Content(" · ")
     title = Content.styled(when, "bold")
-    extras = [score_words(standing), Content(f"seed {game.seed}")]
+    level = difficulty_name(game)
+    extras = [score_words(standing), Content(f"seed {game.seed}" + (f", {level}" if level else ""))]
     extras.append(Content(display_name(game.scenario.name, game.scenario_id)))
     for extra in extras:  # in order of use to the player, as far as the line has room
         if title.cell_length + sep.cell_length + extra.cell_length <= width - 2:

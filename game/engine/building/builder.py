@@ -8,7 +8,7 @@ import numpy as np
 
 from game.content.errors import ContentError
 from game.content.loader import ContentSet, Located
-from game.content.schema import Effect, Flow, Scenario, SideDef
+from game.content.schema import Difficulty, Effect, Flow, Scenario, SideDef
 from game.engine.world import (
     ActionInfo,
     EventInfo,
@@ -50,6 +50,7 @@ class Builder(SymbolScope):
         self.ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
         self.lagged: set[tuple[str, int]] = set()
         self.history: dict[str, HistoryInfo] = {}
+        self.difficulties: dict[str, Difficulty] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -181,4 +182,5 @@ class Builder(SymbolScope):
             stock_jumps=self.stock_jumps,
             ending_formulas=self.ending_formulas,
             history=self.history,
+            difficulties=self.difficulties,
         )

@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from game.content.schema import Action, Effect, Event, Scenario, SideDef
+from game.content.schema import Action, Difficulty, Effect, Event, Scenario, SideDef
 from game.engine.building.builder import Builder
 from game.engine.world import ActionInfo, EventInfo, Modifier
 from game.errors import did_you_mean
@@ -265,3 +265,23 @@ def build_scenarios(b: Builder) -> None:
                     "grade_cap",
                     at_value=True,
                 )
+
+
+def build_difficulties(b: Builder) -> None:
+    """Difficulties: their factors name parameters and stocks; at most one is the default."""
+    items = b.items
+    found = {did: loc for did, loc in items["difficulty"].items()}
+    defaults = [did for did, loc in found.items() if loc.item.default]
+    for did in defaults[1:]:
+        b.error(found[did], f"two difficulties are the default ({defaults[0]!r} and {did!r})", "default")
+    for loc in found.values():
+        level: Difficulty = loc.item
+        for pid in level.multiply:
+            if pid not in items["parameter"]:
+                known = items["parameter"]
+                b.error(loc, f"unknown parameter {pid!r}{did_you_mean(pid, known)}", "multiply", pid)
+        for sid in level.start:
+            if sid not in items["stock"]:
+                b.error(loc, f"unknown stock {sid!r}{did_you_mean(sid, items['stock'])}", "start", sid)
+    ordered = sorted(found.items(), key=lambda kv: (kv[1].item.order, kv[0]))
+    b.difficulties = {did: loc.item for did, loc in ordered}
