@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Identifier = Annotated[
     str,
@@ -62,9 +62,28 @@ class Sourced(Documented):
 # --------------------------------------------------------------------------- pack.toml
 
 
+def _version_range(text: str) -> str:
+    """A PEP 440 version range (``>=0.1``, ``>=1.0,<2``, ``~=1.2``), ``*`` for any, or a version."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    spec = text.strip()
+    if spec in ("", "*"):
+        return text
+    try:
+        SpecifierSet("==" + spec if spec[0].isdigit() else spec)
+    except InvalidSpecifier:
+        raise ValueError(
+            f'{text!r} is not a version range; write e.g. ">=0.1", ">=1.0,<2", "~=1.2" or "*"'
+        ) from None
+    return text
+
+
+VersionRange = Annotated[str, AfterValidator(_version_range)]
+
+
 class PackDependency(Strict):
     id: Identifier
-    version: str = Field("*", description='accepted versions, e.g. ">=0.1" or "*"')
+    version: VersionRange = Field("*", description='accepted versions (PEP 440), e.g. ">=0.1" or "*"')
 
 
 class PackManifest(Strict):
@@ -76,7 +95,9 @@ class PackManifest(Strict):
     version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
     description: str = ""
     authors: list[str] = []
-    game_version: str = Field("*", description='game versions this pack works with, e.g. ">=0.1"')
+    game_version: VersionRange = Field(
+        "*", description='game versions this pack works with (PEP 440), e.g. ">=0.1"'
+    )
     dependencies: list[PackDependency] = []
     load_order: int = Field(0, description="lower loads first among packs with no dependency")
 

@@ -211,8 +211,8 @@ class Stepper:
                 strength = (
                     channels[mod.source][:, mod.channel : mod.channel + 1]
                     if mod.channel >= 0
-                    else mod.formula.evaluate(env)
-                )  # type: ignore[union-attr]
+                    else mod.formula.evaluate(env)  # type: ignore[union-attr]
+                )
             else:
                 act = active[mod.effect_key]  # type: ignore[index]
                 v = mod.constant if mod.formula is None else mod.formula.evaluate(env)

@@ -21,14 +21,14 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from game.saves.errors import SaveError
 
-FORMAT = "borderline-save"
-FORMAT_VERSION = 1
+FORMAT: Final = "borderline-save"
+FORMAT_VERSION: Final = 1
 MAX_BYTES = 64 * 1024 * 1024
 MAX_SEED = 2**63 - 1
 
