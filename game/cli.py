@@ -20,7 +20,7 @@ from game import __version__, locations
 from game.app import run_app
 from game.errors import BorderlineError
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR = 0, 1
 
 
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
@@ -436,21 +436,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Check the save here (clean errors, exit codes), then hand it to the game's screens."""
-    import inspect
-
     loaded = _loaded_save(args)
-    try:
-        import game.app as app
-    except ImportError:
-        app = None
-    run_app = getattr(app, "run_app", None)
-    accepts = inspect.signature(run_app).parameters if run_app is not None else {}
     packs = default_packs(args.pack) if args.pack else None
-    if "loaded" in accepts:
-        return int(run_app(packs=packs, loaded=loaded) or 0)  # type: ignore[misc]
-    if "save" in accepts:
-        return int(run_app(packs=packs, save=loaded.path) or 0)  # type: ignore[misc]
-    raise CliError(
-        f"the save {loaded.path} is fine (turn {loaded.game.turn}, {loaded.game.date()}), but this build's "
-        "game screens cannot open a save yet; `borderline replay FILE` checks a save without them"
-    )
+    return run_app(packs=packs, loaded=loaded)

@@ -207,7 +207,7 @@ class BorderlineApp(App[None]):
             if command.title != "Quit":
                 yield command
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """ctrl+q asks like q does; pressed again at the question, it quits."""
         from game.app.screens.dialogs import ConfirmDialog
 

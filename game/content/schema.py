@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from game.limits import (
     MAX_LEVELS,
@@ -76,29 +76,30 @@ class Sourced(Documented):
 # --------------------------------------------------------------------------- pack.toml
 
 
-_VERSION_CLAUSE = re.compile(r"\*|(>=|<=|==|>|<|~=)?\s*[0-9]{1,9}(\.[0-9]{1,9}){0,2}")
+def _version_range(text: str) -> str:
+    """A PEP 440 version range (``>=0.1``, ``>=1.0,<2``, ``~=1.2``), ``*`` for any, or a version."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    spec = text.strip()
+    if spec in ("", "*"):
+        return text
+    try:
+        SpecifierSet("==" + spec if spec[0].isdigit() else spec)
+    except InvalidSpecifier:
+        raise ValueError(
+            f'{text!r} is not a version range; write e.g. ">=0.1", ">=1.0,<2", "~=1.2" or "*"'
+        ) from None
+    return text
 
 
-def _check_range(spec: str) -> str:
-    """A version range is '*' or comma-separated clauses such as '>=0.1' or '<2'."""
-    for clause in (c.strip() for c in spec.split(",")):
-        if clause and not _VERSION_CLAUSE.fullmatch(clause):
-            raise ValueError(
-                f"{clause!r} is not a version range: use '*', '1.2', '>=0.1', '<2' or a comma-separated mix"
-            )
-    return spec
-
-
-VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS)]
+VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS), AfterValidator(_version_range)]
 Level = Annotated[int, Field(ge=0, le=MAX_LEVELS)]
 Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
 
 
 class PackDependency(Strict):
     id: Identifier
-    version: VersionRange = Field("*", description='accepted versions, e.g. ">=0.1" or "*"')
-
-    _range = field_validator("version")(_check_range)
+    version: VersionRange = Field("*", description='accepted versions (PEP 440), e.g. ">=0.1" or "*"')
 
 
 class PackManifest(Strict):
@@ -110,13 +111,13 @@ class PackManifest(Strict):
     version: str = Field(pattern=r"^[0-9]{1,9}\.[0-9]{1,9}(\.[0-9]{1,9})?$", max_length=MAX_VERSION_CHARS)
     description: str = ""
     authors: list[str] = []
-    game_version: VersionRange = Field("*", description='game versions this pack works with, e.g. ">=0.1"')
+    game_version: VersionRange = Field(
+        "*", description='game versions this pack works with (PEP 440), e.g. ">=0.1"'
+    )
     dependencies: list[PackDependency] = Field([], max_length=64)
     load_order: int = Field(
         0, ge=-MAX_ORDER, le=MAX_ORDER, description="lower loads first among packs with no dependency"
     )
-
-    _range = field_validator("game_version")(_check_range)
 
 
 # --------------------------------------------------------------------------- numbers

@@ -411,9 +411,9 @@ class Game:
         is the model's own expectation of the change's effect, not a guess. Run 0 (or the mean
         over runs). Budgets and capital are not checked.
         """
-        turns = max(1, min(turns, self.turns - self.turn))
-        if turns <= 0 or self.is_over:
+        if self.is_over:
             return {}
+        turns = max(1, min(turns, self.turns - self.turn))
         with_change, without = self.fork(), self.fork()
         for aid, level in changes.items():
             with_change.set_level(aid, level, enforce=False)

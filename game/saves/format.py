@@ -21,7 +21,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
@@ -30,8 +30,8 @@ from game.content.schema import ID_PATTERN
 from game.limits import MAX_SAVE_BYTES
 from game.saves.errors import SaveError
 
-FORMAT = "borderline-save"
-FORMAT_VERSION = 1
+FORMAT: Final = "borderline-save"
+FORMAT_VERSION: Final = 1
 MAX_BYTES = MAX_SAVE_BYTES
 MAX_SEED = 2**63 - 1
 

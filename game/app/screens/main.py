@@ -135,10 +135,16 @@ class GameScreen(Screen[None]):
                     no="Cancel",
                     default_yes=False,
                 ),
-                lambda yes: self.set_level(aid, new) if yes else self.say("Cancelled."),
+                lambda yes: self._confirmed(aid, new, bool(yes)),
             )
             return
         self.set_level(aid, new)
+
+    def _confirmed(self, aid: str, level: int, yes: bool) -> None:
+        if yes:
+            self.set_level(aid, level)
+        else:
+            self.say("Cancelled.")
 
     def set_level(self, aid: str, level: int) -> bool:
         """Ask the engine for a level; say what it costs, or why it was refused."""
@@ -340,10 +346,14 @@ class MainScreen(GameScreen):
                     no="Not yet",
                     default_yes=False,
                 ),
-                lambda yes: self.resolve_turn() if yes else None,
+                lambda yes: self._end_game(bool(yes)),
             )
             return
         self.resolve_turn()
+
+    def _end_game(self, yes: bool) -> None:
+        if yes:
+            self.resolve_turn()
 
     @work(exclusive=True, group="turn")
     async def resolve_turn(self) -> None:

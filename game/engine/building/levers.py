@@ -51,6 +51,7 @@ def build_actions(b: Builder) -> None:
                     )
             else:
                 # a single number: full strength at the top level, scaled by the ramped value
+                assert raw is not None  # the schema requires one of multiply and add
                 columns.append(np.linspace(1.0 if op == "multiply" else 0.0, float(raw), n))
                 modifiers.setdefault(eff.target, []).append(
                     Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
@@ -132,7 +133,7 @@ def build_events(b: Builder) -> None:
                 target_axis = b.effect_target(loc, eff, sub, allow_stock=True)
                 if target_axis is False:
                     continue
-                op = "multiply" if eff.multiply is not None else "add"
+                op = "multiply" if eff.multiply is not None else "add"  # type: Literal["multiply", "add"]
                 raw = eff.multiply if eff.multiply is not None else eff.add
                 row = b.row_index(loc, eff, target_axis, sub)
                 value: CompiledFormula | float | None
