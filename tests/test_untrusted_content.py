@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from game.content.errors import ContentErrors
+from game.content.printable import printable
 from game.content.tomlpos import read_toml_text
-from game.content.untrusted import check_data, printable
+from game.content.untrusted import check_data
 from game.engine import load_world
 from game.limits import MAX_ITEMS_PER_PACK, MAX_TABLE_ROWS, MAX_TOML_NESTING
 

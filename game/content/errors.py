@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from game.content.printable import printable
+
 
 @dataclass(frozen=True, order=True)
 class ContentError:
@@ -17,7 +19,9 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        """``file:line:col: message``, with any control character in either escaped: both may
+        come from a stranger's pack (a file name, a quoted key) and end up on a terminal."""
+        return f"{printable(self.file, newlines=False)}:{self.line}:{self.column}: {printable(self.message)}"
 
 
 class ContentErrors(Exception):

@@ -22,12 +22,13 @@ from pathlib import Path
 
 from game import __version__
 from game.content.errors import ContentErrors
-from game.engine import Game, GameError, SimulationError, World, load_world
+from game.engine import Game, GameError, PinOutOfRange, SimulationError, World, load_world
 from game.saves.errors import PackMismatch, ReplayMismatch, SaveError, SaveExists
 from game.saves.files import (
     AUTOSAVE_FOLDER,
     AUTOSAVE_PATTERN,
     SUFFIX,
+    autosave_lock,
     autosave_paths,
     next_autosave_path,
     prune_autosaves,
@@ -115,15 +116,11 @@ def write_save(game: Game, path: PathLike, *, overwrite: bool = False, name: str
 def autosave(game: Game, folder: PathLike | None = None) -> Path:
     """Write a new autosave and delete all but the newest few."""
     data = _encode(game, f"Autosave, turn {game.turn}")
-    for _ in range(3):  # another game autosaving into the same folder may take the number first
+    with autosave_lock(folder):  # games autosaving into one folder at once number theirs in turn
         path = next_autosave_path(game.turn, folder)
-        try:
-            write_atomic(path, data, overwrite=False)
-        except SaveExists:
-            continue
+        write_atomic(path, data, overwrite=False)
         prune_autosaves(folder)
-        return path
-    raise SaveError(f"cannot find a free autosave name in {saves_dir(folder) / AUTOSAVE_FOLDER}")
+    return path
 
 
 def latest_autosave(folder: PathLike | None = None, packs: Packs = None) -> Path | None:
@@ -215,14 +212,21 @@ def _mismatch_message(path: Path, diffs: list[str]) -> str:
     )
 
 
-def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool = False) -> LoadedSave:
+def load_save(
+    path: PathLike,
+    packs: Packs = None,
+    *,
+    allow_pack_mismatch: bool = False,
+    allow_out_of_range: bool = False,
+) -> LoadedSave:
     """Read a save and replay it into a new interactive Game (with its status-quo twin).
 
     ``packs`` are the pack folders (or an already loaded World) to play on; by default the
     ones the save names, looked up among the bundled packs and where the save found them.
     Differences in packs, or between the replay and the saved snapshot, raise PackMismatch
     or ReplayMismatch unless ``allow_pack_mismatch`` is true; then the game continues
-    from the replay and ``warnings`` says what differs. Nothing on disk changes.
+    from the replay and ``warnings`` says what differs. A parameter the save pins outside
+    its range is refused unless ``allow_out_of_range``. Nothing on disk changes.
     """
     path = Path(path)
     save, notes = read_save(path)
@@ -234,7 +238,12 @@ def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool 
             + "; ".join(pack_diffs)
         )
     try:
-        game = replay(save, world)
+        game = replay(save, world, allow_out_of_range=allow_out_of_range)
+    except PinOutOfRange as exc:
+        raise SaveError(
+            f"{path}: the save pins {exc}; load it only if you trust it to go past the sources "
+            "(on the command line: --allow-out-of-range)"
+        ) from None
     except (GameError, SimulationError) as exc:
         on = " on the packs loaded now" if pack_diffs else ""
         raise SaveError(

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import tomli
 
+from game.content.printable import printable
 from game.content.safe_read import FileRefused, read_limited
 from game.content.schema import PACK_ID
-from game.content.untrusted import printable
 from game.engine.world import World
 from game.limits import MAX_CONTENT_FILE_BYTES
 from game.saves.errors import SaveError
