@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,7 @@ class Game:
         self.log: list[Decision] = []
         self.choices_made: list[ChoiceMade] = []
         self.events_fired: list[FiredEvent] = []
-        self.pending: dict[str, int] = {}
+        self._pending: dict[str, int] = {}  # levels chosen for the coming turn
         self.pending_dilemmas: list[Dilemma] = []
         self.planned_choices: dict[tuple[int, str], str] = {}
         self.warnings: list[str] = []
@@ -98,9 +99,9 @@ class Game:
         self.turn_years = self._stepper.turn_years
         self.dt = self._stepper.dt
         self._recorder = Recorder(self._stepper, record)
-        self.state = self._stepper.initial_state()
-        self.env: dict[Any, Array] = self._stepper.initial_env(self.state)
-        self._recorder.record(self.env, self.state.stocks, self.turn)
+        self._state = self._stepper.initial_state()
+        self.env: dict[Any, Array] = self._stepper.initial_env(self._state)
+        self._recorder.record(self.env, self._state.stocks, self.turn)
         self.status_quo: Game | None = (
             Game(world, scenario, seed, runs, pins, snapshots=False, allow_out_of_range=allow_out_of_range)
             if status_quo
@@ -144,9 +145,18 @@ class Game:
             )
         return self._recorder.history(indicator)
 
+    @property
+    def pending(self) -> Mapping[str, int]:
+        """Levels chosen for the coming turn, by action (read-only: use set_level and unset_level)."""
+        return MappingProxyType(self._pending)
+
+    def state_digest(self) -> str:
+        """A hash of the whole state, bit for bit: two games with equal digests have the same future."""
+        return self._state.digest()
+
     def snapshot(self) -> Snapshot:
         """A read-only copy of the state now: stocks, committed levels, event counts, pending levels."""
-        return Snapshot.of(self.state, self.turn, self.pending)
+        return Snapshot.of(self._state, self.turn, self._pending)
 
     def attribution(self, indicator: str, turn: int | None = None, run: int = 0) -> list[Contribution]:
         """Split an indicator's change over a turn into signed contributions that sum to it.
@@ -198,10 +208,10 @@ class Game:
     def level(self, aid: str) -> int:
         """The level the player has chosen for the coming turn (run 0)."""
         self._action(aid)
-        return self.pending.get(aid, int(self.state.level[aid][0, 0]))
+        return self._pending.get(aid, int(self._state.level[aid][0, 0]))
 
     def committed_level(self, aid: str) -> int:
-        return int(self.state.level[aid][0, 0])
+        return int(self._state.level[aid][0, 0])
 
     def _action(self, aid: str) -> ActionInfo:
         if aid not in self.world.actions:
@@ -228,7 +238,7 @@ class Game:
         side_id = info.spec.side
         side = self.world.sides.get(side_id)
         if side is not None:
-            trial = {**self.pending, aid: level}
+            trial = {**self._pending, aid: level}
             money = self.planned_cost(side_id, trial)
             budget = float(np.mean(self.env[side.budget]))
             if money > budget + 1e-9:
@@ -243,7 +253,7 @@ class Game:
 
     def planned_cost(self, side: str, pending: Mapping[str, int] | None = None) -> float:
         """Money per turn the side's actions would cost at the chosen levels."""
-        pending = self.pending if pending is None else pending
+        pending = self._pending if pending is None else pending
         total = 0.0
         for aid, info in self.world.actions.items():
             if info.spec.side == side:
@@ -253,11 +263,11 @@ class Game:
 
     def capital(self, side: str) -> float:
         """Political capital the side has now (the mean over runs)."""
-        return float(np.mean(self.state.stocks[self.world.sides[side].capital]))
+        return float(np.mean(self._state.stocks[self.world.sides[side].capital]))
 
     def capital_needed(self, side: str, pending: Mapping[str, int] | None = None) -> float:
         """Political capital the side's chosen changes will cost when the turn resolves."""
-        pending = self.pending if pending is None else pending
+        pending = self._pending if pending is None else pending
         return sum(
             self.world.actions[aid].capital_to_change(self.committed_level(aid), level)
             for aid, level in pending.items()
@@ -269,7 +279,7 @@ class Game:
         which it applies, whether it is met now, counting other levers at their chosen levels)."""
         info = self._action(aid)
         scope = Overlay(self.env)
-        for other, chosen in self.pending.items():
+        for other, chosen in self._pending.items():
             if other != aid:
                 scope[other] = np.full((1, 1), self.world.actions[other].values[chosen])
         out = []
@@ -298,14 +308,14 @@ class Game:
                 raise ActionRefused(aid, level, reasons)
             self.warnings.append(f"turn {self.turn + 1}: {aid} -> {level}: " + "; ".join(reasons))
         if level == self.committed_level(aid):
-            self.pending.pop(aid, None)
+            self._pending.pop(aid, None)
         else:
-            self.pending[aid] = int(level)
+            self._pending[aid] = int(level)
 
     def unset_level(self, aid: str) -> None:
         """Drop the change planned for an action this turn (it keeps its current level)."""
         self._action(aid)
-        self.pending.pop(aid, None)
+        self._pending.pop(aid, None)
 
     def choose(self, event_id: str, choice_id: str) -> None:
         """Answer a pending dilemma."""
@@ -313,7 +323,9 @@ class Game:
         if dilemma is None:
             raise GameError(f"no dilemma {event_id!r} is waiting for an answer")
         mask = self._dilemma_mask.pop(event_id)
-        apply_choice(self._stepper, self.state, self.turn, event_id, choice_id, mask, self.env, self.pending)
+        apply_choice(
+            self._stepper, self._state, self.turn, event_id, choice_id, mask, self.env, self._pending
+        )
         self.choices_made.append(ChoiceMade(dilemma.turn, event_id, choice_id))
         self.pending_dilemmas.remove(dilemma)
 
@@ -326,27 +338,27 @@ class Game:
         if self.turn >= self.turns or (self.interactive and self.is_over):
             raise GameError("the game is over")
         turn = self.turn + 1
-        for aid, level in sorted(self.pending.items()):
+        for aid, level in sorted(self._pending.items()):
             self.log.append(Decision(turn, aid, level, self.committed_level(aid)))
         lags = self._recorder.lags(turn)
         if self._keep_snapshots:
-            self._snapshots[turn] = (self.state.copy(), dict(self.pending), self.env)
+            self._snapshots[turn] = (self._state.copy(), dict(self._pending), self.env)
         with np.errstate(all="ignore"):
-            env = self._stepper.advance(self.state, turn, self.pending, None, lags, self.env)
-        self.pending = {}
+            env = self._stepper.advance(self._state, turn, self._pending, None, lags, self.env)
+        self._pending = {}
         self.turn = turn
         env.update(lags)
         self.env = env
-        self._recorder.record(env, self.state.stocks, self.turn)
+        self._recorder.record(env, self._state.stocks, self.turn)
         drawn = draw_events(
             self._stepper,
-            self.state,
+            self._state,
             turn,
             env,
             ended_turn=self.ended_turn,
             interactive=self.interactive,
             planned_choices=self.planned_choices,
-            pending=self.pending,
+            pending=self._pending,
         )
         self.events_fired.extend(drawn.fired)
         self.choices_made.extend(drawn.answered)
@@ -383,10 +395,10 @@ class Game:
     def fork(self) -> Game:
         """An independent copy of this game (no status-quo twin, dilemmas take their default)."""
         twin = copy.copy(self)
-        twin.state = self.state.copy()
+        twin._state = self._state.copy()
         twin._recorder = self._recorder.copy()
         twin.env = dict(self.env)
-        twin.pending = dict(self.pending)
+        twin._pending = dict(self._pending)
         twin.pending_dilemmas = []
         twin.log = list(self.log)
         twin.choices_made = list(self.choices_made)

@@ -6,6 +6,7 @@ Also the draws that start a game (uncertain parameters, per run) and the read-on
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,31 @@ class State:
             set(self.ramping),
             set(self.armed),
         )
+
+    def digest(self) -> str:
+        """A hash of every value in the state, bit for bit: equal digests, identical futures."""
+        h = hashlib.sha256()
+        parts: list[dict[Any, Array]] = [
+            self.stocks,
+            self.level,
+            self.ch_start,
+            self.ch_target,
+            self.elapsed,
+            self.ev_count,
+            self.ev_last,
+            self.ev_start,
+            self.ev_until,
+        ]
+        for part in parts:
+            for key in sorted(part, key=repr):
+                h.update(repr(key).encode())
+                h.update(part[key].dtype.str.encode())
+                h.update(np.ascontiguousarray(part[key]).tobytes())
+        for mod, eid, mask, value in self.jumps:
+            h.update(repr((mod.target, mod.effect_key, eid)).encode())
+            h.update(np.ascontiguousarray(mask).tobytes() + np.ascontiguousarray(value).tobytes())
+        h.update(repr((sorted(self.ramping), sorted(self.armed))).encode())
+        return h.hexdigest()
 
     def tile(self, run: int, copies: int) -> State:
         """``copies`` identical copies of one run, for attribution."""
