@@ -387,7 +387,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for err in errors:
         print(err, file=sys.stderr)
     if errors:
-        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
+        if len(errors) > 1:
+            print(f"{len(errors)} errors", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
 
