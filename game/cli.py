@@ -24,7 +24,7 @@ from game.content.printable import printable
 from game.limits import MAX_PACKS, MEMORY_ENV, describe_bytes
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-HEADLESS_VERBS = ("simulate", "validate", "schema", "replay")
+HEADLESS_VERBS = ("simulate", "validate", "schema", "replay", "backtest")
 
 
 def content_root() -> Path:
@@ -280,7 +280,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.save is not None and args.runs > 1:
         raise CliError("--save needs a single game: drop --runs or use --runs 1")
     world = _load_world(default_packs(args.pack))
-    if args.plan is not None and not Path(args.plan).is_file():
+    if args.plan is not None and not os.path.lexists(args.plan):  # anything else is read safely, or refused
         raise CliError(f"plan file {args.plan!r} does not exist")
     try:
         result = run_plan(
@@ -395,7 +395,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     f"{raw}: ok ({count} items, {len(world.indicators)} indicators, "
                     f"{len(world.actions)} actions, {len(world.events)} events)"
                 )
-        elif path.is_file():
+        elif os.path.lexists(path):  # a file, or something the safe reader will refuse by name
             kind, found = validate_single_file(path)
             if not found and kind == "plan":
                 found = _check_plan_ids(path)
@@ -462,7 +462,7 @@ def _with_dependencies(folder: Path) -> list[Path]:
             for candidate in (sibling, content_root() / dep_id):
                 if candidate == sibling and candidate.is_symlink():
                     continue  # a link next to a downloaded pack could lead anywhere
-                if (candidate / "pack.toml").is_file():
+                if os.path.lexists(candidate / "pack.toml"):
                     todo.append(candidate)
                     break
     return list(seen.values())

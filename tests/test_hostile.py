@@ -164,6 +164,20 @@ def test_playing_with_such_a_pack_is_refused_the_same_way(tmp_path: Path, case: 
     refused(borderline(tmp_path, "--pack", str(pack), "simulate", "--scenario", "test-run"), expected)
 
 
+@pytest.mark.parametrize("verb", ["validate", "plan"])
+def test_a_single_file_or_plan_that_is_a_fifo_or_a_device_is_refused(tmp_path: Path, verb: str) -> None:
+    os.mkfifo(tmp_path / "fifo.toml")
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    for name, expected in (("fifo.toml", "it is a named pipe"), ("zero.toml", "it is a device")):
+        path = str(tmp_path / name)
+        args = (
+            ["validate", path]
+            if verb == "validate"
+            else ["simulate", "--scenario", "test-run", "--plan", path]
+        )
+        refused(borderline(tmp_path, *args), f"{name}:1:1: cannot read the file: {expected}")
+
+
 def test_a_dependency_id_that_is_a_path_reads_nothing_outside(tmp_path: Path) -> None:
     victim = tmp_path / "outside" / "victim"
     victim.mkdir(parents=True)
@@ -331,7 +345,7 @@ def test_a_saves_pack_folder_holding_a_fifo_never_blocks(tmp_path: Path, save) -
     [
         (lambda d: d["packs"][0].update(id="../../outside/victim"), "packs.0.id"),
         (lambda d: d.update(pins={"efficacy": 5.0}), "pins parameter efficacy = 5 lies outside the range"),
-        (lambda d: d.update(scenario="\u001b[2J\u001b]0;pwned\u0007"), "\\x1b[2J"),
+        (lambda d: d.update(scenario="\u001b[2J\u001b]0;pwned\u0007"), "control character U+001B (ESCAPE)"),
     ],
     ids=["pack-id-path", "pin-out-of-range", "escape-codes"],
 )

@@ -275,7 +275,8 @@ def test_hostile_names_never_write_outside_the_saves_folder(world, tmp_path, nam
     assert path.stem.split(".")[0].strip().upper() not in {"CON", "PRN", "AUX", "NUL", "LPT1", "COM¹"}
     assert all(ch.isprintable() and ch not in '<>:"/\\|?*' for ch in path.name)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == [path]
-    assert load_save(path, world).name == name.strip()
+    shown = " ".join(name.replace("\x00", "").replace("\x01", "").replace("\u202e", "").split())
+    assert load_save(path, world).name == shown  # control characters never reach the file
 
 
 @pytest.mark.parametrize(

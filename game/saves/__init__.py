@@ -22,6 +22,7 @@ from pathlib import Path
 
 from game import __version__
 from game.content.errors import ContentErrors
+from game.content.printable import UNPRINTABLE
 from game.engine import Game, GameError, PinOutOfRange, SimulationError, World, load_world
 from game.saves.errors import PackMismatch, ReplayMismatch, SaveError, SaveExists
 from game.saves.files import (
@@ -90,10 +91,16 @@ class SaveInfo:
     autosave: bool = False
 
 
+def shown_name(name: str) -> str:
+    """The name a save records and the load screen shows: what the player typed, without
+    control characters, on one line (a save holding a control character does not load)."""
+    return " ".join(UNPRINTABLE.sub("", str(name)).split())
+
+
 def _encode(game: Game, name: str) -> bytes:
     if game.runs != 1:
         raise SaveError(f"only a single-run game can be saved; this one has {game.runs} runs")
-    return dump(save_record(game, name, pack_records(game.world)))
+    return dump(save_record(game, shown_name(name), pack_records(game.world)))
 
 
 def save_game(game: Game, name: str, *, overwrite: bool = False, folder: PathLike | None = None) -> Path:
