@@ -32,9 +32,7 @@ MAX_SAVE_BYTES = 64 * 1024 * 1024
 # --------------------------------------------------------------------------- TOML structure
 
 MAX_TOML_NESTING = 32
-"""Deepest nesting of arrays and inline tables in a TOML value (the schema needs 4)."""
-MAX_TOML_KEY_PARTS = 32
-"""Most parts of a dotted key or table header (the schema needs 6)."""
+"""Deepest nesting of tables, arrays and dotted keys together in a TOML file (the schema needs 7)."""
 
 # --------------------------------------------------------------------------- content
 
@@ -50,8 +48,8 @@ MAX_TURNS = 400
 """Most turns in a scenario (a century of quarters)."""
 MAX_LIST_ITEMS = 1_000
 """Most entries in any list of a content item (effects, choices, grades, evidence)."""
-MAX_TEXT_CHARS = 20_000
-"""Longest text field (a briefing, a description)."""
+MAX_PLAN_STEPS = 20_000
+"""Most steps (or dilemma answers) in a plan: every action at every turn of a long game."""
 MAX_VERSION_CHARS = 32
 """Longest version number or version range in pack.toml."""
 MAX_ORDER = 1_000_000
