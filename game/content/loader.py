@@ -18,11 +18,12 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.errors import ContentError, ContentErrors
 from game.content.safe_read import FileRefused, ReadBudget, read_limited, walk_pack
 from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml_bytes
 from game.content.untrusted import check_data
+from game.errors import did_you_mean
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
 ITEM_KINDS = (

@@ -23,7 +23,7 @@ from pathlib import Path
 from game import __version__
 from game.content.errors import ContentErrors
 from game.content.printable import UNPRINTABLE
-from game.engine import Game, GameError, PinOutOfRange, SimulationError, World, load_world
+from game.engine import Game, GameError, PinOutOfRange, World, load_world
 from game.saves.errors import PackMismatch, ReplayMismatch, SaveError, SaveExists
 from game.saves.files import (
     AUTOSAVE_FOLDER,
@@ -184,9 +184,7 @@ def _world_for(save: SaveFile, path: Path, packs: Packs, allow: bool) -> tuple[W
         world = packs
     else:
         if packs is None:
-            from game.cli import content_root
-
-            folders, not_found = locate_packs(save.packs, content_root())
+            folders, not_found = locate_packs(save.packs)
             if not folders:
                 raise SaveError(
                     f"{path}: none of the packs this save was made with is installed:\n  - "
@@ -251,7 +249,7 @@ def load_save(
             f"{path}: the save pins {exc}; load it only if you trust it to go past the sources "
             "(on the command line: --allow-out-of-range)"
         ) from None
-    except (GameError, SimulationError) as exc:
+    except GameError as exc:
         on = " on the packs loaded now" if pack_diffs else ""
         raise SaveError(
             f"{path}: the save's log cannot be played{on}: {exc}; "
