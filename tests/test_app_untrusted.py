@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_app import MINI, SIZE, make_app, ready, sync
+from test_app import MINI, SIZE, end_turn, make_app, ready, sync
 
 from game.engine import load_world
 
@@ -37,3 +37,26 @@ async def test_the_load_screen_shows_hostile_file_names_and_saves_escaped(mini, 
         assert "control character U+001B (ESCAPE)" in shown  # the edited save is refused, and why
         assert ESC not in shown and "\x07" not in shown
         assert ESC not in app.export_screenshot()  # nor anything drawn on the screen
+
+
+@sync
+async def test_a_pack_whose_arithmetic_breaks_mid_game_ends_the_game_with_a_message_not_a_crash(tmp_path):
+    from game.app.screens.title import TitleScreen
+
+    mod = tmp_path / "nan_mod"
+    mod.mkdir()
+    (mod / "pack.toml").write_text(
+        'id = "nan_mod"\nname = "N"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n'
+    )
+    # 0/0 from the first turn on (escalating flows once the turn starts), never a constant
+    (mod / "mod.toml").write_text(
+        '[variable.broken]\nformula = "where(turn > 0, turn * 0 / (turn * 0), 1)"\n'
+    )
+    world = load_world([MINI, mod])
+    app = make_app(world, tmp_path / "saves", scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        await end_turn(pilot)
+        assert isinstance(app.screen, TitleScreen) and app.is_running
+        [shown] = [str(n.message) for n in app._notifications if "stopped this game" in str(n.message)]
+        assert "variable broken (" in shown and "mod.toml:1:11" in shown
