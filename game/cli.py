@@ -293,10 +293,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     except ContentErrors as exc:
         raise CliError(_listed("the plan has", exc.errors)) from None
     except MemoryBudgetExceeded as exc:
-        fit = f" (about {exc.fit:,} fit)" if exc.fit else ""
+        fewer = f"use fewer --runs (about {exc.fit:,} fit), or " if exc.fit else "even one run is too many: "
         raise CliError(
             f"--runs {exc.runs:,} over {exc.turns} turns would need about {describe_bytes(exc.needed)} of "
-            f"memory, more than the limit of {describe_bytes(exc.limit)}: use fewer --runs{fit}, or set "
+            f"memory, more than the limit of {describe_bytes(exc.limit)}: {fewer}set "
             f"{MEMORY_ENV} higher (such as {MEMORY_ENV}=8G) if this machine has the memory"
         ) from None
     except PinOutOfRange as exc:

@@ -66,15 +66,19 @@ MEMORY_ENV = "BORDERLINE_MEMORY_LIMIT"
 
 def memory_limit() -> int:
     """The memory budget of one simulation, in bytes: BORDERLINE_MEMORY_LIMIT (such as
-    ``512M`` or ``4G``) when set to something readable, else DEFAULT_MEMORY_BYTES."""
-    raw = os.environ.get(MEMORY_ENV, "").strip().upper().removesuffix("B")
+    ``512M``, ``4G`` or a number of bytes) when set, else DEFAULT_MEMORY_BYTES.
+
+    Raise ValueError, saying what was expected, if the variable is set to something else.
+    """
+    given = os.environ.get(MEMORY_ENV, "")
+    raw = given.strip().upper().removesuffix("B")
     if not raw:
         return DEFAULT_MEMORY_BYTES
     scale = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}.get(raw[-1], 1)
     digits = raw[:-1] if raw[-1] in "KMGT" else raw
-    if not digits.isascii() or not digits.isdigit() or len(digits) > 12:
-        return DEFAULT_MEMORY_BYTES
-    return max(1, int(digits) * scale)
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 12 or int(digits) == 0:
+        raise ValueError(f"{MEMORY_ENV}={given[:40]!r} is not a size: write one such as 512M, 8G or 2000000")
+    return int(digits) * scale
 
 
 def describe_bytes(count: float) -> str:

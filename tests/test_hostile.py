@@ -343,7 +343,10 @@ def test_a_saves_pack_folder_holding_a_fifo_never_blocks(tmp_path: Path, save) -
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda d: d["packs"][0].update(id="../../outside/victim"), "packs.0.id"),
+        (
+            lambda d: d["packs"][0].update(id="../../outside/victim"),
+            "packs.0.id: '../../outside/victim' is not a pack id",
+        ),
         (lambda d: d.update(pins={"efficacy": 5.0}), "pins parameter efficacy = 5 lies outside the range"),
         (lambda d: d.update(scenario="\u001b[2J\u001b]0;pwned\u0007"), "control character U+001B (ESCAPE)"),
     ],

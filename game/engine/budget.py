@@ -69,7 +69,10 @@ def estimate_bytes(world: World, runs: int, turns: int, *, status_quo: bool, sna
 
 def check_memory(world: World, runs: int, turns: int, *, status_quo: bool, snapshots: bool) -> None:
     """Raise MemoryBudgetExceeded if the game would need more than the memory limit."""
-    limit = memory_limit()
+    try:
+        limit = memory_limit()
+    except ValueError as exc:
+        raise GameError(str(exc)) from None
     needed = estimate_bytes(world, runs, turns, status_quo=status_quo, snapshots=snapshots)
     if needed > limit:
         base = estimate_bytes(world, 0, turns, status_quo=status_quo, snapshots=False)

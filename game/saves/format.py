@@ -341,7 +341,10 @@ def validate(path: Path, doc: dict[str, Any], *, migrated: bool) -> SaveFile:
         lines = []
         for err in exc.errors()[:5]:
             where = ".".join(str(p)[:40] for p in err["loc"])[:120] or "the top level"
-            lines.append(f"{where}: {err['msg']}")
+            message = err["msg"]
+            if err["type"] == "string_pattern_mismatch" and err["loc"][-1:] == ("id",):
+                message = f"{str(err['input'])[:40]!r} is not a pack id (lower_snake_case, never a path)"
+            lines.append(f"{where}: {message}")
         more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
         raise SaveError(
             f"{path}: this save has been damaged or badly edited: "
