@@ -9,6 +9,7 @@ them all at once; a pack with any error yields nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -289,7 +290,7 @@ def read_document(
 
 def read_pack(folder: Path, errors: list[ContentError]) -> Pack | None:
     manifest_path = folder / "pack.toml"
-    if not manifest_path.is_file():
+    if not os.path.lexists(manifest_path):  # anything else there is read (and refused) safely
         errors.append(ContentError(_display(folder), 1, 1, "not a content pack: no pack.toml in it"))
         return None
     budget = ReadBudget(what=f"the pack {folder.name!r}")

@@ -17,7 +17,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from game.limits import (
     MAX_LEVELS,
+    MAX_LIST_ITEMS,
     MAX_ORDER,
+    MAX_PLAN_STEPS,
     MAX_START_YEAR,
     MAX_TABLE_FIELDS,
     MAX_TABLE_ROWS,
@@ -110,7 +112,7 @@ class PackManifest(Strict):
     name: str
     version: str = Field(pattern=r"^[0-9]{1,9}\.[0-9]{1,9}(\.[0-9]{1,9})?$", max_length=MAX_VERSION_CHARS)
     description: str = ""
-    authors: list[str] = []
+    authors: list[str] = Field([], max_length=MAX_LIST_ITEMS)
     game_version: VersionRange = Field(
         "*", description='game versions this pack works with (PEP 440), e.g. ">=0.1"'
     )
@@ -310,11 +312,11 @@ class Action(Documented):
         [0.0], description="political capital to raise one step into each level (index = level)"
     )
     capital_cost_lower: Number = Field(0.0, ge=0, description="capital to lower by one step")
-    prerequisites: list[Prerequisite] = []
+    prerequisites: list[Prerequisite] = Field([], max_length=MAX_LIST_ITEMS)
     irreversible_warning: str = Field("", description="shown in a confirmation before raising")
-    effects: list[Effect] = []
-    evidence_for: list[Evidence] = []
-    evidence_against: list[Evidence] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
+    evidence_for: list[Evidence] = Field([], max_length=MAX_LIST_ITEMS)
+    evidence_against: list[Evidence] = Field([], max_length=MAX_LIST_ITEMS)
     hidden: bool = Field(False, description="not shown on the action panel (driven by events)")
 
     @model_validator(mode="after")
@@ -337,7 +339,7 @@ class Choice(Strict):
     id: Identifier
     label: str
     description: str = ""
-    effects: list[Effect] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     set_action: dict[Identifier, Level] = Field(
         {}, description="actions whose level this choice sets (action id -> level)"
     )
@@ -355,9 +357,9 @@ class Event(Documented):
     probability: NumberOrFormula = Field(1.0, description="chance per turn while the condition holds")
     once: bool = True
     cooldown: int = Field(0, ge=0, le=MAX_TURNS, description="turns before it may fire again")
-    effects: list[Effect] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     capital: dict[Side, Number] = {}
-    choices: list[Choice] = []
+    choices: list[Choice] = Field([], max_length=MAX_LIST_ITEMS)
     source: str = ""
 
     @model_validator(mode="after")
@@ -425,9 +427,9 @@ class Scenario(Documented):
         {}, description="starting level of actions (others start at 0)"
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
-    objectives: list[Objective] = []
-    grades: list[Grade] = []
-    endings: list[Ending] = []
+    objectives: list[Objective] = Field([], max_length=MAX_LIST_ITEMS)
+    grades: list[Grade] = Field([], max_length=MAX_LIST_ITEMS)
+    endings: list[Ending] = Field([], max_length=MAX_LIST_ITEMS)
 
     @property
     def turn_name(self) -> str:
@@ -558,8 +560,8 @@ class Plan(Strict):
     name: str = ""
     description: str = ""
     scenario: ScenarioId | None = None
-    step: list[PlanStep] = []
-    choice: list[PlanChoice] = []
+    step: list[PlanStep] = Field([], max_length=MAX_PLAN_STEPS)
+    choice: list[PlanChoice] = Field([], max_length=MAX_PLAN_STEPS)
 
     @field_validator("step")
     @classmethod

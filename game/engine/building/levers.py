@@ -205,13 +205,24 @@ def build_scenarios(b: Builder) -> None:
                     aid,
                     at_value=True,
                 )
-        for pid in sc.parameters:
+        for pid, value in sc.parameters.items():
             if pid not in items["parameter"]:
                 b.error(
                     loc,
                     f"unknown parameter {pid!r}{did_you_mean(pid, items['parameter'])}",
                     "parameters",
                     pid,
+                )
+                continue
+            span = items["parameter"][pid].item.range
+            if span is not None and not span[0] <= value <= span[1]:
+                b.error(
+                    loc,
+                    f"parameter {pid!r} is set to {value:g}, outside the range its sources support, "
+                    f"[{span[0]:g}, {span[1]:g}]: set a value inside it, or widen the range (with a source)",
+                    "parameters",
+                    pid,
+                    at_value=True,
                 )
         for i, obj in enumerate(sc.objectives):
             if obj.indicator not in indicators:
