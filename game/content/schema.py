@@ -131,6 +131,17 @@ class Table(Documented):
     )
 
 
+IndicatorKind = Literal["population", "share", "count", "rate", "money", "index", "flag", "other"]
+KINDS_NEEDING_A_RANGE = ("population", "share")
+
+
+class IndicatorRange(Strict):
+    """A one-sided or two-sided physical range: ``{ min = 0 }``, ``{ min = 0, max = 100 }``."""
+
+    min: NumberOrFormula | None = Field(None, description="lowest possible value: a number or a formula")
+    max: NumberOrFormula | None = Field(None, description="highest possible value: a number or a formula")
+
+
 class Indicator(Strict):
     """How a stock or variable is shown as an indicator."""
 
@@ -141,6 +152,26 @@ class Indicator(Strict):
     )
     decimals: int = Field(1, ge=0, le=6)
     order: int = Field(0, description="position on the dashboard, lower first")
+    kind: IndicatorKind | None = Field(
+        None,
+        description="what it measures: population (people), share (percent or fraction), count, rate "
+        "(per month or year), money, index, flag or other; population and share need a `range`",
+    )
+    range: tuple[NumberOrFormula, NumberOrFormula] | IndicatorRange | None = Field(
+        None,
+        description="the physically possible values, checked every turn: [low, high] or "
+        "{ min = low, max = high } with either side left out; each a number or a formula, e.g. "
+        '[0, 100] or [0, "us_residents_12plus"]; a value outside is a model error',
+    )
+
+    @property
+    def bounds(self) -> tuple[float | str | None, float | str | None]:
+        """(low, high), each a number, a formula or None for no limit."""
+        if self.range is None:
+            return None, None
+        if isinstance(self.range, IndicatorRange):
+            return self.range.min, self.range.max
+        return self.range
 
 
 class Quantity(Documented):
@@ -156,8 +187,12 @@ class Stock(Quantity):
         description="starting value: a number or a formula of parameters, tables and "
         "other stocks' starting values"
     )
-    minimum: Number | None = Field(0.0, description="floor the stock is held at; null for none")
-    maximum: Number | None = None
+    minimum: Number | None = Field(
+        0.0, description="lowest value the stock can take; a flow that takes it lower is a model error"
+    )
+    maximum: Number | None = Field(
+        None, description="highest value the stock can take; a flow that takes it higher is a model error"
+    )
     source: str = Field("", description="where the starting value comes from")
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import copy
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 
 from game.content.errors import did_you_mean
 from game.content.schema import Choice, Ending, Parameter, Scenario
+from game.engine.bounds import Breach, IndicatorRanges, describe_flows, settle
 from game.engine.world import ActionInfo, Modifier, World
 
 NEVER = 1 << 30
@@ -287,6 +288,7 @@ class Game:
             for sid in world.stocks
             if any(sid in (spec.into, spec.out_of) for spec in world.flow_specs.values())
         ]
+        self._ranges = IndicatorRanges(world)
         self.state = self._initial_state()
         self.env: dict[Any, Array] = self._initial_env()
         self._record_state(self.env)
@@ -626,9 +628,13 @@ class Game:
                 strength = 1.0 + onehot * (strength - 1.0) if mod.op == "multiply" else onehot * strength
             stock = state.stocks[mod.target]
             spec = world.stocks[mod.target]
-            state.stocks[mod.target] = np.clip(
-                stock * strength if mod.op == "multiply" else stock + strength, spec.minimum, spec.maximum
-            )
+            jumped = stock * strength if mod.op == "multiply" else stock + strength
+            if mix is not None:  # a counterfactual for attribution, not the model: hold it in range
+                state.stocks[mod.target] = np.clip(jumped, spec.minimum, spec.maximum)
+                continue
+            state.stocks[mod.target], breach = settle(jumped, spec.minimum, spec.maximum)
+            if breach is not None:
+                self._out_of_range(mod.target, breach, turn, f"event {eid} moved it")
         state.jumps = []
         active = dict.fromkeys(state.ev_start, self._inactive)
         for key in state.armed:
@@ -658,11 +664,13 @@ class Game:
                 for fid in outflows[1 if not inflows else 0 :]:
                     rate = rate - env[fid]
                 value = state.stocks[sid] + rate * dt
-                if low is not None:
-                    value = np.maximum(value, low)
-                if high is not None:
-                    value = np.minimum(value, high)
-                state.stocks[sid] = value
+                if mix is not None:  # a counterfactual for attribution, not the model: hold it in range
+                    state.stocks[sid] = np.clip(value, low, high) if (low, high) != (None, None) else value
+                    continue
+                state.stocks[sid], breach = settle(value, low, high)
+                if breach is not None:
+                    flows = describe_flows(env, inflows, outflows, breach, value.shape)
+                    self._out_of_range(sid, breach, turn, f"its flows a year: {flows}")
         # 4. the end state
         return self._evaluate(
             turn, state.stocks, lags, channels, active, side_costs, flow_mask, base, self._plans["end"]
@@ -806,6 +814,25 @@ class Game:
                 self._check_finite(name, arr, self.turn)
             for sid, value in self.state.stocks.items():
                 self._check_finite(sid, value, self.turn)
+        found = self._ranges.first_breach(env)
+        if found is not None:
+            info, breach = found
+            self._out_of_range(info.id, breach, self.turn, "outside the range its indicator declares")
+
+    def _out_of_range(self, name: str, breach: Breach, turn: int, why: str) -> None:
+        """Raise a SimulationError for a value outside its physical range (a bug in a pack)."""
+        sym = self.world.symbols.get(name)
+        where = ""
+        if sym is not None and sym.located is not None:
+            pos = sym.located.doc.key_position(sym.located.path)
+            where = f" ({sym.located.doc.path}:{pos.line}:{pos.column})"
+        axis = sym.axis if sym is not None else None
+        rows = self.world.tables[axis].rows if axis else ()
+        described = replace(breach, name=name).describe(rows)
+        raise SimulationError(
+            f"{described}{where} at turn {turn} of scenario {self.scenario_id} (seed {self.seed}); "
+            f"{why}. The content lets it leave its physical range: fix the rules that move it"
+        )
 
     def _check_finite(self, name: str, value: Array, turn: int) -> None:
         if not np.all(np.isfinite(value)):

@@ -19,10 +19,12 @@ from game import __version__
 from game.content.errors import ContentError, ContentErrors, did_you_mean
 from game.content.loader import ContentSet, Located, load_content
 from game.content.schema import (
+    KINDS_NEEDING_A_RANGE,
     Action,
     Effect,
     Event,
     Flow,
+    Indicator,
     Parameter,
     Scenario,
     SideDef,
@@ -113,6 +115,9 @@ class IndicatorInfo:
     order: int
     description: str
     axis: str | None
+    kind: str | None = None
+    low: CompiledFormula | float | None = None  # physical range, checked every turn
+    high: CompiledFormula | float | None = None
 
 
 class _SymbolScope:
@@ -594,6 +599,7 @@ def compile_world(content: ContentSet) -> World:
                     "side",
                     at_value=True,
                 )
+            low, high = _indicator_bounds(b, loc, ind, loc.item.over)
             indicators[qid] = IndicatorInfo(
                 qid,
                 loc.item.name or qid,
@@ -605,6 +611,9 @@ def compile_world(content: ContentSet) -> World:
                 ind.order,
                 loc.item.description,
                 loc.item.over,
+                ind.kind,
+                low,
+                high,
             )
 
     # ---- scenarios
@@ -705,6 +714,47 @@ def compile_world(content: ContentSet) -> World:
         ending_formulas=ending_formulas,
     )
     return world
+
+
+def _indicator_bounds(
+    b: _Builder, loc: Located[Any], ind: Indicator, axis: str | None
+) -> tuple[CompiledFormula | float | None, CompiledFormula | float | None]:
+    """Compile an indicator's declared range; report a population or share without one."""
+    if ind.range is None:
+        if ind.kind in KINDS_NEEDING_A_RANGE:
+            b.error(
+                loc,
+                f"an indicator of kind {ind.kind!r} needs a `range` of possible values, "
+                'e.g. range = [0, 100] or range = [0, "population_formula"]',
+                "indicator",
+                "kind",
+                at_value=True,
+            )
+        return None, None
+    where = ("indicator", "range") if isinstance(ind.range, tuple) else ("indicator", "range")
+    out: list[CompiledFormula | float | None] = []
+    for i, bound in enumerate(ind.bounds):
+        sub: tuple[str | int, ...] = (
+            (*where, i) if isinstance(ind.range, tuple) else (*where, "min" if i == 0 else "max")
+        )
+        if bound is None or isinstance(bound, float | int):
+            out.append(None if bound is None else float(bound))
+            continue
+        compiled = b.compile(loc, sub, bound)
+        if compiled is not None and (compiled.lags or compiled.axis not in (None, axis)):
+            b.error(
+                loc,
+                "a range formula may not use lag() and must be a single number or indexed "
+                f"like its indicator{'' if axis is None else f' (over {axis!r})'}",
+                *sub,
+                at_value=True,
+            )
+            compiled = None
+        out.append(compiled)
+    low, high = out
+    if isinstance(low, float) and isinstance(high, float) and low > high:
+        b.error(loc, f"the range's low end {low} is above its high end {high}", *where, at_value=True)
+    return low, high
 
 
 def _effect_target(
