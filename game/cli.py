@@ -19,6 +19,7 @@ from typing import Any
 
 from game import __version__
 from game.app import run_app
+from game.limits import MAX_PACKS
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -330,27 +331,35 @@ def _check_plan_ids(path: Path) -> list[Any]:
 
 
 def _with_dependencies(folder: Path) -> list[Path]:
-    """A pack folder plus the sibling folders of the packs it depends on, recursively."""
-    import tomli
+    """A pack folder plus the folders of the packs it depends on, recursively.
+
+    A dependency is looked for only as a plain id: a sibling folder of that name (not a
+    link) next to the pack that needs it, then a bundled pack of that name. A dependency
+    id that is not an id (``../../elsewhere``) is never looked up; the loader reports it.
+    """
+    from game.content.loader import read_document
+    from game.content.schema import PACK_ID
 
     seen: dict[str, Path] = {}
     todo = [folder]
-    while todo:
+    while todo and len(seen) <= MAX_PACKS:
         current = todo.pop()
-        try:
-            manifest = tomli.loads((current / "pack.toml").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
-            seen.setdefault(str(current), current)
-            continue
-        seen.setdefault(str(manifest.get("id", current)), current)
+        doc = read_document(current / "pack.toml", [], inside=current)
+        manifest = doc.data if doc is not None else {}
+        pack_id = manifest.get("id")
+        seen.setdefault(pack_id if isinstance(pack_id, str) else str(current), current)
         deps = manifest.get("dependencies", [])
         for dep in deps if isinstance(deps, list) else []:
             dep_id = dep.get("id") if isinstance(dep, dict) else None
-            if isinstance(dep_id, str) and dep_id not in seen:
-                for candidate in (current.parent / dep_id, content_root() / dep_id):
-                    if (candidate / "pack.toml").is_file():
-                        todo.append(candidate)
-                        break
+            if not isinstance(dep_id, str) or not PACK_ID.fullmatch(dep_id) or dep_id in seen:
+                continue
+            sibling = current.parent / dep_id
+            for candidate in (sibling, content_root() / dep_id):
+                if candidate == sibling and candidate.is_symlink():
+                    continue  # a link next to a downloaded pack could lead anywhere
+                if (candidate / "pack.toml").is_file():
+                    todo.append(candidate)
+                    break
     return list(seen.values())
 
 

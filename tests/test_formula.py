@@ -15,6 +15,7 @@ from game.formula import (
     FUNCTIONS,
     CompiledFormula,
     FormulaError,
+    NotANumber,
     compile_formula,
     parse_formula,
 )
@@ -22,7 +23,7 @@ from game.formula.parser import MAX_LENGTH
 
 CARTELS = ("sinaloa", "cjng", "gulf")
 DRUGS = ("cannabis", "cocaine")
-SCALARS = ("a", "b", "c", "x", "y", "tau", "heavy_users", "light_users", "s", "s_min", "q")
+SCALARS = ("a", "b", "c", "x", "y", "tau", "heavy_users", "light_users", "s", "s_min", "q", "zero")
 
 
 class WorldScope:
@@ -152,10 +153,58 @@ def test_a_constant_formula_is_one_read_only_number() -> None:
         result[0, 0] = 1.0
 
 
-def test_huge_constant_arithmetic_gives_inf_instead_of_hanging() -> None:
-    assert run("1e300 * 1e300")[0, 0] == np.inf
-    assert run("(1e300 * 1e300) ** 64")[0, 0] == np.inf
+def test_huge_constant_arithmetic_is_refused_instead_of_hanging() -> None:
+    assert error_of("1e300 * 1e300").offset == 0
+    assert error_of("x + (1e300 * 1e300) ** 64").offset == 5  # at the part that overflows
     assert run("2 ** 64")[0, 0] == 2.0**64
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "what"),
+    [
+        ("0/0", 0, "always nan"),
+        ("log(0)", 0, "always -infinite"),
+        ("exp(1000)", 0, "always infinite"),
+        ("tau + 1/0", 6, "always infinite"),
+        ("where(0/0 > 1, 1, 2)", 6, "always nan"),
+        ("min(0/0, 1)", 4, "always nan"),
+        ("sqrt(-1) * tau", 0, "always nan"),
+    ],
+)
+def test_a_constant_that_is_not_a_finite_number_is_refused_where_it_is_made(
+    text: str, offset: int, what: str
+) -> None:
+    error = error_of(text)
+    assert (error.offset, what in str(error)) == (offset, True), str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "role"),
+    [
+        ("tau / zero > 1", 0, "the comparison >"),
+        ("where(tau / zero, 1, 2)", 6, "the condition of where()"),
+        ("where(tau / zero > 1, 1, 2)", 6, "the comparison >"),
+        ("tau / zero and 1 > 0", 0, "`and`"),
+        ("not (tau / zero)", 5, "`not`"),
+        ("argmax(price * (zero / zero))", 7, "argmax()"),
+        ("is_max(price * (tau / zero))", 7, "is_max()"),
+    ],
+)
+def test_nan_is_never_quietly_turned_into_true_false_or_a_row(text: str, offset: int, role: str) -> None:
+    env = make_env()
+    env["zero"] = np.zeros((RUNS, 1))
+    env["tau"] = np.zeros((RUNS, 1))
+    with pytest.raises(NotANumber) as caught, np.errstate(all="ignore"):
+        compile_formula(parse_formula(text), SCOPE).evaluate(env)
+    assert caught.value.offset == offset and role in str(caught.value)
+
+
+def test_nan_in_a_branch_where_does_not_take_is_fine_and_nan_elsewhere_flows_on() -> None:
+    env = make_env()
+    env["zero"] = np.zeros((RUNS, 1))
+    with np.errstate(all="ignore"):
+        assert (run("where(zero > 0, tau / zero, 7)", env) == 7).all()
+        assert np.isnan(run("min(zero / zero, 1)", env)).all()  # the engine's finite check names it
 
 
 def test_a_lone_game_evaluates_on_one_run() -> None:
@@ -464,18 +513,32 @@ def test_limits_allow_text_just_inside_them() -> None:
     assert parse_formula(text).names == {"x"}
 
 
-def test_offsets_count_characters_across_lines_and_accents() -> None:
-    error = error_of("a + é.y")  # "é" is one character but two UTF-8 bytes
-    assert error.offset == 5
+def test_offsets_count_characters_across_lines_and_accented_comments() -> None:
     with pytest.raises(FormulaError) as caught:
-        parse_formula("ééé + a\n  + b.c")
-    assert caught.value.offset == 13
+        parse_formula("a # déjà vu\n  + b.c")  # "é" is one character but two UTF-8 bytes
+    assert caught.value.offset == 17
     with pytest.raises(FormulaError) as caught:
-        parse_formula("a +\r\n  é + $")
-    assert caught.value.offset == 11
+        parse_formula("a + # é\r\n  b + $")
+    assert caught.value.offset == 15
     with pytest.raises(FormulaError) as caught:
-        parse_formula("a +\n  ééé[0]")
-    assert caught.value.offset == 10
+        parse_formula("a + # ééé\n  b[0]")
+    assert caught.value.offset == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("ｕs_budget + 1", 0),  # full-width u: Python would read us_budget
+        ("𝐞𝐱𝐩(x)", 0),  # mathematical bold: Python would read exp
+        ("a + é.y", 4),
+        ("x × 2", 2),
+        ("x * 2 # fine: é\n + ｙ", 19),
+    ],
+)
+def test_identifiers_are_plain_ascii_as_written_not_as_python_folds_them(text: str, offset: int) -> None:
+    with pytest.raises(FormulaError, match="not plain ASCII") as caught:
+        parse_formula(text)
+    assert caught.value.offset == offset
 
 
 # --------------------------------------------------------------------------- properties

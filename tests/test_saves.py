@@ -84,21 +84,7 @@ def assert_identical(a: Game, b: Game) -> None:
         d.event for d in b.pending_dilemmas
     ]
     assert a.ending_id == b.ending_id
-    for part in (
-        "stocks",
-        "level",
-        "ch_start",
-        "ch_target",
-        "elapsed",
-        "ev_count",
-        "ev_last",
-        "ev_start",
-        "ev_until",
-    ):
-        mine, theirs = getattr(a.state, part), getattr(b.state, part)
-        assert mine.keys() == theirs.keys()
-        for key in mine:
-            assert mine[key].tobytes() == theirs[key].tobytes(), (part, key)
+    assert a.state_digest() == b.state_digest()
     names = set(a.world.indicators) | {s.capital for s in a.world.sides.values()}
     for name in names:
         assert bits(a.history(name)) == bits(b.history(name)), name
@@ -460,9 +446,9 @@ def test_changed_content_is_named_and_refused_unless_allowed(own_mini, tmp_path)
     with pytest.raises(
         PackMismatch, match=r"pack 'mini' 1\.0\.0: its content differs.*changed: world\.toml"
     ) as caught:
-        load_save(path)
+        load_save(path, [own_mini])
     assert caught.value.differences and "Install the packs it was made with" in str(caught.value)
-    loaded = load_save(path, allow_pack_mismatch=True)
+    loaded = load_save(path, [own_mini], allow_pack_mismatch=True)
     assert any("different content" in w for w in loaded.warnings)
     assert loaded.differences  # the new numbers do not replay the old game
     assert loaded.game.turn == game.turn
@@ -474,7 +460,7 @@ def test_a_different_version_a_missing_pack_and_an_extra_pack_are_each_named(own
     manifest = own_mini / "pack.toml"
     manifest.write_text(manifest.read_text().replace('version = "1.0.0"', 'version = "1.1.0"'))
     with pytest.raises(PackMismatch, match=r"pack 'mini': version 1\.0\.0 in the save, 1\.1\.0 loaded now"):
-        load_save(path)
+        load_save(path, [own_mini])
     extra = tmp_path / "packs" / "extra"
     extra.mkdir()
     (extra / "pack.toml").write_text('id = "extra"\nname = "Extra"\nversion = "0.1.0"\n')
@@ -485,6 +471,24 @@ def test_a_different_version_a_missing_pack_and_an_extra_pack_are_each_named(own
         load_save(path, [own_mini, extra])
     shutil.rmtree(own_mini)
     with pytest.raises(SaveError, match=r"pack 'mini' 1\.0\.0 was used by the save but is not installed"):
+        load_save(path)
+
+
+def test_the_folder_a_save_names_is_never_loaded_without_the_players_say_so(own_mini, tmp_path):
+    """A save is untrusted: the pack folder it recorded is a hint, not a place to load from."""
+    path = save_game(play(load_world([own_mini])), "from a mod", folder=tmp_path / "saves")
+    with pytest.raises(SaveError, match="is not installed") as caught:
+        load_save(path)  # mini is not among the bundled packs; its folder is only named
+    assert f"--pack {own_mini}" in str(caught.value)
+    assert load_save(path, [own_mini]).game.turn > 0  # named by the player: loads
+
+
+def test_a_saves_pack_id_is_an_id_never_a_path(world, tmp_path):
+    path = save_game(play(world), "escape", folder=tmp_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["packs"][0]["id"] = "../../outside/victim"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(SaveError, match=r"packs\.0\.id: String should match pattern"):
         load_save(path)
 
 

@@ -19,6 +19,7 @@ import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from game.content import safe_read
 from game.content.errors import ContentError, ContentErrors
 from game.content.tomlpos import (
     KeyPath,
@@ -423,10 +424,12 @@ def test_a_file_that_is_not_utf8_is_one_plain_error(tmp_path: Path) -> None:
 def test_a_file_without_read_permission_is_one_plain_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    (tmp_path / "locked.toml").write_text("a = 1\n")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: object, flags: int, *args: object) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(safe_read.os, "open", refuse)
     assert "permission denied" in unreadable(tmp_path / "locked.toml").message
 
 

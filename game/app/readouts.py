@@ -389,15 +389,7 @@ def batch_bands(game: Game, runs: int) -> BatchBands:
     """
     import numpy as np
 
-    from game.engine import Game as EngineGame
-
-    batch = EngineGame(game.world, game.scenario_id, game.seed, runs, game.pins, snapshots=False)
-    batch.planned_choices = {(c.turn, c.event): c.choice for c in game.choices_made}
-    for turn in range(1, game.turn + 1):
-        for decision in game.log:
-            if decision.turn == turn:
-                batch.set_level(decision.action, decision.level, enforce=False)
-        batch.resolve_turn()
+    batch = game.batch(runs)
     low, high = {}, {}
     for info in scalar_indicators(game.world):
         series = batch.history(info.id)

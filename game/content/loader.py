@@ -8,6 +8,7 @@ them all at once; a pack with any error yields nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,11 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.safe_read import FileRefused, ReadBudget, read_limited, walk_pack
 from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
-from game.content.tomlpos import TomlDocument, read_toml
+from game.content.tomlpos import TomlDocument, read_toml_bytes
+from game.content.untrusted import check_data
+from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
 ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
 PLANS_FOLDER = "plans"
@@ -43,9 +47,20 @@ class Located(Generic[M]):
 
 @dataclass
 class Pack:
+    """A pack's manifest, folder and topic files, and the SHA-256 of every file read from it."""
+
     manifest: PackManifest
     folder: Path
     files: list[Path] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # "topic.toml" -> "sha256:..."
+    budget: ReadBudget = field(default_factory=ReadBudget, repr=False)
+
+    def read(self, file: Path, errors: list[ContentError]) -> TomlDocument | None:
+        """One of the pack's files, read safely, parsed and checked, its digest kept."""
+        doc = read_document(file, errors, inside=self.folder, budget=self.budget)
+        if doc is not None:
+            self.digests[file.relative_to(self.folder).as_posix()] = str(doc.digest)
+        return doc
 
 
 @dataclass
@@ -218,20 +233,53 @@ def validate_document(doc: TomlDocument, model: type[M]) -> tuple[M | None, list
 # --------------------------------------------------------------------------- packs
 
 
-def pack_files(folder: Path) -> list[Path]:
-    """Topic files of a pack: every .toml below it but pack.toml and the plans folder."""
-    return sorted(
-        p
-        for p in folder.rglob("*.toml")
-        if p.name != "pack.toml" and PLANS_FOLDER not in p.relative_to(folder).parts[:-1]
-    )
+def pack_files(folder: Path, errors: list[ContentError] | None = None) -> list[Path]:
+    """Topic files of a pack: every .toml below it but pack.toml and plans folders.
+
+    Linked folders are not followed and deep or crowded folders are cut short; each such
+    problem is added to ``errors`` when given.
+    """
+    files, problems = walk_pack(folder, ".toml", frozenset({PLANS_FOLDER}))
+    if errors is not None:
+        errors.extend(ContentError(_display(p.path), 1, 1, p.reason) for p in problems)
+    return [p for p in files if p.parent != folder or p.name != "pack.toml"]
 
 
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)
+
+
+def read_document(
+    file: Path,
+    errors: list[ContentError],
+    *,
+    inside: Path | None = None,
+    budget: ReadBudget | None = None,
+) -> TomlDocument | None:
+    """A TOML file read through the safe reader, parsed and checked for what no file may
+    hold (nan, inf, control characters, deep nesting); None with ``errors`` extended if not.
+
+    ``inside``: the pack folder the file must stay in, links included.
+    """
+    display = _display(file)
+    try:
+        raw = read_limited(file, MAX_CONTENT_FILE_BYTES, inside=inside, budget=budget, what="TOML file")
+        doc = read_toml_bytes(raw, display)
+    except FileRefused as exc:
+        errors.append(ContentError(display, 1, 1, f"cannot read the file: {exc.reason}"))
+        return None
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+        return None
+    problems = check_data(doc)
+    if problems:
+        errors.extend(problems)
+        return None
+    doc.digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    return doc
 
 
 def read_pack(folder: Path, errors: list[ContentError]) -> Pack | None:
@@ -239,16 +287,17 @@ def read_pack(folder: Path, errors: list[ContentError]) -> Pack | None:
     if not manifest_path.is_file():
         errors.append(ContentError(_display(folder), 1, 1, "not a content pack: no pack.toml in it"))
         return None
-    try:
-        doc = read_toml(manifest_path, _display(manifest_path))
-    except ContentErrors as exc:
-        errors.extend(exc.errors)
+    budget = ReadBudget(what=f"the pack {folder.name!r}")
+    doc = read_document(manifest_path, errors, inside=folder, budget=budget)
+    if doc is None:
         return None
     manifest, errs = validate_document(doc, PackManifest)
     errors.extend(errs)
     if manifest is None:
         return None
-    return Pack(manifest, folder, pack_files(folder))
+    pack = Pack(manifest, folder, pack_files(folder, errors), budget=budget)
+    pack.digests["pack.toml"] = str(doc.digest)
+    return pack
 
 
 def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
@@ -289,45 +338,62 @@ def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
                         f"but version {by_id[dep.id].manifest.version} is loaded",
                     )
                 )
+    return _dependency_order(by_id, errors)
+
+
+def _dependency_order(by_id: dict[str, Pack], errors: list[ContentError]) -> list[Pack]:
+    """Each pack after the packs it depends on, by (load_order, id) otherwise.
+
+    A depth-first walk with an explicit stack, so a long chain of dependencies cannot
+    exhaust Python's recursion limit; a circle is reported once, with its members.
+    """
     ordered: list[Pack] = []
-    state: dict[str, int] = {}
-
-    def visit(pid: str, trail: list[str]) -> None:
-        if state.get(pid) == 2:
-            return
-        if state.get(pid) == 1:
-            cycle = " -> ".join(trail[trail.index(pid) :] + [pid])
-            errors.append(
-                ContentError(
-                    _display(by_id[pid].folder / "pack.toml"),
-                    1,
-                    1,
-                    f"packs depend on each other in a circle: {cycle}",
+    done: set[str] = set()
+    for root in sorted(by_id.values(), key=lambda p: (p.manifest.load_order, p.manifest.id)):
+        if root.manifest.id in done:
+            continue
+        trail: list[str] = [root.manifest.id]
+        pending: list[list[str]] = [_deps_of(by_id, root.manifest.id)]
+        while trail:
+            if not pending[-1]:
+                pid = trail.pop()
+                pending.pop()
+                done.add(pid)
+                ordered.append(by_id[pid])
+                continue
+            dep = pending[-1].pop(0)
+            if dep in done:
+                continue
+            if dep in trail:
+                cycle = " -> ".join(trail[trail.index(dep) :] + [dep])
+                errors.append(
+                    ContentError(
+                        _display(by_id[dep].folder / "pack.toml"),
+                        1,
+                        1,
+                        f"packs depend on each other in a circle: {cycle}",
+                    )
                 )
-            )
-            return
-        state[pid] = 1
-        for dep in sorted(by_id[pid].manifest.dependencies, key=lambda d: d.id):
-            if dep.id in by_id:
-                visit(dep.id, trail + [pid])
-        state[pid] = 2
-        ordered.append(by_id[pid])
-
-    for pack in sorted(by_id.values(), key=lambda p: (p.manifest.load_order, p.manifest.id)):
-        visit(pack.manifest.id, [])
+                continue
+            trail.append(dep)
+            pending.append(_deps_of(by_id, dep))
     return ordered
+
+
+def _deps_of(by_id: dict[str, Pack], pid: str) -> list[str]:
+    return sorted({d.id for d in by_id[pid].manifest.dependencies if d.id in by_id})
 
 
 def version_matches(version: str, spec: str) -> bool:
     """Check a dotted version against '*', 'X', '>=X', '<X', '==X' or a comma-separated mix."""
 
     def key(v: str) -> tuple[int, ...]:
-        return tuple(int(x) for x in re.findall(r"\d+", v)[:3]) or (0,)
+        return tuple(int(x[:9]) for x in re.findall(r"[0-9]+", v)[:3]) or (0,)
 
     for clause in (c.strip() for c in spec.split(",")):
         if clause in ("", "*"):
             continue
-        m = re.match(r"^(>=|<=|==|>|<|~=)?\s*([\d.]+)$", clause)
+        m = re.match(r"^(>=|<=|==|>|<|~=)?\s*([0-9.]+)$", clause)
         if not m:
             return False
         op, target = m.group(1) or "==", key(m.group(2))
@@ -348,6 +414,11 @@ def version_matches(version: str, spec: str) -> bool:
 def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet:
     """Read, validate and merge packs; raise ContentErrors listing every problem."""
     errors: list[ContentError] = []
+    folders = list(folders)
+    if len(folders) > MAX_PACKS:
+        raise ContentErrors(
+            [ContentError(_display(Path(folders[MAX_PACKS])), 1, 1, f"more than {MAX_PACKS} packs at once")]
+        )
     packs = [p for f in folders if (p := read_pack(Path(f), errors)) is not None]
     packs = _order_packs(packs, errors)
     for pack in packs:
@@ -364,16 +435,28 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
     items: dict[str, dict[str, Located[Any]]] = {kind: {} for kind in ITEM_KINDS}
     patches: list[tuple[TomlDocument, str, str, dict[str, Any]]] = []
     for pack in packs:
+        count = 0
         for file in pack.files:
-            try:
-                doc = read_toml(file, _display(file))
-            except ContentErrors as exc:
-                errors.extend(exc.errors)
+            doc = pack.read(file, errors)
+            if doc is None:
                 continue
             content, errs = validate_document(doc, ContentFile)
             errors.extend(errs)
             if content is None:
                 continue
+            count += sum(len(getattr(content, kind)) for kind in ITEM_KINDS)
+            count += sum(len(by_id) for by_id in content.patch.values())
+            if count > MAX_ITEMS_PER_PACK:
+                errors.append(
+                    ContentError(
+                        doc.path,
+                        1,
+                        1,
+                        f"pack {pack.manifest.id!r} defines more than {MAX_ITEMS_PER_PACK:,} items "
+                        "and patches in all, the most one pack may hold; split it into packs",
+                    )
+                )
+                break
             _merge(content, doc, items, errors)
             patches.extend((doc, kind, item_id, fields) for kind, by_id in content.patch.items()
                            for item_id, fields in by_id.items())
@@ -441,7 +524,10 @@ def _patch(
 
 def load_plan_file(path: Path | str) -> tuple[Plan, TomlDocument]:
     """Read and validate a plan; raise ContentErrors on any problem."""
-    doc = read_toml(Path(path), _display(Path(path)))
+    errors: list[ContentError] = []
+    doc = read_document(Path(path), errors)
+    if doc is None:
+        raise ContentErrors(errors)
     plan, errs = validate_document(doc, Plan)
     if errs or plan is None:
         raise ContentErrors(errs)
@@ -459,9 +545,9 @@ def file_kind(path: Path, data: dict[str, Any]) -> str:
 
 def validate_single_file(path: Path) -> tuple[str, list[ContentError]]:
     """Check one file on its own against the schema of its kind; return the kind and errors."""
-    try:
-        doc = read_toml(path, _display(path))
-    except ContentErrors as exc:
-        return "unknown", exc.errors
+    errors: list[ContentError] = []
+    doc = read_document(path, errors)
+    if doc is None:
+        return "unknown", errors
     kind = file_kind(path, doc.data)
     return kind, validate_document(doc, FILE_KINDS[kind])[1]

@@ -10,13 +10,27 @@ an error, not a silently ignored line.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from game.limits import (
+    MAX_LEVELS,
+    MAX_ORDER,
+    MAX_START_YEAR,
+    MAX_TABLE_FIELDS,
+    MAX_TABLE_ROWS,
+    MAX_TURNS,
+    MAX_VERSION_CHARS,
+)
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+PACK_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""What a pack id (or any other id) looks like; ids are names, never paths."""
 Identifier = Annotated[
     str,
-    Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64, description="lower_snake_case id"),
+    Field(pattern=ID_PATTERN, max_length=64, description="lower_snake_case id"),
 ]
 ScenarioId = Annotated[
     str,
@@ -54,9 +68,29 @@ class Sourced(Documented):
 # --------------------------------------------------------------------------- pack.toml
 
 
+_VERSION_CLAUSE = re.compile(r"\*|(>=|<=|==|>|<|~=)?\s*[0-9]{1,9}(\.[0-9]{1,9}){0,2}")
+
+
+def _check_range(spec: str) -> str:
+    """A version range is '*' or comma-separated clauses such as '>=0.1' or '<2'."""
+    for clause in (c.strip() for c in spec.split(",")):
+        if clause and not _VERSION_CLAUSE.fullmatch(clause):
+            raise ValueError(
+                f"{clause!r} is not a version range: use '*', '1.2', '>=0.1', '<2' or a comma-separated mix"
+            )
+    return spec
+
+
+VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS)]
+Level = Annotated[int, Field(ge=0, le=MAX_LEVELS)]
+Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
+
+
 class PackDependency(Strict):
     id: Identifier
-    version: str = Field("*", description='accepted versions, e.g. ">=0.1" or "*"')
+    version: VersionRange = Field("*", description='accepted versions, e.g. ">=0.1" or "*"')
+
+    _range = field_validator("version")(_check_range)
 
 
 class PackManifest(Strict):
@@ -65,12 +99,16 @@ class PackManifest(Strict):
     schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
     id: Identifier
     name: str
-    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    version: str = Field(pattern=r"^[0-9]{1,9}\.[0-9]{1,9}(\.[0-9]{1,9})?$", max_length=MAX_VERSION_CHARS)
     description: str = ""
     authors: list[str] = []
-    game_version: str = Field("*", description='game versions this pack works with, e.g. ">=0.1"')
-    dependencies: list[PackDependency] = []
-    load_order: int = Field(0, description="lower loads first among packs with no dependency")
+    game_version: VersionRange = Field("*", description='game versions this pack works with, e.g. ">=0.1"')
+    dependencies: list[PackDependency] = Field([], max_length=64)
+    load_order: int = Field(
+        0, ge=-MAX_ORDER, le=MAX_ORDER, description="lower loads first among packs with no dependency"
+    )
+
+    _range = field_validator("game_version")(_check_range)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -125,9 +163,11 @@ class Table(Documented):
     of them.
     """
 
-    fields: dict[Identifier, TableField] = Field(description="field id -> its unit and source")
+    fields: dict[Identifier, TableField] = Field(
+        description="field id -> its unit and source", max_length=MAX_TABLE_FIELDS
+    )
     rows: dict[Identifier, dict[str, float | str]] = Field(
-        description="row id -> field values (and an optional `name`)"
+        description="row id -> field values (and an optional `name`)", max_length=MAX_TABLE_ROWS
     )
 
 
@@ -151,7 +191,7 @@ class Indicator(Strict):
         "neither", description="which direction is good, for colours, arrows and scoring"
     )
     decimals: int = Field(1, ge=0, le=6)
-    order: int = Field(0, description="position on the dashboard, lower first")
+    order: int = Field(0, ge=-MAX_ORDER, le=MAX_ORDER, description="position on the dashboard, lower first")
     kind: IndicatorKind | None = Field(
         None,
         description="what it measures: population (people), share (percent or fraction), count, rate "
@@ -236,7 +276,9 @@ class Effect(Strict):
     row: Identifier | None = Field(None, description="one row of an entity-indexed target")
     multiply: NumberOrFormula | list[Number] | None = None
     add: NumberOrFormula | list[Number] | None = None
-    turns: int = Field(0, ge=0, description="events only: how long it lasts, 0 for the rest of the game")
+    turns: int = Field(
+        0, ge=0, le=MAX_TURNS, description="events only: how long it lasts, 0 for the rest of the game"
+    )
 
     @model_validator(mode="after")
     def _one_operation(self) -> Effect:
@@ -248,7 +290,7 @@ class Effect(Strict):
 class Prerequisite(Strict):
     formula: Formula = Field(description="true when the action may be raised above `from_level`")
     message: str = Field(description="what the player is told when it is not met")
-    from_level: int = Field(0, ge=0, description="levels above this need the prerequisite")
+    from_level: Level = Field(0, description="levels above this need the prerequisite")
 
 
 class Evidence(Strict):
@@ -261,7 +303,9 @@ class Action(Documented):
 
     side: Side
     category: str = Field(description="group on the action panel, e.g. 'Enforcement'")
-    levels: list[str] = Field(min_length=2, description="label of each level, from level 0 up")
+    levels: list[str] = Field(
+        min_length=2, max_length=MAX_LEVELS, description="label of each level, from level 0 up"
+    )
     values: list[Number] | None = Field(
         None, description="what the action's id means in formulas at each level (default: the level)"
     )
@@ -301,7 +345,7 @@ class Choice(Strict):
     label: str
     description: str = ""
     effects: list[Effect] = []
-    set_action: dict[Identifier, int] = Field(
+    set_action: dict[Identifier, Level] = Field(
         {}, description="actions whose level this choice sets (action id -> level)"
     )
     capital: dict[Side, Number] = Field({}, description="political capital gained (+) or spent (-)")
@@ -317,7 +361,7 @@ class Event(Documented):
     condition: Formula = Field("1", description="true in the runs where the event may fire")
     probability: NumberOrFormula = Field(1.0, description="chance per turn while the condition holds")
     once: bool = True
-    cooldown: int = Field(0, ge=0, description="turns before it may fire again")
+    cooldown: int = Field(0, ge=0, le=MAX_TURNS, description="turns before it may fire again")
     effects: list[Effect] = []
     capital: dict[Side, Number] = {}
     choices: list[Choice] = []
@@ -374,12 +418,12 @@ class Scenario(Documented):
 
     briefing: str
     difficulty: Literal["introductory", "standard", "hard"] = "standard"
-    start_year: int
+    start_year: int = Field(ge=1, le=MAX_START_YEAR)
     start_quarter: int = Field(1, ge=1, le=4)
-    turns: int = Field(ge=1, le=400)
+    turns: Turn
     months_per_turn: int = Field(3, ge=1, le=12)
     substeps: int = Field(1, ge=1, le=31, description="Euler sub-steps inside a turn")
-    action_levels: dict[Identifier, int] = Field(
+    action_levels: dict[Identifier, Level] = Field(
         {}, description="starting level of actions (others start at 0)"
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
@@ -415,13 +459,13 @@ class ContentFile(Strict):
 
 
 class PlanStep(Strict):
-    turn: int = Field(ge=1, description="1-based turn before which the level is set")
+    turn: Turn = Field(description="1-based turn before which the level is set")
     action: Identifier
-    level: int = Field(ge=0)
+    level: Level
 
 
 class PlanChoice(Strict):
-    turn: int = Field(ge=1, description="turn whose end-of-turn event is answered")
+    turn: Turn = Field(description="turn whose end-of-turn event is answered")
     event: Identifier
     choice: Identifier
 

@@ -19,6 +19,8 @@ from typing import Any
 import tomli
 
 from game.content.errors import ContentError, ContentErrors
+from game.content.safe_read import FileRefused, ReadBudget, read_limited
+from game.limits import MAX_CONTENT_FILE_BYTES
 
 KeyPath = tuple[str | int, ...]
 
@@ -29,6 +31,8 @@ _SCALAR = re.compile(r"[0-9A-Za-z_+\-.:]+(?: [0-9][0-9A-Za-z_+\-.:]*)?")
 _BASIC_STOP = re.compile(r'["\\]')
 _TOMLI_WHERE = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 _BLANK = " \t\n"
+_LONG_DIGITS = re.compile(r"[0-9_]{4000,}")
+_TOMLI_MAX_NESTING = 400  # tomli raises RecursionError past this many nested brackets
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class TomlDocument:
         self.path = path
         self.text = text
         self.data = data
+        self.digest: str | None = None  # "sha256:..." of the file's bytes, set by whoever read them
         scanner = _Scanner(text.replace("\r\n", "\n"))
         scanner.scan()
         self._line_starts = scanner.line_starts
@@ -105,21 +110,30 @@ class TomlDocument:
         return Position(line, offset - self._line_starts[line - 1] + 1)
 
 
-def read_toml(path: str | os.PathLike[str], display_path: str | None = None) -> TomlDocument:
+def read_toml(
+    path: str | os.PathLike[str],
+    display_path: str | None = None,
+    *,
+    inside: Path | None = None,
+    budget: ReadBudget | None = None,
+    cap: int = MAX_CONTENT_FILE_BYTES,
+) -> TomlDocument:
     """Read and parse a TOML file; anything wrong with it raises `ContentErrors` naming
-    the file, never a traceback. A UTF-8 byte order mark is accepted and skipped."""
+    the file, never a traceback. A UTF-8 byte order mark is accepted and skipped.
+
+    The file is read through the safe reader: a regular file of at most ``cap`` bytes,
+    inside the folder ``inside`` if given (links included), counted against ``budget``.
+    """
     file = display_path if display_path is not None else os.fspath(path)
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise _unreadable(file, "cannot read the file: it does not exist") from None
-    except IsADirectoryError:
-        message = "cannot read the file: it is a directory, not a TOML file"
-        raise _unreadable(file, message) from None
-    except PermissionError:
-        raise _unreadable(file, "cannot read the file: permission denied") from None
-    except OSError as exc:
-        raise _unreadable(file, f"cannot read the file: {exc.strerror or exc}") from None
+        raw = read_limited(path, cap, inside=inside, budget=budget, what="TOML file")
+    except FileRefused as exc:
+        raise _unreadable(file, f"cannot read the file: {exc.reason}") from None
+    return read_toml_bytes(raw, file)
+
+
+def read_toml_bytes(raw: bytes, display_path: str) -> TomlDocument:
+    """Parse the bytes of a TOML file (UTF-8, with or without a byte order mark)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -128,8 +142,8 @@ def read_toml(path: str | os.PathLike[str], display_path: str | None = None) -> 
             f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}"
             " cannot be decoded); save it as UTF-8"
         )
-        raise _unreadable(file, message) from None
-    return read_toml_text(text, file)
+        raise _unreadable(display_path, message) from None
+    return read_toml_text(text, display_path)
 
 
 def read_toml_text(text: str, display_path: str) -> TomlDocument:
@@ -139,7 +153,48 @@ def read_toml_text(text: str, display_path: str) -> TomlDocument:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         raise ContentErrors([_syntax_error(exc, text, display_path)]) from None
+    except RecursionError as exc:  # tomli's own limits: 400 levels of brackets, 1000 key parts
+        line, column = _bracket_past(text.replace("\r\n", "\n"), _TOMLI_MAX_NESTING)
+        reason = str(exc) or "values are nested too deeply"
+        raise ContentErrors([ContentError(display_path, line, column, reason)]) from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits)
+        normalised = text.replace("\r\n", "\n")
+        long_number = _LONG_DIGITS.search(normalised)
+        at = long_number.start() if long_number else 0
+        line = normalised.count("\n", 0, at) + 1
+        column = at - (normalised.rfind("\n", 0, at) + 1) + 1
+        message = "this number has thousands of digits, more than the game reads; write a shorter one"
+        raise ContentErrors([ContentError(display_path, line, column, message)]) from None
     return TomlDocument(display_path, text, data)
+
+
+def _bracket_past(src: str, limit: int) -> tuple[int, int]:
+    """Line and column of the first bracket nested more than ``limit`` deep (arrays and
+    inline tables, strings and comments skipped), or (1, 1). Linear and without recursion:
+    it runs on text tomli refused as too deep, which may be nested 100,000 times."""
+    depth = 0
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "#":
+            end = src.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            quote = src[i : i + 3] if src.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not src.startswith(quote, i) and (len(quote) == 3 or src[i] != "\n"):
+                i += 2 if c == '"' and src[i] == "\\" else 1
+            i += len(quote)
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                line = src.count("\n", 0, i) + 1
+                return line, i - (src.rfind("\n", 0, i) + 1) + 1
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return 1, 1
 
 
 def _unreadable(file: str, message: str) -> ContentErrors:

@@ -7,20 +7,13 @@ game.resolve_turn()
 game.history("us_heavy_users"), game.attribution("us_heavy_users")
 """
 
-from game.engine.game import (
-    ActionRefused,
-    ChoiceMade,
-    Contribution,
-    Debrief,
-    Decision,
-    Dilemma,
-    FiredEvent,
-    Game,
-    GameError,
-    SimulationError,
-    TurnReport,
-)
+from game.engine.errors import ActionRefused, GameError, SimulationError
+from game.engine.game import Game
+from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
+from game.engine.replay import Step, replay
+from game.engine.scoring import Debrief, ObjectiveResult
 from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise
+from game.engine.state import Snapshot
 from game.engine.world import World, compile_world, load_world
 
 __all__ = [
@@ -33,14 +26,18 @@ __all__ = [
     "FiredEvent",
     "Game",
     "GameError",
+    "ObjectiveResult",
     "PlanResult",
     "SimulationError",
+    "Snapshot",
+    "Step",
     "TurnReport",
     "World",
     "check_plan",
     "compile_world",
     "load_plan",
     "load_world",
+    "replay",
     "run_plan",
     "summarise",
 ]

@@ -13,6 +13,7 @@ from game.content.loader import load_plan_file
 from game.content.schema import Plan
 from game.content.tomlpos import TomlDocument
 from game.engine.game import Game, GameError
+from game.engine.replay import replay
 from game.engine.world import World
 
 PERCENTILES = (5, 50, 95)
@@ -101,13 +102,7 @@ def run_plan(
     total = game.turns if turns is None else turns
     if not 1 <= total <= game.turns:
         raise GameError(f"turns must be between 1 and {game.turns} for scenario {scenario}")
-    if plan is not None:
-        game.planned_choices = {(c.turn, c.event): c.choice for c in plan.choice}
-    for turn in range(1, total + 1):
-        for step in plan.step if plan is not None else ():
-            if step.turn == turn:
-                game.set_level(step.action, step.level, enforce=False)
-        game.resolve_turn()
+    replay(game, plan.step if plan else (), plan.choice if plan else (), total)
     return PlanResult(game, game.status_quo, plan)
 
 

@@ -5,7 +5,7 @@
 """
 
 from game.formula.compiler import CompiledFormula, Scope, compile_formula
-from game.formula.language import FUNCTIONS, Formula, FormulaError, Function
+from game.formula.language import FUNCTIONS, Formula, FormulaError, Function, NotANumber
 from game.formula.parser import parse_formula
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "Function",
+    "NotANumber",
     "Scope",
     "compile_formula",
     "parse_formula",

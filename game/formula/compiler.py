@@ -27,6 +27,7 @@ from game.formula.language import (
     Logic,
     Name,
     Node,
+    NotANumber,
     Number,
     Row,
     Unary,
@@ -122,12 +123,48 @@ def _constant_part(value: Any) -> _Part:
     return _Part(run, None, array.dtype == np.bool_, array)
 
 
-def _fold(run: Evaluator, axis: str | None) -> _Part:
-    """Evaluate a part that reads nothing once, now, and keep its value."""
-    with np.errstate(all="ignore"):
-        value = run({})
+def _fold(run: Evaluator, axis: str | None, offset: int) -> _Part:
+    """Evaluate a part that reads nothing once, now, and keep its value.
+
+    A constant that is not a finite number (``0/0``, ``log(0)``, ``exp(1000)``) can only be
+    a mistake, so it is refused here, at validate time, at the part that makes it.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            value = run({})
+    except NotANumber as exc:
+        raise FormulaError(f"this part is always nan (not a number): {exc}", exc.offset) from None
     part = _constant_part(value)
+    if not part.boolean and not np.isfinite(part.constant).all():  # type: ignore[arg-type]
+        worst = part.constant.flat[int(np.argmin(np.isfinite(part.constant).ravel()))]  # type: ignore[union-attr]
+        what = "nan (not a number)" if np.isnan(worst) else f"{'-' if worst < 0 else ''}infinite"
+        raise FormulaError(
+            f"this part is always {what}, as 0/0, 1/0, log(0) and exp(1000) are; "
+            "the game computes only with finite numbers",
+            offset,
+        )
     return _Part(part.run, axis, part.boolean, part.constant)
+
+
+def _no_nan(part: _Part, offset: int, role: str) -> _Part:
+    """``part``, checked for nan before ``role`` uses it (a comparison, a condition...).
+
+    numpy turns nan into false in a comparison and into true in a condition, so a 0/0
+    upstream would steer the game without a trace; this raises NotANumber instead.
+    Constants (checked when folded) and true/false values cannot be nan and pass as they are.
+    """
+    if part.constant is not None or part.boolean:
+        return part
+    inner, isnan = part.run, np.isnan
+    message = f"nan (not a number) reached {role} at character {offset + 1} of the formula"
+
+    def run(env: Env) -> np.ndarray:
+        value = inner(env)
+        if isnan(value).any():
+            raise NotANumber(message, offset)
+        return value
+
+    return _Part(run, part.axis, part.boolean)
 
 
 def _as_number(part: _Part) -> _Part:
@@ -275,7 +312,7 @@ class _Compiler:
     def unary(self, node: Unary) -> _Part:
         operand = self.part(node.operand)
         if node.op == "not":
-            inner = operand.run
+            inner = _no_nan(operand, node.operand.offset, "`not`").run
             logical_not = np.logical_not
 
             def run_not(env: Env) -> np.ndarray:
@@ -294,7 +331,7 @@ class _Compiler:
         else:
             part = _as_number(operand)
         if operand.constant is not None:
-            return _fold(part.run, part.axis)
+            return _fold(part.run, part.axis, node.offset)
         return part
 
     def binary(self, node: Binary) -> _Part:
@@ -302,19 +339,22 @@ class _Compiler:
         axis = self.merge((node.left, node.right), (left, right))
         if node.op in _COMPARISONS:
             ufunc, boolean = _COMPARISONS[node.op], True
+            role = f"the comparison {node.op}"
+            left, right = _no_nan(left, node.left.offset, role), _no_nan(right, node.right.offset, role)
         else:
             ufunc, boolean = _ARITHMETIC[node.op], False
             left, right = _as_number(left), _as_number(right)
         if left.constant is not None and right.constant is not None:
-            return _fold(_apply2(ufunc, left, right), axis)
+            return _fold(_apply2(ufunc, left, right), axis, node.offset)
         return _Part(_apply2(ufunc, left, right), axis, boolean)
 
     def logic(self, node: Logic) -> _Part:
         parts = [self.part(operand) for operand in node.operands]
         axis = self.merge(node.operands, parts)
+        parts = [_no_nan(p, n.offset, f"`{node.op}`") for p, n in zip(parts, node.operands, strict=True)]
         run = _apply_all(_LOGIC[node.op], parts)
         if all(part.constant is not None for part in parts):
-            return _fold(run, axis)
+            return _fold(run, axis, node.offset)
         return _Part(run, axis, boolean=True)
 
     # ------------------------------------------------------------------ functions
@@ -325,9 +365,13 @@ class _Compiler:
         if function in ("sum", "mean", "argmax", "is_max") or (
             function in ("min", "max") and len(args) == 1
         ):
-            return self.reduction(node, _as_number(parts[0]))
+            arg = _as_number(parts[0])
+            if function in ("argmax", "is_max"):  # numpy's argmax points at a nan as if it were largest
+                arg = _no_nan(arg, args[0].offset, f"{function}()")
+            return self.reduction(node, arg)
         axis = self.merge(args, parts)
         if function == "where":
+            parts[0] = _no_nan(parts[0], args[0].offset, "the condition of where()")
             run = _where(*parts)
             boolean = parts[1].boolean and parts[2].boolean
         else:
@@ -344,7 +388,7 @@ class _Compiler:
             else:
                 raise TypeError(f"no compiler for function {function!r}")
         if all(part.constant is not None for part in parts):
-            return _fold(run, axis)
+            return _fold(run, axis, node.offset)
         return _Part(run, axis, boolean)
 
     def reduction(self, node: Call, arg: _Part) -> _Part:

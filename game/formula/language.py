@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 
-class FormulaError(Exception):
-    """A mistake in a formula's text: what is wrong, and where (a character offset in it)."""
+class _AtOffset(Exception):
+    """An error about a formula that points at a character of its text (a 0-based offset)."""
 
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message, offset)
@@ -22,6 +22,20 @@ class FormulaError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class FormulaError(_AtOffset):
+    """A mistake in a formula's text: what is wrong, and where (a character offset in it)."""
+
+
+class NotANumber(_AtOffset, ArithmeticError):
+    """A formula met nan where numpy would quietly turn it into true, false or a row.
+
+    ``nan > 1`` is false and ``where(nan, a, b)`` picks ``a``, so a 0/0 upstream would
+    silently steer the game. Comparisons, conditions, ``and``/``or``/``not`` and
+    ``argmax``/``is_max`` raise this instead; the engine names the item and its file.
+    ``offset`` is where in the formula's text the nan was met.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ MAX_LAG = 400
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
@@ -116,6 +117,7 @@ def parse_formula(text: str) -> Formula:
         raise FormulaError(
             f"formula contains the control character U+{ord(control.group()):04X}", control.start()
         )
+    _check_ascii(text)
     _check_brackets(text)
     positions = _Positions(text)
     try:
@@ -163,6 +165,26 @@ def _walk(node: Node) -> Iterator[Node]:
         case Logic(operands=children) | Call(args=children):
             for child in children:
                 yield from _walk(child)
+
+
+def _check_ascii(text: str) -> None:
+    """Refuse any character outside plain ASCII, except in comments.
+
+    Python folds look-alike letters to plain ones before it parses (full-width
+    ``ｕs_budget`` and mathematical bold ``𝐞𝐱𝐩`` both read as plain names), so a reviewer
+    would read one formula and the game run another. Checked on the raw text, before
+    Python's parser sees it.
+    """
+    for match in _NON_ASCII.finditer(text):
+        comment = text.rfind("#", 0, match.start())
+        if comment >= 0 and _NEWLINE.search(text, comment, match.start()) is None:
+            continue  # inside a comment, which is only ever read by people
+        char = match.group()
+        raise FormulaError(
+            f"formula contains {char!r} (U+{ord(char):04X}), which is not plain ASCII: names, "
+            "numbers and operators are written with plain letters, digits and symbols",
+            match.start(),
+        )
 
 
 def _check_brackets(text: str) -> None:

@@ -25,11 +25,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
+from game.content.safe_read import FileRefused, read_limited
+from game.content.schema import ID_PATTERN
+from game.limits import MAX_SAVE_BYTES
 from game.saves.errors import SaveError
 
 FORMAT = "borderline-save"
 FORMAT_VERSION = 1
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = MAX_SAVE_BYTES
 MAX_SEED = 2**63 - 1
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -44,9 +47,13 @@ class Record(BaseModel):
 
 
 class PackRecord(Record):
-    """A pack the game was played with: enough to tell whether the same content is loaded."""
+    """A pack the game was played with: enough to tell whether the same content is loaded.
 
-    id: Name
+    ``folder`` is where the pack was when the game was saved: a hint for the player, never
+    a place the game loads from by itself.
+    """
+
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
     version: Name
     hash: Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")] | None
     files: dict[Name, Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]] = {}
@@ -199,19 +206,23 @@ def _left_open(text: str) -> bool:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a SaveError saying why they cannot be read."""
+    """The file's bytes, or a SaveError saying why they cannot be read.
+
+    Read through the safe reader: only a regular file of at most MAX_SAVE_BYTES, opened
+    without blocking, so a FIFO or a device named as a save cannot hang or flood the game.
+    """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise SaveError(f"{path}: no such save; check the name, or list the saves folder") from None
-    except IsADirectoryError:
-        raise SaveError(f"{path}: this is a folder, not a save file") from None
-    except OSError as exc:
-        raise SaveError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise SaveError(f"{path}: not a Borderline save: the file is larger than any save can be")
-    return data
+        return read_limited(path, MAX_BYTES, what="save")
+    except FileRefused as exc:
+        if exc.cause == "missing":
+            raise SaveError(f"{path}: no such save; check the name, or list the saves folder") from None
+        if exc.cause == "folder":
+            raise SaveError(f"{path}: this is a folder, not a save file") from None
+        if exc.cause == "too big":
+            raise SaveError(
+                f"{path}: not a Borderline save: the file is larger than any save can be ({exc.reason})"
+            ) from None
+        raise SaveError(f"{path}: cannot read it ({exc.reason})") from None
 
 
 def parse_document(path: Path, data: bytes) -> dict[str, Any]:

@@ -7,38 +7,38 @@ bytes), so a save can tell a pack that merely kept its version number from the s
 from __future__ import annotations
 
 import hashlib
+import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import tomli
+
+from game.content.safe_read import FileRefused, read_limited
+from game.content.schema import PACK_ID
+from game.content.untrusted import printable
 from game.engine.world import World
+from game.limits import MAX_CONTENT_FILE_BYTES
 from game.saves.errors import SaveError
 from game.saves.format import PackRecord
 
-_file_hashes: dict[tuple[str, int, int], str] = {}
-
-
-def _file_hash(path: Path) -> str:
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    cached = _file_hashes.get(key)
-    if cached is None:
-        cached = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-        _file_hashes[key] = cached
-    return cached
-
 
 def pack_records(world: World) -> list[PackRecord]:
-    """Id, version and content hashes of each pack of the world, in load order."""
+    """Id, version and content hashes of each pack of the world, in load order.
+
+    The hashes are those of the bytes the loader read (through the safe reader), so the
+    record describes exactly the content the game was played with; nothing is read again.
+    """
     records = []
     for pack in world.content.packs:
         folder = Path(pack.folder)
-        files = [folder / "pack.toml", *sorted(pack.files)]
-        try:
-            hashes = {f.relative_to(folder).as_posix(): _file_hash(f) for f in files}
-        except OSError as exc:
+        names = ["pack.toml", *(f.relative_to(folder).as_posix() for f in sorted(pack.files))]
+        missing = [name for name in names if name not in pack.digests]
+        if missing:
             raise SaveError(
-                f"cannot read pack {pack.manifest.id!r} to record it in the save: {exc.strerror or exc}"
-            ) from None
+                f"cannot record pack {pack.manifest.id!r} in the save: "
+                f"{missing[0]} was not read when the pack loaded"
+            )
+        hashes = {name: pack.digests[name] for name in names}
         whole = hashlib.sha256()
         for name, digest in sorted(hashes.items()):
             whole.update(f"{name}\0{digest}\n".encode())
@@ -97,34 +97,45 @@ def pack_differences(
 
 
 def locate_packs(saved: Sequence[PackRecord], content_root: Path) -> tuple[list[Path], dict[str, str]]:
-    """Folders of the save's packs on this machine (bundled first, then where the save found them).
+    """Folders of the save's packs among the bundled ones (by folder name first, then by id).
 
+    A save is untrusted, so its pack ids are only ever compared, never joined into a path
+    unless they are plain ids, and the folder it recorded is never loaded: it is only named
+    in the message about a pack that is not installed, with the --pack to load it from there.
     Returns the folders found and, by id, a line about each pack that could not be found.
     """
-    import tomli
-
     found: list[Path] = []
     missing: dict[str, str] = {}
+    try:
+        bundled = sorted(p for p in content_root.iterdir() if p.is_dir())
+    except OSError:
+        bundled = []
     for record in saved:
-        candidates = [content_root / record.id]
-        if record.folder:
-            candidates.append(Path(record.folder))
-        try:
-            candidates += sorted(p for p in content_root.iterdir() if p.is_dir() and p not in candidates)
-        except OSError:
-            pass
-        for folder in candidates:
-            try:
-                manifest = tomli.loads((folder / "pack.toml").read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError, ValueError):
-                continue
-            if manifest.get("id") == record.id:
+        by_name = [content_root / record.id] if PACK_ID.fullmatch(record.id) else []
+        for folder in by_name + [p for p in bundled if p not in by_name]:
+            if _manifest_id(folder) == record.id:
                 found.append(folder)
                 break
         else:
-            where = " or ".join(str(c) for c in candidates[:2])
+            hint = ""
+            if record.folder:
+                hint = (
+                    f"; the save was made with it at {printable(record.folder, newlines=False)}: "
+                    f"if you trust that folder, add --pack {shlex.quote(record.folder)}"
+                )
             missing[record.id] = (
                 f"pack {record.id!r} {record.version} was used by the save but is not installed "
-                f"(looked in {where})"
+                f"(looked in {content_root}){hint}"
             )
     return found, missing
+
+
+def _manifest_id(folder: Path) -> str | None:
+    """The id a folder's pack.toml declares, read safely; None if it has none."""
+    try:
+        raw = read_limited(folder / "pack.toml", MAX_CONTENT_FILE_BYTES, inside=folder, what="pack.toml")
+        manifest = tomli.loads(raw.decode("utf-8-sig"))
+    except (FileRefused, UnicodeDecodeError, tomli.TOMLDecodeError, RecursionError):
+        return None
+    pack_id = manifest.get("id")
+    return pack_id if isinstance(pack_id, str) else None

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from game import __version__
-from game.engine import Game
+from game.engine import ChoiceMade, Game
+from game.engine.replay import Step
+from game.engine.replay import replay as replay_log
 from game.saves.format import (
     FORMAT,
     FORMAT_VERSION,
@@ -42,7 +44,7 @@ def _rows(game: Game, name: str, values: np.ndarray) -> float | dict[str, float]
 
 def snapshot(game: Game) -> Snapshot:
     """Run 0 of the game now: stocks, recorded quantities and their history, levels, events."""
-    state = game.state
+    state = game.snapshot()
     indicators, history = {}, {}
     for name in game.recorded:
         series = game.history(name)  # (turn + 1, runs) or (turn + 1, runs, rows)
@@ -50,8 +52,8 @@ def snapshot(game: Game) -> Snapshot:
         if series.ndim == 2:
             history[name] = [float(v) for v in series[:, 0]]
     events = {
-        eid: EventState(fired=int(count[0, 0]), last_turn=int(state.ev_last[eid][0, 0]))
-        for eid, count in sorted(state.ev_count.items())
+        eid: EventState(fired=int(count[0, 0]), last_turn=int(state.event_last_turn[eid][0, 0]))
+        for eid, count in sorted(state.events_fired.items())
         if count[0, 0] > 0
     }
     return Snapshot(
@@ -61,9 +63,9 @@ def snapshot(game: Game) -> Snapshot:
         indicators=indicators,
         actions={
             aid: ActionState(
-                level=int(state.level[aid][0, 0]), turns_since_change=float(state.elapsed[aid][0, 0])
+                level=int(level[0, 0]), turns_since_change=float(state.turns_since_change[aid][0, 0])
             )
-            for aid in sorted(state.level)
+            for aid, level in sorted(state.levels.items())
         },
         events=events,
         pending_dilemmas=[d.event for d in game.pending_dilemmas],
@@ -113,18 +115,11 @@ def replay(save: SaveFile, world: Any) -> Game:
     the log cannot be played.
     """
     game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True)
-    game.planned_choices = {(t.turn, c.event): c.choice for t in save.log for c in t.choices}
-    log = {t.turn: t for t in save.log}
-    for turn in range(1, save.turn + 1):
-        record = log.get(turn, TurnRecord(turn=turn))
-        last = turn == save.turn and not game.is_over
-        game.interactive = last
-        for decision in sorted(record.decisions, key=lambda d: d.action):
-            game.set_level(decision.action, decision.level, enforce=False)
-        game.resolve_turn()
-        if last:
-            for choice in record.choices:
-                game.choose(choice.event, choice.choice)
+    steps = [
+        Step(t.turn, d.action, d.level) for t in save.log for d in sorted(t.decisions, key=lambda d: d.action)
+    ]
+    answers = [ChoiceMade(t.turn, c.event, c.choice) for t in save.log for c in t.choices]
+    replay_log(game, steps, answers, save.turn, live_last_turn=True)
     for aid, level in save.pending.items():
         game.set_level(aid, level, enforce=False)
     game.interactive = True

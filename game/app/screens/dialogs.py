@@ -89,7 +89,7 @@ def cost_line(game: Game, aid: str, level: int) -> str:
     capital = info.capital_to_change(game.committed_level(aid), level)
     text = f"Costs {spend} a quarter"
     if capital and side is not None:
-        available = float(game.state.stocks[side.capital].mean())
+        available = game.capital(info.spec.side)
         left = available - game.capital_needed(info.spec.side, {**game.pending, aid: level})
         text += f" and {capital:g} political capital ({available:.0f} → {left:.0f})"
     elif capital:

@@ -272,7 +272,7 @@ class MainScreen(GameScreen):
         if level is None or level < 0:
             return
         future = self.game.fork()
-        future.pending.pop(aid, None)
+        future.unset_level(aid)
         self._compute_preview(future, aid, level, self.game.turn)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)

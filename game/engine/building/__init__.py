@@ -1,0 +1,49 @@
+"""Compiling loaded content into a World, one builder step per kind of item.
+
+``build_world`` runs the steps in order: tables and their fields, the names every formula
+may use, stocks, variables, flows, actions, events, sides, the order of computation,
+indicators, scenarios, and lags. Each step checks what it needs from the steps before it
+and collects its problems in the builder; nothing is built if any step found one.
+"""
+
+from __future__ import annotations
+
+from game.content.errors import ContentErrors
+from game.content.loader import ContentSet
+from game.engine.building.builder import Builder
+from game.engine.building.levers import build_actions, build_events, build_scenarios, check_sides
+from game.engine.building.names import build_tables, declare_names
+from game.engine.building.quantities import (
+    build_flows,
+    build_indicators,
+    build_stocks,
+    build_variables,
+    find_lags,
+    order_computation,
+)
+from game.engine.world import World
+
+STEPS = (
+    build_tables,
+    declare_names,
+    build_stocks,
+    build_variables,
+    build_flows,
+    build_actions,
+    build_events,
+    check_sides,
+    order_computation,
+    build_indicators,
+    build_scenarios,
+    find_lags,
+)
+
+
+def build_world(content: ContentSet) -> World:
+    """Compile every item; raise ContentErrors listing every problem found."""
+    builder = Builder(content)
+    for step in STEPS:
+        step(builder)
+    if builder.errors:
+        raise ContentErrors(builder.errors)
+    return builder.world()

@@ -1,0 +1,180 @@
+"""The builder every step of compiling a World shares: what is built so far, and the errors."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from game.content.errors import ContentError, did_you_mean
+from game.content.loader import ContentSet, Located
+from game.content.schema import Effect, Flow, Scenario, SideDef
+from game.engine.world import (
+    ActionInfo,
+    EventInfo,
+    IndicatorInfo,
+    Modifier,
+    Symbol,
+    SymbolScope,
+    TableInfo,
+    World,
+)
+from game.formula import CompiledFormula, FormulaError, compile_formula, parse_formula
+
+
+class Builder(SymbolScope):
+    """Collects errors and compiled items while turning a ContentSet into a World."""
+
+    def __init__(self, content: ContentSet) -> None:
+        self.content = content
+        self.items = content.items
+        self.errors: list[ContentError] = []
+        self.symbols: dict[str, Symbol] = {}
+        self.tables: dict[str, TableInfo] = {}
+        self.fields: dict[str, np.ndarray] = {}
+        self.stock_initial: dict[str, CompiledFormula | float] = {}
+        self.stock_order: list[str] = []
+        self.variables: dict[str, CompiledFormula] = {}
+        self.flows: dict[str, CompiledFormula] = {}
+        self.flow_specs: dict[str, Flow] = {}
+        self.actions: dict[str, ActionInfo] = {}
+        self.modifiers: dict[str, list[Modifier]] = {}
+        self.stock_jumps: dict[str, list[Modifier]] = {}
+        self.sides: dict[str, SideDef] = {sid: loc.item for sid, loc in self.items["side"].items()}
+        self.events: dict[str, EventInfo] = {}
+        self.order: list[str] = []
+        self.indicators: dict[str, IndicatorInfo] = {}
+        self.scenarios: dict[str, Scenario] = {}
+        self.ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
+        self.lagged: set[tuple[str, int]] = set()
+
+    # ------------------------------------------------------------------ helpers
+
+    def compile(self, loc: Located[Any], sub: tuple[str | int, ...], text: str) -> CompiledFormula | None:
+        """Parse and compile one formula, reporting errors at its position in the file."""
+        try:
+            return compile_formula(parse_formula(text), self)
+        except FormulaError as exc:
+            pos = loc.doc.string_offset_position(loc.path + sub, exc.offset)
+            where = ".".join(str(p) for p in loc.path + sub)
+            self.errors.append(
+                ContentError(loc.doc.path, pos.line, pos.column, f"in formula {where}: {exc.message}")
+            )
+            return None
+
+    def error(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:
+        self.errors.append(loc.error(message, *sub, at_value=at_value))
+
+    def table_check(self, loc: Located[Any], table: str | None, *sub: str | int) -> str | None:
+        if table is not None and table not in self.tables:
+            self.error(
+                loc, f"unknown entity table {table!r}{did_you_mean(table, self.tables)}", *sub, at_value=True
+            )
+            return None
+        return table
+
+    def effect_target(
+        self, loc: Located[Any], eff: Effect, sub: tuple[str | int, ...], allow_stock: bool
+    ) -> str | None | Literal[False]:
+        """Check an effect's target; return its axis, or False when it is not a valid target."""
+        sym = self.symbols.get(eff.target)
+        allowed = ["parameter", "field", "variable", "flow"] + (["stock"] if allow_stock else [])
+        if sym is None or sym.kind not in allowed:
+            what = (
+                "unknown"
+                + did_you_mean(eff.target, [s for s, v in self.symbols.items() if v.kind in allowed])
+                if sym is None
+                else f"a {sym.kind}"
+            )
+            self.error(
+                loc,
+                f"effect target {eff.target!r} must be a {', '.join(allowed)}; it is {what}",
+                *sub,
+                "target",
+                at_value=True,
+            )
+            return False
+        return sym.axis
+
+    def row_index(
+        self, loc: Located[Any], eff: Effect, axis: str | None, sub: tuple[str | int, ...]
+    ) -> int | None:
+        if eff.row is None:
+            return None
+        if axis is None:
+            self.error(
+                loc,
+                f"{eff.target!r} is a single number, so an effect on it takes no `row`",
+                *sub,
+                "row",
+                at_value=True,
+            )
+            return None
+        rows = self.tables[axis].rows
+        if eff.row not in rows:
+            self.error(
+                loc,
+                f"{eff.row!r} is not a row of table {axis!r}{did_you_mean(eff.row, rows)}",
+                *sub,
+                "row",
+                at_value=True,
+            )
+            return None
+        return rows.index(eff.row)
+
+    def topological(self, deps: dict[str, set[str]]) -> list[str]:
+        """Order names so each comes after what it uses; report every cycle found."""
+        order: list[str] = []
+        state: dict[str, int] = {}
+        reported: set[frozenset[str]] = set()
+
+        def visit(name: str, trail: list[str]) -> None:
+            mark = state.get(name)
+            if mark == 2:
+                return
+            if mark == 1:
+                cycle = trail[trail.index(name) :] + [name]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    loc = self.symbols[name].located
+                    text = " -> ".join(cycle)
+                    message = f"dependency cycle: {text}; break it with lag() or make one of them a stock"
+                    if loc is not None:
+                        self.errors.append(loc.error(message))
+                return
+            state[name] = 1
+            for dep in sorted(deps.get(name, ())):
+                visit(dep, trail + [name])
+            state[name] = 2
+            order.append(name)
+
+        for name in sorted(deps):
+            visit(name, [])
+        return order
+
+    def world(self) -> World:
+        items = self.items
+        return World(
+            content=self.content,
+            tables=self.tables,
+            symbols=self.symbols,
+            parameters={pid: loc.item for pid, loc in items["parameter"].items()},
+            fields=self.fields,
+            stocks={sid: loc.item for sid, loc in items["stock"].items()},
+            stock_initial=self.stock_initial,
+            stock_order=self.stock_order,
+            variables=self.variables,
+            flows=self.flows,
+            flow_specs=self.flow_specs,
+            order=self.order,
+            modifiers=self.modifiers,
+            actions=self.actions,
+            events=self.events,
+            sides=self.sides,
+            scenarios=self.scenarios,
+            indicators=self.indicators,
+            lagged=self.lagged,
+            stock_jumps=self.stock_jumps,
+            ending_formulas=self.ending_formulas,
+        )

@@ -1,0 +1,240 @@
+"""Builder steps for what players and chance do: actions, events, sides and scenarios."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from game.content.errors import did_you_mean
+from game.content.schema import Action, Effect, Event, Scenario, SideDef
+from game.engine.building.builder import Builder
+from game.engine.world import ActionInfo, EventInfo, Modifier
+from game.formula import CompiledFormula
+
+
+def build_actions(b: Builder) -> None:
+    """Actions: values and effect channels per level, costs, prerequisites; their modifiers."""
+    sides, modifiers = b.sides, b.modifiers
+    for aid, loc in b.items["action"].items():
+        act: Action = loc.item
+        if act.side not in sides:
+            b.error(loc, f"unknown side {act.side!r}{did_you_mean(act.side, sides)}", "side", at_value=True)
+        n = len(act.levels)
+        values = np.asarray(act.values if act.values is not None else range(n), dtype=np.float64)
+        columns = [values]
+        for i, eff in enumerate(act.effects):
+            target_axis = b.effect_target(loc, eff, ("effects", i), allow_stock=False)
+            if target_axis is False:
+                continue
+            op: Literal["multiply", "add"] = "multiply" if eff.multiply is not None else "add"
+            raw = eff.multiply if eff.multiply is not None else eff.add
+            row = b.row_index(loc, eff, target_axis, ("effects", i))
+            if isinstance(raw, list):
+                columns.append(np.asarray(raw, dtype=np.float64))
+                modifiers.setdefault(eff.target, []).append(
+                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
+                )
+            elif isinstance(raw, str):
+                compiled = b.compile(loc, ("effects", i, op), raw)
+                if compiled is not None:
+                    if compiled.axis not in (None, target_axis):
+                        b.error(
+                            loc,
+                            "effect formula is indexed over a different table than its target",
+                            "effects",
+                            i,
+                            op,
+                        )
+                    modifiers.setdefault(eff.target, []).append(
+                        Modifier(eff.target, "action", aid, op, row, formula=compiled)
+                    )
+            else:
+                # a single number: full strength at the top level, scaled by the ramped value
+                columns.append(np.linspace(1.0 if op == "multiply" else 0.0, float(raw), n))
+                modifiers.setdefault(eff.target, []).append(
+                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
+                )
+        cost_list = cost_formula = None
+        if isinstance(act.cost, list):
+            cost_list = np.asarray(act.cost, dtype=np.float64)
+        else:
+            cost_formula = b.compile(loc, ("cost",), act.cost)
+        prereqs = []
+        for i, pre in enumerate(act.prerequisites):
+            compiled = b.compile(loc, ("prerequisites", i, "formula"), pre.formula)
+            if compiled is not None:
+                prereqs.append((compiled, pre.message, pre.from_level))
+        b.actions[aid] = ActionInfo(
+            aid, act, values, np.stack(columns, axis=1), cost_list, cost_formula, tuple(prereqs)
+        )
+
+
+def build_events(b: Builder) -> None:
+    """Events: condition, probability, effects of the event and of each choice, capital, sides."""
+    items, sides = b.items, b.sides
+    for eid, loc in items["event"].items():
+        ev: Event = loc.item
+        condition = b.compile(loc, ("condition",), ev.condition)
+        probability: CompiledFormula | float | None
+        if isinstance(ev.probability, str):
+            probability = b.compile(loc, ("probability",), ev.probability)
+        else:
+            probability = float(ev.probability)
+            if not 0.0 <= probability <= 1.0:
+                b.error(
+                    loc, f"probability {probability} is not between 0 and 1", "probability", at_value=True
+                )
+        for side_id in ev.capital:
+            if side_id not in sides:
+                b.error(loc, f"unknown side {side_id!r}{did_you_mean(side_id, sides)}", "capital", side_id)
+        if ev.side is not None and ev.side not in sides:
+            b.error(loc, f"unknown side {ev.side!r}{did_you_mean(ev.side, sides)}", "side", at_value=True)
+        effect_formulas: dict[tuple[str, int], CompiledFormula | float] = {}
+        groups: list[tuple[str, tuple[str | int, ...], list[Effect]]] = [("", (), ev.effects)]
+        for ci, choice in enumerate(ev.choices):
+            groups.append((choice.id, ("choices", ci), choice.effects))
+            for action_id, level in choice.set_action.items():
+                if action_id not in items["action"]:
+                    b.error(
+                        loc,
+                        f"unknown action {action_id!r}{did_you_mean(action_id, items['action'])}",
+                        "choices",
+                        ci,
+                        "set_action",
+                        action_id,
+                    )
+                elif not 0 <= level < len(items["action"][action_id].item.levels):
+                    b.error(
+                        loc,
+                        f"action {action_id!r} has no level {level}",
+                        "choices",
+                        ci,
+                        "set_action",
+                        action_id,
+                        at_value=True,
+                    )
+            for side_id in choice.capital:
+                if side_id not in sides:
+                    b.error(
+                        loc,
+                        f"unknown side {side_id!r}{did_you_mean(side_id, sides)}",
+                        "choices",
+                        ci,
+                        "capital",
+                        side_id,
+                    )
+        if len({c.id for c in ev.choices}) != len(ev.choices):
+            b.error(loc, "two choices share an id", "choices")
+        for choice_id, base, effects in groups:
+            for i, eff in enumerate(effects):
+                sub = base + ("effects", i)
+                target_axis = b.effect_target(loc, eff, sub, allow_stock=True)
+                if target_axis is False:
+                    continue
+                op = "multiply" if eff.multiply is not None else "add"
+                raw = eff.multiply if eff.multiply is not None else eff.add
+                row = b.row_index(loc, eff, target_axis, sub)
+                value: CompiledFormula | float | None
+                if isinstance(raw, str):
+                    value = b.compile(loc, sub + (op,), raw)
+                    if value is None:
+                        continue
+                else:
+                    value = float(raw)  # type: ignore[arg-type]
+                key = (choice_id, i)
+                effect_formulas[key] = value
+                mod = Modifier(
+                    eff.target,
+                    "event",
+                    eid,
+                    op,
+                    row,
+                    formula=value if not isinstance(value, float) else None,
+                    constant=value if isinstance(value, float) else 0.0,
+                    effect_key=(f"{eid}:{choice_id}", i),
+                )
+                if eff.target in items["stock"]:
+                    b.stock_jumps.setdefault(eff.target, []).append(mod)
+                else:
+                    b.modifiers.setdefault(eff.target, []).append(mod)
+        if condition is not None and probability is not None:
+            b.events[eid] = EventInfo(eid, ev, condition, probability, effect_formulas)
+
+
+def check_sides(b: Builder) -> None:
+    """Each side's budget, capital and approval name quantities of the right kind."""
+    for loc in b.items["side"].values():
+        side: SideDef = loc.item
+        for key, wanted in (
+            ("budget", ("parameter", "variable", "stock")),
+            ("capital", ("stock",)),
+            ("approval", ("parameter", "variable", "stock")),
+        ):
+            target = getattr(side, key)
+            if target is None:
+                continue
+            sym = b.symbols.get(target)
+            if sym is None or sym.kind not in wanted:
+                b.error(
+                    loc,
+                    f"{key} must name a {' or '.join(wanted)}; {target!r} is "
+                    f"{'unknown' + did_you_mean(target, b.symbols) if sym is None else 'a ' + sym.kind}",
+                    key,
+                    at_value=True,
+                )
+
+
+def build_scenarios(b: Builder) -> None:
+    """Scenarios: starting levels, parameter settings, objectives, grades and endings."""
+    items, actions, indicators = b.items, b.actions, b.indicators
+    b.scenarios = {sid: loc.item for sid, loc in items["scenario"].items()}
+    for sid, loc in items["scenario"].items():
+        sc: Scenario = loc.item
+        for aid, level in sc.action_levels.items():
+            if aid not in actions and aid not in items["action"]:
+                b.error(
+                    loc, f"unknown action {aid!r}{did_you_mean(aid, items['action'])}", "action_levels", aid
+                )
+            elif aid in actions and not 0 <= level < actions[aid].levels:
+                b.error(
+                    loc,
+                    f"action {aid!r} has levels 0 to {actions[aid].levels - 1}, not {level}",
+                    "action_levels",
+                    aid,
+                    at_value=True,
+                )
+        for pid in sc.parameters:
+            if pid not in items["parameter"]:
+                b.error(
+                    loc,
+                    f"unknown parameter {pid!r}{did_you_mean(pid, items['parameter'])}",
+                    "parameters",
+                    pid,
+                )
+        for i, obj in enumerate(sc.objectives):
+            if obj.indicator not in indicators:
+                b.error(
+                    loc,
+                    f"objective names {obj.indicator!r}, which is not an indicator"
+                    f"{did_you_mean(obj.indicator, indicators)}",
+                    "objectives",
+                    i,
+                    "indicator",
+                    at_value=True,
+                )
+        labels = [g.label for g in sc.grades]
+        for i, end in enumerate(sc.endings):
+            compiled = b.compile(loc, ("endings", i, "condition"), end.condition)
+            if compiled is not None:
+                b.ending_formulas[(sid, i)] = compiled
+            if end.grade_cap is not None and end.grade_cap not in labels:
+                b.error(
+                    loc,
+                    f"grade_cap {end.grade_cap!r} is not one of the scenario's grades"
+                    f"{did_you_mean(end.grade_cap, labels)}",
+                    "endings",
+                    i,
+                    "grade_cap",
+                    at_value=True,
+                )

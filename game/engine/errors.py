@@ -1,0 +1,19 @@
+"""What the engine raises: a request it cannot honour, or content that broke the arithmetic."""
+
+from __future__ import annotations
+
+
+class GameError(Exception):
+    """A request the game cannot honour (unknown id, bad level, game over); the message says why."""
+
+
+class ActionRefused(GameError):
+    """Setting an action's level was refused; ``reasons`` says why, one line each."""
+
+    def __init__(self, action: str, level: int, reasons: list[str]) -> None:
+        self.action, self.level, self.reasons = action, level, reasons
+        super().__init__(f"cannot set {action} to level {level}: " + "; ".join(reasons))
+
+
+class SimulationError(Exception):
+    """The content produced a value that is not a finite number: a bug in a pack."""

@@ -1,0 +1,198 @@
+"""Events and endings: drawing the events of a turn, applying their effects and dilemma answers,
+and checking the scenario's endings.
+
+Functions here work on a ``State`` and the bookkeeping they are handed; the ``Game`` keeps
+the log of what fired and what was answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from game.content.errors import did_you_mean
+from game.content.schema import Ending
+from game.engine import finite
+from game.engine.errors import GameError
+from game.engine.records import ChoiceMade, Dilemma, FiredEvent
+from game.engine.state import NEVER, Array, State, stable_hash
+from game.engine.stepping import Stepper
+
+
+@dataclass
+class Draw:
+    """What the events of one turn did: those that fired, dilemmas for the player, answers given."""
+
+    fired: list[FiredEvent] = field(default_factory=list)
+    dilemmas: list[Dilemma] = field(default_factory=list)
+    masks: dict[str, Array] = field(default_factory=dict)  # dilemma's event id -> runs where it fired
+    answered: list[ChoiceMade] = field(default_factory=list)
+
+
+def draw_events(
+    stepper: Stepper,
+    state: State,
+    turn: int,
+    env: dict[Any, Array],
+    *,
+    ended_turn: Array,
+    interactive: bool,
+    planned_choices: Mapping[tuple[int, str], str],
+    pending: MutableMapping[str, int],
+) -> Draw:
+    """Draw every event of the turn just resolved; apply what fired and the answers known now.
+
+    An interactive game leaves its dilemmas to the player; a headless one answers them from
+    ``planned_choices`` or with each dilemma's default choice.
+    """
+    world, R = stepper.world, stepper.runs
+    out = Draw()
+    answers: list[tuple[str, str, Array]] = []
+    alive = ended_turn > turn - 1
+    for eid, info in world.events.items():
+        spec = info.spec
+        eligible = alive & (state.ev_last[eid] + spec.cooldown < turn)
+        if spec.once:
+            eligible = eligible & (state.ev_count[eid] == 0)
+        if not eligible.any():  # cheap checks first: most events are spent or cooling down
+            continue
+        origin = finite.item_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
+        met = finite.evaluate(stepper, info.condition, env, origin, turn)
+        eligible = eligible & finite.truth(stepper, met, origin, turn)
+        if not eligible.any():
+            continue
+        if isinstance(info.probability, float):
+            prob: Array | float = info.probability
+        else:
+            what = f"the probability of event {eid}"
+            origin = finite.item_origin(stepper, "event", eid, what, "probability")
+            value = finite.evaluate(stepper, info.probability, env, origin, turn)
+            prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
+        draw = np.random.default_rng([stepper.seed, stable_hash(eid), turn]).random((R, 1))
+        fired = eligible & (draw < prob)
+        if not fired.any():
+            continue
+        state.ev_count[eid] = state.ev_count[eid] + fired
+        state.ev_last[eid] = np.where(fired, turn, state.ev_last[eid])
+        apply_effects(stepper, state, turn, eid, "", fired, env)
+        for side_id, amount in spec.capital.items():
+            add_capital(stepper, state, side_id, amount, fired)
+        out.fired.append(FiredEvent(turn, eid, spec.title, spec.text, float(fired.mean())))
+        if spec.choices:
+            if interactive:
+                out.dilemmas.append(Dilemma(turn, eid, spec.title, spec.text, tuple(spec.choices)))
+                out.masks[eid] = fired
+            else:
+                choice = planned_choices.get((turn, eid)) or next(c.id for c in spec.choices if c.default)
+                answers.append((eid, choice, fired))
+    # answered after every event is drawn, as a player answers, so both give the same numbers
+    for eid, choice, fired in answers:
+        apply_choice(stepper, state, turn, eid, choice, fired, env, pending)
+        out.answered.append(ChoiceMade(turn, eid, choice))
+    return out
+
+
+def apply_effects(
+    stepper: Stepper, state: State, now: int, eid: str, choice: str, mask: Array, env: Mapping[Any, Array]
+) -> None:
+    """Switch on an event's (or a choice's) effects in the runs of ``mask`` from turn ``now + 1``."""
+    world = stepper.world
+    spec = world.events[eid].spec
+    effects = spec.effects if not choice else next(c for c in spec.choices if c.id == choice).effects
+    info = world.events[eid]
+    for i, eff in enumerate(effects):
+        key = (f"{eid}:{choice}", i)
+        if eff.target in world.stock_jumps:
+            mod = next(m for m in world.stock_jumps[eff.target] if m.effect_key == key)
+            raw = info.effect_formulas[(choice, i)]
+            if isinstance(raw, float):
+                value = np.asarray(raw, dtype=np.float64)
+            else:
+                origin = stepper.modifier_origin(mod)
+                value = finite.finite(stepper, finite.evaluate(stepper, raw, env, origin, now), origin, now)
+            state.jumps.append(
+                (
+                    mod,
+                    eid,
+                    mask.astype(np.float64),
+                    np.broadcast_to(value, (stepper.runs, value.shape[-1] if value.ndim == 2 else 1)).copy(),
+                )
+            )
+            continue
+        until = NEVER if eff.turns == 0 else now + eff.turns
+        state.armed.add(key)
+        state.ev_start[key] = np.where(mask, now + 1, state.ev_start[key])
+        state.ev_until[key] = np.where(mask, until, state.ev_until[key])
+
+
+def add_capital(stepper: Stepper, state: State, side_id: str, amount: float, mask: Array) -> None:
+    side = stepper.world.sides[side_id]
+    stock = stepper.world.stocks[side.capital]
+    value = state.stocks[side.capital] + amount * mask
+    state.stocks[side.capital] = np.clip(value, stock.minimum, stock.maximum)
+
+
+def apply_choice(
+    stepper: Stepper,
+    state: State,
+    now: int,
+    eid: str,
+    choice_id: str,
+    mask: Array,
+    env: Mapping[Any, Array],
+    pending: MutableMapping[str, int],
+) -> None:
+    """Apply a dilemma's answer in the runs of ``mask``: its effects, capital and the levels it sets.
+
+    A level the answer sets replaces the one the player had planned for that action.
+    """
+    world = stepper.world
+    spec = world.events[eid].spec
+    choice = next((c for c in spec.choices if c.id == choice_id), None)
+    if choice is None:
+        raise GameError(
+            f"event {eid} has no choice {choice_id!r}{did_you_mean(choice_id, [c.id for c in spec.choices])}"
+        )
+    apply_effects(stepper, state, now, eid, choice_id, mask, env)
+    for side_id, amount in choice.capital.items():
+        add_capital(stepper, state, side_id, amount, mask)
+    for aid, level in choice.set_action.items():
+        info = world.actions[aid]
+        changed = mask & (state.level[aid] != level)
+        current = stepper.channels(aid, state, state.elapsed[aid])
+        state.ch_start[aid] = np.where(changed, current, state.ch_start[aid])
+        state.ch_target[aid] = np.where(changed, info.channels[level][None, :], state.ch_target[aid])
+        state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
+        state.level[aid] = np.where(changed, level, state.level[aid])
+        state.ramping.add(aid)
+        pending.pop(aid, None)
+
+
+def reach_endings(
+    stepper: Stepper, turn: int, env: Mapping[Any, Array], ended_turn: Array, ending_id: list[str | None]
+) -> tuple[Array, Ending | None]:
+    """Mark the runs that meet one of the scenario's endings at this turn (the first one met wins).
+
+    Returns the updated turn each run ended, and the ending run 0 reached at this turn, if any.
+    ``ending_id`` is updated in place.
+    """
+    scenario = stepper.scenario
+    for i, end in enumerate(scenario.endings):
+        formula = stepper.world.ending_formulas[(stepper.scenario_id, i)]
+        origin = finite.item_origin(
+            stepper, "scenario", stepper.scenario_id, f"the ending {end.id}", "endings", i, "condition"
+        )
+        met = finite.truth(stepper, finite.evaluate(stepper, formula, env, origin, turn), origin, turn)
+        hit = np.broadcast_to(met, (stepper.runs, 1))
+        new = hit & (ended_turn == NEVER)
+        if new.any():
+            ended_turn = np.where(new, turn, ended_turn)
+            for r in np.flatnonzero(new[:, 0]):
+                ending_id[r] = end.id
+    reached = None
+    if ended_turn[0, 0] == turn and ending_id[0] is not None:
+        reached = next(e for e in scenario.endings if e.id == ending_id[0])
+    return ended_turn, reached

@@ -1,0 +1,70 @@
+"""The record of a game: every recorded quantity's value after each turn, one row per run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from game.engine.bounds import IndicatorRanges
+from game.engine.state import Array
+from game.engine.stepping import Stepper
+
+
+class Recorder:
+    """Keeps the history of the indicators, the lagged names and each side's money and capital."""
+
+    def __init__(self, stepper: Stepper, extra: Iterable[str] = ()) -> None:
+        world = stepper.world
+        self.stepper = stepper
+        names = set(world.indicators) | {name for name, _ in world.lagged} | set(extra)
+        for side in world.sides.values():
+            names |= {side.budget, side.capital} | ({side.approval} if side.approval else set())
+        self.names: list[str] = sorted(names)
+        self._axes = {n: world.symbols[n].axis if n in world.symbols else None for n in self.names}
+        self.series: dict[str, list[Array]] = {name: [] for name in self.names}
+        # every quantity computed at a turn, not only the recorded ones, is checked for finiteness
+        self.computed = [n for n in world.order if n in world.variables or n in world.flows]
+        self.computed += [f"{sid}_action_cost" for sid in world.sides]
+        self.ranges = IndicatorRanges(world)
+
+    def copy(self) -> Recorder:
+        twin = Recorder.__new__(Recorder)
+        twin.stepper, twin.names, twin._axes = self.stepper, self.names, self._axes
+        twin.computed, twin.ranges = self.computed, self.ranges
+        twin.series = {name: list(values) for name, values in self.series.items()}
+        return twin
+
+    def record(self, env: Mapping[Any, Array], stocks: Mapping[str, Array], turn: int) -> None:
+        """Append the values after a turn; raise SimulationError naming any computed quantity
+        (recorded or not) or stock that is not finite, or any indicator outside its declared range."""
+        recorded = []
+        for name in self.names:
+            arr = self.stepper.shape(env[name], self._axes[name])
+            recorded.append(arr)
+            self.series[name].append(arr)
+        # one check over everything; name the culprit only when something is wrong
+        computed = [env[name] for name in self.computed if name in env]
+        everything = [a.ravel() for a in recorded + list(stocks.values()) + computed]
+        if not np.isfinite(np.concatenate(everything)).all():
+            for name in self.computed:
+                if name in env:
+                    self.stepper.check_finite(name, env[name], turn)
+            for sid, value in stocks.items():
+                self.stepper.check_finite(sid, value, turn)
+            for name, arr in zip(self.names, recorded, strict=True):
+                self.stepper.check_finite(name, arr, turn)
+        found = self.ranges.first_breach(env)
+        if found is not None:
+            info, breach = found
+            self.stepper.out_of_range(info.id, breach, turn, "outside the range its indicator declares")
+
+    def lags(self, turn: int) -> dict[tuple[str, int], Array]:
+        """The lagged values a formula reads at ``turn`` (the start state stands in for turns before it)."""
+        return {(name, k): self.series[name][max(0, turn - k)] for name, k in self.stepper.world.lagged}
+
+    def history(self, name: str) -> Array:
+        """Shape (turns recorded, runs) for a single number, (turns recorded, runs, rows) for a table."""
+        stacked = np.stack(self.series[name])
+        return stacked[:, :, 0] if self.stepper.world.symbols[name].axis is None else stacked

@@ -1,0 +1,62 @@
+"""What a game reports and logs: decisions, answers, events, dilemmas, contributions, turn reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from game.content.schema import Choice, Ending
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One entry of the action log: a level chosen before a turn resolved."""
+
+    turn: int
+    action: str
+    level: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class ChoiceMade:
+    turn: int
+    event: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class FiredEvent:
+    turn: int
+    event: str
+    title: str
+    text: str
+    share: float  # fraction of runs where it fired (1.0 in a game)
+
+
+@dataclass(frozen=True)
+class Dilemma:
+    turn: int
+    event: str
+    title: str
+    text: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A signed part of an indicator's change over one turn."""
+
+    kind: Literal["action", "event", "rule", "other"]
+    id: str
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class TurnReport:
+    turn: int
+    date: str
+    events: tuple[FiredEvent, ...]
+    dilemmas: tuple[Dilemma, ...]
+    ending: Ending | None

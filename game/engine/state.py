@@ -1,0 +1,216 @@
+"""What changes during a game, one row per run: stocks, action levels and ramps, event clocks.
+
+Also the draws that start a game (uncertain parameters, per run) and the read-only
+``Snapshot`` through which everything outside the engine sees the state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from game.content.schema import Parameter, Scenario
+from game.engine.world import Modifier, World
+
+NEVER = 1 << 30
+Array = np.ndarray
+
+
+@dataclass
+class State:
+    """Everything that changes during a game, one row per run."""
+
+    stocks: dict[str, Array]
+    level: dict[str, Array]  # committed level per action, int (R,1)
+    ch_start: dict[str, Array]  # ramp start per action channel (R,C)
+    ch_target: dict[str, Array]  # ramp target (R,C)
+    elapsed: dict[str, Array]  # turns since the last change (R,1)
+    ev_count: dict[str, Array]  # times each event fired (R,1)
+    ev_last: dict[str, Array]  # turn each event last fired (R,1)
+    ev_start: dict[tuple[str, int], Array]  # first turn an event effect is active (R,1)
+    ev_until: dict[tuple[str, int], Array]  # last turn it is active (R,1)
+    jumps: list[tuple[Modifier, str, Array, Array]] = field(default_factory=list)  # mod, event, mask, value
+    ramping: set[str] = field(default_factory=set)  # actions whose ramp may be unfinished in a run
+    armed: set[tuple[str, int]] = field(default_factory=set)  # event effects ever switched on
+
+    def copy(self) -> State:
+        def c(d: dict[Any, Array]) -> dict[Any, Array]:
+            return {k: v.copy() for k, v in d.items()}
+
+        return State(
+            c(self.stocks),
+            c(self.level),
+            c(self.ch_start),
+            c(self.ch_target),
+            c(self.elapsed),
+            c(self.ev_count),
+            c(self.ev_last),
+            c(self.ev_start),
+            c(self.ev_until),
+            [(m, e, k.copy(), v.copy()) for m, e, k, v in self.jumps],
+            set(self.ramping),
+            set(self.armed),
+        )
+
+    def digest(self) -> str:
+        """A hash of every value in the state, bit for bit: equal digests, identical futures."""
+        h = hashlib.sha256()
+        parts: list[dict[Any, Array]] = [
+            self.stocks,
+            self.level,
+            self.ch_start,
+            self.ch_target,
+            self.elapsed,
+            self.ev_count,
+            self.ev_last,
+            self.ev_start,
+            self.ev_until,
+        ]
+        for part in parts:
+            for key in sorted(part, key=repr):
+                h.update(repr(key).encode())
+                h.update(part[key].dtype.str.encode())
+                h.update(np.ascontiguousarray(part[key]).tobytes())
+        for mod, eid, mask, value in self.jumps:
+            h.update(repr((mod.target, mod.effect_key, eid)).encode())
+            h.update(np.ascontiguousarray(mask).tobytes() + np.ascontiguousarray(value).tobytes())
+        h.update(repr((sorted(self.ramping), sorted(self.armed))).encode())
+        return h.hexdigest()
+
+    def tile(self, run: int, copies: int) -> State:
+        """``copies`` identical copies of one run, for attribution."""
+
+        def t(d: dict[Any, Array]) -> dict[Any, Array]:
+            return {k: np.repeat(v[run : run + 1], copies, axis=0) for k, v in d.items()}
+
+        return State(
+            t(self.stocks),
+            t(self.level),
+            t(self.ch_start),
+            t(self.ch_target),
+            t(self.elapsed),
+            t(self.ev_count),
+            t(self.ev_last),
+            t(self.ev_start),
+            t(self.ev_until),
+            [
+                (
+                    m,
+                    e,
+                    np.repeat(k[run : run + 1], copies, axis=0),
+                    np.repeat(v[run : run + 1] if v.shape[0] > 1 else v, copies, axis=0),
+                )
+                for m, e, k, v in self.jumps
+            ],
+            set(self.ramping),
+            set(self.armed),
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A read-only copy of a game's state at one moment, every run (the arrays cannot be written).
+
+    Arrays have one row per run: ``stocks`` (runs, 1) or (runs, rows of the stock's table);
+    the others (runs, 1). ``pending`` holds the levels chosen for the coming turn.
+    """
+
+    turn: int
+    stocks: Mapping[str, Array]
+    levels: Mapping[str, Array]
+    turns_since_change: Mapping[str, Array]
+    events_fired: Mapping[str, Array]
+    event_last_turn: Mapping[str, Array]
+    pending: Mapping[str, int]
+
+    @classmethod
+    def of(cls, state: State, turn: int, pending: Mapping[str, int]) -> Snapshot:
+        def frozen(d: Mapping[str, Array]) -> Mapping[str, Array]:
+            out = {}
+            for key, value in d.items():
+                copy = value.copy()
+                copy.flags.writeable = False
+                out[key] = copy
+            return MappingProxyType(out)
+
+        return cls(
+            turn,
+            frozen(state.stocks),
+            frozen(state.level),
+            frozen(state.elapsed),
+            frozen(state.ev_count),
+            frozen(state.ev_last),
+            MappingProxyType(dict(pending)),
+        )
+
+
+@dataclass
+class Mix:
+    """Which drivers are switched on in each run of an attribution batch (1 on, 0 off)."""
+
+    actions: dict[str, Array]
+    events: dict[str, Array]
+    flows: dict[str, Array]
+
+
+class Overlay(dict):  # type: ignore[type-arg]
+    """A few names set over a read-only base environment, without copying it."""
+
+    def __init__(self, base: Mapping[Any, Array]) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, key: Any) -> Array:
+        return self.base[key]
+
+
+def stable_hash(text: str) -> int:
+    """A hash of an id that is the same in every process (unlike hash())."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def draw_parameter(param: Parameter, rng: np.random.Generator, runs: int) -> Array:
+    """Draw ``runs`` values of an uncertain parameter, kept inside its range."""
+    low, high = param.range  # type: ignore[misc]
+    if low == high:
+        return np.full((runs, 1), low)
+    if param.distribution == "uniform":
+        values = rng.uniform(low, high, runs)
+    elif param.distribution == "triangular":
+        values = rng.triangular(low, param.value, high, runs) if low < high else np.full(runs, low)
+    elif param.distribution == "normal":
+        values = rng.normal(param.value, (high - low) / 3.92, runs)
+    else:  # lognormal: median at value, range about the 95% interval
+        if low <= 0:
+            values = rng.triangular(low, param.value, high, runs)
+        else:
+            sigma = (np.log(high) - np.log(low)) / 3.92
+            values = np.exp(rng.normal(np.log(max(param.value, 1e-300)), sigma, runs))
+    return np.clip(values, low, high).reshape(runs, 1)
+
+
+def draw_parameters(
+    world: World, scenario: Scenario, pins: Mapping[str, float], seed: int, runs: int
+) -> dict[str, Array]:
+    """Every parameter's value in each run: per-row values, scenario settings and pins, or a draw."""
+    out = {}
+    fixed = {**scenario.parameters, **pins}
+    for pid, param in world.parameters.items():
+        if param.over is not None:
+            rows = world.tables[param.over].rows
+            values = param.values or {}
+            out[pid] = np.asarray([values.get(r, param.value) for r in rows], dtype=np.float64).reshape(1, -1)
+        elif pid in fixed:
+            out[pid] = np.full((runs, 1), float(fixed[pid]))
+        elif param.range is not None:
+            rng = np.random.default_rng([seed, stable_hash(pid)])
+            out[pid] = draw_parameter(param, rng, runs)
+        else:
+            out[pid] = np.full((runs, 1), float(param.value))
+    return out
