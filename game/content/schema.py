@@ -391,17 +391,34 @@ class SideDef(Documented):
 
 
 class Objective(Strict):
+    """An outcome the debrief scores: the run against the status quo on one indicator."""
+
     indicator: Identifier
-    weight: Number = Field(1.0, gt=0)
+    weight: Number = Field(
+        1.0, gt=0, description="relative weight; with `value`, a multiplier on its money weight"
+    )
+    value: NumberOrFormula | None = Field(
+        None,
+        description="what one unit of the indicator costs society for a year, in the scenario's "
+        "`score_currency` (a number or a formula of parameters). With it the objective weighs "
+        "what it is worth in the status quo, so harms and money are traded in one currency; "
+        "either every objective of a scenario has one or none does",
+    )
     measure: Literal["final", "mean", "total"] = Field(
-        "mean", description="compare the final value, the mean over the game or the sum"
+        "mean",
+        description="compare the discounted mean over the game and the horizon, its discounted sum, "
+        "or the value at the end of the game",
     )
     label: str = ""
+    source: str = Field("", description="where the value per unit comes from")
 
 
 class Grade(Strict):
     label: str
-    min_score: Number = Field(description="lowest score (percent better than status quo) for it")
+    min_score: Number = Field(
+        description="lowest score for this grade: the score is about the percent by which the run "
+        "beats the status quo (0 = the status quo)"
+    )
     text: str = ""
 
 
@@ -428,6 +445,24 @@ class Scenario(Documented):
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
     objectives: list[Objective] = []
+    horizon_years: Number = Field(
+        0.0,
+        ge=0,
+        le=50,
+        description="terminal value: years the game is played on past its end, with no more "
+        "changes, so the state left behind counts in the score (0: the game alone)",
+    )
+    discount_rate: Number = Field(
+        0.03, ge=0, le=0.5, description="yearly discount rate on later outcomes in the score"
+    )
+    score_cap: Number = Field(
+        4.0,
+        gt=1,
+        le=1000,
+        description="the factor (better or worse than the status quo) beyond which an objective "
+        "counts no more: each objective scores 100 x ln(status quo / run), capped at +/- 100 x ln(cap)",
+    )
+    score_currency: str = Field("", description="the unit of objectives' `value`, e.g. '$B'")
     grades: list[Grade] = []
     endings: list[Ending] = []
 

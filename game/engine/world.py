@@ -157,6 +157,8 @@ class World(SymbolScope):
     lagged: set[tuple[str, int]]
     stock_jumps: dict[str, list[Modifier]] = field(default_factory=dict)  # event effects on stocks
     ending_formulas: dict[tuple[str, int], CompiledFormula] = field(default_factory=dict)
+    # (scenario, objective index) -> value of one unit of the indicator, for the score's weights
+    objective_values: dict[tuple[str, int], CompiledFormula | float] = field(default_factory=dict)
 
     @property
     def packs(self) -> list[tuple[str, str]]:

@@ -46,6 +46,7 @@ class Builder(SymbolScope):
         self.indicators: dict[str, IndicatorInfo] = {}
         self.scenarios: dict[str, Scenario] = {}
         self.ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
+        self.objective_values: dict[tuple[str, int], CompiledFormula | float] = {}
         self.lagged: set[tuple[str, int]] = set()
 
     # ------------------------------------------------------------------ helpers
@@ -177,4 +178,5 @@ class Builder(SymbolScope):
             lagged=self.lagged,
             stock_jumps=self.stock_jumps,
             ending_formulas=self.ending_formulas,
+            objective_values=self.objective_values,
         )
