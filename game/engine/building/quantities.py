@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from game.content.errors import did_you_mean
 from game.content.loader import Located
 from game.content.schema import KINDS_NEEDING_A_RANGE, Flow, Indicator, Stock, Variable
@@ -193,6 +195,8 @@ def indicator_bounds(
                 at_value=True,
             )
             compiled = None
+        if compiled is not None and not compiled.names:  # a constant written as a formula: fold it
+            compiled = float(np.asarray(compiled.evaluate({}), dtype=np.float64).reshape(-1)[0])
         out.append(compiled)
     low, high = out
     if isinstance(low, float) and isinstance(high, float) and low > high:
