@@ -6,12 +6,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from game.content.errors import ContentError, did_you_mean
+from game.content.errors import ContentError
 from game.content.loader import ContentSet, Located
 from game.content.schema import Effect, Flow, Scenario, SideDef
 from game.engine.world import (
     ActionInfo,
     EventInfo,
+    HistoryInfo,
     IndicatorInfo,
     Modifier,
     Symbol,
@@ -19,6 +20,7 @@ from game.engine.world import (
     TableInfo,
     World,
 )
+from game.errors import did_you_mean
 from game.formula import CompiledFormula, FormulaError, compile_formula, parse_formula
 
 
@@ -48,6 +50,7 @@ class Builder(SymbolScope):
         self.ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
         self.objective_values: dict[tuple[str, int], CompiledFormula | float] = {}
         self.lagged: set[tuple[str, int]] = set()
+        self.history: dict[str, HistoryInfo] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -179,4 +182,5 @@ class Builder(SymbolScope):
             stock_jumps=self.stock_jumps,
             ending_formulas=self.ending_formulas,
             objective_values=self.objective_values,
+            history=self.history,
         )

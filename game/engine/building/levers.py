@@ -6,11 +6,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from game.content.errors import did_you_mean
 from game.content.loader import Located
 from game.content.schema import Action, Effect, Event, Scenario, SideDef
 from game.engine.building.builder import Builder
 from game.engine.world import ActionInfo, EventInfo, Modifier
+from game.errors import did_you_mean
 from game.formula import CompiledFormula
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from game.content.errors import did_you_mean
 from game.content.loader import Located
 from game.content.schema import KINDS_NEEDING_A_RANGE, Flow, Indicator, Stock, Variable
 from game.engine.building.builder import Builder
 from game.engine.world import IndicatorInfo, Symbol
+from game.errors import did_you_mean
 from game.formula import CompiledFormula
 
 
@@ -154,6 +154,7 @@ def build_indicators(b: Builder) -> None:
                 ind.order,
                 loc.item.description,
                 loc.item.over,
+                loc.item.short_name,
                 ind.kind,
                 low,
                 high,
