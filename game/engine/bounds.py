@@ -42,6 +42,9 @@ class Breach:
 
 def settle(value: Array, low: float | None, high: float | None) -> tuple[Array, Breach | None]:
     """The value with round-off at a bound removed, and the first real breach if there is one."""
+    # fast path: one reduction per bound, as almost every value is well inside its range
+    if (low is None or value.min() >= low) and (high is None or value.max() <= high):
+        return value, None
     for bound, side in ((low, "minimum"), (high, "maximum")):
         if bound is None:
             continue
@@ -79,22 +82,35 @@ class IndicatorRanges:
 
     def first_breach(self, env: Mapping[Any, Array]) -> tuple[IndicatorInfo, Breach] | None:
         for info in self.checked:
-            value = np.asarray(env[info.id], dtype=np.float64)
+            value = env[info.id]
             for bound_def, side in ((info.low, "minimum"), (info.high, "maximum")):
                 if bound_def is None:
                     continue
-                with np.errstate(all="ignore"):
-                    bound = np.asarray(
-                        bound_def if isinstance(bound_def, float) else bound_def.evaluate(env),
-                        dtype=np.float64,
-                    )
-                bound, value_b = np.broadcast_arrays(bound, value)
-                gap = (bound - value_b) if side == "minimum" else (value_b - bound)
-                bad = gap > _tolerance(bound)
-                if bad.any():
-                    run, col = np.unravel_index(int(np.argmax(np.where(bad, gap, -np.inf))), gap.shape)
-                    row = int(col) if info.axis is not None else None
-                    return info, Breach(
-                        info.id, int(run), row, float(value_b[run, col]), float(bound[run, col]), side
-                    )
+                if isinstance(bound_def, float):  # fast path: one reduction against a number
+                    inside = value.min() >= bound_def - ROUND_OFF * max(1.0, abs(bound_def))
+                    if side == "maximum":
+                        inside = value.max() <= bound_def + ROUND_OFF * max(1.0, abs(bound_def))
+                    if inside:
+                        continue
+                breach = self._breach(info, value, bound_def, side, env)
+                if breach is not None:
+                    return info, breach
         return None
+
+    @staticmethod
+    def _breach(
+        info: IndicatorInfo, value: Array, bound_def: Any, side: str, env: Mapping[Any, Array]
+    ) -> Breach | None:
+        value = np.asarray(value, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            bound = np.asarray(
+                bound_def if isinstance(bound_def, float) else bound_def.evaluate(env), dtype=np.float64
+            )
+        gap = (bound - value) if side == "minimum" else (value - bound)
+        bad = gap > _tolerance(bound)
+        if not bad.any():
+            return None
+        bound, value, gap, bad = np.broadcast_arrays(bound, value, gap, bad)
+        run, col = np.unravel_index(int(np.argmax(np.where(bad, gap, -np.inf))), gap.shape)
+        row = int(col) if info.axis is not None else None
+        return Breach(info.id, int(run), row, float(value[run, col]), float(bound[run, col]), side)
