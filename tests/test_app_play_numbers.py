@@ -172,8 +172,10 @@ async def test_the_debrief_shows_the_scale_this_games_place_on_it_and_each_objec
         assert len(marked) == 1 and debrief.grade in marked[0] and f"{debrief.score:+.1f}" in marked[0]
         assert "+5 or more" in scale and "below -5" in scale
         text = text_of(app)
-        for row in debrief.objectives:
-            assert f"{row.contribution:+.1f} ({row.weight:.0%})" in text
+        for row in debrief.objectives:  # each objective's weight and the points it adds, on its own line
+            line = next(line for line in text.splitlines() if f"{row.score:+.1f}" in line)
+            assert f"{row.weight:.0%}" in line and f"{row.contribution:+.1f}" in line
+        assert f"your score {debrief.score:+.1f}" in " ".join(text.split())
         assert sum(r.contribution for r in debrief.objectives) == pytest.approx(debrief.score)
 
 

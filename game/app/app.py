@@ -23,6 +23,7 @@ from game.app.commands import KeysProvider
 from game.app.screens.title import TitleScreen
 from game.app.settings import Settings
 from game.app.widgets.size_notice import HORIZONTAL_BREAKPOINTS, VERTICAL_BREAKPOINTS, SizeNotice
+from game.content.printable import printable
 
 if TYPE_CHECKING:
     from game.engine import Game, World
@@ -138,7 +139,7 @@ class BorderlineApp(App[None]):
         except ContentErrors as exc:
             self.post_message(WorldLoaded(None, [str(e) for e in exc.errors]))
         except OSError as exc:
-            self.post_message(WorldLoaded(None, [f"cannot read the content: {exc}"]))
+            self.post_message(WorldLoaded(None, [printable(f"cannot read the content: {exc}")]))
         else:
             self.post_message(WorldLoaded(world, []))
 
@@ -197,8 +198,8 @@ class BorderlineApp(App[None]):
         self.autosaved, self.autosave_problem = None, ""
         if autosave:
             self.autosave(game)
-        for warning in warnings:
-            self.notify(warning, severity="warning", timeout=8, markup=False)
+        for warning in warnings:  # they may quote a save's text or a file's name
+            self.notify(printable(warning), severity="warning", timeout=8, markup=False)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(MainScreen(game))
@@ -219,7 +220,7 @@ class BorderlineApp(App[None]):
             saving.autosave(game, self.saves_folder, game_id=self.game_id)
         except saving.SaveError as exc:
             self.autosave_problem = str(exc)
-            self.notify(f"Autosave failed: {exc}", severity="warning", markup=False)
+            self.notify(f"Autosave failed: {printable(str(exc))}", severity="warning", markup=False)
         else:
             self.autosaved = (id(game), game.turn, len(game.choices_made))
             self.autosave_problem = ""
@@ -303,7 +304,7 @@ class BorderlineApp(App[None]):
             return
         self.notify(f"Screenshot saved: {saved}", title="Screenshot", markup=False, timeout=8)
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """ctrl+q asks like q does; pressed again at the question, it quits."""
         from game.app.screens.dialogs import ConfirmDialog
 

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from game.engine.scoring import GradeStep
     from game.engine.world import IndicatorInfo
 
-KIND_WORDS = {"action": "action", "event": "event", "rule": "rule", "other": "other"}
 
 
 def display_name(name: str, ident: str) -> str:
@@ -252,10 +251,9 @@ def change_text(value: float, decimals: int) -> str:
 
 
 def contribution_line(part: Contribution, decimals: int) -> str:
-    kind = KIND_WORDS.get(part.kind, part.kind)
     if part.kind == "other":
         return f"{change_text(part.value, decimals)} {part.label}"
-    return f"{change_text(part.value, decimals)} {part.label} ({kind})"
+    return f"{change_text(part.value, decimals)} {part.label} ({part.kind})"
 
 
 def explain(game: Game, indicator: str, turn: int | None = None) -> Explanation | None:
@@ -346,21 +344,52 @@ def grade_rows(steps: Sequence[GradeStep]) -> list[tuple[str, str]]:
     return rows
 
 
-def objective_shares_of(world: World, scenario_id: str) -> list[tuple[str, str, float]]:
-    """(label, how it is measured, share of the score) of each of a scenario's objectives."""
-    objectives = world.scenarios[scenario_id].objectives
-    total = sum(o.weight for o in objectives) or 1.0
+MEASURE_WORDS = {"mean": "average over the game", "final": "at the end", "total": "summed over the game"}
+
+
+@dataclass(frozen=True)
+class ObjectiveShare:
+    """What one objective weighs in the score, as the briefing can know it before play."""
+
+    label: str
+    how: str  # how it is measured and which way is better
+    share: float  # of the score's total weight, 0 to 1
+    valued: bool  # weighted by its worth at the starting levels, rather than a bare weight
+
+
+def objective_shares_of(
+    world: World, scenario_id: str, difficulty: str | None = None
+) -> list[ObjectiveShare]:
+    """Each of a scenario's objectives with its share of the score at the starting levels.
+
+    The engine weighs an objective by its weight x its value per unit x its status-quo measure
+    (game/engine/scoring.py); before play the status quo is unknown, so the briefing uses the
+    levels the scenario starts at, in a world drawn at seed 0: what each weighs today.
+    """
+    import numpy as np
+
+    from game.engine import Game
+
+    sc = world.scenarios[scenario_id]
+    game = Game(world, scenario_id, seed=0, difficulty=difficulty) if sc.objectives else None
+    raw = []
+    for i, obj in enumerate(sc.objectives):
+        weight = float(obj.weight)
+        value = world.objective_values.get((scenario_id, i))
+        if value is not None and game is not None:
+            per_unit = value if isinstance(value, float) else value.evaluate(game.env)
+            level = float(np.mean(game.history(obj.indicator)[0]))
+            weight *= float(np.mean(per_unit)) * max(level, 0.0)
+        raw.append((obj, weight, value is not None))
+    total = sum(w for _, w, _ in raw)
     out = []
-    for obj in objectives:
+    for obj, weight, valued in raw:
         info = world.indicators.get(obj.indicator)
         label = display_name(obj.label or (info.name if info else ""), obj.indicator)
         good = {"down": "lower is better", "up": "higher is better"}.get(info.good if info else "", "")
         how = ", ".join(part for part in (MEASURE_WORDS.get(obj.measure, obj.measure), good) if part)
-        out.append((label, how, obj.weight / total))
+        out.append(ObjectiveShare(label, how, weight / total if total > 0 else 0.0, valued))
     return out
-
-
-MEASURE_WORDS = {"mean": "average over the game", "final": "at the end", "total": "summed over the game"}
 
 
 @dataclass(frozen=True)
@@ -421,7 +450,8 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
     lines = [
         f"# Borderline debrief: {display_name(scenario.name, game.scenario_id)}",
         "",
-        f"- Scenario: `{game.scenario_id}`, seed {game.seed}, difficulty {difficulty_name(game) or 'none'}, "
+        f"- Scenario: `{game.scenario_id}`, seed {game.seed}, difficulty {difficulty_name(game) or 'none'},"
+        " "
         f"{game.turn} of {game.turns} turns played ({words.quarter(game.date(1))} to "
         f"{words.quarter(game.date(max(game.turn, 1)))})",
         f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in world.packs)}",
@@ -431,23 +461,32 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
         lines.append(f"- {debrief.grade_text}")
     if debrief.ending is not None:
         lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
-    lines += ["", "## The grade scale", ""]
-    for label, span in grade_rows(debrief.grades):
-        mark = " **← this game**" if label == debrief.grade else ""
-        lines.append(f"- {label}: {span}{mark}")
-    if debrief.earned and debrief.earned != debrief.grade:
-        lines.append(f"- (the score alone earned {debrief.earned}; the ending capped it)")
     lines += ["", "## Outcomes against the status quo", ""]
-    lines.append("| objective | measure | your run | status quo | better by | share | points |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|")
+    lines.append("| objective | your run | status quo | better by | score | weight | points |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for row in debrief.objectives:
         info = world.indicators[row.indicator]
         label = display_name(row.label, row.indicator) + (f" ({info.unit})" if info.unit else "")
         mine = words.with_unit(row.value, info.decimals, info.short_unit)
         theirs = words.with_unit(row.status_quo, info.decimals, info.short_unit)
         lines.append(
-            f"| {label} | {row.measure} | {mine} | {theirs} | {row.better_percent:+.1f}% "
+            f"| {label} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.score:+.1f} "
             f"| {row.weight:.0%} | {row.contribution:+.1f} |"
+        )
+    lines.append(f"| **your score** | | | | | | **{debrief.score:+.1f}** |")
+    lines += ["", "## Grade scale", ""]
+    for label, span in grade_rows(debrief.grades):
+        mark = " ← this score" if label == debrief.earned else ""
+        lines.append(f"- {label}: {span}{mark}")
+    if debrief.earned and debrief.earned != debrief.grade:
+        capped = f"the ending capped the grade at {debrief.grade}"
+        lines.append(f"- (the score alone earned {debrief.earned}; {capped})")
+    if debrief.horizon_years:
+        lines.append(
+            f"- Measured over the game and {debrief.horizon_years:g} more years played on with no changes, "
+            f"discounted {debrief.discount_rate:.0%} a year; each objective scores 100 x ln(status quo / "
+            f"your run), capped at a {debrief.score_cap:g}-fold change; weight = its share of what the "
+            "objectives are worth in the status quo"
         )
     drawn = drawn_parameters(game)
     lines += ["", "## The hidden numbers of this world", ""]

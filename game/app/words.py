@@ -51,6 +51,13 @@ def percent_change(new: float, old: float) -> float | None:
     return (new - old) / abs(old) * 100.0
 
 
+def percent(share: float) -> str:
+    """A share of a whole as a whole percent; a share that would round to 0% is "under 1%"."""
+    if 0 < share < 0.005:
+        return "under 1%"
+    return f"{share:.0%}"
+
+
 def signed_percent(value: float | None) -> str:
     if value is None:
         return "n/a"

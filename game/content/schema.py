@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from game.limits import (
     MAX_LEVELS,
+    MAX_LIST_ITEMS,
     MAX_ORDER,
+    MAX_PLAN_STEPS,
     MAX_START_YEAR,
     MAX_TABLE_FIELDS,
     MAX_TABLE_ROWS,
@@ -76,29 +78,30 @@ class Sourced(Documented):
 # --------------------------------------------------------------------------- pack.toml
 
 
-_VERSION_CLAUSE = re.compile(r"\*|(>=|<=|==|>|<|~=)?\s*[0-9]{1,9}(\.[0-9]{1,9}){0,2}")
+def _version_range(text: str) -> str:
+    """A PEP 440 version range (``>=0.1``, ``>=1.0,<2``, ``~=1.2``), ``*`` for any, or a version."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    spec = text.strip()
+    if spec in ("", "*"):
+        return text
+    try:
+        SpecifierSet("==" + spec if spec[0].isdigit() else spec)
+    except InvalidSpecifier:
+        raise ValueError(
+            f'{text!r} is not a version range; write e.g. ">=0.1", ">=1.0,<2", "~=1.2" or "*"'
+        ) from None
+    return text
 
 
-def _check_range(spec: str) -> str:
-    """A version range is '*' or comma-separated clauses such as '>=0.1' or '<2'."""
-    for clause in (c.strip() for c in spec.split(",")):
-        if clause and not _VERSION_CLAUSE.fullmatch(clause):
-            raise ValueError(
-                f"{clause!r} is not a version range: use '*', '1.2', '>=0.1', '<2' or a comma-separated mix"
-            )
-    return spec
-
-
-VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS)]
+VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS), AfterValidator(_version_range)]
 Level = Annotated[int, Field(ge=0, le=MAX_LEVELS)]
 Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
 
 
 class PackDependency(Strict):
     id: Identifier
-    version: VersionRange = Field("*", description='accepted versions, e.g. ">=0.1" or "*"')
-
-    _range = field_validator("version")(_check_range)
+    version: VersionRange = Field("*", description='accepted versions (PEP 440), e.g. ">=0.1" or "*"')
 
 
 class PackManifest(Strict):
@@ -109,14 +112,14 @@ class PackManifest(Strict):
     name: str
     version: str = Field(pattern=r"^[0-9]{1,9}\.[0-9]{1,9}(\.[0-9]{1,9})?$", max_length=MAX_VERSION_CHARS)
     description: str = ""
-    authors: list[str] = []
-    game_version: VersionRange = Field("*", description='game versions this pack works with, e.g. ">=0.1"')
+    authors: list[str] = Field([], max_length=MAX_LIST_ITEMS)
+    game_version: VersionRange = Field(
+        "*", description='game versions this pack works with (PEP 440), e.g. ">=0.1"'
+    )
     dependencies: list[PackDependency] = Field([], max_length=64)
     load_order: int = Field(
         0, ge=-MAX_ORDER, le=MAX_ORDER, description="lower loads first among packs with no dependency"
     )
-
-    _range = field_validator("game_version")(_check_range)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -198,6 +201,17 @@ class Table(Documented):
     )
 
 
+IndicatorKind = Literal["population", "share", "count", "rate", "money", "index", "flag", "other"]
+KINDS_NEEDING_A_RANGE = ("population", "share")
+
+
+class IndicatorRange(Strict):
+    """A one-sided or two-sided physical range: ``{ min = 0 }``, ``{ min = 0, max = 100 }``."""
+
+    min: NumberOrFormula | None = Field(None, description="lowest possible value: a number or a formula")
+    max: NumberOrFormula | None = Field(None, description="highest possible value: a number or a formula")
+
+
 class Indicator(Strict):
     """How a stock or variable is shown as an indicator."""
 
@@ -208,6 +222,26 @@ class Indicator(Strict):
     )
     decimals: int = Field(1, ge=0, le=6)
     order: int = Field(0, ge=-MAX_ORDER, le=MAX_ORDER, description="position on the dashboard, lower first")
+    kind: IndicatorKind | None = Field(
+        None,
+        description="what it measures: population (people), share (percent or fraction), count, rate "
+        "(per month or year), money, index, flag or other; population and share need a `range`",
+    )
+    range: tuple[NumberOrFormula, NumberOrFormula] | IndicatorRange | None = Field(
+        None,
+        description="the physically possible values, checked every turn: [low, high] or "
+        "{ min = low, max = high } with either side left out; each a number or a formula, e.g. "
+        '[0, 100] or [0, "us_residents_12plus"]; a value outside is a model error',
+    )
+
+    @property
+    def bounds(self) -> tuple[float | str | None, float | str | None]:
+        """(low, high), each a number, a formula or None for no limit."""
+        if self.range is None:
+            return None, None
+        if isinstance(self.range, IndicatorRange):
+            return self.range.min, self.range.max
+        return self.range
 
 
 class Quantity(Documented):
@@ -230,8 +264,12 @@ class Stock(Quantity):
         description="starting value: a number or a formula of parameters, tables and "
         "other stocks' starting values"
     )
-    minimum: Number | None = Field(0.0, description="floor the stock is held at; null for none")
-    maximum: Number | None = None
+    minimum: Number | None = Field(
+        0.0, description="lowest value the stock can take; a flow that takes it lower is a model error"
+    )
+    maximum: Number | None = Field(
+        None, description="highest value the stock can take; a flow that takes it higher is a model error"
+    )
     source: str = Field("", description="where the starting value comes from")
 
 
@@ -316,11 +354,11 @@ class Action(Documented):
         [0.0], description="political capital to raise one step into each level (index = level)"
     )
     capital_cost_lower: Number = Field(0.0, ge=0, description="capital to lower by one step")
-    prerequisites: list[Prerequisite] = []
+    prerequisites: list[Prerequisite] = Field([], max_length=MAX_LIST_ITEMS)
     irreversible_warning: str = Field("", description="shown in a confirmation before raising")
-    effects: list[Effect] = []
-    evidence_for: list[Evidence] = []
-    evidence_against: list[Evidence] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
+    evidence_for: list[Evidence] = Field([], max_length=MAX_LIST_ITEMS)
+    evidence_against: list[Evidence] = Field([], max_length=MAX_LIST_ITEMS)
     hidden: bool = Field(False, description="not shown on the action panel (driven by events)")
 
     @model_validator(mode="after")
@@ -367,7 +405,7 @@ class Choice(Strict):
     variants: list[ChoiceVariant] = Field(
         [], max_length=32, description="other label and description where a condition holds"
     )
-    effects: list[Effect] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     set_action: dict[Identifier, Level] = Field(
         {},
         description="actions this choice raises, to at least the level given (action id -> level); "
@@ -431,9 +469,9 @@ class Event(Documented):
     probability: NumberOrFormula = Field(1.0, description="chance per turn while the condition holds")
     once: bool = True
     cooldown: int = Field(0, ge=0, le=MAX_TURNS, description="turns before it may fire again")
-    effects: list[Effect] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     capital: dict[Side, Number] = {}
-    choices: list[Choice] = []
+    choices: list[Choice] = Field([], max_length=MAX_LIST_ITEMS)
     source: str = ""
 
     @model_validator(mode="after")
@@ -471,17 +509,34 @@ class SideDef(Documented):
 
 
 class Objective(Strict):
+    """An outcome the debrief scores: the run against the status quo on one indicator."""
+
     indicator: Identifier
-    weight: Number = Field(1.0, gt=0)
+    weight: Number = Field(
+        1.0, gt=0, description="relative weight; with `value`, a multiplier on its money weight"
+    )
+    value: NumberOrFormula | None = Field(
+        None,
+        description="what one unit of the indicator costs society for a year, in the scenario's "
+        "`score_currency` (a number or a formula of parameters). With it the objective weighs "
+        "what it is worth in the status quo, so harms and money are traded in one currency; "
+        "either every objective of a scenario has one or none does",
+    )
     measure: Literal["final", "mean", "total"] = Field(
-        "mean", description="compare the final value, the mean over the game or the sum"
+        "mean",
+        description="compare the discounted mean over the game and the horizon, its discounted sum, "
+        "or the value at the end of the game",
     )
     label: str = ""
+    source: str = Field("", description="where the value per unit comes from")
 
 
 class Grade(Strict):
     label: str
-    min_score: Number = Field(description="lowest score (percent better than status quo) for it")
+    min_score: Number = Field(
+        description="lowest score for this grade: the score is about the percent by which the run "
+        "beats the status quo (0 = the status quo)"
+    )
     text: str = ""
 
 
@@ -512,9 +567,27 @@ class Scenario(Documented):
         {}, description="starting level of actions (others start at 0)"
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
-    objectives: list[Objective] = []
-    grades: list[Grade] = []
-    endings: list[Ending] = []
+    objectives: list[Objective] = Field([], max_length=MAX_LIST_ITEMS)
+    horizon_years: Number = Field(
+        0.0,
+        ge=0,
+        le=50,
+        description="terminal value: years the game is played on past its end, with no more "
+        "changes, so the state left behind counts in the score (0: the game alone)",
+    )
+    discount_rate: Number = Field(
+        0.03, ge=0, le=0.5, description="yearly discount rate on later outcomes in the score"
+    )
+    score_cap: Number = Field(
+        4.0,
+        gt=1,
+        le=1000,
+        description="the factor (better or worse than the status quo) beyond which an objective "
+        "counts no more: each objective scores 100 x ln(status quo / run), capped at +/- 100 x ln(cap)",
+    )
+    score_currency: str = Field("", description="the unit of objectives' `value`, e.g. '$B'")
+    grades: list[Grade] = Field([], max_length=MAX_LIST_ITEMS)
+    endings: list[Ending] = Field([], max_length=MAX_LIST_ITEMS)
     undo: bool = Field(
         True, description="whether a player may undo the last turn (a teacher may turn it off for a class)"
     )
@@ -688,8 +761,8 @@ class Plan(Strict):
     name: str = ""
     description: str = ""
     scenario: ScenarioId | None = None
-    step: list[PlanStep] = []
-    choice: list[PlanChoice] = []
+    step: list[PlanStep] = Field([], max_length=MAX_PLAN_STEPS)
+    choice: list[PlanChoice] = Field([], max_length=MAX_PLAN_STEPS)
 
     @field_validator("step")
     @classmethod

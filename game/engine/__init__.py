@@ -7,12 +7,13 @@ game.resolve_turn()
 game.history("us_heavy_users"), game.attribution("us_heavy_users")
 """
 
-from game.engine.errors import ActionRefused, GameError, SimulationError
+from game.engine.budget import MemoryBudgetExceeded
+from game.engine.errors import ActionRefused, GameError, PinOutOfRange, SimulationError
 from game.engine.game import Game
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import Step, replay, undo_last_turn
 from game.engine.scoring import Debrief, ObjectiveResult
-from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise
+from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise, summarise_scores
 from game.engine.state import Snapshot
 from game.engine.world import World, compile_world, load_world
 
@@ -26,7 +27,9 @@ __all__ = [
     "FiredEvent",
     "Game",
     "GameError",
+    "MemoryBudgetExceeded",
     "ObjectiveResult",
+    "PinOutOfRange",
     "PlanResult",
     "SimulationError",
     "Snapshot",
@@ -41,4 +44,5 @@ __all__ = [
     "undo_last_turn",
     "run_plan",
     "summarise",
+    "summarise_scores",
 ]

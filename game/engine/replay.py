@@ -111,6 +111,7 @@ def undo_last_turn(game: Game) -> Game:
         status_quo=game.status_quo is not None,
         interactive=True,
         difficulty=game.difficulty,
+        allow_out_of_range=game.allow_out_of_range,
     )
     earlier = [d for d in game.log if d.turn < last]
     answers = [c for c in game.choices_made if c.turn < last]

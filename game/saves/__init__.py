@@ -24,13 +24,15 @@ from pathlib import Path
 
 from game import __version__
 from game.content.errors import ContentErrors
-from game.engine import Game, GameError, World, load_world
+from game.content.printable import UNPRINTABLE
+from game.engine import Game, GameError, PinOutOfRange, World, load_world
 from game.saves.errors import PackMismatch, ReplayMismatch, SaveError, SaveExists
 from game.saves.files import (
     AUTOSAVE_FOLDER,
     AUTOSAVE_PATTERN,
     GAME_ID,
     SUFFIX,
+    autosave_lock,
     autosave_paths,
     next_autosave_path,
     prune_autosaves,
@@ -101,12 +103,18 @@ def new_game_id() -> str:
     return secrets.token_hex(4)
 
 
+def shown_name(name: str) -> str:
+    """The name a save records and the load screen shows: what the player typed, without
+    control characters, on one line (a save holding a control character does not load)."""
+    return " ".join(UNPRINTABLE.sub("", str(name)).split())
+
+
 def _encode(game: Game, name: str, game_id: str | None = None) -> bytes:
     if game.runs != 1:
         raise SaveError(f"only a single-run game can be saved; this one has {game.runs} runs")
     if game_id is not None and not GAME_ID.match(game_id):
         raise SaveError(f"{game_id!r} is not a game id: use 1 to 32 lower-case letters and digits")
-    return dump(save_record(game, name, pack_records(game.world), game_id))
+    return dump(save_record(game, shown_name(name), pack_records(game.world), game_id))
 
 
 def save_game(
@@ -148,15 +156,11 @@ def autosave(game: Game, folder: PathLike | None = None, *, game_id: str = "") -
     alone, except that only the newest few games keep theirs.
     """
     data = _encode(game, autosave_name(game), game_id or None)
-    for _ in range(3):  # another game autosaving into the same folder may take the number first
+    with autosave_lock(folder):  # games autosaving into one folder at once number theirs in turn
         path = next_autosave_path(game.turn + 1, folder, game_id, over=game.is_over)
-        try:
-            write_atomic(path, data, overwrite=False)
-        except SaveExists:
-            continue
+        write_atomic(path, data, overwrite=False)
         prune_autosaves(folder, newest=path)
-        return path
-    raise SaveError(f"cannot find a free autosave name in {saves_dir(folder) / AUTOSAVE_FOLDER}")
+    return path
 
 
 def latest_autosave(folder: PathLike | None = None, packs: Packs = None) -> Path | None:
@@ -256,14 +260,21 @@ def _mismatch_message(path: Path, diffs: list[str]) -> str:
     )
 
 
-def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool = False) -> LoadedSave:
+def load_save(
+    path: PathLike,
+    packs: Packs = None,
+    *,
+    allow_pack_mismatch: bool = False,
+    allow_out_of_range: bool = False,
+) -> LoadedSave:
     """Read a save and replay it into a new interactive Game (with its status-quo twin).
 
     ``packs`` are the pack folders (or an already loaded World) to play on; by default the
     ones the save names, looked up among the bundled packs and where the save found them.
     Differences in packs, or between the replay and the saved snapshot, raise PackMismatch
     or ReplayMismatch unless ``allow_pack_mismatch`` is true; then the game continues
-    from the replay and ``warnings`` says what differs. Nothing on disk changes.
+    from the replay and ``warnings`` says what differs. A parameter the save pins outside
+    its range is refused unless ``allow_out_of_range``. Nothing on disk changes.
     """
     path = Path(path)
     save, notes = read_save(path)
@@ -275,7 +286,12 @@ def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool 
             + "; ".join(pack_diffs)
         )
     try:
-        game = replay(save, world)
+        game = replay(save, world, allow_out_of_range=allow_out_of_range)
+    except PinOutOfRange as exc:
+        raise SaveError(
+            f"{path}: the save pins {exc}; load it only if you trust it to go past the sources "
+            "(on the command line: --allow-out-of-range)"
+        ) from None
     except GameError as exc:
         on = " on the packs loaded now" if pack_diffs else ""
         raise SaveError(

@@ -39,7 +39,7 @@ def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = No
     """A scenario's briefing: the chosen difficulty, dates, the story, what is scored and how much,
     and the grade scale."""
     from game.app.readouts import display_name, grade_rows, objective_shares_of
-    from game.app.words import quarter, reflow
+    from game.app.words import percent, quarter, reflow
     from game.engine.scoring import grade_scale
 
     sc = world.scenarios[scenario_id]
@@ -54,8 +54,24 @@ def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = No
     ]
     if sc.objectives:
         parts.append(Content.styled("\nYou are scored against the status quo on:\n", "bold"))
-        for label, how, share in objective_shares_of(world, scenario_id):
-            parts.append(Content(f" • {label} ({how}): {share:.0%} of the score\n"))
+        shares = objective_shares_of(world, scenario_id, difficulty_id)
+        for row in shares:
+            parts.append(Content(f" • {row.label} ({row.how}): {percent(row.share)} of the score\n"))
+        if any(row.valued for row in shares):
+            currency = sc.score_currency or "one currency"
+            parts.append(
+                Content(
+                    f"Each objective weighs what it costs, valued in {currency}; the shares are at "
+                    "the starting levels and move with the status quo's.\n"
+                )
+            )
+        if sc.horizon_years:
+            parts.append(
+                Content(
+                    f"Measured over the game and {sc.horizon_years:g} more years played on without "
+                    "changes: what you leave behind counts.\n"
+                )
+            )
     if sc.grades:
         parts.append(
             Content.styled("\nGrades", "bold")

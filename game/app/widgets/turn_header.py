@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def score_words(standing: Debrief | None) -> Content:
     """``score +3.2 vs status quo: bad`` (or a placeholder while it is worked out)."""
     if standing is None:
-        return Content.styled("score: working it out…", "$text-muted")
+        return Content.styled("score: being worked out", "$text-muted")
     grade = standing.grade or "—"
     return Content.assemble("score ", (f"{standing.score:+.1f}", "bold"), f" vs status quo: {grade}")
 

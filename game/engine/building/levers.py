@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from game.content.loader import Located
 from game.content.schema import Action, Difficulty, Effect, Event, Scenario, SideDef
 from game.engine.building.builder import Builder
 from game.engine.world import ActionInfo, EventInfo, Modifier
@@ -51,6 +52,7 @@ def build_actions(b: Builder) -> None:
                     )
             else:
                 # a single number: full strength at the top level, scaled by the ramped value
+                assert raw is not None  # the schema requires one of multiply and add
                 columns.append(np.linspace(1.0 if op == "multiply" else 0.0, float(raw), n))
                 modifiers.setdefault(eff.target, []).append(
                     Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
@@ -108,7 +110,7 @@ def build_events(b: Builder) -> None:
                 for vi, variant in enumerate(choice.variants)
             ]
             choice_variants[choice.id] = tuple(c for c in compiled_variants if c is not None)
-            for key, moves in (("set_action", choice.set_action), ("lower_action", choice.lower_action)):
+            for field, moves in (("set_action", choice.set_action), ("lower_action", choice.lower_action)):
                 for action_id, level in moves.items():
                     if action_id not in items["action"]:
                         b.error(
@@ -116,7 +118,7 @@ def build_events(b: Builder) -> None:
                             f"unknown action {action_id!r}{did_you_mean(action_id, items['action'])}",
                             "choices",
                             ci,
-                            key,
+                            field,
                             action_id,
                         )
                     elif not 0 <= level < len(items["action"][action_id].item.levels):
@@ -125,7 +127,7 @@ def build_events(b: Builder) -> None:
                             f"action {action_id!r} has no level {level}",
                             "choices",
                             ci,
-                            key,
+                            field,
                             action_id,
                             at_value=True,
                         )
@@ -147,7 +149,7 @@ def build_events(b: Builder) -> None:
                 target_axis = b.effect_target(loc, eff, sub, allow_stock=True)
                 if target_axis is False:
                     continue
-                op = "multiply" if eff.multiply is not None else "add"
+                op = "multiply" if eff.multiply is not None else "add"  # type: Literal["multiply", "add"]
                 raw = eff.multiply if eff.multiply is not None else eff.add
                 row = b.row_index(loc, eff, target_axis, sub)
                 value: CompiledFormula | float | None
@@ -212,9 +214,79 @@ def check_sides(b: Builder) -> None:
                 )
 
 
+def build_objectives(b: Builder, sid: str, loc: Located[Any], sc: Scenario) -> None:
+    """What a scenario scores: indicators with a direction, and their value per unit if any."""
+    indicators, seen = b.indicators, set()
+    valued = [obj.value is not None for obj in sc.objectives]
+    if any(valued) and not all(valued):
+        missing = [obj.indicator for obj in sc.objectives if obj.value is None]
+        b.error(
+            loc,
+            "either every objective has a `value` (so they weigh in one currency) or none does; "
+            f"missing on {', '.join(missing)}",
+            "objectives",
+        )
+    for i, obj in enumerate(sc.objectives):
+        if obj.indicator not in indicators:
+            b.error(
+                loc,
+                f"objective names {obj.indicator!r}, which is not an indicator"
+                f"{did_you_mean(obj.indicator, indicators)}",
+                "objectives",
+                i,
+                "indicator",
+                at_value=True,
+            )
+            continue
+        info = indicators[obj.indicator]
+        if obj.indicator in seen:
+            b.error(loc, f"{obj.indicator!r} is scored twice", "objectives", i, "indicator", at_value=True)
+        seen.add(obj.indicator)
+        if info.good not in ("up", "down"):
+            b.error(
+                loc,
+                f"indicator {obj.indicator!r} says good = {info.good!r}: an objective needs to know "
+                'whether more is better (good = "up") or worse (good = "down")',
+                "objectives",
+                i,
+                "indicator",
+                at_value=True,
+            )
+        if info.axis is not None:
+            b.error(
+                loc,
+                f"indicator {obj.indicator!r} has one value per row of {info.axis!r}; score a single number",
+                "objectives",
+                i,
+                "indicator",
+                at_value=True,
+            )
+        if isinstance(obj.value, str):
+            compiled = b.compile(loc, ("objectives", i, "value"), obj.value)
+            if compiled is None:
+                continue
+            bad = [n for n in compiled.names if b.symbols[n].kind not in ("parameter", "builtin")]
+            if bad or compiled.lags or compiled.axis is not None:
+                b.error(
+                    loc,
+                    "an objective's value may use parameters only (it is fixed for a run), "
+                    f"not {', '.join(sorted(bad)) or 'lag() or a table'}",
+                    "objectives",
+                    i,
+                    "value",
+                    at_value=True,
+                )
+                continue
+            b.objective_values[(sid, i)] = compiled
+        elif obj.value is not None:
+            if obj.value <= 0:
+                b.error(loc, "an objective's value must be above 0", "objectives", i, "value", at_value=True)
+            b.objective_values[(sid, i)] = float(obj.value)
+
+
 def build_scenarios(b: Builder) -> None:
     """Scenarios: starting levels, parameter settings, objectives, grades and endings."""
-    items, actions, indicators = b.items, b.actions, b.indicators
+    items, actions = b.items, b.actions
     b.scenarios = {sid: loc.item for sid, loc in items["scenario"].items()}
     for sid, loc in items["scenario"].items():
         sc: Scenario = loc.item
@@ -231,7 +303,7 @@ def build_scenarios(b: Builder) -> None:
                     aid,
                     at_value=True,
                 )
-        for pid in sc.parameters:
+        for pid, value in sc.parameters.items():
             if pid not in items["parameter"]:
                 b.error(
                     loc,
@@ -239,17 +311,18 @@ def build_scenarios(b: Builder) -> None:
                     "parameters",
                     pid,
                 )
-        for i, obj in enumerate(sc.objectives):
-            if obj.indicator not in indicators:
+                continue
+            span = items["parameter"][pid].item.range
+            if span is not None and not span[0] <= value <= span[1]:
                 b.error(
                     loc,
-                    f"objective names {obj.indicator!r}, which is not an indicator"
-                    f"{did_you_mean(obj.indicator, indicators)}",
-                    "objectives",
-                    i,
-                    "indicator",
+                    f"parameter {pid!r} is set to {value:g}, outside the range its sources support, "
+                    f"[{span[0]:g}, {span[1]:g}]: set a value inside it, or widen the range (with a source)",
+                    "parameters",
+                    pid,
                     at_value=True,
                 )
+        build_objectives(b, sid, loc, sc)
         labels = [g.label for g in sc.grades]
         for i, end in enumerate(sc.endings):
             compiled = b.compile(loc, ("endings", i, "condition"), end.condition)
