@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -22,6 +22,7 @@ from game.content.safe_read import FileRefused, ReadBudget, read_limited, walk_p
 from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml_bytes
 from game.content.untrusted import check_data
+from game.content.validation import _allowed_keys, _message, validate_document
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
 ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
@@ -72,162 +73,6 @@ class ContentSet:
 
     def of(self, kind: str) -> dict[str, Located[Any]]:
         return self.items[kind]
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _kind_words(error_type: str) -> str | None:
-    return {
-        "float_type": "a number",
-        "float_parsing": "a number",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-        "int_from_float": "a whole number",
-        "string_type": "a string",
-        "bool_type": "true or false",
-        "list_type": "a list",
-        "tuple_type": "a list",
-        "dict_type": "a table",
-        "model_type": "a table",
-        "model_attributes_type": "a table",
-    }.get(error_type)
-
-
-def _walk(data: Any, loc: Sequence[Any]) -> tuple[tuple[str | int, ...], Any, bool]:
-    """Keep only the parts of a pydantic location that are real keys or indices in ``data``.
-
-    Returns (path, value at path, whether the last component of loc was consumed).
-    """
-    path: list[str | int] = []
-    node = data
-    consumed = True
-    for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            path.append(part)
-            node = node[part]
-            consumed = True
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            path.append(part)
-            node = node[part]
-            consumed = True
-        else:
-            consumed = False  # a union tag, a missing key or a model-level check
-    return tuple(path), node, consumed
-
-
-def _type_name(value: Any) -> str:
-    return {
-        str: "a string",
-        int: "a whole number",
-        float: "a number",
-        bool: "a boolean",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
-
-
-def validation_errors(
-    doc: TomlDocument, exc: ValidationError, model: type[BaseModel], base: tuple[str | int, ...] = ()
-) -> list[ContentError]:
-    """Turn pydantic's errors into one ContentError per offending key, at its line."""
-    data: Any = doc.data
-    for part in base:
-        data = data[part]
-    grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
-    extras: list[ContentError] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        if err["type"] == "extra_forbidden":
-            path, _, _ = _walk(data, loc)
-            key = str(loc[-1])
-            allowed = _allowed_keys(model, loc[:-1])
-            extras.append(
-                doc.error(
-                    base + path,
-                    f"unknown key {key!r}{did_you_mean(key, allowed)}"
-                    + (f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""),
-                )
-            )
-            continue
-        if err["type"] == "missing":
-            path, _, _ = _walk(data, loc[:-1])
-            extras.append(doc.error(base + path, f"missing required key {str(loc[-1])!r}"))
-            continue
-        path, _, _ = _walk(data, loc)
-        grouped.setdefault(path, []).append(err)
-    out = list(extras)
-    for path, errs in grouped.items():
-        _, value, _ = _walk(data, path)
-        wanted = [w for w in (_kind_words(e["type"]) for e in errs) if w]
-        if len(errs) > 1 and len(wanted) == len(errs):
-            alternatives = " or ".join(dict.fromkeys(wanted))
-            message = f"expected {alternatives}, got {_type_name(value)}"
-        else:
-            message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
-        out.append(doc.error(base + path, message, at_value=bool(path)))
-    return out
-
-
-def _message(err: dict[str, Any], value: Any) -> str:
-    words = _kind_words(err["type"])
-    if words:
-        return f"expected {words}, got {_type_name(value)}"
-    if err["type"] == "string_pattern_mismatch":
-        return f"{value!r} is not a valid id: use lower_snake_case letters, digits and _"
-    ctx = err.get("ctx") or {}
-    bounds = {
-        "greater_than_equal": ("ge", "{} or more"),
-        "greater_than": ("gt", "more than {}"),
-        "less_than_equal": ("le", "{} or less"),
-        "less_than": ("lt", "less than {}"),
-    }
-    if err["type"] in bounds:
-        key, words = bounds[err["type"]]
-        return f"must be {words.format(ctx.get(key))}, got {value!r}"
-    if err["type"] == "literal_error":
-        return f"expected {ctx.get('expected', 'one of the allowed values')}, got {value!r}"
-    if err["type"] in ("too_short", "too_long", "string_too_short", "string_too_long"):
-        return str(err["msg"]).replace("Value should", "must").replace("List should", "must").replace(
-            "String should", "must"
-        )
-    msg = str(err["msg"])
-    return re.sub(r"^(Value|Assertion) error, ", "", msg)
-
-
-def _allowed_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
-    """The keys the model accepts at a location, for 'did you mean' hints."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int) or not isinstance(current, type) or not issubclass(current, BaseModel):
-            continue
-        field_info = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None
-        )
-        if field_info is None:
-            continue
-        current = _inner_model(field_info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    """Dig the model class out of list[X], dict[str, X], X | None."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def validate_document(doc: TomlDocument, model: type[M]) -> tuple[M | None, list[ContentError]]:
-    try:
-        return model.model_validate(doc.data), []
-    except ValidationError as exc:
-        return None, validation_errors(doc, exc, model)
 
 
 # --------------------------------------------------------------------------- packs
