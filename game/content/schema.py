@@ -415,8 +415,11 @@ class ContentFile(Strict):
         dict[str, dict[str, Any]],
     ] = Field(
         {},
-        description="changes to items defined by a pack this one depends on: "
-        "[patch.KIND.ID] with the keys to replace",
+        description="changes to items another pack defined: [patch.KIND.ID] with only the keys "
+        "to change. Tables merge key by key (add a row, change one field), arrays of tables append "
+        "(an element whose id matches one already there changes it), other values are replaced. "
+        'remove = ["rows.x", "effects.0", "choices.some_id"] deletes keys, rows and array elements; '
+        "[patch.KIND.ID.replace] sets each key it names whole. See docs/MODDING.md",
     )
 
 

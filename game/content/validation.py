@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from game.content.errors import ContentError, did_you_mean
-from game.content.tomlpos import TomlDocument
+from game.content.tomlpos import KeyPath, TomlDocument
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -70,13 +70,20 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+class Locator(Protocol):
+    """What can place an error at a key path: a TOML document, or a patched item's provenance."""
+
+    def error(self, path: KeyPath, message: str, *, at_value: bool = False) -> ContentError: ...
+
+
 def validation_errors(
-    doc: TomlDocument, exc: ValidationError, model: type[BaseModel], base: tuple[str | int, ...] = ()
+    doc: Locator, exc: ValidationError, model: type[BaseModel], data: Any, base: KeyPath = ()
 ) -> list[ContentError]:
-    """Turn pydantic's errors into one ContentError per offending key, at its line."""
-    data: Any = doc.data
-    for part in base:
-        data = data[part]
+    """Turn pydantic's errors about ``data`` into one ContentError per offending key, at its line.
+
+    ``doc`` places an error given the key path from its root; ``base`` is the path of
+    ``data`` there.
+    """
     grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
     extras: list[ContentError] = []
     for err in exc.errors(include_url=False):
@@ -95,7 +102,8 @@ def validation_errors(
             continue
         if err["type"] == "missing":
             path, _, _ = _walk(data, loc[:-1])
-            extras.append(doc.error(base + path, f"missing required key {str(loc[-1])!r}"))
+            key = str(loc[-1])
+            extras.append(doc.error(base + path + (key,), f"missing required key {key!r}"))
             continue
         path, _, _ = _walk(data, loc)
         grouped.setdefault(path, []).append(err)
@@ -170,4 +178,4 @@ def validate_document(doc: TomlDocument, model: type[M]) -> tuple[M | None, list
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, validation_errors(doc, exc, model)
+        return None, validation_errors(doc, exc, model, doc.data)
