@@ -120,6 +120,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--save", metavar="FILE", help="also write a save of the game (one run only), replaced if it exists"
     )
 
+    back = verbs.add_parser(
+        "backtest",
+        help="run the history plan and compare every history series with what the model does; "
+        "exit 1 when a series falls outside its tolerance",
+    )
+    back.add_argument(
+        "--plan", metavar="FILE", help="plan to run (default: plans/history.toml of the last pack with one)"
+    )
+    back.add_argument("--runs", type=_positive, default=200, metavar="N", help="number of runs (default 200)")
+    back.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default 1)")
+    back.add_argument(
+        "--pack", dest="backtest_packs", action="append", default=[], metavar="DIR",
+        help="load a mod pack folder on top of the base game (repeatable)",
+    )
+    back.add_argument("--scenario", metavar="ID", help="scenario id (default: the plan's, else both-sides)")
+    back.add_argument("--format", choices=("table", "json"), default="table")
+    back.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+
     val = verbs.add_parser("validate", help="check content packs or single files")
     val.add_argument("paths", nargs="+", metavar="PATH")
 
@@ -148,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_simulate(args)
         if args.verb == "validate":
             return cmd_validate(args)
+        if args.verb == "backtest":
+            from game.cli_backtest import cmd_backtest  # its formatting lives in a module of its own
+
+            return cmd_backtest(args)
         if args.verb == "schema":
             return cmd_schema(args)
         if args.verb == "replay":

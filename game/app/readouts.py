@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.app import words
+from game.app.against_history import history_lines
 
 if TYPE_CHECKING:
     from game.engine import Contribution, Debrief, Game, World
@@ -359,6 +360,10 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
         lines.append(
             f"| {label} | {row.measure} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.weight:g} |"
         )
+    against = history_lines(game)
+    if against:
+        lines += ["", "## Against what really happened", ""]
+        lines += [f"- {line}" for line in against]
     lines += ["", "## Timeline", ""]
     entries = timeline(game)
     if not entries:

@@ -27,7 +27,9 @@ from game.content.untrusted import check_data
 from game.content.validation import validate_document
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
-ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
+ITEM_KINDS = (
+    "parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario", "history"
+)
 PLANS_FOLDER = "plans"
 M = TypeVar("M", bound=BaseModel)
 

@@ -100,6 +100,11 @@ def validation_errors(
                 )
             )
             continue
+        if loc and loc[-1] == "[key]":
+            path, _, _ = _walk(data, loc[:-1])
+            words = _kind_words(err["type"]) or "a valid key"
+            extras.append(doc.error(base + path, f"key {str(loc[-2])!r} must be {words}"))
+            continue
         if err["type"] == "missing":
             path, _, _ = _walk(data, loc[:-1])
             key = str(loc[-1])

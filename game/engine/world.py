@@ -21,6 +21,7 @@ from game.content.schema import (
     Action,
     Event,
     Flow,
+    History,
     Parameter,
     Scenario,
     SideDef,
@@ -99,6 +100,19 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class HistoryInfo:
+    """A real annual series and the indicator it is compared with."""
+
+    id: str
+    spec: History
+    indicator: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name or self.id
+
+
+@dataclass(frozen=True)
 class IndicatorInfo:
     id: str
     name: str
@@ -154,6 +168,11 @@ class World(SymbolScope):
     lagged: set[tuple[str, int]]
     stock_jumps: dict[str, list[Modifier]] = field(default_factory=dict)  # event effects on stocks
     ending_formulas: dict[tuple[str, int], CompiledFormula] = field(default_factory=dict)
+    history: dict[str, HistoryInfo] = field(default_factory=dict)
+
+    def history_of(self, indicator: str) -> list[HistoryInfo]:
+        """The real series the pack compares with an indicator, in id order."""
+        return [h for h in self.history.values() if h.indicator == indicator]
 
     @property
     def packs(self) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Label, Static
 
+from game.app.against_history import history_lines
 from game.app.screens.main import GameScreen, StatusLine
 
 if TYPE_CHECKING:
@@ -96,6 +97,10 @@ class DebriefScreen(GameScreen):
             # the tables are as tall as their rows and cannot take focus: the body scrolls as one
             # (↑↓, page up/down, home/end), so every row of a long timeline can be reached
             yield DataTable(id="outcomes", cursor_type="row", show_cursor=False)
+            lines = history_lines(self.game)
+            if lines:
+                yield Label("Against what really happened", classes="section-title")
+                yield Static(Content("\n".join(f"• {line}" for line in lines)), id="against-history")
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
         yield StatusLine("x exports this debrief as Markdown for a teacher.", id="status")

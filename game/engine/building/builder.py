@@ -12,6 +12,7 @@ from game.content.schema import Effect, Flow, Scenario, SideDef
 from game.engine.world import (
     ActionInfo,
     EventInfo,
+    HistoryInfo,
     IndicatorInfo,
     Modifier,
     Symbol,
@@ -47,6 +48,7 @@ class Builder(SymbolScope):
         self.scenarios: dict[str, Scenario] = {}
         self.ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
         self.lagged: set[tuple[str, int]] = set()
+        self.history: dict[str, HistoryInfo] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -177,4 +179,5 @@ class Builder(SymbolScope):
             lagged=self.lagged,
             stock_jumps=self.stock_jumps,
             ending_formulas=self.ending_formulas,
+            history=self.history,
         )
