@@ -22,6 +22,8 @@ from game.app import run_app
 from game.limits import MAX_PACKS
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+LOADS_PACKS = ("simulate", "backtest", "validate", "replay", "load")
+"""The verbs that take ``--pack`` after them as well as before."""
 
 
 def content_root() -> Path:
@@ -81,13 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no verb, starts the game.",
     )
     parser.add_argument("--version", action="version", version=f"borderline {__version__}")
-    parser.add_argument(
-        "--pack",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="load a mod pack folder on top of the base game (repeatable)",
-    )
+    _pack_option(parser, "pack")
     parser.add_argument(
         "--scenario", dest="play_scenario", metavar="ID", help="skip the title screen: start a new game of ID"
     )
@@ -130,16 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     back.add_argument("--runs", type=_positive, default=200, metavar="N", help="number of runs (default 200)")
     back.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default 1)")
-    back.add_argument(
-        "--pack", dest="backtest_packs", action="append", default=[], metavar="DIR",
-        help="load a mod pack folder on top of the base game (repeatable)",
-    )
     back.add_argument("--scenario", metavar="ID", help="scenario id (default: the plan's, else both-sides)")
     back.add_argument("--format", choices=("table", "json"), default="table")
     back.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
-    val = verbs.add_parser("validate", help="check content packs or single files")
-    val.add_argument("paths", nargs="+", metavar="PATH")
+    val = verbs.add_parser(
+        "validate",
+        help="check packs (loaded together, as one stack, with the packs they depend on) or single files",
+    )
+    val.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="pack folders, loaded together in this order (a mod of a mod: name both), or single files",
+    )
 
     sch = verbs.add_parser("schema", help="write the JSON Schema of each content file kind")
     sch.add_argument("--out", default="schemas", metavar="DIR")
@@ -155,7 +155,29 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="go on even if the packs differ from the ones the save was made with",
         )
+    for name, verb_parser in verbs.choices.items():
+        if name in LOADS_PACKS:
+            _pack_option(verb_parser, "verb_packs")
     return parser
+
+
+def _pack_option(parser: argparse.ArgumentParser, dest: str) -> None:
+    """``--pack``, before the verb or after it (two destinations: a verb's own default
+    would otherwise wipe what was given before it)."""
+    parser.add_argument(
+        "--pack",
+        dest=dest,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="load a mod pack folder on top of the base game (repeatable; with equal load_order, "
+        "a pack named later loads later and wins where two packs set the same key)",
+    )
+
+
+def given_packs(args: argparse.Namespace) -> list[str]:
+    """The ``--pack`` folders given before and after the verb, in that order."""
+    return [*args.pack, *getattr(args, "verb_packs", [])]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,7 +211,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     """No verb: the game itself (run_app imports Textual only now)."""
     if args.play_seed is not None and args.play_scenario is None:
         raise CliError("--seed needs --scenario ID (the seed of which new game?)")
-    return run_app(default_packs(args.pack), scenario=args.play_scenario, seed=args.play_seed)
+    return run_app(default_packs(given_packs(args)), scenario=args.play_scenario, seed=args.play_seed)
 
 
 def _load_world(packs: Sequence[Path]) -> Any:
@@ -209,7 +231,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     pins = _parse_params(args.param)
     if args.save is not None and args.runs > 1:
         raise CliError("--save needs a single game: drop --runs or use --runs 1")
-    world = _load_world(default_packs(args.pack))
+    world = _load_world(default_packs(given_packs(args)))
+    report_content_notes(world)
     if args.plan is not None and not Path(args.plan).is_file():
         raise CliError(f"plan file {args.plan!r} does not exist")
     try:
@@ -293,37 +316,49 @@ def _write(text: str, out: str | None) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Pack folders (and ``--pack`` ones) load together as one stack, with the packs they
+    depend on; single files are checked on their own, plans against that stack's world."""
     from game.content.errors import ContentError, ContentErrors
     from game.content.loader import validate_single_file
     from game.engine import load_world
 
     errors: list[ContentError] = []
     checked: list[str] = []
+    folders = [Path(p) for p in given_packs(args)]
+    files: list[Path] = []
     for raw in args.paths:
         path = Path(raw)
         if path.is_dir():
-            packs = _with_dependencies(path)
-            try:
-                world = load_world(packs)
-            except ContentErrors as exc:
-                errors.extend(exc.errors)
-            else:
-                count = sum(len(v) for v in world.content.items.values())
-                checked.append(
-                    f"{raw}: ok ({count} items, {len(world.indicators)} indicators, "
-                    f"{len(world.actions)} actions, {len(world.events)} events)"
-                )
+            folders.append(path)
         elif path.is_file():
-            kind, found = validate_single_file(path)
-            if not found and kind == "plan":
-                found = _check_plan_ids(path)
-            errors.extend(found)
-            if not found:
-                checked.append(f"{raw}: ok")
+            files.append(path)
         else:
             errors.append(ContentError(raw, 1, 1, "no such file or folder"))
+    world = None
+    if folders:
+        try:
+            world = load_world(_with_dependencies(*folders))
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+        else:
+            count = sum(len(v) for v in world.content.items.values())
+            order = ", ".join(f"{pid} {version}" for pid, version in world.packs)
+            named = " + ".join(str(f) for f in folders)
+            checked.append(
+                f"{named}: ok ({count} items, {len(world.indicators)} indicators, "
+                f"{len(world.actions)} actions, {len(world.events)} events; packs in load order: {order})"
+            )
+    for path in files:
+        kind, found = validate_single_file(path)
+        if not found and kind == "plan":
+            found = _check_plan_ids(path, world)
+        errors.extend(found)
+        if not found:
+            checked.append(f"{path}: ok")
     for line in checked:
         print(line)
+    if world is not None:
+        report_content_notes(world)
     for err in errors:
         print(err, file=sys.stderr)
     if errors:
@@ -332,19 +367,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_plan_ids(path: Path) -> list[Any]:
+def report_content_notes(world: Any) -> None:
+    """Warnings and conflicts from patching, on standard error: they do not stop a load."""
+    for warning in world.content.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for conflict in world.content.conflicts:
+        print(str(conflict), file=sys.stderr)
+
+
+def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     """A plan's actions, levels, events and turns checked against the world it is for.
 
-    The world is the pack whose plans folder holds the file, or else the base game.
+    The world is the one given (the packs named with it), or else the pack whose plans
+    folder holds the file, or else the base game.
     """
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
     from game.engine import check_plan, load_world
 
     plan, doc = load_plan_file(path)
-    pack = path.parent.parent if path.parent.name == PLANS_FOLDER else content_root() / "base"
+    own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
+    if world is not None and own is not None:
+        if not any(p.folder.resolve() == own.resolve() for p in world.content.packs):
+            world = None  # a plan of a pack that is not in the stack is checked in its own world
     try:
-        world = load_world(_with_dependencies(pack))
+        world = world if world is not None else load_world(_with_dependencies(own or content_root() / "base"))
         scenario = plan.scenario or next(iter(world.scenarios), None)
         check_plan(plan, world, scenario, doc)
     except ContentErrors as exc:
@@ -352,8 +399,9 @@ def _check_plan_ids(path: Path) -> list[Any]:
     return []
 
 
-def _with_dependencies(folder: Path) -> list[Path]:
-    """A pack folder plus the folders of the packs it depends on, recursively.
+def _with_dependencies(*folders: Path) -> list[Path]:
+    """Pack folders, in the order given, then the folders of the packs they depend on that
+    were not given, recursively.
 
     A dependency is looked for only as a plain id: a sibling folder of that name (not a
     link) next to the pack that needs it, then a bundled pack of that name. A dependency
@@ -362,15 +410,21 @@ def _with_dependencies(folder: Path) -> list[Path]:
     from game.content.loader import read_document
     from game.content.schema import PACK_ID
 
+    def manifest(folder: Path) -> dict[str, Any]:
+        doc = read_document(folder / "pack.toml", [], inside=folder)
+        return doc.data if doc is not None else {}
+
     seen: dict[str, Path] = {}
-    todo = [folder]
+    todo: list[Path] = []
+    for folder in folders:
+        pack_id = manifest(folder).get("id")
+        key = pack_id if isinstance(pack_id, str) else str(folder)
+        if key not in seen:
+            seen[key] = folder
+            todo.append(folder)
     while todo and len(seen) <= MAX_PACKS:
-        current = todo.pop()
-        doc = read_document(current / "pack.toml", [], inside=current)
-        manifest = doc.data if doc is not None else {}
-        pack_id = manifest.get("id")
-        seen.setdefault(pack_id if isinstance(pack_id, str) else str(current), current)
-        deps = manifest.get("dependencies", [])
+        current = todo.pop(0)
+        deps = manifest(current).get("dependencies", [])
         for dep in deps if isinstance(deps, list) else []:
             dep_id = dep.get("id") if isinstance(dep, dict) else None
             if not isinstance(dep_id, str) or not PACK_ID.fullmatch(dep_id) or dep_id in seen:
@@ -380,6 +434,7 @@ def _with_dependencies(folder: Path) -> list[Path]:
                 if candidate == sibling and candidate.is_symlink():
                     continue  # a link next to a downloaded pack could lead anywhere
                 if (candidate / "pack.toml").is_file():
+                    seen[dep_id] = candidate
                     todo.append(candidate)
                     break
     return list(seen.values())
@@ -427,7 +482,7 @@ def _save_file(raw: str) -> Path:
 def _loaded_save(args: argparse.Namespace) -> Any:
     from game.saves import PackMismatch, ReplayMismatch, SaveError, load_save
 
-    packs = default_packs(args.pack) if args.pack else None
+    packs = default_packs(given_packs(args)) if given_packs(args) else None
     try:
         return load_save(_save_file(args.file), packs, allow_pack_mismatch=args.allow_mismatch)
     except (PackMismatch, ReplayMismatch) as exc:
@@ -481,7 +536,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         app = None
     run_app = getattr(app, "run_app", None)
     accepts = inspect.signature(run_app).parameters if run_app is not None else {}
-    packs = default_packs(args.pack) if args.pack else None
+    packs = default_packs(given_packs(args)) if given_packs(args) else None
     if "loaded" in accepts:
         return int(run_app(packs=packs, loaded=loaded) or 0)  # type: ignore[misc]
     if "save" in accepts:

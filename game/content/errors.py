@@ -32,3 +32,19 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """Return ' (did you mean "x"?)' when a candidate is close to ``name``, else ''."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
     return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def unknown(what: str, name: str, known: Iterable[str], packs: Iterable[str]) -> str:
+    """'unknown action "x" (did you mean "y"?)', or, with nothing close, where it may be from.
+
+    ``packs`` are the ids of the packs loaded: a name none of them defines often belongs to
+    a mod that was not loaded.
+    """
+    close = did_you_mean(name, known)
+    if close:
+        return f"unknown {what} {name!r}{close}"
+    loaded = ", ".join(packs) or "none"
+    return (
+        f"unknown {what} {name!r}: no loaded pack ({loaded}) defines it; if a mod does, load it "
+        "with --pack FOLDER or enable it on the Mods screen"
+    )

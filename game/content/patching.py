@@ -56,7 +56,7 @@ class Conflict:
     removed: bool = False  # the winner removed (or replaced) the key rather than set it
 
     def __str__(self) -> str:
-        verb = "removed" if self.removed else "set"
+        verb = "removed" if self.removed else "set differently"
         return (
             f"conflict: {self.kind} {self.item}: {dotted(self.key)} is set by pack {self.loser.pack!r} "
             f"({self.loser.where()}) and {verb} by pack {self.winner.pack!r} ({self.winner.where()}); "

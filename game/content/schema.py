@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
 
 from game.limits import (
     MAX_LEVELS,
@@ -41,14 +42,21 @@ Formula = Annotated[
     Field(min_length=1, max_length=2000, description="an expression in the formula language"),
 ]
 Number = float
+_LAX = pydantic.Strict(False)
+Pair = Annotated[tuple[StrictFloat, StrictFloat], _LAX]
+"""Two numbers; lax only so that a TOML array (a list) may fill a tuple, the numbers stay strict."""
+Year = Annotated[int, _LAX]
+"""A calendar year as a table key: TOML keys are strings, so "2012" is read as 2012."""
 NumberOrFormula = float | Formula
 Side = Identifier
 
 
 class Strict(BaseModel):
-    """Base of every content model: unknown keys are errors, values are not coerced."""
+    """Base of every content model: unknown keys are errors, values are not coerced (a string
+    is never read as a number or a boolean, a number never as a boolean), and a model
+    cannot change once loaded. Whole numbers are accepted where a number is expected."""
 
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Documented(Strict):
@@ -123,7 +131,7 @@ class Parameter(Sourced):
 
     value: Number = Field(description="best estimate; used when nothing is drawn")
     unit: str = ""
-    range: tuple[Number, Number] | None = Field(
+    range: Pair | None = Field(
         None, description="[low, high] of the uncertainty; draws stay inside it"
     )
     distribution: Literal["uniform", "triangular", "normal", "lognormal"] = Field(
@@ -416,7 +424,7 @@ class HistoryTolerance(Strict):
     within_band: float = Field(
         0.8, ge=0, le=1, description="share of the years with data whose real value must lie in the band"
     )
-    band: tuple[float, float] = Field(
+    band: Pair = Field(
         (5.0, 95.0), description="percentiles of the runs that make the model's band"
     )
     median_error: float = Field(
@@ -455,7 +463,7 @@ class History(Sourced):
     )
     scale: Number = Field(1.0, gt=0, description="multiplies the aggregate into the series' unit")
     tolerance: HistoryTolerance = Field(default_factory=HistoryTolerance)  # type: ignore[arg-type]
-    years: dict[int, HistoryPoint] = Field(description="calendar year -> the real value and its source")
+    years: dict[Year, HistoryPoint] = Field(description="calendar year -> the real value and its source")
 
     @field_validator("years")
     @classmethod

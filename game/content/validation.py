@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from game.content.errors import ContentError, did_you_mean
-from game.content.tomlpos import KeyPath, TomlDocument
+from game.content.tomlpos import KeyPath, TomlDocument, key_name
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -114,21 +114,69 @@ def validation_errors(
         grouped.setdefault(path, []).append(err)
     out = list(extras)
     for path, errs in grouped.items():
+        deeper = any(other[: len(path)] == path and other != path for other in grouped)
+        if path and deeper and all(_kind_words(e["type"]) for e in errs):
+            continue  # a union's other alternative matched deeper (a list with a bad item): that is the error
         _, value, _ = _walk(data, path)
         wanted = [w for w in (_kind_words(e["type"]) for e in errs) if w]
-        if len(errs) > 1 and len(wanted) == len(errs):
-            alternatives = " or ".join(dict.fromkeys(wanted))
-            message = f"expected {alternatives}, got {_type_name(value)}"
+        if wanted and len(wanted) == len(errs):
+            message = _wrong_type(" or ".join(dict.fromkeys(wanted)), value)
         else:
             message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
-        out.append(doc.error(base + path, message, at_value=bool(path)))
+        name = key_name(path)
+        out.append(doc.error(base + path, f"{name}: {message}" if name else message, at_value=bool(path)))
     return out
+
+
+def _wrong_type(wanted: str, value: Any) -> str:
+    """'must be a number, got the text "0.3"; write it without quotes: 0.3'."""
+    message = f"must be {wanted}, got {_described(value)}"
+    if isinstance(value, str):
+        text = value.strip()
+        if "number" in wanted and _is_number(text):
+            return f"{message}; write the number without quotes: {text}"
+        if "true or false" in wanted and text.lower() in _TRUTHY | _FALSY:
+            word = "true" if text.lower() in _TRUTHY else "false"
+            return f"{message}; write {word} without quotes"
+    if isinstance(value, bool) and "number" in wanted:
+        return f"{message}; write 1 or 0 for a number"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "true or false" in wanted:
+        return f"{message}; write true or false"
+    if isinstance(value, float) and wanted == "a whole number" and value.is_integer():
+        return f"{message}; write {int(value)} without the decimal point"
+    return message
+
+
+_TRUTHY = frozenset({"true", "yes", "on", "1"})
+_FALSY = frozenset({"false", "no", "off", "0"})
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace("_", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _described(value: Any) -> str:
+    """A value as a message quotes it: 'the text "high"', 'the number 2.5', 'true', 'a table'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'the text "{shown}"'
+    if isinstance(value, int):
+        return f"the whole number {value}"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    return _type_name(value)
 
 
 def _message(err: dict[str, Any], value: Any) -> str:
     words = _kind_words(err["type"])
     if words:
-        return f"expected {words}, got {_type_name(value)}"
+        return _wrong_type(words, value)
     if err["type"] == "string_pattern_mismatch":
         return f"{value!r} is not a valid id: use lower_snake_case letters, digits and _"
     ctx = err.get("ctx") or {}
@@ -142,7 +190,7 @@ def _message(err: dict[str, Any], value: Any) -> str:
         key, words = bounds[err["type"]]
         return f"must be {words.format(ctx.get(key))}, got {value!r}"
     if err["type"] == "literal_error":
-        return f"expected {ctx.get('expected', 'one of the allowed values')}, got {value!r}"
+        return f"must be {ctx.get('expected', 'one of the allowed values')}, got {value!r}"
     if err["type"] in ("too_short", "too_long", "string_too_short", "string_too_long"):
         return str(err["msg"]).replace("Value should", "must").replace("List should", "must").replace(
             "String should", "must"

@@ -178,6 +178,11 @@ class World(SymbolScope):
     def packs(self) -> list[tuple[str, str]]:
         return [(p.manifest.id, p.manifest.version) for p in self.content.packs]
 
+    @property
+    def pack_ids(self) -> list[str]:
+        """The ids of the packs this world was built from, in load order."""
+        return [p.manifest.id for p in self.content.packs]
+
     def describe(self, name: str) -> tuple[str, str]:
         """A human name and description of any named item, for the why screen."""
         sym = self.symbols.get(name)
