@@ -11,32 +11,27 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game import __version__
+from game import __version__, locations
 from game.app import run_app
-from game.limits import MAX_PACKS
+from game.errors import BorderlineError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 LOADS_PACKS = ("simulate", "backtest", "validate", "replay", "load")
 """The verbs that take ``--pack`` after them as well as before."""
 
 
-def content_root() -> Path:
-    """Where the bundled packs live (override with BORDERLINE_CONTENT)."""
-    env = os.environ.get("BORDERLINE_CONTENT")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "content"
-
-
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
-    return [content_root() / "base", *(Path(p) for p in extra)]
+    from game.content.packs import default_packs as packs  # the loader is heavy: not for --help
+
+    return packs(extra)
 
 
-class CliError(Exception):
+class CliError(BorderlineError):
     """A user mistake; the message is printed as is."""
 
 
@@ -226,7 +221,7 @@ def _load_world(packs: Sequence[Path]) -> Any:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
-    from game.engine import GameError, SimulationError, run_plan, summarise
+    from game.engine import GameError, run_plan, summarise
 
     pins = _parse_params(args.param)
     if args.save is not None and args.runs > 1:
@@ -248,7 +243,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
     except ContentErrors as exc:
         raise CliError("the plan has errors:\n" + "\n".join(str(e) for e in exc.errors)) from None
-    except (GameError, SimulationError) as exc:
+    except GameError as exc:
         raise CliError(str(exc)) from None
     game = result.game
     dates = [game.date(i) for i in range(game.turn + 1)]
@@ -320,6 +315,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     depend on; single files are checked on their own, plans against that stack's world."""
     from game.content.errors import ContentError, ContentErrors
     from game.content.loader import validate_single_file
+    from game.content.packs import with_dependencies
     from game.engine import load_world
 
     errors: list[ContentError] = []
@@ -337,7 +333,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     world = None
     if folders:
         try:
-            world = load_world(_with_dependencies(*folders))
+            world = load_world(with_dependencies(folders))
         except ContentErrors as exc:
             errors.extend(exc.errors)
         else:
@@ -383,6 +379,7 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     """
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
+    from game.content.packs import with_dependencies
     from game.engine import check_plan, load_world
 
     plan, doc = load_plan_file(path)
@@ -391,53 +388,12 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
         if not any(p.folder.resolve() == own.resolve() for p in world.content.packs):
             world = None  # a plan of a pack that is not in the stack is checked in its own world
     try:
-        world = world if world is not None else load_world(_with_dependencies(own or content_root() / "base"))
+        world = world if world is not None else load_world(with_dependencies(own or locations.base_pack()))
         scenario = plan.scenario or next(iter(world.scenarios), None)
         check_plan(plan, world, scenario, doc)
     except ContentErrors as exc:
         return list(exc.errors)
     return []
-
-
-def _with_dependencies(*folders: Path) -> list[Path]:
-    """Pack folders, in the order given, then the folders of the packs they depend on that
-    were not given, recursively.
-
-    A dependency is looked for only as a plain id: a sibling folder of that name (not a
-    link) next to the pack that needs it, then a bundled pack of that name. A dependency
-    id that is not an id (``../../elsewhere``) is never looked up; the loader reports it.
-    """
-    from game.content.loader import read_document
-    from game.content.schema import PACK_ID
-
-    def manifest(folder: Path) -> dict[str, Any]:
-        doc = read_document(folder / "pack.toml", [], inside=folder)
-        return doc.data if doc is not None else {}
-
-    seen: dict[str, Path] = {}
-    todo: list[Path] = []
-    for folder in folders:
-        pack_id = manifest(folder).get("id")
-        key = pack_id if isinstance(pack_id, str) else str(folder)
-        if key not in seen:
-            seen[key] = folder
-            todo.append(folder)
-    while todo and len(seen) <= MAX_PACKS:
-        current = todo.pop(0)
-        deps = manifest(current).get("dependencies", [])
-        for dep in deps if isinstance(deps, list) else []:
-            dep_id = dep.get("id") if isinstance(dep, dict) else None
-            if not isinstance(dep_id, str) or not PACK_ID.fullmatch(dep_id) or dep_id in seen:
-                continue
-            sibling = current.parent / dep_id
-            for candidate in (sibling, content_root() / dep_id):
-                if candidate == sibling and candidate.is_symlink():
-                    continue  # a link next to a downloaded pack could lead anywhere
-                if (candidate / "pack.toml").is_file():
-                    seen[dep_id] = candidate
-                    todo.append(candidate)
-                    break
-    return list(seen.values())
 
 
 def schema_documents() -> dict[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.errors import ContentError, ContentErrors
 from game.content.located import Located
 from game.content.patching import Conflict, PendingPatch, apply_patches
 from game.content.safe_read import FileRefused, ReadBudget, read_limited, walk_pack
@@ -25,6 +25,7 @@ from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml_bytes
 from game.content.untrusted import check_data
 from game.content.validation import validate_document
+from game.errors import did_you_mean
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
 ITEM_KINDS = (

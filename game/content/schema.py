@@ -63,6 +63,9 @@ class Documented(Strict):
     """Fields every item carries so that a teacher can read the files."""
 
     name: str = Field("", description="human name shown in the game; defaults to the id")
+    short_name: str = Field(
+        "", description="name for narrow places (the dashboard, column headers, labels); defaults to name"
+    )
     description: str = Field("", description="one or two sentences saying what this is")
 
 
@@ -176,6 +179,25 @@ class Table(Documented):
     )
     rows: dict[Identifier, dict[str, float | str]] = Field(
         description="row id -> field values (and an optional `name`)", max_length=MAX_TABLE_ROWS
+    )
+    role: Literal["organizations", "drugs"] | None = Field(
+        None,
+        description='what the rows are, for the screens: "organizations" (the trafficking '
+        'organizations the Cartels screen ranks), "drugs"; at most one table per role',
+    )
+    rank_by: Identifier | None = Field(
+        None,
+        description="stock or variable over this table the rows are ranked by (default: first column)",
+    )
+    columns: list[Identifier] = Field(
+        [],
+        description="stocks, variables or fields over this table shown as columns, in order",
+    )
+    actions: list[Identifier] = Field(
+        [], description="actions shown with the table (the designation workflow)"
+    )
+    status: list[Identifier] = Field(
+        [], description="single-number stocks or variables summarising the workflow, shown above the table"
     )
 
 
@@ -395,6 +417,11 @@ class Scenario(Documented):
     start_quarter: int = Field(1, ge=1, le=4)
     turns: Turn
     months_per_turn: int = Field(3, ge=1, le=12)
+    turn_word: str = Field(
+        "",
+        description='what one turn is called in the game\'s text: "quarter", "month", "year" '
+        "(default: from months_per_turn; the plural adds an s)",
+    )
     substeps: int = Field(1, ge=1, le=31, description="Euler sub-steps inside a turn")
     action_levels: dict[Identifier, Level] = Field(
         {}, description="starting level of actions (others start at 0)"
@@ -403,6 +430,14 @@ class Scenario(Documented):
     objectives: list[Objective] = []
     grades: list[Grade] = []
     endings: list[Ending] = []
+
+    @property
+    def turn_name(self) -> str:
+        """What one turn is called: ``turn_word``, else quarter, month or year by its length."""
+        return self.turn_word or TURN_WORDS.get(self.months_per_turn, "turn")
+
+
+TURN_WORDS = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}
 
 
 # --------------------------------------------------------------------------- history

@@ -41,7 +41,7 @@ class ChartsScreen(GameScreen):
         f"{BAND} where 90% of many runs land: each replays your decisions with the uncertain "
         "numbers of the model drawn again.   "
         f"{HISTORY} what really happened, where the game's content has the real series (each year's "
-        "value sits mid-year). The time axis ends at the last quarter played."
+        "value sits mid-year). The time axis ends at the last {turn} played."
     )
 
     BINDINGS = [
@@ -138,7 +138,7 @@ class ChartsScreen(GameScreen):
         elif runs > 1 and game.turn >= 1:
             band_note = f"{BAND} running {runs} runs…"
         else:
-            band_note = f"{BAND} band after the first quarter"
+            band_note = f"{BAND} band after the first {self.turn_word}"
         if not self.show_band:
             band, band_note = None, f"{BAND} band hidden (b)"
         self.query_one("#charts-title", Label).update(
@@ -150,7 +150,7 @@ class ChartsScreen(GameScreen):
             f"[b $text-accent]{PLAYER}[/] you   [b $text-warning]{STATUS_QUO}[/] status quo   {band_note}"
             + real_note
         )
-        shown_turns = max(1, len(player) - 1)  # the axis ends at the last quarter with data
+        shown_turns = max(1, len(player) - 1)  # the axis ends at the last turn with data
         upto = len(player)
         self.query_one(LineChart).data = ChartData(
             player,

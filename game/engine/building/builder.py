@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from game.content.errors import ContentError, did_you_mean
+from game.content.errors import ContentError
 from game.content.loader import ContentSet, Located
 from game.content.schema import Effect, Flow, Scenario, SideDef
 from game.engine.world import (
@@ -20,6 +20,7 @@ from game.engine.world import (
     TableInfo,
     World,
 )
+from game.errors import did_you_mean
 from game.formula import CompiledFormula, FormulaError, compile_formula, parse_formula
 
 
