@@ -206,7 +206,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     """No verb: the game itself (run_app imports Textual only now)."""
     if args.play_seed is not None and args.play_scenario is None:
         raise CliError("--seed needs --scenario ID (the seed of which new game?)")
-    return run_app(default_packs(given_packs(args)), scenario=args.play_scenario, seed=args.play_seed)
+    return run_app(extra_packs=given_packs(args), scenario=args.play_scenario, seed=args.play_seed)
 
 
 def _load_world(packs: Sequence[Path]) -> Any:

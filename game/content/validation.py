@@ -120,7 +120,7 @@ def validation_errors(
         _, value, _ = _walk(data, path)
         wanted = [w for w in (_kind_words(e["type"]) for e in errs) if w]
         if wanted and len(wanted) == len(errs):
-            message = _wrong_type(" or ".join(dict.fromkeys(wanted)), value)
+            message = wrong_type(" or ".join(dict.fromkeys(wanted)), value)
         else:
             message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
         name = key_name(path)
@@ -128,7 +128,7 @@ def validation_errors(
     return out
 
 
-def _wrong_type(wanted: str, value: Any) -> str:
+def wrong_type(wanted: str, value: Any) -> str:
     """'must be a number, got the text "0.3"; write it without quotes: 0.3'."""
     message = f"must be {wanted}, got {_described(value)}"
     if isinstance(value, str):
@@ -176,7 +176,7 @@ def _described(value: Any) -> str:
 def _message(err: dict[str, Any], value: Any) -> str:
     words = _kind_words(err["type"])
     if words:
-        return _wrong_type(words, value)
+        return wrong_type(words, value)
     if err["type"] == "string_pattern_mismatch":
         return f"{value!r} is not a valid id: use lower_snake_case letters, digits and _"
     ctx = err.get("ctx") or {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.content.schema import Parameter, Table
+from game.content.validation import wrong_type
 from game.engine.building.builder import Builder
 from game.engine.world import BUILTINS, Symbol, TableInfo
 from game.errors import did_you_mean
@@ -35,9 +36,7 @@ def build_tables(b: Builder) -> None:
                         key,
                     )
                 elif isinstance(value, str):
-                    b.error(
-                        loc, f"field {key!r} needs a number, got a string", "rows", rid, key, at_value=True
-                    )
+                    b.error(loc, f"{key}: {wrong_type('a number', value)}", "rows", rid, key, at_value=True)
             for fid in spec.fields:
                 if fid not in row:
                     b.error(loc, f"row {rid!r} has no value for field {fid!r}", "rows", rid)
