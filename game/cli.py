@@ -136,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="pack folders, loaded together in this order (a mod of a mod: name both), or single files",
     )
 
+    new = verbs.add_parser(
+        "new-pack",
+        help="write a new pack that validates at once, with an example of every kind of item and patch",
+    )
+    new.add_argument("name", metavar="NAME", help="the pack's id: lower_snake_case, e.g. fentanyl_era")
+    new.add_argument("--dir", metavar="D", help="the folder to put it in (default: the mods folder)")
+    new.add_argument("--title", metavar="TEXT", help="its name on the Mods screen (default: from NAME)")
+
     sch = verbs.add_parser("schema", help="write the JSON Schema of each content file kind")
     sch.add_argument("--out", default="schemas", metavar="DIR")
 
@@ -187,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.cli_backtest import cmd_backtest  # its formatting lives in a module of its own
 
             return cmd_backtest(args)
+        if args.verb == "new-pack":
+            from game.cli_new_pack import cmd_new_pack  # scaffolding lives in a module of its own
+
+            return cmd_new_pack(args)
         if args.verb == "schema":
             return cmd_schema(args)
         if args.verb == "replay":
