@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         help="pack folders, loaded together in this order (a mod of a mod: name both), or single files",
     )
@@ -161,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, verb_parser in verbs.choices.items():
         if name in LOADS_PACKS:
             _pack_option(verb_parser, "verb_packs")
+        if name in ("simulate", "backtest", "validate"):
+            verb_parser.add_argument(
+                "--mods",
+                dest="with_mods",
+                action="store_true",
+                help="also load the mods enabled on the Mods screen, in their order, before any --pack",
+            )
     return parser
 
 
@@ -179,8 +186,17 @@ def _pack_option(parser: argparse.ArgumentParser, dest: str) -> None:
 
 
 def given_packs(args: argparse.Namespace) -> list[str]:
-    """The ``--pack`` folders given before and after the verb, in that order."""
-    return [*args.pack, *getattr(args, "verb_packs", [])]
+    """The packs to load on top of the base game: with ``--mods`` the mods enabled on the Mods
+    screen, then the ``--pack`` folders given before and after the verb, in that order."""
+    enabled: list[str] = []
+    if getattr(args, "with_mods", False):
+        from game.app.mod_list import ModList  # reads manifests with the loader: only when asked
+
+        mods = ModList.read()
+        for note in mods.notes:
+            print(f"warning: {note}", file=sys.stderr)
+        enabled = [str(folder) for folder in mods.enabled_folders()]
+    return [*enabled, *args.pack, *getattr(args, "verb_packs", [])]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -333,6 +349,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors: list[ContentError] = []
     checked: list[str] = []
     folders = [Path(p) for p in given_packs(args)]
+    if not folders and not args.paths:
+        raise CliError("name the packs or files to check (or --pack DIR, or --mods for the enabled mods)")
     files: list[Path] = []
     for raw in args.paths:
         path = Path(raw)

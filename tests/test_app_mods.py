@@ -256,3 +256,19 @@ def test_saving_keeps_the_other_sections_of_the_settings_file(mods, tmp_path):
     text = settings.read_text()
     assert '[display]\ntheme = "dark"' in text and 'disabled = ["alpha"]' in text
     assert text.count("\n[mods]\n") == 1
+
+
+def test_headless_verbs_load_the_enabled_mods_only_when_asked(mods, tmp_path, capsys):
+    from game.cli import main
+
+    add_mod(mods, "on_mod", "[patch.scenario.both-sides.action_levels]\nhope = 1\n", deps=("base",))
+    add_mod(mods, "off_mod", "[patch.scenario.both-sides.action_levels]\nhope = 2\n", deps=("base",))
+    (tmp_path / "settings.toml").write_text('[mods]\ndisabled = ["off_mod"]\n')
+    assert main(["validate", "--mods"]) == 0
+    assert "packs in load order: base 0.1.0, on_mod 0.1.0)" in capsys.readouterr().out
+    assert main(["validate", "--mods", "--pack", str(mods / "off_mod")]) == 0  # --pack loads a disabled one
+    captured = capsys.readouterr()
+    assert "base 0.1.0, on_mod 0.1.0, off_mod 0.1.0" in captured.out
+    assert "'off_mod' loads later and wins" in captured.err
+    assert main(["validate"]) == 1
+    assert "name the packs or files to check" in capsys.readouterr().err
