@@ -111,6 +111,30 @@ def test_a_new_field_can_be_added_to_a_table_row_by_row(tmp_path):
     assert world.fields["purity"].ravel().tolist() == [0.6, 1.0]
 
 
+def test_a_field_with_a_default_needs_a_value_only_where_it_differs(tmp_path):
+    mod = make_pack(
+        tmp_path,
+        "purity",
+        {
+            "a.toml": '[patch.table.drug.fields.purity]\nunit = "fraction"\nsource = "illustrative"\n'
+            "default = 1.0\n[patch.table.drug.rows.cocaine]\npurity = 0.6\n"
+        },
+    )
+    assert load_world([MINI, mod]).fields["purity"].ravel().tolist() == [0.6, 1.0]
+
+
+def test_a_row_missing_a_field_without_default_says_both_ways_to_fix_it(tmp_path):
+    mod = make_pack(
+        tmp_path, "gap", {"a.toml": "[patch.table.drug.rows.meth]\nbase_price = 20.0\nmx_share = 0.9\n"}
+    )
+    (err,) = errors_of(mod)
+    assert (
+        "gap/a.toml:1:24: row 'meth' has no value for field 'elasticity': give it one, or give the field"
+        in err
+    )
+    assert "a `default` under [table.drug.fields.elasticity]" in err
+
+
 def test_a_scenario_patch_merges_starting_levels_and_appends_objectives(tmp_path):
     mod = make_pack(
         tmp_path,
@@ -130,7 +154,7 @@ def test_an_appended_effect_keeps_the_ones_already_there(tmp_path):
         tmp_path,
         "more",
         {
-            "a.toml": '[[patch.action.enforcement.effects]]\n'
+            "a.toml": "[[patch.action.enforcement.effects]]\n"
             'target = "violence_change"\nmultiply = [1.0, 1.0, 1.2]\n'
         },
     )

@@ -164,6 +164,11 @@ class Parameter(Sourced):
 
 class TableField(Sourced):
     unit: str = ""
+    default: Number | None = Field(
+        None,
+        description="the value of rows that give none; lets a pack add a field to another pack's "
+        "table (or a row to a table whose fields grow) without a value for every row",
+    )
 
 
 class Table(Documented):
