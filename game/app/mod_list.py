@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from game import locations
 from game.content.errors import ContentError, ContentErrors
 from game.content.loader import read_pack
+from game.content.printable import printable
 from game.content.schema import PackManifest
 from game.content.tomlpos import read_toml
 from game.content.validation import validate_document
@@ -46,14 +47,18 @@ class SettingsError(BorderlineError):
 class _ModSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    order: list[str] = Field([], max_length=4 * MAX_PACKS, description="mod folders in load order")
-    disabled: list[str] = Field([], max_length=4 * MAX_PACKS, description="mod folders not loaded")
+    order: list[str] = Field(
+        default_factory=list, max_length=4 * MAX_PACKS, description="mod folders in load order"
+    )
+    disabled: list[str] = Field(
+        default_factory=list, max_length=4 * MAX_PACKS, description="mod folders not loaded"
+    )
 
 
 class _Settings(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)  # other sections belong to others
 
-    mods: _ModSettings = Field(default_factory=_ModSettings)
+    mods: _ModSettings = Field(default_factory=lambda: _ModSettings.model_validate({}))
 
 
 @dataclass
@@ -76,7 +81,9 @@ class ModEntry:
 
     @property
     def title(self) -> str:
-        return self.manifest.name if self.manifest is not None else self.name
+        """The name to show: the manifest's (checked for control characters when read), or the
+        folder's with any control character escaped."""
+        return self.manifest.name if self.manifest is not None else printable(self.name, newlines=False)
 
     @property
     def loads(self) -> bool:
@@ -129,16 +136,16 @@ class ModList:
 
     def _read_settings(self) -> _ModSettings:
         if not self.settings.is_file():
-            return _ModSettings()
+            return _ModSettings.model_validate({})
         try:
             doc = read_toml(self.settings, cap=SETTINGS_CAP)
         except ContentErrors as exc:
             self.notes.extend(f"{e} (the mods load in their default order)" for e in exc.errors)
-            return _ModSettings()
+            return _ModSettings.model_validate({})
         parsed, errors = validate_document(doc, _Settings)
         if parsed is None:
             self.notes.extend(f"{e} (the mods load in their default order)" for e in errors)
-            return _ModSettings()
+            return _ModSettings.model_validate({})
         return parsed.mods
 
     # ------------------------------------------------------------------ what loads

@@ -265,7 +265,7 @@ class Patcher:
     # ------------------------------------------------------------------ bookkeeping
 
     def _set(self, path: KeyPath, value: Any, written: Written, parent: dict[str, Any] | None = None) -> None:
-        node = parent if parent is not None else _value_at(self.draft.raw, path[:-1])
+        node: Any = parent if parent is not None else _value_at(self.draft.raw, path[:-1])
         node[path[-1]] = copy.deepcopy(value)
         self._forget(path)
         self.draft.origins[path] = written
@@ -397,7 +397,7 @@ def apply_patches(
             continue
         draft = drafts.get((patch.kind, patch.item_id))
         if draft is None:
-            origins = target.origins if target.origins is not None else {(): target.home}
+            origins: Origins = target.origins if target.origins is not None else {(): target.home}
             draft = ItemDraft(patch.kind, patch.item_id, target.raw, origins)
             drafts[patch.kind, patch.item_id] = draft
         Patcher(draft, at, depends, report).apply(patch.body)

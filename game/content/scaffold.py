@@ -288,13 +288,13 @@ def _patches(p: str, facts: BaseFacts) -> str:
 """
         )
     if facts.action is not None:
-        values = ", ".join(["1.0"] * facts.action_levels)
+        ones = ", ".join(["1.0"] * facts.action_levels)
         blocks.append(
             f"""
 # Append an effect to a lever: its other effects stay.
 # [[patch.action.{facts.action}.effects]]
 # target = "{p}_rate"
-# multiply = [{values}]
+# multiply = [{ones}]
 
 # Remove keys, rows or array elements (by position from 0, or by id), then add what replaces them.
 # [patch.action.{facts.action}]

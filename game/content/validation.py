@@ -111,7 +111,7 @@ def validation_errors(
             extras.append(doc.error(base + path + (key,), f"missing required key {key!r}"))
             continue
         path, _, _ = _walk(data, loc)
-        grouped.setdefault(path, []).append(err)
+        grouped.setdefault(path, []).append(dict(err))
     out = list(extras)
     for path, errs in grouped.items():
         deeper = any(other[: len(path)] == path and other != path for other in grouped)

@@ -21,6 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.content.printable import printable
+
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
     from game.app.mod_list import ModEntry, ModList
@@ -46,7 +48,8 @@ def mods_text(app: BorderlineApp) -> Content:
             parts.append(
                 Content.assemble(("✓ ", "$text-success"), (f"{m.name}", "bold"), f" ({m.id} {m.version})\n")
             )
-            parts.append(Content(f"   {pack.folder}\n   needs game {m.game_version}; depends on {deps}\n"))
+            folder = printable(str(pack.folder), newlines=False)  # a folder's name may be anything
+            parts.append(Content(f"   {folder}\n   needs game {m.game_version}; depends on {deps}\n"))
             if m.description:
                 # indented as a block: every wrapped line under the first, not flush left
                 width = max(30, app.size.width - 8)
@@ -62,7 +65,7 @@ def mods_text(app: BorderlineApp) -> Content:
         ]
         parts.append(Content(f"\n{', '.join(counts)}.\n"))
     else:
-        folders = ", ".join(str(p) for p in app.pack_folders(reread=False))
+        folders = ", ".join(printable(str(p), newlines=False) for p in app.pack_folders(reread=False))
         parts.append(Content.styled(f"✗ The packs could not be loaded ({folders}):\n", "bold $text-error"))
         for error in app.world_errors:
             parts.append(Content(f" • {error}\n"))
@@ -105,19 +108,19 @@ def entry_text(entry: ModEntry, app: BorderlineApp, place: int | None) -> Conten
     m = entry.manifest
     if m is None:
         parts.append(
-            Content.assemble(("✗ ", "$text-error"), (entry.name, "bold"), " is not a pack that can load\n")
+            Content.assemble(
+                ("✗ ", "$text-error"), (_shown(entry.name), "bold"), " is not a pack that can load\n"
+            )
         )
-        parts.append(Content(f"   {entry.folder}\n   {entry.problem}\n"))
+        parts.append(Content(f"   {_shown(entry.folder)}\n   {printable(entry.problem)}\n"))
         return Content("").join(parts)
     state = (
-        ("✓ enabled", "$text-success")
-        if entry.enabled
-        else ("· disabled (space enables it)", "$text-muted")
+        ("✓ enabled", "$text-success") if entry.enabled else ("· disabled (space enables it)", "$text-muted")
     )
     where = f", loads {_ordinal(place)}" if place is not None and entry.enabled else ""
     parts.append(Content.assemble((m.name, "bold"), f" ({m.id} {m.version}) ", state, f"{where}\n"))
     deps = ", ".join(f"{d.id} {d.version}" for d in m.dependencies) or "none"
-    parts.append(Content(f"   {entry.folder}\n   needs game {m.game_version}; depends on {deps}\n"))
+    parts.append(Content(f"   {_shown(entry.folder)}\n   needs game {m.game_version}; depends on {deps}\n"))
     if m.description:
         width = max(30, app.size.width - 8)
         text = textwrap.fill(reflow(m.description), width, initial_indent="   ", subsequent_indent="   ")
@@ -139,6 +142,11 @@ def entry_text(entry: ModEntry, app: BorderlineApp, place: int | None) -> Conten
     return Content("").join(parts)
 
 
+def _shown(path: Path | str) -> str:
+    """A folder or file name as the screen may show it: its control characters escaped."""
+    return printable(str(path), newlines=False)
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -156,7 +164,7 @@ class ModsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("space", "toggle", "On/off", tooltip="Enable or disable the highlighted mod"),
+        Binding("space", "switch", "On/off", tooltip="Enable or disable the highlighted mod"),
         Binding("u,shift+up", "move(-1)", "Up", tooltip="Load the highlighted mod earlier"),
         Binding("d,shift+down", "move(1)", "Down", tooltip="Load the highlighted mod later"),
         Binding("r", "reload", "Reload", tooltip="Read every pack again"),
@@ -307,7 +315,7 @@ class ModsScreen(Screen[None]):
         return "The packs load" + (f", with {' and '.join(notes)}." if notes else " cleanly.")
 
     def _say(self, text: str) -> None:
-        self.query_one("#mods-status", Static).update(Content(text))
+        self.query_one("#mods-status", Static).update(Content(printable(text)))
 
     # ------------------------------------------------------------------ keys
 
@@ -317,9 +325,9 @@ class ModsScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_toggle()
+        self.action_switch()
 
-    def action_toggle(self) -> None:
+    def action_switch(self) -> None:
         entry = self._highlighted_entry()
         if entry is None:
             self._say("The base game always loads; pick a mod to enable or disable it.")
