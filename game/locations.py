@@ -9,9 +9,12 @@ Two homes, told apart by where this package sits:
   data (``game/bundled``, built from ``content/``), and mods, saves and reports go in the
   user's data folder (``platformdirs``: ``~/.local/share/borderline`` on Linux).
 
+The player's settings (which mods are enabled, in what order; which hints of the first-game
+guide were dismissed) are one small file beside them: ``settings.toml``.
+
 Environment variables override either: ``BORDERLINE_CONTENT`` (the folder holding the
-bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES``, ``BORDERLINE_REPORTS`` and ``BORDERLINE_SETTINGS``
-(the settings file, which lives in the user's data folder even for a checkout).
+bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES``, ``BORDERLINE_REPORTS`` and
+``BORDERLINE_SETTINGS`` (the settings file itself).
 This module imports nothing of the game's layers; every layer may import it.
 """
 
@@ -92,9 +95,9 @@ def reports_folder() -> Path:
 
 
 def settings_file() -> Path:
-    """The player's settings (the first-game guide's dismissed hints...): in the user's data folder,
-    for a checkout too, since they belong to the player rather than to a copy of the game."""
-    return _overridden(SETTINGS_ENV) or user_data() / "settings.json"
+    """The player's settings: the mods enabled on the Mods screen and their order, and the
+    first-game guide's dismissed hints (one TOML file, each part in its own table)."""
+    return _overridden(SETTINGS_ENV) or _home("settings.toml")
 
 
 def pack_roots() -> list[Path]:

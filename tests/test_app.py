@@ -576,12 +576,14 @@ def test_borderline_with_a_scenario_skips_to_a_new_game(monkeypatch):
     import game.cli
 
     calls = []
-    monkeypatch.setattr(game.cli, "run_app", lambda packs, **kw: calls.append(kw) or 0)
+    monkeypatch.setattr(game.cli, "run_app", lambda packs=None, **kw: calls.append(kw) or 0)
     assert game.cli.main(["--scenario", "both-sides", "--seed", "5"]) == 0
     assert game.cli.main([]) == 0
+    assert game.cli.main(["--pack", "mods/extra"]) == 0
     assert calls == [
-        {"scenario": "both-sides", "seed": 5, "difficulty": None},
-        {"scenario": None, "seed": None, "difficulty": None},
+        {"extra_packs": [], "scenario": "both-sides", "seed": 5, "difficulty": None},
+        {"extra_packs": [], "scenario": None, "seed": None, "difficulty": None},
+        {"extra_packs": ["mods/extra"], "scenario": None, "seed": None, "difficulty": None},
     ]
 
 

@@ -3,7 +3,7 @@ and Why, dismissed one by one (or all at once) and never shown again, as the set
 
 from __future__ import annotations
 
-import json
+import tomllib
 
 import pytest
 from test_app import MINI, SIZE, end_turn, make_app, ready, sync
@@ -27,7 +27,7 @@ def hint_shown(app) -> str:
 
 @sync
 async def test_a_first_game_walks_through_the_hints_and_they_do_not_come_back(mini, tmp_path):
-    settings = tmp_path / "settings.json"
+    settings = tmp_path / "settings.toml"
     app = make_app(mini, tmp_path, scenario="test-run", seed=3, settings_file=settings)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -45,7 +45,7 @@ async def test_a_first_game_walks_through_the_hints_and_they_do_not_come_back(mi
         assert "Guide 4/5" in hint_shown(app) and "Why" in hint_shown(app)
         await pilot.press("g")
         await ready(pilot)
-        assert json.loads(settings.read_text())["guide"]["dismissed"] == sorted(
+        assert tomllib.loads(settings.read_text())["guide"]["dismissed"] == sorted(
             ["dashboard", "levers", "end_turn", "why"]
         )
     again = make_app(mini, tmp_path, scenario="test-run", seed=4, settings_file=settings)
@@ -59,7 +59,7 @@ async def test_a_first_game_walks_through_the_hints_and_they_do_not_come_back(mi
 
 @sync
 async def test_shift_g_turns_the_whole_guide_off_for_good(mini, tmp_path):
-    settings = tmp_path / "settings.json"
+    settings = tmp_path / "settings.toml"
     app = make_app(mini, tmp_path, scenario="test-run", seed=3, settings_file=settings)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -72,13 +72,29 @@ async def test_shift_g_turns_the_whole_guide_off_for_good(mini, tmp_path):
 
 
 def test_a_damaged_settings_file_is_read_as_a_first_game(tmp_path):
-    path = tmp_path / "settings.json"
-    path.write_text('{"guide": {"dismissed": ["dash')  # cut short
+    path = tmp_path / "settings.toml"
+    path.write_text('[guide]\ndismissed = ["dash')  # cut short
     settings = Settings(path)
     assert settings.dismissed_hints == set() and "could not be read" in settings.problem
+    assert "settings.toml:2" in settings.problem  # where the file is damaged
     settings.dismiss("dashboard")
-    assert json.loads(path.read_text()) == {"guide": {"dismissed": ["dashboard"]}}
-    path.write_text('{"guide": {"dismissed": [3, "levers", {"x": 1}]}}')
+    assert tomllib.loads(path.read_text()) == {"guide": {"dismissed": ["dashboard"]}}
+    assert (tmp_path / "settings.toml.bad").read_text() == '[guide]\ndismissed = ["dash'  # never lost
+    path.write_text('[guide]\ndismissed = [3, "levers", {x = 1}, ""]\n')
+    assert Settings(path).dismissed_hints == {"levers"}
+
+
+def test_the_guide_and_the_mods_screen_share_the_settings_file_without_losing_each_other(tmp_path):
+    from game.app.mod_list import ModList
+
+    mods, path = tmp_path / "mods", tmp_path / "settings.toml"
+    mods.mkdir()
+    path.write_text('[mods]\norder = ["alpha"]\ndisabled = ["alpha"]\n')
+    Settings(path).dismiss("levers")
+    doc = tomllib.loads(path.read_text())
+    assert doc["mods"]["disabled"] == ["alpha"] and doc["guide"]["dismissed"] == ["levers"]
+    ModList.read(mods, path).save()  # the Mods screen rewrites its table and keeps the guide's
+    assert tomllib.loads(path.read_text())["guide"]["dismissed"] == ["levers"]
     assert Settings(path).dismissed_hints == {"levers"}
 
 
@@ -86,7 +102,7 @@ def test_a_damaged_settings_file_is_read_as_a_first_game(tmp_path):
 async def test_a_settings_file_that_cannot_be_written_is_said_and_the_game_goes_on(mini, tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where a folder should be")
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3, settings_file=blocked / "settings.json")
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3, settings_file=blocked / "settings.toml")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
         await pilot.press("g")
@@ -98,6 +114,7 @@ async def test_a_settings_file_that_cannot_be_written_is_said_and_the_game_goes_
 def test_the_settings_file_lives_in_the_users_data_folder(monkeypatch, tmp_path):
     monkeypatch.delenv(locations.SETTINGS_ENV, raising=False)
     monkeypatch.setattr(locations, "user_data", lambda: tmp_path / "data")
-    assert locations.settings_file() == tmp_path / "data" / "settings.json"
-    monkeypatch.setenv(locations.SETTINGS_ENV, str(tmp_path / "mine.json"))
-    assert locations.settings_file() == tmp_path / "mine.json"
+    monkeypatch.setattr(locations, "checkout", lambda: None)  # an installed game
+    assert locations.settings_file() == tmp_path / "data" / "settings.toml"
+    monkeypatch.setenv(locations.SETTINGS_ENV, str(tmp_path / "mine.toml"))
+    assert locations.settings_file() == tmp_path / "mine.toml"

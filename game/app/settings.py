@@ -1,26 +1,29 @@
 """The player's settings: what the game remembers about the player between games.
 
-For now, which hints of the first-game guide were dismissed, so they do not come back. The
-file is JSON in the user's data folder (``game.locations.settings_file``). A missing file is
-a first game; a damaged one is read as empty (and replaced on the next write) rather than
-stopping the game; writing is atomic so a crash never leaves half a file.
+Here, which hints of the first-game guide were dismissed, so they do not come back. They are
+the ``[guide]`` table of the one settings file (``game.locations.settings_file``, TOML), whose
+``[mods]`` table belongs to the Mods screen (game/app/mod_list.py); each part rewrites only its
+own table. A missing file is a first game; a damaged one is read as empty rather than stopping
+the game (and kept aside as ``settings.toml.bad`` on the next write); writing is atomic so a
+crash never leaves half a file::
+
+    [guide]
+    dismissed = ["dashboard", "levers"]
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from game import locations
 
-MAX_SETTINGS_BYTES = 64_000  # a settings file is a few hundred bytes; anything bigger is not ours
+MAX_HINT_ID = 64  # a hint id is a short word; anything longer is not one of ours
 
 
 class Settings:
-    """The settings file, read once and written when something changes."""
+    """The settings file's ``[guide]`` table, read once and written when something changes."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else locations.settings_file()
@@ -29,41 +32,53 @@ class Settings:
         self._read()
 
     def _read(self) -> None:
+        # deferred: the TOML reader and the mods' module load pydantic, not needed to start
+        from game.app.mod_list import SETTINGS_CAP
+        from game.content.errors import ContentErrors
+        from game.content.tomlpos import read_toml
+
+        if not self.path.exists():
+            return
         try:
-            if self.path.stat().st_size > MAX_SETTINGS_BYTES:
-                raise ValueError(f"larger than {MAX_SETTINGS_BYTES:,} bytes")
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            doc = read_toml(self.path, cap=SETTINGS_CAP)
+        except ContentErrors as exc:
+            reason = "; ".join(str(e) for e in exc.errors)
+            self.problem = f"the settings could not be read ({reason}); the guide starts from the beginning"
             return
-        except (OSError, ValueError) as exc:
-            self.problem = f"{self.path} could not be read ({exc}); the game starts from defaults"
-            return
-        hints = doc.get("guide", {}).get("dismissed", []) if isinstance(doc, dict) else []
+        guide = doc.data.get("guide", {})
+        hints = guide.get("dismissed", []) if isinstance(guide, dict) else []
         if isinstance(hints, list):
-            self.dismissed_hints = {h for h in hints if isinstance(h, str) and len(h) <= 64}
+            self.dismissed_hints = {h for h in hints if isinstance(h, str) and 0 < len(h) <= MAX_HINT_ID}
 
     def dismiss(self, *hints: str) -> None:
         """Remember hints as dismissed, for good."""
         if set(hints) <= self.dismissed_hints:
             return
         self.dismissed_hints.update(hints)
-        self._write({"guide": {"dismissed": sorted(self.dismissed_hints)}})
+        self._write()
 
-    def _write(self, doc: dict[str, object]) -> None:
-        tmp = ""
+    def _write(self) -> None:
+        # deferred: as in _read
+        from game.app.mod_list import SettingsError, write_settings_file
+
+        names = ", ".join(json.dumps(h) for h in sorted(self.dismissed_hints))
+        text = (
+            "# Borderline's settings. The Mods screen rewrites [mods]; you may edit it by hand.\n"
+            + self._other_tables()
+            + "[guide]\n"
+            + "# hints of the first-game guide dismissed, which do not come back\n"
+            + f"dismissed = [{names}]\n"
+        )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".settings.", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(doc, handle, indent=2)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-            tmp = ""
+            write_settings_file(self.path, text.encode("utf-8"))
+        except SettingsError as exc:
+            self.problem = str(exc)
+        else:
             self.problem = ""
-        except OSError as exc:
-            self.problem = f"cannot write {self.path}: {exc.strerror or exc}"
-        finally:
-            if tmp:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+
+    def _other_tables(self) -> str:
+        """Whatever else the settings file holds (the mods' table), kept as written."""
+        # deferred: as in _read
+        from game.app.mod_list import other_tables
+
+        return other_tables(self.path, "guide")
