@@ -422,7 +422,7 @@ async def test_charts_draw_both_runs_and_a_band_from_a_batch(mini, tmp_path):
         assert chart.data is not None and chart.data.band is not None
         assert len(chart.data.player) == 2 and len(chart.data.status_quo) == 2
         drawn = str(chart.render())
-        assert "●" in drawn
+        assert any(0x2800 < ord(ch) <= 0x28FF for ch in drawn)  # the runs, in braille dots
         legend = str(app.screen.query_one("#chart-legend").render())
         assert "90% of 20 runs" in legend
 

@@ -38,11 +38,13 @@ class ChartsScreen(GameScreen):
     """Pick an indicator (↑↓); the chart shows your run, the status quo and the batch band."""
 
     HELP = (
-        f"{PLAYER} your run   {STATUS_QUO} the status quo (the same world with no changes from you)   "
+        f"{PLAYER} your run (a thick, solid line)   {STATUS_QUO} the status quo (a thin, dashed line: "
+        "the same world with no changes from you)   "
         f"{BAND} where 90% of many runs land: each replays your decisions with the uncertain "
         "numbers of the model drawn again.   "
         f"{HISTORY} what really happened, where the game's content has the real series (each year's "
-        "value sits mid-year). The time axis ends at the last {turn} played."
+        "value sits mid-year). Lines are drawn in braille dots, four to a row of text, and the "
+        "marks differ in shape as well as colour. The time axis ends at the last {turn} played."
     )
 
     BINDINGS = [
