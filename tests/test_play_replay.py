@@ -11,7 +11,7 @@ import pytest
 from play_helpers import mini_mod, play, screen_lines
 from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, sync
 
-from game.app.screens.dialogs import ConfirmDialog
+from game.app.screens.dialogs import BusyDialog, ConfirmDialog
 from game.app.screens.main import MainScreen
 from game.content.errors import ContentErrors
 from game.engine import Game, GameError, load_world, undo_last_turn
@@ -230,6 +230,44 @@ async def test_u_undoes_the_last_turn_after_asking(levels, tmp_path):
         assert app.game is not played and app.game.turn == 0 and dict(app.game.pending) == {"treatment": 1}
         assert "turn 1 of 12" in "\n".join(screen_lines(app))
         assert app.saved_note(app.game).startswith("Your game was autosaved")
+
+
+@sync
+async def test_nothing_changes_the_game_while_an_undo_is_replaying(levels, tmp_path, monkeypatch):
+    """Found in a played game: e pressed while the undo replayed ended a turn that the undo then
+    silently threw away. The game waits behind a busy dialog until the undo lands."""
+    import threading
+
+    import game.engine
+
+    release = threading.Event()
+    real = game.engine.undo_last_turn
+
+    def slow_undo(g):
+        release.wait(10)
+        return real(g)
+
+    monkeypatch.setattr(game.engine, "undo_last_turn", slow_undo)
+    app = make_app(levels, tmp_path, scenario="test-run", seed=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await end_turn(pilot)
+        await end_turn(pilot)
+        played = app.game
+        await pilot.press("u")
+        await ready(pilot)
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, BusyDialog) and "Undoing 2012 Q2" in "\n".join(screen_lines(app))
+        await pilot.press("e", "s", "plus")  # end the turn, save, raise a level: all wait
+        await pilot.pause(0.1)
+        assert played.turn == 2 and not played.pending
+        release.set()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, MainScreen) and app.game is not played:
+                break
+        assert isinstance(app.screen, MainScreen) and app.game.turn == 1
 
 
 @sync

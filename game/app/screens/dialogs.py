@@ -255,6 +255,28 @@ class NewsDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
+class BusyDialog(ModalScreen[None]):
+    """Work that replaces the game in view is under way: nothing else may change the game
+    meanwhile (a turn ended during an undo would be lost when the undo lands)."""
+
+    HELP = (
+        "The game is being worked out again from its log. It takes a moment; every key but "
+        "help and quit waits until it is done."
+    )
+
+    BINDINGS = [HELP_KEY, Binding("q", "app.quit_game", "Quit")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(classes="dialog")
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(self.text))
+        yield Footer(compact=True)
+
+
 class SaveDialog(ModalScreen[str | None]):
     """Ask for a save's name."""
 

@@ -139,9 +139,21 @@ class GameScreen(Screen[None]):
         )
 
     def _undo(self) -> None:
+        from game.app.screens.dialogs import BusyDialog
+        from game.app.words import quarter
+
         app = self.borderline
         game, game_id = self.game, app.game_id
-        self.say(f"Undoing the last {self.turn_word}…")
+        when = quarter(game.date(game.turn))
+        # the game in view is read by the replay and replaced when it lands: until then nothing
+        # may change it (a turn ended meanwhile would be silently lost)
+        busy = BusyDialog(f"Undoing {when}…", f"Replaying the game to the start of {when}.")
+        app.push_screen(busy)
+
+        def failed(message: str) -> None:
+            if busy.is_attached:
+                busy.dismiss(None)
+            self.say(message, error=True)
 
         def replay() -> None:
             from game.engine import GameError, undo_last_turn
@@ -149,7 +161,7 @@ class GameScreen(Screen[None]):
             try:
                 earlier = undo_last_turn(game)
             except GameError as exc:
-                app.call_from_thread(self.say, f"✗ Cannot undo: {exc}", error=True)
+                app.call_from_thread(failed, f"✗ Cannot undo: {exc}")
                 return
             app.call_from_thread(app.open_game, earlier, (), game_id, autosave=True)
 
