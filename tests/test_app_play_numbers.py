@@ -248,3 +248,14 @@ async def test_the_debrief_reveals_the_hidden_numbers_drawn_for_this_game(mini, 
         assert "Initiation: " in hidden and "Quit rate" not in hidden  # only what was drawn
         word = "low" if drawn < 1 / 3 else "high" if drawn > 2 / 3 else "middling"
         assert f"{drawn:.3g}, {word}" in hidden
+
+
+def test_hidden_numbers_are_written_out_once_each():
+    """Found in a played game: "1.57e+04, low (range 15600 to 19200...)" and the word twice."""
+    from game.app.readouts import DrawnParameter, parameter_line
+
+    drawn = DrawnParameter("h", "Homicides, 2011", "per year", 15712.3, 16700.0, 15600.0, 19200.0)
+    line = parameter_line(drawn)
+    assert line == "Homicides, 2011: 15,700, low (range 15,600 to 19,200, best estimate 16,700, per year)"
+    tiny = parameter_line(DrawnParameter("c", "Chance", "", 0.069712, 0.1, 0.06, 0.16))
+    assert "0.0697, low (range 0.06 to 0.16, best estimate 0.1)" in tiny

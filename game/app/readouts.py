@@ -437,10 +437,8 @@ def drawn_parameters(game: Game) -> list[DrawnParameter]:
 def parameter_line(drawn: DrawnParameter) -> str:
     """ "HOPE efficacy: 0.12, low (range 0 to 0.72, best estimate 0.36, fraction)" """
     unit = f", {drawn.unit}" if drawn.unit else ""
-    return (
-        f"{drawn.name}: {drawn.value:.3g}, {drawn.word} (range {drawn.low:g} to {drawn.high:g}, "
-        f"best estimate {drawn.best:g}{unit})"
-    )
+    value, low, high, best = (words.significant(v) for v in (drawn.value, drawn.low, drawn.high, drawn.best))
+    return f"{drawn.name}: {value}, {drawn.word} (range {low} to {high}, best estimate {best}{unit})"
 
 
 def debrief_markdown(game: Game, debrief: Debrief) -> str:

@@ -36,6 +36,18 @@ def number(value: float, decimals: int = 1) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def significant(value: float, digits: int = 3) -> str:
+    """A number to ``digits`` significant figures, written out (15,700, never 1.57e+04)."""
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    rounded = round(value, digits - 1 - magnitude)
+    return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{rounded:,.0f}"
+
+
 def signed(value: float, decimals: int = 1) -> str:
     """A change with its sign always written: ``+12``, ``-3.5``, ``0``."""
     text = number(value, decimals)

@@ -97,7 +97,7 @@ def hidden_text(game: Game) -> Content:
         "in another world (another seed) meets other numbers: that is why it can fare differently.\n"
     )
     lines = [
-        Content.assemble("• ", (f"{d.word:>8} ", "bold" if d.surprise >= 0.25 else ""), parameter_line(d))
+        Content.assemble("• ", (parameter_line(d), "bold" if d.surprise >= 0.25 else ""))
         for d in drawn
     ]
     return intro + Content("\n").join(lines)
