@@ -112,3 +112,29 @@ async def test_left_and_right_change_a_level(tmp_path):
         await pilot.press("right")
         await ready(pilot)
         assert game.level("mx_score_emphasis") == before + 1
+
+
+@sync
+async def test_the_debrief_tables_take_the_new_width_when_the_terminal_grows(tmp_path):
+    """Found in a played game: a debrief opened at 80 columns kept its narrow objective column
+    after the terminal grew to 120, wrapping every name over four lines."""
+    from play_helpers import play
+
+    from game.app.screens.debrief import DebriefScreen
+
+    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        play(game, 2)
+        app.show_debrief(game)
+        await ready(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        outcomes = app.screen.query_one("#outcomes")
+        narrow = next(iter(outcomes.columns.values())).width
+        await pilot.resize_terminal(120, 40)
+        await ready(pilot)
+        await pilot.pause(0.1)
+        outcomes = app.screen.query_one("#outcomes")
+        assert next(iter(outcomes.columns.values())).width >= narrow + 30
+        assert outcomes.row_count == len(app.screen.debrief.objectives) + 1  # rows not doubled

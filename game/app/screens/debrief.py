@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -179,12 +180,27 @@ class DebriefScreen(GameScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._fill_tables(self.app.size.width)
+        for table in self.query(DataTable):
+            table.can_focus = False
+        self.query_one("#debrief-body").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The tables' text columns take the terminal's width: laid out again when it changes."""
+        if event.size.width != self._filled_for:
+            self._fill_tables(event.size.width)
+
+    _filled_for = 0
+
+    def _fill_tables(self, terminal_width: int) -> None:
         from game.app.readouts import MEASURE_WORDS, display_name, timeline
         from game.app.words import quarter, with_unit
 
+        self._filled_for = terminal_width
         world = self.game.world
-        width = max(60, self.app.size.width - 4)
+        width = max(60, terminal_width - 4)
         outcomes = self.query_one("#outcomes", DataTable)
+        outcomes.clear(columns=True)
         label_width = max(14, width - 56)
         outcomes.add_column("objective", width=label_width)
         outcomes.add_columns("you", "status quo", "score", "weight", "points")
@@ -207,6 +223,7 @@ class DebriefScreen(GameScreen):
             Text("your score", style="bold"), "", "", "", "", Text(f"{self.debrief.score:+.1f}", style="bold")
         )
         events = self.query_one("#timeline", DataTable)
+        events.clear(columns=True)
         events.add_columns(self.turn_word, "what")
         events.add_column("", width=max(20, width - 24))
         entries = timeline(self.game)
@@ -214,9 +231,6 @@ class DebriefScreen(GameScreen):
             events.add_row("", "", "No decisions: you kept the status quo throughout.")
         for entry in entries:
             events.add_row(quarter(entry.date), entry.kind, Text(entry.text), height=None)
-        for table in self.query(DataTable):
-            table.can_focus = False
-        self.query_one("#debrief-body").focus()
 
     def action_export(self) -> None:
         from game.app.readouts import debrief_markdown
