@@ -190,8 +190,12 @@ async def test_a_screenshot_that_cannot_be_written_says_why(mini, tmp_path):
         await ready(pilot)
         app.action_screenshot()
         await ready(pilot)
-        errors = [n for n in app._notifications if n.severity == "error"]
-        assert errors and str(blocked) in str(errors[0].message)
+
+        def errors() -> list:
+            return [n for n in app._notifications if n.severity == "error"]
+
+        assert await eventually(pilot, lambda: bool(errors()))  # a notice is posted, then shown
+        assert str(blocked) in str(errors()[0].message)
 
 
 @sync
