@@ -259,3 +259,28 @@ def test_hidden_numbers_are_written_out_once_each():
     assert line == "Homicides, 2011: 15,700, low (range 15,600 to 19,200, best estimate 16,700, per year)"
     tiny = parameter_line(DrawnParameter("c", "Chance", "", 0.069712, 0.1, 0.06, 0.16))
     assert "0.0697, low (range 0.06 to 0.16, best estimate 0.1)" in tiny
+
+
+def test_the_briefing_weighs_valued_objectives_as_the_engine_does():
+    """Where objectives are valued in one currency (the base world), each one's share of the score
+    is its weight x value per unit x starting level, as game/engine/scoring.py weighs them."""
+    from pathlib import Path
+
+    from game.app.readouts import objective_shares_of
+    from game.app.screens.new_game import briefing_text
+
+    base = load_world([Path(__file__).resolve().parent.parent / "content" / "base"])
+    sid = next(iter(base.scenarios))
+    shares = objective_shares_of(base, sid)
+    assert all(row.valued for row in shares) and sum(row.share for row in shares) == pytest.approx(1.0)
+    game = Game(base, sid, seed=0)
+    worth = []
+    for i, obj in enumerate(base.scenarios[sid].objectives):
+        value = base.objective_values[(sid, i)]
+        per_unit = value if isinstance(value, float) else float(value.evaluate(game.env).mean())
+        worth.append(obj.weight * per_unit * float(game.history(obj.indicator)[0].mean()))
+    assert [row.share for row in shares] == pytest.approx([w / sum(worth) for w in worth])
+    text = briefing_text(base, sid).plain
+    top = max(shares, key=lambda row: row.share)
+    assert f"{top.label} ({top.how}): {top.share:.0%} of the score" in " ".join(text.split())
+    assert "valued in $B a year" in text and "at the starting levels" in text
