@@ -23,13 +23,14 @@ import numpy as np
 from game.content.schema import Ending, Scenario
 from game.engine import finite
 from game.engine.attribution import attribute
+from game.engine.budget import check_memory
 from game.engine.errors import ActionRefused, GameError
 from game.engine.events import apply_choice, draw_events, reach_endings
 from game.engine.recording import Recorder
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import replay
 from game.engine.scoring import Debrief, debrief
-from game.engine.state import NEVER, Array, Overlay, Snapshot, State, draw_parameters
+from game.engine.state import NEVER, Array, Overlay, Snapshot, State, check_pins, draw_parameters
 from game.engine.stepping import Stepper
 from game.engine.world import ActionInfo, World
 from game.errors import did_you_mean
@@ -56,6 +57,7 @@ class Game:
         interactive: bool = False,
         record: Iterable[str] = (),
         snapshots: bool | None = None,
+        allow_out_of_range: bool = False,
     ) -> None:
         if scenario not in world.scenarios:
             raise GameError(
@@ -72,13 +74,12 @@ class Game:
         self.seed = int(seed)
         self.runs = int(runs)
         self.pins: dict[str, float] = dict(pins or {})
-        for pid, value in self.pins.items():
-            if pid not in world.parameters:
-                raise GameError(f"unknown parameter {pid!r}{did_you_mean(pid, world.parameters)}")
-            if not np.isfinite(value):
-                raise GameError(f"parameter {pid} must be a finite number, not {value}")
-            if world.parameters[pid].over is not None:
-                raise GameError(f"parameter {pid} has one value per row and cannot be pinned")
+        self.allow_out_of_range = allow_out_of_range
+        check_pins(world, self.pins, allow_out_of_range=allow_out_of_range)
+        self._keep_snapshots = self.runs <= 16 if snapshots is None else snapshots
+        check_memory(
+            world, self.runs, self.scenario.turns, status_quo=status_quo, snapshots=self._keep_snapshots
+        )
         self.interactive = interactive
         self.turn = 0
         self.turns = self.scenario.turns
@@ -92,7 +93,6 @@ class Game:
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
         self._dilemma_mask: dict[str, Array] = {}
-        self._keep_snapshots = self.runs <= 16 if snapshots is None else snapshots
         self._snapshots: dict[int, tuple[State, dict[str, int], dict[Any, Array]]] = {}
         self._params = draw_parameters(world, self.scenario, self.pins, self.seed, self.runs)
         self._stepper = Stepper(world, scenario, self.scenario, self.seed, self.runs, self._params)
@@ -103,7 +103,9 @@ class Game:
         self.env: dict[Any, Array] = self._stepper.initial_env(self._state)
         self._recorder.record(self.env, self._state.stocks, self.turn)
         self.status_quo: Game | None = (
-            Game(world, scenario, seed, runs, pins, snapshots=False) if status_quo else None
+            Game(world, scenario, seed, runs, pins, snapshots=False, allow_out_of_range=allow_out_of_range)
+            if status_quo
+            else None
         )
 
     # ------------------------------------------------------------------ reading
@@ -379,7 +381,15 @@ class Game:
         Uncertain parameters are drawn per run, so its spread shows what the same choices
         could have led to.
         """
-        twin = Game(self.world, self.scenario_id, self.seed, runs, self.pins, snapshots=False)
+        twin = Game(
+            self.world,
+            self.scenario_id,
+            self.seed,
+            runs,
+            self.pins,
+            snapshots=False,
+            allow_out_of_range=self.allow_out_of_range,
+        )
         return replay(twin, self.log, self.choices_made, self.turn)
 
     def fork(self) -> Game:
@@ -411,9 +421,9 @@ class Game:
         is the model's own expectation of the change's effect, not a guess. Run 0 (or the mean
         over runs). Budgets and capital are not checked.
         """
-        turns = max(1, min(turns, self.turns - self.turn))
-        if turns <= 0 or self.is_over:
+        if self.is_over:
             return {}
+        turns = max(1, min(turns, self.turns - self.turn))
         with_change, without = self.fork(), self.fork()
         for aid, level in changes.items():
             with_change.set_level(aid, level, enforce=False)
