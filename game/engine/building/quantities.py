@@ -198,8 +198,8 @@ def indicator_bounds(
             compiled = None
         if compiled is not None and not compiled.names:  # a constant written as a formula: fold it
             out.append(float(np.asarray(compiled.evaluate({}), dtype=np.float64).reshape(-1)[0]))
-        else:
-            out.append(compiled)
+            continue
+        out.append(compiled)
     low, high = out
     if isinstance(low, float) and isinstance(high, float) and low > high:
         b.error(loc, f"the range's low end {low} is above its high end {high}", "indicator", "range")
