@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from test_overdoses import HISTORY, SCENARIO, history_run, world, year
 
-from game.engine import load_world, run_plan
+from game.engine import run_plan
 from game.engine.backtest import run_backtest
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE = ROOT / "content" / "base"
-HISTORY = BASE / "plans" / "history.toml"
-SCENARIO = "both-sides"
 US_SERIES = {
     "nsduh_cannabis_users",
     "fbi_drug_arrests",
     "gallup_cannabis_support",
 }
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world([BASE])
-
-
-@pytest.fixture(scope="module")
-def history_run(world):
-    return run_plan(world, SCENARIO, HISTORY, runs=40, seed=1, status_quo=False).game
-
-
-def year(game, name: str, y: int) -> np.ndarray:
-    """The mean over a calendar year's four quarters, per run (turn 0 is the start of 2012)."""
-    first = (y - 2012) * 4 + 1
-    return game.history(name)[first : first + 4].mean(axis=0)
+__all__ = ["history_run", "world"]  # fixtures shared with the overdose tests: one world, one history run
 
 
 @pytest.mark.parametrize("seed", [1, 7])
