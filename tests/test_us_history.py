@@ -12,6 +12,7 @@ from game.engine.backtest import run_backtest
 US_SERIES = {
     "nsduh_cannabis_users",
     "fbi_drug_arrests",
+    "fbi_cannabis_arrests",
     "gallup_cannabis_support",
 }
 __all__ = ["history_run", "world"]  # fixtures shared with the overdose tests: one world, one history run
