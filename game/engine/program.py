@@ -15,14 +15,23 @@ bit), onto three tiers of instructions:
 Any sub-expression is placed in the lowest tier its inputs allow, so ``price * exp(k * t)``
 inside a stock-driven formula is computed once per turn, not once per sub-step. Every
 instruction writes into a buffer of its own shape (a value the same in every run keeps a
-single row); buffers of intermediates are reused by later formulas of the same tier once
-nothing reads them any more. The computed names' values are copied out at the end of each
-turn, so the environment a turn returns never changes afterwards.
+single column); buffers of intermediates are reused by later formulas of the same tier
+once nothing reads them any more.
+
+Inside a program the runs are the *last* axis: a quantity over a table of n rows is an
+(n, runs) buffer, so every numpy loop runs along the runs (long and contiguous) instead of
+along a table's handful of rows. Element-wise results do not depend on the layout. A sum
+over a table's rows is emitted as additions of whole rows in exactly the order numpy's
+pairwise summation adds a row's elements (``_pairwise``), so it too is identical to the
+bit. Values are turned back to (runs, n) arrays as they leave the program, once a turn.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +50,10 @@ Owner = str | Modifier  # whose formula an instruction belongs to, for error mes
 Block = tuple[Owner, list[Instruction]]
 
 SETUP, TURN, STEP = 0, 1, 2
+THREADS = 2
+"""Threads a big batch's turn is split over (numpy lets go of the interpreter while it computes)."""
+MIN_RUNS_PER_THREAD = 2048
+"""Below this many runs a thread's numpy calls are too short to gain from a second thread."""
 
 _DTYPES: dict[tuple[Any, ...], np.dtype[Any]] = {}
 
@@ -57,7 +70,53 @@ def _result_dtype(ufunc: np.ufunc, args: Sequence[Array | float]) -> np.dtype[An
 
 
 def _argmax_into(value: Array, out: Array) -> None:
-    np.argmax(value, 1, out, keepdims=True)
+    np.argmax(value, 0, out, keepdims=True)
+
+
+def _pairwise(n: int) -> Any:
+    """The order in which numpy's ``add.reduce`` adds the n elements of a contiguous row.
+
+    A tree of ``("+", left, right)`` over element indices, with ``0.0`` where numpy starts
+    from zero: fewer than 8 elements are added one by one to 0.0; up to 128 go into 8
+    interleaved partial sums combined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by
+    one; more are split in two halves (the first a multiple of 8). A test checks this
+    against numpy for every n up to 300.
+    """
+
+    def block(start: int, count: int) -> Any:
+        if count < 8:
+            tree: Any = 0.0
+            for i in range(start, start + count):
+                tree = ("+", tree, i)
+            return tree
+        if count <= 128:
+            partial_sums: list[Any] = list(range(start, start + 8))
+            i = 8
+            while i < count - count % 8:
+                partial_sums = [("+", partial_sums[j], start + i + j) for j in range(8)]
+                i += 8
+            r = partial_sums
+            low = ("+", ("+", r[0], r[1]), ("+", r[2], r[3]))
+            tree = ("+", low, ("+", ("+", r[4], r[5]), ("+", r[6], r[7])))
+            for k in range(i, count):
+                tree = ("+", tree, start + k)
+            return tree
+        half = count // 2
+        half -= half % 8
+        return ("+", block(start, half), block(start + half, count - half))
+
+    return block(0, n)
+
+
+def _power_by_rows(base: Array, exponent: Array, out: Array) -> None:
+    """``base ** exponent`` over a table, computed as numpy computes it on (runs, rows) arrays.
+
+    numpy's power takes shortcuts when the exponent is the same all along its inner loop
+    (``x ** -1`` becomes ``1 / x``), which rounds differently from the general case. The
+    reference path's inner loop runs along a table's rows; so does this one, on copies laid
+    out as the reference's arrays are.
+    """
+    np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
 
 
 def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
@@ -65,6 +124,48 @@ def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
     if ufunc is np.maximum or ufunc is np.minimum:
         return partial(ufunc, out=out)
     return partial(ufunc, out=out) if ufunc.nin == 1 else ufunc
+
+
+def _span(blocks: list[Block], span: tuple[int, int], rows: int) -> list[Block]:
+    """The same instructions, over runs ``span[0]`` to ``span[1]`` only (every instruction works
+    run by run, so a phase may be run on a few runs at a time)."""
+    if span == (0, rows):
+        return blocks
+    lo, hi = span
+
+    def view(value: Any) -> Any:
+        if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[1] == rows:
+            return value[:, lo:hi]
+        return value
+
+    out: list[Block] = []
+    for owner, instructions in blocks:
+        spanned = []
+        for function, args in instructions:
+            if isinstance(function, partial) and "out" in function.keywords:
+                function = partial(function.func, out=view(function.keywords["out"]))
+            spanned.append((function, tuple(view(a) for a in args)))
+        out.append((owner, spanned))
+    return out
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(THREADS, thread_name_prefix="borderline-turn")
+    return _POOL
+
+
+def _forget_pool() -> None:
+    """A forked worker process has none of its parent's threads: it starts its own pool."""
+    global _POOL
+    _POOL = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 class _Builder:
@@ -82,7 +183,13 @@ class _Builder:
         self.setup: list[Block] = []
         self.turn: list[Block] = []
         self.step: list[Block] = []
-        self.constants: dict[float, Array] = {}
+        self.constants: dict[str, Array] = {}
+        self.memo: dict[Any, Array] = {}  # (operation, operands) -> the buffer holding its result
+        self.memo_owner: dict[Any, Owner] = {}
+        self.memo_by_buffer: dict[int, list[Any]] = {}
+        self._key: Any = None
+        self.known: set[int] = set()  # ids of every slot already in the program's layout
+        self.transposed: dict[int, tuple[Array, Array]] = {}  # id(constant) -> (it, its layout)
 
     # ------------------------------------------------------------------ buffers
 
@@ -95,8 +202,9 @@ class _Builder:
         return SETUP  # a literal or a folded constant
 
     def register(self, key: Any, value: Array, tier: int) -> None:
-        """An input (or an output) the instructions read by name."""
+        """An input (or an output), already in the program's layout, that instructions read by name."""
         self.slots[key] = value
+        self.known.add(id(value))
         if id(value) not in self.tiers and value.base is None:
             self.tiers[id(value)] = tier
             self.buffers.append(value)
@@ -105,6 +213,20 @@ class _Builder:
         buffer = np.zeros(shape, dtype=dtype)
         self.register(key, buffer, tier)
         return buffer
+
+    def layout(self, value: Array | float) -> Array | float:
+        """A constant of the formulas, (1, n) over a table, as the program's (n, 1)."""
+        if not isinstance(value, np.ndarray) or value.ndim != 2:
+            return value
+        probe: Any = value
+        while isinstance(probe, np.ndarray):
+            if id(probe) in self.known or id(probe) in self.tiers:
+                return value
+            probe = probe.base
+        kept = self.transposed.get(id(value))
+        if kept is None:
+            kept = self.transposed[id(value)] = (value, value.T)
+        return kept[1]
 
     def alloc(self, tier: int, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Array:
         free = self.pool.get((tier, shape, dtype))
@@ -121,6 +243,7 @@ class _Builder:
         """Intermediates of the name just emitted go back to the pool, unless a later tier reads them."""
         for buffer in self.temps:
             if buffer is not keep and id(buffer) not in self.pinned:
+                self._forget(buffer)
                 key = (self.tiers[id(buffer)], buffer.shape, buffer.dtype)
                 self.pool.setdefault(key, []).append(buffer)
         self.temps = []
@@ -145,12 +268,21 @@ class _Builder:
     def read(self, key: Any) -> Array:
         return self.slots[key]
 
+    def row(self, key: Any, index: int) -> Array:
+        return self.slots[key][index : index + 1]
+
     def ufunc(self, ufunc: np.ufunc, *args: Array | float) -> Array:
-        args = tuple(self.constant(a) if isinstance(a, float) else a for a in args)
+        args = tuple(self.constant(a) if isinstance(a, float) else self.layout(a) for a in args)
+        found = self.computed(ufunc, args)
+        if found is not None:
+            return found
         tier = max(self.tier(a) for a in args)
         out = self.alloc(tier, self.shape_of(*args), _result_dtype(ufunc, args))
-        self.run_ufunc(tier, ufunc, args, out)
-        return out
+        if ufunc is np.power and out.shape[0] > 1 and out.shape[1] > 1:
+            self.append(tier, (_power_by_rows, (*args, out)), args)
+        else:
+            self.run_ufunc(tier, ufunc, args, out)
+        return self.remember(out)
 
     def run_ufunc(self, tier: int, ufunc: np.ufunc, args: tuple[Array, ...], out: Array) -> None:
         """Append ``ufunc(*args)`` into ``out``, passing ``out`` the cheapest way numpy allows."""
@@ -159,39 +291,110 @@ class _Builder:
 
     def constant(self, value: float) -> Array:
         """A number as a (1, 1) float64 array: numpy computes the same, without converting each call."""
-        array = self.constants.get(value)
+        key = value.hex()  # not the float: 0.0 and -0.0 are equal keys but different numbers
+        array = self.constants.get(key)
         if array is None:
-            array = self.constants[value] = np.full((1, 1), value)
+            array = self.constants[key] = np.full((1, 1), value)
             array.flags.writeable = False
         return array
 
-    def reduce(self, ufunc: np.ufunc, arg: Array) -> Array:
-        tier = self.tier(arg)
-        out = self.alloc(tier, (arg.shape[0], 1), arg.dtype)
-        self.append(tier, (ufunc.reduce, (arg, 1, None, out, True)), (arg,))
+    # ------------------------------------------------------------------ the same value computed twice
+
+    def _root(self, value: Array) -> Array:
+        while isinstance(value.base, np.ndarray):
+            value = value.base
+        return value
+
+    def _identity(self, value: Any) -> Any:
+        """What makes two operands the same value: the memory they view, or the number."""
+        if not isinstance(value, np.ndarray):
+            return value
+        root = self._root(value)
+        if id(root) not in self.tiers:  # a constant (a literal, a table field, a parameter): its bits
+            digest = hashlib.blake2b(np.ascontiguousarray(value).tobytes(), digest_size=16).digest()
+            return ("constant", digest, value.shape, value.dtype.str)
+        offset = value.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        return (id(root), offset, value.shape, value.strides, value.dtype.str)
+
+    def computed(self, kind: Any, args: Sequence[Any]) -> Array | None:
+        """A buffer that already holds ``kind(*args)`` and is still valid where it would be read.
+
+        A sub-expression computed once per game or per turn serves every formula after it;
+        one computed per sub-step serves only the rest of its own formula (another name's
+        group may run in sub-steps where the first does not).
+        """
+        key = (kind, *(self._identity(a) for a in args))
+        self._key = key
+        found = self.memo.get(key)
+        if found is not None and (self.tier(found) < STEP or self.memo_owner[key] is self.owner):
+            return found
+        return None
+
+    def remember(self, out: Array) -> Array:
+        key = self._key
+        self.memo[key] = out
+        self.memo_owner[key] = self.owner
+        roots = {id(out)} | {part[0] for part in key[1:] if isinstance(part, tuple) and part[0] != "constant"}
+        for root in roots:
+            self.memo_by_buffer.setdefault(root, []).append(key)
         return out
+
+    def _forget(self, buffer: Array) -> None:
+        """A buffer about to hold another value: nothing computed from or into it is known any more."""
+        for key in self.memo_by_buffer.pop(id(buffer), ()):
+            self.memo.pop(key, None)
+
+    def reduce(self, ufunc: np.ufunc, arg: Array) -> Array:
+        """A table's rows combined, row by row: sums in numpy's pairwise order, min and max in turn."""
+        arg = self.layout(arg)  # type: ignore[assignment]
+        rows = [arg[i : i + 1] for i in range(arg.shape[0])]
+        if ufunc is not np.add:
+            value = rows[0]
+            for row in rows[1:]:
+                value = self.ufunc(ufunc, value, row)
+            return value if len(rows) > 1 else self.own(value)
+
+        def emit(tree: Any) -> Array | float:
+            if isinstance(tree, tuple):
+                return self.ufunc(np.add, emit(tree[1]), emit(tree[2]))
+            return tree if isinstance(tree, float) else rows[tree]
+
+        return self.own(emit(_pairwise(len(rows))))  # type: ignore[arg-type]
 
     def argmax(self, arg: Array) -> Array:
+        arg = self.layout(arg)  # type: ignore[assignment]
+        found = self.computed("argmax", (arg,))
+        if found is not None:
+            return found
         tier = self.tier(arg)
-        out = self.alloc(tier, (arg.shape[0], 1), np.dtype(np.intp))
+        out = self.alloc(tier, (1, arg.shape[1]), np.dtype(np.intp))
         self.append(tier, (_argmax_into, (arg, out)), (arg,))
-        return out
+        return self.remember(out)
 
     def where(self, condition: Array, then: Array, otherwise: Array) -> Array:
-        args = (condition, then, otherwise)
+        args = tuple(self.layout(a) for a in (condition, then, otherwise))
+        condition, then, otherwise = args  # type: ignore[assignment]
+        found = self.computed("where", args)
+        if found is not None:
+            return found
         tier = max(self.tier(a) for a in args)
         out = self.alloc(tier, self.shape_of(*args), np.result_type(then, otherwise))
         self.append(tier, (np.copyto, (out, otherwise)), args)
         self.append(tier, (np.copyto, (out, then, "same_kind", condition)), args)
-        return out
+        return self.remember(out)
 
     def as_float(self, arg: Array) -> Array:
+        arg = self.layout(arg)  # type: ignore[assignment]
+        found = self.computed("as_float", (arg,))
+        if found is not None:
+            return found
         tier = self.tier(arg)
         out = self.alloc(tier, arg.shape, np.dtype(np.float64))
         self.append(tier, (np.copyto, (out, arg)), (arg,))
-        return out
+        return self.remember(out)
 
     def check(self, test: Callable[[Array], None], arg: Array) -> None:
+        arg = self.layout(arg)  # type: ignore[assignment]
         self.append(self.tier(arg), (test, (arg,)), (arg,))
 
     # ------------------------------------------------------------------ names
@@ -200,6 +403,7 @@ class _Builder:
         """``value`` in a buffer of its own (a name's value must not be another's buffer)."""
         if any(value is temp for temp in self.temps):
             return value
+        value = self.layout(value)  # type: ignore[assignment]
         tier = self.tier(value)
         out = self.alloc(tier, value.shape, value.dtype)
         self.append(tier, (np.copyto, (out, value)), (value,))
@@ -236,9 +440,16 @@ class Program:
             b.release(None)
             self.integrate += b.step[start:]
         plans = stepper.plan_names
-        self.first = b.turn + [blk for n in plans["first"] for blk in groups[n]] + self.integrate
-        self.substep = [blk for n in plans["step"] for blk in groups[n]] + self.integrate
-        self.end = [blk for n in plans["end"] for blk in groups[n]]
+        first = b.turn + [blk for n in plans["first"] for blk in groups[n]] + self.integrate
+        substep = [blk for n in plans["step"] for blk in groups[n]] + self.integrate
+        end = [blk for n in plans["end"] for blk in groups[n]]
+        self.first, self.substep, self.end = first, substep, end
+        parts = THREADS if rows >= THREADS * MIN_RUNS_PER_THREAD else 1
+        bounds = [rows * i // parts for i in range(parts + 1)]
+        self.spans = [
+            tuple(_span(phase, (lo, hi), rows) for phase in (first, substep, end))
+            for lo, hi in zip(bounds, bounds[1:], strict=False)
+        ]
         self.ran_setup = False
 
     # ------------------------------------------------------------------ building
@@ -249,25 +460,27 @@ class Program:
             if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[0] == rows and rows > 1:
                 bits = value.view(np.uint64) if value.dtype == np.float64 else value
                 if (bits == bits[:1]).all():
-                    value = value[:1]  # the same in every run: one row serves them all
-            b.register(key, value, SETUP)
+                    value = value[:1]  # the same in every run: one column serves them all
+            b.register(key, value.T, SETUP)
         for key in ("turn", "year"):
             b.input(key, (1, 1), TURN)
         for sid in world.stocks:
-            axis = world.stocks[sid].over
-            b.input(sid, (rows, 1 if axis is None else len(world.tables[axis].rows)), STEP)
+            b.input(sid, (self.width(world.stocks[sid].over), rows), STEP)
         for name, k in world.lagged:
             axis = world.symbols[name].axis if name in world.symbols else None
-            b.input((name, k), (rows, 1 if axis is None else len(world.tables[axis].rows)), TURN)
+            b.input((name, k), (self.width(axis), rows), TURN)
         for sid in world.sides:
-            b.input(f"{sid}_action_cost", (rows, 1), TURN)
+            b.input(f"{sid}_action_cost", (1, rows), TURN)
         for aid, info in world.actions.items():
-            channels = b.input(("channels", aid), (rows, info.channels.shape[1]), TURN)
-            b.slots[aid] = channels[:, 0:1]
+            channels = b.input(("channels", aid), (info.channels.shape[1], rows), TURN)
+            b.register(aid, channels[0:1], TURN)
         for mods in world.modifiers.values():
             for mod in mods:
                 if mod.effect_key is not None and ("active", mod.effect_key) not in b.slots:
-                    b.input(("active", mod.effect_key), (rows, 1), TURN)
+                    b.input(("active", mod.effect_key), (1, rows), TURN)
+
+    def width(self, axis: str | None) -> int:
+        return 1 if axis is None else len(self.stepper.world.tables[axis].rows)
 
     def _emit_name(self, name: str) -> Array:
         """The instructions of one computed name: its formula, then the effects on it."""
@@ -275,7 +488,7 @@ class Program:
         own = world.variables.get(name) or world.flows.get(name)
         if own is not None:
             value = own.emit(b)
-        else:  # a parameter or a field that actions or events change
+        else:  # a parameter or a field that actions or events change (a constant: laid out on use)
             value = stepper.params[name] if name in stepper.params else world.fields[name]
         if name not in world.modifiers:
             return value
@@ -285,7 +498,7 @@ class Program:
             b.owner = mod
             if mod.source_kind == "action":
                 if mod.channel >= 0:
-                    strength = b.read(("channels", mod.source))[:, mod.channel : mod.channel + 1]
+                    strength = b.row(("channels", mod.source), mod.channel)
                 else:
                     strength = mod.formula.emit(b)  # type: ignore[union-attr]
             else:
@@ -331,6 +544,24 @@ class Program:
 
     # ------------------------------------------------------------------ running
 
+    def element_operations(self) -> float:
+        """Element operations one run performs in a turn: what a plain numpy baseline must match.
+
+        Every instruction of the phases a turn runs counts the elements of its result (its
+        largest operand for checks), divided by the runs it serves; the once-per-game tier is
+        left out.
+        """
+        phases = [self.first] + [self.substep] * (self.stepper.scenario.substeps - 1) + [self.end]
+        total = 0.0
+        for phase in phases:
+            for _, instructions in phase:
+                for function, args in instructions:
+                    arrays = [a for a in args if isinstance(a, np.ndarray)]
+                    if isinstance(function, partial) and "out" in function.keywords:
+                        arrays.append(function.keywords["out"])
+                    total += max(a.size for a in arrays) / self.rows
+        return total
+
     def _run(self, blocks: list[Block], turn: int) -> None:
         owner: Owner = ""
         try:
@@ -343,6 +574,14 @@ class Program:
                 stepper.modifier_origin(owner) if isinstance(owner, Modifier) else stepper.origin_of(owner)
             )
             raise finite.not_a_number(stepper, origin, exc, turn) from None
+
+    def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> None:
+        """The turn's sub-steps and its end values, for one span of runs (runs never interact)."""
+        first, substep, end = phases
+        self._run(first, turn)
+        for _ in range(self.stepper.scenario.substeps - 1):
+            self._run(substep, turn)
+        self._run(end, turn)
 
     def advance(
         self,
@@ -366,23 +605,25 @@ class Program:
         for key, value in time.items():
             copyto(slots[key], value)
         for key, value in lags.items():
-            copyto(slots[key], value)
+            copyto(slots[key], value.T)
         for key, value in side_costs.items():
-            copyto(slots[key], value)
+            copyto(slots[key], value.T)
         for aid, value in channels.items():
-            copyto(slots[("channels", aid)], value)
+            copyto(slots[("channels", aid)], value.T)
         for key, value in active.items():
             slot = slots.get(("active", key))
             if slot is not None:  # an effect on a stock is a jump, applied outside the tape
-                copyto(slot, value)
+                copyto(slot, value.T)
         for sid, value in stocks.items():
-            copyto(slots[sid], value)
-        self._run(self.first, turn)
-        for _ in range(stepper.scenario.substeps - 1):
-            self._run(self.substep, turn)
-        self._run(self.end, turn)
+            copyto(slots[sid], value.T)
+        if len(self.spans) == 1:
+            self._integrate_turn(self.spans[0], turn)
+        else:
+            pool = _thread_pool()
+            for future in [pool.submit(self._integrate_turn, span, turn) for span in self.spans]:
+                future.result()
         for sid in stocks:
-            stocks[sid] = slots[sid].copy()
+            stocks[sid] = slots[sid].T.copy()
         env: dict[Any, Array] = dict(stepper.const)
         env.update(time)
         env.update(lags)
@@ -391,5 +632,5 @@ class Program:
             env[aid] = value[:, 0:1]
         env.update(stocks)
         for name, out in self.outputs.items():
-            env[name] = out if self.tier[name] == SETUP else out.copy()
+            env[name] = out.T if self.tier[name] == SETUP else out.T.copy()
         return env

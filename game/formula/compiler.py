@@ -55,6 +55,10 @@ class Emitter(Protocol):
         """The buffer holding a name's value (or a lag's, for a ``(name, k)`` key)."""
         ...
 
+    def row(self, key: Any, index: int) -> np.ndarray:
+        """One row of a name's (or a lag's) value over a table, as a view of its buffer."""
+        ...
+
     def ufunc(self, ufunc: np.ufunc, *args: np.ndarray | float) -> np.ndarray:
         """``ufunc(*args)`` into a new buffer of the broadcast shape and the ufunc's result type."""
         ...
@@ -536,7 +540,7 @@ def _row_of(key: Any, index: int) -> _Part:
         return env[key][:, index:stop]
 
     def emit(emitter: Emitter) -> np.ndarray:
-        return emitter.read(key)[:, index:stop]
+        return emitter.row(key, index)
 
     return _Part(run, emit, None)
 
