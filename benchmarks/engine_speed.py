@@ -29,31 +29,52 @@ from game.engine.stepping import Stepper
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def play(world: World, scenario: str, runs: int, reference: bool) -> tuple[float, Game]:
-    """Seconds to play every turn of a game of ``runs`` runs (the game is made beforehand)."""
+class Timing:
+    """Wall-clock and processor seconds of one measurement (the processor's time of every
+    thread: on a machine others share, the steadier of the two)."""
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+
+    def __enter__(self) -> Timing:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self._wall, time.process_time() - self._cpu
+
+
+def best(timings: list[Timing]) -> Timing:
+    out = Timing()
+    out.wall, out.cpu = min(t.wall for t in timings), min(t.cpu for t in timings)
+    return out
+
+
+def play(world: World, scenario: str, runs: int, reference: bool) -> tuple[Timing, Game]:
+    """Time to play every turn of a game of ``runs`` runs (the game is made beforehand)."""
     Stepper.reference = reference
     try:
         game = Game(world, scenario, seed=1, runs=runs)
-        start = time.perf_counter()
-        while game.turn < game.turns:
-            game.resolve_turn()
-        return time.perf_counter() - start, game
+        with Timing() as timing:
+            while game.turn < game.turns:
+                game.resolve_turn()
+        return timing, game
     finally:
         Stepper.reference = False
 
 
-def numpy_baseline(operations: int, runs: int, repeats: int) -> float:
-    """Seconds plain numpy takes for ``operations`` multiplications of arrays of ``runs`` elements."""
+def numpy_baseline(operations: int, runs: int, repeats: int) -> Timing:
+    """Time plain numpy takes for ``operations`` multiplications of arrays of ``runs`` elements."""
     rng = np.random.default_rng(0)
     a, b, c = rng.random(runs), rng.random(runs), np.empty(runs)
     multiply = np.multiply
-    best = float("inf")
+    timings = []
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(operations):
-            multiply(a, b, c)
-        best = min(best, time.perf_counter() - start)
-    return best
+        with Timing() as timing:
+            for _ in range(operations):
+                multiply(a, b, c)
+        timings.append(timing)
+    return best(timings)
 
 
 def main() -> None:
@@ -70,31 +91,36 @@ def main() -> None:
     load_s = time.perf_counter() - t0
     play(world, args.scenario, 1, False)  # warm caches
     turns = world.scenarios[args.scenario].turns
-    lone = min(play(world, args.scenario, 1, False)[0] for _ in range(args.repeats)) / turns
-    lone_ref = min(play(world, args.scenario, 1, True)[0] for _ in range(args.repeats)) / turns
+    lone = best([play(world, args.scenario, 1, False)[0] for _ in range(args.repeats)])
+    lone_ref = best([play(world, args.scenario, 1, True)[0] for _ in range(args.repeats)])
     batch_repeats = max(1, args.repeats - 1)
     batches = [play(world, args.scenario, args.runs, False) for _ in range(batch_repeats)]
-    batch = min(seconds for seconds, _ in batches)
+    batch = best([timing for timing, _ in batches])
     program = batches[0][1]._stepper.programs[args.runs]
     operations = program.element_operations()
-    baseline = numpy_baseline(round(operations), args.runs, args.repeats) * turns
-    batch_ref = min(play(world, args.scenario, args.runs, True)[0] for _ in range(batch_repeats))
-    per_run_turn = batch / (args.runs * turns)
+    baseline = numpy_baseline(round(operations) * turns, args.runs, args.repeats)
+    batch_ref = best([play(world, args.scenario, args.runs, True)[0] for _ in range(batch_repeats)])
     cores = os.cpu_count() or 1
     load = max(load_before, os.getloadavg()[0])
 
-    print(f"content load and compile:          {load_s * 1000:8.1f} ms")
-    print(f"lone game, time per turn:          {lone * 1000:8.3f} ms   (goal: under 2 ms)")
-    print(f"  reference path, per turn:        {lone_ref * 1000:8.3f} ms   (speed-up {lone_ref / lone:.2f}x)")
-    print(f"batch {args.runs} runs x {turns} turns:       {batch:8.2f} s    (goal: about 1.5 s)")
-    print(f"  reference path:                  {batch_ref:8.2f} s    (speed-up {batch_ref / batch:.2f}x)")
-    print(f"  per run-turn:                    {per_run_turn * 1e6:8.2f} us")
-    print(f"element operations per run-turn:   {operations:8.0f}")
-    print(f"plain numpy, same count, {args.runs} runs: {baseline:8.2f} s    "
-          f"({baseline / (operations * args.runs * turns) * 1e9:.2f} ns per element operation)")
-    print(f"ratio batch / plain numpy:         {batch / baseline:8.2f}      (goal: at most 3)")
+    def row(label: str, timing: Timing, unit: float, suffix: str = "", scale: float = 1.0) -> None:
+        name = "ms" if unit == 1e3 else "s "
+        wall, cpu = timing.wall * unit / scale, timing.cpu * unit / scale
+        print(f"{label:<38}{wall:9.3f} {name} wall {cpu:9.3f} {name} cpu{suffix}")
+
+    print(f"content load and compile:             {load_s * 1000:9.1f} ms")
+    row("lone game, per turn:", lone, 1e3, "   (goal: under 2 ms)", turns)
+    row("  reference path, per turn:", lone_ref, 1e3,
+        f"   (speed-up {lone_ref.cpu / lone.cpu:.2f}x cpu)", turns)
+    row(f"batch {args.runs} runs x {turns} turns:", batch, 1, "   (goal: about 1.5 s on 2 cores)")
+    row("  reference path:", batch_ref, 1, f"   (speed-up {batch_ref.cpu / batch.cpu:.2f}x cpu)")
+    print(f"element operations per run-turn:      {operations:9.0f}")
+    row(f"plain numpy, as many, on {args.runs} runs:", baseline, 1,
+        f"   ({baseline.cpu / (operations * args.runs * turns) * 1e9:.2f} ns cpu per element operation)")
+    print(f"ratio batch / plain numpy:            {batch.wall / baseline.wall:9.2f}    wall "
+          f"{batch.cpu / baseline.cpu:9.2f}    cpu   (goal: at most 3)")
     print(f"machine: {cores} cores, load average {load:.1f} during the run "
-          f"({'busy: figures are slower than on an idle machine' if load > cores else 'quiet'})")
+          f"({'busy: wall-clock figures are slower than on an idle machine' if load > cores else 'quiet'})")
 
 
 if __name__ == "__main__":

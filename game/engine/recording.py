@@ -42,10 +42,14 @@ class Recorder:
             arr = self.stepper.shape(env[name], self._axes[name])
             recorded.append(arr)
             self.series[name].append(arr)
-        # one check over everything; name the culprit only when something is wrong
-        computed = [env[name] for name in self.computed if name in env]
-        everything = [a.ravel() for a in recorded + list(stocks.values()) + computed]
-        if not np.isfinite(np.concatenate(everything)).all():
+        # every value is checked once (a recorded name is usually a computed one or a stock too);
+        # the culprit is named only when something is wrong
+        checked = {name: env[name] for name in self.computed if name in env}
+        checked.update(stocks)
+        pairs = zip(self.names, recorded, strict=True)
+        checked.update((name, arr) for name, arr in pairs if name not in checked)
+        isfinite = np.isfinite
+        if not all(isfinite(value).all() for value in checked.values()):
             for name in self.computed:
                 if name in env:
                     self.stepper.check_finite(name, env[name], turn)
