@@ -14,7 +14,7 @@ debrief) and ``replay`` (playing a log forward).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -50,7 +50,7 @@ class Game:
         scenario: str,
         seed: int = 0,
         runs: int = 1,
-        pins: Mapping[str, float] | None = None,
+        pins: Mapping[str, float | Sequence[float] | Array] | None = None,
         *,
         status_quo: bool = False,
         interactive: bool = False,
@@ -71,14 +71,26 @@ class Game:
         self.scenario: Scenario = world.scenarios[scenario]
         self.seed = int(seed)
         self.runs = int(runs)
-        self.pins: dict[str, float] = dict(pins or {})
-        for pid, value in self.pins.items():
+        self.pins: dict[str, float] = {}  # one value in every run
+        self.run_pins: dict[str, Array] = {}  # one value per run, (runs, 1)
+        for pid, value in (pins or {}).items():
             if pid not in world.parameters:
                 raise GameError(f"unknown parameter {pid!r}{did_you_mean(pid, world.parameters)}")
-            if not np.isfinite(value):
-                raise GameError(f"parameter {pid} must be a finite number, not {value}")
             if world.parameters[pid].over is not None:
                 raise GameError(f"parameter {pid} has one value per row and cannot be pinned")
+            if isinstance(value, int | float | np.integer | np.floating):
+                if not np.isfinite(value):
+                    raise GameError(f"parameter {pid} must be a finite number, not {value}")
+                self.pins[pid] = float(value)
+                continue
+            values = np.asarray(value, dtype=np.float64).ravel()
+            if values.shape != (self.runs,):
+                raise GameError(
+                    f"parameter {pid}: {values.size} values given, one per run needs {self.runs}"
+                )
+            if not np.isfinite(values).all():
+                raise GameError(f"parameter {pid} must be finite in every run")
+            self.run_pins[pid] = values.reshape(self.runs, 1)
         self.interactive = interactive
         self.turn = 0
         self.turns = self.scenario.turns
@@ -94,7 +106,9 @@ class Game:
         self._dilemma_mask: dict[str, Array] = {}
         self._keep_snapshots = self.runs <= 16 if snapshots is None else snapshots
         self._snapshots: dict[int, tuple[State, dict[str, int], dict[Any, Array]]] = {}
-        self._params = draw_parameters(world, self.scenario, self.pins, self.seed, self.runs)
+        self._params = draw_parameters(
+            world, self.scenario, {**self.pins, **self.run_pins}, self.seed, self.runs
+        )
         self._stepper = Stepper(world, scenario, self.scenario, self.seed, self.runs, self._params)
         self.turn_years = self._stepper.turn_years
         self.dt = self._stepper.dt
@@ -103,7 +117,9 @@ class Game:
         self.env: dict[Any, Array] = self._stepper.initial_env(self._state)
         self._recorder.record(self.env, self._state.stocks, self.turn)
         self.status_quo: Game | None = (
-            Game(world, scenario, seed, runs, pins, snapshots=False) if status_quo else None
+            Game(world, scenario, seed, runs, {**self.pins, **self.run_pins}, snapshots=False)
+            if status_quo
+            else None
         )
 
     # ------------------------------------------------------------------ reading
@@ -379,6 +395,8 @@ class Game:
         Uncertain parameters are drawn per run, so its spread shows what the same choices
         could have led to.
         """
+        if self.run_pins:
+            raise GameError("a game with a value per run for a parameter cannot be replayed as a batch")
         twin = Game(self.world, self.scenario_id, self.seed, runs, self.pins, snapshots=False)
         return replay(twin, self.log, self.choices_made, self.turn)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from game.content.schema import Ending
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Decision
@@ -81,3 +83,25 @@ def debrief(game: Game) -> Debrief:
         list(game.choices_made),
         ending,
     )
+
+
+def run_scores(game: Game) -> np.ndarray:
+    """The debrief's score in every run of a batch at once (run 0's is ``debrief(game).score``)."""
+    if game.status_quo is None:
+        raise GameError("scoring needs the status-quo run: create the game with status_quo=True")
+    upto = game.turn
+    total = np.zeros(game.runs)
+    weights = 0.0
+    for obj in game.scenario.objectives:
+        window = slice(1, upto + 1) if upto else slice(0, 1)
+        mine = game.history(obj.indicator)[window]
+        base = game.status_quo.history(obj.indicator)[window]
+        pick = {"final": lambda a: a[-1], "mean": lambda a: a.mean(axis=0), "total": lambda a: a.sum(axis=0)}
+        m, s = pick[obj.measure](mine), pick[obj.measure](base)
+        with np.errstate(all="ignore"):
+            better = np.where(s == 0, 0.0, (s - m) / np.abs(s) * 100.0)
+        if game.world.indicators[obj.indicator].good == "up":
+            better = -better
+        total += better * obj.weight
+        weights += obj.weight
+    return total / weights if weights else total
