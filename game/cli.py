@@ -1,4 +1,4 @@
-"""The ``borderline`` command: play, and the headless verbs (simulate, validate, schema).
+"""The ``borderline`` command: play, and the headless verbs (simulate, sensitivity, validate, schema).
 
 Every mistake a user can make here (a wrong argument, an unknown id, an unreadable or bad
 file) ends in one clear message and a non-zero exit, never a traceback. Heavy imports
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game import __version__
+from game import __version__, sensitivity_cli
 from game.app import run_app
 from game.limits import MAX_PACKS
 
@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--save", metavar="FILE", help="also write a save of the game (one run only), replaced if it exists"
     )
 
+    sensitivity_cli.add_parser(verbs, _positive, _seed)
+
     val = verbs.add_parser("validate", help="check content packs or single files")
     val.add_argument("paths", nargs="+", metavar="PATH")
 
@@ -148,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_simulate(args)
         if args.verb == "validate":
             return cmd_validate(args)
+        if args.verb == "sensitivity":
+            return cmd_sensitivity(args)
         if args.verb == "schema":
             return cmd_schema(args)
         if args.verb == "replay":
@@ -223,6 +227,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         _save_simulated(game, args.save)
     text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
     _write(text, args.out)
+    return EXIT_OK
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    world = _load_world(default_packs(args.pack))
+    _write(sensitivity_cli.run(args, world, CliError), args.out)
     return EXIT_OK
 
 
