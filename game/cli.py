@@ -11,30 +11,25 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game import __version__, sensitivity_cli
+from game import __version__, cli_sensitivity, locations
 from game.app import run_app
-from game.limits import MAX_PACKS
+from game.errors import BorderlineError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def content_root() -> Path:
-    """Where the bundled packs live (override with BORDERLINE_CONTENT)."""
-    env = os.environ.get("BORDERLINE_CONTENT")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "content"
-
-
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
-    return [content_root() / "base", *(Path(p) for p in extra)]
+    from game.content.packs import default_packs as packs  # the loader is heavy: not for --help
+
+    return packs(extra)
 
 
-class CliError(Exception):
+class CliError(BorderlineError):
     """A user mistake; the message is printed as is."""
 
 
@@ -120,7 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--save", metavar="FILE", help="also write a save of the game (one run only), replaced if it exists"
     )
 
-    sensitivity_cli.add_parser(verbs, _positive, _seed)
+    cli_sensitivity.add_parser(verbs, _positive, _seed)
+
+    back = verbs.add_parser(
+        "backtest",
+        help="run the history plan and compare every history series with what the model does; "
+        "exit 1 when a series falls outside its tolerance",
+    )
+    back.add_argument(
+        "--plan", metavar="FILE", help="plan to run (default: plans/history.toml of the last pack with one)"
+    )
+    back.add_argument("--runs", type=_positive, default=200, metavar="N", help="number of runs (default 200)")
+    back.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default 1)")
+    back.add_argument(
+        "--pack", dest="backtest_packs", action="append", default=[], metavar="DIR",
+        help="load a mod pack folder on top of the base game (repeatable)",
+    )
+    back.add_argument("--scenario", metavar="ID", help="scenario id (default: the plan's, else both-sides)")
+    back.add_argument("--format", choices=("table", "json"), default="table")
+    back.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
     val = verbs.add_parser("validate", help="check content packs or single files")
     val.add_argument("paths", nargs="+", metavar="PATH")
@@ -152,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_validate(args)
         if args.verb == "sensitivity":
             return cmd_sensitivity(args)
+        if args.verb == "backtest":
+            from game.cli_backtest import cmd_backtest  # its formatting lives in a module of its own
+
+            return cmd_backtest(args)
         if args.verb == "schema":
             return cmd_schema(args)
         if args.verb == "replay":
@@ -186,7 +203,7 @@ def _load_world(packs: Sequence[Path]) -> Any:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
-    from game.engine import GameError, SimulationError, run_plan, summarise
+    from game.engine import GameError, run_plan, summarise
 
     pins = _parse_params(args.param)
     if args.save is not None and args.runs > 1:
@@ -207,7 +224,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
     except ContentErrors as exc:
         raise CliError("the plan has errors:\n" + "\n".join(str(e) for e in exc.errors)) from None
-    except (GameError, SimulationError) as exc:
+    except GameError as exc:
         raise CliError(str(exc)) from None
     game = result.game
     dates = [game.date(i) for i in range(game.turn + 1)]
@@ -232,7 +249,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     world = _load_world(default_packs(args.pack))
-    _write(sensitivity_cli.run(args, world, CliError), args.out)
+    _write(cli_sensitivity.run(args, world, CliError), args.out)
     return EXIT_OK
 
 
@@ -283,6 +300,7 @@ def _write(text: str, out: str | None) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentError, ContentErrors
     from game.content.loader import validate_single_file
+    from game.content.packs import with_dependencies
     from game.engine import load_world
 
     errors: list[ContentError] = []
@@ -290,7 +308,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for raw in args.paths:
         path = Path(raw)
         if path.is_dir():
-            packs = _with_dependencies(path)
+            packs = with_dependencies(path)
             try:
                 world = load_world(packs)
             except ContentErrors as exc:
@@ -327,50 +345,18 @@ def _check_plan_ids(path: Path) -> list[Any]:
     """
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
+    from game.content.packs import with_dependencies
     from game.engine import check_plan, load_world
 
     plan, doc = load_plan_file(path)
-    pack = path.parent.parent if path.parent.name == PLANS_FOLDER else content_root() / "base"
+    pack = path.parent.parent if path.parent.name == PLANS_FOLDER else locations.base_pack()
     try:
-        world = load_world(_with_dependencies(pack))
+        world = load_world(with_dependencies(pack))
         scenario = plan.scenario or next(iter(world.scenarios), None)
         check_plan(plan, world, scenario, doc)
     except ContentErrors as exc:
         return list(exc.errors)
     return []
-
-
-def _with_dependencies(folder: Path) -> list[Path]:
-    """A pack folder plus the folders of the packs it depends on, recursively.
-
-    A dependency is looked for only as a plain id: a sibling folder of that name (not a
-    link) next to the pack that needs it, then a bundled pack of that name. A dependency
-    id that is not an id (``../../elsewhere``) is never looked up; the loader reports it.
-    """
-    from game.content.loader import read_document
-    from game.content.schema import PACK_ID
-
-    seen: dict[str, Path] = {}
-    todo = [folder]
-    while todo and len(seen) <= MAX_PACKS:
-        current = todo.pop()
-        doc = read_document(current / "pack.toml", [], inside=current)
-        manifest = doc.data if doc is not None else {}
-        pack_id = manifest.get("id")
-        seen.setdefault(pack_id if isinstance(pack_id, str) else str(current), current)
-        deps = manifest.get("dependencies", [])
-        for dep in deps if isinstance(deps, list) else []:
-            dep_id = dep.get("id") if isinstance(dep, dict) else None
-            if not isinstance(dep_id, str) or not PACK_ID.fullmatch(dep_id) or dep_id in seen:
-                continue
-            sibling = current.parent / dep_id
-            for candidate in (sibling, content_root() / dep_id):
-                if candidate == sibling and candidate.is_symlink():
-                    continue  # a link next to a downloaded pack could lead anywhere
-                if (candidate / "pack.toml").is_file():
-                    todo.append(candidate)
-                    break
-    return list(seen.values())
 
 
 def schema_documents() -> dict[str, dict[str, Any]]:

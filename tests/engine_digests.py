@@ -1,8 +1,10 @@
 """Digests of whole games, bit for bit, to show an engine change keeps every number identical.
 
-``python -m tests.engine_digests`` records the digests of the cases below in
-tests/data/engine_digests.json, with the hash of the content they were played on; the
-test compares the engine against them (and against its own reference path) on every run.
+``python tests/engine_digests.py`` records the digests of the cases below in
+tests/data/engine_digests.json, with the hash of the content they were played on, using the
+engine's reference path (the formulas' closures, as the engine computed before it compiled
+turns into programs); the test plays them on the compiled program and compares. When the
+content changes, record them again (on the reference path, so they stay a reference).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from game.engine import Game, World, load_world, run_plan
+from game.engine.stepping import Stepper
 from game.saves.packs import pack_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +70,7 @@ def case_digest(world: World, plan: str, seed: int, runs: int) -> str:
 
 def main() -> None:
     world = load_world([BASE])
+    Stepper.reference = True
     digests = {f"{plan}/{seed}/{runs}": case_digest(world, plan, seed, runs) for plan, seed, runs in CASES}
     STORED.write_text(json.dumps({"content": content_hash(world), "digests": digests}, indent=1) + "\n")
     print(f"wrote {len(digests)} digests to {STORED}")

@@ -84,7 +84,8 @@ def sync(test):
 
 
 def make_app(world, tmp_path, **kwargs) -> BorderlineApp:
-    options = dict(world=world, saves_folder=tmp_path, previews=False, batch_runs=20, cursor_blink=False)
+    options = dict(world=world, saves_folder=tmp_path, reports_folder=tmp_path, previews=False)
+    options.update(batch_runs=20, cursor_blink=False)
     options.update(kwargs)
     return BorderlineApp([MINI], **options)
 
@@ -925,7 +926,6 @@ def test_small_costs_are_shown_in_millions_not_as_zero_billions():
 @sync
 async def test_at_80x24_action_names_are_whole_and_the_hint_shows_help(modded, tmp_path):
     from game.app.readouts import action_name
-    from game.app.words import abbreviate
 
     app = make_app(modded, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
@@ -937,8 +937,17 @@ async def test_at_80x24_action_names_are_whole_and_the_hint_shows_help(modded, t
                 text = " ".join(option.prompt.plain.split())
                 assert action_name(app.game.world, option.id) in text
                 assert "…" not in text
-    assert abbreviate("Prisoners for drug-money crimes", 19) == "Drug-money inmates"
-    assert abbreviate("Drug arrests", 19) == "Drug arrests"
+
+
+def test_narrow_places_use_the_short_name_the_content_gives_and_the_name_otherwise():
+    from dataclasses import replace
+
+    from game.app.readouts import short_indicator_name
+
+    info = base_world().indicators["us_drug_money_prisoners"]
+    assert info.name == "Prisoners for drug-money crimes"
+    assert short_indicator_name(info) == "Drug-money inmates"
+    assert short_indicator_name(replace(info, short_name="")) == "Prisoners for drug-money crimes"
 
 
 @sync
@@ -1103,14 +1112,14 @@ async def test_an_empty_load_screen_names_the_saves_folder_in_full(mini, tmp_pat
     from game.app.screens.load_game import LoadScreen
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BORDERLINE_SAVES", raising=False)
+    monkeypatch.setenv("BORDERLINE_SAVES", "relative/saves")
     app = make_app(mini, tmp_path, saves_folder=None)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         app.push_screen(LoadScreen())
         await pilot.pause()
         note = str(app.screen.query_one("#saves-note").render())
-        assert f"No saves yet in {tmp_path / 'saves'}" in note
+        assert f"No saves yet in {tmp_path / 'relative' / 'saves'}" in note
 
 
 @sync

@@ -205,6 +205,13 @@ def test_fact_2_no_indicator_runs_away_in_ten_years(status_quo_batch, world):
             assert indicator in {"designation_credibility", "legal_tax_revenue"}, indicator
             continue
         ratio = series / series[0]
+        if indicator == "mx_approval":
+            # revised from a source (content/base/README.md): Peña Nieto's approval fell from 54% in
+            # December 2012 to 17-24% in 2017-2018 (Consulta Mitofsky), 0.3-0.45x of its start, as
+            # homicides rose; the pack's status quo may go as low as history did, not lower
+            assert ratio.min() >= 0.3 and ratio.max() <= 2.0, f"mx_approval: {ratio.min():.2f}"
+            checked += 1
+            continue
         assert ratio.min() >= 0.5 and ratio.max() <= 2.0, (
             f"{indicator} leaves 0.5x-2x of its start: {ratio.min():.2f}-{ratio.max():.2f}"
         )

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from engine_digests import BASE, CASES, PLANS, STORED, case_digest, content_hash, game_digest
 
 from game.engine import Game, load_world, run_plan
 from game.engine.stepping import Stepper
-from tests.engine_digests import BASE, CASES, PLANS, STORED, case_digest, content_hash, game_digest
 
 MINI = Path(__file__).parent / "packs" / "mini"
 
@@ -24,7 +24,7 @@ def test_games_match_the_recorded_digests(base_world, plan, seed, runs):
     stored = json.loads(STORED.read_text())
     if stored["content"] != content_hash(base_world):
         pytest.skip(
-            "content/base changed since the digests were recorded (python -m tests.engine_digests "
+            "content/base changed since the digests were recorded (python tests/engine_digests.py "
             "records them again); the fast-against-reference comparison still runs"
         )
     assert case_digest(base_world, plan, seed, runs) == stored["digests"][f"{plan}/{seed}/{runs}"]

@@ -285,10 +285,10 @@ def test_safe_names_keep_what_a_player_typed_when_it_is_harmless():
     assert safe_name("CON") == "CON_"
 
 
-def test_the_saves_folder_is_the_option_then_the_environment_then_saves(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_the_saves_folder_is_the_option_then_the_environment_then_the_checkouts_saves(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # wherever the game is started from
     monkeypatch.delenv("BORDERLINE_SAVES", raising=False)
-    assert saves_dir() == Path("saves")
+    assert saves_dir() == Path(__file__).resolve().parent.parent / "saves"
     monkeypatch.setenv("BORDERLINE_SAVES", str(tmp_path / "env"))
     assert saves_dir() == tmp_path / "env"
     assert saves_dir(tmp_path / "option") == tmp_path / "option"

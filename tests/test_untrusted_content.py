@@ -175,9 +175,9 @@ def test_a_dependency_id_that_is_a_path_is_refused_and_nothing_outside_is_read(t
     folder = tmp_path / "mods" / "modpack"
     folder.mkdir(parents=True)
     (folder / "pack.toml").write_text(PACK + 'dependencies = [{ id = "../../outside/victim" }]\n')
-    from game.cli import _with_dependencies
+    from game.content.packs import with_dependencies
 
-    assert _with_dependencies(folder) == [folder]
+    assert with_dependencies(folder) == [folder]
     errors = errors_of(folder)
     assert any("is not a valid id" in e for e in errors)
     assert not any("secret" in e for e in errors)

@@ -59,6 +59,7 @@ class BorderlineApp(App[None]):
         scenario: str | None = None,
         seed: int | None = None,
         saves_folder: str | Path | None = None,
+        reports_folder: str | Path | None = None,
         autosave: bool = True,
         cursor_blink: bool = True,
         batch_runs: int = 200,
@@ -73,6 +74,7 @@ class BorderlineApp(App[None]):
         self.start_scenario = scenario
         self.start_seed = seed
         self.saves_folder = saves_folder
+        self.reports_folder = reports_folder
         self.autosave_enabled = autosave
         self.cursor_blink = cursor_blink
         self.batch_runs = batch_runs
@@ -98,7 +100,7 @@ class BorderlineApp(App[None]):
     def pack_folders(self) -> list[Path]:
         if self.packs is not None:
             return self.packs
-        from game.cli import default_packs
+        from game.content.packs import default_packs  # the loader is heavy: not at start-up
 
         return default_packs()
 

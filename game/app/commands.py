@@ -51,16 +51,16 @@ def open_screen(app: App[object], screen: type[Screen[object]], *args: object) -
 # What each key does, for the palette: what happens or what the screen shows, not the key again.
 DESCRIPTIONS = {
     "help": "Every key of this screen and what the screen is for",
-    "quit_game": "Leave Borderline (asks first; games are autosaved every quarter)",
-    "end_turn": "Play the quarter with your planned changes, then read the news and answer dilemmas",
+    "quit_game": "Leave Borderline (asks first; games are autosaved every turn)",
+    "end_turn": "Play the turn with your planned changes, then read the news and answer dilemmas",
     "charts": "An indicator over time: your run against the status quo, with a band of likely outcomes",
-    "why": "What moved an indicator last quarter, part by part",
+    "why": "What moved an indicator last turn, part by part",
     "cartels": "The trafficking organizations ranked by violence, and the designation workflow",
     "save": "Save the game under a name of your choosing",
     "leave": "Back to the title screen (asks first if changes are planned)",
     "app.pop_screen": "Back to the previous screen",
-    "turn(-1)": "Explain an earlier quarter",
-    "turn(1)": "Explain a later quarter",
+    "turn(-1)": "Explain an earlier turn",
+    "turn(1)": "Explain a later turn",
     "band": "Show or hide the band of likely outcomes on the chart",
     "export": "Write this debrief as a Markdown file, e.g. for a teacher",
     "title": "Back to the title screen, to start another game",
@@ -122,7 +122,7 @@ class KeysProvider(Provider):
             )
             yield (
                 f"Why: {name}",
-                "what moved it last quarter",
+                "what moved it last turn",
                 partial(self.app.push_screen, WhyScreen(game, info.id)),
             )
 

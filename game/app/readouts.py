@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.app import words
+from game.app.against_history import history_lines
 
 if TYPE_CHECKING:
     from game.engine import Contribution, Debrief, Game, World
     from game.engine.world import IndicatorInfo
 
 KIND_WORDS = {"action": "action", "event": "event", "rule": "rule", "other": "other"}
-ORGANIZATION_TABLE_HINTS = ("org", "dto", "cartel")
-DESIGNATION_HINTS = ("designat", "violence target", "violence-target", "violence_target", "targeting")
 
 
 def display_name(name: str, ident: str) -> str:
@@ -38,8 +37,10 @@ def side_name(world: World, side: str | None) -> str:
     return display_name(spec.name if spec else "", side)
 
 
-def side_short(side: str | None) -> str:
-    return (side or "world").upper()
+def side_short(world: World, side: str | None) -> str:
+    """A side's short label ("US"): the content's ``short_name``, else its id in capitals."""
+    spec = world.sides.get(side) if side is not None else None
+    return (spec.short_name if spec is not None and spec.short_name else None) or (side or "world").upper()
 
 
 def unit_text(unit: str) -> str:
@@ -102,16 +103,9 @@ def indicator_name(info: IndicatorInfo) -> str:
     return display_name(info.name, info.id)
 
 
-def short_name(name: str, side_label: str, side_id: str | None) -> str:
-    """A dashboard name without the side it sits under: "US heavy users" → "Heavy users"."""
-    first, _, rest = name.partition(" ")
-    if not rest or side_id is None:
-        return name
-    side_word = side_label.split(" ")[0].lower()
-    word = first.lower().removesuffix("'s")
-    if word == side_id.lower() or (len(word) >= 5 and word[:5] == side_word[:5]):
-        return rest[:1].upper() + rest[1:]
-    return name
+def short_indicator_name(info: IndicatorInfo) -> str:
+    """The name for narrow places (the dashboard): the content's ``short_name``, else its name."""
+    return info.short_name or indicator_name(info)
 
 
 def readout(game: Game, indicator: str) -> IndicatorReadout:
@@ -265,29 +259,11 @@ def explain(game: Game, indicator: str, turn: int | None = None) -> Explanation 
 # --------------------------------------------------------------------------- organizations
 
 
-def organization_table(world: World) -> str | None:
-    """The entity table of Mexico's trafficking organizations, found by its id."""
-    for tid in world.tables:
-        if any(hint in tid.lower() for hint in ORGANIZATION_TABLE_HINTS):
-            return tid
-    return None
-
-
 def quantities_over(world: World, table: str) -> list[str]:
     """Stocks and variables with one value per row of a table, in content order."""
     return [
         sid for sid, sym in world.symbols.items() if sym.axis == table and sym.kind in ("stock", "variable")
     ]
-
-
-def designation_actions(world: World) -> list[str]:
-    """Actions whose category or id is about designation or targeting violence."""
-    out = []
-    for aid, info in world.actions.items():
-        text = f"{info.spec.category} {aid}".lower()
-        if not info.spec.hidden and any(hint in text for hint in DESIGNATION_HINTS):
-            out.append(aid)
-    return out
 
 
 def row_values(game: Game, name: str) -> list[float]:
@@ -315,7 +291,7 @@ def timeline(game: Game) -> list[TimelineEntry]:
     world = game.world
     entries: list[tuple[int, int, TimelineEntry]] = []
     for d in game.log:
-        side = side_short(world.actions[d.action].spec.side)
+        side = side_short(world, world.actions[d.action].spec.side)
         text = (
             f"{side} {action_name(world, d.action)}: {level_label(world, d.action, d.previous)}"
             f" → {level_label(world, d.action, d.level)}"
@@ -359,6 +335,10 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
         lines.append(
             f"| {label} | {row.measure} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.weight:g} |"
         )
+    against = history_lines(game)
+    if against:
+        lines += ["", "## Against what really happened", ""]
+        lines += [f"- {line}" for line in against]
     lines += ["", "## Timeline", ""]
     entries = timeline(game)
     if not entries:

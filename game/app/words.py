@@ -17,6 +17,11 @@ def quarter(label: str) -> str:
     return f"{year} Q{q}" if sep and year.isdigit() else label
 
 
+def turns(count: int, word: str) -> str:
+    """``4 quarters``, ``1 month``: a count of turns in the scenario's own word for one."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def number(value: float, decimals: int = 1) -> str:
     """A value with thousands separators, and k/M/B suffixes past a million."""
     if not math.isfinite(value):
@@ -112,33 +117,6 @@ def cost_cell(value: float, unit: str = "$B") -> str:
     if unit == "$B" and abs(value) >= 9.95:
         return f"${value:,.0f}B"
     return cost(value, unit)
-
-
-# Shorter wordings tried in turn, only while a name does not fit its column.
-SHORTER = (
-    ("Prisoners for drug-money crimes", "Drug-money inmates"),
-    ("Drug-trafficking homicides", "DTO homicides"),
-    ("Drug-trafficking ", "Trafficking "),
-    ("Retail drug violence", "Retail violence"),
-    ("Security-programme ", "Security "),
-    ("organizations", "orgs"),
-    ("Organizations", "Orgs"),
-    ("consumption", "use"),
-    ("homicides", "killings"),
-    ("spending", "spend"),
-    ("Heavy hard-drug", "Heavy drug"),
-    ("Hard-drug ", "Drug "),
-    ("Designated for", "Designated"),
-)
-
-
-def abbreviate(name: str, room: int) -> str:
-    """A name shortened word by word (see SHORTER) until it fits ``room`` cells, if it can."""
-    for long, short in SHORTER:
-        if len(name) <= room:
-            break
-        name = name.replace(long, short)
-    return name
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

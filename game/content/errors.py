@@ -2,33 +2,65 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import total_ordering
+
+from game.errors import BorderlineError, did_you_mean
+
+__all__ = ["ContentError", "ContentErrors", "did_you_mean"]
 
 
-@dataclass(frozen=True, order=True)
-class ContentError:
-    """One problem in a content file: where it is and what was expected."""
+@total_ordering
+class ContentError(BorderlineError):
+    """One problem in a content file: where it is and what was expected.
 
-    file: str
-    line: int
-    column: int
-    message: str
+    Collected by the loaders into lists (it sorts by file, line and column) and raised,
+    usually together with the others found, as ``ContentErrors``; ``except ContentError``
+    catches both.
+    """
+
+    def __init__(self, file: str, line: int, column: int, message: str) -> None:
+        self.file, self.line, self.column, self.message = file, line, column, message
+        super().__init__(file, line, column, message)
+
+    def _key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __lt__(self, other: ContentError) -> bool:
+        return self._key() < other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"ContentError({self.file!r}, {self.line}, {self.column}, {self.message!r})"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
-class ContentErrors(Exception):
-    """Every problem found in a set of files; raised so that nothing half-loads."""
+class ContentErrors(ContentError):
+    """Every problem found in a set of files; raised so that nothing half-loads.
+
+    ``errors`` lists them in file order; the exception's own place is the first one's.
+    """
 
     def __init__(self, errors: Iterable[ContentError]) -> None:
         self.errors = sorted(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
+        first = self.errors[0] if self.errors else ContentError("", 0, 0, "")
+        super().__init__(first.file, first.line, first.column, first.message)
+        self.args = (self.errors,)  # how it is rebuilt (pickled, copied)
 
+    def _key(self) -> tuple[str, int, int, str]:
+        return ("", 0, 0, "\n".join(str(e) for e in self.errors))
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """Return ' (did you mean "x"?)' when a candidate is close to ``name``, else ''."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    def __repr__(self) -> str:
+        return f"ContentErrors({self.errors!r})"
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)

@@ -17,14 +17,17 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.errors import ContentError, ContentErrors
 from game.content.safe_read import FileRefused, ReadBudget, read_limited, walk_pack
 from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml_bytes
 from game.content.untrusted import check_data
+from game.errors import did_you_mean
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
-ITEM_KINDS = ("parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario")
+ITEM_KINDS = (
+    "parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario", "history"
+)
 PLANS_FOLDER = "plans"
 M = TypeVar("M", bound=BaseModel)
 
@@ -149,6 +152,11 @@ def validation_errors(
                     + (f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""),
                 )
             )
+            continue
+        if loc and loc[-1] == "[key]":
+            path, _, _ = _walk(data, loc[:-1])
+            words = _kind_words(err["type"]) or "a valid key"
+            extras.append(doc.error(base + path, f"key {str(loc[-2])!r} must be {words}"))
             continue
         if err["type"] == "missing":
             path, _, _ = _walk(data, loc[:-1])

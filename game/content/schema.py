@@ -46,7 +46,12 @@ Side = Identifier
 
 
 class Strict(BaseModel):
-    """Base of every content model: unknown keys are errors, values are not coerced."""
+    """Base of every content model: unknown keys are errors, and a model cannot change once loaded.
+
+    Values are checked in pydantic's lax mode, so they are coerced where pydantic can: a
+    whole-number float where an integer is expected, an integer where a float is, and
+    also a numeric string ("3") or a boolean where a number is expected.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
 
@@ -55,6 +60,9 @@ class Documented(Strict):
     """Fields every item carries so that a teacher can read the files."""
 
     name: str = Field("", description="human name shown in the game; defaults to the id")
+    short_name: str = Field(
+        "", description="name for narrow places (the dashboard, column headers, labels); defaults to name"
+    )
     description: str = Field("", description="one or two sentences saying what this is")
 
 
@@ -168,6 +176,25 @@ class Table(Documented):
     )
     rows: dict[Identifier, dict[str, float | str]] = Field(
         description="row id -> field values (and an optional `name`)", max_length=MAX_TABLE_ROWS
+    )
+    role: Literal["organizations", "drugs"] | None = Field(
+        None,
+        description='what the rows are, for the screens: "organizations" (the trafficking '
+        'organizations the Cartels screen ranks), "drugs"; at most one table per role',
+    )
+    rank_by: Identifier | None = Field(
+        None,
+        description="stock or variable over this table the rows are ranked by (default: first column)",
+    )
+    columns: list[Identifier] = Field(
+        [],
+        description="stocks, variables or fields over this table shown as columns, in order",
+    )
+    actions: list[Identifier] = Field(
+        [], description="actions shown with the table (the designation workflow)"
+    )
+    status: list[Identifier] = Field(
+        [], description="single-number stocks or variables summarising the workflow, shown above the table"
     )
 
 
@@ -387,6 +414,11 @@ class Scenario(Documented):
     start_quarter: int = Field(1, ge=1, le=4)
     turns: Turn
     months_per_turn: int = Field(3, ge=1, le=12)
+    turn_word: str = Field(
+        "",
+        description='what one turn is called in the game\'s text: "quarter", "month", "year" '
+        "(default: from months_per_turn; the plural adds an s)",
+    )
     substeps: int = Field(1, ge=1, le=31, description="Euler sub-steps inside a turn")
     action_levels: dict[Identifier, Level] = Field(
         {}, description="starting level of actions (others start at 0)"
@@ -395,6 +427,85 @@ class Scenario(Documented):
     objectives: list[Objective] = []
     grades: list[Grade] = []
     endings: list[Ending] = []
+
+    @property
+    def turn_name(self) -> str:
+        """What one turn is called: ``turn_word``, else quarter, month or year by its length."""
+        return self.turn_word or TURN_WORDS.get(self.months_per_turn, "turn")
+
+
+TURN_WORDS = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}
+
+
+# --------------------------------------------------------------------------- history
+
+
+class HistoryPoint(Strict):
+    """What really happened in one calendar year, with where the number comes from."""
+
+    value: Number = Field(description="the real value, in the series' unit")
+    source: str = Field(
+        "", description="where this year's value comes from; defaults to the series' source"
+    )
+    note: str = Field("", description='e.g. "preliminary", or how the value was derived')
+
+
+class HistoryTolerance(Strict):
+    """When a model is said to track a series (the backtest's verdict)."""
+
+    within_band: float = Field(
+        0.8, ge=0, le=1, description="share of the years with data whose real value must lie in the band"
+    )
+    band: tuple[float, float] = Field(
+        (5.0, 95.0), description="percentiles of the runs that make the model's band"
+    )
+    median_error: float = Field(
+        0.2,
+        gt=0,
+        description="largest relative gap allowed between the median and the real value in check years",
+    )
+    check_years: list[int] = Field(
+        [2012, 2015, 2018],
+        description="years whose median is checked (if they have data); the last year with data is "
+        "always checked",
+    )
+
+    @model_validator(mode="after")
+    def _band_ordered(self) -> HistoryTolerance:
+        low, high = self.band
+        if not 0 <= low < high <= 100:
+            raise ValueError(f"band needs two percentiles with 0 <= low < high <= 100, got [{low}, {high}]")
+        return self
+
+
+class History(Sourced):
+    """A real annual series to compare an indicator with (charts, debrief, backtest).
+
+    A year's model value is the indicator's values at the ends of that year's turns,
+    combined by ``aggregate`` and multiplied by ``scale``; e.g. an indicator in killings per
+    month compared with a count per year takes ``aggregate = "mean"`` and ``scale = 12``.
+    """
+
+    indicator: Identifier = Field(description="the indicator (a stock or variable) it is compared with")
+    unit: str = Field(min_length=1, description="the series' unit, e.g. 'homicides per year'")
+    aggregate: Literal["mean", "sum", "last", "first", "max", "min"] = Field(
+        "mean",
+        description="how the indicator's values at the end of each turn of a year combine into the year's "
+        "value: mean for rates and stocks, sum for per-turn counts, last for an end-of-year count",
+    )
+    scale: Number = Field(1.0, gt=0, description="multiplies the aggregate into the series' unit")
+    tolerance: HistoryTolerance = Field(default_factory=HistoryTolerance)  # type: ignore[arg-type]
+    years: dict[int, HistoryPoint] = Field(description="calendar year -> the real value and its source")
+
+    @field_validator("years")
+    @classmethod
+    def _plausible_years(cls, years: dict[int, HistoryPoint]) -> dict[int, HistoryPoint]:
+        if not years:
+            raise ValueError("a history series needs at least one year")
+        bad = [y for y in years if not 1000 <= y <= 9999]
+        if bad:
+            raise ValueError(f"years are four-digit calendar years, got {bad[0]}")
+        return dict(sorted(years.items()))
 
 
 class ContentFile(Strict):
@@ -410,8 +521,12 @@ class ContentFile(Strict):
     event: dict[Identifier, Event] = {}
     side: dict[Identifier, SideDef] = {}
     scenario: dict[ScenarioId, Scenario] = {}
+    history: dict[Identifier, History] = {}
     patch: dict[
-        Literal["parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario"],
+        Literal[
+            "parameter", "table", "stock", "variable", "flow", "action", "event", "side", "scenario",
+            "history",
+        ],
         dict[str, dict[str, Any]],
     ] = Field(
         {},

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from game.errors import BorderlineError
 
-class GameError(Exception):
+
+class GameError(BorderlineError):
     """A request the game cannot honour (unknown id, bad level, game over); the message says why."""
 
 
@@ -15,5 +17,5 @@ class ActionRefused(GameError):
         super().__init__(f"cannot set {action} to level {level}: " + "; ".join(reasons))
 
 
-class SimulationError(Exception):
-    """The content produced a value that is not a finite number: a bug in a pack."""
+class SimulationError(GameError):
+    """The content produced a value that is not a finite number: a bug in a pack, not the player's."""

@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from game.content.errors import did_you_mean
 from game.content.schema import Ending
 from game.engine import finite
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
 from game.engine.state import NEVER, Array, State, stable_hash
 from game.engine.stepping import Stepper
+from game.errors import did_you_mean
 
 
 @dataclass

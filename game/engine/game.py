@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from game.content.errors import did_you_mean
 from game.content.schema import Ending, Scenario
 from game.engine import finite
 from game.engine.attribution import attribute
@@ -33,6 +32,7 @@ from game.engine.scoring import Debrief, debrief
 from game.engine.state import NEVER, Array, Overlay, Snapshot, State, draw_parameters
 from game.engine.stepping import Stepper
 from game.engine.world import ActionInfo, World
+from game.errors import did_you_mean
 
 
 class Game:

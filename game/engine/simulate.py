@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from game.content.errors import ContentError, ContentErrors, did_you_mean
+from game.content.errors import ContentError, ContentErrors
 from game.content.loader import load_plan_file
 from game.content.schema import Plan
 from game.content.tomlpos import TomlDocument
 from game.engine.game import Game, GameError
 from game.engine.replay import replay
 from game.engine.world import World
+from game.errors import did_you_mean
 
 PERCENTILES = (5, 50, 95)
 

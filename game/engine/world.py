@@ -1,6 +1,8 @@
 """Compiling loaded content into a World: names resolved, formulas compiled, order derived.
 
-A World is immutable and shared by every game played on it. Building it performs every
+A World is built once and shared by every game played on it: its fields cannot be
+reassigned, and nothing in the engine changes the dicts and arrays inside it (they are
+not copied, so callers must treat them as read-only too). Building it performs every
 check that needs the whole set of packs at once: unknown names in formulas, references
 between items, dependency cycles, effect targets, scenario settings. All problems are
 collected and raised together as ContentErrors; a world with any error is not built.
@@ -21,6 +23,7 @@ from game.content.schema import (
     Action,
     Event,
     Flow,
+    History,
     Parameter,
     Scenario,
     SideDef,
@@ -99,6 +102,19 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class HistoryInfo:
+    """A real annual series and the indicator it is compared with."""
+
+    id: str
+    spec: History
+    indicator: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name or self.id
+
+
+@dataclass(frozen=True)
 class IndicatorInfo:
     id: str
     name: str
@@ -110,6 +126,7 @@ class IndicatorInfo:
     order: int
     description: str
     axis: str | None
+    short_name: str = ""  # for narrow places; "" when the name is short enough
 
 
 class SymbolScope:
@@ -129,9 +146,9 @@ class SymbolScope:
         return self.symbols.keys()
 
 
-@dataclass
+@dataclass(frozen=True)
 class World(SymbolScope):
-    """Everything a game needs from content, compiled once."""
+    """Everything a game needs from content, compiled once; read-only (see the module's docstring)."""
 
     content: ContentSet
     tables: dict[str, TableInfo]
@@ -154,10 +171,19 @@ class World(SymbolScope):
     lagged: set[tuple[str, int]]
     stock_jumps: dict[str, list[Modifier]] = field(default_factory=dict)  # event effects on stocks
     ending_formulas: dict[tuple[str, int], CompiledFormula] = field(default_factory=dict)
+    history: dict[str, HistoryInfo] = field(default_factory=dict)
+
+    def history_of(self, indicator: str) -> list[HistoryInfo]:
+        """The real series the pack compares with an indicator, in id order."""
+        return [h for h in self.history.values() if h.indicator == indicator]
 
     @property
     def packs(self) -> list[tuple[str, str]]:
         return [(p.manifest.id, p.manifest.version) for p in self.content.packs]
+
+    def table_with_role(self, role: str) -> str | None:
+        """The id of the entity table whose content says it holds ``role`` (e.g. "organizations")."""
+        return next((tid for tid, info in self.tables.items() if info.spec.role == role), None)
 
     def describe(self, name: str) -> tuple[str, str]:
         """A human name and description of any named item, for the why screen."""

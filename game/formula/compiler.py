@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from game.content.errors import did_you_mean
+from game.errors import did_you_mean
 from game.formula.language import (
     FUNCTIONS,
     Binary,

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from game.errors import BorderlineError
 
-class _AtOffset(Exception):
+
+class _AtOffset(BorderlineError):
     """An error about a formula that points at a character of its text (a 0-based offset)."""
 
     def __init__(self, message: str, offset: int) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from game.content.errors import did_you_mean
+from game.errors import did_you_mean
 from game.formula.language import (
     FUNCTIONS,
     Binary,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from game import __version__
 from game.content.errors import ContentErrors
-from game.engine import Game, GameError, SimulationError, World, load_world
+from game.engine import Game, GameError, World, load_world
 from game.saves.errors import PackMismatch, ReplayMismatch, SaveError, SaveExists
 from game.saves.files import (
     AUTOSAVE_FOLDER,
@@ -180,9 +180,7 @@ def _world_for(save: SaveFile, path: Path, packs: Packs, allow: bool) -> tuple[W
         world = packs
     else:
         if packs is None:
-            from game.cli import content_root
-
-            folders, not_found = locate_packs(save.packs, content_root())
+            folders, not_found = locate_packs(save.packs)
             if not folders:
                 raise SaveError(
                     f"{path}: none of the packs this save was made with is installed:\n  - "
@@ -235,7 +233,7 @@ def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool 
         )
     try:
         game = replay(save, world)
-    except (GameError, SimulationError) as exc:
+    except GameError as exc:
         on = " on the packs loaded now" if pack_diffs else ""
         raise SaveError(
             f"{path}: the save's log cannot be played{on}: {exc}; "

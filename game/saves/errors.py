@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from game.errors import BorderlineError
 
-class SaveError(Exception):
+
+class SaveError(BorderlineError):
     """A save cannot be written or read; the message says which file, what is wrong and what to do."""
 
 

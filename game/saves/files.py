@@ -17,9 +17,9 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from game.locations import saves_folder
 from game.saves.errors import SaveError, SaveExists
 
-SAVES_ENV = "BORDERLINE_SAVES"
 SUFFIX = ".json"
 AUTOSAVE_FOLDER = "autosaves"
 AUTOSAVE_PATTERN = re.compile(r"^autosave-(\d{6,})-turn\d+\.json$")
@@ -39,11 +39,10 @@ _WINDOWS_RESERVED = {
 
 
 def saves_dir(folder: str | os.PathLike[str] | None = None) -> Path:
-    """The saves folder: the given one, else $BORDERLINE_SAVES, else ./saves."""
+    """The saves folder: the given one, else where ``game.locations`` keeps saves."""
     if folder is not None and str(folder) != "":
         return Path(folder)
-    env = os.environ.get(SAVES_ENV)
-    return Path(env) if env else Path("saves")
+    return saves_folder()
 
 
 def safe_name(name: str) -> str:

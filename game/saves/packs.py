@@ -11,13 +11,10 @@ import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import tomli
-
-from game.content.safe_read import FileRefused, read_limited
-from game.content.schema import PACK_ID
+from game.content.packs import find_pack
 from game.content.untrusted import printable
 from game.engine.world import World
-from game.limits import MAX_CONTENT_FILE_BYTES
+from game.locations import pack_roots
 from game.saves.errors import SaveError
 from game.saves.format import PackRecord
 
@@ -96,8 +93,9 @@ def pack_differences(
     return out
 
 
-def locate_packs(saved: Sequence[PackRecord], content_root: Path) -> tuple[list[Path], dict[str, str]]:
-    """Folders of the save's packs among the bundled ones (by folder name first, then by id).
+def locate_packs(saved: Sequence[PackRecord]) -> tuple[list[Path], dict[str, str]]:
+    """Folders of the save's packs on this machine: where packs are installed (the bundled
+    packs, then the mods folder).
 
     A save is untrusted, so its pack ids are only ever compared, never joined into a path
     unless they are plain ids, and the folder it recorded is never loaded: it is only named
@@ -106,36 +104,21 @@ def locate_packs(saved: Sequence[PackRecord], content_root: Path) -> tuple[list[
     """
     found: list[Path] = []
     missing: dict[str, str] = {}
-    try:
-        bundled = sorted(p for p in content_root.iterdir() if p.is_dir())
-    except OSError:
-        bundled = []
     for record in saved:
-        by_name = [content_root / record.id] if PACK_ID.fullmatch(record.id) else []
-        for folder in by_name + [p for p in bundled if p not in by_name]:
-            if _manifest_id(folder) == record.id:
-                found.append(folder)
-                break
-        else:
-            hint = ""
-            if record.folder:
-                hint = (
-                    f"; the save was made with it at {printable(record.folder, newlines=False)}: "
-                    f"if you trust that folder, add --pack {shlex.quote(record.folder)}"
-                )
-            missing[record.id] = (
-                f"pack {record.id!r} {record.version} was used by the save but is not installed "
-                f"(looked in {content_root}){hint}"
+        where = find_pack(record.id)
+        if where is not None:
+            found.append(where)
+            continue
+        hint = ""
+        if record.folder:
+            hint = (
+                f"; the save was made with it at {printable(record.folder, newlines=False)}: "
+                f"if you trust that folder, add --pack {shlex.quote(record.folder)}"
             )
+        looked = ", ".join(str(root) for root in pack_roots())
+        missing[record.id] = (
+            f"pack {printable(record.id, newlines=False)!r} {printable(record.version, newlines=False)} "
+            f"was used by the save but is not installed (looked in {looked}){hint}"
+        )
     return found, missing
 
-
-def _manifest_id(folder: Path) -> str | None:
-    """The id a folder's pack.toml declares, read safely; None if it has none."""
-    try:
-        raw = read_limited(folder / "pack.toml", MAX_CONTENT_FILE_BYTES, inside=folder, what="pack.toml")
-        manifest = tomli.loads(raw.decode("utf-8-sig"))
-    except (FileRefused, UnicodeDecodeError, tomli.TOMLDecodeError, RecursionError):
-        return None
-    pack_id = manifest.get("id")
-    return pack_id if isinstance(pack_id, str) else None

@@ -111,7 +111,7 @@ def replay(save: SaveFile, world: Any) -> Game:
     Turns are resolved headless with the logged answers (the engine answers a headless
     game's dilemmas after the turn's events, exactly as a player does), so a game that a
     plan played on past an ending replays too; the last turn is resolved as a player would,
-    so dilemmas still waiting in the save wait again. Raise GameError or SimulationError if
+    so dilemmas still waiting in the save wait again. Raise GameError (a SimulationError is one) if
     the log cannot be played.
     """
     game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True)

@@ -26,36 +26,13 @@ from game.app.widgets.detail_pane import DetailPane
 if TYPE_CHECKING:
     from game.engine import Game, World
 
-RANK_HINTS = ("attributed", "score", "violence")
-COLUMN_HINTS = ("designated", "share", "revenue", "killing", "score", "pressure")
 NAME_WIDTH = 18
-WORKFLOW_HINTS = ("designat", "credib", "targeting")
 HEADER_WIDTH = 12
 
 
 def pick_decimals(values: list[float]) -> int:
     biggest = max((abs(v) for v in values), default=0.0)
     return 0 if biggest >= 100 else 1 if biggest >= 10 else 2
-
-
-def ranking_column(columns: list[str]) -> str | None:
-    """What organizations are ranked by: the score designation uses if there is one."""
-    for hint in RANK_HINTS:
-        for name in columns:
-            if hint in name.lower():
-                return name
-    return columns[0] if columns else None
-
-
-def ordered_columns(columns: list[str], first: str | None) -> list[str]:
-    """The ranking score first, then shares, revenue, killings and scores, then the rest."""
-
-    def rank(name: str) -> int:
-        if name == first:
-            return -1
-        return next((i for i, hint in enumerate(COLUMN_HINTS) if hint in name.lower()), len(COLUMN_HINTS))
-
-    return sorted(columns, key=rank)
 
 
 def header(label: str, unit: str) -> Text:
@@ -82,19 +59,16 @@ def quantity_label(world: World, name: str) -> tuple[str, str]:
     return display_name(label, name), getattr(item, "unit", "") if item is not None else ""
 
 
-def workflow_status(game: Game) -> Content:
-    """Where the designation workflow stands: the world's scalar designation quantities."""
+def workflow_status(game: Game, names: list[str]) -> Content:
+    """Where the workflow stands: the single-number quantities the organizations table names."""
     from game.app.words import number
 
-    world = game.world
     parts = []
-    for name, sym in world.symbols.items():
-        if sym.axis is None and sym.kind in ("stock", "variable"):
-            if any(hint in name for hint in WORKFLOW_HINTS):
-                label, unit = quantity_label(world, name)
-                value = float(game.value(name).mean())
-                shown = ("yes" if value >= 0.5 else "no") if unit == "yes/no" else number(value, 2)
-                parts.append(f"{label}: {shown}")
+    for name in names:
+        label, unit = quantity_label(game.world, name)
+        value = float(game.value(name).mean())
+        shown = ("yes" if value >= 0.5 else "no") if unit == "yes/no" else number(value, 2)
+        parts.append(f"{label}: {shown}")
     return Content(" · ".join(parts))
 
 
@@ -121,15 +95,20 @@ class CartelsScreen(GameScreen):
 
     def __init__(self, game: Game) -> None:
         super().__init__(game)
-        from game.app.readouts import designation_actions, organization_table, quantities_over
+        from game.app.readouts import quantities_over
 
         world = game.world
-        self.table_id = organization_table(world)
-        columns = quantities_over(world, self.table_id) if self.table_id else []
-        self.rank_by = ranking_column(columns)
-        self.columns = ordered_columns(columns, self.rank_by)
-        self.fields = list(world.tables[self.table_id].spec.fields) if self.table_id else []
-        self.workflow = designation_actions(world)
+        self.table_id = world.table_with_role("organizations")
+        self.columns: list[str] = []
+        self.rank_by: str | None = None
+        self.workflow: list[str] = []
+        self.status: list[str] = []
+        if self.table_id is not None:
+            spec = world.tables[self.table_id].spec
+            self.columns = list(spec.columns) or [*quantities_over(world, self.table_id), *spec.fields]
+            self.rank_by = spec.rank_by or next(iter(self.columns), None)
+            self.workflow = [aid for aid in spec.actions if not world.actions[aid].spec.hidden]
+            self.status = list(spec.status)
 
     def compose(self) -> ComposeResult:
         yield Label("Cartels", id="cartels-title", classes="screen-title")
@@ -142,7 +121,7 @@ class CartelsScreen(GameScreen):
                 if self.workflow:
                     yield ActionPanel(only=self.workflow, id="workflow")
                 else:
-                    yield Static("This world has no designation or violence-targeting actions.")
+                    yield Static("The organizations table names no actions to show with it.")
             yield DetailPane(id="workflow-detail")
         yield StatusLine("", id="status")
         yield Footer(compact=True)
@@ -154,7 +133,7 @@ class CartelsScreen(GameScreen):
 
     def refresh_panes(self) -> None:
         self._fill_table()
-        self.query_one("#workflow-status", Static).update(workflow_status(self.game))
+        self.query_one("#workflow-status", Static).update(workflow_status(self.game, self.status))
         panels = self.query(ActionPanel)
         if panels:
             panel = panels.first()
@@ -171,7 +150,7 @@ class CartelsScreen(GameScreen):
         table.clear(columns=True)
         title = self.query_one("#cartels-title", Label)
         if self.table_id is None:
-            title.update("Cartels · this world has no table of organizations")
+            title.update('Cartels · no table in this world has role = "organizations"')
             return
         info = world.tables[self.table_id]
         when = (
@@ -181,7 +160,7 @@ class CartelsScreen(GameScreen):
         )
         by = f" · ranked by {quantity_label(world, self.rank_by)[0]}" if self.rank_by else ""
         title.update(Content(f"Cartels · {display_name(info.spec.name, self.table_id)}, {when}{by}"))
-        names = self.columns + self.fields
+        names = self.columns
         values = {name: row_values(game, name) for name in names}
         units = {name: quantity_label(world, name)[1] for name in names}
         order = list(range(len(info.rows)))

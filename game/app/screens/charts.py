@@ -17,9 +17,10 @@ from textual.message import Message
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.worker import get_current_worker
 
+from game.app.against_history import chart_history, history_summary
 from game.app.screens.main import GameScreen
 from game.app.screens.why import indicator_options
-from game.app.widgets.line_chart import BAND, PLAYER, STATUS_QUO, ChartData, LineChart
+from game.app.widgets.line_chart import BAND, HISTORY, PLAYER, STATUS_QUO, ChartData, LineChart
 
 if TYPE_CHECKING:
     from game.app.readouts import BatchBands
@@ -38,7 +39,9 @@ class ChartsScreen(GameScreen):
     HELP = (
         f"{PLAYER} your run   {STATUS_QUO} the status quo (the same world with no changes from you)   "
         f"{BAND} where 90% of many runs land: each replays your decisions with the uncertain "
-        "numbers of the model drawn again. The time axis ends at the last quarter played."
+        "numbers of the model drawn again.   "
+        f"{HISTORY} what really happened, where the game's content has the real series (each year's "
+        "value sits mid-year). The time axis ends at the last {turn} played."
     )
 
     BINDINGS = [
@@ -135,16 +138,19 @@ class ChartsScreen(GameScreen):
         elif runs > 1 and game.turn >= 1:
             band_note = f"{BAND} running {runs} runs…"
         else:
-            band_note = f"{BAND} band after the first quarter"
+            band_note = f"{BAND} band after the first {self.turn_word}"
         if not self.show_band:
             band, band_note = None, f"{BAND} band hidden (b)"
         self.query_one("#charts-title", Label).update(
             Content(f"Charts · {indicator_name(info)}{unit_text(info.unit)}")
         )
+        marks = chart_history(game, ind)
+        real_note = f"   [b $text-success]{HISTORY}[/] what happened" if marks else ""
         self.query_one("#chart-legend", Static).update(
             f"[b $text-accent]{PLAYER}[/] you   [b $text-warning]{STATUS_QUO}[/] status quo   {band_note}"
+            + real_note
         )
-        shown_turns = max(1, len(player) - 1)  # the axis ends at the last quarter with data
+        shown_turns = max(1, len(player) - 1)  # the axis ends at the last turn with data
         upto = len(player)
         self.query_one(LineChart).data = ChartData(
             player,
@@ -153,6 +159,7 @@ class ChartsScreen(GameScreen):
             shown_turns + 1,
             (quarter(game.date(0)), quarter(game.date(shown_turns))),
             info.decimals,
+            history=[(m.position, m.value) for m in marks],
         )
         now = player[-1]
         summary = f"{quarter(game.date(game.turn))}: you {number(now, info.decimals)}"
@@ -163,4 +170,5 @@ class ChartsScreen(GameScreen):
             )
         if band is not None:
             summary += f" · band {number(band[0][-1], info.decimals)} to {number(band[1][-1], info.decimals)}"
+        summary += history_summary(marks, info.decimals)
         self.query_one("#chart-summary", Static).update(summary)

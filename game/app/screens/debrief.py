@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Label, Static
 
+from game import locations
+from game.app.against_history import history_lines
 from game.app.screens.main import GameScreen, StatusLine
 
 if TYPE_CHECKING:
@@ -96,6 +98,10 @@ class DebriefScreen(GameScreen):
             # the tables are as tall as their rows and cannot take focus: the body scrolls as one
             # (↑↓, page up/down, home/end), so every row of a long timeline can be reached
             yield DataTable(id="outcomes", cursor_type="row", show_cursor=False)
+            lines = history_lines(self.game)
+            if lines:
+                yield Label("Against what really happened", classes="section-title")
+                yield Static(Content("\n".join(f"• {line}" for line in lines)), id="against-history")
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
         yield StatusLine("x exports this debrief as Markdown for a teacher.", id="status")
@@ -124,7 +130,7 @@ class DebriefScreen(GameScreen):
                 height=None,
             )
         events = self.query_one("#timeline", DataTable)
-        events.add_columns("quarter", "what")
+        events.add_columns(self.turn_word, "what")
         events.add_column("", width=max(20, width - 24))
         entries = timeline(self.game)
         if not entries:
@@ -136,11 +142,11 @@ class DebriefScreen(GameScreen):
         self.query_one("#debrief-body").focus()
 
     def action_export(self) -> None:
-        from game.app import saving
         from game.app.readouts import debrief_markdown
 
-        folder = saving.folder_or_default(self.borderline.saves_folder)
-        path = Path(folder) / f"debrief-{self.game.scenario_id}-seed{self.game.seed}.md"
+        given = self.borderline.reports_folder
+        folder = Path(given) if given else locations.reports_folder()
+        path = folder.absolute() / f"debrief-{self.game.scenario_id}-seed{self.game.seed}.md"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(debrief_markdown(self.game, self.debrief), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Modal dialogs: confirmations, dilemmas, the quarter's news, a save name, and the key help.
+"""Modal dialogs: confirmations, dilemmas, the turn's news, a save name, and the key help.
 
 Each is a ``ModalScreen[T]`` that returns its answer through ``dismiss``, so callers either
 pass a callback to ``push_screen`` or await ``push_screen_wait`` from a worker.
@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.commands import game_keys, key_label
-from game.app.words import reflow
+from game.app.words import reflow, turns
 
 if TYPE_CHECKING:
     from game.content.schema import Effect
@@ -74,7 +74,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 def cost_line(game: Game, aid: str, level: int) -> str:
-    """What choosing a level costs, for a confirmation: money a quarter and political capital.
+    """What choosing a level costs, for a confirmation: money a turn and political capital.
 
     "Costs $0.2B a quarter and 60 political capital (64 → 4) when the turn ends."
     """
@@ -87,7 +87,7 @@ def cost_line(game: Game, aid: str, level: int) -> str:
     unit = side.money_unit if side else "$B"
     spend = money(price, unit, 2 if 0 < abs(price) < 0.1 else 1)
     capital = info.capital_to_change(game.committed_level(aid), level)
-    text = f"Costs {spend} a quarter"
+    text = f"Costs {spend} a {game.scenario.turn_name}"
     if capital and side is not None:
         available = game.capital(info.spec.side)
         left = available - game.capital_needed(info.spec.side, {**game.pending, aid: level})
@@ -97,21 +97,23 @@ def cost_line(game: Game, aid: str, level: int) -> str:
     return text + " when the turn ends."
 
 
-def choice_consequences(world: World, dilemma: Dilemma, choice_index: int) -> str:
+def choice_consequences(world: World, dilemma: Dilemma, choice_index: int, turn_word: str = "turn") -> str:
     """What a dilemma's choice does, in words: capital spent or gained, actions it sets."""
+    from game.app.readouts import side_short
+
     choice = dilemma.choices[choice_index]
     parts = []
     for side, amount in choice.capital.items():
-        parts.append(f"{side.upper()} political capital {amount:+g}")
+        parts.append(f"{side_short(world, side)} political capital {amount:+g}")
     for aid, level in choice.set_action.items():
         from game.app.readouts import action_name, level_label
 
         parts.append(f"sets {action_name(world, aid)} to {level_label(world, aid, level)}")
-    parts += [effect_words(world, effect) for effect in choice.effects]
+    parts += [effect_words(world, effect, turn_word) for effect in choice.effects]
     return "; ".join(parts)
 
 
-def effect_words(world: World, effect: Effect) -> str:
+def effect_words(world: World, effect: Effect, turn_word: str = "turn") -> str:
     """An event or choice effect in words: "Drug homicides ×0.9 for 4 quarters"."""
     from game.app.readouts import display_name
 
@@ -122,15 +124,19 @@ def effect_words(world: World, effect: Effect) -> str:
         change = f"×{effect.multiply:g}" if isinstance(effect.multiply, float) else "changed"
     else:
         change = f"{effect.add:+g}" if isinstance(effect.add, float) else "changed"
-    lasting = "" if not effect.turns else f" for {effect.turns} quarter{'s' if effect.turns != 1 else ''}"
+    lasting = "" if not effect.turns else f" for {turns(effect.turns, turn_word)}"
     return f"{name} {change}{lasting}"
 
 
-def event_consequences(world: World, event_id: str) -> Content:
+def event_consequences(world: World, event_id: str, turn_word: str = "turn") -> Content:
     """An event's own effects and capital, in words, on a line of their own (empty if none)."""
+    from game.app.readouts import side_short
+
     spec = world.events[event_id].spec
-    parts = [effect_words(world, effect) for effect in spec.effects]
-    parts += [f"{side.upper()} political capital {amount:+g}" for side, amount in spec.capital.items()]
+    parts = [effect_words(world, effect, turn_word) for effect in spec.effects]
+    parts += [
+        f"{side_short(world, side)} political capital {amount:+g}" for side, amount in spec.capital.items()
+    ]
     return Content.styled("\n→ " + "; ".join(parts), "dim") if parts else Content("")
 
 
@@ -142,16 +148,17 @@ class DilemmaDialog(ModalScreen[str]):
         Binding("q", "app.quit_game", "Quit"),  # a modal screen hides the app's keys
     ]
 
-    def __init__(self, world: World, dilemma: Dilemma) -> None:
+    def __init__(self, world: World, dilemma: Dilemma, turn_word: str = "turn") -> None:
         super().__init__(classes="dialog")
-        self.world, self.dilemma = world, dilemma
+        self.world, self.dilemma, self.turn_word = world, dilemma, turn_word
 
     def compose(self) -> ComposeResult:
         d = self.dilemma
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"Dilemma · {d.title}"), classes="dialog-title")
             yield Static(
-                Content(reflow(d.text)) + event_consequences(self.world, d.event), classes="dialog-text"
+                Content(reflow(d.text)) + event_consequences(self.world, d.event, self.turn_word),
+                classes="dialog-text",
             )
             options = []
             for i, choice in enumerate(d.choices):
@@ -160,7 +167,7 @@ class DilemmaDialog(ModalScreen[str]):
                     lines[0] += Content.styled("  (what happens if nobody decides)", "dim")
                 if choice.description:
                     lines.append(Content("  " + reflow(choice.description)))
-                consequences = choice_consequences(self.world, d, i)
+                consequences = choice_consequences(self.world, d, i, self.turn_word)
                 if consequences:
                     lines.append(Content.styled(f"  → {consequences}", "dim"))
                 options.append(Option(Content("\n").join(lines), id=choice.id))
@@ -178,20 +185,24 @@ class DilemmaDialog(ModalScreen[str]):
 
 
 class NewsDialog(ModalScreen[None]):
-    """What happened at the end of the quarter."""
+    """What happened at the end of the turn."""
 
     BINDINGS = [Binding("escape,enter,space", "close", "Continue"), Binding("q", "app.quit_game", "Quit")]
 
-    def __init__(self, date: str, events: Sequence[FiredEvent], world: World | None = None) -> None:
+    def __init__(
+        self, date: str, events: Sequence[FiredEvent], world: World | None = None, turn_word: str = "turn"
+    ) -> None:
         super().__init__(classes="dialog")
-        self.date, self.events, self.world = date, events, world
+        self.date, self.events, self.world, self.turn_word = date, events, world, turn_word
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"News · {self.date}"), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
                 for event in self.events:
-                    consequences = event_consequences(self.world, event.event) if self.world else Content("")
+                    consequences = Content("")
+                    if self.world is not None:
+                        consequences = event_consequences(self.world, event.event, self.turn_word)
                     yield Static(
                         Content.styled(event.title, "bold")
                         + Content("\n" + reflow(event.text))
@@ -288,7 +299,8 @@ class HelpDialog(ModalScreen[None]):
             ("ctrl+p", "command palette: every key above, by name"),
         ]
         rows += [row(key, text) for key, text in general if key not in shown]
-        extra = getattr(self.underneath, "HELP", "")
+        help_text = getattr(self.underneath, "help_text", None)
+        extra = help_text() if callable(help_text) else getattr(self.underneath, "HELP", "")
         with Vertical(classes="dialog-box wide"):
             yield Label("Help · keys on this screen", classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):

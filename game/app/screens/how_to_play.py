@@ -10,34 +10,35 @@ from textual.widgets import Footer, Label, Markdown
 
 GUIDE = """\
 ## What you are doing
-You run drug policy for **both** governments, the United States and Mexico, one quarter
-(three months) at a time. The simulation resolves drug markets, violence and prisons from
-rules written with their sources; you decide the policies.
+You run drug policy for **both** governments, the United States and Mexico, one turn at a
+time (a quarter of a year in the base game; a scenario says how long its turns are).
+The simulation resolves drug markets, violence and prisons from rules written with their
+sources; you decide the policies.
 
 ## A turn
 1. **Read** the header (date, turn, each side's money and political capital) and the
-   dashboard: each headline indicator now, its trend, its change since last quarter
+   dashboard: each headline indicator now, its trend, its change since last turn
    (▲ up, ▼ down) and its gap from the **status quo**: the same world, same luck, with no
    changes from you. ✓ means better than the status quo, ✗ worse.
 2. **Decide** on the action panel: ↑↓ to pick an action, **+** / **-** to raise or lower its
-   level. The detail pane shows what it does, its cost a quarter, the political capital a
+   level. The detail pane shows what it does, its cost a turn, the political capital a
    change needs, how many turns it takes to ramp up, its prerequisites, what the model
    expects it to do, and the evidence *for and against* it. A change a side cannot pay for
    is refused with the reason.
-3. **End the quarter** with **e**. News and dilemmas appear; a dilemma needs your answer.
+3. **End the turn** with **e**. News and dilemmas appear; a dilemma needs your answer.
 4. **Understand**: **w** (why) splits an indicator's change into the signed contributions of
    each rule, action and event. **c** charts any indicator against the status quo, with the
    range of many runs. **m** shows Mexico's trafficking organizations and the designation
    workflow.
 
 ## The end
-After the last quarter (or a lost election or a collapse) the **debrief** grades your run
+After the last turn (or a lost election or a collapse) the **debrief** grades your run
 against the status quo, from "catastrophic" to "merely distasteful", the best anyone can do.
 
 ## Keys
 e end turn · c charts · w why · m cartels · s save · ? help on any screen · q quit ·
 escape back · tab next pane · ctrl+p every command by name. The game autosaves every
-quarter: **Continue** on the title screen picks it up.
+turn: **Continue** on the title screen picks it up.
 """
 
 

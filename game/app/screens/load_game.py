@@ -153,7 +153,7 @@ class LoadScreen(Screen[None]):
         folder = saving.folder_or_default(self.borderline.saves_folder)
         if not saves:
             note.update(
-                Content(f"No saves yet in {folder}. Start a new game: it is autosaved every quarter.")
+                Content(f"No saves yet in {folder}. Start a new game: it is autosaved every turn.")
             )
         else:
             note.update(Content(f"Saves in {folder} · enter to load"))

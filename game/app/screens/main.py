@@ -1,8 +1,8 @@
-"""The main screen: briefing, decisions and the end of each quarter.
+"""The main screen: briefing, decisions and the end of each turn.
 
 Header (date, turn, money and capital per side), the indicator dashboard with the news below
 it, and the action panel with the highlighted action's detail. Ending a turn resolves the
-quarter, autosaves, shows the news and asks the quarter's dilemmas in turn.
+turn, autosaves, shows the news and asks the turn's dilemmas one by one.
 """
 
 from __future__ import annotations
@@ -64,6 +64,15 @@ class GameScreen(Screen[None]):
     @property
     def borderline(self) -> BorderlineApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def turn_word(self) -> str:
+        """What one turn is called in this game's scenario ("quarter", "month", "year")."""
+        return self.game.scenario.turn_name
+
+    def help_text(self) -> str:
+        """The screen's ``HELP``, in the scenario's word for a turn (``{turn}`` in the text)."""
+        return str(getattr(self, "HELP", "")).format(turn=self.turn_word)
 
     def refresh_panes(self) -> None:
         """Redraw from the game; screens override."""
@@ -155,18 +164,19 @@ class GameScreen(Screen[None]):
             capital = game.world.actions[aid].capital_to_change(committed, level)
             side = game.world.sides.get(game.world.actions[aid].spec.side)
             cost = money(action_cost(game, aid, level), side.money_unit if side else "$B")
-            self.say(f"Planned: {name} → {label}: {cost} a quarter, {capital:g} capital at turn end.")
+            word = self.turn_word
+            self.say(f"Planned: {name} → {label}: {cost} a {word}, {capital:g} capital at turn end.")
         self.version += 1
         return True
 
 
 class MainScreen(GameScreen):
-    """Where the game is played, quarter after quarter."""
+    """Where the game is played, turn after turn."""
 
     HELP = (
-        "Each turn is a quarter. Raise or lower the actions on the right with + and -, "
-        "within each side's budget (money a quarter) and political capital (spent when a "
-        "change takes effect). Press e to end the quarter. The dashboard shows each "
+        "Each turn is a {turn}. Raise or lower the actions on the right with + and -, "
+        "within each side's budget (money a {turn}) and political capital (spent when a "
+        "change takes effect). Press e to end the {turn}. The dashboard shows each "
         "headline indicator now, its trend, the change since last turn (▲/▼) and how far it "
         "is from the status quo: the same world with no changes from you (✓ better, ✗ worse)."
     )
@@ -205,7 +215,7 @@ class MainScreen(GameScreen):
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
             self.say(
-                "↑↓ action · +/- level · tab: next pane · e: end quarter · ?: help"
+                f"↑↓ action · +/- level · tab: next pane · e: end {self.turn_word} · ?: help"
             )
         if self.game.pending_dilemmas:
             self.ask_dilemmas()
@@ -324,7 +334,7 @@ class MainScreen(GameScreen):
         if game.turn + 1 >= game.turns:
             self.app.push_screen(
                 ConfirmDialog(
-                    "End the last quarter?",
+                    f"End the last {self.turn_word}?",
                     "This ends the game and shows your debrief against the status quo.",
                     yes="End the game",
                     no="Not yet",
@@ -347,7 +357,7 @@ class MainScreen(GameScreen):
         self.say(f"{quarter(report.date)} resolved. Press w to see why things moved, c for charts.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
         if news:
-            await app.push_screen_wait(NewsDialog(quarter(report.date), news, game.world))
+            await app.push_screen_wait(NewsDialog(quarter(report.date), news, game.world, self.turn_word))
         await self._answer_dilemmas()
         if game.is_over:
             app.show_debrief(game)
@@ -365,7 +375,7 @@ class MainScreen(GameScreen):
         answered = False
         while game.pending_dilemmas:
             dilemma = game.pending_dilemmas[0]
-            choice = await app.push_screen_wait(DilemmaDialog(game.world, dilemma))
+            choice = await app.push_screen_wait(DilemmaDialog(game.world, dilemma, self.turn_word))
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)
             self.say(f"{dilemma.title}: you chose {label}.")
@@ -411,10 +421,10 @@ class MainScreen(GameScreen):
             panel.focus()
             return
         detail = (
-            "Changes you planned this quarter are not saved; the game is autosaved as of "
-            "the start of the quarter."
+            f"Changes you planned this {self.turn_word} are not saved; the game is autosaved as of "
+            f"the start of the {self.turn_word}."
             if self.game.pending
-            else "The game is autosaved as of the start of this quarter; Continue resumes it."
+            else f"The game is autosaved as of the start of this {self.turn_word}; Continue resumes it."
         )
         self.app.push_screen(
             ConfirmDialog(

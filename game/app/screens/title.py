@@ -43,7 +43,7 @@ class TitleScreen(Screen[None]):
     HELP = (
         "Borderline: you run drug policy for the United States and Mexico, a quarter at a time, "
         "and are judged against the status quo. Start with New game, or How to play for the rules "
-        "in two minutes. Every game is autosaved each quarter: Continue picks up the latest."
+        "in two minutes. Every game is autosaved each turn: Continue picks up the latest."
     )
 
     BINDINGS = [

@@ -1,4 +1,4 @@
-"""Why: an indicator's change over one quarter split into the signed parts of rules, actions and events.
+"""Why: an indicator's change over one turn split into the signed parts of rules, actions and events.
 
 The engine switches the drivers on one at a time and measures what each adds; this screen
 says it in words: "+120 Kingpin strategy (action)".
@@ -60,7 +60,8 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
     from game.engine import GameError
 
     if turn < 1:
-        return Content("Nothing has happened yet: end a quarter (e on the main screen) and come back.")
+        word = game.scenario.turn_name
+        return Content(f"Nothing has happened yet: end a {word} (e on the main screen) and come back.")
     try:
         exp = explain(game, indicator, turn)
     except GameError as exc:
@@ -69,7 +70,7 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
     info = game.world.indicators[indicator]
     parts: list[Content] = [Content.styled(exp.headline() + "\n\n", "bold")]
     if not exp.parts:
-        parts.append(Content("Nothing changed it this quarter.\n"))
+        parts.append(Content(f"Nothing changed it this {game.scenario.turn_name}.\n"))
     else:
         parts.append(Content("What moved it, largest first:\n"))
         largest = max(abs(p.value) for p in exp.parts) or 1.0
@@ -117,7 +118,7 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
             where, verdict = "about the same", ""
         parts.append(
             Content(
-                f"\nStatus quo (the same world without your changes) in that quarter: "
+                f"\nStatus quo (the same world without your changes) in that {game.scenario.turn_name}: "
                 f"{number(sq, now.decimals)}; you are {where}"
                 + (f", {verdict}" if verdict else "")
                 + ".\n"
@@ -130,10 +131,10 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
 
 
 class WhyScreen(GameScreen):
-    """Pick an indicator (↑↓) and a quarter (←→) and read what moved it."""
+    """Pick an indicator (↑↓) and a turn (←→) and read what moved it."""
 
     HELP = (
-        "Why did an indicator move? The change over a quarter is split into the signed "
+        "Why did an indicator move? The change over a {turn} is split into the signed "
         "contributions of each rule of the model, each action and each event, largest first. "
         "They add up to the whole change."
     )
@@ -187,7 +188,7 @@ class WhyScreen(GameScreen):
         from game.app.words import quarter
 
         game = self.game
-        when = quarter(game.date(self.turn)) if self.turn >= 1 else "before the first quarter"
+        when = quarter(game.date(self.turn)) if self.turn >= 1 else f"before the first {self.turn_word}"
         self.query_one("#why-title", Label).update(
             f"Why? · {when} (← earlier · → later) · * headline indicator"
         )

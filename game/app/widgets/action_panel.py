@@ -89,7 +89,7 @@ class ActionPanel(OptionList):
         keep = self.highlighted_action
         options: list[Option] = []
         for n, group in enumerate(action_groups(world, self.only)):
-            label = f"{side_short(group.side)} · {group.category}"
+            label = f"{side_short(game.world, group.side)} · {group.category}"
             if n == 0:
                 head = [Cell("level", level_width), Cell("$/qtr", COST_WIDTH, "right")]
                 if len(label) <= width - level_width - COST_WIDTH - 2:

@@ -16,7 +16,6 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from game.app import words
-from game.app.readouts import short_name
 from game.app.widgets.columns import Cell, columns
 
 if TYPE_CHECKING:
@@ -78,6 +77,7 @@ class Dashboard(OptionList):
         super().__init__(id=id, markup=False, compact=True)
         self._readouts: list[IndicatorReadout] = []
         self._side_names: dict[str | None, str] = {}
+        self._short_names: dict[str, str] = {}
 
     @property
     def highlighted_indicator(self) -> str | None:
@@ -85,10 +85,11 @@ class Dashboard(OptionList):
         return option.id if option is not None and not option.disabled else None
 
     def show(self, game: Game) -> None:
-        from game.app.readouts import headline_readouts, side_name
+        from game.app.readouts import headline_readouts, short_indicator_name, side_name
 
         self._readouts = headline_readouts(game)
         self._side_names = {r.side: side_name(game.world, r.side) for r in self._readouts}
+        self._short_names = {r.id: short_indicator_name(game.world.indicators[r.id]) for r in self._readouts}
         self._rebuild()
 
     def on_resize(self) -> None:
@@ -96,7 +97,6 @@ class Dashboard(OptionList):
 
     def _rebuild(self) -> None:
         width = max(20, self.scrollable_content_region.width - 1)
-        name_room = width - VALUE_WIDTH - TREND_WIDTH - CHANGE_WIDTH - GAP_WIDTH - 4
         keep = self.highlighted_indicator
         options: list[Option] = []
         current_side: object = object()
@@ -117,11 +117,7 @@ class Dashboard(OptionList):
             line = columns(
                 width,
                 [
-                    Cell(
-                        words.abbreviate(
-                            short_name(r.name, self._side_names.get(r.side, ""), r.side), name_room
-                        )
-                    ),
+                    Cell(self._short_names.get(r.id, r.name)),
                     Cell(r.format(r.value), VALUE_WIDTH, "right"),
                     Cell(words.sparkline(r.history, TREND_WIDTH), TREND_WIDTH),
                     Cell(change_cell(r), CHANGE_WIDTH, "right"),

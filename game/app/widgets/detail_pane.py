@@ -2,7 +2,7 @@
 
 For an action: what it does, levels, cost, capital, ramp, prerequisites, the model's
 expectation and the evidence, against as prominently as for. For an indicator: its full
-name, unit, meaning, and where it stands against last quarter and the status quo.
+name, unit, meaning, and where it stands against last turn and the status quo.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
         cost = action_cost(game, aid, i)
         here = "▸" if i == chosen else " "
         levels.append(f" {here}{i} {label} ({money_cost(cost, unit)})")
-    parts.append(Content("Levels (cost a quarter):\n" + "\n".join(levels) + "\n"))
+    parts.append(Content(f"Levels (cost a {game.scenario.turn_name}):\n" + "\n".join(levels) + "\n"))
     raise_cost = info.capital_to_change(chosen, chosen + 1) if chosen + 1 < info.levels else None
     capital = (
         f"Political capital: {raise_cost:g} to raise a step"
@@ -139,7 +139,8 @@ def describe_indicator(game: Game, indicator: str) -> Content:
     now = f"Now: {number(r.value, r.decimals)}"
     if r.change is not None:
         verdict = f", {r.change_judgement}" if r.change_judgement else ""
-        now += f" ({arrow(r.change, r.value)} {signed(r.change, r.decimals)} since last quarter{verdict})"
+        since = f"since last {game.scenario.turn_name}"
+        now += f" ({arrow(r.change, r.value)} {signed(r.change, r.decimals)} {since}{verdict})"
     parts.append(Content(now + "\n"))
     if r.status_quo is not None:
         verdict = f", {r.status_quo_judgement}" if r.status_quo_judgement else ""

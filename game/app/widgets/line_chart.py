@@ -1,4 +1,5 @@
-"""A text line chart: the player's run (●), the status quo (·) and a band of batch runs (░).
+"""A text line chart: the player's run (●), the status quo (·), a band of batch runs (░) and
+what really happened (◆), where the pack has history for the indicator.
 
 Marks differ in shape, not only colour, so the chart reads in monochrome too.
 """
@@ -14,7 +15,7 @@ from textual.widget import Widget
 
 from game.app import words
 
-PLAYER, STATUS_QUO, BAND, BOTH = "●", "·", "░", "●"
+PLAYER, STATUS_QUO, BAND, BOTH, HISTORY = "●", "·", "░", "●", "◆"
 AXIS_WIDTH = 9
 
 
@@ -29,6 +30,7 @@ class ChartData:
     labels: tuple[str, str] = ("", "")
     decimals: int = 1
     notes: list[str] = field(default_factory=list)
+    history: Sequence[tuple[float, float]] = ()  # (x in states, real value) marks
 
 
 def _interpolate(series: Sequence[float], x: float) -> float | None:
@@ -57,6 +59,7 @@ class LineChart(Widget):
         values = [*data.player, *data.status_quo]
         if data.band is not None:
             values += [*data.band[0], *data.band[1]]
+        values += [v for x, v in data.history if 0 <= x <= length - 1]
         finite = [v for v in values if v == v]
         low, high = min(finite), max(finite)
         if high - low < 1e-12 * max(1.0, abs(high)):
@@ -85,6 +88,11 @@ class LineChart(Widget):
                 r = row_of(me)
                 both = sq is not None and row_of(sq) == r
                 grid[r][c], styles[r][c] = (BOTH if both else PLAYER), "bold $text-accent"
+        for x, v in data.history:
+            if not 0 <= x <= length - 1:
+                continue
+            c = round(x / (length - 1) * max(plot_w - 1, 1))
+            grid[row_of(v)][c], styles[row_of(v)][c] = HISTORY, "bold $text-success"
         lines: list[Content] = []
         for r in range(plot_h):
             if r in (0, plot_h // 2, plot_h - 1):

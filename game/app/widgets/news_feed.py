@@ -1,4 +1,4 @@
-"""The turn report and news feed: what happened each quarter, the latest first."""
+"""The turn report and news feed: what happened each turn, the latest first."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ def news_text(game: Game, limit_turns: int = 12) -> Content:
     from game.app.words import quarter, reflow
 
     if game.turn == 0:
-        return Content("No news yet. Set your policies on the right, then press e to end the quarter.")
+        word = game.scenario.turn_name
+        return Content(f"No news yet. Set your policies on the right, then press e to end the {word}.")
     by_turn: dict[int, list[str]] = {}
     for entry in timeline(game):
         mark = {"decision": "•", "event": "!", "choice": "?"}[entry.kind]
@@ -33,14 +34,14 @@ def news_text(game: Game, limit_turns: int = 12) -> Content:
     if game.ending is not None:
         parts.append(Content.styled(f"{game.ending.title}. {game.ending.text}\n", "bold $text-error"))
     for turn in range(game.turn, max(0, game.turn - limit_turns), -1):
-        lines = by_turn.get(turn) or [" A quiet quarter: no events, no changes."]
+        lines = by_turn.get(turn) or [f" A quiet {game.scenario.turn_name}: no events, no changes."]
         parts.append(Content.styled(f"{quarter(game.date(turn))}\n", "bold"))
         parts.append(Content("\n".join(lines) + "\n"))
     return Content("").join(parts).rstrip()
 
 
 class NewsFeed(VerticalScroll):
-    """Scrollable report of the latest quarters."""
+    """Scrollable report of the latest turns."""
 
     DEFAULT_CSS = """
     NewsFeed { height: 1fr; padding: 0 1; }

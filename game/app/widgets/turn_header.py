@@ -37,7 +37,9 @@ def header_text(game: Game) -> Content:
         )
         cap = f"capital {capital:.0f}" + (f"→{capital - needed:.0f}" if needed else "")
         style = "$text-error" if spend > budget + 1e-9 or needed > capital + 1e-9 else ""
-        sides.append(Content.assemble((side_short(sid), "bold"), " ", (f"{money_text} · {cap}", style)))
+        sides.append(
+            Content.assemble((side_short(game.world, sid), "bold"), " ", (f"{money_text} · {cap}", style))
+        )
     return Content("\n").join([title, Content(" │ ").join(sides)])
 
 

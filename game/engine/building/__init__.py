@@ -2,8 +2,9 @@
 
 ``build_world`` runs the steps in order: tables and their fields, the names every formula
 may use, stocks, variables, flows, actions, events, sides, the order of computation,
-indicators, scenarios, and lags. Each step checks what it needs from the steps before it
-and collects its problems in the builder; nothing is built if any step found one.
+indicators, history, scenarios, what tables' roles tell the screens, and lags. Each step
+checks what it needs from the steps before it and collects its problems in the builder;
+nothing is built if any step found one.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from game.content.errors import ContentErrors
 from game.content.loader import ContentSet
 from game.engine.building.builder import Builder
+from game.engine.building.history import build_history
 from game.engine.building.levers import build_actions, build_events, build_scenarios, check_sides
 from game.engine.building.names import build_tables, declare_names
+from game.engine.building.presentation import check_table_roles
 from game.engine.building.quantities import (
     build_flows,
     build_indicators,
@@ -34,7 +37,9 @@ STEPS = (
     check_sides,
     order_computation,
     build_indicators,
+    build_history,
     build_scenarios,
+    check_table_roles,
     find_lags,
 )
 

@@ -6,12 +6,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from game.content.errors import ContentError, did_you_mean
+from game.content.errors import ContentError
 from game.content.loader import ContentSet, Located
 from game.content.schema import Effect, Flow, Scenario, SideDef
 from game.engine.world import (
     ActionInfo,
     EventInfo,
+    HistoryInfo,
     IndicatorInfo,
     Modifier,
     Symbol,
@@ -19,6 +20,7 @@ from game.engine.world import (
     TableInfo,
     World,
 )
+from game.errors import did_you_mean
 from game.formula import CompiledFormula, FormulaError, compile_formula, parse_formula
 
 
@@ -47,6 +49,7 @@ class Builder(SymbolScope):
         self.scenarios: dict[str, Scenario] = {}
         self.ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
         self.lagged: set[tuple[str, int]] = set()
+        self.history: dict[str, HistoryInfo] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -177,4 +180,5 @@ class Builder(SymbolScope):
             lagged=self.lagged,
             stock_jumps=self.stock_jumps,
             ending_formulas=self.ending_formulas,
+            history=self.history,
         )

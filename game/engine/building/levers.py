@@ -6,10 +6,10 @@ from typing import Literal
 
 import numpy as np
 
-from game.content.errors import did_you_mean
 from game.content.schema import Action, Effect, Event, Scenario, SideDef
 from game.engine.building.builder import Builder
 from game.engine.world import ActionInfo, EventInfo, Modifier
+from game.errors import did_you_mean
 from game.formula import CompiledFormula
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.content.errors import did_you_mean
 from game.content.schema import Parameter, Table
 from game.engine.building.builder import Builder
 from game.engine.world import BUILTINS, Symbol, TableInfo
+from game.errors import did_you_mean
 
 
 def build_tables(b: Builder) -> None:

@@ -3,10 +3,10 @@ the indicators shown to the player, and the lags formulas read."""
 
 from __future__ import annotations
 
-from game.content.errors import did_you_mean
 from game.content.schema import Flow, Stock, Variable
 from game.engine.building.builder import Builder
 from game.engine.world import IndicatorInfo, Symbol
+from game.errors import did_you_mean
 from game.formula import CompiledFormula
 
 
@@ -148,6 +148,7 @@ def build_indicators(b: Builder) -> None:
                 ind.order,
                 loc.item.description,
                 loc.item.over,
+                loc.item.short_name,
             )
 
 
