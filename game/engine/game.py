@@ -422,6 +422,51 @@ class Game:
         twin._snapshots = {}
         return twin
 
+    def spread(self, values: Mapping[str, Sequence[float] | Array], run: int = 0) -> Game:
+        """A headless copy of one run's present over one run per value of some parameters.
+
+        Run i continues from this game's state (run ``run`` of it) with each parameter given
+        at ``values[pid][i]`` from the next turn on; the others keep their values. What the
+        runs then do apart is what those parameters do from here, which is how the game
+        says what a forecast depends on.
+        """
+        counts = {len(np.ravel(v)) for v in values.values()}
+        if len(counts) != 1:
+            raise GameError("give every parameter the same number of values, one per run")
+        runs = counts.pop()
+        if runs < 1:
+            raise GameError("give at least one value per parameter")
+        overrides: dict[str, Array] = {}
+        for pid, given in values.items():
+            param = self.world.parameters.get(pid)
+            if param is None:
+                raise GameError(f"unknown parameter {pid!r}{did_you_mean(pid, self.world.parameters)}")
+            if param.over is not None:
+                raise GameError(f"parameter {pid} has one value per row and cannot be varied by run")
+            array = np.asarray(given, dtype=np.float64).reshape(runs, 1)
+            if not np.isfinite(array).all():
+                raise GameError(f"parameter {pid} must be finite in every run")
+            overrides[pid] = array
+
+        def one_run(value: Array) -> Array:
+            if value.ndim == 2 and value.shape[0] == self.runs:
+                return np.repeat(value[run : run + 1], runs, axis=0)
+            return value
+
+        twin = self.fork()
+        twin.runs = runs
+        twin._state = self._state.tile(run, runs)
+        twin._params = {pid: one_run(value) for pid, value in self._params.items()} | overrides
+        twin.pins = {pid: v for pid, v in self.pins.items() if pid not in overrides}
+        twin.run_pins = {pid: one_run(v) for pid, v in self.run_pins.items() if pid not in overrides}
+        twin.run_pins |= overrides
+        twin._stepper = Stepper(self.world, self.scenario_id, self.scenario, self.seed, runs, twin._params)
+        twin._recorder = self._recorder.tile(twin._stepper, run, runs)
+        twin.env = {k: one_run(v) if isinstance(v, np.ndarray) else v for k, v in self.env.items()}
+        twin.ended_turn = np.repeat(self.ended_turn[run : run + 1], runs, axis=0)
+        twin.ending_id = [self.ending_id[run]] * runs
+        return twin
+
     def preview(self, changes: Mapping[str, int], turns: int = 4) -> dict[str, float]:
         """How each indicator would differ after ``turns`` turns if these levels were chosen now.
 

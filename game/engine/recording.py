@@ -34,6 +34,17 @@ class Recorder:
         twin.series = {name: list(values) for name, values in self.series.items()}
         return twin
 
+    def tile(self, stepper: Stepper, run: int, copies: int) -> Recorder:
+        """``copies`` copies of one run's history, recorded from now on by ``stepper``."""
+        twin = Recorder.__new__(Recorder)
+        twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
+        twin.computed = self.computed
+        twin.series = {
+            name: [np.repeat(value[run : run + 1], copies, axis=0) for value in values]
+            for name, values in self.series.items()
+        }
+        return twin
+
     def record(self, env: Mapping[Any, Array], stocks: Mapping[str, Array], turn: int) -> None:
         """Append the values after a turn; raise SimulationError naming any computed quantity
         (recorded or not) or stock that is not finite."""

@@ -293,3 +293,56 @@ def plan_sensitivity(
     rankings = analyse(method, chosen, samples, seed, model, chosen_outputs)
     per_point = len(chosen) + (1 if method == "morris" else 2)
     return PlanSensitivity(scenario, plan_name, method, samples, samples * per_point, last, seed, rankings)
+
+
+# --------------------------------------------------------------------------- a forecast in the game
+
+
+@dataclass(frozen=True)
+class ForecastDependence:
+    """What one forecast depends on most: the outcome, its value at the game's own parameter
+    values, and each factor's swing over its range, largest first."""
+
+    indicator: str
+    value: float
+    swings: list[Swing]
+
+
+def forecast_dependence(
+    game: Any,
+    changes: Mapping[str, int] | None,
+    turns: int,
+    indicators: Sequence[str],
+    run: int = 0,
+) -> dict[str, ForecastDependence]:
+    """How a forecast moves with each uncertain parameter, one at a time, from the game's present.
+
+    With ``changes``, the forecast is their effect ``turns`` turns on (the game with them
+    minus the game without them, as ``Game.preview`` computes it); without, each indicator's
+    value ``turns`` turns on. Every factor the game has not pinned is set to the low and the
+    high end of its range from the next turn on, the rest held at the game's own values, all
+    in one batch (1 + 2 x factors runs) started from run ``run``'s state.
+    """
+    world = game.world
+    chosen = [f for f in factors(world, game.scenario_id) if f.id not in game.pins]
+    centre = {f.id: float(game.parameter(f.id)[run, 0]) for f in chosen}
+    batch = game.spread(swing_values(chosen, centre), run)
+    turns = max(1, min(turns, game.turns - game.turn))
+    futures = [batch]
+    if changes:
+        changed = batch.fork()
+        for aid, level in changes.items():
+            changed.set_level(aid, level, enforce=False)
+        futures.insert(0, changed)
+    for future in futures:
+        future.warnings = []
+        for _ in range(turns):
+            if future.turn < future.turns:
+                future.resolve_turn()
+    out = {}
+    for indicator in indicators:
+        outcome = futures[0].value(indicator)[:, 0].astype(np.float64)
+        if changes:
+            outcome = outcome - futures[1].value(indicator)[:, 0]
+        out[indicator] = ForecastDependence(indicator, float(outcome[0]), swings(chosen, outcome))
+    return out
