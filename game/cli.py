@@ -24,9 +24,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
-    from game.content.packs import default_packs as packs  # the loader is heavy: not for --help
-
-    return packs(extra)
+    return locations.default_packs(extra)  # not the pack finder: it imports the loader, too slow for start-up
 
 
 class CliError(BorderlineError):

@@ -10,7 +10,6 @@ import argparse
 import csv
 import io
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,6 +153,8 @@ def as_csv(result: PlanSensitivity) -> str:
 
 def as_table(result: PlanSensitivity, world: Any, top: int) -> str:
     """A heading, then per output its ranking as a tornado chart: widest bar, biggest effect."""
+    import shutil  # only the table needs the terminal's width: not imported at start-up
+
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
     what = f"plan {result.plan}" if result.plan else "the status quo"
     if result.method == "morris":
