@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from game.engine import finite
+from game.engine.scalar import ScalarRunner
 from game.engine.world import Modifier
 from game.formula import NotANumber
 
@@ -52,6 +53,8 @@ Block = tuple[Owner, list[Instruction]]
 SETUP, TURN, STEP = 0, 1, 2
 THREADS = 2
 """Threads a big batch's turn is split over (numpy lets go of the interpreter while it computes)."""
+SCALAR = True
+"""A one-run game runs its single numbers as Python floats (see ``game.engine.scalar``)."""
 MIN_RUNS_PER_THREAD = 2048
 """Below this many runs a thread's numpy calls are too short to gain from a second thread."""
 
@@ -451,6 +454,7 @@ class Program:
             for lo, hi in zip(bounds, bounds[1:], strict=False)
         ]
         self.ran_setup = False
+        self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
 
     # ------------------------------------------------------------------ building
 
@@ -569,11 +573,22 @@ class Program:
                 for function, args in instructions:
                     function(*args)
         except NotANumber as exc:
-            stepper = self.stepper
-            origin = (
-                stepper.modifier_origin(owner) if isinstance(owner, Modifier) else stepper.origin_of(owner)
-            )
-            raise finite.not_a_number(stepper, origin, exc, turn) from None
+            raise self._nan_error(owner, exc, turn) from None
+
+    def _nan_error(self, owner: Owner, exc: NotANumber, turn: int) -> Exception:
+        stepper = self.stepper
+        origin = stepper.modifier_origin(owner) if isinstance(owner, Modifier) else stepper.origin_of(owner)
+        return finite.not_a_number(stepper, origin, exc, turn)
+
+    def _run_steps(self, blocks: list[tuple[Owner, list[Callable[[], None]]]], turn: int) -> None:
+        """A phase on the scalar runner: its steps, a nan met inside reported like ``_run`` does."""
+        owner: Owner = ""
+        try:
+            for owner, steps in blocks:  # noqa: B007 (read when a formula meets nan)
+                for step in steps:
+                    step()
+        except NotANumber as exc:
+            raise self._nan_error(owner, exc, turn) from None
 
     def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> None:
         """The turn's sub-steps and its end values, for one span of runs (runs never interact)."""
@@ -616,7 +631,17 @@ class Program:
                 copyto(slot, value.T)
         for sid, value in stocks.items():
             copyto(slots[sid], value.T)
-        if len(self.spans) == 1:
+        if self.rows == 1 and SCALAR:
+            if self.scalar is None:
+                self.scalar = ScalarRunner(self)
+            self.scalar.load()
+            first, substep, end = self.scalar.phases
+            self._run_steps(first, turn)
+            for _ in range(stepper.scenario.substeps - 1):
+                self._run_steps(substep, turn)
+            self._run_steps(end, turn)
+            self.scalar.store()
+        elif len(self.spans) == 1:
             self._integrate_turn(self.spans[0], turn)
         else:
             pool = _thread_pool()
