@@ -153,32 +153,42 @@ class ScalarRunner:
         return self._through_numpy(function, args)
 
     def _exact(self, operation: Callable[..., Any], readers: list[tuple[str, Any]], target: int) -> Step:
-        values, cast = self.values, self.casts[target]
+        """A Python operation on numbers; its result already has the type numpy's would (floats
+        give floats, comparisons and logic give booleans), so it is stored as it is."""
+        values = self.values
         if any(kind == "cell" for kind, _ in readers):
             getters = [self._getter(kind, a) for kind, a in readers]
+            if len(getters) == 2:
+                get_a, get_b = getters
 
-            def cells() -> None:
-                values[target] = cast(operation(*(get() for get in getters)))
+                def cells() -> None:
+                    values[target] = operation(get_a(), get_b())
 
-            return cells
+                return cells
+            (get,) = getters
+
+            def cell() -> None:
+                values[target] = operation(get())
+
+            return cell
         if len(readers) == 2:
             (ka, a), (kb, b) = readers
             if ka == "number" and kb == "number":
                 def both() -> None:
-                    values[target] = cast(operation(values[a], values[b]))
+                    values[target] = operation(values[a], values[b])
 
                 return both
             if ka == "number":
                 def left() -> None:
-                    values[target] = cast(operation(values[a], b))
+                    values[target] = operation(values[a], b)
 
                 return left
             if kb == "number":
                 def right() -> None:
-                    values[target] = cast(operation(a, values[b]))
+                    values[target] = operation(a, values[b])
 
                 return right
-            constant = cast(operation(a, b))
+            constant = operation(a, b)
 
             def fixed() -> None:
                 values[target] = constant
@@ -187,7 +197,7 @@ class ScalarRunner:
         ((kind, a),) = readers
 
         def one() -> None:
-            values[target] = cast(operation(values[a] if kind == "number" else a))
+            values[target] = operation(values[a] if kind == "number" else a)
 
         return one
 
