@@ -8,9 +8,11 @@ file) ends in one clear message and a non-zero exit, never a traceback. Heavy im
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,9 +20,12 @@ from typing import Any
 
 from game import __version__, cli_sensitivity, locations
 from game.app import run_app
+from game.content.printable import printable
 from game.errors import BorderlineError
+from game.limits import MEMORY_ENV, describe_bytes
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR = 0, 1
+HEADLESS_VERBS = ("simulate", "sensitivity", "validate", "schema", "replay", "backtest")
 
 
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
@@ -112,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--save", metavar="FILE", help="also write a save of the game (one run only), replaced if it exists"
     )
+    sim.add_argument(
+        "--allow-out-of-range",
+        action="store_true",
+        help="let --param pin a parameter outside the range its sources support",
+    )
 
     cli_sensitivity.add_parser(verbs, _positive, _seed)
 
@@ -150,12 +160,46 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="go on even if the packs differ from the ones the save was made with",
         )
+        sub.add_argument(
+            "--allow-out-of-range",
+            action="store_true",
+            help="go on even if the save pins a parameter outside the range its sources support",
+        )
     return parser
+
+
+class _TerminalSafe(io.TextIOBase):
+    """A text stream that writes control characters as escapes (``\\x1b``), so text from a
+    pack, a save or a file name cannot clear the screen, retitle the window or fake output."""
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        self._target.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def writable(self) -> bool:
+        return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.verb in HEADLESS_VERBS:  # the game's own screens draw with escape codes on purpose
+        with (
+            contextlib.redirect_stdout(_TerminalSafe(sys.stdout)),
+            contextlib.redirect_stderr(_TerminalSafe(sys.stderr)),
+        ):
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The verb, with every error a user can cause turned into one message and an exit code."""
     try:
         if args.verb == "simulate":
             return cmd_simulate(args)
@@ -180,6 +224,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("borderline: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:  # the last line of defence: the limits in game/limits.py should come first
+        print(
+            "borderline: error: this ran out of memory; ask for fewer --runs, or check the packs "
+            "for something very large",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except RecursionError:  # likewise: every reader and ordering is meant to be iterative
+        print(
+            "borderline: error: this is nested too deeply to process; please report it with the "
+            "packs or save that caused it",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -196,18 +254,31 @@ def _load_world(packs: Sequence[Path]) -> Any:
     try:
         return load_world(packs)
     except ContentErrors as exc:
-        raise CliError("the content has errors:\n" + "\n".join(str(e) for e in exc.errors)) from None
+        raise CliError(_listed("the content has", exc.errors)) from None
+
+
+def _listed(what: str, errors: Sequence[object]) -> str:
+    """One error on one line; several under a heading, one a line."""
+    if len(errors) == 1:
+        return str(errors[0])
+    return f"{what} {len(errors)} errors:\n" + "\n".join(str(e) for e in errors)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
-    from game.engine import GameError, run_plan, summarise
+    from game.engine import (
+        GameError,
+        MemoryBudgetExceeded,
+        PinOutOfRange,
+        run_plan,
+        summarise,
+    )
 
     pins = _parse_params(args.param)
     if args.save is not None and args.runs > 1:
         raise CliError("--save needs a single game: drop --runs or use --runs 1")
     world = _load_world(default_packs(args.pack))
-    if args.plan is not None and not Path(args.plan).is_file():
+    if args.plan is not None and not os.path.lexists(args.plan):  # anything else is read safely, or refused
         raise CliError(f"plan file {args.plan!r} does not exist")
     try:
         result = run_plan(
@@ -219,9 +290,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             turns=args.turns,
             pins=pins,
             status_quo=args.status_quo,
+            allow_out_of_range=args.allow_out_of_range,
         )
     except ContentErrors as exc:
-        raise CliError("the plan has errors:\n" + "\n".join(str(e) for e in exc.errors)) from None
+        raise CliError(_listed("the plan has", exc.errors)) from None
+    except MemoryBudgetExceeded as exc:
+        fewer = f"use fewer --runs (about {exc.fit:,} fit), or " if exc.fit else "even one run is too many: "
+        raise CliError(
+            f"--runs {exc.runs:,} over {exc.turns} turns would need about {describe_bytes(exc.needed)} of "
+            f"memory, more than the limit of {describe_bytes(exc.limit)}: {fewer}set "
+            f"{MEMORY_ENV} higher (such as {MEMORY_ENV}=8G) if this machine has the memory"
+        ) from None
+    except PinOutOfRange as exc:
+        raise CliError(
+            f"--param: {exc}: pin a value inside it, or add --allow-out-of-range to go past it"
+        ) from None
     except GameError as exc:
         raise CliError(str(exc)) from None
     game = result.game
@@ -317,7 +400,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     f"{raw}: ok ({count} items, {len(world.indicators)} indicators, "
                     f"{len(world.actions)} actions, {len(world.events)} events)"
                 )
-        elif path.is_file():
+        elif os.path.lexists(path):  # a file, or something the safe reader will refuse by name
             kind, found = validate_single_file(path)
             if not found and kind == "plan":
                 found = _check_plan_ids(path)
@@ -331,7 +414,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for err in errors:
         print(err, file=sys.stderr)
     if errors:
-        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
+        if len(errors) > 1:
+            print(f"{len(errors)} errors", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
 
@@ -401,7 +485,12 @@ def _loaded_save(args: argparse.Namespace) -> Any:
 
     packs = default_packs(args.pack) if args.pack else None
     try:
-        return load_save(_save_file(args.file), packs, allow_pack_mismatch=args.allow_mismatch)
+        return load_save(
+            _save_file(args.file),
+            packs,
+            allow_pack_mismatch=args.allow_mismatch,
+            allow_out_of_range=args.allow_out_of_range,
+        )
     except (PackMismatch, ReplayMismatch) as exc:
         raise CliError(f"{exc}\n(to go on anyway, add --allow-mismatch)") from None
     except SaveError as exc:
@@ -444,21 +533,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Check the save here (clean errors, exit codes), then hand it to the game's screens."""
-    import inspect
-
     loaded = _loaded_save(args)
-    try:
-        import game.app as app
-    except ImportError:
-        app = None
-    run_app = getattr(app, "run_app", None)
-    accepts = inspect.signature(run_app).parameters if run_app is not None else {}
     packs = default_packs(args.pack) if args.pack else None
-    if "loaded" in accepts:
-        return int(run_app(packs=packs, loaded=loaded) or 0)  # type: ignore[misc]
-    if "save" in accepts:
-        return int(run_app(packs=packs, save=loaded.path) or 0)  # type: ignore[misc]
-    raise CliError(
-        f"the save {loaded.path} is fine (turn {loaded.game.turn}, {loaded.game.date()}), but this build's "
-        "game screens cannot open a save yet; `borderline replay FILE` checks a save without them"
-    )
+    return run_app(packs=packs, loaded=loaded)

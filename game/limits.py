@@ -32,9 +32,7 @@ MAX_SAVE_BYTES = 64 * 1024 * 1024
 # --------------------------------------------------------------------------- TOML structure
 
 MAX_TOML_NESTING = 32
-"""Deepest nesting of arrays and inline tables in a TOML value (the schema needs 4)."""
-MAX_TOML_KEY_PARTS = 32
-"""Most parts of a dotted key or table header (the schema needs 6)."""
+"""Deepest nesting of tables, arrays and dotted keys together in a TOML file (the schema needs 7)."""
 
 # --------------------------------------------------------------------------- content
 
@@ -50,8 +48,8 @@ MAX_TURNS = 400
 """Most turns in a scenario (a century of quarters)."""
 MAX_LIST_ITEMS = 1_000
 """Most entries in any list of a content item (effects, choices, grades, evidence)."""
-MAX_TEXT_CHARS = 20_000
-"""Longest text field (a briefing, a description)."""
+MAX_PLAN_STEPS = 20_000
+"""Most steps (or dilemma answers) in a plan: every action at every turn of a long game."""
 MAX_VERSION_CHARS = 32
 """Longest version number or version range in pack.toml."""
 MAX_ORDER = 1_000_000
@@ -68,15 +66,19 @@ MEMORY_ENV = "BORDERLINE_MEMORY_LIMIT"
 
 def memory_limit() -> int:
     """The memory budget of one simulation, in bytes: BORDERLINE_MEMORY_LIMIT (such as
-    ``512M`` or ``4G``) when set to something readable, else DEFAULT_MEMORY_BYTES."""
-    raw = os.environ.get(MEMORY_ENV, "").strip().upper().removesuffix("B")
+    ``512M``, ``4G`` or a number of bytes) when set, else DEFAULT_MEMORY_BYTES.
+
+    Raise ValueError, saying what was expected, if the variable is set to something else.
+    """
+    given = os.environ.get(MEMORY_ENV, "")
+    raw = given.strip().upper().removesuffix("B")
     if not raw:
         return DEFAULT_MEMORY_BYTES
     scale = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}.get(raw[-1], 1)
     digits = raw[:-1] if raw[-1] in "KMGT" else raw
-    if not digits.isascii() or not digits.isdigit() or len(digits) > 12:
-        return DEFAULT_MEMORY_BYTES
-    return max(1, int(digits) * scale)
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 12 or int(digits) == 0:
+        raise ValueError(f"{MEMORY_ENV}={given[:40]!r} is not a size: write one such as 512M, 8G or 2000000")
+    return int(digits) * scale
 
 
 def describe_bytes(count: float) -> str:

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from game.content.schema import Plan, PlanStep
 from game.engine import load_world, run_plan
 
+pytestmark = pytest.mark.slow  # exhaustive: plain pytest skips it, .ci/run runs it
+
 ROOT = Path(__file__).resolve().parent.parent
 WORLDS = {
     "base": (ROOT / "content" / "base", "both-sides"),

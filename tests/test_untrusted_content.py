@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from game.content.errors import ContentErrors
+from game.content.printable import printable
 from game.content.tomlpos import read_toml_text
-from game.content.untrusted import check_data, printable
+from game.content.untrusted import check_data
 from game.engine import load_world
 from game.limits import MAX_ITEMS_PER_PACK, MAX_TABLE_ROWS, MAX_TOML_NESTING
 
@@ -181,3 +182,29 @@ def test_a_dependency_id_that_is_a_path_is_refused_and_nothing_outside_is_read(t
     errors = errors_of(folder)
     assert any("is not a valid id" in e for e in errors)
     assert not any("secret" in e for e in errors)
+
+
+# --------------------------------------------------------------------------- long chains and scenario pins
+
+
+def test_a_chain_of_1000_variables_loads_and_runs(tmp_path: Path) -> None:
+    from game.engine import Game
+
+    mini = Path(__file__).parent / "packs" / "mini"
+    chain = ['[variable.c0]\nformula = "heavy_users"\n']
+    chain += [f'[variable.c{i}]\nformula = "c{i - 1} + 1"\n' for i in range(1, 1000)]
+    chain.append('[variable.c999.indicator]\nside = "us"\n')
+    manifest = PACK + 'dependencies = [{ id = "mini" }]\n'
+    world = load_world([mini, pack(tmp_path, {"chain.toml": "".join(chain)}, manifest)])
+    game = Game(world, "test-run", seed=1)
+    game.resolve_turn()
+    assert float(game.value("c999")[0, 0]) == float(game.value("heavy_users")[0, 0]) + 999
+
+
+def test_a_scenario_setting_a_parameter_outside_its_range_is_refused(tmp_path: Path) -> None:
+    text = (
+        '[parameter.efficacy]\nvalue = 0.5\nrange = [0.0, 0.72]\nsource = "s"\n'
+        '[scenario.s]\nbriefing = "b"\nstart_year = 2012\nturns = 4\nparameters = { efficacy = 5.0 }\n'
+    )
+    [error] = errors_of(pack(tmp_path, {"a.toml": text}))
+    assert "a.toml:9:27:" in error and "outside the range its sources support, [0, 0.72]" in error

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 
 from game.app.commands import KeysProvider
 from game.app.screens.title import TitleScreen
+from game.content.printable import printable
 
 if TYPE_CHECKING:
     from game.engine import Game, World
@@ -116,7 +117,7 @@ class BorderlineApp(App[None]):
         except ContentErrors as exc:
             self.post_message(WorldLoaded(None, [str(e) for e in exc.errors]))
         except OSError as exc:
-            self.post_message(WorldLoaded(None, [f"cannot read the content: {exc}"]))
+            self.post_message(WorldLoaded(None, [printable(f"cannot read the content: {exc}")]))
         else:
             self.post_message(WorldLoaded(world, []))
 
@@ -157,8 +158,8 @@ class BorderlineApp(App[None]):
         from game.app.screens.main import MainScreen
 
         self.game = game
-        for warning in warnings:
-            self.notify(warning, severity="warning", timeout=8, markup=False)
+        for warning in warnings:  # they may quote a save's text or a file's name
+            self.notify(printable(warning), severity="warning", timeout=8, markup=False)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(MainScreen(game))
@@ -171,7 +172,7 @@ class BorderlineApp(App[None]):
         try:
             saving.autosave(game, self.saves_folder)
         except saving.SaveError as exc:
-            self.notify(f"Autosave failed: {exc}", severity="warning", markup=False)
+            self.notify(f"Autosave failed: {printable(str(exc))}", severity="warning", markup=False)
 
     def show_debrief(self, game: Game) -> None:
         from game.app.screens.debrief import DebriefScreen
@@ -208,7 +209,7 @@ class BorderlineApp(App[None]):
             if command.title != "Quit":
                 yield command
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """ctrl+q asks like q does; pressed again at the question, it quits."""
         from game.app.screens.dialogs import ConfirmDialog
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
@@ -41,11 +42,6 @@ def game_keys(screen: Screen[object]) -> list[tuple[str, ActiveBinding]]:
             rank = 0 if isinstance(node, Screen) else 2 if isinstance(node, App) else 1
             found.append((rank, key, active))
     return [(key, active) for _, key, active in sorted(found, key=lambda t: t[0])]
-
-
-def open_screen(app: App[object], screen: type[Screen[object]], *args: object) -> None:
-    """Build a screen only when its command is chosen, then show it."""
-    app.push_screen(screen(*args))
 
 
 # What each key does, for the palette: what happens or what the screen shows, not the key again.
@@ -91,7 +87,7 @@ def key_label(key: str, display: str | None) -> str:
 class KeysProvider(Provider):
     """Offers each key of the screen the palette was opened from, as a named command."""
 
-    def _commands(self) -> Iterator[tuple[str, str, partial[object]]]:
+    def _commands(self) -> Iterator[tuple[str, str, partial[Any]]]:
         for key, active in game_keys(self.screen):
             binding = active.binding
             if not active.enabled:
@@ -104,7 +100,7 @@ class KeysProvider(Provider):
         for label, help_text, command in self._commands():
             yield DiscoveryHit(label, command, help=help_text)
 
-    def _indicator_commands(self) -> Iterator[tuple[str, str, partial[object]]]:
+    def _indicator_commands(self) -> Iterator[tuple[str, str, partial[Any]]]:
         """On a game's screens: "Chart: X" and "Why: X" for every indicator, by name."""
         game = getattr(self.screen, "game", None)
         if game is None:

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from game.engine.sensitivity import ForecastDependence
     from game.engine.world import IndicatorInfo
 
-KIND_WORDS = {"action": "action", "event": "event", "rule": "rule", "other": "other"}
 
 
 def display_name(name: str, ident: str) -> str:
@@ -230,10 +229,9 @@ def change_text(value: float, decimals: int) -> str:
 
 
 def contribution_line(part: Contribution, decimals: int) -> str:
-    kind = KIND_WORDS.get(part.kind, part.kind)
     if part.kind == "other":
         return f"{change_text(part.value, decimals)} {part.label}"
-    return f"{change_text(part.value, decimals)} {part.label} ({kind})"
+    return f"{change_text(part.value, decimals)} {part.label} ({part.kind})"
 
 
 def explain(game: Game, indicator: str, turn: int | None = None) -> Explanation | None:

@@ -9,6 +9,8 @@ from game.errors import BorderlineError, did_you_mean
 
 __all__ = ["ContentError", "ContentErrors", "did_you_mean"]
 
+from game.content.printable import printable
+
 
 @total_ordering
 class ContentError(BorderlineError):
@@ -41,7 +43,9 @@ class ContentError(BorderlineError):
         return f"ContentError({self.file!r}, {self.line}, {self.column}, {self.message!r})"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        """``file:line:col: message``, with any control character in either escaped: both may
+        come from a stranger's pack (a file name, a quoted key) and end up on a terminal."""
+        return f"{printable(self.file, newlines=False)}:{self.line}:{self.column}: {printable(self.message)}"
 
 
 class ContentErrors(ContentError):

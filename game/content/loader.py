@@ -9,6 +9,7 @@ them all at once; a pack with any error yields nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,9 +73,6 @@ class ContentSet:
 
     packs: list[Pack]
     items: dict[str, dict[str, Located[Any]]]
-
-    def of(self, kind: str) -> dict[str, Located[Any]]:
-        return self.items[kind]
 
 
 # --------------------------------------------------------------------------- validation
@@ -163,7 +161,7 @@ def validation_errors(
             extras.append(doc.error(base + path, f"missing required key {str(loc[-1])!r}"))
             continue
         path, _, _ = _walk(data, loc)
-        grouped.setdefault(path, []).append(err)
+        grouped.setdefault(path, []).append(dict(err))
     out = list(extras)
     for path, errs in grouped.items():
         _, value, _ = _walk(data, path)
@@ -292,7 +290,7 @@ def read_document(
 
 def read_pack(folder: Path, errors: list[ContentError]) -> Pack | None:
     manifest_path = folder / "pack.toml"
-    if not manifest_path.is_file():
+    if not os.path.lexists(manifest_path):  # anything else there is read (and refused) safely
         errors.append(ContentError(_display(folder), 1, 1, "not a content pack: no pack.toml in it"))
         return None
     budget = ReadBudget(what=f"the pack {folder.name!r}")
@@ -393,30 +391,23 @@ def _deps_of(by_id: dict[str, Pack], pid: str) -> list[str]:
 
 
 def version_matches(version: str, spec: str) -> bool:
-    """Check a dotted version against '*', 'X', '>=X', '<X', '==X' or a comma-separated mix."""
+    """Whether a version satisfies a PEP 440 range: ``>=0.1``, ``>=1.0,<2``, ``~=1.2``, ``==1.*``.
 
-    def key(v: str) -> tuple[int, ...]:
-        return tuple(int(x[:9]) for x in re.findall(r"[0-9]+", v)[:3]) or (0,)
+    ``*`` or nothing matches any version; a bare version (``1.0``) means exactly it. A
+    range that cannot be read matches nothing (the schema refuses one in a pack.toml).
+    """
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
 
-    for clause in (c.strip() for c in spec.split(",")):
-        if clause in ("", "*"):
-            continue
-        m = re.match(r"^(>=|<=|==|>|<|~=)?\s*([0-9.]+)$", clause)
-        if not m:
-            return False
-        op, target = m.group(1) or "==", key(m.group(2))
-        have = key(version)
-        ok = {
-            ">=": have >= target,
-            "<=": have <= target,
-            ">": have > target,
-            "<": have < target,
-            "==": have[: len(target)] == target,
-            "~=": have >= target and have[: len(target) - 1] == target[: len(target) - 1],
-        }[op]
-        if not ok:
-            return False
-    return True
+    text = spec.strip()
+    if text in ("", "*"):
+        return True
+    if text[0].isdigit():
+        text = "==" + text
+    try:
+        return SpecifierSet(text).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return False
 
 
 def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet:
@@ -523,7 +514,7 @@ def _patch(
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             key_path = path + loc if loc and loc[0] in fields else path
-            message = _message(err, None) if err["type"] != "extra_forbidden" else (
+            message = _message(dict(err), None) if err["type"] != "extra_forbidden" else (
                 f"unknown key {str(loc[-1])!r}{did_you_mean(str(loc[-1]), _allowed_keys(model, ()))}")
             errors.append(doc.error(key_path, message))
         return

@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from game.limits import (
     MAX_LEVELS,
+    MAX_LIST_ITEMS,
     MAX_ORDER,
+    MAX_PLAN_STEPS,
     MAX_START_YEAR,
     MAX_TABLE_FIELDS,
     MAX_TABLE_ROWS,
@@ -76,29 +78,30 @@ class Sourced(Documented):
 # --------------------------------------------------------------------------- pack.toml
 
 
-_VERSION_CLAUSE = re.compile(r"\*|(>=|<=|==|>|<|~=)?\s*[0-9]{1,9}(\.[0-9]{1,9}){0,2}")
+def _version_range(text: str) -> str:
+    """A PEP 440 version range (``>=0.1``, ``>=1.0,<2``, ``~=1.2``), ``*`` for any, or a version."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    spec = text.strip()
+    if spec in ("", "*"):
+        return text
+    try:
+        SpecifierSet("==" + spec if spec[0].isdigit() else spec)
+    except InvalidSpecifier:
+        raise ValueError(
+            f'{text!r} is not a version range; write e.g. ">=0.1", ">=1.0,<2", "~=1.2" or "*"'
+        ) from None
+    return text
 
 
-def _check_range(spec: str) -> str:
-    """A version range is '*' or comma-separated clauses such as '>=0.1' or '<2'."""
-    for clause in (c.strip() for c in spec.split(",")):
-        if clause and not _VERSION_CLAUSE.fullmatch(clause):
-            raise ValueError(
-                f"{clause!r} is not a version range: use '*', '1.2', '>=0.1', '<2' or a comma-separated mix"
-            )
-    return spec
-
-
-VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS)]
+VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS), AfterValidator(_version_range)]
 Level = Annotated[int, Field(ge=0, le=MAX_LEVELS)]
 Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
 
 
 class PackDependency(Strict):
     id: Identifier
-    version: VersionRange = Field("*", description='accepted versions, e.g. ">=0.1" or "*"')
-
-    _range = field_validator("version")(_check_range)
+    version: VersionRange = Field("*", description='accepted versions (PEP 440), e.g. ">=0.1" or "*"')
 
 
 class PackManifest(Strict):
@@ -109,14 +112,14 @@ class PackManifest(Strict):
     name: str
     version: str = Field(pattern=r"^[0-9]{1,9}\.[0-9]{1,9}(\.[0-9]{1,9})?$", max_length=MAX_VERSION_CHARS)
     description: str = ""
-    authors: list[str] = []
-    game_version: VersionRange = Field("*", description='game versions this pack works with, e.g. ">=0.1"')
+    authors: list[str] = Field([], max_length=MAX_LIST_ITEMS)
+    game_version: VersionRange = Field(
+        "*", description='game versions this pack works with (PEP 440), e.g. ">=0.1"'
+    )
     dependencies: list[PackDependency] = Field([], max_length=64)
     load_order: int = Field(
         0, ge=-MAX_ORDER, le=MAX_ORDER, description="lower loads first among packs with no dependency"
     )
-
-    _range = field_validator("game_version")(_check_range)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -309,11 +312,11 @@ class Action(Documented):
         [0.0], description="political capital to raise one step into each level (index = level)"
     )
     capital_cost_lower: Number = Field(0.0, ge=0, description="capital to lower by one step")
-    prerequisites: list[Prerequisite] = []
+    prerequisites: list[Prerequisite] = Field([], max_length=MAX_LIST_ITEMS)
     irreversible_warning: str = Field("", description="shown in a confirmation before raising")
-    effects: list[Effect] = []
-    evidence_for: list[Evidence] = []
-    evidence_against: list[Evidence] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
+    evidence_for: list[Evidence] = Field([], max_length=MAX_LIST_ITEMS)
+    evidence_against: list[Evidence] = Field([], max_length=MAX_LIST_ITEMS)
     hidden: bool = Field(False, description="not shown on the action panel (driven by events)")
 
     @model_validator(mode="after")
@@ -336,7 +339,7 @@ class Choice(Strict):
     id: Identifier
     label: str
     description: str = ""
-    effects: list[Effect] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     set_action: dict[Identifier, Level] = Field(
         {}, description="actions whose level this choice sets (action id -> level)"
     )
@@ -354,9 +357,9 @@ class Event(Documented):
     probability: NumberOrFormula = Field(1.0, description="chance per turn while the condition holds")
     once: bool = True
     cooldown: int = Field(0, ge=0, le=MAX_TURNS, description="turns before it may fire again")
-    effects: list[Effect] = []
+    effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     capital: dict[Side, Number] = {}
-    choices: list[Choice] = []
+    choices: list[Choice] = Field([], max_length=MAX_LIST_ITEMS)
     source: str = ""
 
     @model_validator(mode="after")
@@ -424,9 +427,9 @@ class Scenario(Documented):
         {}, description="starting level of actions (others start at 0)"
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
-    objectives: list[Objective] = []
-    grades: list[Grade] = []
-    endings: list[Ending] = []
+    objectives: list[Objective] = Field([], max_length=MAX_LIST_ITEMS)
+    grades: list[Grade] = Field([], max_length=MAX_LIST_ITEMS)
+    endings: list[Ending] = Field([], max_length=MAX_LIST_ITEMS)
 
     @property
     def turn_name(self) -> str:
@@ -557,8 +560,8 @@ class Plan(Strict):
     name: str = ""
     description: str = ""
     scenario: ScenarioId | None = None
-    step: list[PlanStep] = []
-    choice: list[PlanChoice] = []
+    step: list[PlanStep] = Field([], max_length=MAX_PLAN_STEPS)
+    choice: list[PlanChoice] = Field([], max_length=MAX_PLAN_STEPS)
 
     @field_validator("step")
     @classmethod

@@ -1,58 +1,25 @@
-"""Text and numbers from packs, plans and saves, made safe to compute with and to show.
+"""What no TOML file from a stranger may hold, refused with its file, line and column.
 
-Two sides of one rule: a terminal obeys control characters, so text a stranger wrote
-(a pack's description, a save's name, a file name) must never reach it raw, and a number
-that is not finite poisons every sum it enters.
-
-- ``check_data`` refuses, with file:line:col, what a TOML document must not hold: numbers
-  that are ``nan`` or ``inf``, strings and keys with control characters, and values nested
-  deeper than MAX_TOML_NESTING. The loader runs it on every file it reads.
-- ``printable`` escapes control characters in text about to be shown, for what cannot be
-  refused at the source (file names, saves written by hand, error messages quoting them).
+A terminal obeys control characters, so text a stranger wrote (a pack's description, a
+name) must never reach it raw, and a number that is not finite poisons every sum it
+enters. ``check_data`` refuses numbers that are ``nan`` or ``inf``, strings and keys with
+control characters (see game.content.printable), and values nested deeper than
+MAX_TOML_NESTING. The loader runs it on every file it reads.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Any
 
 from game.content.errors import ContentError
+from game.content.printable import UNPRINTABLE, describe_character
 from game.content.tomlpos import KeyPath, TomlDocument
 from game.limits import MAX_TOML_NESTING
 
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
-"""Characters a terminal acts on or that reorder text: C0 but tab and line feed, DEL, C1,
-and the bidirectional overrides, embeddings and isolates."""
-_UNPRINTABLE_OR_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI}]")
 MAX_REPORTED = 20
 """Most problems reported per file by ``check_data`` (a hostile file may hold millions)."""
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str, *, newlines: bool = True) -> str:
-    """``text`` with every control character written as an escape (``\\x1b``, ``\\u202e``).
-
-    With ``newlines=False`` line ends are escaped too, for one-line fields such as a file
-    name, so a name cannot fake an extra line of output.
-    """
-    pattern = UNPRINTABLE if newlines else _UNPRINTABLE_OR_NEWLINE
-    return pattern.sub(_escape, text)
-
-
-def describe_character(char: str) -> str:
-    """``U+001B (ESCAPE)``: a character named for a message."""
-    name = unicodedata.name(char, "") or {0x1B: "ESCAPE", 0x7F: "DELETE"}.get(
-        ord(char), "a control character"
-    )
-    return f"U+{ord(char):04X} ({name})"
 
 
 def check_data(doc: TomlDocument) -> list[ContentError]:

@@ -7,7 +7,8 @@ game.resolve_turn()
 game.history("us_heavy_users"), game.attribution("us_heavy_users")
 """
 
-from game.engine.errors import ActionRefused, GameError, SimulationError
+from game.engine.budget import MemoryBudgetExceeded
+from game.engine.errors import ActionRefused, GameError, PinOutOfRange, SimulationError
 from game.engine.game import Game
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import Step, replay
@@ -26,7 +27,9 @@ __all__ = [
     "FiredEvent",
     "Game",
     "GameError",
+    "MemoryBudgetExceeded",
     "ObjectiveResult",
+    "PinOutOfRange",
     "PlanResult",
     "SimulationError",
     "Snapshot",

@@ -17,5 +17,16 @@ class ActionRefused(GameError):
         super().__init__(f"cannot set {action} to level {level}: " + "; ".join(reasons))
 
 
+class PinOutOfRange(GameError):
+    """A parameter was pinned outside the range its sources support; allowed only when asked."""
+
+    def __init__(self, parameter: str, value: float, low: float, high: float, where: str) -> None:
+        self.parameter, self.value, self.low, self.high = parameter, value, low, high
+        super().__init__(
+            f"parameter {parameter} = {value:g} lies outside the range its sources support, "
+            f"[{low:g}, {high:g}]{where}"
+        )
+
+
 class SimulationError(GameError):
     """The content produced a value that is not a finite number: a bug in a pack, not the player's."""

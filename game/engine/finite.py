@@ -45,7 +45,7 @@ class Origin:
 
 def item_origin(stepper: Stepper, kind: str, item_id: str, what: str, *sub: str | int) -> Origin:
     """The origin of a formula of an item of the world's content, by kind and id."""
-    located = stepper.world.content.of(kind).get(item_id)
+    located = stepper.world.content.items[kind].get(item_id)
     return Origin(what, located, sub)
 
 

@@ -23,13 +23,14 @@ import numpy as np
 from game.content.schema import Ending, Scenario
 from game.engine import finite
 from game.engine.attribution import attribute
+from game.engine.budget import check_memory
 from game.engine.errors import ActionRefused, GameError
 from game.engine.events import apply_choice, draw_events, reach_endings
 from game.engine.recording import Recorder
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import replay
 from game.engine.scoring import Debrief, debrief
-from game.engine.state import NEVER, Array, Overlay, Snapshot, State, draw_parameters
+from game.engine.state import NEVER, Array, Overlay, Snapshot, State, check_pins, draw_parameters
 from game.engine.stepping import Stepper
 from game.engine.world import ActionInfo, World
 from game.errors import did_you_mean
@@ -56,6 +57,7 @@ class Game:
         interactive: bool = False,
         record: Iterable[str] = (),
         snapshots: bool | None = None,
+        allow_out_of_range: bool = False,
     ) -> None:
         if scenario not in world.scenarios:
             raise GameError(
@@ -74,23 +76,23 @@ class Game:
         self.pins: dict[str, float] = {}  # one value in every run
         self.run_pins: dict[str, Array] = {}  # one value per run, (runs, 1)
         for pid, value in (pins or {}).items():
-            if pid not in world.parameters:
-                raise GameError(f"unknown parameter {pid!r}{did_you_mean(pid, world.parameters)}")
-            if world.parameters[pid].over is not None:
-                raise GameError(f"parameter {pid} has one value per row and cannot be pinned")
             if isinstance(value, int | float | np.integer | np.floating):
-                if not np.isfinite(value):
-                    raise GameError(f"parameter {pid} must be a finite number, not {value}")
                 self.pins[pid] = float(value)
                 continue
             values = np.asarray(value, dtype=np.float64).ravel()
             if values.shape != (self.runs,):
-                raise GameError(
-                    f"parameter {pid}: {values.size} values given, one per run needs {self.runs}"
-                )
-            if not np.isfinite(values).all():
-                raise GameError(f"parameter {pid} must be finite in every run")
+                raise GameError(f"parameter {pid}: {values.size} values given, one per run needs {self.runs}")
             self.run_pins[pid] = values.reshape(self.runs, 1)
+        self.allow_out_of_range = allow_out_of_range
+        check_pins(world, self.pins, allow_out_of_range=allow_out_of_range)
+        for pid, values in self.run_pins.items():
+            bad = values[~np.isfinite(values)]
+            for value in (bad[:1] if bad.size else (values.min(), values.max())):
+                check_pins(world, {pid: float(value)}, allow_out_of_range=allow_out_of_range)
+        self._keep_snapshots = self.runs <= 16 if snapshots is None else snapshots
+        check_memory(
+            world, self.runs, self.scenario.turns, status_quo=status_quo, snapshots=self._keep_snapshots
+        )
         self.interactive = interactive
         self.turn = 0
         self.turns = self.scenario.turns
@@ -104,7 +106,6 @@ class Game:
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
         self._dilemma_mask: dict[str, Array] = {}
-        self._keep_snapshots = self.runs <= 16 if snapshots is None else snapshots
         self._snapshots: dict[int, tuple[State, dict[str, int], dict[Any, Array]]] = {}
         self._params = draw_parameters(
             world, self.scenario, {**self.pins, **self.run_pins}, self.seed, self.runs
@@ -117,7 +118,15 @@ class Game:
         self.env: dict[Any, Array] = self._stepper.initial_env(self._state)
         self._recorder.record(self.env, self._state.stocks, self.turn)
         self.status_quo: Game | None = (
-            Game(world, scenario, seed, runs, {**self.pins, **self.run_pins}, snapshots=False)
+            Game(
+                world,
+                scenario,
+                seed,
+                runs,
+                {**self.pins, **self.run_pins},
+                snapshots=False,
+                allow_out_of_range=allow_out_of_range,
+            )
             if status_quo
             else None
         )
@@ -397,7 +406,15 @@ class Game:
         """
         if self.run_pins:
             raise GameError("a game with a value per run for a parameter cannot be replayed as a batch")
-        twin = Game(self.world, self.scenario_id, self.seed, runs, self.pins, snapshots=False)
+        twin = Game(
+            self.world,
+            self.scenario_id,
+            self.seed,
+            runs,
+            self.pins,
+            snapshots=False,
+            allow_out_of_range=self.allow_out_of_range,
+        )
         return replay(twin, self.log, self.choices_made, self.turn)
 
     def fork(self) -> Game:
@@ -446,6 +463,8 @@ class Game:
             array = np.asarray(given, dtype=np.float64).reshape(runs, 1)
             if not np.isfinite(array).all():
                 raise GameError(f"parameter {pid} must be finite in every run")
+            for value in (array.min(), array.max()):
+                check_pins(self.world, {pid: float(value)}, allow_out_of_range=self.allow_out_of_range)
             overrides[pid] = array
 
         def one_run(value: Array) -> Array:
@@ -474,9 +493,9 @@ class Game:
         is the model's own expectation of the change's effect, not a guess. Run 0 (or the mean
         over runs). Budgets and capital are not checked.
         """
-        turns = max(1, min(turns, self.turns - self.turn))
-        if turns <= 0 or self.is_over:
+        if self.is_over:
             return {}
+        turns = max(1, min(turns, self.turns - self.turn))
         with_change, without = self.fork(), self.fork()
         for aid, level in changes.items():
             with_change.set_level(aid, level, enforce=False)

@@ -274,8 +274,11 @@ class _Builder:
     def row(self, key: Any, index: int) -> Array:
         return self.slots[key][index : index + 1]
 
-    def ufunc(self, ufunc: np.ufunc, *args: Array | float) -> Array:
-        args = tuple(self.constant(a) if isinstance(a, float) else self.layout(a) for a in args)
+    def ufunc(self, ufunc: np.ufunc, *operands: Array | float) -> Array:
+        args: tuple[Array, ...] = tuple(
+            self.constant(a) if isinstance(a, float) else self.layout(a)  # type: ignore[misc]
+            for a in operands
+        )
         found = self.computed(ufunc, args)
         if found is not None:
             return found

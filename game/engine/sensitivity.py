@@ -62,7 +62,7 @@ class Factor:
             falling = high - np.sqrt((1 - u) * (high - low) * (high - centre))
             return np.where(u < split, rising, falling)
         if self.distribution in ("normal", "lognormal") and high > low:
-            from scipy.stats import norm  # deferred: SciPy is a SALib dependency, loaded for analyses only
+            from scipy.stats import norm  # type: ignore[import-untyped]  # deferred: loaded for analyses only
 
             log = self.distribution == "lognormal" and low > 0
             a, b, m = (np.log(low), np.log(high), np.log(max(centre, 1e-300))) if log else (low, high, centre)
@@ -112,10 +112,10 @@ def unit_sample(method: Method, count: int, samples: int, seed: int) -> np.ndarr
     """SALib's sample of the unit hypercube: ``samples`` trajectories (Morris) or base points (Sobol')."""
     problem = {"num_vars": count, "names": [f"x{i}" for i in range(count)], "bounds": [[0.0, 1.0]] * count}
     if method == "morris":
-        from SALib.sample import morris  # deferred: SALib pulls in SciPy, pandas and matplotlib
+        from SALib.sample import morris  # type: ignore[import-untyped]  # deferred: SALib pulls in pandas
 
         return np.asarray(morris.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed))
-    from SALib.sample import sobol  # deferred: as above
+    from SALib.sample import sobol  # type: ignore[import-untyped]  # deferred: as above
 
     return np.asarray(sobol.sample(problem, samples, calc_second_order=False, seed=seed))
 
@@ -165,7 +165,7 @@ def _rank(
 ) -> Ranking:
     effects = []
     if method == "morris":
-        from SALib.analyze import morris  # deferred: SALib is heavy
+        from SALib.analyze import morris  # type: ignore[import-untyped]  # deferred: SALib is heavy
 
         res = morris.analyze(
             dict(problem), unit, y, num_levels=MORRIS_LEVELS, conf_level=CONFIDENCE, num_resamples=1000,
@@ -174,7 +174,7 @@ def _rank(
         for j, factor in enumerate(chosen):
             effects.append(Effect(factor, _number(res["mu_star"][j]), _number(res["mu_star_conf"][j])))
     else:
-        from SALib.analyze import sobol  # deferred: SALib is heavy
+        from SALib.analyze import sobol  # type: ignore[import-untyped]  # deferred: SALib is heavy
 
         res = sobol.analyze(
             dict(problem), y, calc_second_order=False, conf_level=CONFIDENCE, num_resamples=200, seed=seed

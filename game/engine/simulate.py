@@ -89,17 +89,21 @@ def run_plan(
     turns: int | None = None,
     pins: Mapping[str, float] | None = None,
     status_quo: bool = True,
+    allow_out_of_range: bool = False,
 ) -> PlanResult:
     """Play a scenario headless, setting levels as the plan says before each turn.
 
     Plans are what-if tools: budgets, capital and prerequisites do not stop them, but what
-    the game would have refused is kept in ``game.warnings``.
+    the game would have refused is kept in ``game.warnings``. Pins must lie inside their
+    parameters' ranges unless ``allow_out_of_range`` (PinOutOfRange otherwise).
     """
     if isinstance(plan, str | Path):
         plan = load_plan(plan, world, scenario)
     elif plan is not None:
         check_plan(plan, world, scenario)
-    game = Game(world, scenario, seed, runs, pins, status_quo=status_quo)
+    game = Game(
+        world, scenario, seed, runs, pins, status_quo=status_quo, allow_out_of_range=allow_out_of_range
+    )
     total = game.turns if turns is None else turns
     if not 1 <= total <= game.turns:
         raise GameError(f"turns must be between 1 and {game.turns} for scenario {scenario}")

@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from game.content.errors import did_you_mean
 from game.content.schema import Parameter, Scenario
+from game.engine.errors import GameError, PinOutOfRange
 from game.engine.world import Modifier, World
 
 NEVER = 1 << 30
@@ -193,6 +195,31 @@ def draw_parameter(param: Parameter, rng: np.random.Generator, runs: int) -> Arr
             sigma = (np.log(high) - np.log(low)) / 3.92
             values = np.exp(rng.normal(np.log(max(param.value, 1e-300)), sigma, runs))
     return np.clip(values, low, high).reshape(runs, 1)
+
+
+def check_pins(world: World, pins: Mapping[str, float], *, allow_out_of_range: bool = False) -> None:
+    """Refuse pins of unknown, per-row or out-of-range parameters and values that are not finite.
+
+    A pin outside the parameter's range goes past what its sources support, so it is
+    refused (PinOutOfRange) unless ``allow_out_of_range`` says the caller means it.
+    """
+    for pid, value in pins.items():
+        if pid not in world.parameters:
+            raise GameError(f"unknown parameter {pid!r}{did_you_mean(pid, world.parameters)}")
+        if not np.isfinite(value):
+            raise GameError(f"parameter {pid} must be a finite number, not {value}")
+        param = world.parameters[pid]
+        if param.over is not None:
+            raise GameError(f"parameter {pid} has one value per row and cannot be pinned")
+        inside = param.range is None or param.range[0] <= value <= param.range[1]
+        if not inside and not allow_out_of_range:
+            assert param.range is not None
+            located = world.content.items["parameter"].get(pid)
+            where = ""
+            if located is not None:
+                pos = located.doc.value_position(located.path + ("range",))
+                where = f" ({located.doc.path}:{pos.line}:{pos.column})"
+            raise PinOutOfRange(pid, float(value), param.range[0], param.range[1], where)
 
 
 def draw_parameters(

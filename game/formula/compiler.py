@@ -190,8 +190,9 @@ def _fold(run: Evaluator, axis: str | None, offset: int) -> _Part:
     except NotANumber as exc:
         raise FormulaError(f"this part is always nan (not a number): {exc}", exc.offset) from None
     part = _constant_part(value)
-    if not part.boolean and not np.isfinite(part.constant).all():  # type: ignore[arg-type]
-        worst = part.constant.flat[int(np.argmin(np.isfinite(part.constant).ravel()))]  # type: ignore[union-attr]
+    constant = part.constant
+    if not part.boolean and constant is not None and not np.isfinite(constant).all():
+        worst = constant.flat[int(np.argmin(np.isfinite(constant).ravel()))]
         what = "nan (not a number)" if np.isnan(worst) else f"{'-' if worst < 0 else ''}infinite"
         raise FormulaError(
             f"this part is always {what}, as 0/0, 1/0, log(0) and exp(1000) are; "

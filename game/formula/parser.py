@@ -280,7 +280,7 @@ class _Positions:
 
     def end(self, node: ast.AST) -> int:
         """Where a node ends (one past its last character)."""
-        lineno = getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+        lineno = getattr(node, "end_lineno", None) or getattr(node, "lineno", None) or 1
         col = getattr(node, "end_col_offset", None)
         return self.at(lineno, col if col is not None else getattr(node, "col_offset", 1))
 
@@ -493,8 +493,8 @@ def _constant_value(node: Node) -> float | None:
         case Number(value=value):
             return value
         case Unary(op="-", operand=operand):
-            value = _constant_value(operand)
-            return None if value is None else -value
+            inner = _constant_value(operand)
+            return None if inner is None else -inner
         case Unary(op="+", operand=operand):
             return _constant_value(operand)
         case Binary(op=op, left=left, right=right) if op in _FOLD:

@@ -22,12 +22,14 @@ from pathlib import Path
 
 from game import __version__
 from game.content.errors import ContentErrors
-from game.engine import Game, GameError, World, load_world
+from game.content.printable import UNPRINTABLE
+from game.engine import Game, GameError, PinOutOfRange, World, load_world
 from game.saves.errors import PackMismatch, ReplayMismatch, SaveError, SaveExists
 from game.saves.files import (
     AUTOSAVE_FOLDER,
     AUTOSAVE_PATTERN,
     SUFFIX,
+    autosave_lock,
     autosave_paths,
     next_autosave_path,
     prune_autosaves,
@@ -89,10 +91,16 @@ class SaveInfo:
     autosave: bool = False
 
 
+def shown_name(name: str) -> str:
+    """The name a save records and the load screen shows: what the player typed, without
+    control characters, on one line (a save holding a control character does not load)."""
+    return " ".join(UNPRINTABLE.sub("", str(name)).split())
+
+
 def _encode(game: Game, name: str) -> bytes:
     if game.runs != 1:
         raise SaveError(f"only a single-run game can be saved; this one has {game.runs} runs")
-    return dump(save_record(game, name, pack_records(game.world)))
+    return dump(save_record(game, shown_name(name), pack_records(game.world)))
 
 
 def save_game(game: Game, name: str, *, overwrite: bool = False, folder: PathLike | None = None) -> Path:
@@ -115,15 +123,11 @@ def write_save(game: Game, path: PathLike, *, overwrite: bool = False, name: str
 def autosave(game: Game, folder: PathLike | None = None) -> Path:
     """Write a new autosave and delete all but the newest few."""
     data = _encode(game, f"Autosave, turn {game.turn}")
-    for _ in range(3):  # another game autosaving into the same folder may take the number first
+    with autosave_lock(folder):  # games autosaving into one folder at once number theirs in turn
         path = next_autosave_path(game.turn, folder)
-        try:
-            write_atomic(path, data, overwrite=False)
-        except SaveExists:
-            continue
+        write_atomic(path, data, overwrite=False)
         prune_autosaves(folder)
-        return path
-    raise SaveError(f"cannot find a free autosave name in {saves_dir(folder) / AUTOSAVE_FOLDER}")
+    return path
 
 
 def latest_autosave(folder: PathLike | None = None, packs: Packs = None) -> Path | None:
@@ -213,14 +217,21 @@ def _mismatch_message(path: Path, diffs: list[str]) -> str:
     )
 
 
-def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool = False) -> LoadedSave:
+def load_save(
+    path: PathLike,
+    packs: Packs = None,
+    *,
+    allow_pack_mismatch: bool = False,
+    allow_out_of_range: bool = False,
+) -> LoadedSave:
     """Read a save and replay it into a new interactive Game (with its status-quo twin).
 
     ``packs`` are the pack folders (or an already loaded World) to play on; by default the
     ones the save names, looked up among the bundled packs and where the save found them.
     Differences in packs, or between the replay and the saved snapshot, raise PackMismatch
     or ReplayMismatch unless ``allow_pack_mismatch`` is true; then the game continues
-    from the replay and ``warnings`` says what differs. Nothing on disk changes.
+    from the replay and ``warnings`` says what differs. A parameter the save pins outside
+    its range is refused unless ``allow_out_of_range``. Nothing on disk changes.
     """
     path = Path(path)
     save, notes = read_save(path)
@@ -232,7 +243,12 @@ def load_save(path: PathLike, packs: Packs = None, *, allow_pack_mismatch: bool 
             + "; ".join(pack_diffs)
         )
     try:
-        game = replay(save, world)
+        game = replay(save, world, allow_out_of_range=allow_out_of_range)
+    except PinOutOfRange as exc:
+        raise SaveError(
+            f"{path}: the save pins {exc}; load it only if you trust it to go past the sources "
+            "(on the command line: --allow-out-of-range)"
+        ) from None
     except GameError as exc:
         on = " on the packs loaded now" if pack_diffs else ""
         raise SaveError(

@@ -14,7 +14,10 @@ import errno
 import os
 import re
 import secrets
+import stat
+import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from game.locations import saves_folder
@@ -24,6 +27,12 @@ SUFFIX = ".json"
 AUTOSAVE_FOLDER = "autosaves"
 AUTOSAVE_PATTERN = re.compile(r"^autosave-(\d{6,})-turn\d+\.json$")
 KEEP_AUTOSAVES = 5
+LOCK_NAME = ".lock"
+LOCK_WAIT_SECONDS = 10.0
+"""How long an autosave waits for another game autosaving into the same folder."""
+ORPHAN_SECONDS = 60.0
+"""A temp file this old is left over from a save that was killed mid-write, and is removed."""
+_TEMP = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
 MAX_NAME_BYTES = 120  # well under the 255-byte limit of common file systems, with room for temp names
 _ALLOWED_PUNCTUATION = set(" -_.,()+'")
 _WINDOWS_RESERVED = {
@@ -105,6 +114,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
         raise SaveError(f"cannot create the saves folder {folder}: {exc.strerror or exc}") from None
     if not overwrite and path.exists():
         raise SaveExists(path, _exists_message(path))
+    sweep_orphans(folder)
     tmp_name = ""
     try:
         candidate = str(folder / f".{path.name[:40]}.{secrets.token_hex(6)}.tmp")
@@ -167,6 +177,103 @@ def next_autosave_path(turn: int, folder: str | os.PathLike[str] | None = None) 
 
 
 def prune_autosaves(folder: str | os.PathLike[str] | None = None, keep: int = KEEP_AUTOSAVES) -> None:
-    for old in autosave_paths(folder)[keep:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+    """Delete all but the newest ``keep`` autosaves.
+
+    The autosaves folder is opened without following a link, and files are deleted by name
+    inside that open folder: if ``autosaves`` is a link to somewhere else (or becomes one),
+    nothing is pruned rather than deleting files in the folder it leads to. Only regular
+    files are deleted.
+    """
+    where = saves_dir(folder) / AUTOSAVE_FOLDER
+    try:
+        fd = os.open(where, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:  # missing, not a folder, or a link (ELOOP): leave it alone
+        return
+    try:
+        if not stat.S_ISDIR(os.fstat(fd).st_mode) or os.path.islink(where):
+            return
+        by_fd = os.unlink in os.supports_dir_fd and os.listdir in os.supports_fd  # POSIX
+        found = []
+        for name in os.listdir(fd if by_fd else where):
+            match = AUTOSAVE_PATTERN.match(name)
+            if match is None:
+                continue
+            try:
+                info = os.stat(name, dir_fd=fd, follow_symlinks=False) if by_fd else os.lstat(where / name)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append((int(match.group(1)), name))
+        for _, name in sorted(found, reverse=True)[keep:]:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=fd) if by_fd else os.unlink(where / name)
+    finally:
+        os.close(fd)
+
+
+def sweep_orphans(folder: Path, older_than: float = ORPHAN_SECONDS) -> None:
+    """Remove temp files a save killed mid-write left behind, once they are ``older_than`` seconds.
+
+    Only our own temp names (``.NAME.<12 hex digits>.tmp``), only regular files, never
+    through a link; a temp file still being written by another game is younger than that.
+    """
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not _TEMP.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+@contextlib.contextmanager
+def autosave_lock(folder: str | os.PathLike[str] | None = None) -> Iterator[None]:
+    """Hold the autosaves folder's lock, so games autosaving at once take turns to number theirs.
+
+    Waits up to LOCK_WAIT_SECONDS for another game to finish, then raises SaveError. The
+    lock is released when the block ends, or when the process dies.
+    """
+    where = saves_dir(folder) / AUTOSAVE_FOLDER
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd = os.open(where / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except OSError as exc:
+        raise SaveError(f"cannot autosave in {where}: {exc.strerror or exc}") from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise SaveError(
+                    f"cannot autosave in {where}: another game has been autosaving there for "
+                    f"{LOCK_WAIT_SECONDS:.0f} seconds; try again"
+                )
+            time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on an open file without waiting; False if another process has it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

@@ -21,17 +21,18 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
+from game.content.printable import UNPRINTABLE, describe_character, printable
 from game.content.safe_read import FileRefused, read_limited
 from game.content.schema import ID_PATTERN
 from game.limits import MAX_SAVE_BYTES
 from game.saves.errors import SaveError
 
-FORMAT = "borderline-save"
-FORMAT_VERSION = 1
+FORMAT: Final = "borderline-save"
+FORMAT_VERSION: Final = 1
 MAX_BYTES = MAX_SAVE_BYTES
 MAX_SEED = 2**63 - 1
 
@@ -340,7 +341,10 @@ def validate(path: Path, doc: dict[str, Any], *, migrated: bool) -> SaveFile:
         lines = []
         for err in exc.errors()[:5]:
             where = ".".join(str(p)[:40] for p in err["loc"])[:120] or "the top level"
-            lines.append(f"{where}: {err['msg']}")
+            message = err["msg"]
+            if err["type"] == "string_pattern_mismatch" and err["loc"][-1:] == ("id",):
+                message = f"{str(err['input'])[:40]!r} is not a pack id (lower_snake_case, never a path)"
+            lines.append(f"{where}: {message}")
         more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
         raise SaveError(
             f"{path}: this save has been damaged or badly edited: "
@@ -350,9 +354,39 @@ def validate(path: Path, doc: dict[str, Any], *, migrated: bool) -> SaveFile:
         ) from None
 
 
+def check_text(path: Path, doc: Any) -> None:
+    """Refuse a save whose text (a name, an id, a warning, a key) holds a control character.
+
+    The game never writes one, and the load screen, the replay verb and messages show a
+    save's text on a terminal, where ``\\x1b[2J`` would clear the screen.
+    """
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        where, value = stack.pop()
+        texts: list[tuple[str, str]] = []
+        if isinstance(value, dict):
+            for key, item in value.items():
+                texts.append((f"{where}.{key}" if where else key, key))
+                stack.append((f"{where}.{key}" if where else str(key), item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            texts.append((where, value))
+        for place, text in texts:
+            bad = UNPRINTABLE.search(text)
+            if bad is not None:
+                raise SaveError(
+                    f"{path}: this save has been damaged or badly edited: the text at "
+                    f"{printable(place, newlines=False)[:120]} holds the control character "
+                    f"{describe_character(bad.group())}, which the game never writes; restore the file "
+                    "or load another save"
+                )
+
+
 def read_save(path: Path) -> tuple[SaveFile, list[str]]:
     """Read, migrate and validate a save file; return it and notes about any migration."""
     doc = parse_document(path, read_bytes(path))
+    check_text(path, doc)
     doc, notes = migrate(path, doc)
     return validate(path, doc, migrated=bool(notes)), notes
 

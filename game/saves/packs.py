@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from game.content.packs import find_pack
-from game.content.untrusted import printable
+from game.content.printable import printable
 from game.engine.world import World
 from game.locations import pack_roots
 from game.saves.errors import SaveError

@@ -105,16 +105,19 @@ def save_record(game: Game, name: str, packs: list[PackRecord]) -> SaveFile:
     )
 
 
-def replay(save: SaveFile, world: Any) -> Game:
+def replay(save: SaveFile, world: Any, *, allow_out_of_range: bool = False) -> Game:
     """A new interactive Game with its status-quo twin, played from the save's log.
 
     Turns are resolved headless with the logged answers (the engine answers a headless
     game's dilemmas after the turn's events, exactly as a player does), so a game that a
     plan played on past an ending replays too; the last turn is resolved as a player would,
     so dilemmas still waiting in the save wait again. Raise GameError (a SimulationError is one) if
-    the log cannot be played.
+    the log cannot be played, PinOutOfRange (a GameError) if a pin lies outside its
+    parameter's range and that is not allowed.
     """
-    game = Game(world, save.scenario, save.seed, 1, save.pins, status_quo=True)
+    game = Game(
+        world, save.scenario, save.seed, 1, save.pins, status_quo=True, allow_out_of_range=allow_out_of_range
+    )
     steps = [
         Step(t.turn, d.action, d.level) for t in save.log for d in sorted(t.decisions, key=lambda d: d.action)
     ]

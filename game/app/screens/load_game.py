@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.content.printable import printable
+
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
     from game.engine import Game
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 def load_in_background(app: BorderlineApp, path: Path | None) -> None:
     """Replay a save (None: the newest autosave that loads) in a worker thread, then open it."""
     if path is not None:
-        app.notify(f"Loading {Path(path).name}…", timeout=3, markup=False)
+        app.notify(f"Loading {printable(Path(path).name, newlines=False)}…", timeout=3, markup=False)
 
     def replay() -> None:
         from game.app import saving
@@ -42,7 +44,7 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
             try:
                 loaded = saving.load_save(candidate, packs)
             except saving.SaveError as exc:
-                problem = problem or str(exc)
+                problem = problem or printable(str(exc))  # it names the file, whose name may be anything
                 continue
             app.call_from_thread(app.open_game, loaded.game, list(loaded.warnings))
             return
@@ -74,7 +76,7 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]
             )
             return
         except saving.SaveError as exc:
-            say(f"✗ Not saved: {exc}")
+            say(f"✗ Not saved: {printable(str(exc))}")
             return
         if path.stem != name.strip():
             say(f"Saved as {path.stem!r} (characters a file name cannot hold became _): {path}")
@@ -132,25 +134,25 @@ class LoadScreen(Screen[None]):
         try:
             saves = saving.list_saves(self.borderline.saves_folder)
         except saving.SaveError as exc:
-            note.update(Content(f"✗ {exc}"))
+            note.update(Content(f"✗ {printable(str(exc))}"))
             return
         self._paths: dict[str, Path] = {}
         for i, save in enumerate(saves):
             self._paths[str(i)] = save.path
             kind = "autosave" if save.autosave else "save"
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(save.modified))
-            if save.error:
-                line = Content(f"✗ {save.name}\n") + Content.styled(
-                    f"  cannot be loaded: {save.error}", "dim"
+            if save.error:  # the name may be a file's, the error may quote it: both escaped
+                line = Content(f"✗ {printable(save.name, newlines=False)}\n") + Content.styled(
+                    f"  cannot be loaded: {printable(save.error)}", "dim"
                 )
             else:
                 about = f"{kind} · {save.scenario} · {turn_words(save.turn, save.date)} · {when}"
-                name = save.name
+                name = printable(save.name, newlines=False)
                 if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # stored with turns completed
                     name = f"Autosave, turn {save.turn + 1}"
                 line = Content(f"{name}\n") + Content.styled(f"  {about}", "dim")
             saves_list.add_option(Option(line, id=str(i), disabled=bool(save.error)))
-        folder = saving.folder_or_default(self.borderline.saves_folder)
+        folder = printable(str(saving.folder_or_default(self.borderline.saves_folder)), newlines=False)
         if not saves:
             note.update(
                 Content(f"No saves yet in {folder}. Start a new game: it is autosaved every turn.")

@@ -25,6 +25,7 @@ from game.app.widgets.dashboard import Dashboard
 from game.app.widgets.detail_pane import DetailPane
 from game.app.widgets.news_feed import NewsFeed
 from game.app.widgets.turn_header import TurnHeader
+from game.content.printable import printable
 
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
@@ -146,10 +147,16 @@ class GameScreen(Screen[None]):
                     no="Cancel",
                     default_yes=False,
                 ),
-                lambda yes: self.set_level(aid, new) if yes else self.say("Cancelled."),
+                lambda yes: self._confirmed(aid, new, bool(yes)),
             )
             return
         self.set_level(aid, new)
+
+    def _confirmed(self, aid: str, level: int, yes: bool) -> None:
+        if yes:
+            self.set_level(aid, level)
+        else:
+            self.say("Cancelled.")
 
     def set_level(self, aid: str, level: int) -> bool:
         """Ask the engine for a level; say what it costs, or why it was refused."""
@@ -397,18 +404,35 @@ class MainScreen(GameScreen):
                     no="Not yet",
                     default_yes=False,
                 ),
-                lambda yes: self.resolve_turn() if yes else None,
+                lambda yes: self._end_game(bool(yes)),
             )
             return
         self.resolve_turn()
+
+    def _end_game(self, yes: bool) -> None:
+        if yes:
+            self.resolve_turn()
 
     @work(exclusive=True, group="turn")
     async def resolve_turn(self) -> None:
         from game.app.screens.dialogs import NewsDialog
         from game.app.words import quarter
+        from game.engine import SimulationError
 
         game, app = self.game, self.borderline
-        report = game.resolve_turn()
+        try:
+            report = game.resolve_turn()
+        except SimulationError as exc:  # a pack's arithmetic broke: the game cannot go on
+            app.back_to_title()
+            app.notify(
+                f"The content stopped this game: {printable(str(exc))}. The last autosave is from the "
+                "turn before; fix the pack (borderline validate) or play without it.",
+                title="The game cannot go on",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
         self.version += 1
         app.autosave(game)
         self.say(f"{quarter(report.date)} resolved. Press w to see why things moved, c for charts.")

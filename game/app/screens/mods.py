@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from game.content.printable import printable
+
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
 
@@ -31,7 +33,8 @@ def mods_text(app: BorderlineApp) -> Content:
             parts.append(
                 Content.assemble(("✓ ", "$text-success"), (f"{m.name}", "bold"), f" ({m.id} {m.version})\n")
             )
-            parts.append(Content(f"   {pack.folder}\n   needs game {m.game_version}; depends on {deps}\n"))
+            folder = printable(str(pack.folder), newlines=False)  # a folder's name may be anything
+            parts.append(Content(f"   {folder}\n   needs game {m.game_version}; depends on {deps}\n"))
             if m.description:
                 # indented as a block: every wrapped line under the first, not flush left
                 width = max(30, app.size.width - 8)
@@ -47,7 +50,7 @@ def mods_text(app: BorderlineApp) -> Content:
         ]
         parts.append(Content(f"\n{', '.join(counts)}.\n"))
     else:
-        folders = ", ".join(str(p) for p in app.pack_folders())
+        folders = ", ".join(printable(str(p), newlines=False) for p in app.pack_folders())
         parts.append(Content.styled(f"✗ The packs could not be loaded ({folders}):\n", "bold $text-error"))
         for error in app.world_errors:
             parts.append(Content(f" • {error}\n"))

@@ -126,35 +126,49 @@ class Builder(SymbolScope):
         return rows.index(eff.row)
 
     def topological(self, deps: dict[str, set[str]]) -> list[str]:
-        """Order names so each comes after what it uses; report every cycle found."""
+        """Order names so each comes after what it uses; report every cycle found.
+
+        A depth-first walk with an explicit stack, so a chain of thousands of variables
+        each using the one before cannot exhaust Python's recursion limit.
+        """
         order: list[str] = []
-        state: dict[str, int] = {}
+        state: dict[str, int] = {}  # 1: being visited (on the trail), 2: done
         reported: set[frozenset[str]] = set()
-
-        def visit(name: str, trail: list[str]) -> None:
-            mark = state.get(name)
-            if mark == 2:
-                return
-            if mark == 1:
-                cycle = trail[trail.index(name) :] + [name]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    loc = self.symbols[name].located
-                    text = " -> ".join(cycle)
-                    message = f"dependency cycle: {text}; break it with lag() or make one of them a stock"
-                    if loc is not None:
-                        self.errors.append(loc.error(message))
-                return
-            state[name] = 1
-            for dep in sorted(deps.get(name, ())):
-                visit(dep, trail + [name])
-            state[name] = 2
-            order.append(name)
-
-        for name in sorted(deps):
-            visit(name, [])
+        for root in sorted(deps):
+            if state.get(root) == 2:
+                continue
+            state[root] = 1
+            trail = [root]
+            stack = [iter(sorted(deps.get(root, ())))]
+            while stack:
+                dep = next(stack[-1], None)
+                if dep is None:
+                    stack.pop()
+                    done = trail.pop()
+                    state[done] = 2
+                    order.append(done)
+                    continue
+                mark = state.get(dep)
+                if mark == 2:
+                    continue
+                if mark == 1:
+                    self._report_cycle(trail[trail.index(dep) :] + [dep], reported)
+                    continue
+                state[dep] = 1
+                trail.append(dep)
+                stack.append(iter(sorted(deps.get(dep, ()))))
         return order
+
+    def _report_cycle(self, cycle: list[str], reported: set[frozenset[str]]) -> None:
+        key = frozenset(cycle)
+        if key in reported:
+            return
+        reported.add(key)
+        loc = self.symbols[cycle[0]].located
+        text = " -> ".join(cycle)
+        message = f"dependency cycle: {text}; break it with lag() or make one of them a stock"
+        if loc is not None:
+            self.errors.append(loc.error(message))
 
     def world(self) -> World:
         items = self.items

@@ -51,6 +51,7 @@ def build_actions(b: Builder) -> None:
                     )
             else:
                 # a single number: full strength at the top level, scaled by the ramped value
+                assert raw is not None  # the schema requires one of multiply and add
                 columns.append(np.linspace(1.0 if op == "multiply" else 0.0, float(raw), n))
                 modifiers.setdefault(eff.target, []).append(
                     Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
@@ -132,7 +133,7 @@ def build_events(b: Builder) -> None:
                 target_axis = b.effect_target(loc, eff, sub, allow_stock=True)
                 if target_axis is False:
                     continue
-                op = "multiply" if eff.multiply is not None else "add"
+                op = "multiply" if eff.multiply is not None else "add"  # type: Literal["multiply", "add"]
                 raw = eff.multiply if eff.multiply is not None else eff.add
                 row = b.row_index(loc, eff, target_axis, sub)
                 value: CompiledFormula | float | None
@@ -204,13 +205,24 @@ def build_scenarios(b: Builder) -> None:
                     aid,
                     at_value=True,
                 )
-        for pid in sc.parameters:
+        for pid, value in sc.parameters.items():
             if pid not in items["parameter"]:
                 b.error(
                     loc,
                     f"unknown parameter {pid!r}{did_you_mean(pid, items['parameter'])}",
                     "parameters",
                     pid,
+                )
+                continue
+            span = items["parameter"][pid].item.range
+            if span is not None and not span[0] <= value <= span[1]:
+                b.error(
+                    loc,
+                    f"parameter {pid!r} is set to {value:g}, outside the range its sources support, "
+                    f"[{span[0]:g}, {span[1]:g}]: set a value inside it, or widen the range (with a source)",
+                    "parameters",
+                    pid,
+                    at_value=True,
                 )
         for i, obj in enumerate(sc.objectives):
             if obj.indicator not in indicators:
