@@ -11,7 +11,7 @@ import pytest
 
 from game.cli import main
 from game.engine import GameError, load_plan, load_world, run_plan
-from game.engine.scoring import run_scores
+from game.engine.scoring import score_runs
 from game.engine.sensitivity import Factor, analyse, factors, swing_values, swings
 from game.engine.sweep import PackFiles, SweepTask, remember_world, run_sweep
 
@@ -80,7 +80,7 @@ def test_per_run_parameter_values_reach_each_run_and_its_status_quo(world):
     result = run_plan(world, "both-sides", KLEIMAN, runs=3, seed=2, pins={"hope_efficacy": values})
     assert result.game.parameter("hope_efficacy").ravel().tolist() == values
     assert result.status_quo.parameter("hope_efficacy").ravel().tolist() == values
-    scores = run_scores(result.game)
+    scores = score_runs(result.game).total
     assert scores[0] == pytest.approx(result.game.debrief().score, rel=1e-12)
     assert scores[2] > scores[0] + 5  # Hawaii-level efficacy scores far better than none
     with pytest.raises(GameError, match="one per run needs 3"):

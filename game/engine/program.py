@@ -32,12 +32,14 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from game.engine import finite
+from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.scalar import ScalarRunner
 from game.engine.world import Modifier
 from game.formula import NotANumber
@@ -122,6 +124,25 @@ def _power_by_rows(base: Array, exponent: Array, out: Array) -> None:
     np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
 
 
+class _OutOfRange(Exception):
+    """A stock left its range by more than round-off during a sub-step (raised inside a phase)."""
+
+    def __init__(self, stock: str, breach: Breach) -> None:
+        super().__init__(stock)
+        self.stock, self.breach = stock, breach
+
+
+def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: str, first_run: int) -> None:
+    """``bounds.settle`` on a stock's buffer, as the reference integration does: round-off at a
+    bound is set to the bound, a real breach stops the turn (``first_run``: the span's offset)."""
+    value = stock.T
+    settled, breach = settle(value, low, high)
+    if breach is not None:
+        raise _OutOfRange(sid, replace(breach, run=breach.run + first_run))
+    if settled is not value:
+        np.copyto(stock, settled.T)
+
+
 def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
     """``ufunc`` writing into ``out`` (minimum and maximum take ``out`` only by keyword)."""
     if ufunc is np.maximum or ufunc is np.minimum:
@@ -147,6 +168,8 @@ def _span(blocks: list[Block], span: tuple[int, int], rows: int) -> list[Block]:
         for function, args in instructions:
             if isinstance(function, partial) and "out" in function.keywords:
                 function = partial(function.func, out=view(function.keywords["out"]))
+            if function is _settle_in_place:
+                args = (*args[:4], lo)
             spanned.append((function, tuple(view(a) for a in args)))
         out.append((owner, spanned))
     return out
@@ -544,10 +567,8 @@ class Program:
         delta = b.ufunc(np.multiply, rate, self.stepper.dt)
         stock = b.read(sid)
         b.run_ufunc(STEP, np.add, (stock, delta), stock)
-        if low is not None:
-            b.run_ufunc(STEP, np.maximum, (stock, b.constant(low)), stock)
-        if high is not None:
-            b.run_ufunc(STEP, np.minimum, (stock, b.constant(high)), stock)
+        if low is not None or high is not None:
+            b.append(STEP, (_settle_in_place, (stock, low, high, sid, 0)), (stock,))
 
     # ------------------------------------------------------------------ running
 
@@ -577,6 +598,21 @@ class Program:
                     function(*args)
         except NotANumber as exc:
             raise self._nan_error(owner, exc, turn) from None
+        except _OutOfRange as exc:
+            raise self._range_error(exc, turn) from None
+
+    def _range_error(self, exc: _OutOfRange, turn: int) -> Exception:
+        """The reference integration's error for a stock out of range, naming its flows' rates."""
+        stepper = self.stepper
+        _, inflows, outflows, _, _ = next(entry for entry in stepper.integration if entry[0] == exc.stock)
+        rates = {fid: self.outputs[fid].T for fid in (*inflows, *outflows)}
+        shape = (self.rows, self.builder.slots[exc.stock].shape[0])
+        flows = describe_flows(rates, inflows, outflows, exc.breach, shape)
+        try:
+            stepper.out_of_range(exc.stock, exc.breach, turn, f"its flows a year: {flows}")
+        except Exception as error:  # out_of_range always raises: hand its error back
+            return error
+        raise AssertionError("out_of_range returned")
 
     def _nan_error(self, owner: Owner, exc: NotANumber, turn: int) -> Exception:
         stepper = self.stepper
@@ -592,6 +628,8 @@ class Program:
                     step()
         except NotANumber as exc:
             raise self._nan_error(owner, exc, turn) from None
+        except _OutOfRange as exc:
+            raise self._range_error(exc, turn) from None
 
     def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> None:
         """The turn's sub-steps and its end values, for one span of runs (runs never interact)."""

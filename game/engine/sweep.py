@@ -28,7 +28,7 @@ from game.content.schema import Plan
 from game.engine.errors import GameError
 from game.engine.game import Game
 from game.engine.replay import replay
-from game.engine.scoring import run_scores
+from game.engine.scoring import score_runs
 from game.engine.world import World, load_world
 from game.limits import MAX_CONTENT_FILE_BYTES
 
@@ -141,7 +141,7 @@ def run_chunk(task: SweepTask, index: int) -> np.ndarray:
     columns = []
     for output in task.outputs:
         if output == SCORE:
-            columns.append(run_scores(game))
+            columns.append(score_runs(game).total)
         else:
             columns.append(game.history(output)[task.turn])
     return np.stack(columns, axis=1)
