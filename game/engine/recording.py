@@ -40,7 +40,7 @@ class Recorder:
         """``copies`` copies of one run's history, recorded from now on by ``stepper``."""
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
-        twin.computed = self.computed
+        twin.computed, twin.ranges = self.computed, self.ranges
         twin.series = {
             name: [np.repeat(value[run : run + 1], copies, axis=0) for value in values]
             for name, values in self.series.items()
