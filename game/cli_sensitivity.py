@@ -28,7 +28,7 @@ def add_parser(verbs: Any, positive: Any, seed: Any) -> None:
         help="rank the uncertain parameters by their effect on a plan's outcomes (SALib)",
         description="Vary every parameter that has a range (each within it, following its "
         "distribution), play the plan once per sample and rank the parameters by their effect "
-        "on each output and on the debrief's score, with 95%% confidence intervals.",
+        "on each output and on the debrief's score, with 95% confidence intervals.",
     )
     sub.add_argument("--scenario", default="both-sides", metavar="ID", help="default both-sides")
     sub.add_argument("--plan", metavar="FILE", help="TOML plan (default: the status quo)")

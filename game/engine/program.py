@@ -40,7 +40,7 @@ import numpy as np
 
 from game.engine import finite
 from game.engine.bounds import Breach, describe_flows, settle
-from game.engine.scalar import ScalarRunner
+from game.engine.scalar import Phase, ScalarRunner
 from game.engine.world import Modifier
 from game.formula import NotANumber
 
@@ -205,6 +205,7 @@ class _Builder:
         self.pool: dict[tuple[int, tuple[int, ...], np.dtype[Any]], list[Array]] = {}
         self.pinned: set[int] = set()
         self.temps: list[Array] = []
+        self.inputs: list[Array] = []  # the buffers a turn's values are copied into
         self.owner: Owner = ""
         self.setup: list[Block] = []
         self.turn: list[Block] = []
@@ -238,6 +239,7 @@ class _Builder:
     def input(self, key: Any, shape: tuple[int, ...], tier: int, dtype: Any = np.float64) -> Array:
         buffer = np.zeros(shape, dtype=dtype)
         self.register(key, buffer, tier)
+        self.inputs.append(buffer)
         return buffer
 
     def layout(self, value: Array | float) -> Array | float:
@@ -619,15 +621,13 @@ class Program:
         origin = stepper.modifier_origin(owner) if isinstance(owner, Modifier) else stepper.origin_of(owner)
         return finite.not_a_number(stepper, origin, exc, turn)
 
-    def _run_steps(self, blocks: list[tuple[Owner, list[Callable[[], None]]]], turn: int) -> None:
-        """A phase on the scalar runner: its steps, a nan met inside reported like ``_run`` does."""
-        owner: Owner = ""
+    def _run_steps(self, phase: Phase, turn: int) -> None:
+        """A phase on the scalar runner, a nan met inside reported like ``_run`` does."""
+        cursor = [0]  # the generated code notes which block it is in
         try:
-            for owner, steps in blocks:  # noqa: B007 (read when a formula meets nan)
-                for step in steps:
-                    step()
+            phase.function(self.scalar.values, cursor)  # type: ignore[union-attr]
         except NotANumber as exc:
-            raise self._nan_error(owner, exc, turn) from None
+            raise self._nan_error(phase.owners[cursor[0]], exc, turn) from None
         except _OutOfRange as exc:
             raise self._range_error(exc, turn) from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -61,8 +62,11 @@ class Recorder:
         checked.update(stocks)
         pairs = zip(self.names, recorded, strict=True)
         checked.update((name, arr) for name, arr in pairs if name not in checked)
-        isfinite = np.isfinite
-        if not all(isfinite(value).all() for value in checked.values()):
+        # a sum is finite only if every element is (an inf or a nan makes it inf or nan): one
+        # reduction per value and no temporary; a sum that overflows from finite values only
+        # sends it to the detailed check, which then finds nothing to report
+        isfinite, total = math.isfinite, np.add.reduce
+        if not all(isfinite(total(value, axis=None)) for value in checked.values()):
             for name in self.computed:
                 if name in env:
                     self.stepper.check_finite(name, env[name], turn)
