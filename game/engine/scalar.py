@@ -140,6 +140,7 @@ class ScalarRunner:
         self.index: dict[int, int] = {}  # id(buffer) -> position of its first row in values
         self.held: list[Array] = []  # the buffers whose rows are held as numbers
         self.casts: list[Callable[[Any], Any]] = []
+        self._found: dict[int, list[int] | None] = {}
         for buffer in program.builder.buffers:
             if buffer.ndim == 2 and buffer.shape[1] == 1 and buffer.shape[0] >= 1:
                 self.index[id(buffer)] = len(self.values)
@@ -150,7 +151,8 @@ class ScalarRunner:
         self.inputs = [b for b in builder.inputs if id(b) in self.index]  # what each turn copies in
         outputs = [*program.outputs.values(), *(builder.slots[sid] for sid in program.stepper.world.stocks)]
         # a value fixed for the game (read-only once computed) never needs writing back
-        self.outputs = [b for b in self.held if b.flags.writeable and any(b is o for o in outputs)]
+        written = {id(b) for b in outputs}
+        self.outputs = [b for b in self.held if b.flags.writeable and id(b) in written]
         self.spans_in = [self._span(b) for b in self.inputs]
         self.spans_out = [self._span(b) for b in self.outputs]
         from game.engine.program import _settle_in_place  # the program imports this module first
@@ -184,6 +186,12 @@ class ScalarRunner:
 
     def _positions(self, value: Array) -> list[int] | None:
         """The positions of a held buffer's rows that ``value`` views, in its order."""
+        key = id(value)  # the program keeps every operand alive, so an id stays its own
+        if key not in self._found:
+            self._found[key] = self._locate(value)
+        return self._found[key]
+
+    def _locate(self, value: Array) -> list[int] | None:
         root = self._root(value)
         if root is None or value.ndim != 2 or value.shape[1] != 1 or value.dtype != root.dtype:
             return None

@@ -8,6 +8,7 @@ batches and its forks.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -55,6 +56,7 @@ class Stepper:
         self.plan_names = {phase: [entry[0] for entry in plan] for phase, plan in self.plans.items()}
         self.plan_all = self.plans["all"]
         self.programs: dict[int, Program] = {}  # the turn compiled to a tape, by number of runs
+        self.program_lock = threading.Lock()
         self.inactive = np.zeros((1, 1))
         self.integration = [
             (
@@ -448,10 +450,13 @@ class Stepper:
             active[key] = now_active
         side_costs = self.side_costs(state.level, mix, env_prev, old_levels)
         if mix is None and not self.reference:
-            program = self.programs.get(R)
-            if program is None:
-                program = self.programs[R] = Program(self, R)
-            return program.advance(state.stocks, turn, lags, channels, active, side_costs)
+            # forks share this stepper and its programs' buffers: one turn at a time on them
+            # (a forecast in a worker thread beside the game's own turn)
+            with self.program_lock:
+                program = self.programs.get(R)
+                if program is None:
+                    program = self.programs[R] = Program(self, R)
+                return program.advance(state.stocks, turn, lags, channels, active, side_costs)
         flow_mask = mix.flows if mix is not None else None
         # 3. integrate the quarter
         base = None
