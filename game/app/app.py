@@ -104,6 +104,7 @@ class BorderlineApp(App[None]):
         self.batch_runs = batch_runs
         self.previews = previews
         self.bands_cache: dict[tuple[int, int, int, int], Any] = {}
+        self.dependence_cache: dict[tuple[object, ...], str] = {}  # forecast -> what it depends on most
         self.game: Game | None = None
         self.game_id = ""  # the game's id in its saves: its autosaves are kept apart from others'
         self.autosaved: tuple[int, int, int] | None = None  # (game, turn, answers) last autosaved
