@@ -70,7 +70,8 @@ class Factor:
             lo_p, hi_p = norm.cdf((a - m) / sigma), norm.cdf((b - m) / sigma)
             values = m + sigma * norm.ppf(lo_p + u * (hi_p - lo_p))
             return np.clip(np.exp(values) if log else values, low, high)
-        # clipped: low + 1 * (high - low) can round past high (0.3 + 0.6000000000000001): pins refuse it
+        # low + (high - low) can round one ulp past high (0.3 + 0.6 is 0.9000000000000001),
+        # which the range check on pins would refuse
         return np.clip(low + u * (high - low), low, high)
 
 
