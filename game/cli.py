@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import io
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -387,6 +385,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         payload["warnings"] = game.warnings
     if args.save is not None:
         _save_simulated(game, args.save)
+    import json  # output formats load with the verb that writes them, not at start-up
+
     text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
     _write(text, args.out)
     return EXIT_OK
@@ -410,6 +410,8 @@ def _save_simulated(game: Any, target: str) -> None:
 
 def _to_csv(payload: dict[str, Any]) -> str:
     """The tidy long form: one row per series, indicator, state and statistic."""
+    import csv  # output formats load with the verb that writes them, not at start-up
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["series", "indicator", "unit", "turn", "date", "statistic", "value"])
@@ -557,6 +559,8 @@ def schema_documents() -> dict[str, dict[str, Any]]:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    import json  # output formats load with the verb that writes them, not at start-up
+
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
