@@ -18,13 +18,17 @@ def run_app(
     scenario: str | None = None,
     seed: int | None = None,
     loaded: Any = None,
+    served: bool = False,
 ) -> int:
     """Run the game in the terminal: the title screen, a new game of ``scenario``, or a loaded save.
 
     ``packs`` replaces the base game and the enabled mods; ``extra_packs`` (``--pack``) load
-    after them.
+    after them. ``served``: run for ``borderline serve`` (ask the student's name first).
     """
     from game.app.app import BorderlineApp
 
-    BorderlineApp(packs, extra_packs=extra_packs, scenario=scenario, seed=seed, loaded=loaded).run()
+    app = BorderlineApp(
+        packs, extra_packs=extra_packs, scenario=scenario, seed=seed, loaded=loaded, served=served
+    )
+    app.run()
     return 0
