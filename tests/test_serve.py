@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from browser_room import start_room, stop_room
 
 from game import serve
 from game.app.app import BorderlineApp
@@ -31,41 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "packs" / "mini"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_room(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    env = dict(os.environ, BORDERLINE_SAVES=str(tmp_path / "saves"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "game", "serve", "--port", str(port), *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return process, port
-        time.sleep(0.2)
-    process.kill()
-    raise AssertionError("the room did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A room of one seat."""
@@ -73,7 +37,7 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     try:
         yield port
     finally:
-        stop(process)
+        stop_room(process)
 
 
 def sync(test):
