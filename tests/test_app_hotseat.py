@@ -161,6 +161,10 @@ async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other(mini,
             assert panel_rows(app)[us_action] == before_row
             assert "→" not in panel_rows(app)[us_action]
             assert header(app)[1] == start_money
+            told = [status(app), *(n.message for n in app._notifications)]
+            leaks = ("Treatment", "Enforcement", "Read-only")
+            assert not any(word in text for text in told for word in leaks)
+            assert "Beto plans Mexico" in status(app)
             rows = panel_rows(app)
             assert all("Ana's, read-only" in text for text in groups(rows, "us"))
             assert not any("read-only" in text for text in groups(rows, "mx"))
@@ -189,6 +193,79 @@ async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other(mini,
         assert loaded.game.players == PLAYERS
         assert loaded.game.state_digest() == game.state_digest()
         assert '"players"' in path.read_text()
+
+
+DILEMMAS = {
+    "pack.toml": 'id = "asks"\nname = "Asks"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n',
+    "events.toml": """
+[event.us_question]
+title = "A question for Washington"
+text = "Congress wants an answer."
+side = "us"
+condition = "1"
+once = true
+[[event.us_question.choices]]
+id = "yes"
+label = "Yes"
+default = true
+[[event.us_question.choices]]
+id = "no"
+label = "No"
+
+[event.mx_question]
+title = "A question for Mexico City"
+text = "The Senate wants an answer."
+side = "mx"
+condition = "1"
+once = true
+[[event.mx_question.choices]]
+id = "yes"
+label = "Yes"
+default = true
+[[event.mx_question.choices]]
+id = "no"
+label = "No"
+""",
+}
+
+
+@sync
+async def test_each_dilemma_goes_to_the_player_of_the_side_it_concerns(tmp_path):
+    folder = tmp_path / "asks"
+    folder.mkdir()
+    for name, text in DILEMMAS.items():
+        (folder / name).write_text(text)
+    world = load_world([MINI, folder])
+    app = make_app(world, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.start_game("test-run", 5, dict(PLAYERS))
+        await take_seat(pilot, "Ana")
+        await pilot.press("e")
+        await take_seat(pilot, "Beto")
+        await pilot.press("e")  # the turn resolves; both events ask their side
+        asked: list[tuple[str, str]] = []
+        for _ in range(10):
+            await settle(pilot)
+            screen = app.screen
+            if isinstance(screen, HandOverScreen):
+                asked.append(("seat", screen.player))
+            elif isinstance(screen, DilemmaDialog):
+                asked.append((screen.dilemma.title, app.hotseat.player(app.at_keyboard)))
+            elif isinstance(screen, NewsDialog):
+                pass
+            else:
+                break
+            await pilot.press("enter")
+        # each question after a hand-over to its side's player, then the next turn starts with Ana
+        assert asked[-5:] == [
+            ("seat", "Ana"),
+            ("A question for Washington", "Ana"),
+            ("seat", "Beto"),
+            ("A question for Mexico City", "Beto"),
+            ("seat", "Ana"),
+        ]
+        assert {c.event for c in app.game.choices_made} >= {"us_question", "mx_question"}
 
 
 @sync
@@ -260,3 +337,27 @@ def test_players_need_a_name_each_and_different_names(mini):
         HotSeat(game, {"us": "Ana", "mx": "Beto", "eu": "Carla"})
     seats = HotSeat(game, {"us": "Ana\x1b[31m", "mx": "Beto"})
     assert seats.player("us") == "Ana[31m"  # no control characters reach a screen or a save
+
+
+def test_why_says_what_each_players_levers_did_across_the_border(mini):
+    from game.app.screens.why import explanation_text
+    from game.engine import Game
+    from game.engine.hotseat import HotSeat
+
+    game = Game(mini, "test-run", 2, status_quo=True, interactive=True)
+    seats = HotSeat(game, dict(PLAYERS))
+    seats.set_level("enforcement", 2)
+    seats.seal()
+    seats.set_level("designation", 1)
+    seats.seal()
+    seats.resolve_turn()
+    text = " ".join(explanation_text(game, "revenue", 1).plain.split())
+    assert "Whose choices moved it:" in text
+    assert "Ana's levers (United States):" in text and "Beto's levers (Mexico):" in text
+    assert "(action, Ana's)" in text  # the US lever on a Mexican indicator, named as Ana's
+    ana = text.split("Ana's levers (United States):")[1].split()[0]
+    assert ana not in ("nothing", "±0", "+0", "0")  # US enforcement moved Mexican revenue
+    alone = Game(mini, "test-run", 2, status_quo=True, interactive=True)
+    alone.set_level("enforcement", 2)
+    alone.resolve_turn()
+    assert "Whose choices" not in explanation_text(alone, "revenue", 1).plain

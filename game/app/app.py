@@ -286,6 +286,7 @@ class BorderlineApp(App[None]):
         seats = self.hotseat
         assert seats is not None
         self.at_keyboard = side
+        self.clear_notifications()  # what the last player was told is theirs alone
 
         def taken(_: None) -> None:
             if then is not None:
@@ -301,6 +302,7 @@ class BorderlineApp(App[None]):
         if seats is None or self.at_keyboard == side:
             return
         self.at_keyboard = side
+        self.clear_notifications()
         await self.push_screen_wait(HandOverScreen(seats.player(side), seats.side_name(side), reason))
 
     def autosave(self, game: Game) -> None:

@@ -219,6 +219,7 @@ class MainScreen(GameScreen):
     PANES = ("#actions", "#dashboard", "#detail", "#news")
 
     detail_subject = "action"
+    seat_shown: str | None = None  # two players: the side whose player the status line last greeted
 
     def compose(self) -> ComposeResult:
         yield TurnHeader(id="turn-header")
@@ -252,6 +253,12 @@ class MainScreen(GameScreen):
         self.query_one(TurnHeader).show(game, seated)
         self.query_one(Dashboard).show(game)
         self.query_one(ActionPanel).show(game, seated)
+        if seats is not None and seated is not None and seated != self.seat_shown:
+            self.seat_shown = seated
+            self.say(
+                f"{seats.player(seated)} plans {seats.side_name(seated)}: +/- on your levers, the "
+                f"others are read-only · e: end your plan"
+            )
         self.query_one(NewsFeed).show(game)
         self._show_detail()
 
@@ -385,7 +392,7 @@ class MainScreen(GameScreen):
         word, me, next_player = self.turn_word, seats.player(side), seats.player(after)
         self.borderline.hand_over(
             after,
-            f"{me} has ended {seats.side_name(side)}'s planning for this {word}. The plan is sealed: "
+            f"{me} ({seats.side_name(side)}) has finished planning for this {word}. The plan is sealed: "
             f"{next_player} will not see it until the {word} resolves, and {me} will not see "
             f"{next_player}'s. {next_player} now plans {seats.side_name(after)}'s levers.",
         )

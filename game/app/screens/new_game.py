@@ -98,10 +98,10 @@ class NewGameScreen(Screen[None]):
                 )
                 field.cursor_blink = self.borderline.cursor_blink
                 yield field
-                yield Label("Two players? Name one per side:", id="players-label")
+                yield Label("Two players? Name each:", id="players-label")
                 for sid in self.world.sides:
                     name = Input(
-                        placeholder=f"{side_short(self.world, sid)} player (empty: one player)",
+                        placeholder=f"{side_short(self.world, sid)} player (or empty)",
                         id=f"player-{sid}",
                         compact=True,
                         max_length=MAX_PLAYER_NAME,
