@@ -56,6 +56,22 @@ def _parse_params(items: Sequence[str]) -> dict[str, float]:
     return pins
 
 
+def _parse_players(items: Sequence[str]) -> dict[str, str]:
+    """``--player SIDE=NAME``, once per side."""
+    players: dict[str, str] = {}
+    for item in items:
+        side, sep, name = item.partition("=")
+        side, name = side.strip(), " ".join(name.split())
+        if not sep or not side or not name:
+            raise CliError(f"--player expects SIDE=NAME, e.g. --player us=Ana, got {item!r}")
+        if side in players:
+            raise CliError(f"--player {side}: named twice ({players[side]!r} and {name!r})")
+        players[side] = name
+    if len(players) == 1:
+        raise CliError("--player: a two-player game needs a name for every side (one --player each)")
+    return players
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -89,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--seed", dest="play_seed", type=_seed, metavar="S", help="with --scenario: the seed of the new game"
+    )
+    parser.add_argument(
+        "--player",
+        dest="players",
+        action="append",
+        default=[],
+        metavar="SIDE=NAME",
+        help="with --scenario: a two-player (hot-seat) game; name the player of each side, "
+        "e.g. --player us=Ana --player mx=Beto",
     )
     parser.add_argument(
         "--served",
@@ -331,8 +356,15 @@ def cmd_play(args: argparse.Namespace) -> int:
     """No verb: the game itself (run_app imports Textual only now)."""
     if args.play_seed is not None and args.play_scenario is None:
         raise CliError("--seed needs --scenario ID (the seed of which new game?)")
+    players = _parse_players(args.players)
+    if players and args.play_scenario is None:
+        raise CliError("--player needs --scenario ID (the players of which new game?)")
     return run_app(
-        extra_packs=given_packs(args), scenario=args.play_scenario, seed=args.play_seed, served=args.served
+        extra_packs=given_packs(args),
+        scenario=args.play_scenario,
+        seed=args.play_seed,
+        players=players,
+        served=args.served,
     )
 
 

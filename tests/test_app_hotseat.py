@@ -361,3 +361,62 @@ def test_why_says_what_each_players_levers_did_across_the_border(mini):
     alone.set_level("enforcement", 2)
     alone.resolve_turn()
     assert "Whose choices" not in explanation_text(alone, "revenue", 1).plain
+
+
+def test_the_command_line_starts_a_two_player_game(monkeypatch, capsys):
+    import game.cli
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(game.cli, "run_app", lambda packs=None, **kw: calls.append(kw) or 0)
+    argv = ["--scenario", "both-sides", "--player", "us=Ana", "--player", "mx= Beto  Diaz"]
+    assert game.cli.main(argv) == 0
+    assert calls[0]["players"] == {"us": "Ana", "mx": "Beto Diaz"}
+    for bad, said in [
+        (["--scenario", "both-sides", "--player", "Ana"], "--player expects SIDE=NAME"),
+        (["--scenario", "both-sides", "--player", "us=Ana"], "needs a name for every side"),
+        (["--scenario", "x", "--player", "us=A", "--player", "us=B"], "--player us: named twice"),
+        (["--player", "us=Ana", "--player", "mx=Beto"], "--player needs --scenario"),
+    ]:
+        assert game.cli.main(bad) == 1
+        assert said in capsys.readouterr().err
+    assert len(calls) == 1
+
+
+@sync
+async def test_a_player_for_a_side_the_world_lacks_is_said_not_crashed(mini, tmp_path):
+    app = BorderlineApp(
+        [MINI],
+        world=mini,
+        saves_folder=tmp_path,
+        previews=False,
+        cursor_blink=False,
+        scenario="test-run",
+        players={"us": "Ana", "eu": "Carla"},
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.game is None
+        assert any("no side 'eu'" in n.message for n in app._notifications)
+
+
+def test_a_game_saved_mid_turn_keeps_the_later_players_plan_out_of_sight(mini, tmp_path):
+    from game.engine import Game
+    from game.engine.hotseat import HotSeat
+    from game.saves import save_game
+
+    game = Game(mini, "test-run", 8, status_quo=True, interactive=True)
+    seats = HotSeat(game, dict(PLAYERS))
+    seats.set_level("treatment", 1)
+    seats.seal()  # Ana's plan sealed (it is not in the game, so not in a save)
+    seats.set_level("designation", 1)
+    path = save_game(game, "mid-turn", folder=tmp_path)  # Beto saves before ending his plan
+    loaded = load_save(path, mini).game
+    assert loaded.players == PLAYERS and loaded.pending == {"designation": 1}
+    again = HotSeat(loaded, loaded.players)  # reopened: Ana plans first again
+    assert again.seated == "us" and loaded.pending == {}  # Beto's plan is not shown to her
+    again.set_level("enforcement", 2)
+    again.seal()
+    assert loaded.pending == {"designation": 1}  # Beto gets his own plan back
+    again.seal()
+    again.resolve_turn()
+    assert {(d.action, d.level) for d in loaded.log} == {("enforcement", 2), ("designation", 1)}

@@ -76,6 +76,7 @@ class BorderlineApp(App[None]):
         previews: bool = True,
         loaded: LoadedSave | None = None,
         served: bool = False,
+        players: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         # Served to a browser (borderline serve): the student's name picks a folder of their own
@@ -93,6 +94,7 @@ class BorderlineApp(App[None]):
         self.world_errors: list[str] = []
         self.start_scenario = scenario
         self.start_seed = seed
+        self.start_players = dict(players or {})  # with start_scenario: a two-player game
         self.saves_folder = saves_folder
         self.reports_folder = reports_folder
         self.autosave_enabled = autosave
@@ -211,7 +213,12 @@ class BorderlineApp(App[None]):
                     markup=False,
                 )
             else:
-                self.start_game(scenario, self.start_seed)
+                from game.engine import GameError
+
+                try:
+                    self.start_game(scenario, self.start_seed, self.start_players or None)
+                except GameError as exc:  # a --player side the world does not have
+                    self.notify(printable(str(exc)), severity="error", timeout=10, markup=False)
 
     def _say_reloaded(self, message: WorldLoaded) -> None:
         if message.world is None:
