@@ -386,6 +386,7 @@ class MainScreen(GameScreen):
         seats = self.borderline.hotseat
         assert seats is not None
         side = seats.seated
+        self.workers.cancel_group(self, "preview")  # a preview of this player's plan is theirs alone
         seats.seal()
         self.version += 1
         after = seats.seated
