@@ -102,6 +102,7 @@ class BorderlineApp(App[None]):
         self.batch_runs = batch_runs
         self.previews = previews
         self.bands_cache: dict[tuple[int, int, int, int], Any] = {}
+        self.dependence_cache: dict[tuple[object, ...], str] = {}  # forecast -> what it depends on most
         self.game: Game | None = None
         self.hotseat: HotSeat | None = None  # a two-player game: whose turn it is to plan
         self.at_keyboard: str | None = None  # the side whose player has the keyboard now
