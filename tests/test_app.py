@@ -581,9 +581,9 @@ def test_borderline_with_a_scenario_skips_to_a_new_game(monkeypatch):
     assert game.cli.main([]) == 0
     assert game.cli.main(["--pack", "mods/extra"]) == 0
     assert calls == [
-        {"extra_packs": [], "scenario": "both-sides", "seed": 5},
-        {"extra_packs": [], "scenario": None, "seed": None},
-        {"extra_packs": ["mods/extra"], "scenario": None, "seed": None},
+        {"extra_packs": [], "scenario": "both-sides", "seed": 5, "players": {}, "served": False},
+        {"extra_packs": [], "scenario": None, "seed": None, "players": {}, "served": False},
+        {"extra_packs": ["mods/extra"], "scenario": None, "seed": None, "players": {}, "served": False},
     ]
 
 
