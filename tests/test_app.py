@@ -580,10 +580,11 @@ def test_borderline_with_a_scenario_skips_to_a_new_game(monkeypatch):
     assert game.cli.main(["--scenario", "both-sides", "--seed", "5"]) == 0
     assert game.cli.main([]) == 0
     assert game.cli.main(["--pack", "mods/extra"]) == 0
+    defaults = {"difficulty": None, "players": {}, "served": False}
     assert calls == [
-        {"extra_packs": [], "scenario": "both-sides", "seed": 5, "difficulty": None},
-        {"extra_packs": [], "scenario": None, "seed": None, "difficulty": None},
-        {"extra_packs": ["mods/extra"], "scenario": None, "seed": None, "difficulty": None},
+        {"extra_packs": [], "scenario": "both-sides", "seed": 5, **defaults},
+        {"extra_packs": [], "scenario": None, "seed": None, **defaults},
+        {"extra_packs": ["mods/extra"], "scenario": None, "seed": None, **defaults},
     ]
 
 

@@ -19,15 +19,26 @@ def run_app(
     seed: int | None = None,
     loaded: Any = None,
     difficulty: str | None = None,
+    players: dict[str, str] | None = None,
+    served: bool = False,
 ) -> int:
     """Run the game in the terminal: the title screen, a new game of ``scenario``, or a loaded save.
 
     ``packs`` replaces the base game and the enabled mods; ``extra_packs`` (``--pack``) load
-    after them.
+    after them. ``players`` (side -> name) with ``scenario``: a two-player game. ``served``:
+    run for ``borderline serve`` (ask the student's name first).
     """
     from game.app.app import BorderlineApp
 
-    BorderlineApp(
-        packs, extra_packs=extra_packs, scenario=scenario, seed=seed, loaded=loaded, difficulty=difficulty
-    ).run()
+    app = BorderlineApp(
+        packs,
+        extra_packs=extra_packs,
+        scenario=scenario,
+        seed=seed,
+        loaded=loaded,
+        difficulty=difficulty,
+        served=served,
+        players=players,
+    )
+    app.run()
     return 0

@@ -442,6 +442,51 @@ def parameter_line(drawn: DrawnParameter) -> str:
     return f"{drawn.name}: {value}, {drawn.word} (range {low} to {high}, best estimate {best}{unit})"
 
 
+def player_lines(game: Game, debrief: Debrief) -> list[str]:
+    """A two-player game's grades: each player's on the objectives their side answers for, then
+    the pair's on them all. Empty for one player."""
+    if not debrief.sides:
+        return []
+    world = game.world
+    labels = {row.indicator: display_name(row.label, row.indicator) for row in debrief.objectives}
+    lines = []
+    for side in debrief.sides:
+        name = display_name(world.sides[side.side].name, side.side)
+        on = "; ".join(labels.get(i, i) for i in side.objectives)
+        lines.append(f"{side.player} ({name}): {side.grade.upper()}, score {side.score:+.1f}, on {on}")
+    players = " and ".join(side.player for side in debrief.sides)
+    pair = f"{debrief.grade.upper()}, score {debrief.score:+.1f}"
+    lines.append(f"The pair ({players}): {pair}, on every objective")
+    return lines
+
+
+def debrief_csv(game: Game) -> str:
+    """The game turn by turn for a spreadsheet: each headline or scored indicator, the run and
+    the status quo, one row per turn and indicator (run 0)."""
+    import csv
+    import io
+
+    scored = {obj.indicator for obj in game.scenario.objectives}
+    shown = [
+        info
+        for iid, info in sorted(game.world.indicators.items(), key=lambda kv: (kv[1].order, kv[0]))
+        if info.axis is None and (info.headline or iid in scored)
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["turn", "date", "indicator", "name", "unit", "you", "status_quo"])
+    quo = game.status_quo
+    for info in shown:
+        mine = game.history(info.id)
+        theirs = quo.history(info.id) if quo is not None else None
+        for turn in range(game.turn + 1):
+            sq = repr(float(theirs[turn, 0])) if theirs is not None and turn < len(theirs) else ""
+            writer.writerow(
+                [turn, game.date(turn), info.id, info.name, info.unit, repr(float(mine[turn, 0])), sq]
+            )
+    return out.getvalue()
+
+
 def debrief_markdown(game: Game, debrief: Debrief) -> str:
     """The debrief as a Markdown report a teacher can collect."""
     world = game.world
@@ -460,6 +505,9 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
         lines.append(f"- {debrief.grade_text}")
     if debrief.ending is not None:
         lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
+    if debrief.sides:
+        lines += ["", "## The players", ""]
+        lines += [f"- {line}" for line in player_lines(game, debrief)]
     lines += ["", "## Outcomes against the status quo", ""]
     lines.append("| objective | your run | status quo | better by | score | weight | points |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|")

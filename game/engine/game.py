@@ -113,6 +113,7 @@ class Game:
         self.pending_dilemmas: list[Dilemma] = []
         self.planned_choices: dict[tuple[int, str], str] = {}
         self.warnings: list[str] = []
+        self.players: dict[str, str] = {}  # side -> player's name, in a two-player (hot-seat) game
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
         self._dilemma_mask: dict[str, Array] = {}
@@ -472,6 +473,7 @@ class Game:
         twin.choices_made = list(self.choices_made)
         twin.events_fired = list(self.events_fired)
         twin.warnings = list(self.warnings)
+        twin.players = dict(self.players)
         twin.ending_id = list(self.ending_id)
         twin.ended_turn = self.ended_turn.copy()
         twin.planned_choices = dict(self.planned_choices)

@@ -103,6 +103,7 @@ def save_record(game: Game, name: str, packs: list[PackRecord], game_id: str | N
         log=log_by_turn(game),
         pending=dict(sorted(game.pending.items())),
         warnings=list(game.warnings),
+        players=dict(game.players),
         state=snapshot(game),
     )
 
@@ -137,6 +138,7 @@ def replay(save: SaveFile, world: Any, *, allow_out_of_range: bool = False) -> G
     game.interactive = True
     game.planned_choices = {}
     game.warnings = list(save.warnings)
+    game.players = dict(save.players)
     return game
 
 

@@ -142,7 +142,7 @@ class DebriefScreen(GameScreen):
     """
 
     BINDINGS = [
-        Binding("x", "export", "Export .md"),
+        Binding("x", "export", "Export .md/.csv"),
         Binding("u", "undo", "Undo last turn", show=False),
         Binding("n", "title", "Title screen"),
         Binding("escape", "title", "Title", show=False),
@@ -162,6 +162,12 @@ class DebriefScreen(GameScreen):
         yield Label(Content(about), classes="screen-title")
         with VerticalScroll(id="debrief-body"):
             yield Static(grade_text(self.game, self.debrief), id="grade")
+            if self.debrief.sides:
+                from game.app.readouts import player_lines
+
+                yield Label("The players", classes="section-title")
+                players = player_lines(self.game, self.debrief)
+                yield Static(Content("\n".join(f"• {line}" for line in players)), id="players")
             yield Label("The grade scale (score in points against the status quo)", classes="section-title")
             yield Static(scale_text(self.debrief), id="grade-scale")
             yield Label("Outcomes against the status quo", classes="section-title")
@@ -233,18 +239,27 @@ class DebriefScreen(GameScreen):
             events.add_row(quarter(entry.date), entry.kind, Text(entry.text), height=None)
 
     def action_export(self) -> None:
-        from game.app.readouts import debrief_markdown
+        """The debrief as Markdown and the game's turns as CSV, in the reports folder (a served
+        student's own folder), and, in a browser, downloaded to the student's machine too."""
+        from game.app.readouts import debrief_csv, debrief_markdown
 
         given = self.borderline.reports_folder
         folder = Path(given) if given else locations.reports_folder()
-        path = folder.absolute() / f"debrief-{self.game.scenario_id}-seed{self.game.seed}.md"
+        stem = folder.absolute() / f"debrief-{self.game.scenario_id}-seed{self.game.seed}"
+        md, csv = stem.with_suffix(".md"), stem.with_suffix(".csv")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(debrief_markdown(self.game, self.debrief), encoding="utf-8")
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            md.write_text(debrief_markdown(self.game, self.debrief), encoding="utf-8")
+            csv.write_text(debrief_csv(self.game), encoding="utf-8")
         except OSError as exc:
-            self.say(f"✗ Could not write {path}: {exc.strerror or exc}", error=True)
+            self.say(f"✗ Could not write {stem}: {exc.strerror or exc}", error=True)
             return
-        self.say(f"Exported to {path}")
+        if self.borderline.served:
+            self.app.deliver_text(md, mime_type="text/markdown")
+            self.app.deliver_text(csv, mime_type="text/csv")
+            self.say(f"Downloading {md.name} and {csv.name}; also kept in {folder}")
+            return
+        self.say(f"Exported to {md} and {csv.name}")
 
     def action_title(self) -> None:
         self.borderline.game = None

@@ -25,7 +25,10 @@ def score_words(standing: Debrief | None) -> Content:
     return Content.assemble("score ", (f"{standing.score:+.1f}", "bold"), f" vs status quo: {grade}")
 
 
-def header_text(game: Game, standing: Debrief | None = None, width: int = 80) -> Content:
+def header_text(
+    game: Game, standing: Debrief | None = None, width: int = 80, seated: str | None = None
+) -> Content:
+    """``seated``: in a two-player game, the side whose player is planning now."""
     from game.app.readouts import difficulty_name, display_name, side_short
     from game.app.words import money, quarter
 
@@ -35,6 +38,10 @@ def header_text(game: Game, standing: Debrief | None = None, width: int = 80) ->
         when = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of {game.turns}"
     sep = Content(" · ")
     title = Content.styled(when, "bold")
+    if seated is not None and seated in game.players:
+        side = game.world.sides[seated]
+        who = f"{game.players[seated]} plans {display_name(side.name, seated)}"
+        title += sep + Content.styled(who, "bold $text-accent")
     level = difficulty_name(game)
     extras = [score_words(standing), Content(f"seed {game.seed}" + (f", {level}" if level else ""))]
     extras.append(Content(display_name(game.scenario.name, game.scenario_id)))
@@ -64,5 +71,6 @@ class TurnHeader(Static):
     TurnHeader { height: 2; padding: 0 1; background: $panel; }
     """
 
-    def show(self, game: Game, standing: Debrief | None = None) -> None:
-        self.update(header_text(game, standing, self.app.size.width))
+    def show(self, game: Game, standing: Debrief | None = None, seated: str | None = None) -> None:
+        """``standing``: the score as it stands; ``seated``: in a two-player game, who plans now."""
+        self.update(header_text(game, standing, self.app.size.width, seated))
