@@ -263,10 +263,19 @@ async def test_nothing_changes_the_game_while_an_undo_is_replaying(levels, tmp_p
         await pilot.pause(0.1)
         assert played.turn == 2 and not played.pending
         release.set()
-        for _ in range(40):
+        # the new game's screen is pushed at once but mounted later: wait until it is whole (its
+        # news feed composed) and its own work done, or the test ends while it is being built
+        for _ in range(400):
             await pilot.pause(0.05)
-            if isinstance(app.screen, MainScreen) and app.game is not played:
+            screen = app.screen
+            if (
+                isinstance(screen, MainScreen)
+                and app.game is not played
+                and screen.is_mounted
+                and screen.query("#news-text")
+            ):
                 break
+        await ready(pilot)
         assert isinstance(app.screen, MainScreen) and app.game.turn == 1
 
 
