@@ -27,6 +27,7 @@ JUDGEMENT_STYLE = {"better": "$text-success", "worse": "$text-error", "": ""}
 JUDGEMENT_MARK = {"better": "✓", "worse": "✗", "": " "}
 
 VALUE_WIDTH, TREND_WIDTH, CHANGE_WIDTH, GAP_WIDTH = 9, 5, 7, 5
+MIN_TREND_WIDTH = 3
 
 
 def change_cell(readout: IndicatorReadout) -> Content:
@@ -102,6 +103,11 @@ class Dashboard(MarkedOptionList):
     def _rebuild(self) -> None:
         width = max(20, self.row_width)
         keep = self.highlighted_indicator
+        # a narrow dashboard (80 columns, with a scrollbar) gives up to two cells of the trend
+        # before it cuts an indicator's name
+        longest = max((len(name) for name in self._short_names.values()), default=0)
+        room = width - (VALUE_WIDTH + TREND_WIDTH + CHANGE_WIDTH + GAP_WIDTH + 4)
+        trend = TREND_WIDTH - min(max(0, longest - room), TREND_WIDTH - MIN_TREND_WIDTH)
         options: list[Option] = []
         current_side: object = object()
         for r in self._readouts:
@@ -112,7 +118,7 @@ class Dashboard(MarkedOptionList):
                     [
                         Cell(self._side_names.get(r.side, "").upper()),
                         Cell("now", VALUE_WIDTH, "right"),
-                        Cell("trend", TREND_WIDTH),
+                        Cell({5: "trend", 4: "trnd"}.get(trend, "tr."), trend),
                         Cell("Δ turn", CHANGE_WIDTH, "right"),
                         Cell("vs sq", GAP_WIDTH, "right"),
                     ],
@@ -123,7 +129,7 @@ class Dashboard(MarkedOptionList):
                 [
                     Cell(self._short_names.get(r.id, r.name)),
                     Cell(r.format(r.value), VALUE_WIDTH, "right"),
-                    Cell(words.sparkline(r.history, TREND_WIDTH), TREND_WIDTH),
+                    Cell(words.sparkline(r.history, trend), trend),
                     Cell(change_cell(r), CHANGE_WIDTH, "right"),
                     Cell(status_quo_cell(r), GAP_WIDTH, "right"),
                 ],
