@@ -120,6 +120,14 @@ class PackManifest(Strict):
     load_order: int = Field(
         0, ge=-MAX_ORDER, le=MAX_ORDER, description="lower loads first among packs with no dependency"
     )
+    turn_months: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="the turn length, in months, that this pack's per-turn numbers are written for "
+        "(action cost lists and ramp_turns, event probabilities, cooldowns and effect turns); a "
+        "scenario with longer or shorter turns converts them. Packs that say must agree; none: no conversion",
+    )
 
 
 # --------------------------------------------------------------------------- numbers
@@ -341,7 +349,9 @@ class Action(Documented):
     )
     ramp_turns: int = Field(1, ge=1, le=40, description="turns until a new level takes full effect")
     cost: list[Number] | Formula = Field(
-        description="money per turn at each level, or a formula using the action's id"
+        description="money per turn at each level (a turn of the pack's turn_months, converted for "
+        "scenarios with other turns), or a formula using the action's id giving money for this "
+        "turn (multiply a rate a year by turn_years)"
     )
     capital_cost: list[Number] = Field(
         [0.0], description="political capital to raise one step into each level (index = level)"
@@ -464,6 +474,12 @@ class Scenario(Documented):
     """A starting point: dates, turns, the world's starting policies and what is scored."""
 
     briefing: str
+    based_on: ScenarioId | None = Field(
+        None,
+        description="another scenario whose settings this one takes wherever it sets none: "
+        "action_levels and parameters merge key by key (this one's win), every other key it leaves "
+        "out (objectives, grades, endings, scoring, start...) is the other's",
+    )
     difficulty: Literal["introductory", "standard", "hard"] = "standard"
     start_year: int = Field(ge=1, le=MAX_START_YEAR)
     start_quarter: int = Field(1, ge=1, le=4)
@@ -477,6 +493,12 @@ class Scenario(Documented):
     substeps: int = Field(1, ge=1, le=31, description="Euler sub-steps inside a turn")
     action_levels: dict[Identifier, Level] = Field(
         {}, description="starting level of actions (others start at 0)"
+    )
+    actions: list[Identifier] = Field(
+        [],
+        max_length=MAX_LIST_ITEMS,
+        description="the levers the player may change in this scenario, for a game about one idea "
+        "(empty: every lever); the others keep their starting levels and are not shown",
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
     objectives: list[Objective] = Field([], max_length=MAX_LIST_ITEMS)

@@ -186,6 +186,11 @@ class World(SymbolScope):
     def packs(self) -> list[tuple[str, str]]:
         return [(p.manifest.id, p.manifest.version) for p in self.content.packs]
 
+    @property
+    def turn_months(self) -> int | None:
+        """The turn length its per-turn numbers are written for (the packs that say agree), or None."""
+        return next((p.manifest.turn_months for p in self.content.packs if p.manifest.turn_months), None)
+
     def table_with_role(self, role: str) -> str | None:
         """The id of the entity table whose content says it holds ``role`` (e.g. "organizations")."""
         return next((tid for tid, info in self.tables.items() if info.spec.role == role), None)

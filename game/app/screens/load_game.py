@@ -105,6 +105,8 @@ def turn_words(turn: int, date: str) -> str:
     if sep and year.isdigit() and q.isdigit() and 1 <= int(q) <= 4:
         y, n = (int(year), int(q) + 1) if int(q) < 4 else (int(year) + 1, 1)
         return f"turn {turn + 1} ({y} Q{n})"
+    if date.isdigit():  # a game of yearly turns: the save's year is the last one played
+        return f"turn {turn + 1} ({int(date) + 1})"
     return f"turn {turn + 1} (after {quarter(date)})"
 
 
