@@ -421,6 +421,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             kind, found = validate_single_file(path)
             if not found and kind == "plan":
                 found = _check_plan_ids(path)
+            if not found and kind == "class":
+                found = _check_class_ids(path)
             errors.extend(found)
             if not found:
                 checked.append(f"{raw}: ok")
@@ -453,6 +455,23 @@ def _check_plan_ids(path: Path) -> list[Any]:
         world = load_world(with_dependencies(pack))
         scenario = plan.scenario or next(iter(world.scenarios), None)
         check_plan(plan, world, scenario, doc)
+    except ContentErrors as exc:
+        return list(exc.errors)
+    return []
+
+
+def _check_class_ids(path: Path) -> list[Any]:
+    """A class file's scenario, levers and pins checked against the world it is for: the pack
+    whose classes folder holds it, or else the base game (with --pack's packs on top)."""
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+    from game.content.loader import CLASSES_FOLDER
+    from game.content.packs import with_dependencies
+    from game.engine import load_world
+
+    pack = path.parent.parent if path.parent.name == CLASSES_FOLDER else locations.base_pack()
+    try:
+        ClassRules.from_file(path, load_world(with_dependencies(pack)))
     except ContentErrors as exc:
         return list(exc.errors)
     return []

@@ -6,7 +6,7 @@ import functools
 import shutil
 from pathlib import Path
 
-from game.engine import World, load_world
+from game.engine import Game, World, load_world
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
@@ -30,3 +30,13 @@ def mini_copy(folder: Path, manifest_extra: str = "", world_extra: str = "") -> 
         with (target / "world.toml").open("a", encoding="utf-8") as handle:
             handle.write("\n" + world_extra + "\n")
     return target
+
+
+def play_out(game: Game, turns: int | None = None) -> Game:
+    """Resolve turns (all that are left, or ``turns`` more), answering each dilemma with its default."""
+    stop = game.turns if turns is None else min(game.turns, game.turn + turns)
+    while game.turn < stop and not game.is_over:
+        game.resolve_turn()
+        for dilemma in list(game.pending_dilemmas):
+            game.choose(dilemma.event, next(c.id for c in dilemma.choices if c.default))
+    return game

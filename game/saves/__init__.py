@@ -38,12 +38,13 @@ from game.saves.files import (
     saves_dir,
     write_atomic,
 )
-from game.saves.format import FORMAT_VERSION, SaveFile, dump, read_save
+from game.saves.format import FORMAT_VERSION, ClassroomRecord, SaveFile, dump, read_save
 from game.saves.packs import locate_packs, pack_differences, pack_records
 from game.saves.replay import differences, replay, save_record
 
 __all__ = [
     "FORMAT_VERSION",
+    "ClassroomRecord",
     "LoadedSave",
     "PackMismatch",
     "ReplayMismatch",
@@ -75,6 +76,7 @@ class LoadedSave:
     warnings: list[str] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)  # replay vs snapshot (only when allowed)
     checked: int = 0  # values compared between the replay and the save
+    classroom: ClassroomRecord | None = None  # a class game's class, student and answers
 
 
 @dataclass(frozen=True)
@@ -97,32 +99,48 @@ def shown_name(name: str) -> str:
     return " ".join(UNPRINTABLE.sub("", str(name)).split())
 
 
-def _encode(game: Game, name: str) -> bytes:
+def _encode(game: Game, name: str, classroom: ClassroomRecord | None = None) -> bytes:
     if game.runs != 1:
         raise SaveError(f"only a single-run game can be saved; this one has {game.runs} runs")
-    return dump(save_record(game, shown_name(name), pack_records(game.world)))
+    return dump(save_record(game, shown_name(name), pack_records(game.world), classroom))
 
 
-def save_game(game: Game, name: str, *, overwrite: bool = False, folder: PathLike | None = None) -> Path:
+def save_game(
+    game: Game,
+    name: str,
+    *,
+    overwrite: bool = False,
+    folder: PathLike | None = None,
+    classroom: ClassroomRecord | None = None,
+) -> Path:
     """Save under a name the player typed, inside the saves folder; return the file written.
 
     Raise SaveExists (a SaveError) if a save of that name exists and ``overwrite`` is false.
+    A class game passes its ``classroom`` record, so the save says whose game it is.
     """
     path = save_path(name, folder)
-    write_atomic(path, _encode(game, str(name).strip()), overwrite=overwrite)
+    write_atomic(path, _encode(game, str(name).strip(), classroom), overwrite=overwrite)
     return path
 
 
-def write_save(game: Game, path: PathLike, *, overwrite: bool = False, name: str | None = None) -> Path:
+def write_save(
+    game: Game,
+    path: PathLike,
+    *,
+    overwrite: bool = False,
+    name: str | None = None,
+    classroom: ClassroomRecord | None = None,
+) -> Path:
     """Save to an exact path (for the command line, where the user names the file)."""
     path = Path(path)
-    write_atomic(path, _encode(game, name if name is not None else path.stem), overwrite=overwrite)
+    data = _encode(game, name if name is not None else path.stem, classroom)
+    write_atomic(path, data, overwrite=overwrite)
     return path
 
 
-def autosave(game: Game, folder: PathLike | None = None) -> Path:
+def autosave(game: Game, folder: PathLike | None = None, classroom: ClassroomRecord | None = None) -> Path:
     """Write a new autosave and delete all but the newest few."""
-    data = _encode(game, f"Autosave, turn {game.turn}")
+    data = _encode(game, f"Autosave, turn {game.turn}", classroom)
     with autosave_lock(folder):  # games autosaving into one folder at once number theirs in turn
         path = next_autosave_path(game.turn, folder)
         write_atomic(path, data, overwrite=False)
@@ -284,4 +302,6 @@ def load_save(
         warnings.append(
             f"saved by version {save.game_version} of the game; replayed identically by {__version__}"
         )
-    return LoadedSave(game, path, save.name or path.stem, save.saved_at, warnings, diffs, checked)
+    return LoadedSave(
+        game, path, save.name or path.stem, save.saved_at, warnings, diffs, checked, save.classroom
+    )

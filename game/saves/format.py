@@ -8,6 +8,8 @@ Version history
   0  the prototype: packs as ``[id, version]`` pairs, decisions and choices as flat
      ``[turn, id, value]`` triples, no content hashes and no state snapshot.
   1  packs with content hashes, the log grouped by turn, a snapshot of the state.
+  2  ``classroom``: a class game's class (its id, title, rules and length), the student's
+     name and their answers to the class's questions.
 
 Reading never trusts the file: size, encoding, syntax, duplicate keys, non-finite
 numbers, unknown keys, wrong types and values out of range all end in one SaveError that
@@ -28,11 +30,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from game.content.printable import UNPRINTABLE, describe_character, printable
 from game.content.safe_read import FileRefused, read_limited
 from game.content.schema import ID_PATTERN
-from game.limits import MAX_SAVE_BYTES
+from game.limits import MAX_SAVE_BYTES, MAX_STUDENT_NAME_CHARS
 from game.saves.errors import SaveError
 
 FORMAT: Final = "borderline-save"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 MAX_BYTES = MAX_SAVE_BYTES
 MAX_SEED = 2**63 - 1
 
@@ -117,11 +119,26 @@ class Snapshot(Record):
     history: dict[Name, list[float]]
 
 
+class ClassroomRecord(Record):
+    """A game played for a class: which class, by whom, under what rules, and the answers given.
+
+    ``settings`` is the class file as the game read it (checked against the class's schema
+    by ``game.classroom``); ``turns`` the length the class plays, which a replay keeps to.
+    """
+
+    class_id: Name
+    title: Text
+    student: Annotated[str, Field(min_length=1, max_length=MAX_STUDENT_NAME_CHARS)]
+    turns: Annotated[int, Field(ge=1, le=100_000)]
+    settings: dict[Name, Any]
+    answers: dict[Name, Text] = {}
+
+
 class SaveFile(Record):
-    """A whole save, version 1."""
+    """A whole save, version 2."""
 
     format: Literal["borderline-save"]
-    version: Literal[1]
+    version: Literal[2]
     game_version: Name
     name: Text
     saved_at: Name
@@ -135,6 +152,7 @@ class SaveFile(Record):
     pending: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] = {}
     warnings: list[Text] = []
     state: Snapshot | None
+    classroom: ClassroomRecord | None = None
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> SaveFile:
@@ -307,7 +325,12 @@ def _v0_to_v1(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     ]
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+def _v1_to_v2(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Saves may carry a classroom record; one made before classes existed carries none."""
+    return {**doc, "version": 2}, []
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(path: Path, doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -22,6 +22,7 @@ from game.saves.format import (
     FORMAT_VERSION,
     ActionState,
     ChoiceRecord,
+    ClassroomRecord,
     DecisionRecord,
     EventState,
     PackRecord,
@@ -84,8 +85,11 @@ def log_by_turn(game: Game) -> list[TurnRecord]:
     return [TurnRecord(turn=t, decisions=d, choices=c) for t, (d, c) in sorted(turns.items())]
 
 
-def save_record(game: Game, name: str, packs: list[PackRecord]) -> SaveFile:
-    """Everything needed to continue the game and to replay it to the bit."""
+def save_record(
+    game: Game, name: str, packs: list[PackRecord], classroom: ClassroomRecord | None = None
+) -> SaveFile:
+    """Everything needed to continue the game and to replay it to the bit (and, for a class
+    game, whose it is and under what rules)."""
     return SaveFile(
         format=FORMAT,
         version=FORMAT_VERSION,
@@ -102,6 +106,7 @@ def save_record(game: Game, name: str, packs: list[PackRecord]) -> SaveFile:
         pending=dict(sorted(game.pending.items())),
         warnings=list(game.warnings),
         state=snapshot(game),
+        classroom=classroom,
     )
 
 
@@ -118,6 +123,8 @@ def replay(save: SaveFile, world: Any, *, allow_out_of_range: bool = False) -> G
     game = Game(
         world, save.scenario, save.seed, 1, save.pins, status_quo=True, allow_out_of_range=allow_out_of_range
     )
+    if save.classroom is not None:  # a class may play fewer turns than its scenario has
+        game.turns = min(game.turns, save.classroom.turns)
     steps = [
         Step(t.turn, d.action, d.level) for t in save.log for d in sorted(t.decisions, key=lambda d: d.action)
     ]
