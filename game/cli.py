@@ -20,12 +20,15 @@ from typing import Any
 
 from game import __version__, locations
 from game.app import run_app
+from game.cli_classroom import VERBS as CLASSROOM_VERBS
+from game.cli_classroom import ClassroomCliError
+from game.cli_classroom import add_verbs as add_classroom_verbs
 from game.content.printable import printable
 from game.errors import BorderlineError
 from game.limits import MEMORY_ENV, describe_bytes
 
 EXIT_OK, EXIT_ERROR = 0, 1
-HEADLESS_VERBS = ("simulate", "validate", "schema", "replay", "backtest")
+HEADLESS_VERBS = ("simulate", "validate", "schema", "replay", "backtest", "export", "report", "whatif")
 
 
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
@@ -94,7 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed", dest="play_seed", type=_seed, metavar="S", help="with --scenario: the seed of the new game"
     )
+    parser.add_argument(
+        "--class",
+        dest="play_class",
+        metavar="FILE",
+        help="join a class: play the game its class file sets, under your name",
+    )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    add_classroom_verbs(verbs)
 
     sim = verbs.add_parser("simulate", help="run a scenario headless and print indicators per turn")
     sim.add_argument(
@@ -220,13 +230,21 @@ def _run(args: argparse.Namespace) -> int:
             return cmd_replay(args)
         if args.verb == "load":
             return cmd_load(args)
+        if args.verb in CLASSROOM_VERBS:
+            from game.cli_classroom import run as run_classroom_verb
+
+            return run_classroom_verb(args, default_packs(args.pack) if args.pack else None)
         return cmd_play(args)
-    except CliError as exc:
+    except (CliError, ClassroomCliError) as exc:
         print(f"borderline: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("borderline: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as other tools do
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())  # type: ignore[union-attr]
+        return EXIT_OK
     except MemoryError:  # the last line of defence: the limits in game/limits.py should come first
         print(
             "borderline: error: this ran out of memory; ask for fewer --runs, or check the packs "
@@ -247,7 +265,27 @@ def cmd_play(args: argparse.Namespace) -> int:
     """No verb: the game itself (run_app imports Textual only now)."""
     if args.play_seed is not None and args.play_scenario is None:
         raise CliError("--seed needs --scenario ID (the seed of which new game?)")
-    return run_app(default_packs(args.pack), scenario=args.play_scenario, seed=args.play_seed)
+    if args.play_class is not None:
+        if args.play_scenario is not None:
+            raise CliError("--class sets the scenario and the seed: leave out --scenario and --seed")
+        _check_class_file(args.play_class)
+    return run_app(
+        default_packs(args.pack), scenario=args.play_scenario, seed=args.play_seed, class_file=args.play_class
+    )
+
+
+def _check_class_file(raw: str) -> None:
+    """A class file read and checked against its schema before the game starts (its ids are checked
+    against the world once the game has loaded it)."""
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+
+    if not os.path.lexists(raw):
+        raise CliError(f"class file {raw!r} does not exist")
+    try:
+        ClassRules.from_file(raw)
+    except ContentErrors as exc:
+        raise CliError(_listed("the class file has", exc.errors)) from None
 
 
 def _load_world(packs: Sequence[Path]) -> Any:

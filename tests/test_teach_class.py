@@ -45,8 +45,12 @@ def small_class(tmp_path: Path, text: str = SMALL) -> ClassRules:
 def record(rules: ClassRules, student: str) -> ClassroomRecord:
     spec = rules.spec
     return ClassroomRecord(
-        class_id=spec.class_id, title=spec.title, student=student,
-        turns=rules.turns(base_world()), settings=rules.settings, answers={"why": "Because."},
+        class_id=spec.class_id,
+        title=spec.title,
+        student=student,
+        turns=rules.turns(base_world()),
+        settings=rules.settings,
+        answers={"why": "Because."},
     )
 
 
@@ -66,7 +70,7 @@ def test_a_bad_class_file_is_named_line_by_line(tmp_path: Path, capsys: pytest.C
     )
     assert main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert f'{bad}:3:12: unknown scenario \'one-periode\' (did you mean "one-period"?)' in err
+    assert f"{bad}:3:12: unknown scenario 'one-periode' (did you mean \"one-period\"?)" in err
     assert f"{bad}:5:1: unknown parameter 'hope_eficacy'" in err
     assert f"{bad}:8:11: unknown lever 'legalize_everything'" in err
     bad.write_text('class_id = "x"\ntitle = "t"\nscenario = "one-period"\nseed = -4\n', encoding="utf-8")

@@ -80,13 +80,19 @@ def test_a_scenario_based_on_another_takes_what_it_leaves_out(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ('[scenario.orphan]\nbased_on = "nowhere"\nbriefing = "x"\nstart_year = 2012\nturns = 2',
-         "based_on names 'nowhere', which is not a scenario"),
-        ('[scenario.a]\nbased_on = "b"\nbriefing = "x"\nstart_year = 2012\nturns = 2\n'
-         '[scenario.b]\nbased_on = "a"\nbriefing = "x"\nstart_year = 2012\nturns = 2',
-         "based_on goes round in a circle"),
-        ('[scenario.few]\nbriefing = "x"\nstart_year = 2012\nturns = 2\nactions = ["enforcment"]',
-         "unknown action 'enforcment' (did you mean \"enforcement\"?)"),
+        (
+            '[scenario.orphan]\nbased_on = "nowhere"\nbriefing = "x"\nstart_year = 2012\nturns = 2',
+            "based_on names 'nowhere', which is not a scenario",
+        ),
+        (
+            '[scenario.a]\nbased_on = "b"\nbriefing = "x"\nstart_year = 2012\nturns = 2\n'
+            '[scenario.b]\nbased_on = "a"\nbriefing = "x"\nstart_year = 2012\nturns = 2',
+            "based_on goes round in a circle",
+        ),
+        (
+            '[scenario.few]\nbriefing = "x"\nstart_year = 2012\nturns = 2\nactions = ["enforcment"]',
+            "unknown action 'enforcment' (did you mean \"enforcement\"?)",
+        ),
     ],
 )
 def test_bad_scenario_links_are_named_where_written(tmp_path: Path, extra: str, message: str) -> None:
@@ -102,7 +108,8 @@ def test_packs_that_write_for_different_turns_are_refused(tmp_path: Path) -> Non
     other.mkdir()
     (other / "pack.toml").write_text(
         'id = "other"\nname = "Other"\nversion = "1.0.0"\nturn_months = 1\n'
-        'dependencies = [{ id = "mini" }]\n', encoding="utf-8"
+        'dependencies = [{ id = "mini" }]\n',
+        encoding="utf-8",
     )
     with pytest.raises(ContentErrors) as caught:
         load_world([mini, other])

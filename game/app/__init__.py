@@ -17,9 +17,11 @@ def run_app(
     scenario: str | None = None,
     seed: int | None = None,
     loaded: Any = None,
+    class_file: str | Path | None = None,
 ) -> int:
-    """Run the game in the terminal: the title screen, a new game of ``scenario``, or a loaded save."""
+    """Run the game in the terminal: the title screen, a new game of ``scenario``, a loaded save,
+    or a class's game (``class_file``: the student is asked their name first)."""
     from game.app.app import BorderlineApp
 
-    BorderlineApp(packs, scenario=scenario, seed=seed, loaded=loaded).run()
+    BorderlineApp(packs, scenario=scenario, seed=seed, loaded=loaded, class_file=class_file).run()
     return 0

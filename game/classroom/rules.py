@@ -132,8 +132,11 @@ class ClassRules:
             elif param.range is not None and not param.range[0] <= pin.value <= param.range[1]:
                 low, high = param.range
                 out.append(
-                    (("pins", pid, "value"), f"{pin.value:g} lies outside the range its sources support, "
-                     f"[{low:g}, {high:g}]: pin a value inside it")
+                    (
+                        ("pins", pid, "value"),
+                        f"{pin.value:g} lies outside the range its sources support, "
+                        f"[{low:g}, {high:g}]: pin a value inside it",
+                    )
                 )
         offered = set(scenario.actions) if scenario is not None and scenario.actions else None
         for key in ("locked", "available"):
@@ -186,8 +189,13 @@ class ClassRules:
         """The student's game: the class's scenario, their seed, the pins; with its status-quo twin."""
         self.check(world)
         game = Game(
-            world, self.spec.scenario, self.seed_for(student), 1, self.pins(),
-            status_quo=True, interactive=interactive,
+            world,
+            self.spec.scenario,
+            self.seed_for(student),
+            1,
+            self.pins(),
+            status_quo=True,
+            interactive=interactive,
         )
         self.apply(game)
         return game

@@ -366,7 +366,10 @@ class Game:
             raise GameError("the game is over")
         turn = self.turn + 1
         for aid, level in sorted(self._pending.items()):
-            self.log.append(Decision(turn, aid, level, self.committed_level(aid)))
+            previous = self.committed_level(aid)
+            cost = float(np.mean(self.action_cost(aid, level)))
+            capital = self.world.actions[aid].capital_to_change(previous, level)
+            self.log.append(Decision(turn, aid, level, previous, cost, capital))
         lags = self._recorder.lags(turn)
         if self._keep_snapshots:
             self._snapshots[turn] = (self._state.copy(), dict(self._pending), self.env)
