@@ -75,7 +75,7 @@ def test_a_bad_class_file_is_named_line_by_line(tmp_path: Path, capsys: pytest.C
     assert f"{bad}:8:11: unknown lever 'legalize_everything'" in err
     bad.write_text('class_id = "x"\ntitle = "t"\nscenario = "one-period"\nseed = -4\n', encoding="utf-8")
     assert main(["validate", str(bad)]) == 1
-    assert f"{bad}:4:8: must be 0 or more" in capsys.readouterr().err
+    assert f"{bad}:4:8: seed: must be 0 or more, got -4" in capsys.readouterr().err
 
 
 def test_a_class_file_is_read_through_the_safe_reader(tmp_path: Path) -> None:

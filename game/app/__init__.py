@@ -14,14 +14,21 @@ from typing import Any
 def run_app(
     packs: Sequence[str | Path] | None = None,
     *,
+    extra_packs: Sequence[str | Path] = (),
     scenario: str | None = None,
     seed: int | None = None,
     loaded: Any = None,
     class_file: str | Path | None = None,
 ) -> int:
     """Run the game in the terminal: the title screen, a new game of ``scenario``, a loaded save,
-    or a class's game (``class_file``: the student is asked their name first)."""
+    or a class's game (``class_file``: the student is asked their name first).
+
+    ``packs`` replaces the base game and the enabled mods; ``extra_packs`` (``--pack``) load
+    after them.
+    """
     from game.app.app import BorderlineApp
 
-    BorderlineApp(packs, scenario=scenario, seed=seed, loaded=loaded, class_file=class_file).run()
+    BorderlineApp(
+        packs, extra_packs=extra_packs, scenario=scenario, seed=seed, loaded=loaded, class_file=class_file
+    ).run()
     return 0

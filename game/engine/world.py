@@ -191,6 +191,11 @@ class World(SymbolScope):
         """The turn length its per-turn numbers are written for (the packs that say agree), or None."""
         return next((p.manifest.turn_months for p in self.content.packs if p.manifest.turn_months), None)
 
+    @property
+    def pack_ids(self) -> list[str]:
+        """The ids of the packs this world was built from, in load order."""
+        return [p.manifest.id for p in self.content.packs]
+
     def table_with_role(self, role: str) -> str | None:
         """The id of the entity table whose content says it holds ``role`` (e.g. "organizations")."""
         return next((tid for tid, info in self.tables.items() if info.spec.role == role), None)
