@@ -322,12 +322,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         if args.play_scenario is not None:
             raise CliError("--class sets the scenario and the seed: leave out --scenario and --seed")
         _check_class_file(args.play_class)
-    return run_app(
-        extra_packs=given_packs(args),
-        scenario=args.play_scenario,
-        seed=args.play_seed,
-        class_file=args.play_class,
-    )
+    options: dict[str, Any] = {"class_file": args.play_class} if args.play_class is not None else {}
+    return run_app(extra_packs=given_packs(args), scenario=args.play_scenario, seed=args.play_seed, **options)
 
 
 def _check_class_file(raw: str) -> None:

@@ -183,7 +183,7 @@ def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
 
 
 def cmd_whatif(args: argparse.Namespace, packs: list[Path] | None) -> int:
-    from game.classroom.whatif import Change, WhatIfError, what_if
+    from game.classroom.whatif import Change, WhatIfError, comparison_text, what_if
 
     game, _ = load(args.file, packs)
     try:
@@ -195,7 +195,7 @@ def cmd_whatif(args: argparse.Namespace, packs: list[Path] | None) -> int:
     if args.format == "json":
         print(json.dumps(_as_json(result), indent=1))
     else:
-        print(table(result))
+        print(comparison_text(result))
     return 0
 
 
@@ -219,30 +219,3 @@ def _as_json(result: Any) -> dict[str, Any]:
         ],
         "warnings": result.warnings,
     }
-
-
-def table(result: Any) -> str:
-    """The game and its what-if side by side, objective by objective, with the difference in points."""
-    game = result.original
-    lines = [f"What if: {game.scenario.name or game.scenario_id}, seed {game.seed}, {game.turn} turns"]
-    if not result.changes:
-        lines.append("no change: the game replayed as it was")
-    lines += [f"  {text}" for text in result.changes]
-    if result.identical:
-        lines.append("the replay reaches the very same state as the game, to the bit")
-    lines.append("")
-    width = max([len(o.label) for o in result.objectives] + [9])
-    head = f"{'objective':<{width}}  {'status quo':>12}  {'your game':>12}  {'what if':>12}  {'points':>15}"
-    lines.append(head)
-    for o in result.objectives:
-        d = o.decimals
-        points = f"{o.points_before + 0.0:+.1f} → {o.points_after + 0.0:+.1f}"  # + 0.0: no "-0.0"
-        values = f"{o.status_quo:>12,.{d}f}  {o.before:>12,.{d}f}  {o.after:>12,.{d}f}"
-        lines.append(f"{o.label:<{width}}  {values}  {points:>15}")
-    b, a = result.before, result.after
-    lines.append("")
-    change = a.score - b.score
-    lines.append(f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade}): {change:+.1f} points")
-    for warning in result.warnings:
-        lines.append(f"note: the game would have refused: {warning}")
-    return "\n".join(lines)

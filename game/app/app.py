@@ -24,9 +24,10 @@ from game.content.printable import printable
 
 if TYPE_CHECKING:
     from game.app.mod_list import ModList
+    from game.classroom import ClassRules, ClassSession
     from game.content.errors import ContentError
     from game.engine import Game, World
-    from game.saves import LoadedSave
+    from game.saves import ClassroomRecord, LoadedSave
 
 WORLD_LOADING, WORLD_READY, WORLD_FAILED = "loading", "ready", "failed"
 
@@ -35,9 +36,7 @@ class WorldLoaded(Message):
     """Posted by the loading worker: the compiled world, or the errors that stopped it
     (as text, and as located errors the Mods screen can tell each pack's apart)."""
 
-    def __init__(
-        self, world: World | None, errors: list[str], located: Sequence[ContentError] = ()
-    ) -> None:
+    def __init__(self, world: World | None, errors: list[str], located: Sequence[ContentError] = ()) -> None:
         super().__init__()
         self.world = world
         self.errors = errors
@@ -74,8 +73,11 @@ class BorderlineApp(App[None]):
         batch_runs: int = 200,
         previews: bool = True,
         loaded: LoadedSave | None = None,
+        class_file: str | Path | None = None,
     ) -> None:
         super().__init__()
+        self.class_file = Path(class_file) if class_file is not None else None
+        self.classroom: ClassSession | None = None  # the class and student of the game in play
         self.packs = [Path(p) for p in packs] if packs is not None else None
         self.extra_packs = [Path(p) for p in extra_packs]
         self.use_mods = use_mods
@@ -105,7 +107,7 @@ class BorderlineApp(App[None]):
         if self.loaded is not None:
             loaded, self.loaded = self.loaded, None
             self.post_message(WorldLoaded(loaded.game.world, []))
-            self.open_game(loaded.game, loaded.warnings)
+            self.open_loaded(loaded)
         elif self.world is not None:
             self.post_message(WorldLoaded(self.world, []))
         else:
@@ -154,6 +156,9 @@ class BorderlineApp(App[None]):
         if self._reloading:
             self._reloading = False
             self._say_reloaded(message)
+        if self.class_file is not None and message.world is not None:
+            path, self.class_file = self.class_file, None
+            self.join_class(path)
         if self.start_scenario is not None:
             scenario, self.start_scenario = self.start_scenario, None
             if message.world is None:
@@ -203,10 +208,70 @@ class BorderlineApp(App[None]):
         self.open_game(game)
         self.autosave(game)
 
-    def open_game(self, game: Game, warnings: Sequence[str] = ()) -> None:
+    # ------------------------------------------------------------------ classes
+
+    def join_class(self, path: Path) -> None:
+        """Read a class file (untrusted: the safe reader and the schema), then ask the student's name."""
+        from game.app.screens.classroom import StudentNameDialog
+        from game.classroom import ClassRules
+        from game.content.errors import ContentErrors
+
+        assert self.world is not None
+        try:
+            rules = ClassRules.from_file(path, self.world)
+        except ContentErrors as exc:
+            first = printable(str(exc.errors[0]))
+            more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
+            self.notify(f"Cannot join this class: {first}{more}", severity="error", timeout=12, markup=False)
+            return
+        self.push_screen(
+            StudentNameDialog(rules, self.world),
+            lambda name: self.start_class_game(rules, name) if name else None,
+        )
+
+    def start_class_game(self, rules: ClassRules, student: str) -> None:
+        """The student's game of the class: its scenario, their seed, the pins, the locks."""
+        assert self.world is not None
+        game = rules.new_game(self.world, student)
+        self.open_game(game, session=rules.session(student))
+        self.autosave(game)
+
+    def open_loaded(self, loaded: LoadedSave) -> None:
+        """A game brought back from a save; a class game keeps its class, student and answers."""
+        self.open_game(loaded.game, loaded.warnings, self._session_of(loaded))
+
+    def _session_of(self, loaded: LoadedSave) -> ClassSession | None:
+        """A loaded class game's session, its rules applied to the game again (locks, undo)."""
+        from game.classroom import ClassError, ClassRules
+
+        record = loaded.classroom
+        if record is None:
+            return None
+        try:
+            rules = ClassRules.from_settings(record.settings, str(loaded.path))
+        except ClassError as exc:
+            self.notify(printable(str(exc)), severity="warning", timeout=10, markup=False)
+            return None
+        rules.apply(loaded.game)
+        return rules.session(record.student, record.answers)
+
+    def shows(self, what: str) -> bool:
+        """Whether the player sees ``what`` ("status_quo", "why", "bands"): a class can hide them."""
+        return self.classroom is None or self.classroom.rules.shows(what)
+
+    def classroom_record(self, game: Game) -> ClassroomRecord | None:
+        """What a save of the game in play records about its class (None outside a class)."""
+        if self.classroom is None or game is not self.game:
+            return None
+        return self.classroom.record(game.world)
+
+    def open_game(
+        self, game: Game, warnings: Sequence[str] = (), session: ClassSession | None = None
+    ) -> None:
         from game.app.screens.main import MainScreen
 
         self.game = game
+        self.classroom = session
         for warning in warnings:  # they may quote a save's text or a file's name
             self.notify(printable(warning), severity="warning", timeout=8, markup=False)
         while len(self.screen_stack) > 1:
@@ -219,7 +284,7 @@ class BorderlineApp(App[None]):
         from game.app import saving
 
         try:
-            saving.autosave(game, self.saves_folder)
+            saving.autosave(game, self.saves_folder, self.classroom_record(game))
         except saving.SaveError as exc:
             self.notify(f"Autosave failed: {printable(str(exc))}", severity="warning", markup=False)
 

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from game.engine.world import IndicatorInfo
 
 
-
 def display_name(name: str, ident: str) -> str:
     """A human name: the content's name, or the id made readable."""
     if name and name != ident:
@@ -306,63 +305,11 @@ def timeline(game: Game) -> list[TimelineEntry]:
     return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]
 
 
-def debrief_markdown(game: Game, debrief: Debrief) -> str:
-    """The debrief as a Markdown report a teacher can collect."""
-    world = game.world
-    scenario = game.scenario
-    lines = [
-        f"# Borderline debrief: {display_name(scenario.name, game.scenario_id)}",
-        "",
-        f"- Scenario: `{game.scenario_id}`, seed {game.seed}, "
-        f"{game.turn} of {game.turns} turns played ({words.quarter(game.date(1))} to "
-        f"{words.quarter(game.date(max(game.turn, 1)))})",
-        f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in world.packs)}",
-        f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f} against the status quo)",
-    ]
-    if debrief.grade_text:
-        lines.append(f"- {debrief.grade_text}")
-    if debrief.ending is not None:
-        lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
-    lines += ["", "## Outcomes against the status quo", ""]
-    lines.append("| objective | your run | status quo | better by | score | weight | points |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|")
-    for row in debrief.objectives:
-        decimals = world.indicators[row.indicator].decimals
-        label = display_name(row.label, row.indicator)
-        mine, theirs = words.number(row.value, decimals), words.number(row.status_quo, decimals)
-        lines.append(
-            f"| {label} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.score:+.1f} "
-            f"| {row.weight:.0%} | {row.contribution:+.1f} |"
-        )
-    lines.append(f"| **your score** | | | | | | **{debrief.score:+.1f}** |")
-    lines += ["", "## Grade scale", ""]
-    for i, step in enumerate(debrief.grades):
-        upper = debrief.grades[i - 1].min_score if i else None
-        span = (
-            f"below {upper:+g}"
-            if i == len(debrief.grades) - 1 and upper is not None
-            else (f"{step.min_score:+g} or more" if upper is None else f"{step.min_score:+g} to {upper:+g}")
-        )
-        mark = " ← this score" if step.label == debrief.earned else ""
-        lines.append(f"- {step.label}: {span}{mark}")
-    if debrief.horizon_years:
-        lines.append(
-            f"- Measured over the game and {debrief.horizon_years:g} more years played on with no changes, "
-            f"discounted {debrief.discount_rate:.0%} a year; each objective scores 100 x ln(status quo / "
-            f"your run), capped at a {debrief.score_cap:g}-fold change; weight = its share of what the "
-            "objectives are worth in the status quo"
-        )
-    against = history_lines(game)
-    if against:
-        lines += ["", "## Against what really happened", ""]
-        lines += [f"- {line}" for line in against]
-    lines += ["", "## Timeline", ""]
-    entries = timeline(game)
-    if not entries:
-        lines.append("No decisions: the status quo was kept throughout.")
-    for entry in entries:
-        lines.append(f"- {words.quarter(entry.date)} ({entry.kind}): {entry.text}")
-    return "\n".join(lines) + "\n"
+def debrief_markdown(game: Game, debrief: Debrief | None = None) -> str:
+    """The debrief as a Markdown report a teacher can collect (a class game's: see game.classroom)."""
+    from game.classroom.exports import markdown
+
+    return markdown(game, None, [("Against what really happened", history_lines(game))])
 
 
 # --------------------------------------------------------------------------- batch runs

@@ -136,6 +136,13 @@ def _objectives(game: Game, debrief: Debrief) -> list[str]:
             span = f"{step.min_score:+g} to {upper:+g}"
         mark = " ← this score" if step.label == debrief.earned else ""
         lines.append(f"- {step.label}: {span}{mark}")
+    if debrief.horizon_years:
+        lines.append(
+            f"- Measured over the game and {debrief.horizon_years:g} more years played on with no changes, "
+            f"discounted {debrief.discount_rate:.0%} a year; each objective scores 100 x ln(status quo / "
+            f"your run), capped at a {debrief.score_cap:g}-fold change; weight = its share of what the "
+            "objectives are worth in the status quo"
+        )
     return lines
 
 
@@ -218,7 +225,8 @@ def headline_indicators(game: Game) -> list[str]:
 
 
 def turns_csv(game: Game) -> str:
-    """One row a turn (0: the start): each headline indicator, the player's then the status quo's."""
+    """One row a turn (0: the start; t: after turn t, dated by that turn): each headline indicator,
+    the player's then the status quo's."""
     ids = headline_indicators(game)
     quo = game.status_quo
     header: list[object] = ["turn", "date"]
@@ -228,7 +236,7 @@ def turns_csv(game: Game) -> str:
     mine = {ind: game.history(ind)[:, 0] for ind in ids}
     theirs = {ind: quo.history(ind)[:, 0] for ind in ids} if quo is not None else {}
     for t in range(game.turn + 1):
-        row: list[object] = [t, game.date(t)]
+        row: list[object] = [t, game.date(t) if t else "start"]  # row t: the world after turn t
         for ind in ids:
             row.append(repr(float(mine[ind][t])))
             series = theirs.get(ind)

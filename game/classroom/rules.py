@@ -27,6 +27,7 @@ from game.content.tomlpos import TomlDocument
 from game.engine import Game, World
 from game.errors import BorderlineError, did_you_mean
 from game.limits import MAX_STUDENT_NAME_CHARS, MAX_TEXT_CHARS
+from game.saves.format import ClassroomRecord
 
 SEED_SPACE = 1_000_000_000
 """Per-student seeds are below this: nine digits a student can read out or type."""
@@ -181,9 +182,14 @@ class ClassRules:
         return {aid: reason for aid in levers.locked}
 
     def apply(self, game: Game) -> None:
-        """Hold a game to the class's length and locks (a new game, or one replayed from a save)."""
+        """Hold a game to the class's length, locks and undo rule (a new game, or one from a save)."""
         game.turns = min(game.turns, self.turns(game.world))
         game.locks.update(self.locks(game.world))
+        game.undo_allowed = game.undo_allowed and self.spec.undo
+
+    def shows(self, what: str) -> bool:
+        """Whether students see ``what``: "status_quo", "why" or "bands"."""
+        return bool(getattr(self.spec.visible, what))
 
     def new_game(self, world: World, student: str, *, interactive: bool = True) -> Game:
         """The student's game: the class's scenario, their seed, the pins; with its status-quo twin."""
@@ -235,6 +241,18 @@ class ClassSession:
     rules: ClassRules
     student: str
     answers: dict[str, str] = field(default_factory=dict)
+
+    def record(self, world: World) -> ClassroomRecord:
+        """What a save of this student's game records: the class, the name, the rules, the answers."""
+        spec = self.rules.spec
+        return ClassroomRecord(
+            class_id=spec.class_id,
+            title=spec.title,
+            student=self.student,
+            turns=self.rules.turns(world),
+            settings=self.rules.settings,
+            answers=dict(self.answers),
+        )
 
     def answer(self, question: str, text: str) -> None:
         ids = [q.id for q in self.rules.spec.question]

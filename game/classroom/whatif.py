@@ -171,3 +171,35 @@ def what_if(game: Game, changes: Sequence[Change]) -> WhatIf:
             )
         )
     return WhatIf(game, changed, notes, before, after, rows, list(changed.warnings))
+
+
+def comparison_text(result: WhatIf) -> str:
+    """The game and its what-if side by side, objective by objective, with the difference in points."""
+    game = result.original
+    lines = [f"What if: {game.scenario.name or game.scenario_id}, seed {game.seed}, {game.turn} turns"]
+    if not result.changes:
+        lines.append("no change: the game replayed as it was")
+    lines += [f"  {text}" for text in result.changes]
+    if result.identical:
+        lines.append("the replay reaches the very same state as the game, to the bit")
+    lines.append("")
+    width = max([len(o.label) for o in result.objectives] + [9])
+    head = (
+        f"{'objective':<{width}}  {'status quo':>12}  {'your game':>12}  {'what if':>12}  "
+        f"{'difference':>12}  {'points':>22}"
+    )
+    lines.append(head)
+    for o in result.objectives:
+        d = o.decimals
+        points = (  # + 0.0: no "-0.0"
+            f"{o.points_before + 0.0:+.1f} → {o.points_after + 0.0:+.1f} ({o.points_change + 0.0:+.1f})"
+        )
+        values = f"{o.status_quo:>12,.{d}f}  {o.before:>12,.{d}f}  {o.after:>12,.{d}f}"
+        lines.append(f"{o.label:<{width}}  {values}  {o.after - o.before + 0.0:>+12,.{d}f}  {points:>22}")
+    b, a = result.before, result.after
+    lines.append("")
+    change = a.score - b.score
+    lines.append(f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade}): {change:+.1f} points")
+    for warning in result.warnings:
+        lines.append(f"note: the game would have refused: {warning}")
+    return "\n".join(lines)

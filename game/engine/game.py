@@ -93,6 +93,7 @@ class Game:
         self.planned_choices: dict[tuple[int, str], str] = {}
         self.warnings: list[str] = []
         self.locks: dict[str, str] = {}  # action -> why the player may not change it (a class's rules)
+        self.undo_allowed = True  # a class can forbid taking back a turn (the app's undo asks)
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
         self._dilemma_mask: dict[str, Array] = {}

@@ -18,6 +18,7 @@ from game.app.against_history import history_lines
 from game.app.screens.main import GameScreen, StatusLine
 
 if TYPE_CHECKING:
+    from game.classroom import ClassSession
     from game.engine import Debrief, Game
 
 
@@ -119,7 +120,9 @@ class DebriefScreen(GameScreen):
     """
 
     BINDINGS = [
-        Binding("x", "export", "Export .md"),
+        Binding("x", "export", "Export"),
+        Binding("a", "answers", "Answers"),
+        Binding("w", "what_if", "What if"),
         Binding("n", "title", "Title screen"),
         Binding("escape", "title", "Title", show=False),
         Binding("c", "charts", "Charts"),
@@ -148,7 +151,7 @@ class DebriefScreen(GameScreen):
             yield Static(scale_text(self.debrief), id="scale")
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
-        yield StatusLine("x exports this debrief as Markdown for a teacher.", id="status")
+        yield StatusLine(self._first_line(), id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -189,19 +192,60 @@ class DebriefScreen(GameScreen):
             table.can_focus = False
         self.query_one("#debrief-body").focus()
 
+    @property
+    def session(self) -> ClassSession | None:
+        """The class and student of this game, when it is one."""
+        app = self.borderline
+        return app.classroom if app.game is self.game else None
+
+    def _first_line(self) -> str:
+        session = self.session
+        if session is not None and session.rules.spec.question and not session.answers:
+            return f"{session.student}: a answers the class's questions; x exports for your teacher."
+        return "x exports this debrief (Markdown and CSV) for a teacher · w: what if?"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answers":
+            session = self.session
+            return session is not None and bool(session.rules.spec.question)
+        return True
+
     def action_export(self) -> None:
-        from game.app.readouts import debrief_markdown
+        from game.classroom.exports import write_exports
 
         given = self.borderline.reports_folder
         folder = Path(given) if given else locations.reports_folder()
-        path = folder.absolute() / f"debrief-{self.game.scenario_id}-seed{self.game.seed}.md"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(debrief_markdown(self.game, self.debrief), encoding="utf-8")
+            written = write_exports(
+                self.game,
+                self.session,
+                folder=folder,
+                sections=[("Against what really happened", history_lines(self.game))],
+            )
         except OSError as exc:
-            self.say(f"✗ Could not write {path}: {exc.strerror or exc}")
+            self.say(f"✗ Could not write into {folder.absolute()}: {exc.strerror or exc}", error=True)
             return
-        self.say(f"Exported to {path}")
+        names = ", ".join(p.name for p in written[1:])
+        self.say(f"Exported to {written[0]} (and {names} beside it)")
+
+    def action_answers(self) -> None:
+        from game.app.screens.classroom import AnswersDialog
+
+        session = self.session
+        if session is None:
+            return
+
+        def kept(yes: bool | None) -> None:
+            if yes:
+                self.borderline.autosave(self.game)  # the answers go into the save
+                self.say(f"Answers kept ({len(session.answers)} of {len(session.rules.spec.question)}).")
+
+        self.app.push_screen(AnswersDialog(session), kept)
+
+    def action_what_if(self) -> None:
+        from game.app.screens.classroom import WhatIfDialog
+
+        self.app.push_screen(WhatIfDialog(self.game))
 
     def action_title(self) -> None:
         self.borderline.game = None

@@ -46,7 +46,7 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
             except saving.SaveError as exc:
                 problem = problem or printable(str(exc))  # it names the file, whose name may be anything
                 continue
-            app.call_from_thread(app.open_game, loaded.game, list(loaded.warnings))
+            app.call_from_thread(app.open_loaded, loaded)
             return
         app.call_from_thread(
             app.notify, problem, title="Cannot load", severity="error", timeout=12, markup=False
@@ -62,7 +62,9 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]
 
     def write(name: str, overwrite: bool) -> None:
         try:
-            path = saving.save_game(game, name, overwrite=overwrite, folder=app.saves_folder)
+            path = saving.save_game(
+                game, name, overwrite=overwrite, folder=app.saves_folder, classroom=app.classroom_record(game)
+            )
         except saving.SaveExists:
             app.push_screen(
                 ConfirmDialog(
@@ -90,7 +92,8 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[[str], None]
             say("Not saved.")
 
     # the turn being played, as the header numbers it ("turn 1 of 40" before any turn is played)
-    app.push_screen(SaveDialog(f"{game.scenario_id} turn {game.turn + 1}"), named)
+    who = f"{app.classroom.student} " if app.classroom is not None and game is app.game else ""
+    app.push_screen(SaveDialog(f"{who}{game.scenario_id} turn {game.turn + 1}"), named)
 
 
 def turn_words(turn: int, date: str) -> str:

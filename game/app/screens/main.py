@@ -221,9 +221,7 @@ class MainScreen(GameScreen):
         self.refresh_panes()
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
-            self.say(
-                f"↑↓ action · +/- level · tab: next pane · e: end {self.turn_word} · ?: help"
-            )
+            self.say(f"↑↓ action · +/- level · tab: next pane · e: end {self.turn_word} · ?: help")
         if self.game.pending_dilemmas:
             self.ask_dilemmas()
         elif self.game.is_over:
@@ -413,12 +411,20 @@ class MainScreen(GameScreen):
     def _highlighted_indicator(self) -> str | None:
         return self.query_one(Dashboard).highlighted_indicator
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "why" and not self.borderline.shows("why"):
+            return False  # a class hides the Why screen: the key is not offered at all
+        return True
+
     def action_why(self) -> None:
         self.open_why(self._highlighted_indicator())
 
     def open_why(self, indicator: str | None) -> None:
         from game.app.screens.why import WhyScreen
 
+        if not self.borderline.shows("why"):
+            self.say("This class hides the Why screen.")
+            return
         self.app.push_screen(WhyScreen(self.game, indicator))
 
     def action_charts(self) -> None:

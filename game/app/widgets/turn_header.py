@@ -15,10 +15,11 @@ def header_text(game: Game) -> Content:
     from game.app.readouts import display_name, side_short
     from game.app.words import money, quarter
 
+    word = game.scenario.turn_name  # "year 3 of 10", "quarter 3 of 40": the scenario's word for a turn
     if game.is_over:
-        when = f"{quarter(game.date(game.turn))}, game over after turn {game.turn} of {game.turns}"
+        when = f"{quarter(game.date(game.turn))}, game over after {word} {game.turn} of {game.turns}"
     else:
-        when = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of {game.turns}"
+        when = f"{quarter(game.date(game.turn + 1))}, {word} {game.turn + 1} of {game.turns}"
     title = Content.assemble(
         (when, "bold"),
         f"  ·  {display_name(game.scenario.name, game.scenario_id)}  ·  seed {game.seed}",
