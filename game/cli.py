@@ -106,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = verbs.add_parser("simulate", help="run a scenario headless and print indicators per turn")
     sim.add_argument(
-        "--scenario", default="both-sides", metavar="ID", help="scenario id (default both-sides)"
+        "--scenario",
+        metavar="ID",
+        help="scenario id (default: the plan's scenario, else both-sides)",
     )
     sim.add_argument("--plan", metavar="FILE", help="TOML plan: [[step]] turn, action, level")
     sim.add_argument("--runs", type=_positive, default=1, metavar="N", help="number of runs (default 1)")
@@ -357,6 +359,20 @@ def _listed(what: str, errors: Sequence[object]) -> str:
     return f"{what} {len(errors)} errors:\n" + "\n".join(str(e) for e in errors)
 
 
+def _plan_scenario(path: str | None) -> str | None:
+    """The scenario a plan file names (None without a plan, or when it names none or cannot be read:
+    reading it again in run_plan reports the problem)."""
+    from game.content.errors import ContentErrors
+    from game.content.loader import load_plan_file
+
+    if path is None:
+        return None
+    try:
+        return load_plan_file(path)[0].scenario or None
+    except ContentErrors:
+        return None
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
     from game.engine import (
@@ -375,6 +391,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     report_content_notes(world)
     if args.plan is not None and not os.path.lexists(args.plan):  # anything else is read safely, or refused
         raise CliError(f"plan file {args.plan!r} does not exist")
+    if args.scenario is None:
+        args.scenario = _plan_scenario(args.plan) or "both-sides"
     scenario = world.scenarios.get(args.scenario)
     scored = not args.no_score and scenario is not None and bool(scenario.objectives)
     try:
