@@ -173,7 +173,8 @@ def _timeline(game: Game) -> list[str]:
     if not rows:
         lines.append("No decisions: the status quo was kept throughout.")
     else:
-        lines.append(f"| {game.scenario.turn_name} | side | lever | from | to | cost a turn | capital |")
+        word = game.scenario.turn_name
+        lines.append(f"| {word} | side | lever | from | to | cost a {word} | capital |")
         lines.append("|---|---|---|---|---|---:|---:|")
         for r in rows:
             side = world.sides.get(r.side)

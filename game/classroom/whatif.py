@@ -173,29 +173,38 @@ def what_if(game: Game, changes: Sequence[Change]) -> WhatIf:
     return WhatIf(game, changed, notes, before, after, rows, list(changed.warnings))
 
 
-def comparison_text(result: WhatIf) -> str:
-    """The game and its what-if side by side, objective by objective, with the difference in points."""
+def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
+    """The game and its what-if side by side, objective by objective, with the difference in points.
+
+    ``compact``: for a narrow screen (the debrief's dialog): no status-quo column (the debrief
+    shows it), short number columns, labels cut to fit in about 76 columns.
+    """
     game = result.original
-    lines = [f"What if: {game.scenario.name or game.scenario_id}, seed {game.seed}, {game.turn} turns"]
+    word = game.scenario.turn_name
+    lines = [f"What if: {game.scenario.name or game.scenario_id}, seed {game.seed}, {game.turn} {word}s"]
     if not result.changes:
         lines.append("no change: the game replayed as it was")
     lines += [f"  {text}" for text in result.changes]
     if result.identical:
         lines.append("the replay reaches the very same state as the game, to the bit")
     lines.append("")
-    width = max([len(o.label) for o in result.objectives] + [9])
-    head = (
-        f"{'objective':<{width}}  {'status quo':>12}  {'your game':>12}  {'what if':>12}  "
-        f"{'difference':>12}  {'points':>22}"
-    )
-    lines.append(head)
+    n = 9 if compact else 12
+    longest = max([len(o.label) for o in result.objectives] + [9])
+    width = min(longest, 24) if compact else longest
+    columns = [] if compact else [f"{'status quo':>{n}}"]
+    columns += [f"{'your game':>{n}}", f"{'what if':>{n}}", f"{'difference':>{n + 1}}", f"{'points':>20}"]
+    lines.append(f"{'objective':<{width}}  " + "  ".join(columns))
     for o in result.objectives:
         d = o.decimals
+        label = o.label if len(o.label) <= width else o.label[: width - 1] + "…"
         points = (  # + 0.0: no "-0.0"
             f"{o.points_before + 0.0:+.1f} → {o.points_after + 0.0:+.1f} ({o.points_change + 0.0:+.1f})"
         )
-        values = f"{o.status_quo:>12,.{d}f}  {o.before:>12,.{d}f}  {o.after:>12,.{d}f}"
-        lines.append(f"{o.label:<{width}}  {values}  {o.after - o.before + 0.0:>+12,.{d}f}  {points:>22}")
+        cells = [] if compact else [f"{o.status_quo:>{n},.{d}f}"]
+        difference = o.after - o.before + 0.0
+        cells += [f"{o.before:>{n},.{d}f}", f"{o.after:>{n},.{d}f}", f"{difference:>+{n + 1},.{d}f}"]
+        cells.append(f"{points:>20}")
+        lines.append(f"{label:<{width}}  " + "  ".join(cells))
     b, a = result.before, result.after
     lines.append("")
     change = a.score - b.score

@@ -45,7 +45,7 @@ def class_summary(rules: ClassRules, world: World) -> str:
     scenario = world.scenarios[spec.scenario]
     word = scenario.turn_name
     turns = rules.turns(world)
-    lines = [spec.description.strip()] if spec.description.strip() else []
+    lines: list[str] = []
     teacher = f" with {spec.teacher}" if spec.teacher else ""
     lines.append(f"Scenario: {scenario.name or spec.scenario}, {turns} {word}s{teacher}.")
     shown = [
@@ -69,7 +69,8 @@ def class_summary(rules: ClassRules, world: World) -> str:
         lines.append(f"At the end, {len(spec.question)} question(s) to answer.")
     if spec.seed_per_student:
         lines.append("Your world is made from your name: type it as your teacher knows it.")
-    return "\n".join(lines)
+    about = " ".join(spec.description.split())
+    return "\n\n".join(part for part in (about, " ".join(lines)) if part)
 
 
 class JoinClassDialog(ModalScreen["Path | None"]):
@@ -194,6 +195,11 @@ class AnswersDialog(ModalScreen[bool]):
             )
         yield Footer(compact=True)
 
+    def on_mount(self) -> None:
+        boxes = self.query(TextArea)
+        if boxes:
+            boxes.first().focus()
+
     def action_keep(self) -> None:
         for q in self.session.rules.spec.question:
             self.session.answer(q.id, self.query_one(f"#answer-{q.id}", TextArea).text)
@@ -283,7 +289,7 @@ class WhatIfDialog(ModalScreen[None]):
         except WhatIfError as exc:
             result_box.update(Content.styled(f"✗ {exc}", "$text-error"))
         else:
-            result_box.update(Content(comparison_text(result)))
+            result_box.update(Content(comparison_text(result, compact=True)))
         self.chosen = None
         picker = self.query_one("#whatif-list", OptionList)
         picker.set_options(self._decisions())

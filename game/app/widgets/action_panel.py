@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from game.engine import Game
 
 LEVEL_WIDTH, COST_WIDTH = 11, 5
+COST_HEADS = {"quarter": "$/qtr", "year": "$/yr", "month": "$/mo", "half-year": "$/hy", "week": "$/wk"}
 LEVEL_KEYS = Binding.Group("Level ", compact=True)
 
 
@@ -91,7 +92,8 @@ class ActionPanel(OptionList):
         for n, group in enumerate(action_groups(world, self.only)):
             label = f"{side_short(game.world, group.side)} · {group.category}"
             if n == 0:
-                head = [Cell("level", level_width), Cell("$/qtr", COST_WIDTH, "right")]
+                per = COST_HEADS.get(game.scenario.turn_name, "$")  # money a turn, in the scenario's word
+                head = [Cell("level", level_width), Cell(per, COST_WIDTH, "right")]
                 if len(label) <= width - level_width - COST_WIDTH - 2:
                     heading = columns(width, [Cell(label), *head])
                 else:  # the group's name whole on its own line, the column names under it
