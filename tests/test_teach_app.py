@@ -177,3 +177,44 @@ def test_join_a_class_from_the_title_screen(tmp_path: Path) -> None:
             assert isinstance(app.screen, StudentNameDialog)
 
     asyncio.run(join())
+
+
+def test_a_class_can_hide_the_status_quo_and_the_bands_while_playing(tmp_path: Path) -> None:
+    class_file = tmp_path / "hidden.toml"
+    class_file.write_text(
+        'class_id = "blind"\ntitle = "Blind"\nscenario = "high-point"\nturns = 2\nseed = 3\n'
+        "[visible]\nstatus_quo = false\nbands = false\n",
+        encoding="utf-8",
+    )
+    app = BorderlineApp(
+        [BASE],
+        world=base_world(),
+        class_file=class_file,
+        saves_folder=tmp_path,
+        reports_folder=tmp_path,
+        previews=False,
+        batch_runs=5,
+        cursor_blink=False,
+    )
+
+    async def play() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for key in "Zoe":
+                await pilot.press(key)
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_popups(pilot)
+            await settle(pilot)
+            dashboard = app.screen.query_one("Dashboard")
+            rows = [str(o.prompt) for o in dashboard.options]
+            assert not any("vs sq" in row or "%" in row for row in rows), "no gap to the status quo shown"
+            await pilot.press("c")
+            await settle(pilot)
+            summary = str(app.screen.query_one("#chart-summary").render())
+            assert "status quo" not in summary and "band" not in summary
+            assert "no uncertainty band in this class" in str(app.screen.query_one("#chart-legend").render())
+
+    asyncio.run(play())

@@ -130,8 +130,8 @@ class ChartsScreen(GameScreen):
             return
         info = game.world.indicators[ind]
         player = [float(v) for v in game.history(ind)[:, 0]]
-        shows_quo = game.status_quo is not None and (game.is_over or self.borderline.shows("status_quo"))
-        status_quo = [float(v) for v in game.status_quo.history(ind)[:, 0]] if shows_quo else []
+        quo = game.status_quo if game.is_over or self.borderline.shows("status_quo") else None
+        status_quo = [float(v) for v in quo.history(ind)[:, 0]] if quo is not None else []
         band = None
         runs = self.borderline.batch_runs
         if self.bands is not None and ind in self.bands.low:
