@@ -45,6 +45,20 @@ text = "What happened to the killings when kingpins were removed?"
 """
 
 
+def class_app(class_file: Path, saves: Path, reports: Path, *, batch_runs: int) -> BorderlineApp:
+    """The app started as ``borderline --class FILE`` on the base world, writing into test folders."""
+    return BorderlineApp(
+        [BASE],
+        world=base_world(),
+        class_file=class_file,
+        saves_folder=saves,
+        reports_folder=reports,
+        previews=False,
+        batch_runs=batch_runs,
+        cursor_blink=False,
+    )
+
+
 def screen_text(app: BorderlineApp) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query("Static, Label"))
 
@@ -53,16 +67,7 @@ def test_a_class_game_from_name_to_exports(tmp_path: Path) -> None:
     class_file = tmp_path / "period3.toml"
     class_file.write_text(CLASS, encoding="utf-8")
     saves, reports = tmp_path / "saves", tmp_path / "reports"
-    app = BorderlineApp(
-        [BASE],
-        world=base_world(),
-        class_file=class_file,
-        saves_folder=saves,
-        reports_folder=reports,
-        previews=False,
-        batch_runs=0,
-        cursor_blink=False,
-    )
+    app = class_app(class_file, saves, reports, batch_runs=0)
 
     async def play() -> None:
         async with app.run_test(size=SIZE) as pilot:
@@ -186,16 +191,7 @@ def test_a_class_can_hide_the_status_quo_and_the_bands_while_playing(tmp_path: P
         "[visible]\nstatus_quo = false\nbands = false\n",
         encoding="utf-8",
     )
-    app = BorderlineApp(
-        [BASE],
-        world=base_world(),
-        class_file=class_file,
-        saves_folder=tmp_path,
-        reports_folder=tmp_path,
-        previews=False,
-        batch_runs=5,
-        cursor_blink=False,
-    )
+    app = class_app(class_file, tmp_path, tmp_path, batch_runs=5)
 
     async def play() -> None:
         async with app.run_test(size=SIZE) as pilot:
