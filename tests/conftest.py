@@ -27,3 +27,24 @@ def own_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_app_in_the_terminal() -> Iterator[None]:
+    """A test that starts the game for real (not run_test or a headless snapshot) fails at once.
+
+    Without a terminal such an app waits for input for ever, and the whole run hangs.
+    """
+    from textual.app import App
+
+    real_run = App.run
+
+    def run(self: App, *args: object, headless: bool = False, **kwargs: object) -> object:
+        if not headless:
+            name = type(self).__name__
+            pytest.fail(f"a test started {name} in the terminal; use run_test() or mock run_app")
+        return real_run(self, *args, headless=headless, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(App, "run", run)
+        yield
