@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_app import MINI, SIZE, end_turn, make_app, ready, sync
+from driving import MINI, SIZE, end_turn, make_app, ready, sync
 
 from game.app.screens.charts import ChartsScreen
 from game.engine import load_world
