@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
 MINI = ROOT / "tests" / "packs" / "mini"
 SIZE = (80, 24)
+DILEMMA_SEED = 2  # test-run with seed 2 fires the massacre dilemma in its first turn, and no other news
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -89,6 +90,18 @@ async def answer_whatever_pops_up(pilot: Pilot[Any]) -> None:
         else:
             return
         await pilot.pause()
+
+
+async def end_turn_into_the_dilemma(pilot: Pilot[Any]) -> DilemmaDialog:
+    """Press e in a game of DILEMMA_SEED's first turn: the massacre dilemma is asked."""
+    await pilot.press("e")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DilemmaDialog), (
+        f"test-run with seed {DILEMMA_SEED} is known to fire the massacre dilemma in its first turn; "
+        f"the screen shows {type(screen).__name__}"
+    )
+    return screen
 
 
 def default_choice(dilemma: Dilemma) -> str:

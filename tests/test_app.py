@@ -11,15 +11,14 @@ import asyncio
 import textwrap
 
 import pytest
-
-# other test files still import some of these names from here
 from driving import (
     MINI,
     SIZE,
     answer_whatever_pops_up,
-    end_turn,
+    end_turn,  # noqa: F401 (other test files import these names from here)
     highlight_action,
     make_app,
+    play_turns,
     ready,
     status,
     sync,
@@ -251,7 +250,7 @@ async def test_the_dashboard_marks_changes_and_its_cursor_without_colour(mini_wo
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await end_turn(pilot)
+        await play_turns(pilot, 1)
         dashboard = app.screen.query_one(Dashboard)
         judged = [r for r in dashboard._readouts if r.change_judgement]
         assert judged

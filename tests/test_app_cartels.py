@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from driving import SIZE, answer_whatever_pops_up, make_app, ready, sync
+from driving import SIZE, make_app, play_turns, ready, sync
 
 
 @sync
@@ -22,9 +22,8 @@ async def test_cartels_rank_the_organizations_and_run_the_designation(mini_world
         await pilot.press("plus")
         await pilot.pause()
         assert game.level("designation") == 1
-        await pilot.press("escape", "e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
+        await pilot.press("escape")
+        await play_turns(pilot, 1)
         shares = game.value("share")[0]
         assert shares[1] < game.status_quo.value("share")[0][1]  # the designated one loses share
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import SIZE, answer_whatever_pops_up, make_app, ready, sync
+from driving import SIZE, make_app, play_turns, ready, sync
 
 
 @sync
@@ -10,9 +10,7 @@ async def test_charts_draw_both_runs_and_a_band_from_a_batch(mini_world, tmp_pat
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
+        await play_turns(pilot, 1)
         await pilot.press("c")
         await ready(pilot)
         chart = app.screen.query_one("#chart")
@@ -33,10 +31,7 @@ async def test_the_chart_axis_ends_at_the_last_quarter_played_and_the_band_says_
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(2):
-            await pilot.press("e")
-            await pilot.pause()
-            await answer_whatever_pops_up(pilot)
+        await play_turns(pilot, 2)
         await pilot.press("c")
         await ready(pilot)
         chart = app.screen.query_one("#chart")

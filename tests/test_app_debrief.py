@@ -1,8 +1,21 @@
-"""The debrief: reached by playing to the end, the grade and its cap, the timeline, the export, quitting."""
+"""The debrief: reached by playing to the end, the grade and its cap, the timeline, the export, quitting.
+
+One game is played to the end by keys; the others play their turns through the engine and
+end only the last one by keys, the way the debrief is reached.
+"""
 
 from __future__ import annotations
 
-from driving import SIZE, answer_whatever_pops_up, highlight_action, make_app, ready, sync
+from driving import (
+    SIZE,
+    answer_whatever_pops_up,
+    end_turn,
+    highlight_action,
+    make_app,
+    play_turns,
+    ready,
+    sync,
+)
 
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.dialogs import ConfirmDialog
@@ -44,13 +57,13 @@ async def test_the_whole_debrief_timeline_scrolls_by_keyboard(mini_world, tmp_pa
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         game = app.game
-        for turn in range(game.turns):
-            await highlight_action(pilot, "enforcement")
-            await pilot.press("minus" if turn % 2 == 0 else "plus")
-            await pilot.press("e")
-            await pilot.pause()
-            await answer_whatever_pops_up(pilot)
-        await ready(pilot)
+
+        def lower_then_raise(game):  # a decision every quarter: the timeline is longer than the screen
+            game.set_level("enforcement", 0 if game.turn % 2 == 0 else 1)
+
+        await play_turns(pilot, game.turns - 1, plan=lower_then_raise)
+        lower_then_raise(game)
+        await end_turn(pilot)  # the last turn, confirmed: the debrief follows
         screen = app.screen
         assert isinstance(screen, DebriefScreen)
         body, timeline = screen.query_one("#debrief-body"), screen.query_one("#timeline")
@@ -68,12 +81,7 @@ async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        game = app.game
-        await highlight_action(pilot, "enforcement")
-        await pilot.press("minus", "e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
-        await ready(pilot)
+        game = await play_turns(pilot, 1, plan=lambda game: game.set_level("enforcement", 0))
         game.ending_id[0] = "collapse"  # as if the government had fallen
         assert game.debrief().grade == "catastrophic"
         app.show_debrief(game)
@@ -88,12 +96,9 @@ async def test_quitting_from_the_debrief_does_not_speak_of_this_turns_autosave(m
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         game = app.game
-        for _ in range(game.turns):
-            await pilot.press("e")
-            await pilot.pause()
-            await answer_whatever_pops_up(pilot)
-        await ready(pilot)
-        assert isinstance(app.screen, DebriefScreen)
+        await play_turns(pilot, game.turns - 1)
+        await end_turn(pilot)  # the last turn, confirmed: the debrief follows
+        assert game.is_over and isinstance(app.screen, DebriefScreen)
         await pilot.press("q")
         await pilot.pause()
         dialog = app.screen

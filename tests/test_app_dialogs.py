@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
-from driving import SIZE, answer_whatever_pops_up, make_app, ready, status, sync
+from driving import (
+    DILEMMA_SEED,
+    SIZE,
+    answer_whatever_pops_up,
+    end_turn_into_the_dilemma,
+    make_app,
+    play_turns,
+    ready,
+    status,
+    sync,
+)
 
 from game.app.screens.cartels import CartelsScreen
 from game.app.screens.charts import ChartsScreen
-from game.app.screens.dialogs import ConfirmDialog, DilemmaDialog, HelpDialog, NewsDialog
+from game.app.screens.dialogs import ConfirmDialog, DilemmaDialog, HelpDialog
 from game.app.screens.main import MainScreen
 from game.app.screens.why import WhyScreen
 
@@ -17,11 +26,7 @@ async def test_the_last_turn_asks_before_ending_the_game(mini_world, tmp_path):
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        game = app.game
-        for _ in range(game.turns - 1):
-            game.resolve_turn()
-            for d in list(game.pending_dilemmas):
-                game.choose(d.event, d.choices[0].id)
+        game = await play_turns(pilot, app.game.turns - 1, choose=lambda dilemma: dilemma.choices[0].id)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -32,20 +37,11 @@ async def test_the_last_turn_asks_before_ending_the_game(mini_world, tmp_path):
 
 @sync
 async def test_a_dilemma_waits_for_the_players_choice(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         game = app.game
-        for _ in range(game.turns):
-            await pilot.press("e")
-            await pilot.pause()
-            if isinstance(app.screen, NewsDialog):
-                await pilot.press("enter")
-                await pilot.pause()
-            if isinstance(app.screen, DilemmaDialog):
-                break
-        else:
-            pytest.fail("seed 3 of test-run is known to fire the massacre dilemma at turn 8; it did not")
+        await end_turn_into_the_dilemma(pilot)
         dilemma = game.pending_dilemmas[0]
         await pilot.press("escape")  # must be answered
         await pilot.pause()
@@ -62,9 +58,7 @@ async def test_every_game_screen_opens_by_its_key(mini_world, tmp_path):
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
+        await play_turns(pilot, 1)
         for key, screen in (("w", WhyScreen), ("c", ChartsScreen), ("m", CartelsScreen)):
             await pilot.press(key)
             await ready(pilot)
@@ -136,18 +130,18 @@ async def test_the_palettes_quit_asks_first_and_it_offers_help_with_real_descrip
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"help")
-        await pilot.pause(0.3)
+        await ready(pilot)  # the palette's search is a worker
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await pilot.pause()
         assert isinstance(app.screen, HelpDialog)
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"quit")
-        await pilot.pause(0.3)
+        await ready(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog) and app.is_running
         await pilot.press("n")
         await pilot.pause()
@@ -186,7 +180,7 @@ async def test_a_confirmation_can_state_what_the_change_costs(mini_world, tmp_pa
 async def test_a_dialog_shows_its_own_keys_and_q_still_quits_from_a_dilemma(mini_world, tmp_path):
     from textual.widgets import Footer
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("q")
@@ -198,17 +192,7 @@ async def test_a_dialog_shows_its_own_keys_and_q_still_quits_from_a_dilemma(mini
         assert {"y", "n"} <= keys and "e" not in keys and footer.display
         await pilot.press("n")
         await pilot.pause()
-        game = app.game
-        for _ in range(game.turns):
-            await pilot.press("e")
-            await pilot.pause()
-            if isinstance(app.screen, NewsDialog):
-                await pilot.press("enter")
-                await pilot.pause()
-            if isinstance(app.screen, DilemmaDialog):
-                break
-        else:
-            pytest.fail("seed 3 of test-run is known to fire the massacre dilemma at turn 8; it did not")
+        await end_turn_into_the_dilemma(pilot)
         dilemma = app.screen
         assert dilemma.query_one(Footer)
         await pilot.press("q")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import MINI, SIZE, end_turn, make_app, ready, sync
+from driving import MINI, SIZE, make_app, play_turns, ready, sync
 
 from game.app.screens.charts import ChartsScreen
 from game.engine import load_world
@@ -33,8 +33,7 @@ async def test_the_chart_marks_what_really_happened_with_its_own_shape(tmp_path)
     app = make_app(world_with_history(tmp_path), tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(4):  # a whole year: 2012's real value can be drawn
-            await end_turn(pilot)
+        await play_turns(pilot, 4)  # a whole year: 2012's real value can be drawn
         app.push_screen(ChartsScreen(app.game, "heavy_users"))
         await ready(pilot)
         chart = app.screen.query_one("#chart")
@@ -54,8 +53,7 @@ async def test_the_debrief_compares_the_run_with_history(tmp_path):
     app = make_app(world_with_history(tmp_path), tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(4):
-            await end_turn(pilot)
+        await play_turns(pilot, 4)
         game = app.game
         app.show_debrief(game)
         await pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import SIZE, answer_whatever_pops_up, end_turn, make_app, ready, status, sync
+from driving import SIZE, make_app, play_turns, ready, status, sync
 
 from game.app.screens.dialogs import ConfirmDialog, SaveDialog
 from game.app.screens.main import MainScreen
@@ -13,9 +13,7 @@ async def test_save_asks_before_overwriting_and_continue_resumes(mini_world, tmp
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
+        await play_turns(pilot, 1, autosave=True)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SaveDialog)
@@ -51,7 +49,7 @@ async def test_saves_number_turns_as_the_header_does(mini_world, tmp_path):
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await end_turn(pilot)
+        await play_turns(pilot, 1, autosave=True)
         game = app.game
         playing = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of"
         assert game.turn == 1
@@ -84,8 +82,7 @@ async def test_continue_takes_the_newest_autosave_by_sequence_not_file_time(mini
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(2):
-            await end_turn(pilot)
+        await play_turns(pilot, 2, autosave=True)
     autosaves = sorted((tmp_path / "autosaves").glob("autosave-*.json"))
     assert len(autosaves) >= 2
     newest = autosaves[-1]
@@ -150,7 +147,7 @@ async def test_the_load_screen_highlights_the_newest_save(mini_world, tmp_path):
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await end_turn(pilot)
+        await play_turns(pilot, 1, autosave=True)
         app.push_screen(LoadScreen())
         await pilot.pause()
         saves = app.screen.query_one("#saves", OptionList)

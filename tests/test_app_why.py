@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import SIZE, answer_whatever_pops_up, end_turn, highlight_action, make_app, ready, sync
+from driving import SIZE, make_app, play_turns, ready, sync
 
 from game.app.screens.why import WhyScreen
 from game.app.widgets.dashboard import Dashboard
@@ -13,10 +13,7 @@ async def test_why_explains_a_change_in_signed_words(mini_world, tmp_path):
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await highlight_action(pilot, "enforcement")
-        await pilot.press("plus", "e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
+        await play_turns(pilot, 1, plan=lambda game: game.set_level("enforcement", 2))
         dashboard = app.screen.query_one(Dashboard)
         dashboard.focus()
         dashboard.highlighted = [o.id for o in dashboard.options].index("revenue")
@@ -27,9 +24,8 @@ async def test_why_explains_a_change_in_signed_words(mini_world, tmp_path):
         assert "Revenue ($B) went from 2.09 to" in text
         assert "Enforcement (action)" in text
         assert "in all" in text
-        await pilot.press("escape", "e")
-        await pilot.pause()
-        await answer_whatever_pops_up(pilot)
+        await pilot.press("escape")
+        await play_turns(pilot, 1)
         await pilot.press("w")
         await pilot.pause()
         assert "2012 Q2" in str(app.screen.query_one("#why-text").render())
@@ -46,7 +42,7 @@ async def test_why_parts_add_up_to_the_total_shown_and_a_tie_is_about_the_same(m
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await end_turn(pilot)
+        await play_turns(pilot, 1)
         game = app.game
         for indicator, info in game.world.indicators.items():
             if not info.headline:
