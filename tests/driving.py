@@ -104,6 +104,11 @@ async def end_turn_into_the_dilemma(pilot: Pilot[Any]) -> DilemmaDialog:
     return screen
 
 
+def new_game(world: Any, seed: int = 3, scenario: str = "test-run") -> Game:
+    """A game as the app starts one (a status-quo twin, dilemmas asked), for screens pushed on their own."""
+    return Game(world, scenario, seed, status_quo=True, interactive=True)
+
+
 def default_choice(dilemma: Dilemma) -> str:
     """The choice a dilemma takes when nobody chooses."""
     return next(c.id for c in dilemma.choices if c.default)

@@ -18,6 +18,7 @@ from driving import (
     end_turn,  # noqa: F401 (other test files import these names from here)
     highlight_action,
     make_app,
+    new_game,
     play_turns,
     ready,
     status,
@@ -130,9 +131,9 @@ async def test_changing_an_action_moves_costs_then_indicators(mini_world, tmp_pa
 
 
 @sync
-async def test_refuses_what_capital_cannot_pay_and_says_why(mini_world, tmp_path):
+async def test_refuses_what_capital_cannot_pay_and_says_why_in_full_in_a_notification(mini_world, tmp_path):
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
         game = app.game
         await highlight_action(pilot, "legalize")
@@ -143,6 +144,8 @@ async def test_refuses_what_capital_cannot_pay_and_says_why(mini_world, tmp_path
         assert game.level("legalize") == 1 and game.level("treatment") == 1
         assert "✗ Refused: Treatment → lots" in status(app)
         assert "political capital" in status(app)
+        shown = [str(n.message) for n in app._notifications]  # the reason, whole
+        assert any("political capital" in text and text.startswith("✗ Refused") for text in shown)
 
 
 @sync
@@ -211,20 +214,6 @@ async def test_the_detail_pane_shows_the_models_expectation(mini_world, tmp_path
 
 
 @sync
-async def test_a_refusal_reason_is_shown_in_full_in_a_notification(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(pilot)
-        await highlight_action(pilot, "legalize")
-        await pilot.press("plus")
-        await highlight_action(pilot, "treatment")
-        await pilot.press("plus", "plus")
-        await pilot.pause()
-        shown = [str(n.message) for n in app._notifications]
-        assert any("political capital" in text and text.startswith("✗ Refused") for text in shown)
-
-
-@sync
 async def test_escape_goes_back_to_the_actions_then_always_asks_before_leaving(mini_world, tmp_path):
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE) as pilot:
@@ -274,7 +263,7 @@ def test_small_costs_are_shown_in_millions_not_as_zero_billions():
 
 
 @sync
-async def test_at_80x24_action_names_are_whole_and_the_hint_shows_help(modded, tmp_path):
+async def test_at_80x24_action_names_and_group_headings_are_whole_and_the_hint_shows_help(modded, tmp_path):
     from game.app.readouts import action_name
 
     app = make_app(modded, tmp_path, scenario="test-run", seed=3)
@@ -282,11 +271,12 @@ async def test_at_80x24_action_names_are_whole_and_the_hint_shows_help(modded, t
         await ready(pilot)
         assert "?: help" in status(app) and "…" not in status(app)
         panel = app.screen.query_one(ActionPanel)
+        assert panel._game is not None  # the panel has a game
         for option in panel.options:
+            assert "…" not in option.prompt.plain  # group headings (disabled options) too
             if not option.disabled:
                 text = " ".join(option.prompt.plain.split())
                 assert action_name(app.game.world, option.id) in text
-                assert "…" not in text
 
 
 def test_narrow_places_use_the_short_name_the_content_gives_and_the_name_otherwise(base_world):
@@ -300,21 +290,18 @@ def test_narrow_places_use_the_short_name_the_content_gives_and_the_name_otherwi
     assert short_indicator_name(replace(info, short_name="")) == "Prisoners for drug-money crimes"
 
 
-@sync
-async def test_the_detail_pane_words_prerequisites_as_conditions_and_zero_as_no_change(mini_world, tmp_path):
+def test_the_detail_pane_words_prerequisites_as_conditions_and_zero_as_no_change(mini_world):
     from game.app.widgets.detail_pane import describe_action
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        text = describe_action(app.game, "treatment").plain
-        assert "Prerequisite: ✓ met" in text or "Prerequisite: ✗ not met — " in text
-        assert "(✓ met)" not in text
-        headline = next(i for i in app.game.world.indicators.values() if i.headline)
-        tiny = 0.4 * 10 ** (-headline.decimals)  # rounds to 0 where it is shown
-        zero = describe_action(app.game, "enforcement", ("If:", {headline.id: tiny})).plain
-        assert "no change" in zero
-        assert "▲ 0" not in zero and "(better)" not in zero and "(worse)" not in zero
+    game = new_game(mini_world)
+    text = describe_action(game, "treatment").plain
+    assert "Prerequisite: ✓ met" in text or "Prerequisite: ✗ not met — " in text
+    assert "(✓ met)" not in text
+    headline = next(i for i in game.world.indicators.values() if i.headline)
+    tiny = 0.4 * 10 ** (-headline.decimals)  # rounds to 0 where it is shown
+    zero = describe_action(game, "enforcement", ("If:", {headline.id: tiny})).plain
+    assert "no change" in zero
+    assert "▲ 0" not in zero and "(better)" not in zero and "(worse)" not in zero
 
 
 @sync
@@ -372,17 +359,6 @@ def test_sparklines_do_not_blow_tiny_moves_up_to_full_height():
     assert set(sparkline([45.0, 44.8])) <= set("▃▄▅")
     assert sparkline([100.0, 160.0]) == "▁█"
     assert sparkline([0.0, 1.0]) == "▁█"
-
-
-@sync
-async def test_action_group_headings_are_never_cut_at_80x24(modded, tmp_path):
-    app = make_app(modded, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        panel = app.screen.query_one(ActionPanel)
-        assert panel._game is not None  # the panel has a game
-        for option in panel.options:
-            assert "…" not in option.prompt.plain
 
 
 @sync

@@ -12,8 +12,10 @@ from driving import (
     end_turn,
     highlight_action,
     make_app,
+    new_game,
     play_turns,
     ready,
+    resolve_turns,
     sync,
 )
 
@@ -78,10 +80,10 @@ async def test_the_whole_debrief_timeline_scrolls_by_keyboard(mini_world, tmp_pa
 
 @sync
 async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    app = make_app(mini_world, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        game = await play_turns(pilot, 1, plan=lambda game: game.set_level("enforcement", 0))
+        game = resolve_turns(new_game(mini_world), 1, plan=lambda game: game.set_level("enforcement", 0))
         game.ending_id[0] = "collapse"  # as if the government had fallen
         assert game.debrief().grade == "catastrophic"
         app.show_debrief(game)

@@ -8,6 +8,7 @@ from driving import (
     answer_whatever_pops_up,
     end_turn_into_the_dilemma,
     make_app,
+    new_game,
     play_turns,
     ready,
     status,
@@ -69,22 +70,6 @@ async def test_every_game_screen_opens_by_its_key(mini_world, tmp_path):
             await pilot.press("escape", "escape")
             await pilot.pause()
             assert isinstance(app.screen, MainScreen)
-
-
-@sync
-async def test_quit_asks_first(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen) and app.is_running
-        await pilot.press("q", "y")
-        await pilot.pause()
-    assert app.return_code == 0
 
 
 @sync
@@ -164,10 +149,10 @@ async def test_the_palettes_quit_asks_first_and_it_offers_help_with_real_descrip
 async def test_a_confirmation_can_state_what_the_change_costs(mini_world, tmp_path):
     from game.app.screens.dialogs import cost_line
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    app = make_app(mini_world, tmp_path)  # the dialog over the title screen: no main screen needed
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        game = app.game
+        game = new_game(mini_world)
         line = cost_line(game, "legalize", 1)
         assert "40 political capital (50 → 10)" in line and "a quarter" in line
         app.push_screen(ConfirmDialog("Raise Legalize?", "Hard to undo.", cost=line))
@@ -177,7 +162,9 @@ async def test_a_confirmation_can_state_what_the_change_costs(mini_world, tmp_pa
 
 
 @sync
-async def test_a_dialog_shows_its_own_keys_and_q_still_quits_from_a_dilemma(mini_world, tmp_path):
+async def test_quit_asks_first_a_dialog_shows_its_own_keys_and_q_still_quits_from_a_dilemma(
+    mini_world, tmp_path
+):
     from textual.widgets import Footer
 
     app = make_app(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED)
@@ -192,6 +179,7 @@ async def test_a_dialog_shows_its_own_keys_and_q_still_quits_from_a_dilemma(mini
         assert {"y", "n"} <= keys and "e" not in keys and footer.display
         await pilot.press("n")
         await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.is_running
         await end_turn_into_the_dilemma(pilot)
         dilemma = app.screen
         assert dilemma.query_one(Footer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import SIZE, make_app, play_turns, ready, status, sync
+from driving import SIZE, make_app, new_game, play_turns, ready, resolve_turns, status, sync
 
 from game.app.screens.dialogs import ConfirmDialog, SaveDialog
 from game.app.screens.main import MainScreen
@@ -144,10 +144,12 @@ async def test_the_load_screen_highlights_the_newest_save(mini_world, tmp_path):
 
     from game.app.screens.load_game import LoadScreen
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
+    app = make_app(mini_world, tmp_path, autosave=True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await play_turns(pilot, 1, autosave=True)
+        game = new_game(mini_world)
+        app.autosave(game)  # as a new game is autosaved, and again after its first quarter
+        resolve_turns(game, 1, after=app.autosave)
         app.push_screen(LoadScreen())
         await pilot.pause()
         saves = app.screen.query_one("#saves", OptionList)
