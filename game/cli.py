@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--status-quo", action="store_true", help="add the status-quo run (same seed and draws, no plan)"
     )
     sim.add_argument(
+        "--no-score",
+        action="store_true",
+        help="skip the score (it plays the status quo and the scenario's horizon, which takes longer)",
+    )
+    sim.add_argument(
         "--save", metavar="FILE", help="also write a save of the game (one run only), replaced if it exists"
     )
     sim.add_argument(
@@ -270,6 +275,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         PinOutOfRange,
         run_plan,
         summarise,
+        summarise_scores,
     )
 
     pins = _parse_params(args.param)
@@ -278,6 +284,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     world = _load_world(default_packs(args.pack))
     if args.plan is not None and not os.path.lexists(args.plan):  # anything else is read safely, or refused
         raise CliError(f"plan file {args.plan!r} does not exist")
+    scenario = world.scenarios.get(args.scenario)
+    scored = not args.no_score and scenario is not None and bool(scenario.objectives)
     try:
         result = run_plan(
             world,
@@ -287,9 +295,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             seed=args.seed,
             turns=args.turns,
             pins=pins,
-            status_quo=args.status_quo,
+            status_quo=args.status_quo or scored,
             allow_out_of_range=args.allow_out_of_range,
         )
+        scores = summarise_scores(result.game) if scored else None
     except ContentErrors as exc:
         raise CliError(_listed("the plan has", exc.errors)) from None
     except MemoryBudgetExceeded as exc:
@@ -315,8 +324,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         "dates": dates,
         "indicators": summarise(game),
     }
-    if result.status_quo is not None:
+    if args.status_quo and result.status_quo is not None:
         payload["status_quo"] = summarise(result.status_quo)
+    if scores is not None:
+        per_run = scores.pop("per_run")
+        payload.update(scores)
+        payload["per_run"] = per_run
     if game.warnings:
         payload["warnings"] = game.warnings
     if args.save is not None:
@@ -341,6 +354,18 @@ def _to_csv(payload: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["series", "indicator", "unit", "turn", "date", "statistic", "value"])
+    last, date = payload["turns"], payload["dates"][-1]
+    if "score" in payload:  # the score of each run, then its spread: turn and date say when it was taken
+        per_run = payload["per_run"]
+        for r, total in enumerate(per_run["score"]):
+            writer.writerow(["score", "total", "points", last, date, f"run {r}", repr(total)])
+            writer.writerow(["grade", "grade", "label", last, date, f"run {r}", per_run["grade"][r]])
+            for ind_id, values in per_run["objectives"].items():
+                writer.writerow(["score", ind_id, "points", last, date, f"run {r}", repr(values[r])])
+        for stat in ("mean", "p5", "p50", "p95"):
+            writer.writerow(["score", "total", "points", last, date, stat, repr(payload["score"][stat])])
+        for label, share in payload["grades"].items():
+            writer.writerow(["grade", label, "fraction of runs", last, date, "share", repr(share)])
     for series in ("indicators", "status_quo"):
         for ind_id, data in payload.get(series, {}).items():
             for stat in ("mean", "p5", "p50", "p95"):

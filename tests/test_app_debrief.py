@@ -40,7 +40,7 @@ async def test_a_whole_game_by_keys_ends_in_the_debrief(mini_world, tmp_path):
         grade = str(app.screen.query_one("#grade").render())
         assert "Grade:" in grade and game.debrief().grade.upper() in grade
         outcomes = app.screen.query_one("#outcomes")
-        assert outcomes.row_count == len(game.scenario.objectives)
+        assert outcomes.row_count == len(game.scenario.objectives) + 1, "and the row of the total score"
         timeline = app.screen.query_one("#timeline")
         assert timeline.row_count >= 1
         await pilot.press("x")

@@ -317,21 +317,40 @@ def debrief_markdown(game: Game, debrief: Debrief) -> str:
         f"{game.turn} of {game.turns} turns played ({words.quarter(game.date(1))} to "
         f"{words.quarter(game.date(max(game.turn, 1)))})",
         f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in world.packs)}",
-        f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f}% against the status quo)",
+        f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f} against the status quo)",
     ]
     if debrief.grade_text:
         lines.append(f"- {debrief.grade_text}")
     if debrief.ending is not None:
         lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
     lines += ["", "## Outcomes against the status quo", ""]
-    lines.append("| objective | measure | your run | status quo | better by | weight |")
-    lines.append("|---|---|---:|---:|---:|---:|")
+    lines.append("| objective | your run | status quo | better by | score | weight | points |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for row in debrief.objectives:
         decimals = world.indicators[row.indicator].decimals
         label = display_name(row.label, row.indicator)
         mine, theirs = words.number(row.value, decimals), words.number(row.status_quo, decimals)
         lines.append(
-            f"| {label} | {row.measure} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.weight:g} |"
+            f"| {label} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.score:+.1f} "
+            f"| {row.weight:.0%} | {row.contribution:+.1f} |"
+        )
+    lines.append(f"| **your score** | | | | | | **{debrief.score:+.1f}** |")
+    lines += ["", "## Grade scale", ""]
+    for i, step in enumerate(debrief.grades):
+        upper = debrief.grades[i - 1].min_score if i else None
+        span = (
+            f"below {upper:+g}"
+            if i == len(debrief.grades) - 1 and upper is not None
+            else (f"{step.min_score:+g} or more" if upper is None else f"{step.min_score:+g} to {upper:+g}")
+        )
+        mark = " ← this score" if step.label == debrief.earned else ""
+        lines.append(f"- {step.label}: {span}{mark}")
+    if debrief.horizon_years:
+        lines.append(
+            f"- Measured over the game and {debrief.horizon_years:g} more years played on with no changes, "
+            f"discounted {debrief.discount_rate:.0%} a year; each objective scores 100 x ln(status quo / "
+            f"your run), capped at a {debrief.score_cap:g}-fold change; weight = its share of what the "
+            "objectives are worth in the status quo"
         )
     against = history_lines(game)
     if against:

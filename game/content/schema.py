@@ -201,6 +201,17 @@ class Table(Documented):
     )
 
 
+IndicatorKind = Literal["population", "share", "count", "rate", "money", "index", "flag", "other"]
+KINDS_NEEDING_A_RANGE = ("population", "share")
+
+
+class IndicatorRange(Strict):
+    """A one-sided or two-sided physical range: ``{ min = 0 }``, ``{ min = 0, max = 100 }``."""
+
+    min: NumberOrFormula | None = Field(None, description="lowest possible value: a number or a formula")
+    max: NumberOrFormula | None = Field(None, description="highest possible value: a number or a formula")
+
+
 class Indicator(Strict):
     """How a stock or variable is shown as an indicator."""
 
@@ -211,6 +222,26 @@ class Indicator(Strict):
     )
     decimals: int = Field(1, ge=0, le=6)
     order: int = Field(0, ge=-MAX_ORDER, le=MAX_ORDER, description="position on the dashboard, lower first")
+    kind: IndicatorKind | None = Field(
+        None,
+        description="what it measures: population (people), share (percent or fraction), count, rate "
+        "(per month or year), money, index, flag or other; population and share need a `range`",
+    )
+    range: tuple[NumberOrFormula, NumberOrFormula] | IndicatorRange | None = Field(
+        None,
+        description="the physically possible values, checked every turn: [low, high] or "
+        "{ min = low, max = high } with either side left out; each a number or a formula, e.g. "
+        '[0, 100] or [0, "us_residents_12plus"]; a value outside is a model error',
+    )
+
+    @property
+    def bounds(self) -> tuple[float | str | None, float | str | None]:
+        """(low, high), each a number, a formula or None for no limit."""
+        if self.range is None:
+            return None, None
+        if isinstance(self.range, IndicatorRange):
+            return self.range.min, self.range.max
+        return self.range
 
 
 class Quantity(Documented):
@@ -226,8 +257,12 @@ class Stock(Quantity):
         description="starting value: a number or a formula of parameters, tables and "
         "other stocks' starting values"
     )
-    minimum: Number | None = Field(0.0, description="floor the stock is held at; null for none")
-    maximum: Number | None = None
+    minimum: Number | None = Field(
+        0.0, description="lowest value the stock can take; a flow that takes it lower is a model error"
+    )
+    maximum: Number | None = Field(
+        None, description="highest value the stock can take; a flow that takes it higher is a model error"
+    )
     source: str = Field("", description="where the starting value comes from")
 
 
@@ -386,17 +421,34 @@ class SideDef(Documented):
 
 
 class Objective(Strict):
+    """An outcome the debrief scores: the run against the status quo on one indicator."""
+
     indicator: Identifier
-    weight: Number = Field(1.0, gt=0)
+    weight: Number = Field(
+        1.0, gt=0, description="relative weight; with `value`, a multiplier on its money weight"
+    )
+    value: NumberOrFormula | None = Field(
+        None,
+        description="what one unit of the indicator costs society for a year, in the scenario's "
+        "`score_currency` (a number or a formula of parameters). With it the objective weighs "
+        "what it is worth in the status quo, so harms and money are traded in one currency; "
+        "either every objective of a scenario has one or none does",
+    )
     measure: Literal["final", "mean", "total"] = Field(
-        "mean", description="compare the final value, the mean over the game or the sum"
+        "mean",
+        description="compare the discounted mean over the game and the horizon, its discounted sum, "
+        "or the value at the end of the game",
     )
     label: str = ""
+    source: str = Field("", description="where the value per unit comes from")
 
 
 class Grade(Strict):
     label: str
-    min_score: Number = Field(description="lowest score (percent better than status quo) for it")
+    min_score: Number = Field(
+        description="lowest score for this grade: the score is about the percent by which the run "
+        "beats the status quo (0 = the status quo)"
+    )
     text: str = ""
 
 
@@ -428,6 +480,24 @@ class Scenario(Documented):
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
     objectives: list[Objective] = Field([], max_length=MAX_LIST_ITEMS)
+    horizon_years: Number = Field(
+        0.0,
+        ge=0,
+        le=50,
+        description="terminal value: years the game is played on past its end, with no more "
+        "changes, so the state left behind counts in the score (0: the game alone)",
+    )
+    discount_rate: Number = Field(
+        0.03, ge=0, le=0.5, description="yearly discount rate on later outcomes in the score"
+    )
+    score_cap: Number = Field(
+        4.0,
+        gt=1,
+        le=1000,
+        description="the factor (better or worse than the status quo) beyond which an objective "
+        "counts no more: each objective scores 100 x ln(status quo / run), capped at +/- 100 x ln(cap)",
+    )
+    score_currency: str = Field("", description="the unit of objectives' `value`, e.g. '$B'")
     grades: list[Grade] = Field([], max_length=MAX_LIST_ITEMS)
     endings: list[Ending] = Field([], max_length=MAX_LIST_ITEMS)
 

@@ -13,7 +13,7 @@ from game.engine.game import Game
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import Step, replay
 from game.engine.scoring import Debrief, ObjectiveResult
-from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise
+from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise, summarise_scores
 from game.engine.state import Snapshot
 from game.engine.world import World, compile_world, load_world
 
@@ -43,4 +43,5 @@ __all__ = [
     "replay",
     "run_plan",
     "summarise",
+    "summarise_scores",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from game.engine.bounds import IndicatorRanges
 from game.engine.state import Array
 from game.engine.stepping import Stepper
 
@@ -26,17 +27,18 @@ class Recorder:
         # every quantity computed at a turn, not only the recorded ones, is checked for finiteness
         self.computed = [n for n in world.order if n in world.variables or n in world.flows]
         self.computed += [f"{sid}_action_cost" for sid in world.sides]
+        self.ranges = IndicatorRanges(world)
 
     def copy(self) -> Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = self.stepper, self.names, self._axes
-        twin.computed = self.computed
+        twin.computed, twin.ranges = self.computed, self.ranges
         twin.series = {name: list(values) for name, values in self.series.items()}
         return twin
 
     def record(self, env: Mapping[Any, Array], stocks: Mapping[str, Array], turn: int) -> None:
         """Append the values after a turn; raise SimulationError naming any computed quantity
-        (recorded or not) or stock that is not finite."""
+        (recorded or not) or stock that is not finite, or any indicator outside its declared range."""
         recorded = []
         for name in self.names:
             arr = self.stepper.shape(env[name], self._axes[name])
@@ -53,6 +55,10 @@ class Recorder:
                 self.stepper.check_finite(sid, value, turn)
             for name, arr in zip(self.names, recorded, strict=True):
                 self.stepper.check_finite(name, arr, turn)
+        found = self.ranges.first_breach(env)
+        if found is not None:
+            info, breach = found
+            self.stepper.out_of_range(info.id, breach, turn, "outside the range its indicator declares")
 
     def lags(self, turn: int) -> dict[tuple[str, int], Array]:
         """The lagged values a formula reads at ``turn`` (the start state stands in for turns before it)."""

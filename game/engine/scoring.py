@@ -1,16 +1,38 @@
-"""The debrief: a game scored against its status-quo run on the scenario's objectives, and graded."""
+"""The debrief: a game scored against its status-quo run on the scenario's objectives, and graded.
+
+Each objective compares the run with the status quo of the same seed and draws:
+
+    measure    discounted mean of the indicator over the game and the scenario's horizon
+               (the game played on past its end, with no more changes, so the state left
+               behind counts: legalizing everything in the last year is not free)
+    score_i    100 x ln(status quo / run), or ln(run / status quo) when more is better,
+               capped at +/- 100 x ln(score_cap): a halving and a doubling count the same
+    weight_i   weight x value per unit x status-quo measure: what the objective is worth, in
+               one currency (lives, prison years, addiction and money all in dollars), or the
+               bare weight when the scenario gives no values
+    score      sum(weight_i x score_i) / sum(weight_i)
+
+For small changes the score is the percent by which the run lowers the total valued harm.
+Everything is computed for every run at once, so a batch of runs gets a distribution of
+scores and grades; the debrief of a game is its run 0.
+"""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.content.schema import Ending
+import numpy as np
+
+from game.content.schema import Ending, Scenario
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Decision
 
 if TYPE_CHECKING:  # the game module imports this one
     from game.engine.game import Game
+
+Array = np.ndarray
 
 
 @dataclass(frozen=True)
@@ -18,10 +40,19 @@ class ObjectiveResult:
     indicator: str
     label: str
     measure: str
-    value: float
-    status_quo: float
-    better_percent: float
-    weight: float
+    value: float  # the run's measure (over the game and the horizon)
+    status_quo: float  # the status quo's measure
+    better_percent: float  # plain percent better than the status quo, for reading
+    weight: float  # share of the total weight, 0 to 1
+    score: float  # capped log ratio, in points
+    contribution: float  # weight x score: the points it adds to the total
+
+
+@dataclass(frozen=True)
+class GradeStep:
+    label: str
+    min_score: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -33,51 +64,207 @@ class Debrief:
     decisions: list[Decision]
     choices: list[ChoiceMade]
     ending: Ending | None
+    earned: str = ""  # the grade the score alone earns, before an ending's cap
+    grades: tuple[GradeStep, ...] = ()  # the scale, best first
+    horizon_years: float = 0.0
+    discount_rate: float = 0.0
+    score_cap: float = 4.0
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class RunScores:
+    """The score of every run of a game: totals, per-objective scores and weights, grades."""
+
+    objectives: tuple[str, ...]  # indicator ids, in the scenario's order
+    total: Array  # (runs,)
+    scores: Array  # (runs, objectives), points
+    weights: Array  # (runs, objectives), shares summing to 1 per run
+    mine: Array  # (runs, objectives), the run's measures
+    theirs: Array  # (runs, objectives), the status quo's measures
+    earned: tuple[str, ...]  # grade earned by the score, per run
+    grades: tuple[str, ...]  # grade after any ending's cap, per run
+
+    def grade_shares(self, scenario: Scenario) -> dict[str, float]:
+        """Fraction of runs at each grade of the scale, best first (zero shares included)."""
+        labels = [g.label for g in grade_scale(scenario)]
+        n = max(1, len(self.grades))
+        return {label: sum(g == label for g in self.grades) / n for label in labels}
+
+
+def grade_scale(scenario: Scenario) -> tuple[GradeStep, ...]:
+    """The scenario's grades, best first."""
+    steps = sorted(scenario.grades, key=lambda g: g.min_score, reverse=True)
+    return tuple(GradeStep(g.label, float(g.min_score), g.text) for g in steps)
+
+
+def grade_for(scenario: Scenario, score: float) -> GradeStep | None:
+    """The best grade whose threshold the score reaches (the lowest grade below them all)."""
+    steps = grade_scale(scenario)
+    return next((g for g in steps if score >= g.min_score), steps[-1] if steps else None)
+
+
+def horizon_turns(game: Game) -> int:
+    """Turns the game is played on for its terminal value."""
+    return int(round(game.scenario.horizon_years * 12 / game.scenario.months_per_turn))
+
+
+def play_on(game: Game, turns: int) -> Game:
+    """A copy of the game played ``turns`` more turns past where it is, with no more changes."""
+    twin = game.fork()
+    for aid in list(twin.pending):
+        twin.unset_level(aid)
+    twin.turns = twin.turn + turns
+    for _ in range(turns):
+        twin.resolve_turn()
+    return twin
+
+
+def _series(game: Game, future: Game | None, indicator: str) -> Array:
+    """(turns, runs): the indicator after each turn played, then over the horizon."""
+    played = game.history(indicator)
+    parts = [played[1:] if game.turn else played[:1]]
+    if future is not None:
+        parts.append(future.history(indicator)[game.turn + 1 :])
+    return np.concatenate(parts, axis=0)
+
+
+def _measure(series: Array, how: str, turn_years: float, rate: float, first_turn: int) -> Array:
+    """Per run: the discounted mean or sum of a series, or its value at the end of the game."""
+    t = np.arange(first_turn, first_turn + series.shape[0], dtype=np.float64)
+    discount = (1.0 + rate) ** (-t * turn_years)
+    if how == "total":
+        return (series * discount[:, None]).sum(axis=0) * turn_years
+    return (series * discount[:, None]).sum(axis=0) / discount.sum()
+
+
+def log_score(mine: Array, theirs: Array, more_is_better: bool, cap: float) -> Array:
+    """100 x ln(theirs / mine) (or its inverse), capped at +/- 100 x ln(cap).
+
+    Where a measure is zero or negative there is no ratio: the symmetric relative difference
+    2 (theirs - mine) / (|theirs| + |mine|) stands in (it is the log ratio for small changes).
+    """
+    with np.errstate(all="ignore"):
+        ratio = np.log(theirs / mine)
+        relative = 2.0 * (theirs - mine) / (np.abs(theirs) + np.abs(mine))
+    out = np.where((mine > 0) & (theirs > 0), ratio, relative)
+    out = np.where((mine == theirs), 0.0, out)
+    if more_is_better:
+        out = -out
+    limit = np.log(cap)
+    return 100.0 * np.clip(out, -limit, limit)
+
+
+_cache: weakref.WeakKeyDictionary[Game, tuple[tuple[int, int], RunScores]] = weakref.WeakKeyDictionary()
+
+
+def score_runs(game: Game) -> RunScores:
+    """Score every run of a game against its status-quo twin (which it must have)."""
+    if game.status_quo is None:
+        raise GameError("scoring needs the status-quo run: create the game with status_quo=True")
+    key = (game.turn, len(game.choices_made))
+    cached = _cache.get(game)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    sc, world, quo = game.scenario, game.world, game.status_quo
+    extra = horizon_turns(game)
+    mine_future = play_on(game, extra) if extra else None
+    quo_future = play_on(quo, extra) if extra else None
+    first = 1 if game.turn else 0
+    ids, scores, weights, mine_m, quo_m = [], [], [], [], []
+    for i, obj in enumerate(sc.objectives):
+        info = world.indicators[obj.indicator]
+        if obj.measure == "final":
+            mine = game.history(obj.indicator)[game.turn]
+            theirs = quo.history(obj.indicator)[quo.turn]
+        else:
+            mine = _measure(
+                _series(game, mine_future, obj.indicator),
+                obj.measure,
+                game.turn_years,
+                sc.discount_rate,
+                first,
+            )
+            theirs = _measure(
+                _series(quo, quo_future, obj.indicator), obj.measure, game.turn_years, sc.discount_rate, first
+            )
+        value = world.objective_values.get((game.scenario_id, i))
+        weight = np.full(game.runs, float(obj.weight))
+        if value is not None:
+            per_unit = value if isinstance(value, float) else value.evaluate(game.env)
+            per_unit = np.broadcast_to(np.asarray(per_unit, dtype=np.float64), (game.runs, 1))[:, 0]
+            weight = weight * per_unit * np.maximum(theirs, 0.0)
+        ids.append(obj.indicator)
+        mine_m.append(mine)
+        quo_m.append(theirs)
+        weights.append(weight)
+        scores.append(log_score(mine, theirs, info.good == "up", sc.score_cap))
+    runs = game.runs
+    if ids:
+        score_arr, weight_arr = np.stack(scores, axis=1), np.stack(weights, axis=1)
+        total_w = weight_arr.sum(axis=1, keepdims=True)
+        shares = np.divide(weight_arr, total_w, out=np.zeros_like(weight_arr), where=total_w > 0)
+        total = (shares * score_arr).sum(axis=1)
+        mine_arr, quo_arr = np.stack(mine_m, axis=1), np.stack(quo_m, axis=1)
+    else:
+        score_arr = shares = mine_arr = quo_arr = np.zeros((runs, 0))
+        total = np.zeros(runs)
+    earned, capped = [], []
+    steps = grade_scale(sc)
+    for r in range(runs):
+        grade = grade_for(sc, float(total[r]))
+        earned.append(grade.label if grade else "")
+        ending = next((e for e in sc.endings if e.id == game.ending_id[r]), None)
+        if grade is not None and ending is not None and ending.grade_cap is not None:
+            cap = next(g for g in steps if g.label == ending.grade_cap)
+            if cap.min_score < grade.min_score:
+                grade = cap
+        capped.append(grade.label if grade else "")
+    result = RunScores(
+        tuple(ids), total, score_arr, shares, mine_arr, quo_arr, tuple(earned), tuple(capped)
+    )
+    _cache[game] = (key, result)
+    return result
 
 
 def debrief(game: Game) -> Debrief:
-    """Score the game against its status-quo run on the scenario's objectives."""
-    if game.status_quo is None:
-        raise GameError("scoring needs the status-quo run: create the game with status_quo=True")
+    """Score the game (its run 0) against its status-quo run on the scenario's objectives."""
+    scored = score_runs(game)
+    sc, world = game.scenario, game.world
     rows = []
-    total = weights = 0.0
-    upto = game.turn
-    for obj in game.scenario.objectives:
-        ind = game.world.indicators[obj.indicator]
-        mine = game.history(obj.indicator)[1 : upto + 1, 0] if upto else game.history(obj.indicator)[:1, 0]
-        base = (
-            game.status_quo.history(obj.indicator)[1 : upto + 1, 0]
-            if upto
-            else game.status_quo.history(obj.indicator)[:1, 0]
-        )
-        pick = {
-            "final": lambda a: float(a[-1]),
-            "mean": lambda a: float(a.mean()),
-            "total": lambda a: float(a.sum()),
-        }[obj.measure]
-        m, s = pick(mine), pick(base)
-        better = 0.0 if s == 0 else (s - m) / abs(s) * 100.0
-        if ind.good == "up":
+    for i, obj in enumerate(sc.objectives):
+        info = world.indicators[obj.indicator]
+        mine, theirs = float(scored.mine[0, i]), float(scored.theirs[0, i])
+        better = 0.0 if theirs == 0 else (theirs - mine) / abs(theirs) * 100.0
+        if info.good == "up":
             better = -better
+        share, points = float(scored.weights[0, i]), float(scored.scores[0, i])
         rows.append(
-            ObjectiveResult(obj.indicator, obj.label or ind.name, obj.measure, m, s, better, obj.weight)
+            ObjectiveResult(
+                obj.indicator,
+                obj.label or info.name,
+                obj.measure,
+                mine,
+                theirs,
+                better,
+                share,
+                points,
+                share * points,
+            )
         )
-        total += better * obj.weight
-        weights += obj.weight
-    score = total / weights if weights else 0.0
-    grades = sorted(game.scenario.grades, key=lambda g: g.min_score, reverse=True)
-    grade = next((g for g in grades if score >= g.min_score), grades[-1] if grades else None)
-    ending = game.ending
-    if ending is not None and ending.grade_cap is not None and grade is not None:
-        cap = next(g for g in grades if g.label == ending.grade_cap)
-        if cap.min_score < grade.min_score:
-            grade = cap
+    grade = next((g for g in grade_scale(sc) if g.label == scored.grades[0]), None)
     return Debrief(
-        score,
+        float(scored.total[0]),
         grade.label if grade else "",
         grade.text if grade else "",
         rows,
         list(game.log),
         list(game.choices_made),
-        ending,
+        game.ending,
+        scored.earned[0],
+        grade_scale(sc),
+        float(sc.horizon_years),
+        float(sc.discount_rate),
+        float(sc.score_cap),
+        sc.score_currency,
     )

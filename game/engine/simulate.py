@@ -14,6 +14,7 @@ from game.content.schema import Plan
 from game.content.tomlpos import TomlDocument
 from game.engine.game import Game, GameError
 from game.engine.replay import replay
+from game.engine.scoring import score_runs
 from game.engine.world import World
 from game.errors import did_you_mean
 
@@ -109,6 +110,39 @@ def run_plan(
         raise GameError(f"turns must be between 1 and {game.turns} for scenario {scenario}")
     replay(game, plan.step if plan else (), plan.choice if plan else (), total)
     return PlanResult(game, game.status_quo, plan)
+
+
+def summarise_scores(game: Game) -> dict[str, object]:
+    """The score over runs: its mean and percentiles, the share of runs at each grade, and per
+    objective its median weight share and score (the game must have its status-quo twin)."""
+    scored = score_runs(game)
+
+    def spread(values: np.ndarray) -> dict[str, float]:
+        p5, p50, p95 = np.percentile(values, PERCENTILES) if values.size else (0.0, 0.0, 0.0)
+        return {"mean": float(np.mean(values)) if values.size else 0.0, "p5": p5, "p50": p50, "p95": p95}
+
+    sc = game.scenario
+    objectives = {}
+    for i, indicator in enumerate(scored.objectives):
+        objectives[indicator] = {
+            "label": sc.objectives[i].label or game.world.indicators[indicator].name,
+            "weight": float(np.median(scored.weights[:, i])),
+            "score": {k: float(v) for k, v in spread(scored.scores[:, i]).items()},
+            "contribution": {"p50": float(np.median(scored.weights[:, i] * scored.scores[:, i]))},
+        }
+    return {
+        "score": {k: float(v) for k, v in spread(scored.total).items()},
+        "grades": scored.grade_shares(sc),
+        "objectives": objectives,
+        "horizon_years": float(sc.horizon_years),
+        "per_run": {
+            "score": [float(v) for v in scored.total],
+            "grade": list(scored.grades),
+            "objectives": {
+                ind: [float(v) for v in scored.scores[:, i]] for i, ind in enumerate(scored.objectives)
+            },
+        },
+    }
 
 
 def summarise(game: Game) -> dict[str, dict[str, object]]:

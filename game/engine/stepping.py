@@ -9,12 +9,14 @@ batches and its forks.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from game.content.schema import Scenario
 from game.engine import finite
+from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.errors import SimulationError
 from game.engine.state import NEVER, Array, Mix, Overlay, State
 from game.engine.world import Modifier, World
@@ -163,6 +165,21 @@ class Stepper:
                 f"{self.scenario_id} (seed {self.seed}): check its formula for a division by zero, "
                 "a log of zero or an overflow"
             )
+
+    def out_of_range(self, name: str, breach: Breach, turn: int, why: str) -> None:
+        """Raise a SimulationError for a value outside its physical range (a bug in a pack)."""
+        sym = self.world.symbols.get(name)
+        where = ""
+        if sym is not None and sym.located is not None:
+            pos = sym.located.doc.key_position(sym.located.path)
+            where = f" ({sym.located.doc.path}:{pos.line}:{pos.column})"
+        axis = sym.axis if sym is not None else None
+        rows = self.world.tables[axis].rows if axis else ()
+        raise SimulationError(
+            f"{replace(breach, name=name).describe(rows)}{where} at turn {turn} of scenario "
+            f"{self.scenario_id} (seed {self.seed}); {why}. The content lets it leave its physical "
+            "range: fix the rules that move it"
+        )
 
     # ------------------------------------------------------------------ the step
 
@@ -403,9 +420,13 @@ class Stepper:
                 strength = 1.0 + onehot * (strength - 1.0) if mod.op == "multiply" else onehot * strength
             stock = state.stocks[mod.target]
             spec = world.stocks[mod.target]
-            state.stocks[mod.target] = np.clip(
-                stock * strength if mod.op == "multiply" else stock + strength, spec.minimum, spec.maximum
-            )
+            jumped = stock * strength if mod.op == "multiply" else stock + strength
+            if mix is not None:  # a counterfactual for attribution, not the model: hold it in range
+                state.stocks[mod.target] = np.clip(jumped, spec.minimum, spec.maximum)
+                continue
+            state.stocks[mod.target], breach = settle(jumped, spec.minimum, spec.maximum)
+            if breach is not None:
+                self.out_of_range(mod.target, breach, turn, f"event {eid} moved it")
         state.jumps = []
         active = dict.fromkeys(state.ev_start, self.inactive)
         for key in state.armed:
@@ -433,11 +454,13 @@ class Stepper:
                 for fid in outflows[1 if not inflows else 0 :]:
                     rate = rate - env[fid]
                 value = state.stocks[sid] + rate * dt
-                if low is not None:
-                    value = np.maximum(value, low)
-                if high is not None:
-                    value = np.minimum(value, high)
-                state.stocks[sid] = value
+                if mix is not None:  # a counterfactual for attribution, not the model: hold it in range
+                    state.stocks[sid] = np.clip(value, low, high) if (low, high) != (None, None) else value
+                    continue
+                state.stocks[sid], breach = settle(value, low, high)
+                if breach is not None:
+                    flows = describe_flows(env, inflows, outflows, breach, value.shape)
+                    self.out_of_range(sid, breach, turn, f"its flows a year: {flows}")
         # 4. the end state
         return self.evaluate(
             turn, state.stocks, lags, channels, active, side_costs, flow_mask, base, self.plans["end"]

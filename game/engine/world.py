@@ -127,6 +127,9 @@ class IndicatorInfo:
     description: str
     axis: str | None
     short_name: str = ""  # for narrow places; "" when the name is short enough
+    kind: str | None = None
+    low: CompiledFormula | float | None = None  # physical range, checked every turn
+    high: CompiledFormula | float | None = None
 
 
 class SymbolScope:
@@ -176,6 +179,8 @@ class World(SymbolScope):
     def history_of(self, indicator: str) -> list[HistoryInfo]:
         """The real series the pack compares with an indicator, in id order."""
         return [h for h in self.history.values() if h.indicator == indicator]
+    # (scenario, objective index) -> value of one unit of the indicator, for the score's weights
+    objective_values: dict[tuple[str, int], CompiledFormula | float] = field(default_factory=dict)
 
     @property
     def packs(self) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,7 @@ def grade_text(game: Game, debrief: Debrief) -> Content:
 
     parts = [
         Content.assemble(("Grade: ", "bold"), (debrief.grade.upper() or "—", "bold $text-accent")),
-        Content(
-            f"  (score {debrief.score:+.1f}: how much better than the status quo, in percent, "
-            "weighted over the objectives)"
-        ),
+        Content(f"  (score {debrief.score:+.1f}: {score_meaning(debrief)})"),
     ]
     if debrief.grade_text:
         parts.append(Content(f"\n{debrief.grade_text}"))
@@ -42,13 +40,56 @@ def grade_text(game: Game, debrief: Debrief) -> Content:
     return Content("").join(parts)
 
 
+def score_meaning(debrief: Debrief) -> str:
+    """What the score is, in a line: the weighted, capped log ratio to the status quo."""
+    what = "the objectives' worth in " + debrief.currency if debrief.currency else "the objectives' weights"
+    return f"about the percent by which your run beats the status quo, summed over the objectives by {what}"
+
+
+def scale_text(debrief: Debrief) -> Content:
+    """The grade scale with its thresholds, the grade earned marked, and how scores are taken."""
+    lines = []
+    for i, step in enumerate(debrief.grades):
+        upper = debrief.grades[i - 1].min_score if i else None
+        if i == len(debrief.grades) - 1:
+            span = f"below {upper:+g}" if upper is not None else "any score"
+        elif upper is None:
+            span = f"{step.min_score:+g} or more"
+        else:
+            span = f"{step.min_score:+g} to {upper:+g}"
+        mark = "  ◀ your score" if step.label == debrief.earned else ""
+        lines.append(Content.assemble((f"{step.label:<20}", "bold" if mark else ""), f"{span}{mark}"))
+    horizon = (
+        f"over the game and {debrief.horizon_years:g} more years played on with no changes "
+        "(the state you leave counts)"
+        if debrief.horizon_years
+        else "over the game"
+    )
+    cap = 100 * math.log(debrief.score_cap)
+    worth = (
+        f"what all objectives are worth in the status quo ({debrief.currency})"
+        if debrief.currency
+        else "the scenario's weights"
+    )
+    lines.append(
+        Content(
+            f"\nEach objective is measured {horizon}, discounted {debrief.discount_rate:.0%} a year, "
+            f"and scores 100 x ln(status quo / yours): halving a harm scores +69, doubling it -69, "
+            f"and no objective counts beyond ±{cap:.0f} (a {debrief.score_cap:g}-fold change). "
+            f"'weight' is its share of {worth}; 'points' = score x weight, and the points add up "
+            "to your score."
+        )
+    )
+    return Content("\n").join(lines)
+
+
 def cap_note(game: Game, debrief: Debrief) -> str:
     """Why the grade is no better than it is, when an ending capped it ("" when it did not)."""
     ending = debrief.ending
     if ending is None or ending.grade_cap is None:
         return ""
-    grades = sorted(game.scenario.grades, key=lambda g: g.min_score, reverse=True)
-    earned = next((g for g in grades if debrief.score >= g.min_score), grades[-1] if grades else None)
+    grades = debrief.grades
+    earned = next((g for g in grades if g.label == debrief.earned), None)
     cap = next((g for g in grades if g.label == ending.grade_cap), None)
     if cap is None or earned is None:
         return ""
@@ -66,8 +107,9 @@ class DebriefScreen(GameScreen):
 
     HELP = (
         "The score compares your run with the status quo (the same world and seed with no "
-        "changes from you) on the scenario's objectives. 'better by' is in percent: positive "
-        "means your run did better on that objective."
+        "changes from you) on the scenario's objectives. Each objective scores the log ratio of "
+        "the status quo to your run, in points (about percent for small changes: positive is "
+        "better), weighted by what it is worth; the points add up to your score."
     )
 
     DEFAULT_CSS = """
@@ -102,6 +144,8 @@ class DebriefScreen(GameScreen):
             if lines:
                 yield Label("Against what really happened", classes="section-title")
                 yield Static(Content("\n".join(f"• {line}" for line in lines)), id="against-history")
+            yield Label("Grade scale", classes="section-title")
+            yield Static(scale_text(self.debrief), id="scale")
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
         yield StatusLine("x exports this debrief as Markdown for a teacher.", id="status")
@@ -114,21 +158,25 @@ class DebriefScreen(GameScreen):
         world = self.game.world
         width = max(60, self.app.size.width - 4)
         outcomes = self.query_one("#outcomes", DataTable)
-        label_width = max(14, width - 48)
+        label_width = max(14, width - 56)
         outcomes.add_column("objective", width=label_width)
-        outcomes.add_columns("measure", "you", "status quo", "better by")
+        outcomes.add_columns("you", "status quo", "score", "weight", "points")
         for row in self.debrief.objectives:
             decimals = world.indicators[row.indicator].decimals
-            verdict = "✓" if row.better_percent > 0.05 else ("✗" if row.better_percent < -0.05 else "=")
+            verdict = "✓" if row.score > 0.05 else ("✗" if row.score < -0.05 else "=")
             style = {"✓": "green", "✗": "red"}.get(verdict, "")
             outcomes.add_row(
                 Text(display_name(row.label, row.indicator)),
-                row.measure,
                 Text(number(row.value, decimals), justify="right"),
                 Text(number(row.status_quo, decimals), justify="right"),
-                Text(f"{row.better_percent:+.1f}% {verdict}", style=style, justify="right"),
+                Text(f"{row.score:+.1f} {verdict}", style=style, justify="right"),
+                Text(f"{row.weight:.0%}", justify="right"),
+                Text(f"{row.contribution:+.1f}", style=style, justify="right"),
                 height=None,
             )
+        outcomes.add_row(
+            Text("your score", style="bold"), "", "", "", "", Text(f"{self.debrief.score:+.1f}", style="bold")
+        )
         events = self.query_one("#timeline", DataTable)
         events.add_columns(self.turn_word, "what")
         events.add_column("", width=max(20, width - 24))

@@ -38,8 +38,15 @@ def briefing_text(world: World, scenario_id: str) -> Content:
             ind = world.indicators.get(obj.indicator)
             label = display_name(obj.label or (ind.name if ind else ""), obj.indicator)
             good = {"down": "lower is better", "up": "higher is better"}.get(ind.good if ind else "", "")
+            weight = f"valued in {sc.score_currency or 'one currency'}" if obj.value is not None else ""
+            weight = weight or f"weight {obj.weight:g}"
+            parts.append(Content(f" • {label} ({good + ', ' if good else ''}{weight})\n"))
+        if sc.horizon_years:
             parts.append(
-                Content(f" • {label} ({obj.measure}{', ' + good if good else ''}, weight {obj.weight:g})\n")
+                Content(
+                    f"Measured over the game and {sc.horizon_years:g} more years played on without "
+                    "changes: what you leave behind counts.\n"
+                )
             )
     return Content("").join(parts).rstrip()
 

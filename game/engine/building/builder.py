@@ -48,6 +48,7 @@ class Builder(SymbolScope):
         self.indicators: dict[str, IndicatorInfo] = {}
         self.scenarios: dict[str, Scenario] = {}
         self.ending_formulas: dict[tuple[str, int], CompiledFormula] = {}
+        self.objective_values: dict[tuple[str, int], CompiledFormula | float] = {}
         self.lagged: set[tuple[str, int]] = set()
         self.history: dict[str, HistoryInfo] = {}
 
@@ -194,5 +195,6 @@ class Builder(SymbolScope):
             lagged=self.lagged,
             stock_jumps=self.stock_jumps,
             ending_formulas=self.ending_formulas,
+            objective_values=self.objective_values,
             history=self.history,
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from game.content.loader import Located
 from game.content.schema import Action, Effect, Event, Scenario, SideDef
 from game.engine.building.builder import Builder
 from game.engine.world import ActionInfo, EventInfo, Modifier
@@ -186,9 +187,79 @@ def check_sides(b: Builder) -> None:
                 )
 
 
+def build_objectives(b: Builder, sid: str, loc: Located[Any], sc: Scenario) -> None:
+    """What a scenario scores: indicators with a direction, and their value per unit if any."""
+    indicators, seen = b.indicators, set()
+    valued = [obj.value is not None for obj in sc.objectives]
+    if any(valued) and not all(valued):
+        missing = [obj.indicator for obj in sc.objectives if obj.value is None]
+        b.error(
+            loc,
+            "either every objective has a `value` (so they weigh in one currency) or none does; "
+            f"missing on {', '.join(missing)}",
+            "objectives",
+        )
+    for i, obj in enumerate(sc.objectives):
+        if obj.indicator not in indicators:
+            b.error(
+                loc,
+                f"objective names {obj.indicator!r}, which is not an indicator"
+                f"{did_you_mean(obj.indicator, indicators)}",
+                "objectives",
+                i,
+                "indicator",
+                at_value=True,
+            )
+            continue
+        info = indicators[obj.indicator]
+        if obj.indicator in seen:
+            b.error(loc, f"{obj.indicator!r} is scored twice", "objectives", i, "indicator", at_value=True)
+        seen.add(obj.indicator)
+        if info.good not in ("up", "down"):
+            b.error(
+                loc,
+                f"indicator {obj.indicator!r} says good = {info.good!r}: an objective needs to know "
+                'whether more is better (good = "up") or worse (good = "down")',
+                "objectives",
+                i,
+                "indicator",
+                at_value=True,
+            )
+        if info.axis is not None:
+            b.error(
+                loc,
+                f"indicator {obj.indicator!r} has one value per row of {info.axis!r}; score a single number",
+                "objectives",
+                i,
+                "indicator",
+                at_value=True,
+            )
+        if isinstance(obj.value, str):
+            compiled = b.compile(loc, ("objectives", i, "value"), obj.value)
+            if compiled is None:
+                continue
+            bad = [n for n in compiled.names if b.symbols[n].kind not in ("parameter", "builtin")]
+            if bad or compiled.lags or compiled.axis is not None:
+                b.error(
+                    loc,
+                    "an objective's value may use parameters only (it is fixed for a run), "
+                    f"not {', '.join(sorted(bad)) or 'lag() or a table'}",
+                    "objectives",
+                    i,
+                    "value",
+                    at_value=True,
+                )
+                continue
+            b.objective_values[(sid, i)] = compiled
+        elif obj.value is not None:
+            if obj.value <= 0:
+                b.error(loc, "an objective's value must be above 0", "objectives", i, "value", at_value=True)
+            b.objective_values[(sid, i)] = float(obj.value)
+
+
 def build_scenarios(b: Builder) -> None:
     """Scenarios: starting levels, parameter settings, objectives, grades and endings."""
-    items, actions, indicators = b.items, b.actions, b.indicators
+    items, actions = b.items, b.actions
     b.scenarios = {sid: loc.item for sid, loc in items["scenario"].items()}
     for sid, loc in items["scenario"].items():
         sc: Scenario = loc.item
@@ -224,17 +295,7 @@ def build_scenarios(b: Builder) -> None:
                     pid,
                     at_value=True,
                 )
-        for i, obj in enumerate(sc.objectives):
-            if obj.indicator not in indicators:
-                b.error(
-                    loc,
-                    f"objective names {obj.indicator!r}, which is not an indicator"
-                    f"{did_you_mean(obj.indicator, indicators)}",
-                    "objectives",
-                    i,
-                    "indicator",
-                    at_value=True,
-                )
+        build_objectives(b, sid, loc, sc)
         labels = [g.label for g in sc.grades]
         for i, end in enumerate(sc.endings):
             compiled = b.compile(loc, ("endings", i, "condition"), end.condition)

@@ -3,7 +3,12 @@ the indicators shown to the player, and the lags formulas read."""
 
 from __future__ import annotations
 
-from game.content.schema import Flow, Stock, Variable
+from typing import Any
+
+import numpy as np
+
+from game.content.loader import Located
+from game.content.schema import KINDS_NEEDING_A_RANGE, Flow, Indicator, Stock, Variable
 from game.engine.building.builder import Builder
 from game.engine.world import IndicatorInfo, Symbol
 from game.errors import did_you_mean
@@ -137,6 +142,7 @@ def build_indicators(b: Builder) -> None:
                     "side",
                     at_value=True,
                 )
+            low, high = indicator_bounds(b, loc, ind, loc.item.over)
             b.indicators[qid] = IndicatorInfo(
                 qid,
                 loc.item.name or qid,
@@ -149,7 +155,55 @@ def build_indicators(b: Builder) -> None:
                 loc.item.description,
                 loc.item.over,
                 loc.item.short_name,
+                ind.kind,
+                low,
+                high,
             )
+
+
+def indicator_bounds(
+    b: Builder, loc: Located[Any], ind: Indicator, axis: str | None
+) -> tuple[CompiledFormula | float | None, CompiledFormula | float | None]:
+    """Compile an indicator's declared range; report a population or share without one."""
+    if ind.range is None:
+        if ind.kind in KINDS_NEEDING_A_RANGE:
+            b.error(
+                loc,
+                f"an indicator of kind {ind.kind!r} needs a `range` of possible values, "
+                'e.g. range = [0, 100] or range = [0, "population_formula"]',
+                "indicator",
+                "kind",
+                at_value=True,
+            )
+        return None, None
+    out: list[CompiledFormula | float | None] = []
+    for i, bound in enumerate(ind.bounds):
+        sub: tuple[str | int, ...] = (
+            ("indicator", "range", i)
+            if isinstance(ind.range, tuple)
+            else ("indicator", "range", "min" if i == 0 else "max")
+        )
+        if bound is None or isinstance(bound, float | int):
+            out.append(None if bound is None else float(bound))
+            continue
+        compiled = b.compile(loc, sub, bound)
+        if compiled is not None and (compiled.lags or compiled.axis not in (None, axis)):
+            b.error(
+                loc,
+                "a range formula may not use lag() and must be a single number or indexed "
+                f"like its indicator{'' if axis is None else f' (over {axis!r})'}",
+                *sub,
+                at_value=True,
+            )
+            compiled = None
+        if compiled is not None and not compiled.names:  # a constant written as a formula: fold it
+            out.append(float(np.asarray(compiled.evaluate({}), dtype=np.float64).reshape(-1)[0]))
+            continue
+        out.append(compiled)
+    low, high = out
+    if isinstance(low, float) and isinstance(high, float) and low > high:
+        b.error(loc, f"the range's low end {low} is above its high end {high}", "indicator", "range")
+    return low, high
 
 
 def find_lags(b: Builder) -> None:

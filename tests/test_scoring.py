@@ -1,0 +1,260 @@
+"""A score that rewards good policy: symmetric, bounded per-objective scores weighted by what
+each outcome is worth, a terminal value for the state left behind, and grades that come out of
+the model honestly. Grading checks run the base world over 40 runs each (seed 1) and compare
+plans run for run: the same seed gives the same draws, so differences are the plans'."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.content.errors import ContentErrors
+from game.content.schema import Plan, PlanStep
+from game.engine import load_plan, load_world, run_plan
+from game.engine.scoring import log_score, score_runs
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "content" / "base"
+PLANS = BASE / "plans"
+MINI = Path(__file__).parent / "packs" / "mini"
+SCENARIO = "both-sides"
+SEED = 1
+RUNS = 40
+TOP = "merely distasteful"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_world([BASE])
+
+
+def scores(world, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED):
+    if isinstance(plan, str):
+        plan = load_plan(PLANS / plan, world, SCENARIO)
+    return score_runs(run_plan(world, SCENARIO, plan, runs=runs, seed=seed).game)
+
+
+def top_share(scored) -> float:
+    return float(np.mean([g == TOP for g in scored.grades]))
+
+
+def with_steps(world, name: str, *steps: PlanStep) -> Plan:
+    return Plan(step=[*load_plan(PLANS / name, world, SCENARIO).step, *steps])
+
+
+# --------------------------------------------------------------------------- the scale
+
+
+def test_a_halving_and_a_doubling_count_the_same_and_no_objective_counts_beyond_its_cap():
+    theirs = np.array([10.0, 10.0, 10.0, 10.0])
+    mine = np.array([5.0, 20.0, 0.0, 1000.0])
+    down = log_score(mine, theirs, more_is_better=False, cap=4.0)
+    assert down[0] == pytest.approx(100 * np.log(2)) and down[1] == pytest.approx(-100 * np.log(2))
+    assert down[2] == pytest.approx(100 * np.log(4)) and down[3] == pytest.approx(-100 * np.log(4))
+    up = log_score(mine, theirs, more_is_better=True, cap=4.0)
+    assert np.allclose(up, -down)
+    assert log_score(np.array([0.0]), np.array([0.0]), False, 4.0)[0] == 0.0
+
+
+def test_the_status_quo_scores_zero_and_is_not_the_top_grade(world):
+    scored = scores(world, None)
+    assert np.all(scored.total == 0.0)
+    assert top_share(scored) == 0.0 and set(scored.grades) == {"bad"}
+
+
+def test_weights_are_what_each_objective_is_worth_in_the_status_quo(world):
+    scored = scores(world, None, runs=8)
+    assert np.allclose(scored.weights.sum(axis=1), 1.0)
+    weights = dict(zip(scored.objectives, scored.weights[0], strict=True))
+    # excess deaths of ~3M heavy users outweigh ~16,700 Mexican killings, which outweigh the rest
+    assert weights["us_heavy_use_index"] > weights["mx_drug_homicides"] > weights["us_prisoners_drug_related"]
+    assert weights["us_prisoners_drug_related"] > weights["dto_revenue"]
+    quo = dict(zip(scored.objectives, scored.theirs[0], strict=True))
+    worth = 12 * 9.1 / 1000 * quo["mx_drug_homicides"]  # $B a year, at DOT's $9.1M
+    total = worth / weights["mx_drug_homicides"]
+    assert 500 < total < 700, "about $600B a year of valued harm in the status quo"
+
+
+# --------------------------------------------------------------------------- grading the base world
+
+
+def test_abolishing_opiate_substitution_scores_below_the_status_quo(world):
+    scored = scores(world, "abolish_opiate_substitution.toml")
+    assert np.all(scored.total < 0)
+
+
+def test_a_health_package_scores_above_the_status_quo(world):
+    scored = scores(world, "health_package.toml")
+    assert np.all(scored.total > 0) and np.median(scored.total) > 5
+
+
+@pytest.mark.parametrize("package", ["kleiman_package.toml", "health_package.toml"])
+def test_legalizing_everything_in_the_last_four_turns_does_not_raise_a_packages_score(world, package):
+    plain = scores(world, package)
+    late = scores(world, with_steps(world, package, PlanStep(turn=37, action="legalize_all_drugs", level=1)))
+    assert np.all(late.total < plain.total), "the addiction it leaves behind counts"
+
+
+def test_the_terminal_value_counts_the_state_left_behind(world):
+    sc = world.scenarios[SCENARIO]
+    myopic = dataclasses.replace(world, scenarios={SCENARIO: sc.model_copy(update={"horizon_years": 0.0})})
+    late = with_steps(world, "kleiman_package.toml", PlanStep(turn=37, action="legalize_all_drugs", level=1))
+    gain_myopic = scores(myopic, late).total - scores(myopic, "kleiman_package.toml").total
+    gain = scores(world, late).total - scores(world, "kleiman_package.toml").total
+    assert np.all(gain < 0) and np.all(gain < gain_myopic - 5), "ten more years of addiction count"
+
+
+def lever_plans(world):
+    quo = world.scenarios[SCENARIO].action_levels
+    for aid in sorted(world.actions):
+        yield aid, [lv for lv in range(world.actions[aid].levels) if lv != quo.get(aid, 0)]
+
+
+@pytest.mark.parametrize("action", [aid for aid, _ in lever_plans(load_world([BASE]))])
+def test_no_single_lever_alone_reaches_the_top_grade_in_most_runs(world, action):
+    levels = dict(lever_plans(world))[action]
+    for level in levels:
+        scored = scores(world, Plan(step=[PlanStep(turn=1, action=action, level=level)]))
+        assert top_share(scored) < 0.5, f"{action} at level {level} alone: {top_share(scored):.0%} top grade"
+
+
+def test_cutting_every_programme_scores_below_the_founding_package_and_rarely_at_the_top(world):
+    cut = scores(world, "cut_every_programme.toml")
+    package = scores(world, "kleiman_package.toml")
+    assert np.all(cut.total < package.total)
+    assert top_share(cut) < 0.5
+
+
+def test_the_founding_package_reaches_the_top_grade_in_a_good_share_of_runs(world):
+    scored = scores(world, "kleiman_package.toml")
+    assert top_share(scored) >= 0.6
+    assert np.percentile(scored.total, 5) > 10, "even its worst runs beat the status quo clearly"
+
+
+# --------------------------------------------------------------------------- the debrief
+
+
+def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(world):
+    result = run_plan(world, SCENARIO, PLANS / "kleiman_package.toml", runs=1, seed=42)
+    debrief = result.game.debrief()
+    assert sum(row.contribution for row in debrief.objectives) == pytest.approx(debrief.score)
+    assert sum(row.weight for row in debrief.objectives) == pytest.approx(1.0)
+    assert [g.label for g in debrief.grades][0] == TOP and debrief.grades[0].min_score == 30
+    assert debrief.horizon_years == 10 and debrief.earned == debrief.grade == TOP
+
+
+def test_the_debrief_markdown_lists_points_and_the_scale(world):
+    from game.app.readouts import debrief_markdown
+
+    game = run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=1, seed=42).game
+    text = debrief_markdown(game, game.debrief())
+    assert "| objective | your run | status quo | better by | score | weight | points |" in text
+    assert "## Grade scale" in text and "merely distasteful: +30 or more" in text and "← this score" in text
+
+
+def test_scoring_works_for_a_pack_with_plain_weights(tmp_path):
+    world = load_world([MINI])
+    result = run_plan(
+        world, "test-run", Plan(step=[PlanStep(turn=1, action="treatment", level=2)]), runs=6, seed=2
+    )
+    scored = score_runs(result.game)
+    assert scored.objectives == ("heavy_users", "violence")
+    assert np.allclose(scored.weights, [[1 / 3, 2 / 3]])
+    assert np.all(scored.total > 0), "treatment cuts heavy users; violence is unchanged"
+
+
+def write_mini(tmp_path: Path, objectives: str) -> Path:
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    text = (folder / "world.toml").read_text()
+    start = text.index("objectives = [")
+    end = text.index("]\n", start) + 2
+    (folder / "world.toml").write_text(text[:start] + objectives + text[end:])
+    return folder
+
+
+def test_a_pack_can_value_its_objectives_in_one_currency(tmp_path):
+    folder = write_mini(
+        tmp_path,
+        'objectives = [\n  { indicator = "heavy_users", value = "2 * quit_rate" },\n'
+        '  { indicator = "violence", value = 0.001 },\n]\n',
+    )
+    world = load_world([folder])
+    scored = score_runs(run_plan(world, "test-run", None, runs=3, seed=2).game)
+    quo = scored.theirs[0]
+    worth = np.array([2 * 0.15 * quo[0], 0.001 * quo[1]])
+    assert np.allclose(scored.weights[0], worth / worth.sum())
+
+
+@pytest.mark.parametrize(
+    "objectives, message",
+    [
+        (
+            'objectives = [\n  { indicator = "heavy_users", value = 1.0 },\n'
+            '  { indicator = "violence" },\n]\n',
+            "either every objective has a `value`",
+        ),
+        ('objectives = [\n  { indicator = "cocaine_price" },\n]\n', "whether more is better"),
+        ('objectives = [\n  { indicator = "heavy_users", value = "light_users" },\n]\n', "parameters only"),
+        (
+            'objectives = [\n  { indicator = "heavy_users" },\n  { indicator = "heavy_users" },\n]\n',
+            "scored twice",
+        ),
+    ],
+)
+def test_objectives_that_cannot_be_scored_are_refused_at_validation(tmp_path, objectives, message):
+    folder = write_mini(tmp_path, objectives)
+    with pytest.raises(ContentErrors) as err:
+        load_world([folder])
+    assert any(message in str(e) and "world.toml:" in str(e) for e in err.value.errors)
+
+
+# --------------------------------------------------------------------------- headless scores
+
+
+def simulate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game", "simulate", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+def test_simulate_json_reports_the_score_grades_and_objectives():
+    out = simulate("--plan", str(PLANS / "health_package.toml"), "--runs", "12", "--seed", "1")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data["score"]) == {"mean", "p5", "p50", "p95"}
+    assert data["score"]["p5"] <= data["score"]["p50"] <= data["score"]["p95"]
+    assert sum(data["grades"].values()) == pytest.approx(1.0)
+    assert list(data["grades"]) == ["merely distasteful", "unpleasant", "bad", "dreadful", "catastrophic"]
+    heavy = data["objectives"]["us_heavy_use_index"]
+    assert 0 < heavy["weight"] < 1 and heavy["score"]["p50"] > 0
+    assert len(data["per_run"]["score"]) == 12 and "status_quo" not in data, "the status quo only if asked"
+
+
+def test_simulate_csv_has_a_score_and_grade_row_per_run():
+    out = simulate("--runs", "3", "--seed", "1", "--format", "csv", "--turns", "4")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    per_run = [
+        r
+        for r in rows
+        if r["series"] == "score" and r["indicator"] == "total" and r["statistic"].startswith("run")
+    ]
+    assert [r["statistic"] for r in per_run] == ["run 0", "run 1", "run 2"]
+    assert all(float(r["value"]) == 0.0 and r["turn"] == "4" for r in per_run), "the status quo scores 0"
+    grades = [r for r in rows if r["series"] == "grade" and r["statistic"].startswith("run")]
+    assert {r["value"] for r in grades} == {"bad"}
+
+
+def test_simulate_can_skip_the_score():
+    out = simulate("--runs", "2", "--turns", "2", "--no-score")
+    assert out.returncode == 0 and "score" not in json.loads(out.stdout)
