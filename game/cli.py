@@ -25,7 +25,9 @@ from game.errors import BorderlineError
 from game.limits import MEMORY_ENV, describe_bytes
 
 EXIT_OK, EXIT_ERROR = 0, 1
-HEADLESS_VERBS = ("simulate", "validate", "schema", "replay", "backtest")
+HEADLESS_VERBS = ("simulate", "validate", "schema", "replay", "backtest", "new-pack")
+LOADS_PACKS = ("simulate", "backtest", "validate", "replay", "load")
+"""The verbs that take ``--pack`` after them as well as before."""
 
 
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
@@ -81,13 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no verb, starts the game.",
     )
     parser.add_argument("--version", action="version", version=f"borderline {__version__}")
-    parser.add_argument(
-        "--pack",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="load a mod pack folder on top of the base game (repeatable)",
-    )
+    _pack_option(parser, "pack")
     parser.add_argument(
         "--scenario", dest="play_scenario", metavar="ID", help="skip the title screen: start a new game of ID"
     )
@@ -140,16 +136,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     back.add_argument("--runs", type=_positive, default=200, metavar="N", help="number of runs (default 200)")
     back.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default 1)")
-    back.add_argument(
-        "--pack", dest="backtest_packs", action="append", default=[], metavar="DIR",
-        help="load a mod pack folder on top of the base game (repeatable)",
-    )
     back.add_argument("--scenario", metavar="ID", help="scenario id (default: the plan's, else both-sides)")
     back.add_argument("--format", choices=("table", "json"), default="table")
     back.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
-    val = verbs.add_parser("validate", help="check content packs or single files")
-    val.add_argument("paths", nargs="+", metavar="PATH")
+    val = verbs.add_parser(
+        "validate",
+        help="check packs (loaded together, as one stack, with the packs they depend on) or single files",
+    )
+    val.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="pack folders, loaded together in this order (a mod of a mod: name both), or single files",
+    )
+
+    new = verbs.add_parser(
+        "new-pack",
+        help="write a new pack that validates at once, with an example of every kind of item and patch",
+    )
+    new.add_argument("name", metavar="NAME", help="the pack's id: lower_snake_case, e.g. fentanyl_era")
+    new.add_argument("--dir", metavar="D", help="the folder to put it in (default: the mods folder)")
+    new.add_argument("--title", metavar="TEXT", help="its name on the Mods screen (default: from NAME)")
 
     sch = verbs.add_parser("schema", help="write the JSON Schema of each content file kind")
     sch.add_argument("--out", default="schemas", metavar="DIR")
@@ -170,6 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="go on even if the save pins a parameter outside the range its sources support",
         )
+    for name, verb_parser in verbs.choices.items():
+        if name in LOADS_PACKS:
+            _pack_option(verb_parser, "verb_packs")
+        if name in ("simulate", "backtest", "validate"):
+            verb_parser.add_argument(
+                "--mods",
+                dest="with_mods",
+                action="store_true",
+                help="also load the mods enabled on the Mods screen, in their order, before any --pack",
+            )
     return parser
 
 
@@ -189,6 +207,34 @@ class _TerminalSafe(io.TextIOBase):
 
     def writable(self) -> bool:
         return True
+
+
+def _pack_option(parser: argparse.ArgumentParser, dest: str) -> None:
+    """``--pack``, before the verb or after it (two destinations: a verb's own default
+    would otherwise wipe what was given before it)."""
+    parser.add_argument(
+        "--pack",
+        dest=dest,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="load a mod pack folder on top of the base game (repeatable; with equal load_order, "
+        "a pack named later loads later and wins where two packs set the same key)",
+    )
+
+
+def given_packs(args: argparse.Namespace) -> list[str]:
+    """The packs to load on top of the base game: with ``--mods`` the mods enabled on the Mods
+    screen, then the ``--pack`` folders given before and after the verb, in that order."""
+    enabled: list[str] = []
+    if getattr(args, "with_mods", False):
+        from game.app.mod_list import ModList  # reads manifests with the loader: only when asked
+
+        mods = ModList.read()
+        for note in mods.notes:
+            print(f"warning: {note}", file=sys.stderr)
+        enabled = [str(folder) for folder in mods.enabled_folders()]
+    return [*enabled, *args.pack, *getattr(args, "verb_packs", [])]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -214,6 +260,10 @@ def _run(args: argparse.Namespace) -> int:
             from game.cli_backtest import cmd_backtest  # its formatting lives in a module of its own
 
             return cmd_backtest(args)
+        if args.verb == "new-pack":
+            from game.cli_new_pack import cmd_new_pack  # scaffolding lives in a module of its own
+
+            return cmd_new_pack(args)
         if args.verb == "schema":
             return cmd_schema(args)
         if args.verb == "replay":
@@ -247,7 +297,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     """No verb: the game itself (run_app imports Textual only now)."""
     if args.play_seed is not None and args.play_scenario is None:
         raise CliError("--seed needs --scenario ID (the seed of which new game?)")
-    return run_app(default_packs(args.pack), scenario=args.play_scenario, seed=args.play_seed)
+    return run_app(extra_packs=given_packs(args), scenario=args.play_scenario, seed=args.play_seed)
 
 
 def _load_world(packs: Sequence[Path]) -> Any:
@@ -281,7 +331,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     pins = _parse_params(args.param)
     if args.save is not None and args.runs > 1:
         raise CliError("--save needs a single game: drop --runs or use --runs 1")
-    world = _load_world(default_packs(args.pack))
+    world = _load_world(default_packs(given_packs(args)))
+    report_content_notes(world)
     if args.plan is not None and not os.path.lexists(args.plan):  # anything else is read safely, or refused
         raise CliError(f"plan file {args.plan!r} does not exist")
     scenario = world.scenarios.get(args.scenario)
@@ -396,6 +447,8 @@ def _write(text: str, out: str | None) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Pack folders (and ``--pack`` ones) load together as one stack, with the packs they
+    depend on; single files are checked on their own, plans against that stack's world."""
     from game.content.errors import ContentError, ContentErrors
     from game.content.loader import validate_single_file
     from game.content.packs import with_dependencies
@@ -403,31 +456,43 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     errors: list[ContentError] = []
     checked: list[str] = []
+    folders = [Path(p) for p in given_packs(args)]
+    if not folders and not args.paths:
+        raise CliError("name the packs or files to check (or --pack DIR, or --mods for the enabled mods)")
+    files: list[Path] = []
     for raw in args.paths:
         path = Path(raw)
         if path.is_dir():
-            packs = with_dependencies(path)
-            try:
-                world = load_world(packs)
-            except ContentErrors as exc:
-                errors.extend(exc.errors)
-            else:
-                count = sum(len(v) for v in world.content.items.values())
-                checked.append(
-                    f"{raw}: ok ({count} items, {len(world.indicators)} indicators, "
-                    f"{len(world.actions)} actions, {len(world.events)} events)"
-                )
+            folders.append(path)
         elif os.path.lexists(path):  # a file, or something the safe reader will refuse by name
-            kind, found = validate_single_file(path)
-            if not found and kind == "plan":
-                found = _check_plan_ids(path)
-            errors.extend(found)
-            if not found:
-                checked.append(f"{raw}: ok")
+            files.append(path)
         else:
             errors.append(ContentError(raw, 1, 1, "no such file or folder"))
+    world = None
+    if folders:
+        try:
+            world = load_world(with_dependencies(folders))
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+        else:
+            count = sum(len(v) for v in world.content.items.values())
+            order = ", ".join(f"{pid} {version}" for pid, version in world.packs)
+            named = " + ".join(str(f) for f in folders)
+            checked.append(
+                f"{named}: ok ({count} items, {len(world.indicators)} indicators, "
+                f"{len(world.actions)} actions, {len(world.events)} events; packs in load order: {order})"
+            )
+    for path in files:
+        kind, found = validate_single_file(path)
+        if not found and kind == "plan":
+            found = _check_plan_ids(path, world)
+        errors.extend(found)
+        if not found:
+            checked.append(f"{path}: ok")
     for line in checked:
         print(line)
+    if world is not None:
+        report_content_notes(world)
     for err in errors:
         print(err, file=sys.stderr)
     if errors:
@@ -437,10 +502,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_plan_ids(path: Path) -> list[Any]:
+def report_content_notes(world: Any) -> None:
+    """Warnings and conflicts from patching, on standard error: they do not stop a load."""
+    for warning in world.content.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for conflict in world.content.conflicts:
+        print(str(conflict), file=sys.stderr)
+
+
+def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     """A plan's actions, levels, events and turns checked against the world it is for.
 
-    The world is the pack whose plans folder holds the file, or else the base game.
+    The world is the one given (the packs named with it), or else the pack whose plans
+    folder holds the file, or else the base game.
     """
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
@@ -448,9 +522,12 @@ def _check_plan_ids(path: Path) -> list[Any]:
     from game.engine import check_plan, load_world
 
     plan, doc = load_plan_file(path)
-    pack = path.parent.parent if path.parent.name == PLANS_FOLDER else locations.base_pack()
+    own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
+    if world is not None and own is not None:
+        if not any(p.folder.resolve() == own.resolve() for p in world.content.packs):
+            world = None  # a plan of a pack that is not in the stack is checked in its own world
     try:
-        world = load_world(with_dependencies(pack))
+        world = world if world is not None else load_world(with_dependencies(own or locations.base_pack()))
         scenario = plan.scenario or next(iter(world.scenarios), None)
         check_plan(plan, world, scenario, doc)
     except ContentErrors as exc:
@@ -500,7 +577,7 @@ def _save_file(raw: str) -> Path:
 def _loaded_save(args: argparse.Namespace) -> Any:
     from game.saves import PackMismatch, ReplayMismatch, SaveError, load_save
 
-    packs = default_packs(args.pack) if args.pack else None
+    packs = default_packs(given_packs(args)) if given_packs(args) else None
     try:
         return load_save(
             _save_file(args.file),
@@ -551,5 +628,5 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     """Check the save here (clean errors, exit codes), then hand it to the game's screens."""
     loaded = _loaded_save(args)
-    packs = default_packs(args.pack) if args.pack else None
+    packs = default_packs(given_packs(args)) if given_packs(args) else None
     return run_app(packs=packs, loaded=loaded)

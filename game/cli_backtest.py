@@ -13,15 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import EXIT_ERROR, EXIT_OK, CliError, _load_world, _write, default_packs
+from game.cli import EXIT_ERROR, EXIT_OK, CliError, _load_world, _write, default_packs, given_packs
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from game.content.errors import ContentErrors
+    from game.content.errors import ContentErrors, unknown
     from game.engine import GameError, SimulationError, load_plan
     from game.engine.backtest import default_history_plan, run_backtest
 
-    world = _load_world(default_packs([*args.pack, *args.backtest_packs]))
+    world = _load_world(default_packs(given_packs(args)))
     if not world.history:
         raise CliError("the packs carry no [history.ID] series: there is nothing to backtest")
     plan_path = Path(args.plan) if args.plan is not None else default_history_plan(world)
@@ -34,7 +34,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         scenario = args.scenario or plan.scenario or "both-sides"
         if scenario not in world.scenarios:
             known = ", ".join(sorted(world.scenarios)) or "none"
-            raise CliError(f"unknown scenario {scenario!r}; the packs have: {known}")
+            missing = unknown("scenario", scenario, world.scenarios, world.pack_ids)
+            raise CliError(f"{missing}; the packs have: {known}")
         result = run_backtest(
             world, scenario, load_plan(plan_path, world, scenario), runs=args.runs, seed=args.seed
         )

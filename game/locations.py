@@ -9,8 +9,12 @@ Two homes, told apart by where this package sits:
   data (``game/bundled``, built from ``content/``), and mods, saves and reports go in the
   user's data folder (``platformdirs``: ``~/.local/share/borderline`` on Linux).
 
+The player's settings (which mods are enabled, in what order) are one small file beside
+them: ``settings.toml``.
+
 Environment variables override either: ``BORDERLINE_CONTENT`` (the folder holding the
-bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES`` and ``BORDERLINE_REPORTS``.
+bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES``, ``BORDERLINE_REPORTS`` and
+``BORDERLINE_SETTINGS`` (the settings file itself).
 This module imports nothing of the game's layers; every layer may import it.
 """
 
@@ -28,6 +32,7 @@ CONTENT_ENV = "BORDERLINE_CONTENT"
 MODS_ENV = "BORDERLINE_MODS"
 SAVES_ENV = "BORDERLINE_SAVES"
 REPORTS_ENV = "BORDERLINE_REPORTS"
+SETTINGS_ENV = "BORDERLINE_SETTINGS"
 BASE_PACK = "base"
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -87,6 +92,11 @@ def saves_folder() -> Path:
 def reports_folder() -> Path:
     """Where exported debriefs and class reports go."""
     return _overridden(REPORTS_ENV) or _home("reports")
+
+
+def settings_file() -> Path:
+    """The player's settings: the mods enabled on the Mods screen and their order."""
+    return _overridden(SETTINGS_ENV) or _home("settings.toml")
 
 
 def pack_roots() -> list[Path]:

@@ -27,9 +27,14 @@ MINI = Path(__file__).resolve().parent / "packs" / "mini"
 
 @pytest.fixture(scope="session", autouse=True)
 def own_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Saves, mods and reports of the test run go to a temporary folder, never the checkout's."""
+    """Saves, mods, reports and settings of the test run go to a temporary folder, never the checkout's."""
     home = tmp_path_factory.mktemp("home")
-    names = {"BORDERLINE_SAVES": "saves", "BORDERLINE_MODS": "mods", "BORDERLINE_REPORTS": "reports"}
+    names = {
+        "BORDERLINE_SAVES": "saves",
+        "BORDERLINE_MODS": "mods",
+        "BORDERLINE_REPORTS": "reports",
+        "BORDERLINE_SETTINGS": "settings.toml",
+    }
     before = {name: os.environ.get(name) for name in names}
     for name, folder in names.items():
         os.environ[name] = str(home / folder)

@@ -70,10 +70,15 @@ def test_borderline_with_a_scenario_skips_to_a_new_game(monkeypatch):
     import game.cli
 
     calls = []
-    monkeypatch.setattr(game.cli, "run_app", lambda packs, **kw: calls.append(kw) or 0)
+    monkeypatch.setattr(game.cli, "run_app", lambda packs=None, **kw: calls.append(kw) or 0)
     assert game.cli.main(["--scenario", "both-sides", "--seed", "5"]) == 0
     assert game.cli.main([]) == 0
-    assert calls == [{"scenario": "both-sides", "seed": 5}, {"scenario": None, "seed": None}]
+    assert game.cli.main(["--pack", "mods/extra"]) == 0
+    assert calls == [
+        {"extra_packs": [], "scenario": "both-sides", "seed": 5},
+        {"extra_packs": [], "scenario": None, "seed": None},
+        {"extra_packs": ["mods/extra"], "scenario": None, "seed": None},
+    ]
 
 
 def test_a_seed_alone_is_a_clear_error(capsys):

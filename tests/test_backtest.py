@@ -190,7 +190,9 @@ def test_the_verb_reports_user_mistakes_in_one_line(mini_with_history, capsys, t
     assert main(["backtest", "--plan", str(tmp_path / "nope.toml")]) == 1
     assert "plan file" in capsys.readouterr().err
     assert main(["backtest", "--scenario", "no-such"]) == 1
-    assert "unknown scenario 'no-such'; the packs have: test-run" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "unknown scenario 'no-such': no loaded pack (mini) defines it" in err
+    assert "the packs have: test-run" in err
     bad = tmp_path / "bad.toml"
     bad.write_text('scenario = "test-run"\n[[step]]\nturn = 1\naction = "nothing"\nlevel = 1\n')
     assert main(["backtest", "--plan", str(bad)]) == 1

@@ -193,7 +193,7 @@ def test_validate_checks_a_plan_against_its_world(tmp_path, capsys):
     )
     assert main(["validate", str(plan)]) == 1
     err = capsys.readouterr().err
-    assert "plan.toml:7:8: must be 1 or more, got 0" in err  # schema first
+    assert "plan.toml:7:8: turn: must be 1 or more, got 0" in err  # schema first
     plan.write_text('[[step]]\nturn = 1\naction = "hpoe"\nlevel = 1\n')
     assert main(["validate", str(plan)]) == 1
     assert "plan.toml:3:10: unknown action 'hpoe' (did you mean \"hope\"?)" in capsys.readouterr().err

@@ -60,7 +60,7 @@ def test_a_year_that_is_not_a_calendar_year_is_reported(tmp_path):
 def test_a_value_that_is_not_a_number_is_reported_at_the_value(tmp_path):
     text = HISTORY.replace("value = 5.1", 'value = "many"')
     (err,) = errors_of(write_pack(tmp_path, {"world.toml": WORLD, "history.toml": text}))
-    assert "history.toml:7:" in err and "expected a number, got a string" in err
+    assert "history.toml:7:" in err and 'value: must be a number, got the text "' in err
 
 
 def test_a_series_needs_a_source_and_a_unit(tmp_path):

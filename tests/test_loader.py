@@ -62,7 +62,7 @@ def test_a_missing_required_key_points_at_the_item(tmp_path):
 def test_a_wrong_type_says_what_was_expected(tmp_path):
     text = SIDE + '\n[parameter.x]\nvalue = "high"\nsource = "s"\n'
     (err,) = errors_of(write_pack(tmp_path, {"a.toml": text}))
-    assert "a.toml:12:9: expected a number, got a string" in err
+    assert 'a.toml:12:9: value: must be a number, got the text "high"' in err
 
 
 def test_unknown_name_in_a_formula_points_inside_the_formula(tmp_path):

@@ -46,7 +46,7 @@ def test_a_table_of_organizations_with_another_id_is_found_by_its_role(tmp_path)
         ('actions = ["designation"]', 'actions = ["designations"]', "unknown action 'designations'"),
         ('actions = ["designation"]', 'actions = ["designation"]\nstatus = ["share"]', "status 'share'"),
         ('actions = ["designation"]', 'actions = ["designation"]\ncolumns = ["heavy_users"]', "column"),
-        ('role = "organizations"', 'role = "villains"', "expected 'organizations' or 'drugs'"),
+        ('role = "organizations"', 'role = "villains"', "role: must be 'organizations' or 'drugs'"),
     ],
 )
 def test_what_a_table_tells_the_screens_is_checked_at_its_line(tmp_path, old, new, message):

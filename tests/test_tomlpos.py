@@ -358,7 +358,8 @@ def test_syntax_error_names_file_line_and_column() -> None:
     with pytest.raises(ContentErrors) as caught:
         read_toml_text("ok = 1\r\nbad = \n", "mods/broken.toml")
     [error] = caught.value.errors
-    assert error == ContentError("mods/broken.toml", 2, 7, "Invalid value")
+    assert (error.file, error.line, error.column) == ("mods/broken.toml", 2, 7)
+    assert error.message.startswith("a value is missing after =: write a number")
 
 
 def test_syntax_error_at_end_of_document_points_past_the_last_line() -> None:
@@ -374,7 +375,10 @@ def test_syntax_error_from_a_file_uses_the_display_path(tmp_path: Path) -> None:
     file.write_text("a = 1\na = 2\n", encoding="utf-8")
     with pytest.raises(ContentErrors) as caught:
         read_toml(file, "content/pack.toml")
-    assert str(caught.value) == "content/pack.toml:2:6: Cannot overwrite a value"
+    assert str(caught.value).startswith("content/pack.toml:2:6: this key already has a value in this table")
+
+
+CLOSE_THE_LIST = "a [list] is not closed: separate its items with commas and end it with ]"
 
 
 def test_old_tomli_errors_are_read_from_the_message() -> None:
@@ -382,9 +386,9 @@ def test_old_tomli_errors_are_read_from_the_message() -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         old = tomli.TOMLDecodeError("Unclosed array (at line 3, column 9)")
         at_end = tomli.TOMLDecodeError("Unclosed array (at end of document)")
-    assert _syntax_error(old, "", "f.toml") == ContentError("f.toml", 3, 9, "Unclosed array")
+    assert _syntax_error(old, "", "f.toml") == ContentError("f.toml", 3, 9, CLOSE_THE_LIST)
     assert _syntax_error(at_end, "a\nbc", "f.toml") == ContentError(
-        "f.toml", 2, 3, "Unclosed array"
+        "f.toml", 2, 3, CLOSE_THE_LIST
     )
 
 

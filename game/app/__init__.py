@@ -14,12 +14,17 @@ from typing import Any
 def run_app(
     packs: Sequence[str | Path] | None = None,
     *,
+    extra_packs: Sequence[str | Path] = (),
     scenario: str | None = None,
     seed: int | None = None,
     loaded: Any = None,
 ) -> int:
-    """Run the game in the terminal: the title screen, a new game of ``scenario``, or a loaded save."""
+    """Run the game in the terminal: the title screen, a new game of ``scenario``, or a loaded save.
+
+    ``packs`` replaces the base game and the enabled mods; ``extra_packs`` (``--pack``) load
+    after them.
+    """
     from game.app.app import BorderlineApp
 
-    BorderlineApp(packs, scenario=scenario, seed=seed, loaded=loaded).run()
+    BorderlineApp(packs, extra_packs=extra_packs, scenario=scenario, seed=seed, loaded=loaded).run()
     return 0

@@ -23,6 +23,8 @@ from game.app.screens.title import TitleScreen
 from game.content.printable import printable
 
 if TYPE_CHECKING:
+    from game.app.mod_list import ModList
+    from game.content.errors import ContentError
     from game.engine import Game, World
     from game.saves import LoadedSave
 
@@ -30,12 +32,16 @@ WORLD_LOADING, WORLD_READY, WORLD_FAILED = "loading", "ready", "failed"
 
 
 class WorldLoaded(Message):
-    """Posted by the loading worker: the compiled world, or the errors that stopped it."""
+    """Posted by the loading worker: the compiled world, or the errors that stopped it
+    (as text, and as located errors the Mods screen can tell each pack's apart)."""
 
-    def __init__(self, world: World | None, errors: list[str]) -> None:
+    def __init__(
+        self, world: World | None, errors: list[str], located: Sequence[ContentError] = ()
+    ) -> None:
         super().__init__()
         self.world = world
         self.errors = errors
+        self.located = list(located)
 
 
 class BorderlineApp(App[None]):
@@ -56,6 +62,8 @@ class BorderlineApp(App[None]):
         self,
         packs: Sequence[str | Path] | None = None,
         *,
+        extra_packs: Sequence[str | Path] = (),
+        use_mods: bool = True,
         world: World | None = None,
         scenario: str | None = None,
         seed: int | None = None,
@@ -69,6 +77,11 @@ class BorderlineApp(App[None]):
     ) -> None:
         super().__init__()
         self.packs = [Path(p) for p in packs] if packs is not None else None
+        self.extra_packs = [Path(p) for p in extra_packs]
+        self.use_mods = use_mods
+        self.mods: ModList | None = None  # the mods folder as last read (by pack_folders)
+        self.world_located_errors: list[ContentError] = []
+        self._reloading = False
         self.loaded = loaded
         self.world: World | None = loaded.game.world if loaded is not None else world
         self.world_errors: list[str] = []
@@ -98,23 +111,37 @@ class BorderlineApp(App[None]):
         else:
             self.load_world()
 
-    def pack_folders(self) -> list[Path]:
-        if self.packs is not None:
-            return self.packs
-        from game.content.packs import default_packs  # the loader is heavy: not at start-up
+    def pack_folders(self, *, reread: bool = True) -> list[Path]:
+        """What loads: the base game (or the packs given instead), the mods enabled on the
+        Mods screen in their order, then any ``--pack`` folders. ``reread``: look at the mods
+        folder and the settings again, rather than use the list the Mods screen holds."""
+        from game.app.mod_list import ModList  # the loader is heavy: not at start-up
+        from game.content.packs import default_packs
 
-        return default_packs()
+        core = self.packs if self.packs is not None else default_packs()
+        if self.use_mods and (reread or self.mods is None):
+            self.mods = ModList.read()
+        enabled = self.mods.enabled_folders() if self.use_mods and self.mods is not None else []
+        return [*core, *enabled, *self.extra_packs]
+
+    def reload_packs(self, *, reread: bool = True, announce: bool = True) -> None:
+        """Read every pack again (after an edit, or a change on the Mods screen), off the UI
+        thread; the title and Mods screens follow ``world_status``. A game being played
+        keeps the world it started with. ``announce``: say how it went in a notification."""
+        self._reloading = announce
+        self.world_status = WORLD_LOADING
+        self.load_world(reread=reread)
 
     @work(thread=True, exclusive=True, group="world", exit_on_error=False)
-    def load_world(self) -> None:
+    def load_world(self, *, reread: bool = True) -> None:
         """Import the engine and compile the packs without blocking the title screen."""
         from game.content.errors import ContentErrors
         from game.engine import load_world
 
         try:
-            world = load_world(self.pack_folders())
+            world = load_world(self.pack_folders(reread=reread))
         except ContentErrors as exc:
-            self.post_message(WorldLoaded(None, [str(e) for e in exc.errors]))
+            self.post_message(WorldLoaded(None, [str(e) for e in exc.errors], exc.errors))
         except OSError as exc:
             self.post_message(WorldLoaded(None, [printable(f"cannot read the content: {exc}")]))
         else:
@@ -122,7 +149,11 @@ class BorderlineApp(App[None]):
 
     def on_world_loaded(self, message: WorldLoaded) -> None:
         self.world, self.world_errors = message.world, message.errors
+        self.world_located_errors = message.located
         self.world_status = WORLD_READY if message.world is not None else WORLD_FAILED
+        if self._reloading:
+            self._reloading = False
+            self._say_reloaded(message)
         if self.start_scenario is not None:
             scenario, self.start_scenario = self.start_scenario, None
             if message.world is None:
@@ -137,6 +168,25 @@ class BorderlineApp(App[None]):
                 )
             else:
                 self.start_game(scenario, self.start_seed)
+
+    def _say_reloaded(self, message: WorldLoaded) -> None:
+        if message.world is None:
+            count = len(message.errors)
+            self.notify(
+                f"The packs have {count} error{'s' if count != 1 else ''}: open Mods to read them.",
+                severity="error",
+                timeout=8,
+            )
+            return
+        content = message.world.content
+        packs = ", ".join(pid for pid, _ in message.world.packs)
+        notes = []
+        if content.conflicts:
+            notes.append(f"{len(content.conflicts)} conflict{'s' if len(content.conflicts) != 1 else ''}")
+        if content.warnings:
+            notes.append(f"{len(content.warnings)} warning{'s' if len(content.warnings) != 1 else ''}")
+        extra = f" ({', '.join(notes)}: see Mods)" if notes else ""
+        self.notify(f"Packs reloaded: {packs}{extra}", timeout=5, markup=False)
 
     # ------------------------------------------------------------------ games
 

@@ -7,7 +7,7 @@ from functools import total_ordering
 
 from game.errors import BorderlineError, did_you_mean
 
-__all__ = ["ContentError", "ContentErrors", "did_you_mean"]
+__all__ = ["ContentError", "ContentErrors", "did_you_mean", "unknown"]
 
 from game.content.printable import printable
 
@@ -68,3 +68,19 @@ class ContentErrors(ContentError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+def unknown(what: str, name: str, known: Iterable[str], packs: Iterable[str]) -> str:
+    """'unknown action "x" (did you mean "y"?)', or, with nothing close, where it may be from.
+
+    ``packs`` are the ids of the packs loaded: a name none of them defines often belongs to
+    a mod that was not loaded.
+    """
+    close = did_you_mean(name, known)
+    if close:
+        return f"unknown {what} {name!r}{close}"
+    loaded = ", ".join(packs) or "none"
+    return (
+        f"unknown {what} {name!r}: no loaded pack ({loaded}) defines it; if a mod does, load it "
+        "with --pack FOLDER or enable it on the Mods screen"
+    )

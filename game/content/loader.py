@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from game.content.errors import ContentError, ContentErrors
+from game.content.located import Located
+from game.content.patching import Conflict, PendingPatch, apply_patches
 from game.content.safe_read import FileRefused, ReadBudget, read_limited, walk_pack
 from game.content.schema import FILE_KINDS, ContentFile, PackManifest, Plan
 from game.content.tomlpos import TomlDocument, read_toml_bytes
 from game.content.untrusted import check_data
+from game.content.validation import validate_document
 from game.errors import did_you_mean
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_ITEMS_PER_PACK, MAX_PACKS
 
@@ -31,22 +33,6 @@ ITEM_KINDS = (
 )
 PLANS_FOLDER = "plans"
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Located(Generic[M]):
-    """An item with the document and key path it was read from."""
-
-    item: M
-    doc: TomlDocument
-    path: tuple[str | int, ...]
-
-    def error(self, message: str, *sub: str | int, at_value: bool = False) -> ContentError:
-        return self.doc.error(self.path + sub, message, at_value=at_value)
-
-    @property
-    def id(self) -> str:
-        return str(self.path[-1])
 
 
 @dataclass
@@ -58,6 +44,13 @@ class Pack:
     files: list[Path] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)  # "topic.toml" -> "sha256:..."
     budget: ReadBudget = field(default_factory=ReadBudget, repr=False)
+    manifest_doc: TomlDocument | None = field(default=None, repr=False)
+
+    def manifest_error(self, message: str, *path: str | int) -> ContentError:
+        """An error about the manifest, at ``path`` in pack.toml when it was read from one."""
+        if self.manifest_doc is None:
+            return ContentError(_display(self.folder / "pack.toml"), 1, 1, message)
+        return self.manifest_doc.error(path, message)
 
     def read(self, file: Path, errors: list[ContentError]) -> TomlDocument | None:
         """One of the pack's files, read safely, parsed and checked, its digest kept."""
@@ -69,171 +62,21 @@ class Pack:
 
 @dataclass
 class ContentSet:
-    """Everything the packs define, merged, by kind and id."""
+    """Everything the packs define, merged, by kind and id, with what patching found.
+
+    ``packs`` is in load order. ``warnings`` are problems that do not stop a load (a patch
+    that drops another pack's levels without saying so); ``conflicts`` are keys two packs
+    set differently, the later pack winning.
+    """
 
     packs: list[Pack]
     items: dict[str, dict[str, Located[Any]]]
+    warnings: list[ContentError] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
-
-# --------------------------------------------------------------------------- validation
-
-
-def _kind_words(error_type: str) -> str | None:
-    return {
-        "float_type": "a number",
-        "float_parsing": "a number",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-        "int_from_float": "a whole number",
-        "string_type": "a string",
-        "bool_type": "true or false",
-        "list_type": "a list",
-        "tuple_type": "a list",
-        "dict_type": "a table",
-        "model_type": "a table",
-        "model_attributes_type": "a table",
-    }.get(error_type)
-
-
-def _walk(data: Any, loc: Sequence[Any]) -> tuple[tuple[str | int, ...], Any, bool]:
-    """Keep only the parts of a pydantic location that are real keys or indices in ``data``.
-
-    Returns (path, value at path, whether the last component of loc was consumed).
-    """
-    path: list[str | int] = []
-    node = data
-    consumed = True
-    for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            path.append(part)
-            node = node[part]
-            consumed = True
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            path.append(part)
-            node = node[part]
-            consumed = True
-        else:
-            consumed = False  # a union tag, a missing key or a model-level check
-    return tuple(path), node, consumed
-
-
-def _type_name(value: Any) -> str:
-    return {
-        str: "a string",
-        int: "a whole number",
-        float: "a number",
-        bool: "a boolean",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
-
-
-def validation_errors(
-    doc: TomlDocument, exc: ValidationError, model: type[BaseModel], base: tuple[str | int, ...] = ()
-) -> list[ContentError]:
-    """Turn pydantic's errors into one ContentError per offending key, at its line."""
-    data: Any = doc.data
-    for part in base:
-        data = data[part]
-    grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
-    extras: list[ContentError] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        if err["type"] == "extra_forbidden":
-            path, _, _ = _walk(data, loc)
-            key = str(loc[-1])
-            allowed = _allowed_keys(model, loc[:-1])
-            extras.append(
-                doc.error(
-                    base + path,
-                    f"unknown key {key!r}{did_you_mean(key, allowed)}"
-                    + (f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""),
-                )
-            )
-            continue
-        if loc and loc[-1] == "[key]":
-            path, _, _ = _walk(data, loc[:-1])
-            words = _kind_words(err["type"]) or "a valid key"
-            extras.append(doc.error(base + path, f"key {str(loc[-2])!r} must be {words}"))
-            continue
-        if err["type"] == "missing":
-            path, _, _ = _walk(data, loc[:-1])
-            extras.append(doc.error(base + path, f"missing required key {str(loc[-1])!r}"))
-            continue
-        path, _, _ = _walk(data, loc)
-        grouped.setdefault(path, []).append(dict(err))
-    out = list(extras)
-    for path, errs in grouped.items():
-        _, value, _ = _walk(data, path)
-        wanted = [w for w in (_kind_words(e["type"]) for e in errs) if w]
-        if len(errs) > 1 and len(wanted) == len(errs):
-            alternatives = " or ".join(dict.fromkeys(wanted))
-            message = f"expected {alternatives}, got {_type_name(value)}"
-        else:
-            message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
-        out.append(doc.error(base + path, message, at_value=bool(path)))
-    return out
-
-
-def _message(err: dict[str, Any], value: Any) -> str:
-    words = _kind_words(err["type"])
-    if words:
-        return f"expected {words}, got {_type_name(value)}"
-    if err["type"] == "string_pattern_mismatch":
-        return f"{value!r} is not a valid id: use lower_snake_case letters, digits and _"
-    ctx = err.get("ctx") or {}
-    bounds = {
-        "greater_than_equal": ("ge", "{} or more"),
-        "greater_than": ("gt", "more than {}"),
-        "less_than_equal": ("le", "{} or less"),
-        "less_than": ("lt", "less than {}"),
-    }
-    if err["type"] in bounds:
-        key, words = bounds[err["type"]]
-        return f"must be {words.format(ctx.get(key))}, got {value!r}"
-    if err["type"] == "literal_error":
-        return f"expected {ctx.get('expected', 'one of the allowed values')}, got {value!r}"
-    if err["type"] in ("too_short", "too_long", "string_too_short", "string_too_long"):
-        return str(err["msg"]).replace("Value should", "must").replace("List should", "must").replace(
-            "String should", "must"
-        )
-    msg = str(err["msg"])
-    return re.sub(r"^(Value|Assertion) error, ", "", msg)
-
-
-def _allowed_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
-    """The keys the model accepts at a location, for 'did you mean' hints."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int) or not isinstance(current, type) or not issubclass(current, BaseModel):
-            continue
-        field_info = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None
-        )
-        if field_info is None:
-            continue
-        current = _inner_model(field_info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    """Dig the model class out of list[X], dict[str, X], X | None."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def validate_document(doc: TomlDocument, model: type[M]) -> tuple[M | None, list[ContentError]]:
-    try:
-        return model.model_validate(doc.data), []
-    except ValidationError as exc:
-        return None, validation_errors(doc, exc, model)
+    def of(self, kind: str) -> dict[str, Located[Any]]:
+        """The items of one kind, by id."""
+        return self.items[kind]
 
 
 # --------------------------------------------------------------------------- packs
@@ -301,13 +144,14 @@ def read_pack(folder: Path, errors: list[ContentError]) -> Pack | None:
     errors.extend(errs)
     if manifest is None:
         return None
-    pack = Pack(manifest, folder, pack_files(folder, errors), budget=budget)
+    pack = Pack(manifest, folder, pack_files(folder, errors), budget=budget, manifest_doc=doc)
     pack.digests["pack.toml"] = str(doc.digest)
     return pack
 
 
 def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
-    """Dependencies first, then load_order, then id; reports missing and circular ones."""
+    """Packs in load order (see ``_dependency_order``); reports repeated ids and missing,
+    mismatched and circular dependencies."""
     by_id: dict[str, Pack] = {}
     for pack in packs:
         if pack.manifest.id in by_id:
@@ -323,39 +167,41 @@ def _order_packs(packs: list[Pack], errors: list[ContentError]) -> list[Pack]:
             continue
         by_id[pack.manifest.id] = pack
     for pack in by_id.values():
-        for dep in pack.manifest.dependencies:
+        for i, dep in enumerate(pack.manifest.dependencies):
             if dep.id not in by_id:
                 errors.append(
-                    ContentError(
-                        _display(pack.folder / "pack.toml"),
-                        1,
-                        1,
+                    pack.manifest_error(
                         f"pack {pack.manifest.id!r} needs pack {dep.id!r}, which is not loaded"
-                        f"{did_you_mean(dep.id, by_id)}; add its folder to the command",
+                        f"{did_you_mean(dep.id, by_id)}: put its folder in the mods folder or "
+                        "next to this pack, or name it too (`borderline validate DEP THIS`, `--pack DEP`)",
+                        "dependencies",
+                        i,
                     )
                 )
             elif not version_matches(by_id[dep.id].manifest.version, dep.version):
                 errors.append(
-                    ContentError(
-                        _display(pack.folder / "pack.toml"),
-                        1,
-                        1,
+                    pack.manifest_error(
                         f"pack {pack.manifest.id!r} needs {dep.id} {dep.version}, "
                         f"but version {by_id[dep.id].manifest.version} is loaded",
+                        "dependencies",
+                        i,
+                        "version",
                     )
                 )
     return _dependency_order(by_id, errors)
 
 
 def _dependency_order(by_id: dict[str, Pack], errors: list[ContentError]) -> list[Pack]:
-    """Each pack after the packs it depends on, by (load_order, id) otherwise.
+    """Each pack after the packs it depends on; otherwise by ``load_order``, then in the
+    order the packs were given (the command line's ``--pack`` order, the Mods screen's order).
 
     A depth-first walk with an explicit stack, so a long chain of dependencies cannot
     exhaust Python's recursion limit; a circle is reported once, with its members.
     """
     ordered: list[Pack] = []
     done: set[str] = set()
-    for root in sorted(by_id.values(), key=lambda p: (p.manifest.load_order, p.manifest.id)):
+    given = {pid: i for i, pid in enumerate(by_id)}
+    for root in sorted(by_id.values(), key=lambda p: (p.manifest.load_order, given[p.manifest.id])):
         if root.manifest.id in done:
             continue
         trail: list[str] = [root.manifest.id]
@@ -387,7 +233,9 @@ def _dependency_order(by_id: dict[str, Pack], errors: list[ContentError]) -> lis
 
 
 def _deps_of(by_id: dict[str, Pack], pid: str) -> list[str]:
-    return sorted({d.id for d in by_id[pid].manifest.dependencies if d.id in by_id})
+    given = list(by_id)
+    wanted = {d.id for d in by_id[pid].manifest.dependencies if d.id in by_id}
+    return sorted(wanted, key=lambda d: (by_id[d].manifest.load_order, given.index(d)))
 
 
 def version_matches(version: str, spec: str) -> bool:
@@ -432,7 +280,7 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
                 )
             )
     items: dict[str, dict[str, Located[Any]]] = {kind: {} for kind in ITEM_KINDS}
-    patches: list[tuple[TomlDocument, str, str, dict[str, Any]]] = []
+    patches: list[PendingPatch] = []
     for pack in packs:
         count = 0
         for file in pack.files:
@@ -456,22 +304,39 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
                     )
                 )
                 break
-            _merge(content, doc, items, errors)
-            patches.extend((doc, kind, item_id, fields) for kind, by_id in content.patch.items()
-                           for item_id, fields in by_id.items())
-    for doc, kind, item_id, fields in patches:
-        _patch(doc, kind, item_id, fields, items, errors)
+            _add_items(content, doc, pack.manifest.id, items, errors)
+            patches.extend(
+                PendingPatch(pack.manifest.id, doc, kind, item_id, body)
+                for kind, by_id in content.patch.items()
+                for item_id, body in by_id.items()
+            )
+    report = apply_patches(patches, items, _dependency_test(packs))
+    errors.extend(report.errors)
     if errors:
         raise ContentErrors(errors)
-    return ContentSet(packs, items)
+    return ContentSet(packs, items, sorted(report.warnings), report.conflicts)
 
 
-def _merge(
+def _dependency_test(packs: list[Pack]) -> Callable[[str, str], bool]:
+    """``depends(a, b)``: pack a needs pack b, directly or through packs it needs."""
+    direct = {p.manifest.id: {d.id for d in p.manifest.dependencies} for p in packs}
+    closure: dict[str, set[str]] = {}
+    for pack in packs:  # in load order, so every dependency's closure is already known
+        pid = pack.manifest.id
+        closure[pid] = set(direct[pid])
+        for dep in direct[pid]:
+            closure[pid] |= closure.get(dep, set())
+    return lambda a, b: b in closure.get(a, set())
+
+
+def _add_items(
     content: ContentFile,
     doc: TomlDocument,
+    pack: str,
     items: dict[str, dict[str, Located[Any]]],
     errors: list[ContentError],
 ) -> None:
+    """Add a file's items; an id already taken is an error (with the way to change it instead)."""
     all_ids = {i: k for k in ITEM_KINDS for i in items[k]}
     for kind in ITEM_KINDS:
         for item_id, item in getattr(content, kind).items():
@@ -479,46 +344,24 @@ def _merge(
             if item_id in all_ids:
                 other_kind = all_ids[item_id]
                 other = items[other_kind][item_id]
-                where = other.doc.key_position(other.path)
+                hint = ""
+                if other.pack != pack and other_kind == kind:
+                    hint = (
+                        f"; to change it from pack {pack!r}, write [patch.{kind}.{item_id}] with only "
+                        "the keys to change (it merges into the original)"
+                    )
+                elif other.pack != pack:
+                    hint = "; every id is shared by all kinds and packs: choose another id"
                 errors.append(
                     doc.error(
                         path,
                         f"duplicate id {item_id!r}: already defined as a {other_kind} at "
-                        f"{other.doc.path}:{where.line}:{where.column}",
+                        f"{other.home.where()} (pack {other.pack!r}){hint}",
                     )
                 )
                 continue
-            items[kind][item_id] = Located(item, doc, path)
+            items[kind][item_id] = Located(item, doc, path, pack)
             all_ids[item_id] = kind
-
-
-def _patch(
-    doc: TomlDocument,
-    kind: str,
-    item_id: str,
-    fields: dict[str, Any],
-    items: dict[str, dict[str, Located[Any]]],
-    errors: list[ContentError],
-) -> None:
-    """Apply ``[patch.KIND.ID]``: replace the given keys of an item, then validate it again."""
-    path: tuple[str | int, ...] = ("patch", kind, item_id)
-    original = items[kind].get(item_id)
-    if original is None:
-        errors.append(doc.error(path, f"no {kind} {item_id!r} to patch{did_you_mean(item_id, items[kind])}"))
-        return
-    model = type(original.item)
-    merged = {**original.item.model_dump(by_alias=True, exclude_unset=True), **fields}
-    try:
-        item = model.model_validate(merged)
-    except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            key_path = path + loc if loc and loc[0] in fields else path
-            message = _message(dict(err), None) if err["type"] != "extra_forbidden" else (
-                f"unknown key {str(loc[-1])!r}{did_you_mean(str(loc[-1]), _allowed_keys(model, ()))}")
-            errors.append(doc.error(key_path, message))
-        return
-    items[kind][item_id] = Located(item, doc, path)
 
 
 def load_plan_file(path: Path | str) -> tuple[Plan, TomlDocument]:

@@ -62,8 +62,9 @@ def find_pack(pack_id: str, roots: Sequence[Path] | None = None, also: Iterable[
     return None
 
 
-def with_dependencies(folder: Path, roots: Sequence[Path] | None = None) -> list[Path]:
-    """A pack folder plus the folders of the packs it depends on, recursively.
+def with_dependencies(folder: Path | Sequence[Path], roots: Sequence[Path] | None = None) -> list[Path]:
+    """Pack folders (one, or several in the order given), then the folders of the packs they
+    depend on that were not given, recursively: a stack the loader can load as a whole.
 
     A dependency is looked for as a plain id only: a folder of that name beside the pack
     that needs it (not a link: a link next to a downloaded pack could lead anywhere), then
@@ -72,25 +73,28 @@ def with_dependencies(folder: Path, roots: Sequence[Path] | None = None) -> list
     cannot be found, are left for the loader to report; at most ``MAX_PACKS`` are followed.
     """
     roots = locations.pack_roots() if roots is None else list(roots)
+    given = [folder] if isinstance(folder, Path) else list(folder)
     found: dict[str, Path] = {}
-    todo = [folder]
-    while todo and len(found) <= MAX_PACKS:
-        current = todo.pop()
+    todo: list[tuple[Path, PackManifest]] = []
+    for current in given:
         info = manifest(current)
-        if info is None:
-            found.setdefault(str(current), current)
-            continue
-        found.setdefault(info.id, current)
+        key = info.id if info is not None else str(current)
+        if key not in found:
+            found[key] = current
+            if info is not None:
+                todo.append((current, info))
+    while todo and len(found) <= MAX_PACKS:
+        current, info = todo.pop(0)
         for dep in info.dependencies:
             if dep.id in found or not PACK_ID.fullmatch(dep.id):
                 continue
             beside = current.parent / dep.id
-            if not beside.is_symlink() and _is_pack(beside, dep.id):
-                todo.append(beside)
-                continue
-            where = find_pack(dep.id, roots)
-            if where is not None:
-                todo.append(where)
+            usable = not beside.is_symlink() and _is_pack(beside, dep.id)
+            where = beside if usable else find_pack(dep.id, roots)
+            dep_info = manifest(where) if where is not None else None
+            if where is not None and dep_info is not None:
+                found[dep.id] = where
+                todo.append((where, dep_info))
     return list(found.values())
 
 

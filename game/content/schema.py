@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+import pydantic
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    field_validator,
+    model_validator,
+)
 
 from game.limits import (
     MAX_LEVELS,
@@ -43,19 +52,21 @@ Formula = Annotated[
     Field(min_length=1, max_length=2000, description="an expression in the formula language"),
 ]
 Number = float
+_LAX = pydantic.Strict(False)
+Pair = Annotated[tuple[StrictFloat, StrictFloat], _LAX]
+"""Two numbers; lax only so that a TOML array (a list) may fill a tuple, the numbers stay strict."""
+Year = Annotated[int, _LAX]
+"""A calendar year as a table key: TOML keys are strings, so "2012" is read as 2012."""
 NumberOrFormula = float | Formula
 Side = Identifier
 
 
 class Strict(BaseModel):
-    """Base of every content model: unknown keys are errors, and a model cannot change once loaded.
+    """Base of every content model: unknown keys are errors, values are not coerced (a string
+    is never read as a number or a boolean, a number never as a boolean), and a model
+    cannot change once loaded. Whole numbers are accepted where a number is expected."""
 
-    Values are checked in pydantic's lax mode, so they are coerced where pydantic can: a
-    whole-number float where an integer is expected, an integer where a float is, and
-    also a numeric string ("3") or a boolean where a number is expected.
-    """
-
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Documented(Strict):
@@ -134,7 +145,7 @@ class Parameter(Sourced):
 
     value: Number = Field(description="best estimate; used when nothing is drawn")
     unit: str = ""
-    range: tuple[Number, Number] | None = Field(
+    range: Pair | None = Field(
         None, description="[low, high] of the uncertainty; draws stay inside it"
     )
     distribution: Literal["uniform", "triangular", "normal", "lognormal"] = Field(
@@ -164,6 +175,11 @@ class Parameter(Sourced):
 
 class TableField(Sourced):
     unit: str = ""
+    default: Number | None = Field(
+        None,
+        description="the value of rows that give none; lets a pack add a field to another pack's "
+        "table (or a row to a table whose fields grow) without a value for every row",
+    )
 
 
 class Table(Documented):
@@ -205,6 +221,10 @@ IndicatorKind = Literal["population", "share", "count", "rate", "money", "index"
 KINDS_NEEDING_A_RANGE = ("population", "share")
 
 
+RangePair = Annotated[tuple[StrictFloat | Formula, StrictFloat | Formula], _LAX]
+"""[low, high], each a number or a formula; lax only so that a TOML array may fill the tuple."""
+
+
 class IndicatorRange(Strict):
     """A one-sided or two-sided physical range: ``{ min = 0 }``, ``{ min = 0, max = 100 }``."""
 
@@ -227,7 +247,7 @@ class Indicator(Strict):
         description="what it measures: population (people), share (percent or fraction), count, rate "
         "(per month or year), money, index, flag or other; population and share need a `range`",
     )
-    range: tuple[NumberOrFormula, NumberOrFormula] | IndicatorRange | None = Field(
+    range: RangePair | IndicatorRange | None = Field(
         None,
         description="the physically possible values, checked every turn: [low, high] or "
         "{ min = low, max = high } with either side left out; each a number or a formula, e.g. "
@@ -529,7 +549,7 @@ class HistoryTolerance(Strict):
     within_band: float = Field(
         0.8, ge=0, le=1, description="share of the years with data whose real value must lie in the band"
     )
-    band: tuple[float, float] = Field(
+    band: Pair = Field(
         (5.0, 95.0), description="percentiles of the runs that make the model's band"
     )
     median_error: float = Field(
@@ -568,7 +588,7 @@ class History(Sourced):
     )
     scale: Number = Field(1.0, gt=0, description="multiplies the aggregate into the series' unit")
     tolerance: HistoryTolerance = Field(default_factory=HistoryTolerance)  # type: ignore[arg-type]
-    years: dict[int, HistoryPoint] = Field(description="calendar year -> the real value and its source")
+    years: dict[Year, HistoryPoint] = Field(description="calendar year -> the real value and its source")
 
     @field_validator("years")
     @classmethod
@@ -603,8 +623,11 @@ class ContentFile(Strict):
         dict[str, dict[str, Any]],
     ] = Field(
         {},
-        description="changes to items defined by a pack this one depends on: "
-        "[patch.KIND.ID] with the keys to replace",
+        description="changes to items another pack defined: [patch.KIND.ID] with only the keys "
+        "to change. Tables merge key by key (add a row, change one field), arrays of tables append "
+        "(an element whose id matches one already there changes it), other values are replaced. "
+        'remove = ["rows.x", "effects.0", "choices.some_id"] deletes keys, rows and array elements; '
+        "[patch.KIND.ID.replace] sets each key it names whole. See docs/MODDING.md",
     )
 
 

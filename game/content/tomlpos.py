@@ -20,6 +20,7 @@ import tomli
 
 from game.content.errors import ContentError, ContentErrors
 from game.content.safe_read import FileRefused, ReadBudget, read_limited
+from game.content.toml_words import in_words
 from game.limits import MAX_CONTENT_FILE_BYTES
 
 KeyPath = tuple[str | int, ...]
@@ -61,7 +62,8 @@ class TomlDocument:
         self.text = text
         self.data = data
         self.digest: str | None = None  # "sha256:..." of the file's bytes, set by whoever read them
-        scanner = _Scanner(text.replace("\r\n", "\n"))
+        self._normalised = text.replace("\r\n", "\n")
+        scanner = _Scanner(self._normalised)
         scanner.scan()
         self._line_starts = scanner.line_starts
         self._keys = scanner.keys
@@ -87,6 +89,14 @@ class TomlDocument:
         if offset is not None:
             return self._position(offset)
         return self.key_position(path)
+
+    def scalar_text(self, path: KeyPath) -> str:
+        """The text of the number, boolean or date at ``path`` as written (``1e400``), or ''."""
+        offset = self._values.get(path)
+        if offset is None:
+            return ""
+        match = _SCALAR.match(self._normalised, offset)
+        return match.group() if match else ""
 
     def string_offset_position(self, path: KeyPath, offset: int) -> Position:
         """For a string value: the file position of character `offset` inside the decoded
@@ -202,7 +212,7 @@ def _unreadable(file: str, message: str) -> ContentErrors:
 
 
 def _syntax_error(exc: tomli.TOMLDecodeError, text: str, file: str) -> ContentError:
-    """tomli's message without its position suffix, at tomli's line and column; older
+    """tomli's complaint in words (see ``toml_words``), at tomli's line and column; older
     tomli versions only have `pos`, or only the position written in the message."""
     full = str(exc)
     where = _TOMLI_WHERE.search(full)
@@ -210,17 +220,21 @@ def _syntax_error(exc: tomli.TOMLDecodeError, text: str, file: str) -> ContentEr
     if not isinstance(msg, str):
         msg = full[: where.start()] if where else full
     lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-    if isinstance(lineno, int) and isinstance(colno, int):
-        return ContentError(file, lineno, colno, msg)
+    if not (isinstance(lineno, int) and isinstance(colno, int)):
+        lineno, colno = _tomli_place(exc, text, where)
+    return ContentError(file, lineno, colno, in_words(msg, text, lineno, colno))
+
+
+def _tomli_place(exc: tomli.TOMLDecodeError, text: str, where: re.Match[str] | None) -> tuple[int, int]:
     normalised = text.replace("\r\n", "\n")
     pos = getattr(exc, "pos", None)
     if not isinstance(pos, int):
         if where and where.group(1):
-            return ContentError(file, int(where.group(1)), int(where.group(2)), msg)
+            return int(where.group(1)), int(where.group(2))
         pos = len(normalised) if where else 0
     pos = min(pos, len(normalised))
     line = normalised.count("\n", 0, pos) + 1
-    return ContentError(file, line, pos - (normalised.rfind("\n", 0, pos) + 1) + 1, msg)
+    return line, pos - (normalised.rfind("\n", 0, pos) + 1) + 1
 
 
 @dataclass
@@ -445,3 +459,15 @@ class _Scanner:
         exact = quote == "'" or "\\" not in src[content_start:content_end]
         self.strings[path] = _StringSpan(pos, content_start, content_end, exact)
         return i + run
+
+
+def key_name(path: KeyPath) -> str:
+    """How a message names the key at ``path``: its last name, with the indices after it
+    (``value``, ``levels[2]``, ``multiply[0]``); '' for the root."""
+    indices = ""
+    for part in reversed(path):
+        if isinstance(part, int):
+            indices = f"[{part}]" + indices
+        else:
+            return f"{part}{indices}"
+    return indices

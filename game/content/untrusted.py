@@ -15,7 +15,7 @@ from typing import Any
 
 from game.content.errors import ContentError
 from game.content.printable import UNPRINTABLE, describe_character
-from game.content.tomlpos import KeyPath, TomlDocument
+from game.content.tomlpos import KeyPath, TomlDocument, key_name
 from game.limits import MAX_TOML_NESTING
 
 MAX_REPORTED = 20
@@ -50,13 +50,7 @@ def check_data(doc: TomlDocument) -> list[ContentError]:
                 continue
             stack.extend((path + (i,), item) for i, item in enumerate(value))
         elif isinstance(value, float) and not math.isfinite(value):
-            errors.append(
-                doc.error(
-                    path,
-                    f"{value} is not a number the game can compute with; write a finite number",
-                    at_value=True,
-                )
-            )
+            errors.append(doc.error(path, _not_finite(doc, path, value), at_value=True))
         elif isinstance(value, str):
             bad = UNPRINTABLE.search(value)
             if bad is not None:
@@ -74,6 +68,19 @@ def check_data(doc: TomlDocument) -> list[ContentError]:
 
 
 _NEWLINE = re.compile(r"[\n\r\t]")
+
+
+def _not_finite(doc: TomlDocument, path: KeyPath, value: float) -> str:
+    """'value: 1e400 is too large, it reads as infinity...' or 'rate: nan is not a number...'."""
+    written = doc.scalar_text(path) or str(value)
+    name = key_name(path)
+    prefix = f"{name}: " if name else ""
+    if math.isinf(value) and "inf" not in written.lower():
+        return (
+            f"{prefix}{written} is too large for the game: it reads as infinity, which no sum can "
+            "use; write a finite number"
+        )
+    return f"{prefix}{written} is not a number the game can compute with; write a finite number"
 
 
 def _too_deep(doc: TomlDocument, path: KeyPath) -> ContentError:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from game.content.errors import unknown
 from game.content.schema import History, Plan, Scenario
 from game.engine.game import Game, GameError
 from game.engine.simulate import load_plan, run_plan
@@ -212,7 +213,7 @@ def run_backtest(
 ) -> BacktestResult:
     """Play the scenario with the plan for a batch of runs and judge every history series."""
     if scenario not in world.scenarios:
-        raise GameError(f"unknown scenario {scenario!r}")
+        raise GameError(unknown("scenario", scenario, world.scenarios, world.pack_ids))
     if isinstance(plan, str | Path):
         plan = load_plan(plan, world, scenario)
     result = run_plan(world, scenario, plan, runs=runs, seed=seed, pins=pins, status_quo=False)

@@ -38,7 +38,7 @@ class Origin:
         """``file:line:col`` of the formula (of character ``offset`` in it), or ''."""
         if self.located is None:
             return ""
-        doc, path = self.located.doc, self.located.path + self.sub
+        doc, path = self.located.where(*self.sub)
         where = doc.string_offset_position(path, offset) if offset is not None else doc.value_position(path)
         return f"{doc.path}:{where.line}:{where.column}"
 

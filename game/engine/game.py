@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from game.content.errors import unknown
 from game.content.schema import Ending, Scenario
 from game.engine import finite
 from game.engine.attribution import attribute
@@ -61,8 +62,8 @@ class Game:
     ) -> None:
         if scenario not in world.scenarios:
             raise GameError(
-                f"unknown scenario {scenario!r}{did_you_mean(scenario, world.scenarios)}; "
-                f"choose one of: {', '.join(sorted(world.scenarios))}"
+                f"{unknown('scenario', scenario, world.scenarios, world.pack_ids)}; "
+                f"the scenarios are: {', '.join(sorted(world.scenarios))}"
             )
         if runs < 1:
             raise GameError("runs must be at least 1")
@@ -215,7 +216,7 @@ class Game:
 
     def _action(self, aid: str) -> ActionInfo:
         if aid not in self.world.actions:
-            raise GameError(f"unknown action {aid!r}{did_you_mean(aid, self.world.actions)}")
+            raise GameError(unknown("action", aid, self.world.actions, self.world.pack_ids))
         return self.world.actions[aid]
 
     def action_cost(self, aid: str, level: Array | int, env: Mapping[Any, Array] | None = None) -> Array:

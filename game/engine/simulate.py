@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from game.content.errors import ContentError, ContentErrors
+from game.content.errors import ContentError, ContentErrors, unknown
 from game.content.loader import load_plan_file
 from game.content.schema import Plan
 from game.content.tomlpos import TomlDocument
@@ -53,7 +53,7 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
         if step.action not in world.actions:
             report(
                 ("step", i, "action"),
-                f"unknown action {step.action!r}{did_you_mean(step.action, world.actions)}",
+                unknown("action", step.action, world.actions, world.pack_ids),
             )
         elif step.level >= world.actions[step.action].levels:
             report(
@@ -67,7 +67,7 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
         if event is None:
             report(
                 ("choice", i, "event"),
-                f"unknown event {choice.event!r}{did_you_mean(choice.event, world.events)}",
+                unknown("event", choice.event, world.events, world.pack_ids),
             )
         elif choice.choice not in {c.id for c in event.spec.choices}:
             ids = [c.id for c in event.spec.choices]

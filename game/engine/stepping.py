@@ -158,8 +158,7 @@ class Stepper:
             sym = self.world.symbols.get(name)
             where, kind = "", f"{sym.kind} " if sym is not None else ""
             if sym is not None and sym.located is not None:
-                pos = sym.located.doc.key_position(sym.located.path)
-                where = f" ({sym.located.doc.path}:{pos.line}:{pos.column})"
+                where = f" ({sym.located.home.where()})"
             raise SimulationError(
                 f"{kind}{name}{where} is not a finite number at turn {turn} of scenario "
                 f"{self.scenario_id} (seed {self.seed}): check its formula for a division by zero, "

@@ -186,6 +186,11 @@ class World(SymbolScope):
     def packs(self) -> list[tuple[str, str]]:
         return [(p.manifest.id, p.manifest.version) for p in self.content.packs]
 
+    @property
+    def pack_ids(self) -> list[str]:
+        """The ids of the packs this world was built from, in load order."""
+        return [p.manifest.id for p in self.content.packs]
+
     def table_with_role(self, role: str) -> str | None:
         """The id of the entity table whose content says it holds ``role`` (e.g. "organizations")."""
         return next((tid for tid, info in self.tables.items() if info.spec.role == role), None)

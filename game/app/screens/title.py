@@ -43,7 +43,8 @@ class TitleScreen(Screen[None]):
     HELP = (
         "Borderline: you run drug policy for the United States and Mexico, a quarter at a time, "
         "and are judged against the status quo. Start with New game, or How to play for the rules "
-        "in two minutes. Every game is autosaved each turn: Continue picks up the latest."
+        "in two minutes. Every game is autosaved each turn: Continue picks up the latest. "
+        "Editing a mod? r reads every pack again without restarting, and Mods shows what it found."
     )
 
     BINDINGS = [
@@ -52,6 +53,8 @@ class TitleScreen(Screen[None]):
         Binding("l", "menu('load')", "Load"),
         Binding("m", "menu('mods')", "Mods"),
         Binding("h", "menu('how')", "How to play"),
+        # not in the footer (it would push Help and Quit off an 80-column one): help and the palette say it
+        Binding("r", "reload", "Reload packs", show=False, tooltip="Read every pack again after an edit"),
     ]
 
     @property
@@ -88,6 +91,14 @@ class TitleScreen(Screen[None]):
             label.update(f"Ready: {packs} · {scenarios} scenario{'s' if scenarios != 1 else ''}")
         else:
             label.update(f"✗ The content has {len(app.world_errors)} error(s): open Mods to read them.")
+
+    def action_reload(self) -> None:
+        """Read every pack again without restarting: for a modder editing a pack."""
+        app = self.borderline
+        if app.loaded is not None or app.world_status == "loading":
+            self.notify("Still loading: one moment.")
+            return
+        app.reload_packs()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -59,11 +59,11 @@ class Builder(SymbolScope):
         try:
             return compile_formula(parse_formula(text), self)
         except FormulaError as exc:
-            pos = loc.doc.string_offset_position(loc.path + sub, exc.offset)
+            doc, path = loc.where(*sub)
+            pos = doc.string_offset_position(path, exc.offset)
             where = ".".join(str(p) for p in loc.path + sub)
-            self.errors.append(
-                ContentError(loc.doc.path, pos.line, pos.column, f"in formula {where}: {exc.message}")
-            )
+            message = f"in formula {where}: {exc.message}"
+            self.errors.append(ContentError(doc.path, pos.line, pos.column, message))
             return None
 
     def error(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:

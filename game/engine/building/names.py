@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.content.schema import Parameter, Table
+from game.content.validation import wrong_type
 from game.engine.building.builder import Builder
 from game.engine.world import BUILTINS, Symbol, TableInfo
 from game.errors import did_you_mean
@@ -35,18 +36,21 @@ def build_tables(b: Builder) -> None:
                         key,
                     )
                 elif isinstance(value, str):
+                    b.error(loc, f"{key}: {wrong_type('a number', value)}", "rows", rid, key, at_value=True)
+            for fid, field_spec in spec.fields.items():
+                if fid not in row and field_spec.default is None:
                     b.error(
-                        loc, f"field {key!r} needs a number, got a string", "rows", rid, key, at_value=True
+                        loc,
+                        f"row {rid!r} has no value for field {fid!r}: give it one, or give the "
+                        f"field a `default` under [table.{tid}.fields.{fid}]",
+                        "rows",
+                        rid,
                     )
-            for fid in spec.fields:
-                if fid not in row:
-                    b.error(loc, f"row {rid!r} has no value for field {fid!r}", "rows", rid)
         b.tables[tid] = TableInfo(tid, spec, rows, names)
-        for fid in spec.fields:
-            values = [
-                float(spec.rows[r].get(fid, 0.0)) if not isinstance(spec.rows[r].get(fid), str) else 0.0
-                for r in rows
-            ]
+        for fid, field_spec in spec.fields.items():
+            fallback = field_spec.default if field_spec.default is not None else 0.0
+            cells = [spec.rows[r].get(fid, fallback) for r in rows]
+            values = [float(v) if not isinstance(v, str) else 0.0 for v in cells]
             b.fields[fid] = np.asarray(values, dtype=np.float64).reshape(1, -1)
     for tid, info in b.tables.items():
         loc = items["table"][tid]

@@ -1,0 +1,191 @@
+"""The mistakes issue 13 lists, as a modder makes them with `borderline validate` and
+`simulate`: each gets one message naming the key, its file:line:col and what to write
+instead (or, for what used to be a trap, now simply works)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "content" / "base"
+MINI = Path(__file__).parent / "packs" / "mini"
+
+
+def mod(root: Path, files: dict[str, str], pack_id: str = "mymod", deps: tuple[str, ...] = ("base",)) -> Path:
+    folder = root / pack_id
+    folder.mkdir(parents=True, exist_ok=True)
+    dependencies = ", ".join(f'{{ id = "{d}" }}' for d in deps)
+    (folder / "pack.toml").write_text(
+        f'id = "{pack_id}"\nname = "My mod"\nversion = "0.1.0"\ndependencies = [{dependencies}]\n'
+    )
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["validate", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def mini_mod(tmp_path: Path) -> Path:
+    """A copy of the mini world next to the mod, so `validate MOD` finds its dependency."""
+    import shutil
+
+    shutil.copytree(MINI, tmp_path / "mini")
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- patches
+
+
+def test_a_patch_adding_one_organization_keeps_the_others(mini_mod, capsys):
+    folder = mod(mini_mod, {"a.toml": "[patch.table.org.rows.chapitos]\npropensity = 2.5\n"}, deps=("mini",))
+    code, out, _ = validate(capsys, str(folder))
+    assert code == 0 and "mini 1.0.0, mymod 0.1.0" in out
+    from game.engine import load_world
+
+    assert list(load_world([mini_mod / "mini", folder]).tables["org"].rows) == [
+        "alpha",
+        "beta",
+        "gamma",
+        "chapitos",
+    ]
+
+
+def test_a_row_patch_missing_fields_is_blamed_on_the_patch_with_the_field_named(mini_mod, capsys):
+    folder = mod(mini_mod, {"a.toml": "[patch.table.drug.rows.meth]\nbase_price = 20.0\n"}, deps=("mini",))
+    code, _, err = validate(capsys, str(folder))
+    assert code == 1
+    lines = [
+        line
+        for line in err.splitlines()
+        if "for field 'elasticity'" in line or "for field 'mx_share'" in line
+    ]
+    assert len(lines) == 2 and all("mymod/a.toml:1:24: row 'meth' has no value for field" in x for x in lines)
+    assert "mini/" not in err
+
+
+def test_two_packs_patching_one_key_are_reported_on_validate_and_simulate(tmp_path, capsys):
+    a = mod(tmp_path, {"a.toml": "[patch.scenario.both-sides.action_levels]\nhope = 1\n"}, "first_mod")
+    b = mod(tmp_path, {"b.toml": "[patch.scenario.both-sides.action_levels]\nhope = 2\n"}, "second_mod")
+    code, _, err = validate(capsys, str(a), str(b))
+    assert code == 0
+    assert "conflict: scenario both-sides: action_levels.hope is set by pack 'first_mod' (" in err
+    assert "first_mod/a.toml:2:1) and set differently by pack 'second_mod' (" in err
+    assert "'second_mod' loads later and wins" in err
+    assert main(["simulate", "--turns", "1", "--pack", str(b), "--pack", str(a)]) == 0
+    assert "'first_mod' loads later and wins" in capsys.readouterr().err
+
+
+def test_a_mod_of_a_mod_validates_alone_or_named_with_its_dependency(tmp_path, capsys):
+    first = mod(tmp_path, {"a.toml": "[patch.scenario.both-sides.action_levels]\nhope = 1\n"}, "fentanyl_era")
+    second = mod(
+        tmp_path,
+        {"b.toml": "[patch.scenario.both-sides.action_levels]\nhope = 2\n"},
+        "rival",
+        ("fentanyl_era",),
+    )
+    code, out, err = validate(capsys, str(first), str(second))
+    assert code == 0 and "base 0.1.0, fentanyl_era 0.1.0, rival 0.1.0" in out and "conflict" not in err
+    code, out, _ = validate(capsys, str(second))
+    assert code == 0 and "fentanyl_era 0.1.0, rival 0.1.0" in out
+
+
+def test_pack_works_after_the_verb(tmp_path, capsys):
+    folder = mod(tmp_path, {"a.toml": "[patch.scenario.both-sides.action_levels]\nhope = 1\n"})
+    assert main(["simulate", "--turns", "1", "--pack", str(folder)]) == 0
+    assert main(["--pack", str(folder), "simulate", "--turns", "1"]) == 0
+    capsys.readouterr()
+
+
+# --------------------------------------------------------------------------- strict values
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            'value = "0.3"',
+            'value: must be a number, got the text "0.3"; write the number without quotes: 0.3',
+        ),
+        ('value = "high"', 'value: must be a number, got the text "high"'),
+        ("value = 1e400", "value: 1e400 is too large for the game: it reads as infinity"),
+        ("value = true", "value: must be a number, got true; write 1 or 0 for a number"),
+    ],
+)
+def test_a_parameter_value_of_the_wrong_kind_names_the_key_and_the_fix(tmp_path, capsys, line, message):
+    folder = mod(tmp_path, {"a.toml": f'[parameter.my_rate]\n{line}\nsource = "illustrative"\n'})
+    code, _, err = validate(capsys, str(folder))
+    assert code == 1 and f"mymod/a.toml:2:9: {message}" in err
+
+
+def test_a_boolean_written_as_text_is_refused_with_the_fix(tmp_path, capsys):
+    text = (
+        '[action.my_lever]\nside = "us"\ncategory = "Mine"\nlevels = ["off", "on"]\ncost = [0.0, 1.0]\n'
+        'hidden = "yes"\n'
+    )
+    code, _, err = validate(capsys, str(mod(tmp_path, {"a.toml": text})))
+    assert (
+        code == 1
+        and 'mymod/a.toml:6:10: hidden: must be true or false, got the text "yes"; write true without quotes'
+        in err
+    )
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_a_string_left_open_is_explained_in_words(tmp_path, capsys):
+    folder = mod(tmp_path, {"a.toml": '[parameter.my_rate]\nvalue = 0.3\nsource = "Kleiman 2011\n'})
+    code, _, err = validate(capsys, str(folder))
+    assert code == 1
+    assert (
+        "mymod/a.toml:3:23: a string is not closed before the end of the line: add the closing quote" in err
+    )
+    assert "Illegal character" not in err
+
+
+def test_a_duplicate_of_a_base_id_suggests_a_patch(tmp_path, capsys):
+    folder = mod(tmp_path, {"a.toml": "[table.drugs]\nfields = {}\nrows = {}\n"})
+    code, _, err = validate(capsys, str(folder))
+    assert code == 1
+    assert "mymod/a.toml:1:8: duplicate id 'drugs': already defined as a table at " in err
+    assert "(pack 'base'); to change it from pack 'mymod', write [patch.table.drugs]" in err
+
+
+def test_an_unknown_plan_action_gets_did_you_mean(tmp_path, capsys):
+    plan = tmp_path / "plan.toml"
+    plan.write_text('scenario = "both-sides"\n[[step]]\nturn = 1\naction = "hopee"\nlevel = 1\n')
+    code, _, err = validate(capsys, str(plan))
+    assert code == 1 and "plan.toml:4:10: unknown action 'hopee' (did you mean \"hope\"?)" in err
+    assert main(["simulate", "--plan", str(plan), "--turns", "1"]) == 1
+    assert "unknown action 'hopee' (did you mean \"hope\"?)" in capsys.readouterr().err
+
+
+def test_an_action_of_a_mod_not_loaded_says_a_pack_may_be_missing(tmp_path, capsys):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        'scenario = "both-sides"\n[[step]]\nturn = 1\naction = "p2p_precursor_controls"\nlevel = 1\n'
+    )
+    assert main(["simulate", "--plan", str(plan), "--turns", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "plan.toml:4:10: unknown action 'p2p_precursor_controls': no loaded pack (base) defines it" in err
+    assert "--pack FOLDER" in err
+
+
+def test_an_unknown_scenario_hints_that_a_pack_may_be_missing(capsys):
+    assert main(["simulate", "--scenario", "meth-wave", "--turns", "1"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "unknown scenario 'meth-wave': no loaded pack (base) defines it; if a mod does, load it with --pack"
+        in err
+    )
+    assert "the scenarios are: both-sides" in err

@@ -1,0 +1,112 @@
+"""`borderline new-pack`: a pack that validates and plays as written, whose every example (the
+commented ones too) is right, whose editor schema lines resolve, and that never overwrites."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from game import locations
+from game.app.mod_list import ModList
+from game.cli import main
+from game.engine import load_world
+
+
+def new_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str = "fentanyl_era") -> Path:
+    assert main(["new-pack", name, "--dir", str(tmp_path)]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert f"wrote {tmp_path / name}" in out and "it validates" in out
+    return tmp_path / name
+
+
+def test_the_new_pack_validates_and_its_plan_and_scenario_play(tmp_path, capsys):
+    pack = new_pack(tmp_path, capsys)
+    plan = pack / "plans" / "try_the_lever.toml"
+    assert main(["validate", str(pack), str(plan)]) == 0
+    out, err = capsys.readouterr()
+    assert "base 0.1.0, fentanyl_era 0.1.0" in out and err == ""
+    run = tmp_path / "run.json"
+    assert (
+        main(["simulate", "--pack", str(pack), "--plan", str(plan), "--turns", "8", "--out", str(run)]) == 0
+    )
+    assert "fentanyl_era_index" in json.loads(run.read_text())["indicators"]
+    assert main(["simulate", "--pack", str(pack), "--scenario", "fentanyl-era-trial", "--out", str(run)]) == 0
+    assert json.loads(run.read_text())["turns"] == 8
+
+
+def test_it_adds_to_the_base_game_and_changes_nothing_of_it(tmp_path, capsys):
+    pack = new_pack(tmp_path, capsys)
+    base = load_world([locations.base_pack()])
+    world = load_world([locations.base_pack(), pack])
+    assert world.tables["organizations"].rows == base.tables["organizations"].rows
+    before = base.scenarios["both-sides"].action_levels
+    after = world.scenarios["both-sides"].action_levels
+    assert after == {**before, "fentanyl_era_lever": 0}
+    assert world.content.conflicts == [] and world.content.warnings == []
+
+
+def test_every_schema_line_resolves_to_a_schema_inside_the_pack(tmp_path, capsys):
+    pack = new_pack(tmp_path, capsys)
+    files = sorted(pack.rglob("*.toml"))
+    assert len(files) >= 7
+    for file in files:
+        first = file.read_text().splitlines()[0]
+        match = re.fullmatch(r"#:schema (\S+)", first)
+        assert match, f"{file} has no #:schema line"
+        schema = (file.parent / match.group(1)).resolve()
+        assert schema.is_file() and schema.is_relative_to(pack.resolve()), (file, schema)
+        assert json.loads(schema.read_text())["$schema"].startswith("https://json-schema.org/")
+
+
+def test_the_commented_patch_examples_are_right_once_uncommented(tmp_path, capsys):
+    pack = new_pack(tmp_path, capsys)
+    patches = pack / "patches.toml"
+    live = [
+        line[2:] if re.match(r"# (\[|[a-z][a-z0-9_]* = )", line) else line
+        for line in patches.read_text().splitlines()
+    ]
+    patches.write_text("\n".join(live) + "\n")
+    world = load_world([locations.base_pack(), pack])
+    assert "fentanyl_era_new_organization" in world.tables["organizations"].rows
+    assert "fentanyl_era_new_drug" in world.tables["drugs"].rows
+    assert world.scenarios["both-sides"].objectives[-1].indicator == "fentanyl_era_index"
+
+
+def test_by_default_it_goes_in_the_mods_folder_where_the_game_finds_it_enabled(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BORDERLINE_MODS", str(tmp_path / "mods"))
+    monkeypatch.setenv("BORDERLINE_SETTINGS", str(tmp_path / "settings.toml"))
+    assert main(["new-pack", "rival_cartels", "--title", "Rival cartels"]) == 0
+    assert "it is in the mods folder and enabled" in capsys.readouterr().out
+    (entry,) = ModList.read().entries
+    assert (
+        entry.folder == tmp_path / "mods" / "rival_cartels" and entry.loads and entry.title == "Rival cartels"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "Fentanyl-Era",
+            "'Fentanyl-Era' is not a pack id: use lower-case letters, digits and _, starting "
+            "with a letter (for example 'fentanyl_era')",
+        ),
+        ("2fast", "(for example 'my_2fast')"),
+        ("base", "a pack with the id 'base' already exists"),
+    ],
+)
+def test_a_bad_or_taken_name_is_refused_and_nothing_is_written(tmp_path, capsys, name, message):
+    assert main(["new-pack", name, "--dir", str(tmp_path)]) == 1
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_folder_is_never_overwritten(tmp_path, capsys):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    assert main(["new-pack", "mine", "--dir", str(tmp_path)]) == 1
+    assert "already exists; nothing was written" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
