@@ -117,7 +117,7 @@ def test_the_status_quo_scores_zero_and_is_not_the_top_grade(world):
 
 
 def test_weights_are_what_each_objective_is_worth_in_the_status_quo(world):
-    scored = scores(world, None, runs=8)
+    scored = scores(world, None)
     assert np.allclose(scored.weights.sum(axis=1), 1.0)
     weights = dict(zip(scored.objectives, scored.weights[0], strict=True))
     # excess deaths of ~3M heavy users outweigh ~16,700 Mexican killings, which outweigh the rest
@@ -161,32 +161,40 @@ def test_the_terminal_value_counts_the_state_left_behind(world):
     assert np.all(gain < 0) and np.all(gain < gain_myopic - 5), "ten more years of addiction count"
 
 
-def lever_levels(world: World) -> list[tuple[str, int, bool]]:
-    """(action, level, slow) for every level of every action but its status-quo level.
+# The levels whose runs come nearest the top grade (+30) alone, where a change to the model
+# would show first: measured over 40 runs (seed 1), their 95th-percentile scores were hope 4
+# +35 (12% of runs at the top), mx_violence_targeting 2 +23 and hope 3 +20; every other level
+# stays below +12. These run by default; every other level of every lever runs under ``slow``
+# (.ci/run), each game costing a second (80 turns, the horizon included) whatever its runs.
+CLOSE_CALLS = {("hope", 4), ("hope", 3), ("mx_violence_targeting", 2)}
 
-    The level farthest from the status quo (the higher on a tie) is the lever at its
-    strongest and runs by default; the levels in between run under the ``slow`` marker.
-    """
+
+def lever_levels(world: World) -> list[tuple[str, int]]:
+    """(action, level) for every level of every action but its status-quo level."""
     quo = world.scenarios[SCENARIO].action_levels
-    levels = []
-    for aid in sorted(world.actions):
-        now = quo.get(aid, 0)
-        others = [lv for lv in range(world.actions[aid].levels) if lv != now]
-        strongest = max(others, key=lambda lv: (abs(lv - now), lv))
-        levels += [(aid, lv, lv != strongest) for lv in others]
-    return levels
+    return [
+        (aid, lv)
+        for aid in sorted(world.actions)
+        for lv in range(world.actions[aid].levels)
+        if lv != quo.get(aid, 0)
+    ]
 
 
 @pytest.mark.parametrize(
     "action, level",
     [
-        pytest.param(aid, lv, marks=[pytest.mark.slow] if slow else [], id=f"{aid}-{lv}")
-        for aid, lv, slow in lever_levels(load_world([BASE]))
+        pytest.param(aid, lv, marks=[] if (aid, lv) in CLOSE_CALLS else [pytest.mark.slow], id=f"{aid}-{lv}")
+        for aid, lv in lever_levels(load_world([BASE]))
     ],
 )
 def test_no_single_lever_alone_reaches_the_top_grade_in_most_runs(world, action, level):
     scored = scores(world, Plan(step=[PlanStep(turn=1, action=action, level=level)]))
     assert top_share(scored) < 0.5, f"{action} at level {level} alone: {top_share(scored):.0%} top grade"
+
+
+def test_the_close_calls_are_levels_of_the_base_game(world):
+    levels = set(lever_levels(world))
+    assert CLOSE_CALLS <= levels, f"not levers of the base game any more: {CLOSE_CALLS - levels}"
 
 
 def test_cutting_every_programme_scores_below_the_founding_package_and_rarely_at_the_top(world):

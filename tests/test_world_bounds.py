@@ -32,8 +32,8 @@ TURNS = 40
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return load_world([BASE])
+def world(base_world: World) -> World:
+    return base_world
 
 
 def bound_at(game, info: IndicatorInfo, which: str, turn: int) -> np.ndarray | None:
