@@ -102,9 +102,12 @@ def _facts(world: Any) -> Any:
     side = "us" if "us" in sides else (sides[0] if sides else None)
     actions = sorted(a for a, info in world.actions.items() if not info.spec.hidden)
     action = actions[0] if actions else None
+    scenario = next(iter(sorted(world.scenarios, key=lambda s: s != "both-sides")), None)
     return BaseFacts(
         depends_on=locations.BASE_PACK,
-        scenario=next(iter(sorted(world.scenarios, key=lambda s: s != "both-sides")), None),
+        scenario=scenario,
+        scenario_valued=scenario is not None
+        and any(o.value is not None for o in world.scenarios[scenario].objectives),
         side=side,
         tables=tables,
         action=action,

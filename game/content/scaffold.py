@@ -24,6 +24,7 @@ class BaseFacts:
 
     depends_on: str = "base"
     scenario: str | None = None  # a scenario to patch, e.g. "both-sides"
+    scenario_valued: bool = False  # its objectives carry a `value`, so an added one needs one too
     side: str | None = None  # a government for the example lever, e.g. "us"
     tables: dict[str, tuple[str, dict[str, float]]] = field(default_factory=dict)
     """table id -> (an existing row's id, that row's numbers), for the row examples"""
@@ -311,10 +312,21 @@ def _patches(p: str, facts: BaseFacts) -> str:
 # Append an objective to a scenario's list; its objectives stay and keep their order.
 # [[patch.scenario.{facts.scenario}.objectives]]
 # indicator = "{p}_index"
-# weight = 0.5
-"""
+{_objective_worth(facts)}"""
         )
     return "".join(blocks)
+
+
+def _objective_worth(facts: BaseFacts) -> str:
+    """An added objective weighs as the scenario's own do: in one currency, or by weight."""
+    if facts.scenario_valued:
+        return (
+            f"# # {facts.scenario}'s objectives are valued in one currency ($B a year per unit of\n"
+            "# # the indicator), so this one needs a value too; 0.1 is illustrative: source yours.\n"
+            "# value = 0.1\n"
+            '# source = "illustrative"\n'
+        )
+    return "# weight = 0.5\n"
 
 
 def _plan(p: str) -> str:
