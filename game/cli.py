@@ -1,4 +1,4 @@
-"""The ``borderline`` command: play, and the headless verbs (simulate, validate, schema).
+"""The ``borderline`` command: play, and the headless verbs (simulate, sensitivity, validate, schema).
 
 Every mistake a user can make here (a wrong argument, an unknown id, an unreadable or bad
 file) ends in one clear message and a non-zero exit, never a traceback. Heavy imports
@@ -18,22 +18,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game import __version__, locations
+from game import __version__, cli_sensitivity, locations
 from game.app import run_app
 from game.content.printable import printable
 from game.errors import BorderlineError
 from game.limits import MEMORY_ENV, describe_bytes
 
 EXIT_OK, EXIT_ERROR = 0, 1
-HEADLESS_VERBS = ("simulate", "validate", "schema", "replay", "backtest", "new-pack")
-LOADS_PACKS = ("simulate", "backtest", "validate", "replay", "load")
+HEADLESS_VERBS = ("simulate", "sensitivity", "validate", "schema", "replay", "backtest", "new-pack")
+LOADS_PACKS = ("simulate", "sensitivity", "backtest", "validate", "replay", "load")
 """The verbs that take ``--pack`` after them as well as before."""
 
 
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
-    from game.content.packs import default_packs as packs  # the loader is heavy: not for --help
-
-    return packs(extra)
+    return locations.default_packs(extra)  # not the pack finder: it imports the loader, too slow for start-up
 
 
 class CliError(BorderlineError):
@@ -126,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="let --param pin a parameter outside the range its sources support",
     )
 
+    cli_sensitivity.add_parser(verbs, _positive, _seed)
+
     back = verbs.add_parser(
         "backtest",
         help="run the history plan and compare every history series with what the model does; "
@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, verb_parser in verbs.choices.items():
         if name in LOADS_PACKS:
             _pack_option(verb_parser, "verb_packs")
-        if name in ("simulate", "backtest", "validate"):
+        if name in ("simulate", "sensitivity", "backtest", "validate"):
             verb_parser.add_argument(
                 "--mods",
                 dest="with_mods",
@@ -256,6 +256,8 @@ def _run(args: argparse.Namespace) -> int:
             return cmd_simulate(args)
         if args.verb == "validate":
             return cmd_validate(args)
+        if args.verb == "sensitivity":
+            return cmd_sensitivity(args)
         if args.verb == "backtest":
             from game.cli_backtest import cmd_backtest  # its formatting lives in a module of its own
 
@@ -387,6 +389,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         _save_simulated(game, args.save)
     text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
     _write(text, args.out)
+    return EXIT_OK
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    world = _load_world(default_packs(given_packs(args)))
+    _write(cli_sensitivity.run(args, world, CliError), args.out)
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ This module imports nothing of the game's layers; every layer may import it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,11 @@ def content_root() -> Path:
 def base_pack() -> Path:
     """The base game's pack folder."""
     return content_root() / BASE_PACK
+
+
+def default_packs(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """The packs a game loads: the base game, then any given on top of it (``--pack``)."""
+    return [base_pack(), *(Path(p) for p in extra)]
 
 
 def mods_folder() -> Path:

@@ -231,15 +231,53 @@ def test_fact_2_users_fall_while_consumption_holds(status_quo_batch):
     consumption_change = game.history("us_consumption_index")[-1] / game.history("us_consumption_index")[0]
     heavy_use_change = game.history("us_heavy_use_index")[-1] / 100.0
     assert np.median(users_change) <= 0.85, "hard-drug users should fall over ten years"
-    assert_between(consumption_change, 0.85, 1.1, "hard-drug consumption after ten years")
-    assert_between(heavy_use_change, 0.9, 1.1, "heavy users' consumption after ten years")
+    # revised from a source: RAND found heroin and methamphetamine consumption growing 2010-2016 while
+    # cocaine's fell (Midgette et al. 2019), so hard-drug consumption holds or grows a little
+    assert_between(consumption_change, 0.9, 1.2, "hard-drug consumption after ten years")
+    # revised from a source (content/base/README.md): heavy use grows with the move from prescription
+    # opioids to heroin (RAND: heroin consumption +10% a year 2010-2016, Midgette et al. 2019)
+    assert_between(heavy_use_change, 1.0, 1.3, "heavy users' consumption after ten years")
     assert np.all(1 - users_change > 2 * (1 - consumption_change)), "users must fall faster than use"
 
 
 def test_fact_2_heavy_users_drift_at_most_ten_percent(status_quo_batch):
-    heavy = status_quo_batch.history("us_heavy_users")
-    drift = np.abs(heavy / heavy[0] - 1).max(axis=0)
+    # the cocaine-fitted LHY quasi-steady state holds for stimulant users; opioid users grow as
+    # prescription-opioid users turn to heroin (revised from a source: RAND counted ~1.5M chronic
+    # heroin users in 2010 and 2.3M in 2016, Kilmer et al. 2014, Midgette et al. 2019)
+    groups = status_quo_batch.history("heavy_users")
+    stimulants = groups[:, :, 1]
+    drift = np.abs(stimulants / stimulants[0] - 1).max(axis=0)
     assert np.median(drift) <= 0.10
+    opioid = groups[:, :, 0] + status_quo_batch.history("ost_patients") / 1000
+    assert_between(opioid[20] / opioid[0], 1.2, 1.7, "heroin-dependent people, 2011 to 2016")
+
+
+# indicators whose 2012-2021 trend a source documents far outside 0.5x-2x (content/base/README.md):
+# CDC NCHS counted 2.6x the overdose deaths and 27x the synthetic-opioid deaths in 2021 as in 2012
+# (41,502 to 106,699; 2,628 to 70,601), as fentanyl replaced heroin (Pardo et al. 2019)
+TRENDS_FROM_SOURCES = {
+    "us_overdose_deaths": (0.9, 4.0),
+    "us_synthetic_opioid_deaths": (0.9, 150.0),
+    "fentanyl_share": (1.0, 60.0),
+    "us_heroin_consumption_index": (0.05, 2.0),
+    # CDC: psychostimulant-involved deaths 3,627 (2013) to 16,167 (2019), 4.5x, mostly with fentanyl
+    "opioid_overdose_deaths": (0.9, 15.0),
+    "stimulant_overdose_deaths": (0.9, 15.0),
+    # the heroin boom enriched the trafficking organizations; INEGI's homicides rose 83% from 2014 to
+    # 2018 (20,010 to 36,685: history.toml), so the worst runs may pass 2x
+    "mx_drug_homicides": (0.5, 2.5),
+    # DEA 2020 NDTA: Mexican marijuana 'largely supplanted by domestic-produced marijuana', border
+    # seizures down about 80% from 2013 to 2019, as legal states reached a third of Americans
+    "dto_revenue_cannabis": (0.03, 1.3),
+    # NSDUH: 18.1M past-month users (2011), 26.0M (2017), 31.6M (2019): 1.75x in eight years
+    "us_cannabis_users": (0.9, 2.4),
+    # FBI UCR: marijuana arrests 758k (2011), 546k (2019), 350k (2020, the pandemic): 0.46x in nine years
+    # while users rose by three quarters (Leafly, 'Marijuana arrests dropped 36% in 2020'); New York, New
+    # Jersey and Virginia, about a tenth of Americans, legalized possession in 2021, so 2021 may go lower
+    "us_cannabis_arrests": (0.2, 1.1),
+    # days of use grew faster than users (Burns et al. 2013), and legal stores are cheaper
+    "us_cannabis_consumption_index": (0.9, 2.6),
+}
 
 
 def test_fact_2_no_indicator_runs_away_in_ten_years(status_quo_batch, world):
@@ -254,6 +292,12 @@ def test_fact_2_no_indicator_runs_away_in_ten_years(status_quo_batch, world):
             assert indicator in {"designation_credibility", "legal_tax_revenue"}, indicator
             continue
         ratio = series / series[0]
+        if indicator in TRENDS_FROM_SOURCES:
+            low, high = TRENDS_FROM_SOURCES[indicator]
+            span = f"{indicator}: {ratio.min():.2f}-{ratio.max():.2f}"
+            assert ratio.min() >= low and ratio.max() <= high, span
+            checked += 1
+            continue
         if indicator == "mx_approval":
             # revised from a source (content/base/README.md): Peña Nieto's approval fell from 54% in
             # December 2012 to 17-24% in 2017-2018 (Consulta Mitofsky), 0.3-0.45x of its start, as
@@ -280,8 +324,11 @@ def test_fact_3_national_cannabis_legalization(world):
 
 
 def test_fact_3_one_state_alone(world):
+    # revised from a source (content/base/README.md): RAND's 2-4% assumed California's cannabis stays in
+    # California; DEA's 2020 NDTA found legal states' cannabis had largely supplanted Mexico's nationwide,
+    # so one large state displaces some Mexican supply elsewhere too, but far less than a national market
     result = play(world, "cannabis_one_state.toml")
-    assert_between(1 - vs_status_quo(result, "dto_revenue", 8), 0.01, 0.05, "DTO revenue cut, one state")
+    assert_between(1 - vs_status_quo(result, "dto_revenue", 8), 0.02, 0.10, "DTO revenue cut, one state")
 
 
 # --------------------------------------------------------------------------- fact 4

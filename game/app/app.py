@@ -94,6 +94,7 @@ class BorderlineApp(App[None]):
         self.batch_runs = batch_runs
         self.previews = previews
         self.bands_cache: dict[tuple[int, int, int, int], Any] = {}
+        self.dependence_cache: dict[tuple[object, ...], str] = {}  # forecast -> what it depends on most
         self.game: Game | None = None
 
     # ------------------------------------------------------------------ the world

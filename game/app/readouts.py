@@ -8,7 +8,7 @@ here is imported before a world is loaded.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from game.app.against_history import history_lines
 
 if TYPE_CHECKING:
     from game.engine import Contribution, Debrief, Game, World
+    from game.engine.sensitivity import ForecastDependence
     from game.engine.world import IndicatorInfo
 
 
@@ -393,3 +394,37 @@ def batch_bands(game: Game, runs: int) -> BatchBands:
         p5, p95 = np.percentile(series, [5, 95], axis=1)
         low[info.id], high[info.id] = p5.tolist(), p95.tolist()
     return BatchBands(runs, game.turn, low, high)
+
+
+def forecast_lead(world: World, effects: Mapping[str, float]) -> str | None:
+    """The headline indicator a forecast moves most (the detail pane's first line), if any."""
+    shown = [
+        (abs(delta), ind)
+        for ind, delta in effects.items()
+        if world.indicators[ind].headline
+        and world.indicators[ind].axis is None
+        and abs(delta) >= 10 ** (-world.indicators[ind].decimals - 1)
+    ]
+    return max(shown)[1] if shown else None
+
+
+def dependence_line(
+    world: World,
+    dependence: ForecastDependence,
+    top: int = 2,
+    lead: str = "Depends most on",
+    named: bool = True,
+) -> str:
+    """'Depends most on: HOPE efficacy (±12), …' for a forecast, in the indicator's unit: each
+    assumption's swing is half the forecast's change between the two ends of its range."""
+    info = world.indicators[dependence.indicator]
+    finest = info.decimals + 2  # swings smaller than this are rounding, not dependence
+    moving = [s for s in dependence.swings if round(s.half_range, finest) > 0][:top]
+    which = f", for {short_indicator_name(info)}" if named else ""
+    if not moving:
+        return f"Depends on none of the model's uncertain assumptions{which}."
+    decimals = info.decimals
+    while decimals < finest and round(moving[-1].half_range, decimals) == 0:
+        decimals += 1
+    parts = [f"{s.factor.name} (±{s.half_range:,.{decimals}f})" for s in moving]
+    return f"{lead}: {', '.join(parts)}{which}."

@@ -14,10 +14,7 @@ from game.content.loader import read_pack
 from game.content.schema import PACK_ID, PackManifest
 from game.limits import MAX_PACKS
 
-
-def default_packs(extra: Iterable[str | Path] = ()) -> list[Path]:
-    """The packs a game loads: the base game, then any given on top of it (``--pack``)."""
-    return [locations.base_pack(), *(Path(p) for p in extra)]
+default_packs = locations.default_packs  # where the packs are is the locations module's to say
 
 
 def manifest(folder: Path) -> PackManifest | None:

@@ -14,7 +14,7 @@ debrief) and ``replay`` (playing a log forward).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -52,7 +52,7 @@ class Game:
         scenario: str,
         seed: int = 0,
         runs: int = 1,
-        pins: Mapping[str, float] | None = None,
+        pins: Mapping[str, float | Sequence[float] | Array] | None = None,
         *,
         status_quo: bool = False,
         interactive: bool = False,
@@ -74,9 +74,22 @@ class Game:
         self.scenario: Scenario = world.scenarios[scenario]
         self.seed = int(seed)
         self.runs = int(runs)
-        self.pins: dict[str, float] = dict(pins or {})
+        self.pins: dict[str, float] = {}  # one value in every run
+        self.run_pins: dict[str, Array] = {}  # one value per run, (runs, 1)
+        for pid, value in (pins or {}).items():
+            if isinstance(value, int | float | np.integer | np.floating):
+                self.pins[pid] = float(value)
+                continue
+            values = np.asarray(value, dtype=np.float64).ravel()
+            if values.shape != (self.runs,):
+                raise GameError(f"parameter {pid}: {values.size} values given, one per run needs {self.runs}")
+            self.run_pins[pid] = values.reshape(self.runs, 1)
         self.allow_out_of_range = allow_out_of_range
         check_pins(world, self.pins, allow_out_of_range=allow_out_of_range)
+        for pid, values in self.run_pins.items():
+            bad = values[~np.isfinite(values)]
+            for value in (bad[:1] if bad.size else (values.min(), values.max())):
+                check_pins(world, {pid: float(value)}, allow_out_of_range=allow_out_of_range)
         self._keep_snapshots = self.runs <= 16 if snapshots is None else snapshots
         check_memory(
             world, self.runs, self.scenario.turns, status_quo=status_quo, snapshots=self._keep_snapshots
@@ -95,7 +108,9 @@ class Game:
         self.ending_id: list[str | None] = [None] * self.runs
         self._dilemma_mask: dict[str, Array] = {}
         self._snapshots: dict[int, tuple[State, dict[str, int], dict[Any, Array]]] = {}
-        self._params = draw_parameters(world, self.scenario, self.pins, self.seed, self.runs)
+        self._params = draw_parameters(
+            world, self.scenario, {**self.pins, **self.run_pins}, self.seed, self.runs
+        )
         self._stepper = Stepper(world, scenario, self.scenario, self.seed, self.runs, self._params)
         self.turn_years = self._stepper.turn_years
         self.dt = self._stepper.dt
@@ -104,7 +119,15 @@ class Game:
         self.env: dict[Any, Array] = self._stepper.initial_env(self._state)
         self._recorder.record(self.env, self._state.stocks, self.turn)
         self.status_quo: Game | None = (
-            Game(world, scenario, seed, runs, pins, snapshots=False, allow_out_of_range=allow_out_of_range)
+            Game(
+                world,
+                scenario,
+                seed,
+                runs,
+                {**self.pins, **self.run_pins},
+                snapshots=False,
+                allow_out_of_range=allow_out_of_range,
+            )
             if status_quo
             else None
         )
@@ -382,6 +405,8 @@ class Game:
         Uncertain parameters are drawn per run, so its spread shows what the same choices
         could have led to.
         """
+        if self.run_pins:
+            raise GameError("a game with a value per run for a parameter cannot be replayed as a batch")
         twin = Game(
             self.world,
             self.scenario_id,
@@ -413,6 +438,53 @@ class Game:
         twin._dilemma_mask = {}
         twin._keep_snapshots = False
         twin._snapshots = {}
+        return twin
+
+    def spread(self, values: Mapping[str, Sequence[float] | Array], run: int = 0) -> Game:
+        """A headless copy of one run's present over one run per value of some parameters.
+
+        Run i continues from this game's state (run ``run`` of it) with each parameter given
+        at ``values[pid][i]`` from the next turn on; the others keep their values. What the
+        runs then do apart is what those parameters do from here, which is how the game
+        says what a forecast depends on.
+        """
+        counts = {len(np.ravel(v)) for v in values.values()}
+        if len(counts) != 1:
+            raise GameError("give every parameter the same number of values, one per run")
+        runs = counts.pop()
+        if runs < 1:
+            raise GameError("give at least one value per parameter")
+        overrides: dict[str, Array] = {}
+        for pid, given in values.items():
+            param = self.world.parameters.get(pid)
+            if param is None:
+                raise GameError(f"unknown parameter {pid!r}{did_you_mean(pid, self.world.parameters)}")
+            if param.over is not None:
+                raise GameError(f"parameter {pid} has one value per row and cannot be varied by run")
+            array = np.asarray(given, dtype=np.float64).reshape(runs, 1)
+            if not np.isfinite(array).all():
+                raise GameError(f"parameter {pid} must be finite in every run")
+            for value in (array.min(), array.max()):
+                check_pins(self.world, {pid: float(value)}, allow_out_of_range=self.allow_out_of_range)
+            overrides[pid] = array
+
+        def one_run(value: Array) -> Array:
+            if value.ndim == 2 and value.shape[0] == self.runs:
+                return np.repeat(value[run : run + 1], runs, axis=0)
+            return value
+
+        twin = self.fork()
+        twin.runs = runs
+        twin._state = self._state.tile(run, runs)
+        twin._params = {pid: one_run(value) for pid, value in self._params.items()} | overrides
+        twin.pins = {pid: v for pid, v in self.pins.items() if pid not in overrides}
+        twin.run_pins = {pid: one_run(v) for pid, v in self.run_pins.items() if pid not in overrides}
+        twin.run_pins |= overrides
+        twin._stepper = Stepper(self.world, self.scenario_id, self.scenario, self.seed, runs, twin._params)
+        twin._recorder = self._recorder.tile(twin._stepper, run, runs)
+        twin.env = {k: one_run(v) if isinstance(v, np.ndarray) else v for k, v in self.env.items()}
+        twin.ended_turn = np.repeat(self.ended_turn[run : run + 1], runs, axis=0)
+        twin.ending_id = [self.ending_id[run]] * runs
         return twin
 
     def preview(self, changes: Mapping[str, int], turns: int = 4) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,6 +37,17 @@ class Recorder:
         twin.series = {name: list(values) for name, values in self.series.items()}
         return twin
 
+    def tile(self, stepper: Stepper, run: int, copies: int) -> Recorder:
+        """``copies`` copies of one run's history, recorded from now on by ``stepper``."""
+        twin = Recorder.__new__(Recorder)
+        twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
+        twin.computed, twin.ranges = self.computed, self.ranges
+        twin.series = {
+            name: [np.repeat(value[run : run + 1], copies, axis=0) for value in values]
+            for name, values in self.series.items()
+        }
+        return twin
+
     def record(self, env: Mapping[Any, Array], stocks: Mapping[str, Array], turn: int) -> None:
         """Append the values after a turn; raise SimulationError naming any computed quantity
         (recorded or not) or stock that is not finite, or any indicator outside its declared range."""
@@ -44,10 +56,17 @@ class Recorder:
             arr = self.stepper.shape(env[name], self._axes[name])
             recorded.append(arr)
             self.series[name].append(arr)
-        # one check over everything; name the culprit only when something is wrong
-        computed = [env[name] for name in self.computed if name in env]
-        everything = [a.ravel() for a in recorded + list(stocks.values()) + computed]
-        if not np.isfinite(np.concatenate(everything)).all():
+        # every value is checked once (a recorded name is usually a computed one or a stock too);
+        # the culprit is named only when something is wrong
+        checked = {name: env[name] for name in self.computed if name in env}
+        checked.update(stocks)
+        pairs = zip(self.names, recorded, strict=True)
+        checked.update((name, arr) for name, arr in pairs if name not in checked)
+        # a sum is finite only if every element is (an inf or a nan makes it inf or nan): one
+        # reduction per value and no temporary; a sum that overflows from finite values only
+        # sends it to the detailed check, which then finds nothing to report
+        isfinite, total = math.isfinite, np.add.reduce
+        if not all(isfinite(total(value, axis=None)) for value in checked.values()):
             for name in self.computed:
                 if name in env:
                     self.stepper.check_finite(name, env[name], turn)

@@ -223,9 +223,10 @@ def check_pins(world: World, pins: Mapping[str, float], *, allow_out_of_range: b
 
 
 def draw_parameters(
-    world: World, scenario: Scenario, pins: Mapping[str, float], seed: int, runs: int
+    world: World, scenario: Scenario, pins: Mapping[str, float | Array], seed: int, runs: int
 ) -> dict[str, Array]:
-    """Every parameter's value in each run: per-row values, scenario settings and pins, or a draw."""
+    """Every parameter's value in each run: per-row values, scenario settings and pins (one value
+    for every run, or a (runs, 1) array of one per run), or a draw."""
     out = {}
     fixed = {**scenario.parameters, **pins}
     for pid, param in world.parameters.items():
@@ -234,7 +235,11 @@ def draw_parameters(
             values = param.values or {}
             out[pid] = np.asarray([values.get(r, param.value) for r in rows], dtype=np.float64).reshape(1, -1)
         elif pid in fixed:
-            out[pid] = np.full((runs, 1), float(fixed[pid]))
+            value = fixed[pid]
+            if isinstance(value, np.ndarray):
+                out[pid] = np.array(value, dtype=np.float64).reshape(runs, 1)
+            else:
+                out[pid] = np.full((runs, 1), float(value))
         elif param.range is not None:
             rng = np.random.default_rng([seed, stable_hash(pid)])
             out[pid] = draw_parameter(param, rng, runs)

@@ -8,6 +8,7 @@ batches and its forks.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -18,13 +19,20 @@ from game.content.schema import Scenario
 from game.engine import finite
 from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.errors import SimulationError
+from game.engine.program import Program
 from game.engine.state import NEVER, Array, Mix, Overlay, State
 from game.engine.world import Modifier, World
 from game.formula import NotANumber
 
 
 class Stepper:
-    """Resolves turns of one scenario over ``runs`` runs with the parameters drawn for them."""
+    """Resolves turns of one scenario over ``runs`` runs with the parameters drawn for them.
+
+    Turns run on a compiled ``Program``; ``reference = True`` makes them walk the formulas'
+    closures instead, as the attribution batches always do (the two agree to the bit).
+    """
+
+    reference = False
 
     def __init__(
         self,
@@ -45,7 +53,10 @@ class Stepper:
         self.dt = self.turn_years / scenario.substeps
         self.const = self._constants()
         self.plans = self._evaluation_plans()
+        self.plan_names = {phase: [entry[0] for entry in plan] for phase, plan in self.plans.items()}
         self.plan_all = self.plans["all"]
+        self.programs: dict[int, Program] = {}  # the turn compiled to a tape, by number of runs
+        self.program_lock = threading.Lock()
         self.inactive = np.zeros((1, 1))
         self.integration = [
             (
@@ -438,6 +449,14 @@ class Stepper:
                 now_active = np.where(mix.events[eid] > 0, now_active, was)
             active[key] = now_active
         side_costs = self.side_costs(state.level, mix, env_prev, old_levels)
+        if mix is None and not self.reference:
+            # forks share this stepper and its programs' buffers: one turn at a time on them
+            # (a forecast in a worker thread beside the game's own turn)
+            with self.program_lock:
+                program = self.programs.get(R)
+                if program is None:
+                    program = self.programs[R] = Program(self, R)
+                return program.advance(state.stocks, turn, lags, channels, active, side_costs)
         flow_mask = mix.flows if mix is not None else None
         # 3. integrate the quarter
         base = None

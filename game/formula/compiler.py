@@ -5,6 +5,12 @@ once at load time: all checks and dispatch happen here, so evaluating does nothi
 look names up and call ufuncs. Values are 2-D arrays: ``(runs, 1)`` for a number per run,
 ``(runs, rows)`` or ``(1, rows)`` for a quantity over an entity table, so one evaluation
 serves every simulated run and numpy broadcasting does the rest.
+
+Each compiled part can also ``emit`` itself onto an ``Emitter``: the same numpy calls, in
+the same order and with the same operands, written once into a flat list of instructions
+over buffers allocated in advance. The engine runs a whole turn that way (see
+``game.engine.program``); the closures stay the reference that the tape must match bit
+for bit, and serve the one-off evaluations (conditions, costs, prerequisites).
 """
 
 from __future__ import annotations
@@ -38,6 +44,49 @@ Env = Mapping[Any, np.ndarray]
 Evaluator = Callable[[Env], np.ndarray]
 
 
+class Emitter(Protocol):
+    """Where compiled parts write their instructions (the engine's program builder implements it).
+
+    Every method returns the buffer that will hold the result once the instructions run;
+    buffers are preallocated arrays, so emitting costs nothing at run time.
+    """
+
+    def read(self, key: Any) -> np.ndarray:
+        """The buffer holding a name's value (or a lag's, for a ``(name, k)`` key)."""
+        ...
+
+    def row(self, key: Any, index: int) -> np.ndarray:
+        """One row of a name's (or a lag's) value over a table, as a view of its buffer."""
+        ...
+
+    def ufunc(self, ufunc: np.ufunc, *args: np.ndarray | float) -> np.ndarray:
+        """``ufunc(*args)`` into a new buffer of the broadcast shape and the ufunc's result type."""
+        ...
+
+    def reduce(self, ufunc: np.ufunc, arg: np.ndarray) -> np.ndarray:
+        """``ufunc.reduce(arg, axis=1, keepdims=True)``."""
+        ...
+
+    def argmax(self, arg: np.ndarray) -> np.ndarray:
+        """``argmax(arg, axis=1, keepdims=True)`` as integers."""
+        ...
+
+    def where(self, condition: np.ndarray, then: np.ndarray, otherwise: np.ndarray) -> np.ndarray:
+        """``np.where(condition, then, otherwise)``."""
+        ...
+
+    def as_float(self, arg: np.ndarray) -> np.ndarray:
+        """``arg.astype(float64)``."""
+        ...
+
+    def check(self, test: Callable[[np.ndarray], None], arg: np.ndarray) -> None:
+        """Call ``test(arg)`` at this point (it raises when the value is unusable)."""
+        ...
+
+
+Emit = Callable[[Emitter], np.ndarray]
+
+
 class Scope(Protocol):
     """What the compiler needs to know about the world's names; the engine implements it."""
 
@@ -68,19 +117,22 @@ class CompiledFormula:
     names: frozenset[str]
     lags: frozenset[tuple[str, int]]
     evaluate: Evaluator = field(repr=False, compare=False)
+    emit: Emit = field(repr=False, compare=False)
 
 
 def compile_formula(formula: Formula, scope: Scope) -> CompiledFormula:
     """Check ``formula``'s names, rows and shapes against ``scope`` and build its evaluator."""
     part = _Compiler(scope).part(formula.tree)
-    return CompiledFormula(formula.text, part.axis, formula.names, formula.lags, part.run)
+    return CompiledFormula(formula.text, part.axis, formula.names, formula.lags, part.run, part.emit)
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
-    """A compiled sub-expression: how to compute it, its table, and what kind it is."""
+    """A compiled sub-expression: how to compute it (``run``, or ``emit`` onto a tape), its
+    table, and what kind it is."""
 
     run: Evaluator
+    emit: Emit
     axis: str | None
     boolean: bool = False
     constant: np.ndarray | None = None
@@ -120,7 +172,10 @@ def _constant_part(value: Any) -> _Part:
     def run(env: Env) -> np.ndarray:
         return array
 
-    return _Part(run, None, array.dtype == np.bool_, array)
+    def emit(emitter: Emitter) -> np.ndarray:
+        return array
+
+    return _Part(run, emit, None, array.dtype == np.bool_, array)
 
 
 def _fold(run: Evaluator, axis: str | None, offset: int) -> _Part:
@@ -144,7 +199,7 @@ def _fold(run: Evaluator, axis: str | None, offset: int) -> _Part:
             "the game computes only with finite numbers",
             offset,
         )
-    return _Part(part.run, axis, part.boolean, part.constant)
+    return _Part(part.run, part.emit, axis, part.boolean, part.constant)
 
 
 def _no_nan(part: _Part, offset: int, role: str) -> _Part:
@@ -156,16 +211,24 @@ def _no_nan(part: _Part, offset: int, role: str) -> _Part:
     """
     if part.constant is not None or part.boolean:
         return part
-    inner, isnan = part.run, np.isnan
+    inner, emit_inner, isnan = part.run, part.emit, np.isnan
     message = f"nan (not a number) reached {role} at character {offset + 1} of the formula"
+
+    def test(value: np.ndarray) -> None:
+        if isnan(value).any():
+            raise NotANumber(message, offset)
 
     def run(env: Env) -> np.ndarray:
         value = inner(env)
-        if isnan(value).any():
-            raise NotANumber(message, offset)
+        test(value)
         return value
 
-    return _Part(run, part.axis, part.boolean)
+    def emit(emitter: Emitter) -> np.ndarray:
+        value = emit_inner(emitter)
+        emitter.check(test, value)
+        return value
+
+    return _Part(run, emit, part.axis, part.boolean)
 
 
 def _as_number(part: _Part) -> _Part:
@@ -174,13 +237,39 @@ def _as_number(part: _Part) -> _Part:
         return part
     if part.constant is not None:
         return _constant_part(part.constant.astype(np.float64))
-    inner = part.run
+    inner, emit_inner = part.run, part.emit
     float64 = np.float64
 
     def run(env: Env) -> np.ndarray:
         return inner(env).astype(float64)
 
-    return _Part(run, part.axis)
+    def emit(emitter: Emitter) -> np.ndarray:
+        return emitter.as_float(emit_inner(emitter))
+
+    return _Part(run, emit, part.axis)
+
+
+def _emit_fold(ufunc: np.ufunc, parts: list[_Part]) -> Emit:
+    """Emit ``ufunc`` folded over two or more parts, left to right, as the evaluators compute it."""
+    emits = tuple(part.emit for part in parts)
+
+    def emit(emitter: Emitter) -> np.ndarray:
+        value = emits[0](emitter)
+        for other in emits[1:]:
+            value = emitter.ufunc(ufunc, value, other(emitter))
+        return value
+
+    return emit
+
+
+def _emit_apply1(ufunc: np.ufunc, part: _Part) -> Emit:
+    """Emit ``ufunc(part)``."""
+    inner = part.emit
+
+    def emit(emitter: Emitter) -> np.ndarray:
+        return emitter.ufunc(ufunc, inner(emitter))
+
+    return emit
 
 
 def _apply2(ufunc: np.ufunc, left: _Part, right: _Part) -> Evaluator:
@@ -279,17 +368,17 @@ class _Compiler:
         return rows.index(node.row)
 
     def name(self, node: Name) -> _Part:
-        return _Part(itemgetter(node.name), self.axis_of(node.name, node.offset))
+        return _Part(itemgetter(node.name), _emit_read(node.name), self.axis_of(node.name, node.offset))
 
     def row(self, node: Row) -> _Part:
-        return _Part(_row_of(node.name, self.row_index(node)), None)
+        return _row_of(node.name, self.row_index(node))
 
     def lag(self, node: Lag) -> _Part:
         target = node.target
         key = (target.name, node.k)
         if isinstance(target, Row):
-            return _Part(_row_of(key, self.row_index(target)), None)
-        return _Part(itemgetter(key), self.axis_of(target.name, target.offset))
+            return _row_of(key, self.row_index(target))
+        return _Part(itemgetter(key), _emit_read(key), self.axis_of(target.name, target.offset))
 
     # ------------------------------------------------------------------ operators
 
@@ -313,22 +402,12 @@ class _Compiler:
     def unary(self, node: Unary) -> _Part:
         operand = self.part(node.operand)
         if node.op == "not":
-            inner = _no_nan(operand, node.operand.offset, "`not`").run
-            logical_not = np.logical_not
-
-            def run_not(env: Env) -> np.ndarray:
-                return logical_not(inner(env))
-
-            part = _Part(run_not, operand.axis, boolean=True)
+            checked = _no_nan(operand, node.operand.offset, "`not`")
+            run, emit = _apply1(np.logical_not, checked.run), _emit_apply1(np.logical_not, checked)
+            part = _Part(run, emit, operand.axis, boolean=True)
         elif node.op == "-":
             operand = _as_number(operand)
-            inner = operand.run
-            negative = np.negative
-
-            def run_negative(env: Env) -> np.ndarray:
-                return negative(inner(env))
-
-            part = _Part(run_negative, operand.axis)
+            part = _Part(_apply1(np.negative, operand.run), _emit_apply1(np.negative, operand), operand.axis)
         else:
             part = _as_number(operand)
         if operand.constant is not None:
@@ -345,9 +424,10 @@ class _Compiler:
         else:
             ufunc, boolean = _ARITHMETIC[node.op], False
             left, right = _as_number(left), _as_number(right)
+        run = _apply2(ufunc, left, right)
         if left.constant is not None and right.constant is not None:
-            return _fold(_apply2(ufunc, left, right), axis, node.offset)
-        return _Part(_apply2(ufunc, left, right), axis, boolean)
+            return _fold(run, axis, node.offset)
+        return _Part(run, _emit_fold(ufunc, [left, right]), axis, boolean)
 
     def logic(self, node: Logic) -> _Part:
         parts = [self.part(operand) for operand in node.operands]
@@ -356,7 +436,7 @@ class _Compiler:
         run = _apply_all(_LOGIC[node.op], parts)
         if all(part.constant is not None for part in parts):
             return _fold(run, axis, node.offset)
-        return _Part(run, axis, boolean=True)
+        return _Part(run, _emit_fold(_LOGIC[node.op], parts), axis, boolean=True)
 
     # ------------------------------------------------------------------ functions
 
@@ -373,24 +453,24 @@ class _Compiler:
         axis = self.merge(args, parts)
         if function == "where":
             parts[0] = _no_nan(parts[0], args[0].offset, "the condition of where()")
-            run = _where(*parts)
+            run, emit = _where(*parts)
             boolean = parts[1].boolean and parts[2].boolean
         else:
             parts = [_as_number(part) for part in parts]
             boolean = False
             if function in _ELEMENTWISE:
-                run = _apply1(_ELEMENTWISE[function], parts[0].run)
+                ufunc = _ELEMENTWISE[function]
+                run, emit = _apply1(ufunc, parts[0].run), _emit_apply1(ufunc, parts[0])
             elif function == "clip":
-                run = _clip(*parts)
-            elif function == "min":
-                run = _apply_all(np.minimum, parts)
-            elif function == "max":
-                run = _apply_all(np.maximum, parts)
+                run, emit = _clip(*parts)
+            elif function in ("min", "max"):
+                ufunc = np.minimum if function == "min" else np.maximum
+                run, emit = _apply_all(ufunc, parts), _emit_fold(ufunc, parts)
             else:
                 raise TypeError(f"no compiler for function {function!r}")
         if all(part.constant is not None for part in parts):
             return _fold(run, axis, node.offset)
-        return _Part(run, axis, boolean)
+        return _Part(run, emit, axis, boolean)
 
     def reduction(self, node: Call, arg: _Part) -> _Part:
         """sum, mean, one-argument min/max, argmax and is_max over a table's rows."""
@@ -409,39 +489,61 @@ class _Compiler:
             raise FormulaError(
                 f'{function}() over table "{arg.axis}", which has no rows', node.offset
             )
-        inner = arg.run
+        inner, emit_inner = arg.run, arg.emit
         if function == "is_max":
-            return _Part(_is_max(inner, count), arg.axis)
+            return _is_max(arg, count)
         if function == "argmax":
             argmax, float64 = np.argmax, np.float64
 
             def run_argmax(env: Env) -> np.ndarray:
                 return argmax(inner(env), axis=1, keepdims=True).astype(float64)
 
-            return _Part(run_argmax, None)
+            def emit_argmax(emitter: Emitter) -> np.ndarray:
+                return emitter.as_float(emitter.argmax(emit_inner(emitter)))
+
+            return _Part(run_argmax, emit_argmax, None)
         if function == "mean":
             add, scale = np.add.reduce, 1.0 / count
 
             def run_mean(env: Env) -> np.ndarray:
                 return add(inner(env), axis=1, keepdims=True) * scale
 
-            return _Part(run_mean, None)
-        reduce = {"sum": np.add, "min": np.minimum, "max": np.maximum}[function].reduce
+            def emit_mean(emitter: Emitter) -> np.ndarray:
+                return emitter.ufunc(np.multiply, emitter.reduce(np.add, emit_inner(emitter)), scale)
+
+            return _Part(run_mean, emit_mean, None)
+        ufunc = {"sum": np.add, "min": np.minimum, "max": np.maximum}[function]
+        reduce = ufunc.reduce
 
         def run_reduce(env: Env) -> np.ndarray:
             return reduce(inner(env), axis=1, keepdims=True)
 
-        return _Part(run_reduce, None)
+        def emit_reduce(emitter: Emitter) -> np.ndarray:
+            return emitter.reduce(ufunc, emit_inner(emitter))
+
+        return _Part(run_reduce, emit_reduce, None)
 
 
-def _row_of(key: Any, index: int) -> Evaluator:
-    """An evaluator of column ``index`` of ``env[key]``, kept 2-D."""
+def _emit_read(key: Any) -> Emit:
+    """Emit a read of a name's (or a lag's) buffer: no instruction, the buffer itself."""
+
+    def emit(emitter: Emitter) -> np.ndarray:
+        return emitter.read(key)
+
+    return emit
+
+
+def _row_of(key: Any, index: int) -> _Part:
+    """Column ``index`` of ``env[key]``, kept 2-D (on a tape: a view of its buffer, no copy)."""
     stop = index + 1
 
     def run(env: Env) -> np.ndarray:
         return env[key][:, index:stop]
 
-    return run
+    def emit(emitter: Emitter) -> np.ndarray:
+        return emitter.row(key, index)
+
+    return _Part(run, emit, None)
 
 
 def _apply1(ufunc: np.ufunc, inner: Evaluator) -> Evaluator:
@@ -453,34 +555,45 @@ def _apply1(ufunc: np.ufunc, inner: Evaluator) -> Evaluator:
     return run
 
 
-def _where(condition: _Part, then: _Part, otherwise: _Part) -> Evaluator:
-    """An evaluator of ``where(condition, then, otherwise)``."""
+def _where(condition: _Part, then: _Part, otherwise: _Part) -> tuple[Evaluator, Emit]:
+    """``where(condition, then, otherwise)``: its evaluator and its emitter."""
     c, a, b = condition.run, then.run, otherwise.run
     where = np.where
 
     def run(env: Env) -> np.ndarray:
         return where(c(env), a(env), b(env))
 
-    return run
+    def emit(emitter: Emitter) -> np.ndarray:
+        return emitter.where(condition.emit(emitter), then.emit(emitter), otherwise.emit(emitter))
+
+    return run, emit
 
 
-def _clip(value: _Part, low: _Part, high: _Part) -> Evaluator:
-    """An evaluator of ``value`` held inside ``[low, high]`` (``high`` wins if low > high)."""
+def _clip(value: _Part, low: _Part, high: _Part) -> tuple[Evaluator, Emit]:
+    """``value`` held inside ``[low, high]`` (``high`` wins if low > high): evaluator and emitter."""
     x, lo, hi = value.run, low.run, high.run
     maximum, minimum = np.maximum, np.minimum
 
     def run(env: Env) -> np.ndarray:
         return minimum(maximum(x(env), lo(env)), hi(env))
 
-    return run
+    def emit(emitter: Emitter) -> np.ndarray:
+        held = emitter.ufunc(maximum, value.emit(emitter), low.emit(emitter))
+        return emitter.ufunc(minimum, held, high.emit(emitter))
+
+    return run, emit
 
 
-def _is_max(inner: Evaluator, count: int) -> Evaluator:
-    """An evaluator of 1.0 on each run's first largest row, 0.0 elsewhere."""
+def _is_max(arg: _Part, count: int) -> _Part:
+    """1.0 on each run's first largest row, 0.0 elsewhere."""
     columns = np.arange(count).reshape(1, count)
     argmax, equal, float64 = np.argmax, np.equal, np.float64
+    inner = arg.run
 
     def run(env: Env) -> np.ndarray:
         return equal(columns, argmax(inner(env), axis=1, keepdims=True)).astype(float64)
 
-    return run
+    def emit(emitter: Emitter) -> np.ndarray:
+        return emitter.as_float(emitter.ufunc(equal, columns, emitter.argmax(arg.emit(emitter))))
+
+    return _Part(run, emit, arg.axis)

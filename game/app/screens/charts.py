@@ -33,6 +33,14 @@ class BandsReady(Message):
         self.bands = bands
 
 
+class ChartDependenceReady(Message):
+    """What an indicator's next quarters depend on most, worked out off the UI thread."""
+
+    def __init__(self, key: tuple[object, ...], line: str) -> None:
+        super().__init__()
+        self.key, self.line = key, line
+
+
 class ChartsScreen(GameScreen):
     """Pick an indicator (↑↓); the chart shows your run, the status quo and the batch band."""
 
@@ -64,6 +72,7 @@ class ChartsScreen(GameScreen):
                 yield Static("", id="chart-legend")
                 yield LineChart(id="chart")
                 yield Static("", id="chart-summary")
+                yield Static("", id="chart-depends")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -108,6 +117,48 @@ class ChartsScreen(GameScreen):
         if event.option_id and not event.option_id.startswith("side:"):
             self.indicator = event.option_id
             self._draw()
+
+    # ------------------------------------------------------------------ what it depends on
+
+    def _dependence_key(self) -> tuple[object, ...]:
+        game = self.game
+        return ("chart", self.indicator, game.turn, game.state_digest(), tuple(sorted(game.pending.items())))
+
+    def _show_dependence(self) -> None:
+        """The indicator's next quarters: which assumptions move them most (cached per state)."""
+        game, ind = self.game, self.indicator
+        depends = self.query_one("#chart-depends", Static)
+        if ind is None or game.turn >= game.turns:
+            depends.update("")
+            return
+        key = self._dependence_key()
+        cached = self.borderline.dependence_cache.get(key)
+        if cached is not None:
+            depends.update(Content(cached))
+            return
+        depends.update(Content(f"{self._lead()}: weighing the model's uncertain assumptions…"))
+        self._compute_dependence(game.fork(), ind, key, self._lead())
+
+    def _lead(self) -> str:
+        from game.app.screens.main import PREVIEW_TURNS
+
+        return f"{PREVIEW_TURNS} {self.turn_word}s on, it depends most on"
+
+    @work(thread=True, exclusive=True, group="dependence", exit_on_error=False)
+    def _compute_dependence(self, game: Game, indicator: str, key: tuple[object, ...], lead: str) -> None:
+        from game.app.readouts import dependence_line
+        from game.app.screens.main import PREVIEW_TURNS
+        from game.engine.sensitivity import forecast_dependence
+
+        found = forecast_dependence(game, None, PREVIEW_TURNS, [indicator])
+        line = dependence_line(game.world, found[indicator], top=3, lead=lead, named=False)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ChartDependenceReady(key, line))
+
+    def on_chart_dependence_ready(self, message: ChartDependenceReady) -> None:
+        self.borderline.dependence_cache[message.key] = message.line
+        if message.key == self._dependence_key():
+            self._show_dependence()
 
     def action_band(self) -> None:
         self.show_band = not self.show_band
@@ -172,3 +223,4 @@ class ChartsScreen(GameScreen):
             summary += f" · band {number(band[0][-1], info.decimals)} to {number(band[1][-1], info.decimals)}"
         summary += history_summary(marks, info.decimals)
         self.query_one("#chart-summary", Static).update(summary)
+        self._show_dependence()

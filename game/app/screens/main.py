@@ -42,6 +42,17 @@ class PreviewReady(Message):
         self.action, self.level, self.turn, self.effects = action, level, turn, effects
 
 
+class DependenceReady(Message):
+    """What a forecast depends on most, worked out off the UI thread (``key``: the forecast's)."""
+
+    def __init__(self, key: tuple[object, ...], line: str) -> None:
+        super().__init__()
+        self.key, self.line = key, line
+
+
+WEIGHING = "Depends most on: weighing the model's uncertain assumptions…"
+
+
 class StatusLine(Static):
     """One line saying what just happened: a change planned, refused, saved."""
 
@@ -202,6 +213,8 @@ class MainScreen(GameScreen):
     PANES = ("#actions", "#dashboard", "#detail", "#news")
 
     detail_subject = "action"
+    _forecast: tuple[str, dict[str, float]] | None = None  # the forecast shown in the detail pane
+    _dependence_wanted: tuple[object, ...] | None = None  # the forecast whose dependence is awaited
 
     def compose(self) -> ComposeResult:
         yield TurnHeader(id="turn-header")
@@ -239,13 +252,15 @@ class MainScreen(GameScreen):
 
     # ------------------------------------------------------------------ actions and levels
 
-    def _show_detail(self, preview: tuple[str, dict[str, float]] | None = None) -> None:
+    def _show_detail(
+        self, preview: tuple[str, dict[str, float]] | None = None, depends: str | None = None
+    ) -> None:
         """Detail of what is highlighted in the list that last had focus."""
         pane = self.query_one(DetailPane)
         if self.detail_subject == "indicator":
             pane.show_indicator(self.game, self.query_one(Dashboard).highlighted_indicator)
         else:
-            pane.show_action(self.game, self.query_one(ActionPanel).highlighted_action, preview)
+            pane.show_action(self.game, self.query_one(ActionPanel).highlighted_action, preview, depends)
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused
@@ -302,7 +317,49 @@ class MainScreen(GameScreen):
         aid = self.query_one(ActionPanel).highlighted_action
         if aid == message.action and message.turn == self.game.turn:
             if self._preview_level(aid) == message.level:
-                self._show_detail((self._preview_title(aid, message.level), message.effects))
+                self._forecast = (self._preview_title(aid, message.level), message.effects)
+                self._start_dependence(aid, message.level, message.effects)
+
+    # ------------------------------------------------------------------ what a forecast depends on
+
+    def _dependence_key(self, aid: str, level: int) -> tuple[object, ...]:
+        game = self.game
+        return (aid, level, game.turn, game.state_digest(), tuple(sorted(game.pending.items())))
+
+    def _start_dependence(self, aid: str, level: int, effects: dict[str, float]) -> None:
+        """Show the forecast now, and what it depends on once known (cached per lever and state)."""
+        from game.app.readouts import forecast_lead
+
+        lead = forecast_lead(self.game.world, effects)
+        if lead is None:
+            self._show_detail(self._forecast)
+            return
+        key = self._dependence_key(aid, level)
+        self._dependence_wanted = key
+        cached = self.borderline.dependence_cache.get(key)
+        self._show_detail(self._forecast, cached or WEIGHING)
+        if cached is None:
+            future = self.game.fork()
+            future.unset_level(aid)
+            self._compute_dependence(future, aid, level, lead, key)
+
+    @work(thread=True, exclusive=True, group="dependence", exit_on_error=False)
+    def _compute_dependence(
+        self, future: Game, aid: str, level: int, lead: str, key: tuple[object, ...]
+    ) -> None:
+        from game.app.readouts import dependence_line
+        from game.engine.sensitivity import forecast_dependence
+
+        found = forecast_dependence(future, {aid: level}, PREVIEW_TURNS, [lead])
+        if not get_current_worker().is_cancelled:
+            self.post_message(DependenceReady(key, dependence_line(future.world, found[lead])))
+
+    def on_dependence_ready(self, message: DependenceReady) -> None:
+        self.borderline.dependence_cache[message.key] = message.line
+        if message.key == self._dependence_wanted and self.detail_subject == "action":
+            aid = self.query_one(ActionPanel).highlighted_action
+            if aid is not None and message.key[:2] == (aid, self._preview_level(aid)):
+                self._show_detail(self._forecast, message.line)
 
     def _preview_title(self, aid: str, level: int) -> str:
         from game.app.readouts import level_label

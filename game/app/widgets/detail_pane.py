@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from game.engine import Game
 
 
-def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] | None = None) -> Content:
+def describe_action(
+    game: Game,
+    aid: str,
+    preview: tuple[str, dict[str, float]] | None = None,
+    depends: str | None = None,
+) -> Content:
     """The detail text of an action, as markup-free Content with styles."""
     from game.app.readouts import (
         action_cost,
@@ -103,6 +108,8 @@ def describe_action(game: Game, aid: str, preview: tuple[str, dict[str, float]] 
         parts.append(
             Content("\n".join(lines[:6]) + "\n" if lines else "  no visible change in the headlines\n")
         )
+        if depends:
+            parts.append(Content.styled(reflow(depends) + "\n", "italic"))
     parts.append(Content.styled("Evidence for:\n", "bold $text-success"))
     if spec.evidence_for:
         for ev in spec.evidence_for:
@@ -164,14 +171,18 @@ class DetailPane(VerticalScroll):
         yield Static("", id="detail-text")
 
     def show_action(
-        self, game: Game, aid: str | None, preview: tuple[str, dict[str, float]] | None = None
+        self,
+        game: Game,
+        aid: str | None,
+        preview: tuple[str, dict[str, float]] | None = None,
+        depends: str | None = None,
     ) -> None:
         text = self.query_one("#detail-text", Static)
         self.border_title = "Detail · action"
         if aid is None:
             text.update("Highlight an action to see what it does, its cost and the evidence.")
         else:
-            text.update(describe_action(game, aid, preview))
+            text.update(describe_action(game, aid, preview, depends))
 
     def show_indicator(self, game: Game, indicator: str | None) -> None:
         self.border_title = "Detail · indicator"

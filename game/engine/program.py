@@ -1,0 +1,702 @@
+"""A turn compiled once into flat lists of numpy calls over buffers allocated in advance.
+
+The reference way to compute a turn (``Stepper.evaluate``) walks every formula's closures
+and allocates a new array for every intermediate value. This module emits the very same
+numpy calls, with the same operands in the same order (so every number is identical to the
+bit), onto three tiers of instructions:
+
+- *setup*, run once per game: whatever reads only constants, table fields and parameters
+  (a parameter drawn per run is still fixed for the whole game);
+- *turn*, run once per turn: whatever reads the date, action levels, costs, events or lags
+  but no stock;
+- *step*, run at every sub-step: whatever reads a stock, one group per computed name, so
+  a sub-step evaluates only the names it needs.
+
+Any sub-expression is placed in the lowest tier its inputs allow, so ``price * exp(k * t)``
+inside a stock-driven formula is computed once per turn, not once per sub-step. Every
+instruction writes into a buffer of its own shape (a value the same in every run keeps a
+single column); buffers of intermediates are reused by later formulas of the same tier
+once nothing reads them any more.
+
+Inside a program the runs are the *last* axis: a quantity over a table of n rows is an
+(n, runs) buffer, so every numpy loop runs along the runs (long and contiguous) instead of
+along a table's handful of rows. Element-wise results do not depend on the layout. A sum
+over a table's rows is emitted as additions of whole rows in exactly the order numpy's
+pairwise summation adds a row's elements (``_pairwise``), so it too is identical to the
+bit. Values are turned back to (runs, n) arrays as they leave the program, once a turn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from game.engine import finite
+from game.engine.bounds import Breach, describe_flows, settle
+from game.engine.scalar import Phase, ScalarRunner
+from game.engine.world import Modifier
+from game.formula import NotANumber
+
+if TYPE_CHECKING:  # the stepper builds programs
+    from game.engine.stepping import Stepper
+
+Array = np.ndarray
+Instruction = tuple[Callable[..., Any], tuple[Any, ...]]
+Owner = str | Modifier  # whose formula an instruction belongs to, for error messages
+Block = tuple[Owner, list[Instruction]]
+
+SETUP, TURN, STEP = 0, 1, 2
+THREADS = 2
+"""Threads a big batch's turn is split over (numpy lets go of the interpreter while it computes)."""
+SCALAR = True
+"""A one-run game runs its single numbers as Python floats (see ``game.engine.scalar``)."""
+MIN_RUNS_PER_THREAD = 2048
+"""Below this many runs a thread's numpy calls are too short to gain from a second thread."""
+
+_DTYPES: dict[tuple[Any, ...], np.dtype[Any]] = {}
+
+
+def _result_dtype(ufunc: np.ufunc, args: Sequence[Array | float]) -> np.dtype[Any]:
+    """The dtype ``ufunc`` returns for arguments of these types (found once by trying it)."""
+    key = (ufunc, *(a.dtype if isinstance(a, np.ndarray) else type(a) for a in args))
+    dtype = _DTYPES.get(key)
+    if dtype is None:
+        probes = [np.zeros(1, dtype=a.dtype) if isinstance(a, np.ndarray) else a for a in args]
+        with np.errstate(all="ignore"):
+            dtype = _DTYPES[key] = np.asarray(ufunc(*probes)).dtype
+    return dtype
+
+
+def _argmax_into(value: Array, out: Array) -> None:
+    np.argmax(value, 0, out, keepdims=True)
+
+
+def _pairwise(n: int) -> Any:
+    """The order in which numpy's ``add.reduce`` adds the n elements of a contiguous row.
+
+    A tree of ``("+", left, right)`` over element indices, with ``0.0`` where numpy starts
+    from zero: fewer than 8 elements are added one by one to 0.0; up to 128 go into 8
+    interleaved partial sums combined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by
+    one; more are split in two halves (the first a multiple of 8). A test checks this
+    against numpy for every n up to 300.
+    """
+
+    def block(start: int, count: int) -> Any:
+        if count < 8:
+            tree: Any = 0.0
+            for i in range(start, start + count):
+                tree = ("+", tree, i)
+            return tree
+        if count <= 128:
+            partial_sums: list[Any] = list(range(start, start + 8))
+            i = 8
+            while i < count - count % 8:
+                partial_sums = [("+", partial_sums[j], start + i + j) for j in range(8)]
+                i += 8
+            r = partial_sums
+            low = ("+", ("+", r[0], r[1]), ("+", r[2], r[3]))
+            tree = ("+", low, ("+", ("+", r[4], r[5]), ("+", r[6], r[7])))
+            for k in range(i, count):
+                tree = ("+", tree, start + k)
+            return tree
+        half = count // 2
+        half -= half % 8
+        return ("+", block(start, half), block(start + half, count - half))
+
+    return block(0, n)
+
+
+def _power_by_rows(base: Array, exponent: Array, out: Array) -> None:
+    """``base ** exponent`` over a table, computed as numpy computes it on (runs, rows) arrays.
+
+    numpy's power takes shortcuts when the exponent is the same all along its inner loop
+    (``x ** -1`` becomes ``1 / x``), which rounds differently from the general case. The
+    reference path's inner loop runs along a table's rows; so does this one, on copies laid
+    out as the reference's arrays are.
+    """
+    np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
+
+
+class _OutOfRange(Exception):
+    """A stock left its range by more than round-off during a sub-step (raised inside a phase)."""
+
+    def __init__(self, stock: str, breach: Breach) -> None:
+        super().__init__(stock)
+        self.stock, self.breach = stock, breach
+
+
+def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: str, first_run: int) -> None:
+    """``bounds.settle`` on a stock's buffer, as the reference integration does: round-off at a
+    bound is set to the bound, a real breach stops the turn (``first_run``: the span's offset)."""
+    value = stock.T
+    settled, breach = settle(value, low, high)
+    if breach is not None:
+        raise _OutOfRange(sid, replace(breach, run=breach.run + first_run))
+    if settled is not value:
+        np.copyto(stock, settled.T)
+
+
+def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
+    """``ufunc`` writing into ``out`` (minimum and maximum take ``out`` only by keyword)."""
+    if ufunc is np.maximum or ufunc is np.minimum:
+        return partial(ufunc, out=out)
+    return partial(ufunc, out=out) if ufunc.nin == 1 else ufunc
+
+
+def _span(blocks: list[Block], span: tuple[int, int], rows: int) -> list[Block]:
+    """The same instructions, over runs ``span[0]`` to ``span[1]`` only (every instruction works
+    run by run, so a phase may be run on a few runs at a time)."""
+    if span == (0, rows):
+        return blocks
+    lo, hi = span
+
+    def view(value: Any) -> Any:
+        if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[1] == rows:
+            return value[:, lo:hi]
+        return value
+
+    out: list[Block] = []
+    for owner, instructions in blocks:
+        spanned = []
+        for function, args in instructions:
+            if isinstance(function, partial) and "out" in function.keywords:
+                function = partial(function.func, out=view(function.keywords["out"]))
+            if function is _settle_in_place:
+                args = (*args[:4], lo)
+            spanned.append((function, tuple(view(a) for a in args)))
+        out.append((owner, spanned))
+    return out
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(THREADS, thread_name_prefix="borderline-turn")
+    return _POOL
+
+
+def _forget_pool() -> None:
+    """A forked worker process has none of its parent's threads: it starts its own pool."""
+    global _POOL
+    _POOL = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+class _Builder:
+    """Lays out buffers and instructions; the formula compiler's ``Emitter``."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.slots: dict[Any, Array] = {}
+        self.tiers: dict[int, int] = {}  # id(buffer) -> tier
+        self.buffers: list[Array] = []  # every buffer, so the ids above stay valid
+        self.pool: dict[tuple[int, tuple[int, ...], np.dtype[Any]], list[Array]] = {}
+        self.pinned: set[int] = set()
+        self.temps: list[Array] = []
+        self.inputs: list[Array] = []  # the buffers a turn's values are copied into
+        self.owner: Owner = ""
+        self.setup: list[Block] = []
+        self.turn: list[Block] = []
+        self.step: list[Block] = []
+        self.constants: dict[str, Array] = {}
+        self.memo: dict[Any, Array] = {}  # (operation, operands) -> the buffer holding its result
+        self.memo_owner: dict[Any, Owner] = {}
+        self.memo_by_buffer: dict[int, list[Any]] = {}
+        self._key: Any = None
+        self.known: set[int] = set()  # ids of every slot already in the program's layout
+        self.transposed: dict[int, tuple[Array, Array]] = {}  # id(constant) -> (it, its layout)
+
+    # ------------------------------------------------------------------ buffers
+
+    def tier(self, value: Array | float) -> int:
+        while isinstance(value, np.ndarray):
+            found = self.tiers.get(id(value))
+            if found is not None:
+                return found
+            value = value.base  # type: ignore[assignment]
+        return SETUP  # a literal or a folded constant
+
+    def register(self, key: Any, value: Array, tier: int) -> None:
+        """An input (or an output), already in the program's layout, that instructions read by name."""
+        self.slots[key] = value
+        self.known.add(id(value))
+        if id(value) not in self.tiers and value.base is None:
+            self.tiers[id(value)] = tier
+            self.buffers.append(value)
+
+    def input(self, key: Any, shape: tuple[int, ...], tier: int, dtype: Any = np.float64) -> Array:
+        buffer = np.zeros(shape, dtype=dtype)
+        self.register(key, buffer, tier)
+        self.inputs.append(buffer)
+        return buffer
+
+    def layout(self, value: Array | float) -> Array | float:
+        """A constant of the formulas, (1, n) over a table, as the program's (n, 1)."""
+        if not isinstance(value, np.ndarray) or value.ndim != 2:
+            return value
+        probe: Any = value
+        while isinstance(probe, np.ndarray):
+            if id(probe) in self.known or id(probe) in self.tiers:
+                return value
+            probe = probe.base
+        kept = self.transposed.get(id(value))
+        if kept is None:
+            kept = self.transposed[id(value)] = (value, value.T)
+        return kept[1]
+
+    def alloc(self, tier: int, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Array:
+        free = self.pool.get((tier, shape, dtype))
+        if free:
+            buffer = free.pop()
+        else:
+            buffer = np.empty(shape, dtype=dtype)
+            self.tiers[id(buffer)] = tier
+            self.buffers.append(buffer)
+        self.temps.append(buffer)
+        return buffer
+
+    def release(self, keep: Array | None) -> None:
+        """Intermediates of the name just emitted go back to the pool, unless a later tier reads them."""
+        for buffer in self.temps:
+            if buffer is not keep and id(buffer) not in self.pinned:
+                self._forget(buffer)
+                key = (self.tiers[id(buffer)], buffer.shape, buffer.dtype)
+                self.pool.setdefault(key, []).append(buffer)
+        self.temps = []
+
+    def append(self, tier: int, instruction: Instruction, reads: Iterable[Array | float]) -> None:
+        for value in reads:
+            if isinstance(value, np.ndarray) and self.tier(value) < tier:
+                base = value
+                while base.base is not None:
+                    base = base.base  # type: ignore[assignment]
+                self.pinned.add(id(base))
+        blocks = (self.setup, self.turn, self.step)[tier]
+        if not blocks or blocks[-1][0] is not self.owner:
+            blocks.append((self.owner, []))
+        blocks[-1][1].append(instruction)
+
+    def shape_of(self, *args: Array | float) -> tuple[int, ...]:
+        return tuple(np.broadcast_shapes(*(np.shape(a) for a in args)))
+
+    # ------------------------------------------------------------------ the Emitter protocol
+
+    def read(self, key: Any) -> Array:
+        return self.slots[key]
+
+    def row(self, key: Any, index: int) -> Array:
+        return self.slots[key][index : index + 1]
+
+    def ufunc(self, ufunc: np.ufunc, *operands: Array | float) -> Array:
+        args: tuple[Array, ...] = tuple(
+            self.constant(a) if isinstance(a, float) else self.layout(a)  # type: ignore[misc]
+            for a in operands
+        )
+        found = self.computed(ufunc, args)
+        if found is not None:
+            return found
+        tier = max(self.tier(a) for a in args)
+        out = self.alloc(tier, self.shape_of(*args), _result_dtype(ufunc, args))
+        if ufunc is np.power and out.shape[0] > 1 and out.shape[1] > 1:
+            self.append(tier, (_power_by_rows, (*args, out)), args)
+        else:
+            self.run_ufunc(tier, ufunc, args, out)
+        return self.remember(out)
+
+    def run_ufunc(self, tier: int, ufunc: np.ufunc, args: tuple[Array, ...], out: Array) -> None:
+        """Append ``ufunc(*args)`` into ``out``, passing ``out`` the cheapest way numpy allows."""
+        function = _into(ufunc, out)
+        self.append(tier, (function, args if function is not ufunc else (*args, out)), args)
+
+    def constant(self, value: float) -> Array:
+        """A number as a (1, 1) float64 array: numpy computes the same, without converting each call."""
+        key = value.hex()  # not the float: 0.0 and -0.0 are equal keys but different numbers
+        array = self.constants.get(key)
+        if array is None:
+            array = self.constants[key] = np.full((1, 1), value)
+            array.flags.writeable = False
+        return array
+
+    # ------------------------------------------------------------------ the same value computed twice
+
+    def _root(self, value: Array) -> Array:
+        while isinstance(value.base, np.ndarray):
+            value = value.base
+        return value
+
+    def _identity(self, value: Any) -> Any:
+        """What makes two operands the same value: the memory they view, or the number."""
+        if not isinstance(value, np.ndarray):
+            return value
+        root = self._root(value)
+        if id(root) not in self.tiers:  # a constant (a literal, a table field, a parameter): its bits
+            digest = hashlib.blake2b(np.ascontiguousarray(value).tobytes(), digest_size=16).digest()
+            return ("constant", digest, value.shape, value.dtype.str)
+        offset = value.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        return (id(root), offset, value.shape, value.strides, value.dtype.str)
+
+    def computed(self, kind: Any, args: Sequence[Any]) -> Array | None:
+        """A buffer that already holds ``kind(*args)`` and is still valid where it would be read.
+
+        A sub-expression computed once per game or per turn serves every formula after it;
+        one computed per sub-step serves only the rest of its own formula (another name's
+        group may run in sub-steps where the first does not).
+        """
+        key = (kind, *(self._identity(a) for a in args))
+        self._key = key
+        found = self.memo.get(key)
+        if found is not None and (self.tier(found) < STEP or self.memo_owner[key] is self.owner):
+            return found
+        return None
+
+    def remember(self, out: Array) -> Array:
+        key = self._key
+        self.memo[key] = out
+        self.memo_owner[key] = self.owner
+        roots = {id(out)} | {part[0] for part in key[1:] if isinstance(part, tuple) and part[0] != "constant"}
+        for root in roots:
+            self.memo_by_buffer.setdefault(root, []).append(key)
+        return out
+
+    def _forget(self, buffer: Array) -> None:
+        """A buffer about to hold another value: nothing computed from or into it is known any more."""
+        for key in self.memo_by_buffer.pop(id(buffer), ()):
+            self.memo.pop(key, None)
+
+    def reduce(self, ufunc: np.ufunc, arg: Array) -> Array:
+        """A table's rows combined, row by row: sums in numpy's pairwise order, min and max in turn."""
+        arg = self.layout(arg)  # type: ignore[assignment]
+        rows = [arg[i : i + 1] for i in range(arg.shape[0])]
+        if ufunc is not np.add:
+            value = rows[0]
+            for row in rows[1:]:
+                value = self.ufunc(ufunc, value, row)
+            return value if len(rows) > 1 else self.own(value)
+
+        def emit(tree: Any) -> Array | float:
+            if isinstance(tree, tuple):
+                return self.ufunc(np.add, emit(tree[1]), emit(tree[2]))
+            return tree if isinstance(tree, float) else rows[tree]
+
+        return self.own(emit(_pairwise(len(rows))))  # type: ignore[arg-type]
+
+    def argmax(self, arg: Array) -> Array:
+        arg = self.layout(arg)  # type: ignore[assignment]
+        found = self.computed("argmax", (arg,))
+        if found is not None:
+            return found
+        tier = self.tier(arg)
+        out = self.alloc(tier, (1, arg.shape[1]), np.dtype(np.intp))
+        self.append(tier, (_argmax_into, (arg, out)), (arg,))
+        return self.remember(out)
+
+    def where(self, condition: Array, then: Array, otherwise: Array) -> Array:
+        args = tuple(self.layout(a) for a in (condition, then, otherwise))
+        condition, then, otherwise = args  # type: ignore[assignment]
+        found = self.computed("where", args)
+        if found is not None:
+            return found
+        tier = max(self.tier(a) for a in args)
+        out = self.alloc(tier, self.shape_of(*args), np.result_type(then, otherwise))
+        self.append(tier, (np.copyto, (out, otherwise)), args)
+        self.append(tier, (np.copyto, (out, then, "same_kind", condition)), args)
+        return self.remember(out)
+
+    def as_float(self, arg: Array) -> Array:
+        arg = self.layout(arg)  # type: ignore[assignment]
+        found = self.computed("as_float", (arg,))
+        if found is not None:
+            return found
+        tier = self.tier(arg)
+        out = self.alloc(tier, arg.shape, np.dtype(np.float64))
+        self.append(tier, (np.copyto, (out, arg)), (arg,))
+        return self.remember(out)
+
+    def check(self, test: Callable[[Array], None], arg: Array) -> None:
+        arg = self.layout(arg)  # type: ignore[assignment]
+        self.append(self.tier(arg), (test, (arg,)), (arg,))
+
+    # ------------------------------------------------------------------ names
+
+    def own(self, value: Array) -> Array:
+        """``value`` in a buffer of its own (a name's value must not be another's buffer)."""
+        if any(value is temp for temp in self.temps):
+            return value
+        value = self.layout(value)  # type: ignore[assignment]
+        tier = self.tier(value)
+        out = self.alloc(tier, value.shape, value.dtype)
+        self.append(tier, (np.copyto, (out, value)), (value,))
+        return out
+
+
+class Program:
+    """One stepper's turn as tiers of instructions over fixed buffers, for ``rows`` runs."""
+
+    def __init__(self, stepper: Stepper, rows: int) -> None:
+        self.stepper = stepper
+        self.rows = rows
+        world = stepper.world
+        b = self.builder = _Builder(rows)
+        self._inputs(stepper)
+        self.outputs: dict[str, Array] = {}
+        self.tier: dict[str, int] = {}
+        groups: dict[str, list[Block]] = {}
+        for name in world.order:
+            b.owner = name
+            start = len(b.step)
+            value = self._emit_name(name)
+            out = b.own(value)
+            b.release(out)
+            b.register(name, out, b.tier(out))
+            self.outputs[name] = out
+            self.tier[name] = b.tier(out)
+            groups[name] = b.step[start:]
+        self.integrate: list[Block] = []
+        for sid, inflows, outflows, low, high in stepper.integration:
+            b.owner = sid
+            start = len(b.step)
+            self._emit_integration(sid, inflows, outflows, low, high)
+            b.release(None)
+            self.integrate += b.step[start:]
+        plans = stepper.plan_names
+        first = b.turn + [blk for n in plans["first"] for blk in groups[n]] + self.integrate
+        substep = [blk for n in plans["step"] for blk in groups[n]] + self.integrate
+        end = [blk for n in plans["end"] for blk in groups[n]]
+        self.first, self.substep, self.end = first, substep, end
+        parts = THREADS if rows >= THREADS * MIN_RUNS_PER_THREAD else 1
+        bounds = [rows * i // parts for i in range(parts + 1)]
+        self.spans = [
+            tuple(_span(phase, (lo, hi), rows) for phase in (first, substep, end))
+            for lo, hi in zip(bounds, bounds[1:], strict=False)
+        ]
+        self.ran_setup = False
+        self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
+
+    # ------------------------------------------------------------------ building
+
+    def _inputs(self, stepper: Stepper) -> None:
+        b, world, rows = self.builder, stepper.world, self.rows
+        for key, value in stepper.const.items():
+            if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[0] == rows and rows > 1:
+                bits = value.view(np.uint64) if value.dtype == np.float64 else value
+                if (bits == bits[:1]).all():
+                    value = value[:1]  # the same in every run: one column serves them all
+            b.register(key, value.T, SETUP)
+        for key in ("turn", "year"):
+            b.input(key, (1, 1), TURN)
+        for sid in world.stocks:
+            b.input(sid, (self.width(world.stocks[sid].over), rows), STEP)
+        for name, k in world.lagged:
+            axis = world.symbols[name].axis if name in world.symbols else None
+            b.input((name, k), (self.width(axis), rows), TURN)
+        for sid in world.sides:
+            b.input(f"{sid}_action_cost", (1, rows), TURN)
+        for aid, info in world.actions.items():
+            channels = b.input(("channels", aid), (info.channels.shape[1], rows), TURN)
+            b.register(aid, channels[0:1], TURN)
+        for mods in world.modifiers.values():
+            for mod in mods:
+                if mod.effect_key is not None and ("active", mod.effect_key) not in b.slots:
+                    b.input(("active", mod.effect_key), (1, rows), TURN)
+
+    def width(self, axis: str | None) -> int:
+        return 1 if axis is None else len(self.stepper.world.tables[axis].rows)
+
+    def _emit_name(self, name: str) -> Array:
+        """The instructions of one computed name: its formula, then the effects on it."""
+        b, stepper, world = self.builder, self.stepper, self.stepper.world
+        own = world.variables.get(name) or world.flows.get(name)
+        if own is not None:
+            value = own.emit(b)
+        else:  # a parameter or a field that actions or events change (a constant: laid out on use)
+            value = stepper.params[name] if name in stepper.params else world.fields[name]
+        if name not in world.modifiers:
+            return value
+        mult: Array | float = 1.0
+        add: Array | float = 0.0
+        for mod in world.modifiers[name]:
+            b.owner = mod
+            if mod.source_kind == "action":
+                if mod.channel >= 0:
+                    strength = b.row(("channels", mod.source), mod.channel)
+                else:
+                    strength = mod.formula.emit(b)  # type: ignore[union-attr]
+            else:
+                act = b.read(("active", mod.effect_key))
+                v: Array | float = mod.constant if mod.formula is None else mod.formula.emit(b)
+                if mod.op == "multiply":
+                    less = v - 1.0 if isinstance(v, float) else b.ufunc(np.subtract, v, 1.0)
+                    strength = b.ufunc(np.add, 1.0, b.ufunc(np.multiply, act, less))
+                else:
+                    strength = b.ufunc(np.multiply, act, v)
+            if mod.row is not None:
+                onehot = stepper.onehot(name, mod.row)
+                if mod.op == "multiply":
+                    strength = b.ufunc(
+                        np.add, 1.0, b.ufunc(np.multiply, onehot, b.ufunc(np.subtract, strength, 1.0))
+                    )
+                else:
+                    strength = b.ufunc(np.multiply, onehot, strength)
+            if mod.op == "multiply":
+                mult = b.ufunc(np.multiply, mult, strength)
+            else:
+                add = b.ufunc(np.add, add, strength)
+        b.owner = name
+        return b.ufunc(np.add, b.ufunc(np.multiply, value, mult), add)
+
+    def _emit_integration(
+        self, sid: str, inflows: list[str], outflows: list[str], low: float | None, high: float | None
+    ) -> None:
+        """One sub-step of Euler integration of a stock, in place in its buffer."""
+        b = self.builder
+        rate = b.read(inflows[0]) if inflows else b.ufunc(np.negative, b.read(outflows[0]))
+        for fid in inflows[1:]:
+            rate = b.ufunc(np.add, rate, b.read(fid))
+        for fid in outflows[1 if not inflows else 0 :]:
+            rate = b.ufunc(np.subtract, rate, b.read(fid))
+        delta = b.ufunc(np.multiply, rate, self.stepper.dt)
+        stock = b.read(sid)
+        b.run_ufunc(STEP, np.add, (stock, delta), stock)
+        if low is not None or high is not None:
+            b.append(STEP, (_settle_in_place, (stock, low, high, sid, 0)), (stock,))
+
+    # ------------------------------------------------------------------ running
+
+    def element_operations(self) -> float:
+        """Element operations one run performs in a turn: what a plain numpy baseline must match.
+
+        Every instruction of the phases a turn runs counts the elements of its result (its
+        largest operand for checks), divided by the runs it serves; the once-per-game tier is
+        left out.
+        """
+        phases = [self.first] + [self.substep] * (self.stepper.scenario.substeps - 1) + [self.end]
+        total = 0.0
+        for phase in phases:
+            for _, instructions in phase:
+                for function, args in instructions:
+                    arrays = [a for a in args if isinstance(a, np.ndarray)]
+                    if isinstance(function, partial) and "out" in function.keywords:
+                        arrays.append(function.keywords["out"])
+                    total += max(a.size for a in arrays) / self.rows
+        return total
+
+    def _run(self, blocks: list[Block], turn: int) -> None:
+        owner: Owner = ""
+        try:
+            for owner, instructions in blocks:  # noqa: B007 (read when a formula meets nan)
+                for function, args in instructions:
+                    function(*args)
+        except NotANumber as exc:
+            raise self._nan_error(owner, exc, turn) from None
+        except _OutOfRange as exc:
+            raise self._range_error(exc, turn) from None
+
+    def _range_error(self, exc: _OutOfRange, turn: int) -> Exception:
+        """The reference integration's error for a stock out of range, naming its flows' rates."""
+        stepper = self.stepper
+        _, inflows, outflows, _, _ = next(entry for entry in stepper.integration if entry[0] == exc.stock)
+        rates = {fid: self.outputs[fid].T for fid in (*inflows, *outflows)}
+        shape = (self.rows, self.builder.slots[exc.stock].shape[0])
+        flows = describe_flows(rates, inflows, outflows, exc.breach, shape)
+        try:
+            stepper.out_of_range(exc.stock, exc.breach, turn, f"its flows a year: {flows}")
+        except Exception as error:  # out_of_range always raises: hand its error back
+            return error
+        raise AssertionError("out_of_range returned")
+
+    def _nan_error(self, owner: Owner, exc: NotANumber, turn: int) -> Exception:
+        stepper = self.stepper
+        origin = stepper.modifier_origin(owner) if isinstance(owner, Modifier) else stepper.origin_of(owner)
+        return finite.not_a_number(stepper, origin, exc, turn)
+
+    def _run_steps(self, phase: Phase, turn: int) -> None:
+        """A phase on the scalar runner, a nan met inside reported like ``_run`` does."""
+        cursor = [0]  # the generated code notes which block it is in
+        try:
+            phase.function(self.scalar.values, cursor)  # type: ignore[union-attr]
+        except NotANumber as exc:
+            raise self._nan_error(phase.owners[cursor[0]], exc, turn) from None
+        except _OutOfRange as exc:
+            raise self._range_error(exc, turn) from None
+
+    def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> None:
+        """The turn's sub-steps and its end values, for one span of runs (runs never interact)."""
+        first, substep, end = phases
+        self._run(first, turn)
+        for _ in range(self.stepper.scenario.substeps - 1):
+            self._run(substep, turn)
+        self._run(end, turn)
+
+    def advance(
+        self,
+        stocks: dict[str, Array],
+        turn: int,
+        lags: Mapping[Any, Array],
+        channels: Mapping[str, Array],
+        active: Mapping[tuple[str, int], Array],
+        side_costs: Mapping[str, Array],
+    ) -> dict[Any, Array]:
+        """Integrate one turn: ``stocks`` are replaced by their new values; returns the end values."""
+        stepper, slots = self.stepper, self.builder.slots
+        if not self.ran_setup:
+            self._run(self.builder.setup, turn)
+            for name, out in self.outputs.items():
+                if self.tier[name] == SETUP:
+                    out.flags.writeable = False
+            self.ran_setup = True
+        time = stepper.time(turn)
+        copyto = np.copyto
+        for key, value in time.items():
+            copyto(slots[key], value)
+        for key, value in lags.items():
+            copyto(slots[key], value.T)
+        for key, value in side_costs.items():
+            copyto(slots[key], value.T)
+        for aid, value in channels.items():
+            copyto(slots[("channels", aid)], value.T)
+        for key, value in active.items():
+            slot = slots.get(("active", key))
+            if slot is not None:  # an effect on a stock is a jump, applied outside the tape
+                copyto(slot, value.T)
+        for sid, value in stocks.items():
+            copyto(slots[sid], value.T)
+        if self.rows == 1 and SCALAR:
+            if self.scalar is None:
+                self.scalar = ScalarRunner(self)
+            self.scalar.load()
+            first, substep, end = self.scalar.phases
+            self._run_steps(first, turn)
+            for _ in range(stepper.scenario.substeps - 1):
+                self._run_steps(substep, turn)
+            self._run_steps(end, turn)
+            self.scalar.store()
+        elif len(self.spans) == 1:
+            self._integrate_turn(self.spans[0], turn)
+        else:
+            pool = _thread_pool()
+            for future in [pool.submit(self._integrate_turn, span, turn) for span in self.spans]:
+                future.result()
+        for sid in stocks:
+            stocks[sid] = slots[sid].T.copy()
+        env: dict[Any, Array] = dict(stepper.const)
+        env.update(time)
+        env.update(lags)
+        env.update(side_costs)
+        for aid, value in channels.items():
+            env[aid] = value[:, 0:1]
+        env.update(stocks)
+        for name, out in self.outputs.items():
+            env[name] = out.T if self.tier[name] == SETUP else out.T.copy()
+        return env

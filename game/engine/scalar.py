@@ -1,0 +1,335 @@
+"""A lone game's turn on plain Python numbers: the same program, without numpy's call overhead.
+
+A game of one run computes (1, 1) arrays and (rows, 1) tables, and a numpy call costs about
+a microsecond whatever the size, far more than the arithmetic. This runner holds every such
+buffer as Python numbers (a table's as one per row) and turns each instruction whose operands
+are all numbers or constants and whose operation is exact in IEEE 754 (``+ - * /``,
+comparisons, ``and``/``or``/``not``, ``abs``, ``min``/``max``, ``where``, copies) into Python
+operations on floats, one per row: Python's floats are the same doubles and these operations
+round the same way, so every result is identical to the bit. A phase becomes one generated
+Python function, a line per operation in the program's order (no call per operation).
+Everything else (``exp``, ``log``, powers, nan checks, settling a stock at its bounds) still
+calls numpy on the program's own buffers, which are brought up to date from the numbers
+before the call and read back after it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # the program builds its runner
+    from game.engine.program import Block, Program
+
+Array = np.ndarray
+Step = Callable[[], None]
+
+
+def _divide(a: float, b: float) -> float:
+    if b:
+        return a / b
+    return float(np.true_divide(a, b))  # 1/0, 0/0: numpy's inf and nan, not Python's error
+
+
+def _maximum(a: float, b: float) -> float:
+    """numpy's maximum: nan wins, and of two equal numbers (0.0 and -0.0) the second."""
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a > b else b
+
+
+def _minimum(a: float, b: float) -> float:
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a < b else b
+
+
+EXACT: dict[Any, Callable[..., Any]] = {
+    np.add: operator.add,
+    np.subtract: operator.sub,
+    np.multiply: operator.mul,
+    np.true_divide: _divide,
+    np.negative: operator.neg,
+    np.absolute: abs,
+    np.maximum: _maximum,
+    np.minimum: _minimum,
+    np.less: operator.lt,
+    np.less_equal: operator.le,
+    np.greater: operator.gt,
+    np.greater_equal: operator.ge,
+    np.equal: operator.eq,
+    np.not_equal: operator.ne,
+    np.logical_and: lambda a, b: bool(a) and bool(b),
+    np.logical_or: lambda a, b: bool(a) or bool(b),
+    np.logical_not: operator.not_,
+}
+"""numpy's element-wise operations that Python computes identically on single numbers."""
+
+
+INFIX: dict[Any, str] = {
+    np.add: "+",
+    np.subtract: "-",
+    np.multiply: "*",
+    np.negative: "-",
+    np.less: "<",
+    np.less_equal: "<=",
+    np.greater: ">",
+    np.greater_equal: ">=",
+    np.equal: "==",
+    np.not_equal: "!=",
+    np.logical_not: "not ",
+}
+"""The operations above that Python writes as an operator (the same operation as ``EXACT``'s:
+``operator.add(a, b)`` is ``a + b``), so the generated code calls no function for them."""
+
+
+class _Code:
+    """The lines of one generated function and the objects its names stand for."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {}
+        self._by_id: dict[int, str] = {}
+
+    def bind(self, value: Any) -> str:
+        """A name for ``value`` in the generated code (one per object; numbers are never
+        written as literals, so every bit of a constant is the one the program holds)."""
+        name = self._by_id.get(id(value))
+        if name is None:
+            name = self._by_id[id(value)] = f"k{len(self.names)}"
+            self.names[name] = value
+        return name
+
+    def compile(self) -> Callable[[list[Any], list[int]], None]:
+        body = "\n".join(f"    {line}" for line in self.lines) or "    pass"
+        namespace: dict[str, Any] = {}
+        # the source is made here from numbers' places and bound names only, never from content text
+        source = f"def phase(V, O):\n{body}\n"
+        exec(compile(source, "<borderline scalar phase>", "exec"), self.names, namespace)
+        return namespace["phase"]  # type: ignore[no-any-return]
+
+
+class Phase:
+    """A phase of the program as one generated function, and whose formula each block is."""
+
+    def __init__(self, owners: list[Any], function: Callable[[list[Any], list[int]], None]) -> None:
+        self.owners = owners
+        self.function = function
+
+
+def _cast(dtype: np.dtype[Any]) -> Callable[[Any], Any]:
+    """The Python type a buffer's single number is held as."""
+    return bool if dtype == np.bool_ else int if dtype.kind in "iu" else float
+
+
+class ScalarRunner:
+    """Runs a one-run program's phases with its numbers held as Python floats: a single
+    number's buffer is one of them, a table's (rows, 1) buffer one per row."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.values: list[Any] = []
+        self.index: dict[int, int] = {}  # id(buffer) -> position of its first row in values
+        self.held: list[Array] = []  # the buffers whose rows are held as numbers
+        self.casts: list[Callable[[Any], Any]] = []
+        self._found: dict[int, list[int] | None] = {}
+        for buffer in program.builder.buffers:
+            if buffer.ndim == 2 and buffer.shape[1] == 1 and buffer.shape[0] >= 1:
+                self.index[id(buffer)] = len(self.values)
+                self.held.append(buffer)
+                self.values.extend(buffer[:, 0].tolist())
+                self.casts.extend([_cast(buffer.dtype)] * buffer.shape[0])
+        builder = program.builder
+        self.inputs = [b for b in builder.inputs if id(b) in self.index]  # what each turn copies in
+        outputs = [*program.outputs.values(), *(builder.slots[sid] for sid in program.stepper.world.stocks)]
+        # a value fixed for the game (read-only once computed) never needs writing back
+        written = {id(b) for b in outputs}
+        self.outputs = [b for b in self.held if b.flags.writeable and id(b) in written]
+        self.spans_in = [self._span(b) for b in self.inputs]
+        self.spans_out = [self._span(b) for b in self.outputs]
+        from game.engine.program import _settle_in_place  # the program imports this module first
+
+        self.settle = _settle_in_place
+        self.phases = tuple(self.translate(phase) for phase in (program.first, program.substep, program.end))
+
+    # ------------------------------------------------------------------ translating
+
+    def _root(self, value: Array) -> Array | None:
+        """The held buffer ``value`` is (or views), if any."""
+        probe: Any = value
+        while isinstance(probe, np.ndarray):
+            if id(probe) in self.index:
+                return probe  # type: ignore[no-any-return]
+            probe = probe.base
+        return None
+
+    def _reader(self, value: Any) -> tuple[str, Any]:
+        """How an instruction's operand is read: its numbers' positions (one per row), a
+        constant's numbers (one per row), or an array that only numpy reads."""
+        if not isinstance(value, np.ndarray):
+            return ("constant", [value])
+        positions = self._positions(value)
+        if positions is not None:
+            return ("number", positions)
+        root = self._root(value)
+        if root is None and value.ndim == 2 and value.shape[1] == 1 and value.dtype.kind in "biuf":
+            return ("constant", value[:, 0].tolist())  # a literal, a parameter, a table's field
+        return ("array", value)
+
+    def _positions(self, value: Array) -> list[int] | None:
+        """The positions of a held buffer's rows that ``value`` views, in its order."""
+        key = id(value)  # the program keeps every operand alive, so an id stays its own
+        if key not in self._found:
+            self._found[key] = self._locate(value)
+        return self._found[key]
+
+    def _locate(self, value: Array) -> list[int] | None:
+        root = self._root(value)
+        if root is None or value.ndim != 2 or value.shape[1] != 1 or value.dtype != root.dtype:
+            return None
+        offset = value.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        size = root.strides[0]
+        if offset % size or (value.shape[0] > 1 and value.strides[0] % size):
+            return None
+        first, step = offset // size, value.strides[0] // size
+        start = self.index[id(root)]
+        return [start + first + row * step for row in range(value.shape[0])]
+
+    def translate(self, blocks: list[Block]) -> Phase:
+        """A phase as one generated Python function: a line per instruction, in order."""
+        code = _Code()
+        for position, (_, instructions) in enumerate(blocks):
+            code.lines.append(f"O[0] = {position}")  # whose formula runs: named if a nan is met
+            for function, args in instructions:
+                code.lines.append(self._step(code, function, args))
+        return Phase([owner for owner, _ in blocks], code.compile())
+
+    def _step(self, code: _Code, function: Any, args: tuple[Any, ...]) -> str:
+        out: Any = None
+        operation, operands = function, list(args)
+        if isinstance(function, partial) and "out" in function.keywords:
+            operation, out = function.func, function.keywords["out"]
+        elif isinstance(function, np.ufunc):
+            operands, out = list(args[: function.nin]), args[function.nin]
+        elif operation is np.copyto:
+            out, operands = args[0], [args[1], *args[3:4]]  # (out, value[, casting, where])
+        targets = self._positions(out) if isinstance(out, np.ndarray) else None
+        readers = [self._reader(a) for a in operands]
+        if targets is not None and self._row_by_row(targets, readers):
+            rows = [
+                [(kind, cells[row if len(cells) > 1 else 0]) for kind, cells in readers]
+                for row in range(len(targets))
+            ]
+            pairs = zip(targets, rows, strict=True)
+            exact = EXACT.get(operation)
+            if exact is not None:
+                lines = [self._exact(code, operation, exact, row, target) for target, row in pairs]
+                return "\n    ".join(lines)
+            if operation is np.copyto and len(args) in (2, 4):
+                return "\n    ".join(self._copy(code, row, target) for target, row in pairs)
+        call = f"{code.bind(self._through_numpy(function, args))}()"
+        if function is self.settle:
+            return self._settle(code, args, call)
+        return call
+
+    def _settle(self, code: _Code, args: tuple[Any, ...], call: str) -> str:
+        """A stock held at its bounds: numpy's settling runs only when a row is not plainly
+        inside them (its own first test; a nan fails it as it fails there)."""
+        stock, low, high = args[:3]
+        positions = self._positions(stock)
+        if positions is None:
+            return call
+        tests = [f"V[{p}] >= {code.bind(low)}" for p in positions if low is not None]
+        tests += [f"V[{p}] <= {code.bind(high)}" for p in positions if high is not None]
+        return f"if not ({' and '.join(tests)}): {call}" if tests else ""
+
+    @staticmethod
+    def _row_by_row(targets: list[int], readers: list[tuple[str, Any]]) -> bool:
+        """Whether an instruction can run a row at a time: numbers or constants only, each
+        one row or as many as the result, and no operand overlapping the result in another
+        order (numpy would read it before writing; rows in turn would read what they wrote)."""
+        written = set(targets)
+        for kind, cells in readers:
+            if kind == "array" or len(cells) not in (1, len(targets)):
+                return False
+            if kind == "number" and written.intersection(cells) and cells != targets:
+                return False
+        return True
+
+    def _copy(self, code: _Code, readers: list[tuple[str, Any]], target: int) -> str:
+        """``np.copyto``, with or without a condition: the value cast to the buffer's type."""
+        value = f"{code.bind(self.casts[target])}({self._read(code, *readers[0])})"
+        if len(readers) == 1:
+            return f"V[{target}] = {value}"
+        return f"if {self._read(code, *readers[1])}: V[{target}] = {value}"
+
+    def _exact(
+        self,
+        code: _Code,
+        ufunc: Any,
+        operation: Callable[..., Any],
+        readers: list[tuple[str, Any]],
+        target: int,
+    ) -> str:
+        """A Python operation on numbers; its result already has the type numpy's would (floats
+        give floats, comparisons and logic give booleans), so it is stored as it is."""
+        if all(kind == "constant" for kind, _ in readers) and len(readers) == 2:
+            return f"V[{target}] = {code.bind(operation(*(a for _, a in readers)))}"
+        operands = [self._read(code, kind, a) for kind, a in readers]
+        symbol = INFIX.get(ufunc)
+        if symbol is not None and len(operands) == 2:
+            return f"V[{target}] = {operands[0]} {symbol} {operands[1]}"
+        if symbol is not None:
+            return f"V[{target}] = {symbol}{operands[0]}"
+        return f"V[{target}] = {code.bind(operation)}({', '.join(operands)})"
+
+    def _read(self, code: _Code, kind: str, a: Any) -> str:
+        """An operand as the generated code reads it: a number's place, or a constant."""
+        return f"V[{a}]" if kind == "number" else code.bind(a)
+
+    def _through_numpy(self, function: Any, args: tuple[Any, ...]) -> Step:
+        """numpy on the program's buffers: the numbers written into them first, read back after."""
+        operands = list(args)
+        if isinstance(function, partial) and "out" in function.keywords:
+            operands.append(function.keywords["out"])
+        found = (self._root(a) for a in operands if isinstance(a, np.ndarray))
+        roots = {id(root): root for root in found if root is not None}
+        # a value fixed for the game (read-only once computed) is in its buffer already
+        held = [self._span(root) for root in roots.values() if root.flags.writeable]
+        values = self.values
+
+        def step() -> None:
+            for column, lo, hi, _ in held:
+                column[:] = values[lo:hi]
+            function(*args)
+            for column, lo, hi, cast in held:
+                values[lo:hi] = [cast(x) for x in column.tolist()]
+
+        return step
+
+    def _span(self, buffer: Array) -> tuple[Array, int, int, Callable[[Any], Any]]:
+        """A held buffer's column, where its numbers are, and their Python type."""
+        lo = self.index[id(buffer)]
+        return buffer[:, 0], lo, lo + buffer.shape[0], self.casts[lo]
+
+    # ------------------------------------------------------------------ running
+
+    def load(self) -> None:
+        """The inputs just copied into the program's buffers, as numbers."""
+        values = self.values
+        for column, lo, hi, cast in self.spans_in:
+            values[lo:hi] = [cast(x) for x in column.tolist()]
+
+    def store(self) -> None:
+        """The names' values and the stocks back into the program's buffers, for copying out."""
+        values = self.values
+        for column, lo, hi, _ in self.spans_out:
+            column[:] = values[lo:hi]

@@ -1,0 +1,80 @@
+"""Digests of whole games, bit for bit, to show an engine change keeps every number identical.
+
+``python tests/engine_digests.py`` records the digests of the cases below in
+tests/data/engine_digests.json, with the hash of the content they were played on, using the
+engine's reference path (the formulas' closures, as the engine computed before it compiled
+turns into programs); the test plays them on the compiled program and compares. When the
+content changes, record them again (on the reference path, so they stay a reference).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from game.engine import Game, World, load_world, run_plan
+from game.engine.stepping import Stepper
+from game.saves.packs import pack_records
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "content" / "base"
+PLANS = BASE / "plans"
+STORED = Path(__file__).parent / "data" / "engine_digests.json"
+CASES: list[tuple[str, int, int]] = [
+    (plan, seed, runs)
+    for plan in ("status_quo", "kleiman_package", "designation_followthrough", "legalize_all", "hope_rushed")
+    for seed, runs in ((1, 1), (7, 1), (3, 5), (11, 48))
+]
+
+
+def game_digest(game: Game) -> str:
+    """A hash of every recorded series, every value of the last turn and the whole state."""
+    h = hashlib.sha256()
+    for name in game.recorded:
+        h.update(name.encode())
+        h.update(np.ascontiguousarray(game.history(name), dtype=np.float64).tobytes())
+    rows = game.runs
+    for name in sorted(k for k in game.env if isinstance(k, str)):
+        value = np.asarray(game.env[name], dtype=np.float64)
+        h.update(name.encode())
+        h.update(np.ascontiguousarray(np.broadcast_to(value, (rows, *value.shape[1:]))).tobytes())
+    h.update(game.state_digest().encode())
+    h.update(repr([(e.turn, e.event, e.share) for e in game.events_fired]).encode())
+    h.update(repr((game.ended_turn.ravel().tolist(), game.ending_id)).encode())
+    return h.hexdigest()
+
+
+def content_hash(world: World) -> str:
+    return ";".join(record.hash for record in pack_records(world))
+
+
+def attribution_digest(game: Game) -> str:
+    """The why-screen's split of a few indicators' changes (the engine's mixed-driver path)."""
+    parts = []
+    headline = sorted(i for i, info in game.world.indicators.items() if info.headline and info.axis is None)
+    for turn in (1, 10, 33):
+        for indicator in headline[:4]:
+            parts += [(turn, c.kind, c.id, c.value) for c in game.attribution(indicator, turn)]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def case_digest(world: World, plan: str, seed: int, runs: int) -> str:
+    result = run_plan(world, "both-sides", PLANS / f"{plan}.toml", runs=runs, seed=seed)
+    assert result.status_quo is not None
+    digest = game_digest(result.game) + ":" + game_digest(result.status_quo)
+    return digest + (":" + attribution_digest(result.game) if runs == 1 else "")
+
+
+def main() -> None:
+    world = load_world([BASE])
+    Stepper.reference = True
+    digests = {f"{plan}/{seed}/{runs}": case_digest(world, plan, seed, runs) for plan, seed, runs in CASES}
+    STORED.write_text(json.dumps({"content": content_hash(world), "digests": digests}, indent=1) + "\n")
+    print(f"wrote {len(digests)} digests to {STORED}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""A lone game computes single numbers in Python: every such operation must round exactly as numpy's."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import struct
+
+import numpy as np
+import pytest
+
+from game.engine.scalar import EXACT
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, -2.5, 1e-308, 5e-324, 1e308, -1e308,
+           math.inf, -math.inf, math.nan, 0.1, 0.7, 1 / 3]
+RANDOM = np.random.default_rng(0).standard_normal(40) * np.logspace(-5, 5, 40)
+VALUES = SPECIAL + [float(x) for x in RANDOM]
+
+
+def bits(value: object) -> object:
+    """Floats by their bits (so -0.0 differs from 0.0), nan as one value; booleans as they are."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    number = float(value)  # type: ignore[arg-type]
+    return "nan" if math.isnan(number) else struct.pack("<d", number)
+
+
+@pytest.mark.parametrize("ufunc", list(EXACT), ids=lambda u: u.__name__)
+def test_each_python_operation_gives_numpys_bits(ufunc):
+    python = EXACT[ufunc]
+    pairs = itertools.product(VALUES, repeat=ufunc.nin)
+    with np.errstate(all="ignore"):
+        for args in pairs:
+            expected = ufunc(*(np.full((1, 1), a) for a in args))[0, 0]
+            assert bits(python(*args)) == bits(expected), (ufunc.__name__, args)

@@ -1,0 +1,173 @@
+"""Sensitivity analysis: SALib's indices through our own code path, factors, sweeps, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.cli import main
+from game.engine import GameError, load_plan, load_world, run_plan
+from game.engine.scoring import score_runs
+from game.engine.sensitivity import Factor, analyse, factors, swing_values, swings
+from game.engine.sweep import PackFiles, SweepTask, remember_world, run_sweep
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "content" / "base"
+KLEIMAN = BASE / "plans" / "kleiman_package.toml"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_world([BASE])
+
+
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_indices_of_the_ishigami_function_match_the_known_values():
+    """Through the same sampling, mapping and analysis the game's parameters go through."""
+    chosen = [Factor(f"x{i}", f"x{i}", -math.pi, math.pi, "uniform") for i in range(1, 4)]
+    (ranking,) = analyse("sobol", chosen, 2048, 1, lambda x: ishigami(x)[:, None], ["y"])
+    by_id = {e.factor.id: e for e in ranking.effects}
+    # analytic values for a = 7, b = 0.1 (Ishigami & Homma 1990; Sobol' & Levitan 1999)
+    expected_total = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
+    expected_first = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}
+    for fid in expected_total:
+        assert by_id[fid].effect == pytest.approx(expected_total[fid], abs=0.04)
+        assert by_id[fid].first_order == pytest.approx(expected_first[fid], abs=0.04)
+        assert by_id[fid].confidence < 0.1
+    assert [e.factor.id for e in ranking.effects] == ["x1", "x2", "x3"]
+
+
+def test_morris_ranks_an_inert_factor_last_with_a_zero_effect():
+    chosen = [Factor("strong", "strong", 0, 10), Factor("weak", "weak", 0, 1), Factor("inert", "inert", 0, 1)]
+    (ranking,) = analyse("morris", chosen, 20, 3, lambda x: (3 * x[:, 0] + x[:, 1])[:, None], ["y"])
+    assert [e.factor.id for e in ranking.effects] == ["strong", "weak", "inert"]
+    assert ranking.effects[0].effect == pytest.approx(30.0)  # the change across the whole range
+    assert ranking.effects[2].effect == 0.0
+
+
+def test_factors_follow_their_distribution_inside_their_range():
+    u = np.linspace(0, 1, 101)
+    uniform = Factor("a", "a", 2, 4, "uniform").from_unit(u)
+    assert uniform[0] == 2 and uniform[-1] == 4 and uniform[50] == pytest.approx(3)
+    triangular = Factor("b", "b", 0, 10, "triangular", 2).from_unit(u)
+    assert triangular[0] == 0 and triangular[-1] == pytest.approx(10) and triangular[20] == pytest.approx(2)
+    normal = Factor("c", "c", 0, 1, "normal", 0.5).from_unit(u)
+    assert normal[0] == pytest.approx(0) and normal[-1] == pytest.approx(1)
+    assert normal[50] == pytest.approx(0.5)
+    lognormal = Factor("d", "d", 1, 100, "lognormal", 10).from_unit(u)
+    assert lognormal[50] == pytest.approx(10) and lognormal.min() >= 1 and lognormal.max() <= 100
+    for values in (triangular, normal, lognormal):
+        assert (np.diff(values) >= 0).all()
+
+
+def test_the_base_world_varies_every_ranged_parameter_the_scenario_leaves_open(world):
+    chosen = {f.id for f in factors(world, "both-sides")}
+    assert "hope_efficacy" in chosen
+    fixed = set(world.scenarios["both-sides"].parameters)
+    assert not chosen & fixed
+    assert all(world.parameters[f].range is not None for f in chosen)
+
+
+def test_per_run_parameter_values_reach_each_run_and_its_status_quo(world):
+    values = [0.05, 0.4, 0.72]
+    result = run_plan(world, "both-sides", KLEIMAN, runs=3, seed=2, pins={"hope_efficacy": values})
+    assert result.game.parameter("hope_efficacy").ravel().tolist() == values
+    assert result.status_quo.parameter("hope_efficacy").ravel().tolist() == values
+    scores = score_runs(result.game).total
+    assert scores[0] == pytest.approx(result.game.debrief().score, rel=1e-12)
+    assert scores[2] > scores[0] + 5  # Hawaii-level efficacy scores far better than none
+    with pytest.raises(GameError, match="one per run needs 3"):
+        run_plan(world, "both-sides", KLEIMAN, runs=3, pins={"hope_efficacy": [0.1, 0.2]})
+
+
+def _task(world, runs: int = 90, chunk: int = 32) -> SweepTask:
+    plan = load_plan(KLEIMAN, world, "both-sides")
+    values = np.linspace(0.0, 0.72, runs).reshape(-1, 1)
+    return SweepTask(PackFiles.of(world), "both-sides", plan, 12, ("hope_efficacy",), values,
+                     ("score", "us_heavy_users"), 11, chunk_runs=chunk)
+
+
+def test_a_sweep_gives_the_same_numbers_in_one_process_and_in_worker_processes(world):
+    task = _task(world)
+    remember_world(task, world)
+    alone = run_sweep(task)
+    assert alone.shape == (90, 2)
+    assert np.array_equal(alone, run_sweep(task, workers=2))
+
+
+
+def test_each_chunk_draws_its_own_random_stream(world):
+    """Runs with the same values in different chunks differ by what is still drawn (other parameters,
+    events); within a chunk the draws are the engine's own, run by run."""
+    task = _task(world, runs=64, chunk=32)
+    same = SweepTask(task.packs, task.scenario, task.plan, task.turn, task.parameters,
+                     np.full((64, 1), 0.4), task.outputs, task.seed, chunk_runs=32)
+    remember_world(same, world)
+    out = run_sweep(same)
+    assert not np.array_equal(out[:32], out[32:])
+    assert len({tuple(row) for row in out[:32]}) > 1
+
+
+def test_a_sweep_gives_the_same_numbers_on_a_dask_cluster(world):
+    pytest.importorskip("distributed", reason="the Dask extra is not installed: pip install -e '.[scale]'")
+    from distributed import LocalCluster
+
+    task = _task(world, runs=70, chunk=24)
+    remember_world(task, world)
+    alone = run_sweep(task)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_cluster = run_sweep(task, dask=cluster.scheduler_address)
+    assert np.array_equal(alone, on_cluster)
+
+
+def test_one_at_a_time_swings_rank_the_factors_by_their_half_range():
+    chosen = [Factor("a", "a", 0, 1), Factor("b", "b", 0, 2)]
+    pins = swing_values(chosen, {"a": 0.5, "b": 1.0})
+    assert pins["a"].tolist() == [0.5, 0, 1, 0.5, 0.5] and pins["b"].tolist() == [1, 1, 1, 0, 2]
+    outcome = 10 * pins["a"] + pins["b"]
+    ranked = swings(chosen, outcome)
+    assert [s.factor.id for s in ranked] == ["a", "b"] and ranked[0].half_range == pytest.approx(5)
+
+
+def test_the_cli_ranks_hope_efficacy_first_for_the_founding_package(capsys):
+    code = main(["sensitivity", "--plan", str(KLEIMAN), "--samples", "6", "--outputs", "score",
+                 "--format", "json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    ranking = report["outputs"]["score"]["ranking"]
+    assert report["runs"] == 6 * (len(ranking) + 1)
+    assert ranking[0]["parameter"] == "hope_efficacy"
+    assert ranking[0]["effect"] > 2 * ranking[1]["effect"]
+
+
+def test_the_cli_table_draws_a_tornado(capsys):
+    assert main(["sensitivity", "--samples", "3", "--outputs", "us_heavy_users", "--top", "4"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if "│" in line]
+    assert len(rows) == 4
+    widths = [line.count("█") for line in rows]
+    assert widths == sorted(widths, reverse=True) and widths[0] > 0
+    assert "… and" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--outputs", "nope"], "unknown indicator 'nope'"),
+        (["--method", "sobol", "--samples", "10"], "power of two"),
+        (["--turn", "99"], "--turn must be between 1 and 40"),
+        (["--plan", "missing.toml"], "does not exist"),
+        (["--outputs", "dto_share"], "one value per row"),
+    ],
+)
+def test_the_cli_refuses_bad_arguments_with_one_message(capsys, argv, message):
+    assert main(["sensitivity", "--samples", "2", *argv]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,0 +1,66 @@
+"""The United States 2012-2021 under the history plan: cannabis, arrests and the series history.toml holds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_overdoses import HISTORY, SCENARIO, history_run, world, year
+
+from game.engine import run_plan
+from game.engine.backtest import run_backtest
+
+US_SERIES = {
+    "nsduh_cannabis_users",
+    "fbi_drug_arrests",
+    "fbi_cannabis_arrests",
+    "gallup_cannabis_support",
+}
+__all__ = ["history_run", "world"]  # fixtures shared with the overdose tests: one world, one history run
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_every_us_series_tracks_history_under_the_history_plan(world, seed):
+    result = run_backtest(world, SCENARIO, HISTORY, runs=100, seed=seed)
+    us = [s for s in result.series if s.id != "inegi_homicides"]
+    assert US_SERIES <= {s.id for s in us}, "the US series the issue names are in history.toml"
+    assert len(us) >= 6
+    for series in us:
+        assert series.passed, (series.id, series.failures)
+        assert series.share_inside >= 0.8
+        for row in series.years:
+            if row.year in series.checked_years:
+                assert abs(row.median / row.real - 1) <= 0.2, (series.id, row.year, row.median, row.real)
+
+
+def test_daily_cannabis_users_are_a_group_of_their_own_growing_more_slowly(history_run):
+    g = history_run
+    daily = year(g, "cannabis_daily_users", 2018)
+    every = year(g, "us_cannabis_users", 2018)
+    # NSDUH 2018: 3.4% of adults (about 8.6M) used on 20+ days a month, of some 27M past-month users
+    assert 0.25 < np.median(daily / every) < 0.45
+    assert np.median(daily) > 7.2, "daily use grows"
+    assert np.median(daily / 7.2) < np.median(every / 18.1), "but more slowly than use in all"
+
+
+def test_cannabis_arrests_fall_while_users_rise(history_run):
+    g = history_run
+    users = year(g, "us_cannabis_users", 2019) / year(g, "us_cannabis_users", 2012)
+    arrests = year(g, "us_cannabis_arrests", 2019) / year(g, "us_cannabis_arrests", 2012)
+    assert np.all(users > 1.2)
+    # FBI: marijuana arrests 750k (2012) to 546k (2019), while users rose by two thirds
+    assert np.all(arrests < 0.9) and np.median(arrests) > 0.5
+
+
+def test_us_grown_cannabis_displaces_mexicos_as_states_legalize(history_run, world):
+    g = history_run
+    # DEA 2020 NDTA: border seizures of marijuana down about 80% from 2013 to 2019
+    ratio = year(g, "dto_revenue_cannabis", 2019) / year(g, "dto_revenue_cannabis", 2013)
+    assert np.median(ratio) < 0.6
+    # the faster US-grown cannabis leaks out of the legal states, the less Mexico keeps
+    kept = {}
+    for full in (0.4, 0.9):
+        pins = {"displacement_full_share": full}
+        pinned = run_plan(world, SCENARIO, HISTORY, runs=20, seed=1, status_quo=False, pins=pins).game
+        revenue = year(pinned, "dto_revenue_cannabis", 2019) / year(pinned, "dto_revenue_cannabis", 2013)
+        kept[full] = np.median(revenue)
+    assert kept[0.4] < kept[0.9] < 1
