@@ -172,11 +172,13 @@ def test_the_terminal_value_counts_the_state_left_behind(world):
 
 
 # The levels whose runs come nearest the top grade (+30) alone, where a change to the model
-# would show first: measured over 40 runs (seed 1), their 95th-percentile scores were hope 4
-# +35 (12% of runs at the top), mx_violence_targeting 2 +23 and hope 3 +20; every other level
+# would show first: measured over 40 runs (seed 1, the fentanyl-era model), the levels whose
+# 95th-percentile score comes within 15 points of it: hope 4 +35 (15% of runs at the top),
+# naloxone_distribution 3 +21, hope 3 +20 and opiate_substitution 3 +16; every other level
 # stays below +12. These run by default; every other level of every lever runs under ``slow``
-# (.ci/run), each game costing a second (80 turns, the horizon included) whatever its runs.
-CLOSE_CALLS = {("hope", 4), ("hope", 3), ("mx_violence_targeting", 2)}
+# (.ci/run), each game costing a second or two (80 turns, the horizon included) whatever its
+# runs. Re-measure and update this list when the model moves.
+CLOSE_CALLS = {("hope", 4), ("hope", 3), ("naloxone_distribution", 3), ("opiate_substitution", 3)}
 
 
 def lever_levels(world: World) -> list[tuple[str, int]]:
