@@ -67,6 +67,14 @@ def test_factors_follow_their_distribution_inside_their_range():
         assert (np.diff(values) >= 0).all()
 
 
+@pytest.mark.parametrize("distribution", ["uniform", "triangular", "normal", "lognormal"])
+def test_the_ends_of_the_unit_interval_stay_inside_ranges_that_round_badly(distribution):
+    """0.3 + (0.9 - 0.3) is 0.9000000000000001: a sample one ulp past the range is refused as a pin."""
+    for low, high in ((0.3, 0.9), (0.1, 0.7), (1e-3, 0.3), (0.2, 2.2)):
+        values = Factor("x", "x", low, high, distribution, (low + high) / 2).from_unit(np.array([0.0, 1.0]))
+        assert values.min() >= low and values.max() <= high
+
+
 def test_the_base_world_varies_every_ranged_parameter_the_scenario_leaves_open(world):
     chosen = {f.id for f in factors(world, "both-sides")}
     assert "hope_efficacy" in chosen
