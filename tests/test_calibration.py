@@ -266,6 +266,10 @@ TRENDS_FROM_SOURCES = {
     # the heroin boom enriched the trafficking organizations; INEGI's homicides rose 83% from 2014 to
     # 2018 (20,010 to 36,685: history.toml), so the worst runs may pass 2x
     "mx_drug_homicides": (0.5, 2.5),
+    # all homicides too: INEGI counted 3.1x as many in 2011 as in 2007 (8,867 to 27,213) and 83% more
+    # in 2018 than in 2014, with Jalisco's expansion, the Sinaloa succession war and the fuel-theft
+    # boom (taps on Pemex's pipelines 3,635 in 2014, about 15,100 in 2018): the worst runs may pass 2x
+    "mx_homicides": (0.5, 2.5),
     # DEA 2020 NDTA: Mexican marijuana 'largely supplanted by domestic-produced marijuana', border
     # seizures down about 80% from 2013 to 2019, as legal states reached a third of Americans
     "dto_revenue_cannabis": (0.03, 1.3),
