@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import io
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -47,6 +45,7 @@ LOADS_PACKS = (
     "validate",
     "replay",
     "load",
+    "serve",
     "export",
     "report",
     "whatif",
@@ -76,6 +75,22 @@ def _parse_params(items: Sequence[str]) -> dict[str, float]:
             raise CliError(f"--param {name}: the value must be a finite number")
         pins[name.strip()] = value
     return pins
+
+
+def _parse_players(items: Sequence[str]) -> dict[str, str]:
+    """``--player SIDE=NAME``, once per side."""
+    players: dict[str, str] = {}
+    for item in items:
+        side, sep, name = item.partition("=")
+        side, name = side.strip(), " ".join(name.split())
+        if not sep or not side or not name:
+            raise CliError(f"--player expects SIDE=NAME, e.g. --player us=Ana, got {item!r}")
+        if side in players:
+            raise CliError(f"--player {side}: named twice ({players[side]!r} and {name!r})")
+        players[side] = name
+    if len(players) == 1:
+        raise CliError("--player: a two-player game needs a name for every side (one --player each)")
+    return players
 
 
 def _positive(text: str) -> int:
@@ -117,6 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
         dest="play_class",
         metavar="FILE",
         help="join a class: play the game its class file sets, under your name",
+    )
+    parser.add_argument(
+        "--player",
+        dest="players",
+        action="append",
+        default=[],
+        metavar="SIDE=NAME",
+        help="with --scenario: a two-player (hot-seat) game; name the player of each side, "
+        "e.g. --player us=Ana --player mx=Beto",
+    )
+    parser.add_argument(
+        "--served",
+        action="store_true",
+        help="play as one student of a room (what borderline serve runs for each browser tab): ask "
+        "the student's name and keep their saves and exports in a folder of that name",
     )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     add_classroom_verbs(verbs)
@@ -191,6 +221,32 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("name", metavar="NAME", help="the pack's id: lower_snake_case, e.g. fentanyl_era")
     new.add_argument("--dir", metavar="D", help="the folder to put it in (default: the mods folder)")
     new.add_argument("--title", metavar="TEXT", help="its name on the Mods screen (default: from NAME)")
+
+    srv = verbs.add_parser(
+        "serve",
+        help="serve the game to a room of browsers (one game process per tab), offline; "
+        "localhost only unless --host says otherwise",
+    )
+    srv.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ADDR",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: the whole network)",
+    )
+    srv.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000)")
+    srv.add_argument(
+        "--max-players",
+        type=_positive,
+        default=30,
+        metavar="N",
+        help="most games at once (default 30); a tab past it is told the room is full",
+    )
+    srv.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address students' browsers reach this room at (default: worked out; give it "
+        "behind a reverse proxy)",
+    )
 
     sch = verbs.add_parser("schema", help="write the JSON Schema of each content file kind")
     sch.add_argument("--out", default="schemas", metavar="DIR")
@@ -305,6 +361,8 @@ def _run(args: argparse.Namespace) -> int:
             return cmd_replay(args)
         if args.verb == "load":
             return cmd_load(args)
+        if args.verb == "serve":
+            return cmd_serve(args)
         if args.verb in CLASSROOM_VERBS:
             from game.cli_classroom import run as run_classroom_verb
 
@@ -345,8 +403,17 @@ def cmd_play(args: argparse.Namespace) -> int:
         if args.play_scenario is not None:
             raise CliError("--class sets the scenario and the seed: leave out --scenario and --seed")
         _check_class_file(args.play_class)
-    options: dict[str, Any] = {"class_file": args.play_class} if args.play_class is not None else {}
-    return run_app(extra_packs=given_packs(args), scenario=args.play_scenario, seed=args.play_seed, **options)
+    players = _parse_players(args.players)
+    if players and args.play_scenario is None:
+        raise CliError("--player needs --scenario ID (the players of which new game?)")
+    return run_app(
+        extra_packs=given_packs(args),
+        scenario=args.play_scenario,
+        seed=args.play_seed,
+        players=players,
+        served=args.served,
+        class_file=args.play_class,
+    )
 
 
 def _check_class_file(raw: str) -> None:
@@ -361,6 +428,24 @@ def _check_class_file(raw: str) -> None:
         ClassRules.from_file(raw)
     except ContentErrors as exc:
         raise CliError(_listed("the class file has", exc.errors)) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``serve``: the room (its module brings textual-serve and aiohttp: imported only here)."""
+    from game.serve import RoomOptions, ServeError, serve_room
+
+    options = RoomOptions(
+        host=args.host,
+        port=args.port,
+        max_players=args.max_players,
+        public_url=args.public_url,
+        packs=given_packs(args),
+    )
+    try:
+        serve_room(options)
+    except ServeError as exc:
+        raise CliError(str(exc)) from None
+    return 0
 
 
 def _load_world(packs: Sequence[Path]) -> Any:
@@ -464,6 +549,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         payload["warnings"] = game.warnings
     if args.save is not None:
         _save_simulated(game, args.save)
+    import json  # output formats load with the verb that writes them, not at start-up
+
     text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
     _write(text, args.out)
     return EXIT_OK
@@ -487,6 +574,8 @@ def _save_simulated(game: Any, target: str) -> None:
 
 def _to_csv(payload: dict[str, Any]) -> str:
     """The tidy long form: one row per series, indicator, state and statistic."""
+    import csv  # output formats load with the verb that writes them, not at start-up
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["series", "indicator", "unit", "turn", "date", "statistic", "value"])
@@ -653,6 +742,8 @@ def schema_documents() -> dict[str, dict[str, Any]]:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    import json  # output formats load with the verb that writes them, not at start-up
+
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)

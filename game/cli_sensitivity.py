@@ -7,9 +7,7 @@ CSV. Heavy imports (the engine, SALib) happen inside ``run`` so ``--help`` stays
 from __future__ import annotations
 
 import argparse
-import csv
 import io
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +97,8 @@ def run(args: argparse.Namespace, world: Any, error: type[Exception]) -> str:
     except (GameError, SimulationError) as exc:
         raise error(str(exc)) from None
     if args.format == "json":
+        import json  # output formats load with the verb that writes them, not at start-up
+
         return json.dumps(as_json(result), indent=1) + "\n"
     if args.format == "csv":
         return as_csv(result)
@@ -139,6 +139,8 @@ def as_json(result: PlanSensitivity) -> dict[str, Any]:
 
 def as_csv(result: PlanSensitivity) -> str:
     """One row per output and parameter, in rank order."""
+    import csv  # output formats load with the verb that writes them, not at start-up
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["output", "rank", "parameter", "name", "method", "effect", "confidence", "first_order",

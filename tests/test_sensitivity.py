@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from game.cli import main
-from game.engine import GameError, load_plan, load_world, run_plan
+from game.engine import GameError, load_plan, run_plan
 from game.engine.scoring import score_runs
 from game.engine.sensitivity import Factor, analyse, factors, swing_values, swings
 from game.engine.sweep import PackFiles, SweepTask, remember_world, run_sweep
@@ -21,8 +21,8 @@ KLEIMAN = BASE / "plans" / "kleiman_package.toml"
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world([BASE])
+def world(base_world):
+    return base_world
 
 
 def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
@@ -65,6 +65,14 @@ def test_factors_follow_their_distribution_inside_their_range():
     assert lognormal[50] == pytest.approx(10) and lognormal.min() >= 1 and lognormal.max() <= 100
     for values in (triangular, normal, lognormal):
         assert (np.diff(values) >= 0).all()
+
+
+@pytest.mark.parametrize("distribution", ["uniform", "triangular", "normal", "lognormal"])
+def test_the_ends_of_the_unit_interval_stay_inside_ranges_that_round_badly(distribution):
+    """0.3 + (0.9 - 0.3) is 0.9000000000000001: a sample one ulp past the range is refused as a pin."""
+    for low, high in ((0.3, 0.9), (0.1, 0.7), (1e-3, 0.3), (0.2, 2.2)):
+        values = Factor("x", "x", low, high, distribution, (low + high) / 2).from_unit(np.array([0.0, 1.0]))
+        assert values.min() >= low and values.max() <= high
 
 
 def test_the_base_world_varies_every_ranged_parameter_the_scenario_leaves_open(world):

@@ -19,16 +19,27 @@ def run_app(
     seed: int | None = None,
     loaded: Any = None,
     class_file: str | Path | None = None,
+    players: dict[str, str] | None = None,
+    served: bool = False,
 ) -> int:
     """Run the game in the terminal: the title screen, a new game of ``scenario``, a loaded save,
     or a class's game (``class_file``: the student is asked their name first).
 
     ``packs`` replaces the base game and the enabled mods; ``extra_packs`` (``--pack``) load
-    after them.
+    after them. ``players`` (side -> name) with ``scenario``: a two-player game. ``served``:
+    run for ``borderline serve`` (ask the student's name first).
     """
     from game.app.app import BorderlineApp
 
-    BorderlineApp(
-        packs, extra_packs=extra_packs, scenario=scenario, seed=seed, loaded=loaded, class_file=class_file
-    ).run()
+    app = BorderlineApp(
+        packs,
+        extra_packs=extra_packs,
+        scenario=scenario,
+        seed=seed,
+        loaded=loaded,
+        served=served,
+        players=players,
+        class_file=class_file,
+    )
+    app.run()
     return 0

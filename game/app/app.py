@@ -7,7 +7,7 @@ module is imported when the player first opens it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from game.classroom import ClassRules, ClassSession
     from game.content.errors import ContentError
     from game.engine import Game, World
+    from game.engine.hotseat import HotSeat
     from game.saves import ClassroomRecord, LoadedSave
 
 WORLD_LOADING, WORLD_READY, WORLD_FAILED = "loading", "ready", "failed"
@@ -74,10 +75,16 @@ class BorderlineApp(App[None]):
         previews: bool = True,
         loaded: LoadedSave | None = None,
         class_file: str | Path | None = None,
+        served: bool = False,
+        players: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.class_file = Path(class_file) if class_file is not None else None
         self.classroom: ClassSession | None = None  # the class and student of the game in play
+        # Served to a browser (borderline serve): the student's name picks a folder of their own
+        # under the saves folder for saves, autosaves and exports; the Mods screen is the teacher's.
+        self.served = served
+        self.student: str | None = None
         self.packs = [Path(p) for p in packs] if packs is not None else None
         self.extra_packs = [Path(p) for p in extra_packs]
         self.use_mods = use_mods
@@ -89,6 +96,7 @@ class BorderlineApp(App[None]):
         self.world_errors: list[str] = []
         self.start_scenario = scenario
         self.start_seed = seed
+        self.start_players = dict(players or {})  # with start_scenario: a two-player game
         self.saves_folder = saves_folder
         self.reports_folder = reports_folder
         self.autosave_enabled = autosave
@@ -98,6 +106,8 @@ class BorderlineApp(App[None]):
         self.bands_cache: dict[tuple[int, int, int, int], Any] = {}
         self.dependence_cache: dict[tuple[object, ...], str] = {}  # forecast -> what it depends on most
         self.game: Game | None = None
+        self.hotseat: HotSeat | None = None  # a two-player game: whose turn it is to plan
+        self.at_keyboard: str | None = None  # the side whose player has the keyboard now
 
     # ------------------------------------------------------------------ the world
 
@@ -105,6 +115,10 @@ class BorderlineApp(App[None]):
         return TitleScreen()
 
     def on_ready(self) -> None:
+        if self.served:
+            from game.app.screens.student import StudentNameScreen
+
+            self.push_screen(StudentNameScreen(), self.seat_student)
         if self.loaded is not None:
             loaded, self.loaded = self.loaded, None
             self.post_message(WorldLoaded(loaded.game.world, []))
@@ -113,6 +127,38 @@ class BorderlineApp(App[None]):
             self.post_message(WorldLoaded(self.world, []))
         else:
             self.load_world()
+
+    def seat_student(self, name: str | None) -> None:
+        """A served game: keep the student's files in their own folder; offer their newest
+        autosave (only theirs: Continue and Load read only that folder)."""
+        from game.app import saving
+        from game.app.screens.dialogs import ConfirmDialog
+
+        if not name:
+            return
+        root = saving.folder_or_default(self.saves_folder)
+        folder = root / saving.safe_name(name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.notify(f"Cannot keep your saves: {printable(str(exc))}", severity="error", markup=False)
+        self.student, self.saves_folder, self.reports_folder = name, folder, folder
+        self.sub_title = f"{name}'s game"
+        if saving.autosave_paths(folder):
+            self.push_screen(
+                ConfirmDialog(
+                    f"Welcome back, {name}",
+                    "Continue your game from your newest autosave, or go to the title screen?",
+                    yes="Continue",
+                    no="Title screen",
+                ),
+                lambda yes: self._continue_student() if yes else None,
+            )
+
+    def _continue_student(self) -> None:
+        from game.app.screens.load_game import load_in_background
+
+        load_in_background(self, None)
 
     def pack_folders(self, *, reread: bool = True) -> list[Path]:
         """What loads: the base game (or the packs given instead), the mods enabled on the
@@ -173,7 +219,12 @@ class BorderlineApp(App[None]):
                     markup=False,
                 )
             else:
-                self.start_game(scenario, self.start_seed)
+                from game.engine import GameError
+
+                try:
+                    self.start_game(scenario, self.start_seed, self.start_players or None)
+                except GameError as exc:  # a --player side the world does not have
+                    self.notify(printable(str(exc)), severity="error", timeout=10, markup=False)
 
     def _say_reloaded(self, message: WorldLoaded) -> None:
         if message.world is None:
@@ -196,8 +247,12 @@ class BorderlineApp(App[None]):
 
     # ------------------------------------------------------------------ games
 
-    def start_game(self, scenario: str, seed: int | None = None) -> None:
-        """A new game of a scenario, with its status-quo twin, dilemmas answered by the player."""
+    def start_game(
+        self, scenario: str, seed: int | None = None, players: dict[str, str] | None = None
+    ) -> None:
+        """A new game of a scenario, with its status-quo twin, dilemmas answered by the player.
+
+        ``players`` (side id -> name) makes it a two-player game: each plays one side."""
         import random
 
         from game.engine import Game
@@ -206,6 +261,10 @@ class BorderlineApp(App[None]):
         if seed is None:
             seed = random.randrange(1, 100_000)
         game = Game(self.world, scenario, seed, status_quo=True, interactive=True)
+        if players:
+            from game.engine.hotseat import check_players
+
+            game.players = check_players(list(self.world.sides), players)
         self.open_game(game)
         self.autosave(game)
 
@@ -273,11 +332,51 @@ class BorderlineApp(App[None]):
 
         self.game = game
         self.classroom = session
+        self.hotseat, self.at_keyboard = None, None
         for warning in warnings:  # they may quote a save's text or a file's name
             self.notify(printable(warning), severity="warning", timeout=8, markup=False)
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        if game.players:
+            from game.engine.hotseat import HotSeat
+
+            self.hotseat = HotSeat(game, game.players)
         self.push_screen(MainScreen(game))
+        if self.hotseat is not None and not game.is_over:
+            seats = self.hotseat
+            who = " and ".join(f"{seats.player(s)} plays {seats.side_name(s)}" for s in seats.order)
+            self.hand_over(
+                seats.seated,
+                f"A two-player game: {who}. Each of you plans your own government's levers in "
+                "secret; the other's stay read-only. When both have ended the turn, it resolves "
+                "once for both.",
+            )
+
+    def hand_over(self, side: str, reason: str, then: Callable[[], None] | None = None) -> None:
+        """Cover the game until the player of ``side`` takes the keyboard; then run ``then``."""
+        from game.app.screens.hand_over import HandOverScreen
+
+        seats = self.hotseat
+        assert seats is not None
+        self.at_keyboard = side
+        self.clear_notifications()  # what the last player was told is theirs alone
+
+        def taken(_: None) -> None:
+            if then is not None:
+                then()
+
+        self.push_screen(HandOverScreen(seats.player(side), seats.side_name(side), reason), taken)
+
+    async def hand_over_wait(self, side: str, reason: str) -> None:
+        """From a worker: hand over to the player of ``side`` unless they have the keyboard."""
+        from game.app.screens.hand_over import HandOverScreen
+
+        seats = self.hotseat
+        if seats is None or self.at_keyboard == side:
+            return
+        self.at_keyboard = side
+        self.clear_notifications()
+        await self.push_screen_wait(HandOverScreen(seats.player(side), seats.side_name(side), reason))
 
     def autosave(self, game: Game) -> None:
         if not self.autosave_enabled:

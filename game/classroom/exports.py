@@ -112,6 +112,24 @@ def _header(game: Game, session: ClassSession | None, debrief: Debrief) -> list[
     return lines
 
 
+def _players(game: Game, debrief: Debrief) -> list[str]:
+    """A two-player game's grades: each player's on the objectives their side answers for, then
+    the pair's on them all (none for one player)."""
+    if not debrief.sides:
+        return []
+    world = game.world
+    labels = {row.indicator: name_of(row.label, row.indicator) for row in debrief.objectives}
+    lines = ["## The players", ""]
+    for side in debrief.sides:
+        name = name_of(world.sides[side.side].name, side.side)
+        on = "; ".join(labels.get(i, i) for i in side.objectives)
+        lines.append(f"- {side.player} ({name}): {side.grade.upper()}, score {side.score:+.1f}, on {on}")
+    players = " and ".join(side.player for side in debrief.sides)
+    pair = f"{debrief.grade.upper()}, score {debrief.score:+.1f}"
+    lines.append(f"- The pair ({players}): {pair}, on every objective")
+    return lines
+
+
 def _objectives(game: Game, debrief: Debrief) -> list[str]:
     world = game.world
     lines = ["## Outcomes against the status quo", ""]
@@ -206,7 +224,8 @@ def _answers(session: ClassSession | None) -> list[str]:
 def markdown(game: Game, session: ClassSession | None = None, sections: Sequence[Section] = ()) -> str:
     """The debrief as Markdown a teacher can read and grade."""
     debrief = game.debrief()
-    parts = [_header(game, session, debrief), _objectives(game, debrief), _assumptions(game, session)]
+    parts = [_header(game, session, debrief), _players(game, debrief), _objectives(game, debrief)]
+    parts.append(_assumptions(game, session))
     parts += [[f"## {title}", "", *(f"- {line}" for line in body)] for title, body in sections if body]
     parts += [_timeline(game), _answers(session)]
     return "\n\n".join("\n".join(part) for part in parts if part) + "\n"
@@ -269,10 +288,13 @@ def decisions_csv(game: Game) -> str:
     return _csv(rows)
 
 
-def export_stem(game: Game, session: ClassSession | None, today: dt.date | None = None) -> str:
-    """A file name for a game's exports: the student (or the seed), the scenario and the date."""
+def export_stem(
+    game: Game, session: ClassSession | None, today: dt.date | None = None, student: str | None = None
+) -> str:
+    """A file name for a game's exports: the student (the class's, else ``student``, else the
+    seed), the scenario and the date."""
     day = (today or dt.date.today()).isoformat()
-    who = session.student if session is not None else f"seed {game.seed}"
+    who = session.student if session is not None else (student or f"seed {game.seed}")
     return safe_name(f"{who} - {game.scenario_id} - {day}")
 
 
@@ -295,6 +317,7 @@ def write_exports(
     folder: Path | str | None = None,
     sections: Sequence[Section] = (),
     today: dt.date | None = None,
+    student: str | None = None,
 ) -> list[Path]:
     """Write the exports asked for into ``folder`` (default: the reports folder); return the files.
 
@@ -302,7 +325,7 @@ def write_exports(
     """
     target = Path(folder) if folder is not None and str(folder) else reports_folder()
     target.mkdir(parents=True, exist_ok=True)
-    stem = export_stem(game, session, today)
+    stem = export_stem(game, session, today, student)
     texts: list[tuple[str, str]] = []
     if "md" in formats:
         texts.append((f"{stem}.md", markdown(game, session, sections)))

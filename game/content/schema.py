@@ -473,6 +473,12 @@ class Objective(Strict):
     )
     label: str = ""
     source: str = Field("", description="where the value per unit comes from")
+    sides: list[Side] = Field(
+        [],
+        max_length=MAX_LIST_ITEMS,
+        description="in a two-player (hot-seat) game, the sides whose player is scored on it: "
+        "the harm that side's government answers for (empty: every side's)",
+    )
 
 
 class Grade(Strict):

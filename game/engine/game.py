@@ -107,6 +107,7 @@ class Game:
         self.warnings: list[str] = []
         self.locks: dict[str, str] = {}  # action -> why the player may not change it (a class's rules)
         self.undo_allowed = True  # a class can forbid taking back a turn (the app's undo asks)
+        self.players: dict[str, str] = {}  # side -> player's name, in a two-player (hot-seat) game
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
         self._dilemma_mask: dict[str, Array] = {}
@@ -461,6 +462,7 @@ class Game:
         twin.choices_made = list(self.choices_made)
         twin.events_fired = list(self.events_fired)
         twin.warnings = list(self.warnings)
+        twin.players = dict(self.players)
         twin.ending_id = list(self.ending_id)
         twin.ended_turn = self.ended_turn.copy()
         twin.planned_choices = dict(self.planned_choices)

@@ -53,8 +53,12 @@ Owner = str | Modifier  # whose formula an instruction belongs to, for error mes
 Block = tuple[Owner, list[Instruction]]
 
 SETUP, TURN, STEP = 0, 1, 2
-THREADS = 2
-"""Threads a big batch's turn is split over (numpy lets go of the interpreter while it computes)."""
+THREADS = 1
+"""Threads a big batch's turn is split over. One: the spans of runs share the buffers of values
+that are the same in every run (a (1, 1) temporary computed from the year, say, and reused from
+the pool), so two threads at different places in the tape overwrote each other's; on a loaded
+machine a 4,100-run batch broke a range (suite, 03:23). Splitting again needs those buffers per
+span first; until then a sweep's chunks in processes (--workers) are the way to use both cores."""
 SCALAR = True
 """A one-run game runs its single numbers as Python floats (see ``game.engine.scalar``)."""
 MIN_RUNS_PER_THREAD = 2048

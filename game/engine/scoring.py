@@ -56,6 +56,18 @@ class GradeStep:
 
 
 @dataclass(frozen=True)
+class SideScore:
+    """One player's part of a two-player game: the score on the objectives their side answers for."""
+
+    side: str
+    player: str
+    score: float
+    grade: str
+    grade_text: str
+    objectives: tuple[str, ...]  # the indicators counted, in the scenario's order
+
+
+@dataclass(frozen=True)
 class Debrief:
     score: float
     grade: str
@@ -70,6 +82,7 @@ class Debrief:
     discount_rate: float = 0.0
     score_cap: float = 4.0
     currency: str = ""
+    sides: tuple[SideScore, ...] = ()  # a two-player game: each player's score and grade
 
 
 @dataclass(frozen=True)
@@ -210,21 +223,54 @@ def score_runs(game: Game) -> RunScores:
         score_arr = shares = mine_arr = quo_arr = np.zeros((runs, 0))
         total = np.zeros(runs)
     earned, capped = [], []
-    steps = grade_scale(sc)
     for r in range(runs):
         grade = grade_for(sc, float(total[r]))
         earned.append(grade.label if grade else "")
-        ending = next((e for e in sc.endings if e.id == game.ending_id[r]), None)
-        if grade is not None and ending is not None and ending.grade_cap is not None:
-            cap = next(g for g in steps if g.label == ending.grade_cap)
-            if cap.min_score < grade.min_score:
-                grade = cap
+        grade = _capped(sc, grade, game.ending_id[r])
         capped.append(grade.label if grade else "")
     result = RunScores(
         tuple(ids), total, score_arr, shares, mine_arr, quo_arr, tuple(earned), tuple(capped)
     )
     _cache[game] = (key, result)
     return result
+
+
+def _capped(sc: Scenario, grade: GradeStep | None, ending_id: str | None) -> GradeStep | None:
+    """The grade after the cap of the ending the run reached, if any."""
+    ending = next((e for e in sc.endings if e.id == ending_id), None)
+    if grade is not None and ending is not None and ending.grade_cap is not None:
+        cap = next(g for g in grade_scale(sc) if g.label == ending.grade_cap)
+        if cap.min_score < grade.min_score:
+            return cap
+    return grade
+
+
+def side_scores(game: Game) -> tuple[SideScore, ...]:
+    """Each player's score in a two-player game (run 0): the objectives their side answers for
+    (an objective's ``sides``; none listed: every side's), weighed as in the whole score and
+    graded on the scenario's scale, with the ending's cap. Empty for a one-player game."""
+    if not game.players:
+        return ()
+    scored = score_runs(game)
+    sc = game.scenario
+    out = []
+    for sid in game.world.sides:
+        idx = [i for i, obj in enumerate(sc.objectives) if not obj.sides or sid in obj.sides]
+        shares, points = scored.weights[0, idx], scored.scores[0, idx]
+        weight = float(shares.sum())
+        total = float((shares * points).sum() / weight) if weight > 0 else 0.0
+        grade = _capped(sc, grade_for(sc, total), game.ending_id[0])
+        out.append(
+            SideScore(
+                sid,
+                game.players.get(sid, ""),
+                total,
+                grade.label if grade else "",
+                grade.text if grade else "",
+                tuple(sc.objectives[i].indicator for i in idx),
+            )
+        )
+    return tuple(out)
 
 
 def debrief(game: Game) -> Debrief:
@@ -267,4 +313,5 @@ def debrief(game: Game) -> Debrief:
         float(sc.discount_rate),
         float(sc.score_cap),
         sc.score_currency,
+        side_scores(game),
     )

@@ -60,7 +60,7 @@ class Factor:
             split = (centre - low) / (high - low)
             rising = low + np.sqrt(u * (high - low) * (centre - low))
             falling = high - np.sqrt((1 - u) * (high - low) * (high - centre))
-            return np.clip(np.where(u < split, rising, falling), low, high)  # rounding can step past
+            return np.clip(np.where(u < split, rising, falling), low, high)
         if self.distribution in ("normal", "lognormal") and high > low:
             from scipy.stats import norm  # type: ignore[import-untyped]  # deferred: loaded for analyses only
 
@@ -70,7 +70,9 @@ class Factor:
             lo_p, hi_p = norm.cdf((a - m) / sigma), norm.cdf((b - m) / sigma)
             values = m + sigma * norm.ppf(lo_p + u * (hi_p - lo_p))
             return np.clip(np.exp(values) if log else values, low, high)
-        return np.clip(low + u * (high - low), low, high)  # 0.3 + 1 * 0.6 is 0.9000000000000001
+        # low + (high - low) can round one ulp past high (0.3 + 0.6 is 0.9000000000000001),
+        # which the range check on pins would refuse
+        return np.clip(low + u * (high - low), low, high)
 
 
 def factors(world: Any, scenario: str) -> list[Factor]:

@@ -503,20 +503,24 @@ class _Compiler:
 
             return _Part(run_argmax, emit_argmax, None)
         if function == "mean":
-            add, scale = np.add.reduce, 1.0 / count
+            add, scale, contiguous = np.add.reduce, 1.0 / count, np.ascontiguousarray
 
             def run_mean(env: Env) -> np.ndarray:
-                return add(inner(env), axis=1, keepdims=True) * scale
+                return add(contiguous(inner(env)), axis=1, keepdims=True) * scale
 
             def emit_mean(emitter: Emitter) -> np.ndarray:
                 return emitter.ufunc(np.multiply, emitter.reduce(np.add, emit_inner(emitter)), scale)
 
             return _Part(run_mean, emit_mean, None)
         ufunc = {"sum": np.add, "min": np.minimum, "max": np.maximum}[function]
-        reduce = ufunc.reduce
+        reduce, contiguous = ufunc.reduce, np.ascontiguousarray
 
         def run_reduce(env: Env) -> np.ndarray:
-            return reduce(inner(env), axis=1, keepdims=True)
+            # numpy adds a C-ordered row pairwise but a column-ordered table run by run (one
+            # element of every row at a time), which rounds differently; each sum is made over
+            # C-ordered rows so its bits never depend on how the table's memory was laid out
+            # (and the compiled program, which adds in the pairwise order, gives the same)
+            return reduce(contiguous(inner(env)), axis=1, keepdims=True)
 
         def emit_reduce(emitter: Emitter) -> np.ndarray:
             return emitter.reduce(ufunc, emit_inner(emitter))

@@ -151,6 +151,9 @@ class SaveFile(Record):
     log: list[TurnRecord] = []
     pending: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] = {}
     warnings: list[Text] = []
+    players: dict[Name, Name] = Field(
+        {}, description="a two-player (hot-seat) game: each side's player by name (side id -> name)"
+    )
     state: Snapshot | None
     classroom: ClassroomRecord | None = None
 

@@ -105,6 +105,7 @@ def save_record(
         log=log_by_turn(game),
         pending=dict(sorted(game.pending.items())),
         warnings=list(game.warnings),
+        players=dict(game.players),
         state=snapshot(game),
         classroom=classroom,
     )
@@ -135,6 +136,7 @@ def replay(save: SaveFile, world: Any, *, allow_out_of_range: bool = False) -> G
     game.interactive = True
     game.planned_choices = {}
     game.warnings = list(save.warnings)
+    game.players = dict(save.players)
     return game
 
 

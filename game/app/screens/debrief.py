@@ -139,6 +139,12 @@ class DebriefScreen(GameScreen):
         yield Label(Content(f"Debrief · {name} · seed {self.game.seed}"), classes="screen-title")
         with VerticalScroll(id="debrief-body"):
             yield Static(grade_text(self.game, self.debrief), id="grade")
+            if self.debrief.sides:
+                from game.app.readouts import player_lines
+
+                yield Label("The players", classes="section-title")
+                players = player_lines(self.game, self.debrief)
+                yield Static(Content("\n".join(f"• {line}" for line in players)), id="players")
             yield Label("Outcomes against the status quo", classes="section-title")
             # the tables are as tall as their rows and cannot take focus: the body scrolls as one
             # (↑↓, page up/down, home/end), so every row of a long timeline can be reached
@@ -211,6 +217,8 @@ class DebriefScreen(GameScreen):
         return True
 
     def action_export(self) -> None:
+        """The debrief as Markdown and the game's turns and decisions as CSV, in the reports folder
+        (a served student's own folder), and, in a browser, downloaded to the student's machine too."""
         from game.classroom.exports import write_exports
 
         given = self.borderline.reports_folder
@@ -220,12 +228,19 @@ class DebriefScreen(GameScreen):
                 self.game,
                 self.session,
                 folder=folder,
+                student=self.borderline.student,  # a served student's name, when not a class's
                 sections=[("Against what really happened", history_lines(self.game))],
             )
         except OSError as exc:
             self.say(f"✗ Could not write into {folder.absolute()}: {exc.strerror or exc}", error=True)
             return
         names = ", ".join(p.name for p in written[1:])
+        if self.borderline.served:  # in a browser: downloaded to the student's machine too
+            kinds = {".md": "text/markdown", ".csv": "text/csv"}
+            for path in written:
+                self.app.deliver_text(path, mime_type=kinds.get(path.suffix))
+            self.say(f"Downloading {written[0].name} and {names}; also kept in {folder}")
+            return
         self.say(f"Exported to {written[0]} (and {names} beside it)")
 
     def action_answers(self) -> None:

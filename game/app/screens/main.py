@@ -125,6 +125,19 @@ class GameScreen(Screen[None]):
         if game.is_over:
             self.say("The game is over: press e for the debrief.")
             return
+        seats = self.borderline.hotseat
+        if seats is not None and not seats.owns(aid):
+            side = seats.side_of_action(aid)
+            self.say(
+                Content.styled(
+                    f"✗ Read-only: {action_name(game.world, aid)} is {seats.player(side)}'s lever "
+                    f"({seats.side_name(side)}); {seats.player(seats.seated)} plays "
+                    f"{seats.side_name(seats.seated)}.",
+                    "$text-error",
+                ),
+                error=True,
+            )
+            return
         info = game.world.actions[aid]
         new = game.level(aid) + message.step
         if not 0 <= new < info.levels:
@@ -166,8 +179,12 @@ class GameScreen(Screen[None]):
 
         game = self.game
         name, label = action_name(game.world, aid), level_label(game.world, aid, level)
+        seats = self.borderline.hotseat
         try:
-            game.set_level(aid, level)
+            if seats is not None:
+                seats.set_level(aid, level)
+            else:
+                game.set_level(aid, level)
         except ActionRefused as refused:
             self.say(
                 Content.styled(f"✗ Refused: {name} → {label}: {'; '.join(refused.reasons)}", "$text-error"),
@@ -215,6 +232,7 @@ class MainScreen(GameScreen):
     detail_subject = "action"
     _forecast: tuple[str, dict[str, float]] | None = None  # the forecast shown in the detail pane
     _dependence_wanted: tuple[object, ...] | None = None  # the forecast whose dependence is awaited
+    seat_shown: str | None = None  # two players: the side whose player the status line last greeted
 
     def compose(self) -> ComposeResult:
         yield TurnHeader(id="turn-header")
@@ -241,10 +259,17 @@ class MainScreen(GameScreen):
             self.call_after_refresh(self.borderline.show_debrief, self.game)
 
     def refresh_panes(self) -> None:
-        game = self.game
-        self.query_one(TurnHeader).show(game)
+        game, seats = self.game, self.borderline.hotseat
+        seated = seats.seated if seats is not None and not game.is_over else None
+        self.query_one(TurnHeader).show(game, seated)
         self.query_one(Dashboard).show(game)
-        self.query_one(ActionPanel).show(game)
+        self.query_one(ActionPanel).show(game, seated)
+        if seats is not None and seated is not None and seated != self.seat_shown:
+            self.seat_shown = seated
+            self.say(
+                f"{seats.player(seated)} plans {seats.side_name(seated)}: +/- on your levers, the "
+                f"others are read-only · e: end your plan"
+            )
         self.query_one(NewsFeed).show(game)
         self._show_detail()
 
@@ -393,6 +418,10 @@ class MainScreen(GameScreen):
         if game.pending_dilemmas:
             self.ask_dilemmas()
             return
+        seats = self.borderline.hotseat
+        if seats is not None and seats.seated != seats.order[-1]:
+            self._seal_plan()
+            return
         if game.turn + 1 >= game.turns:
             self.app.push_screen(
                 ConfirmDialog(
@@ -407,6 +436,23 @@ class MainScreen(GameScreen):
             return
         self.resolve_turn()
 
+    def _seal_plan(self) -> None:
+        """Two players: the seated player's plan is sealed and the next player takes the seat."""
+        seats = self.borderline.hotseat
+        assert seats is not None
+        side = seats.seated
+        self.workers.cancel_group(self, "preview")  # a preview of this player's plan is theirs alone
+        seats.seal()
+        self.version += 1
+        after = seats.seated
+        word, me, next_player = self.turn_word, seats.player(side), seats.player(after)
+        self.borderline.hand_over(
+            after,
+            f"{me} ({seats.side_name(side)}) has finished planning for this {word}. The plan is sealed: "
+            f"{next_player} will not see it until the {word} resolves, and {me} will not see "
+            f"{next_player}'s. {next_player} now plans {seats.side_name(after)}'s levers.",
+        )
+
     def _end_game(self, yes: bool) -> None:
         if yes:
             self.resolve_turn()
@@ -418,8 +464,13 @@ class MainScreen(GameScreen):
         from game.engine import SimulationError
 
         game, app = self.game, self.borderline
+        seats = app.hotseat
         try:
-            report = game.resolve_turn()
+            if seats is not None:
+                seats.seal()
+                report = seats.resolve_turn()
+            else:
+                report = game.resolve_turn()
         except SimulationError as exc:  # a pack's arithmetic broke: the game cannot go on
             app.back_to_title()
             app.notify(
@@ -440,6 +491,14 @@ class MainScreen(GameScreen):
         await self._answer_dilemmas()
         if game.is_over:
             app.show_debrief(game)
+        elif seats is not None:
+            first = seats.seated
+            await app.hand_over_wait(
+                first,
+                f"{quarter(report.date)} has resolved with both plans. {seats.player(first)} plans "
+                f"{seats.side_name(first)}'s levers first for the next {self.turn_word}; press w on the "
+                "main screen to see what each side's choices did.",
+            )
 
     @work(exclusive=True, group="turn")
     async def ask_dilemmas(self) -> None:
@@ -452,8 +511,16 @@ class MainScreen(GameScreen):
 
         game, app = self.game, self.borderline
         answered = False
+        seats = app.hotseat
         while game.pending_dilemmas:
             dilemma = game.pending_dilemmas[0]
+            if seats is not None:
+                side = seats.side_of_dilemma(dilemma) or app.at_keyboard or seats.seated
+                await app.hand_over_wait(
+                    side,
+                    f"A dilemma for {seats.side_name(side)}: {dilemma.title}. "
+                    f"{seats.player(side)} decides it.",
+                )
             choice = await app.push_screen_wait(DilemmaDialog(game.world, dilemma, self.turn_word))
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)

@@ -57,7 +57,8 @@ class NewGameScreen(Screen[None]):
     HELP = (
         "Pick a scenario with ↑↓ and read its briefing on the right. The seed fixes the world's "
         "uncertain numbers and its luck: the same seed gives the same game, so a class can play "
-        "the same world. Press enter to start."
+        "the same world. Two players can share the game: name a player for each government "
+        "and each plans their own side's levers in secret, turn by turn. Press enter to start."
     )
 
     BINDINGS = [
@@ -75,7 +76,8 @@ class NewGameScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        from game.app.readouts import display_name
+        from game.app.readouts import display_name, side_short
+        from game.engine.hotseat import MAX_PLAYER_NAME
 
         yield Label("New game · choose a scenario", classes="screen-title")
         options = [
@@ -96,6 +98,16 @@ class NewGameScreen(Screen[None]):
                 )
                 field.cursor_blink = self.borderline.cursor_blink
                 yield field
+                yield Label("Two players? Name each:", id="players-label")
+                for sid in self.world.sides:
+                    name = Input(
+                        placeholder=f"{side_short(self.world, sid)} player (or empty)",
+                        id=f"player-{sid}",
+                        compact=True,
+                        max_length=MAX_PLAYER_NAME,
+                    )
+                    name.cursor_blink = self.borderline.cursor_blink
+                    yield name
             with VerticalScroll(classes="reading", id="briefing"):
                 yield Static("", id="briefing-text")
         yield Footer(compact=True)
@@ -139,4 +151,26 @@ class NewGameScreen(Screen[None]):
         if seed < 0:
             self.notify("The seed must be zero or more.", severity="error")
             return
-        self.borderline.start_game(option.id, seed)
+        players = self.players()
+        if players is None:
+            return
+        self.borderline.start_game(option.id, seed, players or None)
+
+    def players(self) -> dict[str, str] | None:
+        """The names typed for each side: {} for one player, None (and a message) if they
+        cannot make a two-player game."""
+        from game.engine import GameError
+        from game.engine.hotseat import check_players
+
+        typed = {sid: self.query_one(f"#player-{sid}", Input).value for sid in self.world.sides}
+        if not any(name.strip() for name in typed.values()):
+            return {}
+        try:
+            return check_players(list(self.world.sides), typed)
+        except GameError as exc:
+            self.notify(
+                f"{exc}. Name a player for every side, or leave every name empty for one player.",
+                severity="error",
+                markup=False,
+            )
+            return None

@@ -117,6 +117,9 @@ class TitleScreen(Screen[None]):
 
             app.push_screen(HowToPlayScreen())
             return
+        if choice == "mods" and app.served:
+            self.notify("In a served room the teacher chooses the mods.", markup=False)
+            return
         if choice == "mods":
             from game.app.screens.mods import ModsScreen
 

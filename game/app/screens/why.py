@@ -6,6 +6,7 @@ says it in words: "+120 Kingpin strategy (action)".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -18,7 +19,7 @@ from textual.widgets.option_list import Option
 from game.app.screens.main import GameScreen
 
 if TYPE_CHECKING:
-    from game.engine import Game
+    from game.engine import Contribution, Game
 
 BAR_WIDTH = 6
 LEGEND = (
@@ -52,6 +53,28 @@ def shown_decimals(value: float, decimals: int) -> int:
     if value != 0 and abs(value) < 10 ** (-decimals):
         return min(6, decimals + max(1, math.ceil(-math.log10(abs(value))) - decimals))
     return decimals
+
+
+def by_player(
+    game: Game, parts: Sequence[Contribution], decimals: int, good: str, scale: float
+) -> list[Content]:
+    """Two players: what each player's levers did to the indicator this turn, so each sees
+    what the other's choices did across the border (nothing for a one-player game)."""
+    from game.app.readouts import change_text, display_name
+    from game.app.words import judgement
+
+    if not game.players:
+        return []
+    out = [Content.styled("\nWhose choices moved it:\n", "bold")]
+    for sid, player in game.players.items():
+        mine = [p.value for p in parts if p.kind == "action" and game.world.actions[p.id].spec.side == sid]
+        total = sum(mine)
+        verdict = judgement(total, good, scale) if mine else ""
+        mark = {"better": " ✓", "worse": " ✗"}.get(verdict, "")
+        side = display_name(game.world.sides[sid].name, sid)
+        what = f"{change_text(total, decimals)}{mark}" if mine else "nothing"
+        out.append(Content(f"  {player}'s levers ({side}): {what}\n"))
+    return out
 
 
 def explanation_text(game: Game, indicator: str, turn: int) -> Content:
@@ -94,6 +117,9 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
             bar = "█" * max(1, round(abs(part.value) / largest * BAR_WIDTH))
             mark = {"better": "✓", "worse": "✗"}.get(verdict, " ")
             kind = "" if part.kind == "other" else f" ({part.kind})"
+            if part.kind == "action" and game.players:
+                owner = game.world.actions[part.id].spec.side
+                kind = f" ({part.kind}, {game.players.get(owner, owner)}'s)"
             parts.append(
                 Content.assemble(
                     (f"{change_text(part.value, decimals):>{width}}{mark} ", style),
@@ -107,6 +133,7 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
                 Content(f"{change_text(rest, decimals):>{width}}  {plural(tiny, 'tiny part')}\n")
             )
         parts.append(Content(f"{'─' * width}\n{signed(total, places):>{width}}  in all\n"))
+        parts.extend(by_player(game, exp.parts, decimals, info.good, abs(exp.after) or 1.0))
     now = readout(game, indicator)
     if game.status_quo is not None:
         sq = float(game.status_quo.history(indicator)[turn, 0])

@@ -64,14 +64,17 @@ class ActionPanel(OptionList):
         super().__init__(id=id, markup=False, compact=True)
         self.only = list(only) if only is not None else None
         self._game: Game | None = None
+        self._editable: str | None = None  # two players: the side whose levers may change
 
     @property
     def highlighted_action(self) -> str | None:
         option = self.highlighted_option
         return option.id if option is not None and not option.disabled else None
 
-    def show(self, game: Game) -> None:
-        self._game = game
+    def show(self, game: Game, editable: str | None = None) -> None:
+        """``editable``: in a two-player game, the seated side; the other sides' levers are
+        marked read-only (the screen refuses changes to them)."""
+        self._game, self._editable = game, editable
         self._rebuild()
 
     def on_resize(self) -> None:
@@ -91,6 +94,9 @@ class ActionPanel(OptionList):
         options: list[Option] = []
         for n, group in enumerate(action_groups(world, self.only)):
             label = f"{side_short(game.world, group.side)} · {group.category}"
+            if self._editable is not None and group.side != self._editable:
+                owner = game.players.get(group.side, "")
+                label += f" · {owner}'s, read-only" if owner else " · read-only"
             if n == 0:
                 per = COST_HEADS.get(game.scenario.turn_name, "$")  # money a turn, in the scenario's word
                 head = [Cell("level", level_width), Cell(per, COST_WIDTH, "right")]

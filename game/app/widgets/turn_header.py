@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     from game.engine import Game
 
 
-def header_text(game: Game) -> Content:
+def header_text(game: Game, seated: str | None = None) -> Content:
+    """``seated``: in a two-player game, the side whose player is planning now."""
     from game.app.readouts import display_name, side_short
     from game.app.words import money, quarter
 
@@ -20,10 +21,15 @@ def header_text(game: Game) -> Content:
         when = f"{quarter(game.date(game.turn))}, game over after {word} {game.turn} of {game.turns}"
     else:
         when = f"{quarter(game.date(game.turn + 1))}, {word} {game.turn + 1} of {game.turns}"
-    title = Content.assemble(
-        (when, "bold"),
-        f"  ·  {display_name(game.scenario.name, game.scenario_id)}  ·  seed {game.seed}",
-    )
+    if seated is not None and seated in game.players:
+        side = game.world.sides[seated]
+        who = f"  ·  {game.players[seated]} plans {display_name(side.name, seated)}"
+        title = Content.assemble((when, "bold"), (who, "bold $text-accent"))
+    else:
+        title = Content.assemble(
+            (when, "bold"),
+            f"  ·  {display_name(game.scenario.name, game.scenario_id)}  ·  seed {game.seed}",
+        )
     sides = []
     for sid, side in game.world.sides.items():
         budget = float(game.value(side.budget).mean())
@@ -49,5 +55,5 @@ class TurnHeader(Static):
     TurnHeader { height: 2; padding: 0 1; background: $panel; }
     """
 
-    def show(self, game: Game) -> None:
-        self.update(header_text(game))
+    def show(self, game: Game, seated: str | None = None) -> None:
+        self.update(header_text(game, seated))

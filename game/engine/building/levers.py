@@ -212,6 +212,17 @@ def build_objectives(b: Builder, sid: str, loc: Located[Any], sc: Scenario) -> N
                 at_value=True,
             )
             continue
+        for k, side in enumerate(obj.sides):
+            if side not in b.sides:
+                b.error(
+                    loc,
+                    f"unknown side {side!r}{did_you_mean(side, b.sides)}",
+                    "objectives",
+                    i,
+                    "sides",
+                    k,
+                    at_value=True,
+                )
         info = indicators[obj.indicator]
         if obj.indicator in seen:
             b.error(loc, f"{obj.indicator!r} is scored twice", "objectives", i, "indicator", at_value=True)

@@ -1,0 +1,216 @@
+"""``borderline serve``: the game for a room of browsers, one game process per tab (textual-serve).
+
+Imported only by the ``serve`` verb: textual-serve brings aiohttp, which a player in a
+terminal never needs. What it adds to textual-serve's server:
+
+- a page of our own (templates/app_index.html) that loads Roboto Mono from the files
+  textual-serve ships, not from an outside font host, so it works on a network with no
+  internet;
+- a cap on the game processes (``max_players``): a tab past it gets a page saying the room
+  is full (HTTP 503), and a connection that races past the page is refused the same way;
+- the address the page gives browsers (``public_url``): on a LAN the teacher's address,
+  worked out, or given (behind a reverse proxy, the proxy's address);
+- each game started with ``--served``, so it asks the student's name and keeps their files
+  in a folder of their own under the saves folder.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import socket
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp_jinja2
+import textual_serve
+from aiohttp import web
+from textual_serve.server import Server
+
+from game.errors import BorderlineError
+from game.locations import saves_folder
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(textual_serve.__file__).parent / "static"
+LOOPBACK = "127.0.0.1"
+MAX_PLAYERS_LIMIT = 1000
+
+
+class ServeError(BorderlineError):
+    """A ``serve`` option that cannot work; the message says which and what is expected."""
+
+
+@dataclass
+class RoomOptions:
+    host: str = LOOPBACK
+    port: int = 8000
+    max_players: int = 30
+    public_url: str | None = None
+    packs: Sequence[str] = ()
+    title: str = "Borderline"
+    extra_args: Sequence[str] = field(default_factory=list)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` ("localhost", 127.x, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_every_interface(host: str) -> bool:
+    return host in ("0.0.0.0", "::", "")
+
+
+def lan_address() -> str:
+    """This machine's address on its network, as other machines see it.
+
+    A UDP socket "connected" to a documentation-only address (RFC 5737; no packet is sent)
+    tells which local address the system would route from; without a network, loopback.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return LOOPBACK
+
+
+def url_host(host: str) -> str:
+    """A host as it goes in a URL (an IPv6 address in brackets)."""
+    try:
+        return f"[{host}]" if ipaddress.ip_address(host).version == 6 else host
+    except ValueError:
+        return host
+
+
+def check_public_url(url: str) -> str:
+    """``--public-url``: an http(s) address with a host and nothing after the path; no trailing /."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ServeError(
+            f"--public-url {url!r}: expected the address students type, e.g. http://192.168.1.20:8000 "
+            "or https://room.school.example"
+        )
+    if parts.query or parts.fragment:
+        raise ServeError(f"--public-url {url!r}: expected no ?query or #fragment")
+    return url.strip().rstrip("/")
+
+
+def public_url_for(options: RoomOptions) -> str:
+    """The address the page tells browsers to connect back to."""
+    if options.public_url:
+        return check_public_url(options.public_url)
+    host = lan_address() if is_every_interface(options.host) else options.host
+    return f"http://{url_host(host)}:{options.port}"
+
+
+def check_options(options: RoomOptions) -> None:
+    if not 1 <= options.port <= 65535:
+        raise ServeError(f"--port {options.port}: expected a port from 1 to 65535")
+    if not 1 <= options.max_players <= MAX_PLAYERS_LIMIT:
+        raise ServeError(f"--max-players {options.max_players}: expected 1 to {MAX_PLAYERS_LIMIT}")
+    if not options.host or any(ch.isspace() for ch in options.host):
+        raise ServeError(f"--host {options.host!r}: expected an address such as 127.0.0.1 or 0.0.0.0")
+
+
+def game_command(options: RoomOptions) -> str:
+    """The shell command textual-serve runs for each tab: this Python, the game, served mode."""
+    parts = [sys.executable, "-m", "game"]
+    for pack in options.packs:
+        parts += ["--pack", str(Path(pack).absolute())]
+    parts += ["--served", *options.extra_args]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+class RoomServer(Server):
+    """textual-serve's server with a seat limit, a room-full page and an offline page."""
+
+    def __init__(self, options: RoomOptions) -> None:
+        check_options(options)
+        super().__init__(
+            game_command(options),
+            host=options.host,
+            port=options.port,
+            title=options.title,
+            public_url=public_url_for(options),
+            statics_path=STATIC,
+            templates_path=TEMPLATES,
+        )
+        self.options = options
+        self.max_players = options.max_players
+        self.seated: set[int] = set()  # one token per live game process
+        self._next_seat = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.seated) >= self.max_players
+
+    def _page_context(self, request: web.Request) -> dict[str, Any]:
+        static = request.app.router["static"].url_for(filename="/")
+        return {
+            "config": {"static": {"url": f"{self.public_url}{static}".rstrip("/") + "/"}},
+            "application": {"name": self.title},
+            "players": len(self.seated),
+            "max_players": self.max_players,
+        }
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+        if self.full:
+            return aiohttp_jinja2.render_template(
+                "room_full.html", request, self._page_context(request), status=503
+            )
+        response: web.StreamResponse = await super().handle_index(request)  # type: ignore[misc]
+        response.headers["Cache-Control"] = "no-store"  # a reload asks again whether there is room
+        return response
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        if self.full:  # a tab that loaded the page before the last seat went
+            raise web.HTTPServiceUnavailable(text="The room is full: try again when a seat is free.")
+        self._next_seat += 1
+        seat = self._next_seat
+        self.seated.add(seat)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self.seated.discard(seat)
+
+    async def on_startup(self, app: web.Application) -> None:
+        where = self.public_url
+        self.console.print(f"[bold]Borderline room[/] on {where}  (up to {self.max_players} players)")
+        self.console.print("Students open that address in a browser; each tab is its own game.")
+        self.console.print(f"Each student's saves and exports: a folder of their name in {saves_folder()}")
+        self.console.print("\n[cyan]Press Ctrl+C to stop the room.")
+
+
+def lan_warning(options: RoomOptions) -> str | None:
+    """What the teacher must know before a room is open to more than this machine."""
+    if is_loopback(options.host):
+        return None
+    return (
+        f"WARNING: serving on {options.host}: anyone who can reach this machine on the network can "
+        "open a game, with no password, and the games write to this machine's saves folder. "
+        "Serve a classroom network you trust, and stop the room (Ctrl+C) when the lesson ends."
+    )
+
+
+def serve_room(options: RoomOptions) -> None:
+    """Run the room until Ctrl+C. Raise ServeError when the options or the address cannot work."""
+    server = RoomServer(options)
+    warning = lan_warning(options)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    try:
+        server.serve()
+    except OSError as exc:
+        raise ServeError(
+            f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc} "
+            "(another program may use that port: try --port with another number)"
+        ) from None
