@@ -18,13 +18,38 @@ from typing import Any
 
 from game import __version__, cli_sensitivity, locations
 from game.app import run_app
+from game.cli_classroom import VERBS as CLASSROOM_VERBS
+from game.cli_classroom import ClassroomCliError
+from game.cli_classroom import add_verbs as add_classroom_verbs
 from game.content.printable import printable
 from game.errors import BorderlineError
 from game.limits import MEMORY_ENV, describe_bytes
 
 EXIT_OK, EXIT_ERROR = 0, 1
-HEADLESS_VERBS = ("simulate", "sensitivity", "validate", "schema", "replay", "backtest", "new-pack")
-LOADS_PACKS = ("simulate", "sensitivity", "backtest", "validate", "replay", "load", "serve")
+HEADLESS_VERBS = (
+    "simulate",
+    "sensitivity",
+    "validate",
+    "schema",
+    "replay",
+    "backtest",
+    "new-pack",
+    "export",
+    "report",
+    "whatif",
+)
+LOADS_PACKS = (
+    "simulate",
+    "sensitivity",
+    "backtest",
+    "validate",
+    "replay",
+    "load",
+    "serve",
+    "export",
+    "report",
+    "whatif",
+)
 """The verbs that take ``--pack`` after them as well as before."""
 
 
@@ -109,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --scenario: the difficulty of the new game (default: the packs' default)",
     )
     parser.add_argument(
+        "--class",
+        dest="play_class",
+        metavar="FILE",
+        help="join a class: play the game its class file sets, under your name",
+    )
+    parser.add_argument(
         "--player",
         dest="players",
         action="append",
@@ -124,10 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
         "the student's name and keep their saves and exports in a folder of that name",
     )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    add_classroom_verbs(verbs)
 
     sim = verbs.add_parser("simulate", help="run a scenario headless and print indicators per turn")
     sim.add_argument(
-        "--scenario", default="both-sides", metavar="ID", help="scenario id (default both-sides)"
+        "--scenario",
+        metavar="ID",
+        help="scenario id (default: the plan's scenario, else both-sides)",
     )
     sim.add_argument("--plan", metavar="FILE", help="TOML plan: [[step]] turn, action, level")
     sim.add_argument("--runs", type=_positive, default=1, metavar="N", help="number of runs (default 1)")
@@ -335,13 +369,22 @@ def _run(args: argparse.Namespace) -> int:
             return cmd_load(args)
         if args.verb == "serve":
             return cmd_serve(args)
+        if args.verb in CLASSROOM_VERBS:
+            from game.cli_classroom import run as run_classroom_verb
+
+            packs = given_packs(args)
+            return run_classroom_verb(args, default_packs(packs) if packs else None)
         return cmd_play(args)
-    except CliError as exc:
+    except (CliError, ClassroomCliError) as exc:
         print(f"borderline: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("borderline: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as other tools do
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())  # type: ignore[union-attr]
+        return EXIT_OK
     except MemoryError:  # the last line of defence: the limits in game/limits.py should come first
         print(
             "borderline: error: this ran out of memory; ask for fewer --runs, or check the packs "
@@ -364,6 +407,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         raise CliError("--seed needs --scenario ID (the seed of which new game?)")
     if args.play_difficulty is not None and args.play_scenario is None:
         raise CliError("--difficulty needs --scenario ID (the difficulty of which new game?)")
+    if args.play_class is not None:
+        if args.play_scenario is not None:
+            raise CliError("--class sets the scenario and the seed: leave out --scenario and --seed")
+        _check_class_file(args.play_class)
     players = _parse_players(args.players)
     if players and args.play_scenario is None:
         raise CliError("--player needs --scenario ID (the players of which new game?)")
@@ -374,7 +421,22 @@ def cmd_play(args: argparse.Namespace) -> int:
         difficulty=args.play_difficulty,
         players=players,
         served=args.served,
+        class_file=args.play_class,
     )
+
+
+def _check_class_file(raw: str) -> None:
+    """A class file read and checked against its schema before the game starts (its ids are checked
+    against the world once the game has loaded it)."""
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+
+    if not os.path.lexists(raw):
+        raise CliError(f"class file {raw!r} does not exist")
+    try:
+        ClassRules.from_file(raw)
+    except ContentErrors as exc:
+        raise CliError(_listed("the class file has", exc.errors)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -412,6 +474,20 @@ def _listed(what: str, errors: Sequence[object]) -> str:
     return f"{what} {len(errors)} errors:\n" + "\n".join(str(e) for e in errors)
 
 
+def _plan_scenario(path: str | None) -> str | None:
+    """The scenario a plan file names (None without a plan, or when it names none or cannot be read:
+    reading it again in run_plan reports the problem)."""
+    from game.content.errors import ContentErrors
+    from game.content.loader import load_plan_file
+
+    if path is None:
+        return None
+    try:
+        return load_plan_file(path)[0].scenario or None
+    except ContentErrors:
+        return None
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
     from game.engine import (
@@ -430,6 +506,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     report_content_notes(world)
     if args.plan is not None and not os.path.lexists(args.plan):  # anything else is read safely, or refused
         raise CliError(f"plan file {args.plan!r} does not exist")
+    if args.scenario is None:
+        args.scenario = _plan_scenario(args.plan) or "both-sides"
     scenario = world.scenarios.get(args.scenario)
     scored = not args.no_score and scenario is not None and bool(scenario.objectives)
     try:
@@ -591,6 +669,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         kind, found = validate_single_file(path)
         if not found and kind == "plan":
             found = _check_plan_ids(path, world)
+        if not found and kind == "class":
+            found = _check_class_ids(path, world)
         errors.extend(found)
         if not found:
             checked.append(f"{path}: ok")
@@ -635,6 +715,23 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
         world = world if world is not None else load_world(with_dependencies(own or locations.base_pack()))
         scenario = plan.scenario or next(iter(world.scenarios), None)
         check_plan(plan, world, scenario, doc)
+    except ContentErrors as exc:
+        return list(exc.errors)
+    return []
+
+
+def _check_class_ids(path: Path, world: Any = None) -> list[Any]:
+    """A class file's scenario, levers and pins checked against the world it is for: the packs
+    named with it, or else the pack whose classes folder holds it, or else the base game."""
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+    from game.content.loader import CLASSES_FOLDER
+    from game.content.packs import with_dependencies
+    from game.engine import load_world
+
+    pack = path.parent.parent if path.parent.name == CLASSES_FOLDER else locations.base_pack()
+    try:
+        ClassRules.from_file(path, world if world is not None else load_world(with_dependencies(pack)))
     except ContentErrors as exc:
         return list(exc.errors)
     return []

@@ -56,6 +56,12 @@ MAX_ORDER = 1_000_000
 """Largest magnitude of a load_order or a dashboard order."""
 MAX_START_YEAR = 9_999
 """Latest start year of a scenario (and 1 the earliest)."""
+MAX_CLASS_QUESTIONS = 50
+"""Most debrief questions in a class file."""
+MAX_TEXT_CHARS = 10_000
+"""Longest text a class file gives (a title, a question) or a student writes (an answer)."""
+MAX_STUDENT_NAME_CHARS = 80
+"""Longest student name a class game records."""
 
 # --------------------------------------------------------------------------- simulation
 

@@ -1,12 +1,24 @@
-"""Shared fixtures: where the test packs are, and a home of its own for everything the game writes."""
+"""Shared fixtures: the worlds, the test packs as the game's content, a home for what the game writes.
+
+Worlds take a while to compile and are never changed by the engine, so each is built once
+per session and shared: a test must treat a shared world as read-only (a check at the end
+of the session fails if one was changed). Games are changed by nearly every test, so none
+is shared: ``played_game`` makes a fresh one each time it is called.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from game.engine import Game, World
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
@@ -32,3 +44,145 @@ def own_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_app_in_the_terminal() -> Iterator[None]:
+    """A test that starts the game for real (not run_test or a headless snapshot) fails at once.
+
+    Without a terminal such an app waits for input for ever, and the whole run hangs.
+    """
+    from textual.app import App
+
+    real_run = App.run
+
+    def run(self: App, *args: object, headless: bool = False, **kwargs: object) -> object:
+        if not headless:
+            name = type(self).__name__
+            pytest.fail(f"a test started {name} in the terminal; use run_test() or mock run_app")
+        return real_run(self, *args, headless=headless, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(App, "run", run)
+        yield
+
+
+# --------------------------------------------------------------------------- shared worlds
+
+
+def fingerprint(world: object) -> str:
+    """A digest of everything reachable from a world: its numbers, arrays, dicts and models."""
+    import numpy as np
+    from pydantic import BaseModel
+
+    digest = hashlib.blake2b(digest_size=16)
+    seen: set[int] = set()
+    stack: list[Any] = [world]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str | int | float | bytes | Path | None):
+            digest.update(repr(item).encode())
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        digest.update(type(item).__name__.encode())
+        if isinstance(item, np.ndarray):
+            digest.update(repr((item.shape, item.dtype.str)).encode())
+            digest.update(np.ascontiguousarray(item).tobytes())
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                stack += [key, value]
+        elif isinstance(item, set | frozenset):
+            stack += sorted(item, key=repr)
+        elif isinstance(item, list | tuple):
+            stack += item
+        elif isinstance(item, BaseModel):
+            stack.append(item.__dict__)
+        elif dataclasses.is_dataclass(item):
+            stack += [getattr(item, f.name) for f in dataclasses.fields(item)]
+        elif hasattr(item, "__dict__"):
+            stack.append(vars(item))
+    return digest.hexdigest()
+
+
+def _shared(folders: list[Path]) -> Iterator[World]:
+    from game.engine import load_world
+
+    world = load_world(folders)
+    before = fingerprint(world)
+    yield world
+    assert fingerprint(world) == before, (
+        f"a test changed the shared world of {[f.name for f in folders]}: "
+        "copy what you change, or load a world of your own"
+    )
+
+
+@pytest.fixture(scope="session")
+def base_world() -> Iterator[World]:
+    """The base game's world, compiled once per session; read-only."""
+    yield from _shared([BASE])
+
+
+@pytest.fixture(scope="session")
+def mini_world() -> Iterator[World]:
+    """The small test world (tests/packs/mini: 12 quarters, a dilemma, three organizations); read-only."""
+    yield from _shared([MINI])
+
+
+# --------------------------------------------------------------------------- packs and games
+
+
+@pytest.fixture
+def mini_as_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make the mini test pack the game's base content for one test (the command line plays it)."""
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "base").symlink_to(MINI)
+    monkeypatch.setenv("BORDERLINE_CONTENT", str(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def massacre_seed(mini_world: World) -> int:
+    """A seed of the mini pack whose massacre dilemma fires within the first four turns."""
+    from game.engine import Game
+
+    for seed in range(200):
+        game = Game(mini_world, "test-run", seed=seed, interactive=True)
+        for _ in range(4):
+            game.resolve_turn()
+            if game.pending_dilemmas:
+                return seed
+    raise AssertionError("no seed of the mini pack fires the massacre within four turns")
+
+
+@pytest.fixture
+def played_game(mini_world: World, massacre_seed: int) -> Callable[..., Game]:
+    """Make a fresh game a player might have played: levels changed, the dilemma answered, a level pending.
+
+    ``played_game(turns=8, seed=None, world=None)``: on the mini world unless ``world`` (a
+    world with the mini pack's ids) is given; the seed defaults to one that fires the dilemma.
+    """
+    from game.engine import Game
+
+    def play(turns: int = 8, seed: int | None = None, world: World | None = None) -> Game:
+        game = Game(
+            world or mini_world,
+            "test-run",
+            seed=massacre_seed if seed is None else seed,
+            status_quo=True,
+            interactive=True,
+            pins={"quit_rate": 0.17},
+        )
+        game.set_level("enforcement", 2)
+        for turn in range(1, turns + 1):
+            if turn == 5:
+                game.set_level("treatment", 1)
+            game.resolve_turn()
+            for dilemma in list(game.pending_dilemmas):
+                game.choose(dilemma.event, "crack_down")
+        game.set_level("enforcement", 0)
+        return game
+
+    return play

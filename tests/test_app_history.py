@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_app import MINI, SIZE, end_turn, make_app, ready, sync
+from driving import MINI, SIZE, make_app, new_game, ready, resolve_turns, sync
 
 from game.app.screens.charts import ChartsScreen
 from game.engine import load_world
@@ -30,12 +30,12 @@ def world_with_history(tmp_path):
 
 @sync
 async def test_the_chart_marks_what_really_happened_with_its_own_shape(tmp_path):
-    app = make_app(world_with_history(tmp_path), tmp_path, scenario="test-run", seed=3)
+    world = world_with_history(tmp_path)
+    app = make_app(world, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(4):  # a whole year: 2012's real value can be drawn
-            await end_turn(pilot)
-        app.push_screen(ChartsScreen(app.game, "heavy_users"))
+        game = resolve_turns(new_game(world), 4)  # a whole year: 2012's real value can be drawn
+        app.push_screen(ChartsScreen(game, "heavy_users"))
         await ready(pilot)
         chart = app.screen.query_one("#chart")
         assert chart.data.history == [(2.5, 2.0)]  # mid-2012, in the indicator's own unit
@@ -51,12 +51,11 @@ async def test_the_chart_marks_what_really_happened_with_its_own_shape(tmp_path)
 
 @sync
 async def test_the_debrief_compares_the_run_with_history(tmp_path):
-    app = make_app(world_with_history(tmp_path), tmp_path, scenario="test-run", seed=3)
+    world = world_with_history(tmp_path)
+    app = make_app(world, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(4):
-            await end_turn(pilot)
-        game = app.game
+        game = resolve_turns(new_game(world), 4)
         app.show_debrief(game)
         await pilot.pause()
         text = str(app.screen.query_one("#against-history").render())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_app import MINI, SIZE, end_turn, make_app, ready, sync
+from driving import MINI, SIZE, end_turn, make_app, ready, sync
 
 from game.engine import load_world
 

@@ -206,8 +206,11 @@ def test_mexicos_homicides_track_inegi_under_the_history_plan():
     (inegi,) = [s for s in result.series if s.id == "inegi_homicides"]
     assert inegi.passed, inegi.failures
     median = {row.year: row.median for row in inegi.years}
-    # the turns match the calendar: down into 2014, then up by well over a third by 2018
-    assert median[2014] < median[2012] and median[2014] < median[2015]
-    assert median[2018] > 1.35 * median[2014]
+    # the turns match the calendar: down into 2014 (the low point), then up at least 40% by 2018
+    assert median[2014] == min(median[year] for year in range(2012, 2019))
+    assert median[2018] > 1.40 * median[2014]
+    # 2015, before Jalisco's war for the plazas and fuel theft took off, stays near INEGI's low
+    (row_2015,) = [row for row in inegi.years if row.year == 2015]
+    assert abs(row_2015.error) < 0.15
     # ending the kingpin strategy in 2019 is no free cut: 2019-2021 stay within 20% of INEGI
     assert all(abs(row.error) <= 0.2 for row in inegi.years if row.year >= 2019)

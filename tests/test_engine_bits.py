@@ -6,17 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from engine_digests import BASE, CASES, PLANS, STORED, case_digest, content_hash, game_digest
+from engine_digests import CASES, PLANS, STORED, case_digest, content_hash, game_digest
 
 from game.engine import Game, load_world, run_plan
 from game.engine.stepping import Stepper
 
 MINI = Path(__file__).parent / "packs" / "mini"
-
-
-@pytest.fixture(scope="module")
-def base_world():
-    return load_world([BASE])
 
 
 @pytest.mark.parametrize(("plan", "seed", "runs"), CASES)

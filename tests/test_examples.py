@@ -37,8 +37,8 @@ def test_each_plan_of_the_example_plays(plan, tmp_path, capsys):
     assert "us_meth_lab_incidents" in json.loads(out.read_text())["indicators"]
 
 
-def test_the_example_only_adds_to_the_base_game():
-    base = load_world([BASE])
+def test_the_example_only_adds_to_the_base_game(base_world):
+    base = base_world
     modded = load_world([BASE, METH])
     orgs = modded.tables["organizations"].rows
     assert list(orgs) == [*base.tables["organizations"].rows, "los_viagras"]

@@ -2,7 +2,8 @@
 
 Every case is made at test time in a temporary folder (the FIFOs, the links to devices and
 to /etc/passwd, the 3 GB sparse file) and run as ``python -m game ...`` in a child process
-held to 2 GB of address space and 15 seconds. Each must end with exit 1 and a short error
+held to 2 GB of address space and 15 seconds (forked from a process that has already
+imported the game: see tests/commandline.py). Each must end with exit 1 and a short error
 naming the problem, never a traceback, a hang or an out-of-memory crash; the 1,000-variable
 chain must run. The test asserts the outcome; it does not time anything for speed.
 """
@@ -11,34 +12,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from commandline import Outcome
+from commandline import borderline as run_borderline
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices, links and rlimits: POSIX")
 
-ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "packs" / "mini"
 MEMORY_LIMIT = 2 * 1024**3
 TIME_LIMIT = 15
 ESC = "\x1b"
-
-
-def _limit_memory() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-@dataclass
-class Outcome:
-    code: int
-    out: str
-    err: str
 
 
 def borderline(tmp: Path, *args: str, env: dict[str, str] | None = None) -> Outcome:
@@ -48,24 +34,21 @@ def borderline(tmp: Path, *args: str, env: dict[str, str] | None = None) -> Outc
         content.mkdir()
         (content / "base").symlink_to(MINI)  # the game's base pack
         (content / "mini").symlink_to(MINI)  # where a pack depending on "mini" finds it
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "game", *args],
-            capture_output=True,
-            timeout=TIME_LIMIT,
-            cwd=tmp,
-            env={
-                **os.environ,
-                "BORDERLINE_CONTENT": str(content),
-                "OPENBLAS_NUM_THREADS": "1",  # numpy's thread buffers would count against the limit
-                "PYTHONPATH": str(ROOT),
-                **(env or {}),
-            },
-            preexec_fn=_limit_memory,
-        )
-    except subprocess.TimeoutExpired:
+    outcome = run_borderline(
+        *args,
+        cwd=tmp,
+        env={
+            **os.environ,
+            "BORDERLINE_CONTENT": str(content),
+            "OPENBLAS_NUM_THREADS": "1",  # numpy's thread buffers would count against the limit
+            **(env or {}),
+        },
+        timeout=TIME_LIMIT,
+        memory=MEMORY_LIMIT,
+    )
+    if outcome.timed_out:
         pytest.fail(f"`borderline {' '.join(args)}` was still running after {TIME_LIMIT} s")
-    return Outcome(done.returncode, *(s.decode(errors="replace") for s in (done.stdout, done.stderr)))
+    return outcome
 
 
 def refused(outcome: Outcome, *expected: str) -> None:

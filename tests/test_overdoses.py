@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from game.content.schema import Plan, PlanStep
-from game.engine import load_world, run_plan
+from game.engine import run_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
@@ -17,8 +17,8 @@ SCENARIO = "both-sides"
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world([BASE])
+def world(base_world):
+    return base_world
 
 
 @pytest.fixture(scope="module")

@@ -228,7 +228,7 @@ async def test_u_undoes_the_last_turn_after_asking(levels, tmp_path):
         await ready(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.game is not played and app.game.turn == 0 and dict(app.game.pending) == {"treatment": 1}
-        assert "turn 1 of 12" in "\n".join(screen_lines(app))
+        assert "quarter 1 of 12" in "\n".join(screen_lines(app))
         assert app.saved_note(app.game).startswith("Your game was autosaved")
 
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BASE, MINI
+from conftest import MINI
 
 from game.content.errors import ContentErrors
 from game.engine import Game, load_world
@@ -21,8 +21,8 @@ def mini_with(tmp_path: Path, old: str, new: str) -> Path:
     return pack
 
 
-def test_the_base_world_names_its_organizations_drugs_and_sides():
-    world = load_world([BASE])
+def test_the_base_world_names_its_organizations_drugs_and_sides(base_world):
+    world = base_world
     assert world.table_with_role("organizations") == "organizations"
     assert world.table_with_role("drugs") == "drugs"
     assert world.table_with_role("nothing") is None

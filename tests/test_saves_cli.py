@@ -99,7 +99,7 @@ def test_load_hands_the_checked_save_to_the_game_screens(world, mini_as_base, tm
         opened.update(packs=packs, loaded=loaded)
         return 0
 
-    monkeypatch.setattr(game.cli, "run_app", run_app)
+    monkeypatch.setattr(game.cli, "run_app", run_app)  # the name the verb calls
     path = save_game(played(world, 4), "to open", folder=tmp_path)
     assert main(["load", str(path)]) == 0
     assert opened["loaded"].game.turn == 4 and opened["loaded"].path == path and opened["packs"] is None

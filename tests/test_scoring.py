@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,8 @@ import pytest
 
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanStep
-from game.engine import load_plan, load_world, run_plan
-from game.engine.scoring import log_score, score_runs
+from game.engine import Game, World, load_plan, load_world, run_plan, scoring
+from game.engine.scoring import RunScores, log_score, score_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
@@ -33,14 +34,58 @@ TOP = "merely distasteful"
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world([BASE])
+def world(base_world):
+    return base_world
 
 
-def scores(world, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED):
-    if isinstance(plan, str):
-        plan = load_plan(PLANS / plan, world, SCENARIO)
-    return score_runs(run_plan(world, SCENARIO, plan, runs=runs, seed=seed).game)
+# A score costs four 40-turn games: the plan and its status-quo twin, each played on over the
+# ten-year horizon. Every plan here is scored against the same status quo (same world, runs
+# and seed), so the twin and its horizon are played once per module and shared, read-only;
+# test_a_health_package_scores_above_the_status_quo checks that scores against the shared twin
+# are those of run_plan's own twin, to the bit. A plan file scored by several tests is scored once.
+_QUO: dict[tuple[int, int, int], tuple[World, Game]] = {}
+_QUO_FUTURES: dict[tuple[int, int], Game] = {}
+_SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores]] = {}
+
+
+def status_quo(world: World, runs: int, seed: int) -> Game:
+    key = (id(world), runs, seed)
+    if key not in _QUO or _QUO[key][0] is not world:
+        _QUO[key] = (world, run_plan(world, SCENARIO, None, runs=runs, seed=seed, status_quo=False).game)
+    return _QUO[key][1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def status_quo_played_on_once() -> Iterator[None]:
+    """score_runs plays the shared status quo over the horizon once, not once per plan."""
+    real = scoring.play_on
+
+    def play_on(game: Game, turns: int) -> Game:
+        if not any(game is quo for _, quo in _QUO.values()):
+            return real(game, turns)
+        key = (id(game), turns)
+        if key not in _QUO_FUTURES:
+            _QUO_FUTURES[key] = real(game, turns)
+        return _QUO_FUTURES[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scoring, "play_on", play_on)
+        yield
+
+
+def scores(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> RunScores:
+    """The plan's scores over ``runs`` runs against the shared status quo; read-only."""
+    named = plan if isinstance(plan, str) or plan is None else False
+    key = (id(world), named, runs, seed)
+    if named is not False and key in _SCORED and _SCORED[key][0] is world:
+        return _SCORED[key][1]
+    steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
+    game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
+    game.status_quo = status_quo(world, runs, seed)
+    scored = score_runs(game)
+    if named is not False:
+        _SCORED[key] = (world, scored)
+    return scored
 
 
 def top_share(scored) -> float:
@@ -72,7 +117,7 @@ def test_the_status_quo_scores_zero_and_is_not_the_top_grade(world):
 
 
 def test_weights_are_what_each_objective_is_worth_in_the_status_quo(world):
-    scored = scores(world, None, runs=8)
+    scored = scores(world, None)
     assert np.allclose(scored.weights.sum(axis=1), 1.0)
     weights = dict(zip(scored.objectives, scored.weights[0], strict=True))
     quo = dict(zip(scored.objectives, scored.theirs[0], strict=True))
@@ -100,6 +145,9 @@ def test_abolishing_opiate_substitution_scores_below_the_status_quo(world):
 def test_a_health_package_scores_above_the_status_quo(world):
     scored = scores(world, "health_package.toml")
     assert np.all(scored.total > 0) and np.median(scored.total) > 5
+    own_twin = score_runs(run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=RUNS, seed=SEED).game)
+    assert own_twin.total.tobytes() == scored.total.tobytes(), "the shared status quo is each plan's twin"
+    assert own_twin.grades == scored.grades
 
 
 @pytest.mark.parametrize("package", ["kleiman_package.toml", "health_package.toml"])
@@ -123,18 +171,42 @@ def test_the_terminal_value_counts_the_state_left_behind(world):
     assert np.mean(gain < gain_myopic) >= 0.9
 
 
-def lever_plans(world):
+# The levels whose runs come nearest the top grade (+30) alone, where a change to the model
+# would show first: measured over 40 runs (seed 1, the fentanyl-era model), the levels whose
+# 95th-percentile score comes within 15 points of it: hope 4 +35 (15% of runs at the top),
+# naloxone_distribution 3 +21, hope 3 +20 and opiate_substitution 3 +16; every other level
+# stays below +12. These run by default; every other level of every lever runs under ``slow``
+# (.ci/run), each game costing a second or two (80 turns, the horizon included) whatever its
+# runs. Re-measure and update this list when the model moves.
+CLOSE_CALLS = {("hope", 4), ("hope", 3), ("naloxone_distribution", 3), ("opiate_substitution", 3)}
+
+
+def lever_levels(world: World) -> list[tuple[str, int]]:
+    """(action, level) for every level of every action but its status-quo level."""
     quo = world.scenarios[SCENARIO].action_levels
-    for aid in sorted(world.actions):
-        yield aid, [lv for lv in range(world.actions[aid].levels) if lv != quo.get(aid, 0)]
+    return [
+        (aid, lv)
+        for aid in sorted(world.actions)
+        for lv in range(world.actions[aid].levels)
+        if lv != quo.get(aid, 0)
+    ]
 
 
-@pytest.mark.parametrize("action", [aid for aid, _ in lever_plans(load_world([BASE]))])
-def test_no_single_lever_alone_reaches_the_top_grade_in_most_runs(world, action):
-    levels = dict(lever_plans(world))[action]
-    for level in levels:
-        scored = scores(world, Plan(step=[PlanStep(turn=1, action=action, level=level)]))
-        assert top_share(scored) < 0.5, f"{action} at level {level} alone: {top_share(scored):.0%} top grade"
+@pytest.mark.parametrize(
+    "action, level",
+    [
+        pytest.param(aid, lv, marks=[] if (aid, lv) in CLOSE_CALLS else [pytest.mark.slow], id=f"{aid}-{lv}")
+        for aid, lv in lever_levels(load_world([BASE]))
+    ],
+)
+def test_no_single_lever_alone_reaches_the_top_grade_in_most_runs(world, action, level):
+    scored = scores(world, Plan(step=[PlanStep(turn=1, action=action, level=level)]))
+    assert top_share(scored) < 0.5, f"{action} at level {level} alone: {top_share(scored):.0%} top grade"
+
+
+def test_the_close_calls_are_levels_of_the_base_game(world):
+    levels = set(lever_levels(world))
+    assert CLOSE_CALLS <= levels, f"not levers of the base game any more: {CLOSE_CALLS - levels}"
 
 
 def test_cutting_every_programme_scores_below_the_founding_package_and_rarely_at_the_top(world):

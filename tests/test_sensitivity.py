@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from game.cli import main
-from game.engine import GameError, load_plan, load_world, run_plan
+from game.engine import GameError, load_plan, run_plan
 from game.engine.scoring import score_runs
 from game.engine.sensitivity import Factor, analyse, factors, swing_values, swings
 from game.engine.sweep import PackFiles, SweepTask, remember_world, run_sweep
@@ -21,8 +21,8 @@ KLEIMAN = BASE / "plans" / "kleiman_package.toml"
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world([BASE])
+def world(base_world):
+    return base_world
 
 
 def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:

@@ -236,9 +236,10 @@ async def test_a_served_debrief_export_downloads_to_the_browser_and_stays_in_the
         await pilot.press("x")
         await settle(pilot)
     folder = (tmp_path / "Ana").absolute()
-    names = sorted(p.name for p, _ in delivered)
-    assert names == ["debrief-test-run-seed5.csv", "debrief-test-run-seed5.md"]
+    kinds = {p.name.split(" - ", 2)[-1][10:]: kind for p, kind in delivered}  # after the date
+    assert kinds == {".md": "text/markdown", " - turns.csv": "text/csv", " - decisions.csv": "text/csv"}
     assert all(p.parent == folder and p.is_file() for p, _ in delivered)
-    csv = (folder / "debrief-test-run-seed5.csv").read_text().splitlines()
-    assert csv[0] == "turn,date,indicator,name,unit,you,status_quo"
-    assert len(csv) > game.turns  # a row per turn and indicator
+    assert all(p.name.startswith("Ana - test-run - ") for p, _ in delivered), "the served student names them"
+    csv = next(p for p, _ in delivered if p.name.endswith(" - turns.csv")).read_text().splitlines()
+    assert csv[0].startswith("turn,date,")
+    assert len(csv) == game.turns + 2  # the header, the start and a row per turn

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.engine import Game, load_world, run_plan
+from game.engine import Game, run_plan
 from game.engine.state import draw_parameter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,8 +16,8 @@ SCENARIO = "both-sides"
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world([BASE])
+def world(base_world):
+    return base_world
 
 
 # the parameters issue 8 found fixed although they drive a trend or a headline effect

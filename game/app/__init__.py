@@ -19,10 +19,12 @@ def run_app(
     seed: int | None = None,
     loaded: Any = None,
     difficulty: str | None = None,
+    class_file: str | Path | None = None,
     players: dict[str, str] | None = None,
     served: bool = False,
 ) -> int:
-    """Run the game in the terminal: the title screen, a new game of ``scenario``, or a loaded save.
+    """Run the game in the terminal: the title screen, a new game of ``scenario``, a loaded save,
+    or a class's game (``class_file``: the student is asked their name first).
 
     ``packs`` replaces the base game and the enabled mods; ``extra_packs`` (``--pack``) load
     after them. ``players`` (side -> name) with ``scenario``: a two-player game. ``served``:
@@ -39,6 +41,7 @@ def run_app(
         difficulty=difficulty,
         served=served,
         players=players,
+        class_file=class_file,
     )
     app.run()
     return 0

@@ -27,10 +27,11 @@ from game.content.printable import printable
 
 if TYPE_CHECKING:
     from game.app.mod_list import ModList
+    from game.classroom import ClassRules, ClassSession
     from game.content.errors import ContentError
     from game.engine import Game, World
     from game.engine.hotseat import HotSeat
-    from game.saves import LoadedSave
+    from game.saves import ClassroomRecord, LoadedSave
 
 WORLD_LOADING, WORLD_READY, WORLD_FAILED = "loading", "ready", "failed"
 
@@ -39,9 +40,7 @@ class WorldLoaded(Message):
     """Posted by the loading worker: the compiled world, or the errors that stopped it
     (as text, and as located errors the Mods screen can tell each pack's apart)."""
 
-    def __init__(
-        self, world: World | None, errors: list[str], located: Sequence[ContentError] = ()
-    ) -> None:
+    def __init__(self, world: World | None, errors: list[str], located: Sequence[ContentError] = ()) -> None:
         super().__init__()
         self.world = world
         self.errors = errors
@@ -84,10 +83,13 @@ class BorderlineApp(App[None]):
         difficulty: str | None = None,
         settings_file: str | Path | None = None,
         guide: bool = True,
+        class_file: str | Path | None = None,
         served: bool = False,
         players: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.class_file = Path(class_file) if class_file is not None else None
+        self.classroom: ClassSession | None = None  # the class and student of the game in play
         # Served to a browser (borderline serve): the student's name picks a folder of their own
         # under the saves folder for saves, autosaves and exports; the Mods screen is the teacher's.
         self.served = served
@@ -143,7 +145,7 @@ class BorderlineApp(App[None]):
         if self.loaded is not None:
             loaded, self.loaded = self.loaded, None
             self.post_message(WorldLoaded(loaded.game.world, []))
-            self.open_game(loaded.game, loaded.warnings, loaded.game_id, autosave=True)
+            self.open_loaded(loaded)
         elif self.world is not None:
             self.post_message(WorldLoaded(self.world, []))
         else:
@@ -224,6 +226,9 @@ class BorderlineApp(App[None]):
         if self._reloading:
             self._reloading = False
             self._say_reloaded(message)
+        if self.class_file is not None and message.world is not None:
+            path, self.class_file = self.class_file, None
+            self.join_class(path)
         if self.start_scenario is not None:
             scenario, self.start_scenario = self.start_scenario, None
             if message.world is None:
@@ -300,10 +305,75 @@ class BorderlineApp(App[None]):
             game.players = check_players(list(self.world.sides), players)
         self.open_game(game, autosave=True)
 
+    # ------------------------------------------------------------------ classes
+
+    def join_class(self, path: Path) -> None:
+        """Read a class file (untrusted: the safe reader and the schema), then ask the student's name."""
+        from game.app.screens.classroom import StudentNameDialog
+        from game.classroom import ClassRules
+        from game.content.errors import ContentErrors
+
+        assert self.world is not None
+        try:
+            rules = ClassRules.from_file(path, self.world)
+        except ContentErrors as exc:
+            first = printable(str(exc.errors[0]))
+            more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
+            self.notify(f"Cannot join this class: {first}{more}", severity="error", timeout=12, markup=False)
+            return
+        self.push_screen(
+            StudentNameDialog(rules, self.world),
+            lambda name: self.start_class_game(rules, name) if name else None,
+        )
+
+    def start_class_game(self, rules: ClassRules, student: str) -> None:
+        """The student's game of the class: its scenario, their seed, the pins, the locks."""
+        assert self.world is not None
+        game = rules.new_game(self.world, student)
+        self.open_game(game, session=rules.session(student), autosave=True)
+
+    def open_loaded(self, loaded: LoadedSave) -> None:
+        """A game brought back from a save; a class game keeps its class, student and answers."""
+        self.open_game(
+            loaded.game, loaded.warnings, loaded.game_id, autosave=True, session=self._session_of(loaded)
+        )
+
+    def _session_of(self, loaded: LoadedSave) -> ClassSession | None:
+        """A loaded class game's session, its rules applied to the game again (locks, undo)."""
+        from game.classroom import ClassError, ClassRules
+
+        record = loaded.classroom
+        if record is None:
+            return None
+        try:
+            rules = ClassRules.from_settings(record.settings, str(loaded.path))
+        except ClassError as exc:
+            self.notify(printable(str(exc)), severity="warning", timeout=10, markup=False)
+            return None
+        rules.apply(loaded.game)
+        return rules.session(record.student, record.answers)
+
+    def shows(self, what: str) -> bool:
+        """Whether the player sees ``what`` ("status_quo", "why", "bands"): a class can hide them."""
+        return self.classroom is None or self.classroom.rules.shows(what)
+
+    def classroom_record(self, game: Game) -> ClassroomRecord | None:
+        """What a save of the game in play records about its class (None outside a class)."""
+        if self.classroom is None or game is not self.game:
+            return None
+        return self.classroom.record(game.world)
+
     def open_game(
-        self, game: Game, warnings: Sequence[str] = (), game_id: str | None = None, *, autosave: bool = False
+        self,
+        game: Game,
+        warnings: Sequence[str] = (),
+        game_id: str | None = None,
+        *,
+        autosave: bool = False,
+        session: ClassSession | None = None,
     ) -> None:
-        """Show a game; ``game_id`` continues a saved game's (a new one gets a fresh id).
+        """Show a game; ``game_id`` continues a saved game's (a new one gets a fresh id);
+        ``session``: a class game's class and student.
 
         With ``autosave`` it is autosaved at once, so Continue resumes the game in view (a new
         one, or one just loaded), not whatever was autosaved last.
@@ -312,6 +382,7 @@ class BorderlineApp(App[None]):
 
         self.game = game
         self.game_id = game_id or self._new_game_id()
+        self.classroom = session
         self.autosaved, self.autosave_problem = None, ""
         self.hotseat, self.at_keyboard = None, None
         if autosave:
@@ -374,7 +445,9 @@ class BorderlineApp(App[None]):
         from game.app import saving
 
         try:
-            saving.autosave(game, self.saves_folder, game_id=self.game_id)
+            saving.autosave(
+                game, self.saves_folder, game_id=self.game_id, classroom=self.classroom_record(game)
+            )
         except saving.SaveError as exc:
             self.autosave_problem = str(exc)
             self.notify(f"Autosave failed: {printable(str(exc))}", severity="warning", markup=False)

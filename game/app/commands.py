@@ -110,6 +110,8 @@ class KeysProvider(Provider):
         from game.app.screens.charts import ChartsScreen
         from game.app.screens.why import WhyScreen
 
+        shows = getattr(self.app, "shows", None)
+        why = shows is None or shows("why")  # a class can hide the Why screen
         for info in scalar_indicators(game.world):
             name = indicator_name(info)
             yield (
@@ -117,6 +119,8 @@ class KeysProvider(Provider):
                 "the indicator over time against the status quo",
                 partial(self.app.push_screen, ChartsScreen(game, info.id)),
             )
+            if not why:
+                continue
             yield (
                 f"Why: {name}",
                 "what moved it last turn",

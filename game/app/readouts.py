@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from game.engine.world import IndicatorInfo
 
 
-
 def display_name(name: str, ident: str) -> str:
     """A human name: the content's name, or the id made readable."""
     if name and name != ident:
@@ -460,100 +459,12 @@ def player_lines(game: Game, debrief: Debrief) -> list[str]:
     return lines
 
 
-def debrief_csv(game: Game) -> str:
-    """The game turn by turn for a spreadsheet: each headline or scored indicator, the run and
-    the status quo, one row per turn and indicator (run 0)."""
-    import csv
-    import io
+def debrief_markdown(game: Game, debrief: Debrief | None = None) -> str:
+    """The debrief as a Markdown report a teacher can collect (a class game's: see game.classroom;
+    a two-player game's lists each player's grade)."""
+    from game.classroom.exports import markdown
 
-    scored = {obj.indicator for obj in game.scenario.objectives}
-    shown = [
-        info
-        for iid, info in sorted(game.world.indicators.items(), key=lambda kv: (kv[1].order, kv[0]))
-        if info.axis is None and (info.headline or iid in scored)
-    ]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["turn", "date", "indicator", "name", "unit", "you", "status_quo"])
-    quo = game.status_quo
-    for info in shown:
-        mine = game.history(info.id)
-        theirs = quo.history(info.id) if quo is not None else None
-        for turn in range(game.turn + 1):
-            sq = repr(float(theirs[turn, 0])) if theirs is not None and turn < len(theirs) else ""
-            writer.writerow(
-                [turn, game.date(turn), info.id, info.name, info.unit, repr(float(mine[turn, 0])), sq]
-            )
-    return out.getvalue()
-
-
-def debrief_markdown(game: Game, debrief: Debrief) -> str:
-    """The debrief as a Markdown report a teacher can collect."""
-    world = game.world
-    scenario = game.scenario
-    lines = [
-        f"# Borderline debrief: {display_name(scenario.name, game.scenario_id)}",
-        "",
-        f"- Scenario: `{game.scenario_id}`, seed {game.seed}, difficulty {difficulty_name(game) or 'none'},"
-        " "
-        f"{game.turn} of {game.turns} turns played ({words.quarter(game.date(1))} to "
-        f"{words.quarter(game.date(max(game.turn, 1)))})",
-        f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in world.packs)}",
-        f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f} against the status quo)",
-    ]
-    if debrief.grade_text:
-        lines.append(f"- {debrief.grade_text}")
-    if debrief.ending is not None:
-        lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
-    if debrief.sides:
-        lines += ["", "## The players", ""]
-        lines += [f"- {line}" for line in player_lines(game, debrief)]
-    lines += ["", "## Outcomes against the status quo", ""]
-    lines.append("| objective | your run | status quo | better by | score | weight | points |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|")
-    for row in debrief.objectives:
-        info = world.indicators[row.indicator]
-        label = display_name(row.label, row.indicator) + (f" ({info.unit})" if info.unit else "")
-        mine = words.with_unit(row.value, info.decimals, info.short_unit)
-        theirs = words.with_unit(row.status_quo, info.decimals, info.short_unit)
-        lines.append(
-            f"| {label} | {mine} | {theirs} | {row.better_percent:+.1f}% | {row.score:+.1f} "
-            f"| {row.weight:.0%} | {row.contribution:+.1f} |"
-        )
-    lines.append(f"| **your score** | | | | | | **{debrief.score:+.1f}** |")
-    lines += ["", "## Grade scale", ""]
-    for label, span in grade_rows(debrief.grades):
-        mark = " ← this score" if label == debrief.earned else ""
-        lines.append(f"- {label}: {span}{mark}")
-    if debrief.earned and debrief.earned != debrief.grade:
-        capped = f"the ending capped the grade at {debrief.grade}"
-        lines.append(f"- (the score alone earned {debrief.earned}; {capped})")
-    if debrief.horizon_years:
-        lines.append(
-            f"- Measured over the game and {debrief.horizon_years:g} more years played on with no changes, "
-            f"discounted {debrief.discount_rate:.0%} a year; each objective scores 100 x ln(status quo / "
-            f"your run), capped at a {debrief.score_cap:g}-fold change; weight = its share of what the "
-            "objectives are worth in the status quo"
-        )
-    drawn = drawn_parameters(game)
-    lines += ["", "## The hidden numbers of this world", ""]
-    if drawn:
-        lines.append("Drawn once for this game from their ranges, the biggest surprises first:")
-        lines.append("")
-        lines += [f"- {parameter_line(d)}" for d in drawn]
-    else:
-        lines.append("Nothing was drawn: every uncertain number sat at its best estimate.")
-    against = history_lines(game)
-    if against:
-        lines += ["", "## Against what really happened", ""]
-        lines += [f"- {line}" for line in against]
-    lines += ["", "## Timeline", ""]
-    entries = timeline(game)
-    if not entries:
-        lines.append("No decisions: the status quo was kept throughout.")
-    for entry in entries:
-        lines.append(f"- {words.quarter(entry.date)} ({entry.kind}): {entry.text}")
-    return "\n".join(lines) + "\n"
+    return markdown(game, None, [("Against what really happened", history_lines(game))])
 
 
 # --------------------------------------------------------------------------- batch runs

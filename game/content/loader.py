@@ -33,6 +33,8 @@ ITEM_KINDS = (
     "difficulty",
 )
 PLANS_FOLDER = "plans"
+CLASSES_FOLDER = "classes"
+"""Class files a pack ships for teachers (not topic files: a class is not part of the world)."""
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -84,12 +86,12 @@ class ContentSet:
 
 
 def pack_files(folder: Path, errors: list[ContentError] | None = None) -> list[Path]:
-    """Topic files of a pack: every .toml below it but pack.toml and plans folders.
+    """Topic files of a pack: every .toml below it but pack.toml, plans and classes folders.
 
     Linked folders are not followed and deep or crowded folders are cut short; each such
     problem is added to ``errors`` when given.
     """
-    files, problems = walk_pack(folder, ".toml", frozenset({PLANS_FOLDER}))
+    files, problems = walk_pack(folder, ".toml", frozenset({PLANS_FOLDER, CLASSES_FOLDER}))
     if errors is not None:
         errors.extend(ContentError(_display(p.path), 1, 1, p.reason) for p in problems)
     return [p for p in files if p.parent != folder or p.name != "pack.toml"]
@@ -365,22 +367,29 @@ def _add_items(
             all_ids[item_id] = kind
 
 
-def load_plan_file(path: Path | str) -> tuple[Plan, TomlDocument]:
-    """Read and validate a plan; raise ContentErrors on any problem."""
+def load_file(path: Path | str, model: type[M]) -> tuple[M, TomlDocument]:
+    """Read one file safely and validate it as ``model``; raise ContentErrors on any problem."""
     errors: list[ContentError] = []
     doc = read_document(Path(path), errors)
     if doc is None:
         raise ContentErrors(errors)
-    plan, errs = validate_document(doc, Plan)
-    if errs or plan is None:
+    item, errs = validate_document(doc, model)
+    if errs or item is None:
         raise ContentErrors(errs)
-    return plan, doc
+    return item, doc
+
+
+def load_plan_file(path: Path | str) -> tuple[Plan, TomlDocument]:
+    """Read and validate a plan; raise ContentErrors on any problem."""
+    return load_file(path, Plan)
 
 
 def file_kind(path: Path, data: dict[str, Any]) -> str:
-    """'pack', 'plan' or 'content', from a file's name, its folder and its keys."""
+    """'pack', 'plan', 'class' or 'content', from a file's name, its folder and its keys."""
     if path.name == "pack.toml":
         return "pack"
+    if CLASSES_FOLDER in path.parts[:-1] or "class_id" in data:
+        return "class"
     if PLANS_FOLDER in path.parts[:-1] or "step" in data or "choice" in data:
         return "plan"
     return "content"

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from game.limits import (
+    MAX_CLASS_QUESTIONS,
     MAX_LEVELS,
     MAX_LIST_ITEMS,
     MAX_ORDER,
@@ -32,6 +33,7 @@ from game.limits import (
     MAX_START_YEAR,
     MAX_TABLE_FIELDS,
     MAX_TABLE_ROWS,
+    MAX_TEXT_CHARS,
     MAX_TURNS,
     MAX_VERSION_CHARS,
 )
@@ -130,6 +132,14 @@ class PackManifest(Strict):
     dependencies: list[PackDependency] = Field([], max_length=64)
     load_order: int = Field(
         0, ge=-MAX_ORDER, le=MAX_ORDER, description="lower loads first among packs with no dependency"
+    )
+    turn_months: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="the turn length, in months, that this pack's per-turn numbers are written for "
+        "(action cost lists and ramp_turns, event probabilities, cooldowns and effect turns); a "
+        "scenario with longer or shorter turns converts them. Packs that say must agree; none: no conversion",
     )
 
 
@@ -368,7 +378,9 @@ class Action(Documented):
     )
     ramp_turns: int = Field(1, ge=1, le=40, description="turns until a new level takes full effect")
     cost: list[Number] | Formula = Field(
-        description="money per turn at each level, or a formula using the action's id"
+        description="money per turn at each level (a turn of the pack's turn_months, converted for "
+        "scenarios with other turns), or a formula using the action's id giving money for this "
+        "turn (multiply a rate a year by turn_years)"
     )
     capital_cost: list[Number] = Field(
         [0.0], description="political capital to raise one step into each level (index = level)"
@@ -578,6 +590,12 @@ class Scenario(Documented):
     """A starting point: dates, turns, the world's starting policies and what is scored."""
 
     briefing: str
+    based_on: ScenarioId | None = Field(
+        None,
+        description="another scenario whose settings this one takes wherever it sets none: "
+        "action_levels and parameters merge key by key (this one's win), every other key it leaves "
+        "out (objectives, grades, endings, scoring, start...) is the other's",
+    )
     difficulty: Literal["introductory", "standard", "hard"] = "standard"
     start_year: int = Field(ge=1, le=MAX_START_YEAR)
     start_quarter: int = Field(1, ge=1, le=4)
@@ -591,6 +609,12 @@ class Scenario(Documented):
     substeps: int = Field(1, ge=1, le=31, description="Euler sub-steps inside a turn")
     action_levels: dict[Identifier, Level] = Field(
         {}, description="starting level of actions (others start at 0)"
+    )
+    actions: list[Identifier] = Field(
+        [],
+        max_length=MAX_LIST_ITEMS,
+        description="the levers the player may change in this scenario, for a game about one idea "
+        "(empty: every lever); the others keep their starting levels and are not shown",
     )
     parameters: dict[Identifier, Number] = Field({}, description="parameter values this scenario pins")
     objectives: list[Objective] = Field([], max_length=MAX_LIST_ITEMS)
@@ -799,8 +823,104 @@ class Plan(Strict):
         return sorted(steps, key=lambda s: s.turn)
 
 
+# --------------------------------------------------------------------------- class files
+
+ClassText = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+
+
+class PinnedAssumption(Strict):
+    """An uncertain parameter a class fixes for every student, shown to them or kept hidden."""
+
+    value: Number = Field(description="the value every game of the class uses")
+    shown: bool = Field(
+        True, description="tell the students (in the briefing); hidden ones are revealed at the debrief"
+    )
+    note: ClassText = Field("", description="why this value, shown with it: e.g. \"Hawaii's trial\"")
+
+
+class ClassLevers(Strict):
+    """Which levers students may change: name the locked ones, or the only ones available."""
+
+    locked: list[Identifier] = Field(
+        [], max_length=MAX_LIST_ITEMS, description="levers kept at their starting level"
+    )
+    available: list[Identifier] = Field(
+        [],
+        max_length=MAX_LIST_ITEMS,
+        description="the only levers students may change (empty: every lever not locked)",
+    )
+    reason: ClassText = Field(
+        "", description="what students are told about a locked lever (default: locked by the class)"
+    )
+
+    @model_validator(mode="after")
+    def _one_list(self) -> ClassLevers:
+        if self.locked and self.available:
+            raise ValueError("give `locked` or `available`, not both")
+        return self
+
+
+class ClassVisibility(Strict):
+    """What students see while they play."""
+
+    status_quo: bool = Field(
+        True, description="the status quo beside their numbers (dashboard, charts) and the running score"
+    )
+    why: bool = Field(True, description="the Why screen, splitting each change into its causes")
+    bands: bool = Field(True, description="the uncertainty bands of the charts (200 runs of their choices)")
+
+
+class ClassQuestion(Strict):
+    """A question the debrief asks; the answer goes into the student's save and exports."""
+
+    id: Identifier
+    text: ClassText = Field(min_length=1)
+
+
+class ClassFile(Strict):
+    """A class file: what a teacher fixes for every student's game.
+
+    Handed out and opened with ``borderline --class FILE`` (or "Join a class" on the title
+    screen). The game asks each student's name and records the class and the name in every
+    save and export; ``borderline report`` checks collected saves against it.
+    """
+
+    schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
+    class_id: ScenarioId = Field(description="the class's id, recorded in every save and export")
+    title: ClassText = Field(min_length=1, description="shown to students, e.g. 'Drug policy, period 3'")
+    teacher: ClassText = ""
+    description: ClassText = Field("", description="what the exercise is for, shown before playing")
+    scenario: ScenarioId = Field(description="the scenario every student plays")
+    turns: Turn | None = Field(None, description="play only the first N turns (default: the whole scenario)")
+    seed: int = Field(ge=0, le=2**31 - 1, description="the seed of every game, or the base of each student's")
+    seed_per_student: bool = Field(
+        False,
+        description="derive each student's seed from `seed` and their name, so games differ but can be "
+        "reproduced (the same name always gets the same seed)",
+    )
+    pins: dict[Identifier, PinnedAssumption] = Field(
+        {}, max_length=MAX_LIST_ITEMS, description="uncertain parameters fixed for the class"
+    )
+    levers: ClassLevers = Field(default_factory=ClassLevers)  # type: ignore[arg-type]
+    visible: ClassVisibility = Field(default_factory=ClassVisibility)  # type: ignore[arg-type]
+    undo: bool = Field(True, description="whether students may take back a turn")
+    question: list[ClassQuestion] = Field(
+        [], max_length=MAX_CLASS_QUESTIONS, description="questions the debrief asks, in order ([[question]])"
+    )
+
+    @field_validator("question")
+    @classmethod
+    def _distinct_questions(cls, questions: list[ClassQuestion]) -> list[ClassQuestion]:
+        ids = [q.id for q in questions]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"question id {twice[0]!r} is used twice")
+        return questions
+
+
 FILE_KINDS: dict[str, type[Strict]] = {
     "pack": PackManifest,
     "content": ContentFile,
     "plan": Plan,
+    "class": ClassFile,
 }

@@ -55,7 +55,7 @@ def draw_events(
     alive = ended_turn > turn - 1
     for eid, info in world.events.items():
         spec = info.spec
-        eligible = alive & (state.ev_last[eid] + spec.cooldown < turn)
+        eligible = alive & (state.ev_last[eid] + stepper.scale.cooldown(spec.cooldown) < turn)
         if spec.once:
             eligible = eligible & (state.ev_count[eid] == 0)
         if not eligible.any():  # cheap checks first: most events are spent or cooling down
@@ -72,6 +72,7 @@ def draw_events(
             origin = finite.item_origin(stepper, "event", eid, what, "probability")
             value = finite.evaluate(stepper, info.probability, env, origin, turn)
             prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
+        prob = stepper.scale.chance(prob)  # written for the content's turn
         draw = np.random.default_rng([stepper.seed, stable_hash(eid), turn]).random((R, 1))
         fired = eligible & (draw < prob)
         if not fired.any():
@@ -234,7 +235,7 @@ def apply_effects(
                 )
             )
             continue
-        until = NEVER if eff.turns == 0 else now + eff.turns
+        until = NEVER if eff.turns == 0 else now + stepper.scale.duration(eff.turns)
         state.armed.add(key)
         state.ev_start[key] = np.where(mask, now + 1, state.ev_start[key])
         state.ev_until[key] = np.where(mask, until, state.ev_until[key])

@@ -33,6 +33,7 @@ from game.engine.replay import replay
 from game.engine.scoring import Debrief, debrief
 from game.engine.state import NEVER, Array, Overlay, Snapshot, State, check_pins, draw_parameters
 from game.engine.stepping import Stepper
+from game.engine.timescale import TurnScale
 from game.engine.world import ActionInfo, World
 from game.errors import did_you_mean
 
@@ -113,6 +114,8 @@ class Game:
         self.pending_dilemmas: list[Dilemma] = []
         self.planned_choices: dict[tuple[int, str], str] = {}
         self.warnings: list[str] = []
+        self.locks: dict[str, str] = {}  # action -> why the player may not change it (a class's rules)
+        self.undo_allowed = True  # a class can forbid taking back a turn (the app's undo asks)
         self.players: dict[str, str] = {}  # side -> player's name, in a two-player (hot-seat) game
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
@@ -152,11 +155,14 @@ class Game:
         return self._params[pid]
 
     def date(self, index: int | None = None) -> str:
-        """Label of the quarter of a turn: state t is the world after turn t (0: just before turn 1)."""
+        """Label of a turn's start: ``2012Q3`` for quarters, ``2014`` for years that start in January,
+        ``2012-05`` for months. State t is the world after turn t (0: just before turn 1)."""
         index = self.turn if index is None else index
         sc = self.scenario
         months = (sc.start_quarter - 1) * 3 + (index - 1) * sc.months_per_turn
         year, month = sc.start_year + months // 12, months % 12
+        if sc.months_per_turn % 12 == 0 and month == 0:
+            return f"{year}"
         if sc.months_per_turn == 3 or sc.months_per_turn % 3 == 0:
             return f"{year}Q{month // 3 + 1}"
         return f"{year}-{month + 1:02d}"
@@ -256,6 +262,25 @@ class Game:
     def committed_level(self, aid: str) -> int:
         return int(self._state.level[aid][0, 0])
 
+    def lock_reason(self, aid: str) -> str | None:
+        """Why the player may not change this action in this game, or None if they may.
+
+        A scenario about one idea offers only its own levers; a class can lock more (``locks``).
+        """
+        if self.scenario.actions and aid not in self.scenario.actions:
+            return f"{aid} is not one of this scenario's levers"
+        return self.locks.get(aid)
+
+    def playable_actions(self) -> list[str]:
+        """Actions a player sees: the scenario's levers (all when it names none), hidden ones left out."""
+        offered = self.scenario.actions or list(self.world.actions)
+        return [aid for aid in offered if not self.world.actions[aid].spec.hidden]
+
+    @property
+    def turn_scale(self) -> TurnScale:
+        """How the content's per-turn numbers (ramps, effect durations) convert to this game's turns."""
+        return self._stepper.scale
+
     def _action(self, aid: str) -> ActionInfo:
         if aid not in self.world.actions:
             raise GameError(unknown("action", aid, self.world.actions, self.world.pack_ids))
@@ -272,6 +297,9 @@ class Game:
             return [f"{aid} has levels 0 to {info.levels - 1}"]
         reasons: list[str] = []
         current = self.committed_level(aid)
+        locked = self.lock_reason(aid)
+        if locked is not None and level != current:
+            reasons.append(locked)
         if level > current:
             reasons += [
                 message
@@ -405,7 +433,10 @@ class Game:
             raise GameError("the game is over")
         turn = self.turn + 1
         for aid, level in sorted(self._pending.items()):
-            self.log.append(Decision(turn, aid, level, self.committed_level(aid)))
+            previous = self.committed_level(aid)
+            cost = float(np.mean(self.action_cost(aid, level)))
+            capital = self.world.actions[aid].capital_to_change(previous, level)
+            self.log.append(Decision(turn, aid, level, previous, cost, capital))
         lags = self._recorder.lags(turn)
         if self._keep_snapshots:
             self._snapshots[turn] = (self._state.copy(), dict(self._pending), self.env)

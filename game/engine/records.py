@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from game.content.schema import Choice, Ending
@@ -10,12 +10,19 @@ from game.content.schema import Choice, Ending
 
 @dataclass(frozen=True)
 class Decision:
-    """One entry of the action log: a level chosen before a turn resolved."""
+    """One entry of the action log: a level chosen before a turn resolved.
+
+    ``cost`` is the money a turn the action costs at its new level and ``capital`` the
+    political capital the change took, as the game counted them when the turn resolved
+    (for the record: they are worked out again when a log is replayed).
+    """
 
     turn: int
     action: str
     level: int
     previous: int
+    cost: float = field(default=0.0, compare=False)
+    capital: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.errors import SimulationError
 from game.engine.program import Program
 from game.engine.state import NEVER, Array, Mix, Overlay, State
+from game.engine.timescale import TurnScale
 from game.engine.world import Modifier, World
 from game.formula import NotANumber
 
@@ -50,6 +51,8 @@ class Stepper:
         self.runs = runs
         self.params = params
         self.turn_years = scenario.months_per_turn / 12.0
+        self.scale = TurnScale.between(world.turn_months, scenario.months_per_turn)
+        self.ramps = {aid: self.scale.ramp(info.spec.ramp_turns) for aid, info in world.actions.items()}
         self.dt = self.turn_years / scenario.substeps
         self.const = self._constants()
         self.plans = self._evaluation_plans()
@@ -107,7 +110,7 @@ class Stepper:
             level = self.scenario.action_levels.get(aid, 0)
             levels[aid] = np.full((R, 1), level, dtype=np.int64)
             start[aid] = np.repeat(info.channels[level : level + 1], R, axis=0)
-            elapsed[aid] = np.full((R, 1), float(info.spec.ramp_turns))
+            elapsed[aid] = np.full((R, 1), self.ramps[aid])
         ev_count = {eid: np.zeros((R, 1), dtype=np.int64) for eid in world.events}
         ev_last = {eid: np.full((R, 1), -NEVER, dtype=np.int64) for eid in world.events}
         ev_start, ev_until = {}, {}
@@ -197,8 +200,7 @@ class Stepper:
         """The action's ramped channel values (its own value, then its per-level effects)."""
         if aid not in state.ramping:
             return state.ch_target[aid]
-        info = self.world.actions[aid]
-        frac = np.minimum(1.0, elapsed / info.spec.ramp_turns)
+        frac = np.minimum(1.0, elapsed / self.ramps[aid])
         return state.ch_start[aid] + (state.ch_target[aid] - state.ch_start[aid]) * frac
 
     def side_costs(
@@ -222,8 +224,8 @@ class Stepper:
         """Money per turn the action costs at a level, in each run."""
         info = self.world.actions[aid]
         level_arr = np.asarray(level, dtype=np.int64).reshape(-1, 1)
-        if info.cost_list is not None:
-            return info.cost_list[level_arr]
+        if info.cost_list is not None:  # money a turn of the content's length: converted to this turn
+            return self.scale.cost(info.cost_list[level_arr])
         scope = Overlay(env)
         scope[aid] = info.values[level_arr]
         origin = finite.item_origin(self, "action", aid, f"the cost of action {aid}", "cost")
@@ -415,10 +417,10 @@ class Stepper:
             state.level[aid] = np.where(changed, level, state.level[aid])
             state.ramping.add(aid)
         channels = {}
-        for aid, info in world.actions.items():
+        for aid in world.actions:
             state.elapsed[aid] = state.elapsed[aid] + 1.0
             now = self.channels(aid, state, state.elapsed[aid])
-            if aid in state.ramping and state.elapsed[aid].min() >= info.spec.ramp_turns:
+            if aid in state.ramping and state.elapsed[aid].min() >= self.ramps[aid]:
                 state.ramping.discard(aid)
             channels[aid] = now if mix is None else np.where(mix.actions[aid] > 0, now, prev_channels[aid])
         # 2. event shocks queued at the end of the last turn

@@ -199,6 +199,11 @@ class World(SymbolScope):
         return [(p.manifest.id, p.manifest.version) for p in self.content.packs]
 
     @property
+    def turn_months(self) -> int | None:
+        """The turn length its per-turn numbers are written for (the packs that say agree), or None."""
+        return next((p.manifest.turn_months for p in self.content.packs if p.manifest.turn_months), None)
+
+    @property
     def pack_ids(self) -> list[str]:
         """The ids of the packs this world was built from, in load order."""
         return [p.manifest.id for p in self.content.packs]

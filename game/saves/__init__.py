@@ -41,12 +41,13 @@ from game.saves.files import (
     saves_dir,
     write_atomic,
 )
-from game.saves.format import FORMAT_VERSION, SaveFile, dump, read_save
+from game.saves.format import FORMAT_VERSION, ClassroomRecord, SaveFile, dump, read_save
 from game.saves.packs import locate_packs, pack_differences, pack_records
 from game.saves.replay import differences, replay, save_record
 
 __all__ = [
     "FORMAT_VERSION",
+    "ClassroomRecord",
     "LoadedSave",
     "PackMismatch",
     "ReplayMismatch",
@@ -80,6 +81,7 @@ class LoadedSave:
     differences: list[str] = field(default_factory=list)  # replay vs snapshot (only when allowed)
     checked: int = 0  # values compared between the replay and the save
     game_id: str | None = None  # the game the save belongs to (None: saved before games had ids)
+    classroom: ClassroomRecord | None = None  # a class game's class, student and answers
 
 
 @dataclass(frozen=True)
@@ -109,12 +111,14 @@ def shown_name(name: str) -> str:
     return " ".join(UNPRINTABLE.sub("", str(name)).split())
 
 
-def _encode(game: Game, name: str, game_id: str | None = None) -> bytes:
+def _encode(
+    game: Game, name: str, game_id: str | None = None, classroom: ClassroomRecord | None = None
+) -> bytes:
     if game.runs != 1:
         raise SaveError(f"only a single-run game can be saved; this one has {game.runs} runs")
     if game_id is not None and not GAME_ID.match(game_id):
         raise SaveError(f"{game_id!r} is not a game id: use 1 to 32 lower-case letters and digits")
-    return dump(save_record(game, shown_name(name), pack_records(game.world), game_id))
+    return dump(save_record(game, shown_name(name), pack_records(game.world), game_id, classroom))
 
 
 def save_game(
@@ -124,20 +128,30 @@ def save_game(
     overwrite: bool = False,
     folder: PathLike | None = None,
     game_id: str | None = None,
+    classroom: ClassroomRecord | None = None,
 ) -> Path:
     """Save under a name the player typed, inside the saves folder; return the file written.
 
     Raise SaveExists (a SaveError) if a save of that name exists and ``overwrite`` is false.
+    A class game passes its ``classroom`` record, so the save says whose game it is.
     """
     path = save_path(name, folder)
-    write_atomic(path, _encode(game, str(name).strip(), game_id), overwrite=overwrite)
+    write_atomic(path, _encode(game, str(name).strip(), game_id, classroom), overwrite=overwrite)
     return path
 
 
-def write_save(game: Game, path: PathLike, *, overwrite: bool = False, name: str | None = None) -> Path:
+def write_save(
+    game: Game,
+    path: PathLike,
+    *,
+    overwrite: bool = False,
+    name: str | None = None,
+    classroom: ClassroomRecord | None = None,
+) -> Path:
     """Save to an exact path (for the command line, where the user names the file)."""
     path = Path(path)
-    write_atomic(path, _encode(game, name if name is not None else path.stem), overwrite=overwrite)
+    data = _encode(game, name if name is not None else path.stem, classroom=classroom)
+    write_atomic(path, data, overwrite=overwrite)
     return path
 
 
@@ -148,14 +162,21 @@ def autosave_name(game: Game) -> str:
     return f"Autosave, turn {game.turn + 1} of {game.turns}"
 
 
-def autosave(game: Game, folder: PathLike | None = None, *, game_id: str = "") -> Path:
+def autosave(
+    game: Game,
+    folder: PathLike | None = None,
+    *,
+    game_id: str = "",
+    classroom: ClassroomRecord | None = None,
+) -> Path:
     """Write the game's autosave for the turn being played; keep the newest few of each game.
 
     An earlier autosave of the same game and turn (written before the turn's dilemmas were
     answered, say) is replaced, so each turn appears once; other games' autosaves are left
-    alone, except that only the newest few games keep theirs.
+    alone, except that only the newest few games keep theirs. A class game passes its
+    ``classroom`` record.
     """
-    data = _encode(game, autosave_name(game), game_id or None)
+    data = _encode(game, autosave_name(game), game_id or None, classroom)
     with autosave_lock(folder):  # games autosaving into one folder at once number theirs in turn
         path = next_autosave_path(game.turn + 1, folder, game_id, over=game.is_over)
         write_atomic(path, data, overwrite=False)
@@ -327,4 +348,6 @@ def load_save(
         warnings.append(
             f"saved by version {save.game_version} of the game; replayed identically by {__version__}"
         )
-    return LoadedSave(game, path, save.name or path.stem, save.saved_at, warnings, diffs, checked, save.game)
+    return LoadedSave(
+        game, path, save.name or path.stem, save.saved_at, warnings, diffs, checked, save.game, save.classroom
+    )

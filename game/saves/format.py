@@ -8,8 +8,11 @@ Version history
   0  the prototype: packs as ``[id, version]`` pairs, decisions and choices as flat
      ``[turn, id, value]`` triples, no content hashes and no state snapshot.
   1  packs with content hashes, the log grouped by turn, a snapshot of the state.
-  2  ``game``: the id of the game a save belongs to (its autosaves are kept per game), and
-     ``difficulty``: the level the game is played at (absent: the packs' default).
+  2  either ``game``: the id of the game a save belongs to (its autosaves are kept per game),
+     and ``difficulty``: the level the game is played at (absent: the packs' default); or
+     ``classroom``: a class game's class (its id, title, rules and length), the student's
+     name and their answers to the class's questions (two lines of work each made a 2).
+  3  all of them: a save may carry its game's id, its difficulty and a classroom record.
 
 Reading never trusts the file: size, encoding, syntax, duplicate keys, non-finite
 numbers, unknown keys, wrong types and values out of range all end in one SaveError that
@@ -30,11 +33,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from game.content.printable import UNPRINTABLE, describe_character, printable
 from game.content.safe_read import FileRefused, read_limited
 from game.content.schema import ID_PATTERN
-from game.limits import MAX_SAVE_BYTES
+from game.limits import MAX_SAVE_BYTES, MAX_STUDENT_NAME_CHARS
 from game.saves.errors import SaveError
 
 FORMAT: Final = "borderline-save"
-FORMAT_VERSION: Final = 2
+FORMAT_VERSION: Final = 3
 MAX_BYTES = MAX_SAVE_BYTES
 MAX_SEED = 2**63 - 1
 
@@ -119,11 +122,26 @@ class Snapshot(Record):
     history: dict[Name, list[float]]
 
 
+class ClassroomRecord(Record):
+    """A game played for a class: which class, by whom, under what rules, and the answers given.
+
+    ``settings`` is the class file as the game read it (checked against the class's schema
+    by ``game.classroom``); ``turns`` the length the class plays, which a replay keeps to.
+    """
+
+    class_id: Name
+    title: Text
+    student: Annotated[str, Field(min_length=1, max_length=MAX_STUDENT_NAME_CHARS)]
+    turns: Annotated[int, Field(ge=1, le=100_000)]
+    settings: dict[Name, Any]
+    answers: dict[Name, Text] = {}
+
+
 class SaveFile(Record):
-    """A whole save, version 2."""
+    """A whole save, version 3."""
 
     format: Literal["borderline-save"]
-    version: Literal[2]
+    version: Literal[3]
     game_version: Name
     game: Annotated[str, Field(pattern=r"^[0-9a-z]{1,32}$")] | None = None
     name: Text
@@ -142,6 +160,7 @@ class SaveFile(Record):
         {}, description="a two-player (hot-seat) game: each side's player by name (side id -> name)"
     )
     state: Snapshot | None
+    classroom: ClassroomRecord | None = None
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> SaveFile:
@@ -315,11 +334,18 @@ def _v0_to_v1(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _v1_to_v2(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Saves gain the id of their game; one made before ids existed belongs to no game."""
+    """Saves gain the id of their game, their difficulty and a classroom record, each optional:
+    one made before they existed belongs to no game, has the packs' default and no class."""
     return {**doc, "version": 2}, []
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
+def _v2_to_v3(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A version 2 save carries a game id and difficulty or a classroom record (never both);
+    version 3 allows both, each still optional, so the document is unchanged."""
+    return {**doc, "version": 3}, []
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(path: Path, doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -22,6 +22,7 @@ from game.saves.format import (
     FORMAT_VERSION,
     ActionState,
     ChoiceRecord,
+    ClassroomRecord,
     DecisionRecord,
     EventState,
     PackRecord,
@@ -84,8 +85,15 @@ def log_by_turn(game: Game) -> list[TurnRecord]:
     return [TurnRecord(turn=t, decisions=d, choices=c) for t, (d, c) in sorted(turns.items())]
 
 
-def save_record(game: Game, name: str, packs: list[PackRecord], game_id: str | None = None) -> SaveFile:
-    """Everything needed to continue the game and to replay it to the bit."""
+def save_record(
+    game: Game,
+    name: str,
+    packs: list[PackRecord],
+    game_id: str | None = None,
+    classroom: ClassroomRecord | None = None,
+) -> SaveFile:
+    """Everything needed to continue the game and to replay it to the bit (and, for a class
+    game, whose it is and under what rules)."""
     return SaveFile(
         format=FORMAT,
         version=FORMAT_VERSION,
@@ -105,6 +113,7 @@ def save_record(game: Game, name: str, packs: list[PackRecord], game_id: str | N
         warnings=list(game.warnings),
         players=dict(game.players),
         state=snapshot(game),
+        classroom=classroom,
     )
 
 
@@ -128,6 +137,8 @@ def replay(save: SaveFile, world: Any, *, allow_out_of_range: bool = False) -> G
         allow_out_of_range=allow_out_of_range,
         difficulty=save.difficulty,
     )
+    if save.classroom is not None:  # a class may play fewer turns than its scenario has
+        game.turns = min(game.turns, save.classroom.turns)
     steps = [
         Step(t.turn, d.action, d.level) for t in save.log for d in sorted(t.decisions, key=lambda d: d.action)
     ]

@@ -89,7 +89,7 @@ class ChartsScreen(GameScreen):
             self.indicator = option.id if option is not None else None
         picker.focus()
         self._draw()
-        runs = self.borderline.batch_runs
+        runs = self.borderline.batch_runs if self.borderline.shows("bands") else 0
         if runs > 1 and self.game.turn >= 1:
             cached = self.borderline.bands_cache.get(self._cache_key())
             if cached is not None:
@@ -170,6 +170,9 @@ class ChartsScreen(GameScreen):
     def action_why(self) -> None:
         from game.app.screens.why import WhyScreen
 
+        if not self.borderline.shows("why"):
+            self.notify("This class hides the Why screen.", markup=False)
+            return
         self.app.switch_screen(WhyScreen(self.game, self.indicator))
 
     def _draw(self) -> None:
@@ -181,7 +184,8 @@ class ChartsScreen(GameScreen):
             return
         info = game.world.indicators[ind]
         player = [float(v) for v in game.history(ind)[:, 0]]
-        status_quo = [float(v) for v in game.status_quo.history(ind)[:, 0]] if game.status_quo else []
+        quo = game.status_quo if game.is_over or self.borderline.shows("status_quo") else None
+        status_quo = [float(v) for v in quo.history(ind)[:, 0]] if quo is not None else []
         band = None
         runs = self.borderline.batch_runs
         if self.bands is not None and ind in self.bands.low:
@@ -195,6 +199,8 @@ class ChartsScreen(GameScreen):
             band_note = f"{BAND} band after the first {self.turn_word}"
         if not self.show_band:
             band, band_note = None, f"{BAND} band hidden (b)"
+        if not self.borderline.shows("bands"):
+            band, band_note = None, "no uncertainty band in this class"
         self.query_one("#charts-title", Label).update(
             Content(f"Charts · {indicator_name(info)}{unit_text(info.unit)}")
         )

@@ -19,6 +19,7 @@ from game.app.against_history import history_lines
 from game.app.screens.main import GameScreen, StatusLine
 
 if TYPE_CHECKING:
+    from game.classroom import ClassSession
     from game.engine import Debrief, Game
 
 
@@ -143,6 +144,8 @@ class DebriefScreen(GameScreen):
 
     BINDINGS = [
         Binding("x", "export", "Export .md/.csv"),
+        Binding("a", "answers", "Answers"),
+        Binding("w", "what_if", "What if"),
         Binding("u", "undo", "Undo last turn", show=False),
         Binding("n", "title", "Title screen"),
         Binding("escape", "title", "Title", show=False),
@@ -182,7 +185,7 @@ class DebriefScreen(GameScreen):
             yield Static(hidden_text(self.game), id="hidden-parameters")
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
-        yield StatusLine("x exports this debrief as Markdown for a teacher.", id="status")
+        yield StatusLine(self._first_line(), id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -238,28 +241,69 @@ class DebriefScreen(GameScreen):
         for entry in entries:
             events.add_row(quarter(entry.date), entry.kind, Text(entry.text), height=None)
 
+    @property
+    def session(self) -> ClassSession | None:
+        """The class and student of this game, when it is one."""
+        app = self.borderline
+        return app.classroom if app.game is self.game else None
+
+    def _first_line(self) -> str:
+        session = self.session
+        if session is not None and session.rules.spec.question and not session.answers:
+            return f"{session.student}: a answers the class's questions; x exports for your teacher."
+        return "x exports this debrief (Markdown and CSV) for a teacher · w: what if?"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answers":
+            session = self.session
+            return session is not None and bool(session.rules.spec.question)
+        return super().check_action(action, parameters)
+
     def action_export(self) -> None:
-        """The debrief as Markdown and the game's turns as CSV, in the reports folder (a served
-        student's own folder), and, in a browser, downloaded to the student's machine too."""
-        from game.app.readouts import debrief_csv, debrief_markdown
+        """The debrief as Markdown and the game's turns and decisions as CSV, in the reports folder
+        (a served student's own folder), and, in a browser, downloaded to the student's machine too."""
+        from game.classroom.exports import write_exports
 
         given = self.borderline.reports_folder
         folder = Path(given) if given else locations.reports_folder()
-        stem = folder.absolute() / f"debrief-{self.game.scenario_id}-seed{self.game.seed}"
-        md, csv = stem.with_suffix(".md"), stem.with_suffix(".csv")
         try:
-            stem.parent.mkdir(parents=True, exist_ok=True)
-            md.write_text(debrief_markdown(self.game, self.debrief), encoding="utf-8")
-            csv.write_text(debrief_csv(self.game), encoding="utf-8")
+            written = write_exports(
+                self.game,
+                self.session,
+                folder=folder,
+                student=self.borderline.student,  # a served student's name, when not a class's
+                sections=[("Against what really happened", history_lines(self.game))],
+            )
         except OSError as exc:
-            self.say(f"✗ Could not write {stem}: {exc.strerror or exc}", error=True)
+            self.say(f"✗ Could not write into {folder.absolute()}: {exc.strerror or exc}", error=True)
             return
-        if self.borderline.served:
-            self.app.deliver_text(md, mime_type="text/markdown")
-            self.app.deliver_text(csv, mime_type="text/csv")
-            self.say(f"Downloading {md.name} and {csv.name}; also kept in {folder}")
+        names = ", ".join(p.name for p in written[1:])
+        if self.borderline.served:  # in a browser: downloaded to the student's machine too
+            kinds = {".md": "text/markdown", ".csv": "text/csv"}
+            for path in written:
+                self.app.deliver_text(path, mime_type=kinds.get(path.suffix))
+            self.say(f"Downloading {written[0].name} and {names}; also kept in {folder}")
             return
-        self.say(f"Exported to {md} and {csv.name}")
+        self.say(f"Exported to {written[0]} (and {names} beside it)")
+
+    def action_answers(self) -> None:
+        from game.app.screens.classroom import AnswersDialog
+
+        session = self.session
+        if session is None:
+            return
+
+        def kept(yes: bool | None) -> None:
+            if yes:
+                self.borderline.autosave(self.game)  # the answers go into the save
+                self.say(f"Answers kept ({len(session.answers)} of {len(session.rules.spec.question)}).")
+
+        self.app.push_screen(AnswersDialog(session), kept)
+
+    def action_what_if(self) -> None:
+        from game.app.screens.classroom import WhatIfDialog
+
+        self.app.push_screen(WhatIfDialog(self.game))
 
     def action_title(self) -> None:
         self.borderline.game = None

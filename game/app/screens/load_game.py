@@ -60,9 +60,7 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
             except saving.SaveError as exc:
                 problem = problem or printable(str(exc))  # it names the file, whose name may be anything
                 continue
-            app.call_from_thread(
-                app.open_game, loaded.game, list(loaded.warnings), loaded.game_id, autosave=True
-            )
+            app.call_from_thread(app.open_loaded, loaded)
             return
         if finished and not problem:
             problem = (
@@ -84,7 +82,12 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) 
     def write(name: str, overwrite: bool) -> None:
         try:
             path = saving.save_game(
-                game, name, overwrite=overwrite, folder=app.saves_folder, game_id=app.game_id or None
+                game,
+                name,
+                overwrite=overwrite,
+                folder=app.saves_folder,
+                game_id=app.game_id or None,
+                classroom=app.classroom_record(game),
             )
         except saving.SaveExists:
             app.push_screen(
@@ -113,7 +116,8 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) 
             say("Not saved.")
 
     # the turn being played, as the header numbers it ("turn 1 of 40" before any turn is played)
-    suggestion = f"{game.scenario_id} {'end' if game.is_over else f'turn {game.turn + 1}'}"
+    who = f"{app.classroom.student} " if app.classroom is not None and game is app.game else ""
+    suggestion = f"{who}{game.scenario_id} {'end' if game.is_over else f'turn {game.turn + 1}'}"
     app.push_screen(SaveDialog(suggestion), named)
 
 
@@ -131,6 +135,8 @@ def turn_words(turn: int, date: str, over: bool = False) -> str:
     if sep and year.isdigit() and q.isdigit() and 1 <= int(q) <= 4:
         y, n = (int(year), int(q) + 1) if int(q) < 4 else (int(year) + 1, 1)
         return f"turn {turn + 1} ({y} Q{n})"
+    if date.isdigit():  # a game of yearly turns: the save's year is the last one played
+        return f"turn {turn + 1} ({int(date) + 1})"
     return f"turn {turn + 1} (after {quarter(date)})"
 
 

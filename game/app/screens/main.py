@@ -123,8 +123,8 @@ class GameScreen(Screen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "undo" and not self.game.scenario.undo:
-            return False  # a scenario (a teacher) turned undo off: the key is not offered at all
+        if action == "undo" and not (self.game.scenario.undo and self.game.undo_allowed):
+            return False  # a scenario or a class (a teacher) turned undo off: the key is not offered at all
         return True
 
     def action_undo(self) -> None:
@@ -135,6 +135,9 @@ class GameScreen(Screen[None]):
         game = self.game
         if not game.scenario.undo:
             self.say("This scenario does not allow undoing a turn.", error=True)
+            return
+        if not game.undo_allowed:  # a class with undo = false (its briefing says so too)
+            self.say(f"✗ No taking back a {self.turn_word} in this class.", error=True)
             return
         if self.borderline.hotseat is not None:
             # one player may not take back a turn both played (and a sealed plan is out of the game)
@@ -186,7 +189,10 @@ class GameScreen(Screen[None]):
             except GameError as exc:
                 app.call_from_thread(failed, f"✗ Cannot undo: {exc}")
                 return
-            app.call_from_thread(app.open_game, earlier, (), game_id, autosave=True)
+            session = app.classroom if app.game is game else None  # a class game stays one
+            if session is not None:
+                session.rules.apply(earlier)  # its length and locks again
+            app.call_from_thread(app.open_game, earlier, (), game_id, autosave=True, session=session)
 
         app.run_worker(replay, thread=True, group="undo", exclusive=True, exit_on_error=False)
 
@@ -391,7 +397,7 @@ class MainScreen(GameScreen):
             self.query_one(NewsFeed).show_hint(None)
             return
         number = next(i for i, h in enumerate(HINTS, 1) if h is hint)
-        text = hint_text(hint, self.turn_word, self.game.scenario.undo)
+        text = hint_text(hint, self.turn_word, self.game.scenario.undo and self.game.undo_allowed)
         self.query_one(NewsFeed).show_hint(
             Content.assemble(
                 (f"Guide {number}/{len(HINTS)}", "bold $text-accent"),
@@ -646,7 +652,7 @@ class MainScreen(GameScreen):
             return
         self.version += 1
         app.autosave(game)
-        undo = " · u undoes it" if game.scenario.undo else ""
+        undo = " · u undoes it" if game.scenario.undo and game.undo_allowed else ""
         self.say(f"{quarter(report.date)} resolved: w why things moved · c charts{undo}.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
         if news:
@@ -687,7 +693,7 @@ class MainScreen(GameScreen):
             choice = await app.push_screen_wait(DilemmaDialog(game.world, dilemma, self.turn_word))
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)
-            undo = f" · u undoes the {self.turn_word}" if game.scenario.undo else ""
+            undo = f" · u undoes the {self.turn_word}" if game.scenario.undo and game.undo_allowed else ""
             self.say(f"{dilemma.title}: you chose {label}{undo}.")
             answered = True
             self.version += 1
@@ -699,12 +705,20 @@ class MainScreen(GameScreen):
     def _highlighted_indicator(self) -> str | None:
         return self.query_one(Dashboard).highlighted_indicator
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "why" and not self.borderline.shows("why"):
+            return False  # a class hides the Why screen: the key is not offered at all
+        return super().check_action(action, parameters)
+
     def action_why(self) -> None:
         self.open_why(self._highlighted_indicator())
 
     def open_why(self, indicator: str | None) -> None:
         from game.app.screens.why import WhyScreen
 
+        if not self.borderline.shows("why"):
+            self.say("This class hides the Why screen.")
+            return
         self.app.push_screen(WhyScreen(self.game, indicator))
 
     def action_charts(self) -> None:

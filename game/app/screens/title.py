@@ -35,6 +35,7 @@ MENU = (
     ("new", "New game", "pick a scenario, read its briefing"),
     ("continue", "Continue", "the latest autosave"),
     ("load", "Load", "a saved game"),
+    ("class", "Join a class", "open your teacher's class file"),
     ("mods", "Mods", "content packs, versions and errors"),
     ("how", "How to play", "the rules in two minutes"),
     ("quit", "Quit", ""),
@@ -55,6 +56,7 @@ class TitleScreen(Screen[None]):
         Binding("n", "menu('new')", "New game"),
         Binding("c", "menu('continue')", "Continue"),
         Binding("l", "menu('load')", "Load"),
+        Binding("j", "menu('class')", "Join a class", show=False),
         Binding("m", "menu('mods')", "Mods"),
         Binding("h", "menu('how')", "How to play"),
         # not in the footer (it would push Help and Quit off an 80-column one): help and the palette say it
@@ -144,6 +146,12 @@ class TitleScreen(Screen[None]):
             app.push_screen(NewGameScreen(app.world))
         elif choice == "continue":
             self._continue()
+        elif choice == "class":
+            from game.app.screens.classroom import JoinClassDialog, class_files
+
+            app.push_screen(
+                JoinClassDialog(class_files(app.world)), lambda path: app.join_class(path) if path else None
+            )
 
     def _continue(self) -> None:
         from game.app.screens.load_game import load_in_background

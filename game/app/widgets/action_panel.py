@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from game.engine import Game
 
 LEVEL_WIDTH, COST_WIDTH = 11, 5
+COST_HEADS = {"quarter": "$/qtr", "year": "$/yr", "month": "$/mo", "half-year": "$/hy", "week": "$/wk"}
 LEVEL_KEYS = Binding.Group("Level ", compact=True)
 
 
@@ -98,7 +99,8 @@ class ActionPanel(MarkedOptionList):
                 owner = game.players.get(group.side, "")
                 label += f" · {owner}'s, read-only" if owner else " · read-only"
             if n == 0:
-                head = [Cell("level", level_width), Cell("$/qtr", COST_WIDTH, "right")]
+                per = COST_HEADS.get(game.scenario.turn_name, "$")  # money a turn, in the scenario's word
+                head = [Cell("level", level_width), Cell(per, COST_WIDTH, "right")]
                 if len(label) <= width - level_width - COST_WIDTH - 2:
                     heading = columns(width, [Cell(label), *head])
                 else:  # the group's name whole on its own line, the column names under it

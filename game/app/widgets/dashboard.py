@@ -83,6 +83,7 @@ class Dashboard(MarkedOptionList):
         self._readouts: list[IndicatorReadout] = []
         self._side_names: dict[str | None, str] = {}
         self._short_names: dict[str, str] = {}
+        self._quo = True  # the "vs sq" column is shown
 
     @property
     def highlighted_indicator(self) -> str | None:
@@ -93,6 +94,8 @@ class Dashboard(MarkedOptionList):
         from game.app.readouts import headline_readouts, short_indicator_name, side_name
 
         self._readouts = headline_readouts(game)
+        shows = getattr(self.app, "shows", None)  # a class can hide the status quo while playing
+        self._quo = game.is_over or shows is None or bool(shows("status_quo"))
         self._side_names = {r.side: side_name(game.world, r.side) for r in self._readouts}
         self._short_names = {r.id: short_indicator_name(game.world.indicators[r.id]) for r in self._readouts}
         self._rebuild()
@@ -120,7 +123,7 @@ class Dashboard(MarkedOptionList):
                         Cell("now", VALUE_WIDTH, "right"),
                         Cell({5: "trend", 4: "trnd"}.get(trend, "tr."), trend),
                         Cell("Δ turn", CHANGE_WIDTH, "right"),
-                        Cell("vs sq", GAP_WIDTH, "right"),
+                        Cell("vs sq" if self._quo else "", GAP_WIDTH, "right"),
                     ],
                 )
                 options.append(Option(heading, id=f"side:{r.side}", disabled=True))
@@ -131,7 +134,7 @@ class Dashboard(MarkedOptionList):
                     Cell(r.format(r.value), VALUE_WIDTH, "right"),
                     Cell(words.sparkline(r.history, trend), trend),
                     Cell(change_cell(r), CHANGE_WIDTH, "right"),
-                    Cell(status_quo_cell(r), GAP_WIDTH, "right"),
+                    Cell(status_quo_cell(r) if self._quo else "", GAP_WIDTH, "right"),
                 ],
             )
             options.append(Option(line, id=r.id))

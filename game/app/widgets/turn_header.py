@@ -32,10 +32,11 @@ def header_text(
     from game.app.readouts import difficulty_name, display_name, side_short
     from game.app.words import money, quarter
 
+    word = game.scenario.turn_name  # "year 3 of 10", "quarter 3 of 40": the scenario's word for a turn
     if game.is_over:
-        when = f"{quarter(game.date(game.turn))}, game over (turn {game.turn} of {game.turns})"
+        when = f"{quarter(game.date(game.turn))}, game over after {word} {game.turn} of {game.turns}"
     else:
-        when = f"{quarter(game.date(game.turn + 1))}, turn {game.turn + 1} of {game.turns}"
+        when = f"{quarter(game.date(game.turn + 1))}, {word} {game.turn + 1} of {game.turns}"
     sep = Content(" · ")
     title = Content.styled(when, "bold")
     if seated is not None and seated in game.players:
@@ -48,7 +49,6 @@ def header_text(
     for extra in extras:  # in order of use to the player, as far as the line has room
         if title.cell_length + sep.cell_length + extra.cell_length <= width - 2:
             title += sep + extra
-    word = game.scenario.turn_name
     sides = []
     for n, (sid, side) in enumerate(game.world.sides.items()):
         budget = float(game.value(side.budget).mean())

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from game.content.errors import ContentError
 from game.content.loader import Located
 from game.content.schema import Action, Difficulty, Effect, Event, Scenario, SideDef
 from game.engine.building.builder import Builder
@@ -295,12 +296,74 @@ def build_objectives(b: Builder, sid: str, loc: Located[Any], sc: Scenario) -> N
             b.objective_values[(sid, i)] = float(obj.value)
 
 
+MERGED_SCENARIO_KEYS = ("action_levels", "parameters")
+"""Keys a scenario ``based_on`` another merges key by key; every other key it sets replaces the other's."""
+
+
+def resolve_scenario(
+    b: Builder, sid: str, resolved: dict[str, Scenario], chain: tuple[str, ...] = ()
+) -> None:
+    """Put ``sid`` in ``resolved``, with the settings of the scenario it is based on where it sets none."""
+    if sid in resolved:
+        return
+    loc = b.items["scenario"][sid]
+    own: Scenario = loc.item
+    parent_id = own.based_on
+    if parent_id is None:
+        resolved[sid] = own
+        return
+    if parent_id == sid or parent_id in chain:
+        b.error(loc, f"based_on goes round in a circle: {' -> '.join((*chain, sid, parent_id))}", "based_on")
+        return
+    if parent_id not in b.items["scenario"]:
+        known = b.items["scenario"]
+        b.error(
+            loc, f"based_on names {parent_id!r}, which is not a scenario{did_you_mean(parent_id, known)}",
+            "based_on", at_value=True,
+        )
+        return
+    resolve_scenario(b, parent_id, resolved, (*chain, sid))
+    parent = resolved.get(parent_id)
+    if parent is None:  # the parent has an error of its own, already reported
+        return
+    merged = parent.model_dump(exclude_unset=True)
+    for key in own.model_fields_set:
+        value = getattr(own, key)
+        if key in MERGED_SCENARIO_KEYS:
+            merged[key] = {**getattr(parent, key), **value}
+        else:
+            merged[key] = value
+    resolved[sid] = Scenario.model_validate(merged)
+
+
+def check_turn_months(b: Builder) -> None:
+    """Packs that say what turn length their per-turn numbers are written for must agree."""
+    said = [(p, p.manifest.turn_months) for p in b.content.packs if p.manifest.turn_months is not None]
+    for pack, months in said[1:]:
+        first, first_months = said[0]
+        if months != first_months:
+            b.errors.append(
+                ContentError(
+                    str(pack.folder / "pack.toml"), 1, 1,
+                    f"turn_months = {months}, but pack {first.manifest.id!r} writes its per-turn numbers "
+                    f"for turns of {first_months} months: packs of one world must agree (convert this "
+                    "pack's costs, ramps and event chances, or leave turn_months out)",
+                )
+            )
+
+
 def build_scenarios(b: Builder) -> None:
     """Scenarios: starting levels, parameter settings, objectives, grades and endings."""
     items, actions = b.items, b.actions
-    b.scenarios = {sid: loc.item for sid, loc in items["scenario"].items()}
+    check_turn_months(b)
+    resolved: dict[str, Scenario] = {}
+    for sid in items["scenario"]:
+        resolve_scenario(b, sid, resolved)
+    b.scenarios = {sid: resolved[sid] for sid in items["scenario"] if sid in resolved}
     for sid, loc in items["scenario"].items():
-        sc: Scenario = loc.item
+        if sid not in resolved:
+            continue
+        sc: Scenario = resolved[sid]
         for aid, level in sc.action_levels.items():
             if aid not in actions and aid not in items["action"]:
                 b.error(
@@ -312,6 +375,12 @@ def build_scenarios(b: Builder) -> None:
                     f"action {aid!r} has levels 0 to {actions[aid].levels - 1}, not {level}",
                     "action_levels",
                     aid,
+                    at_value=True,
+                )
+        for i, aid in enumerate(sc.actions):
+            if aid not in actions and aid not in items["action"]:
+                b.error(
+                    loc, f"unknown action {aid!r}{did_you_mean(aid, items['action'])}", "actions", i,
                     at_value=True,
                 )
         for pid, value in sc.parameters.items():

@@ -1,0 +1,305 @@
+"""A class's screens: join a class, type your name, answer the class's questions, and what-if.
+
+The class's rules, seeds, exports and what-if replays live in ``game.classroom`` (no Textual);
+these dialogs only ask and show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from game.app.words import reflow
+
+if TYPE_CHECKING:
+    from game.classroom import ClassRules, ClassSession
+    from game.engine import Game, World
+
+
+def class_files(world: World | None) -> list[Path]:
+    """The class files the loaded packs ship (each pack's ``classes`` folder), in pack order."""
+    from game.content.loader import CLASSES_FOLDER
+
+    if world is None:
+        return []
+    found: list[Path] = []
+    for pack in world.content.packs:
+        folder = Path(pack.folder) / CLASSES_FOLDER
+        if folder.is_dir():
+            found += sorted(p for p in folder.glob("*.toml") if p.is_file() and not p.name.startswith("."))
+    return found
+
+
+def class_summary(rules: ClassRules, world: World) -> str:
+    """What a student is told before playing: the exercise, its length, what is fixed and locked."""
+    spec = rules.spec
+    scenario = world.scenarios[spec.scenario]
+    word = scenario.turn_name
+    turns = rules.turns(world)
+    lines: list[str] = []
+    teacher = f" with {spec.teacher}" if spec.teacher else ""
+    lines.append(f"Scenario: {scenario.name or spec.scenario}, {turns} {word}s{teacher}.")
+    shown = [
+        f"{world.parameters[pid].name or pid} = {pin.value:g}" for pid, pin in spec.pins.items() if pin.shown
+    ]
+    hidden = sum(1 for pin in spec.pins.values() if not pin.shown)
+    if shown:
+        lines.append("Fixed for the class: " + "; ".join(shown) + ".")
+    if hidden:
+        lines.append(f"{hidden} more assumption{'s' if hidden != 1 else ''} fixed, revealed at the debrief.")
+    locks = rules.locks(world)
+    if locks:
+        names = [world.actions[aid].spec.name or aid for aid in locks if aid in world.actions]
+        if len(names) <= 6:
+            lines.append("Locked levers: " + ", ".join(names) + ".")
+        else:
+            lines.append(f"{len(names)} levers are locked; the others are yours.")
+    if not spec.undo:
+        lines.append(f"No taking back a {word}.")
+    if spec.question:
+        lines.append(f"At the end, {len(spec.question)} question(s) to answer.")
+    if spec.seed_per_student:
+        lines.append("Your world is made from your name: type it as your teacher knows it.")
+    about = " ".join(spec.description.split())
+    return "\n\n".join(part for part in (about, " ".join(lines)) if part)
+
+
+class JoinClassDialog(ModalScreen["Path | None"]):
+    """Open a class file: one the packs ship, or any path the teacher handed out."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, shipped: Sequence[Path]) -> None:
+        super().__init__(classes="dialog")
+        self.shipped = list(shipped)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label("Join a class", classes="dialog-title")
+            yield Static("Type the path of the class file your teacher gave you:", classes="dialog-text")
+            field = Input(placeholder="e.g. /home/class/period3.toml", id="class-path")
+            field.cursor_blink = getattr(self.app, "cursor_blink", True)
+            yield field
+            yield Static("", classes="dialog-text", id="class-problem")
+            if self.shipped:
+                yield Static("or choose one that comes with the game:", classes="dialog-text")
+                yield OptionList(
+                    *(Option(p.stem.replace("_", " "), id=str(i)) for i, p in enumerate(self.shipped)),
+                    id="class-list",
+                )
+            yield Static("enter to open · tab to the list · escape to cancel", classes="dialog-hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#class-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        raw = event.value.strip()
+        if not raw:
+            self._problem("Type the class file's path, or choose one below.")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            self._problem(f"No file {raw!r}: check the path your teacher gave.")
+            return
+        self.dismiss(path)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id is not None:
+            self.dismiss(self.shipped[int(event.option_id)])
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#class-problem", Static).update(Content.styled(f"✗ {text}", "$text-error"))
+        self.app.bell()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StudentNameDialog(ModalScreen["str | None"]):
+    """The class, what it fixes, and the student's name (recorded in every save and export)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, rules: ClassRules, world: World) -> None:
+        super().__init__(classes="dialog")
+        self.rules, self.world = rules, world
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label(Content(self.rules.spec.title), classes="dialog-title")
+            yield Static(Content(reflow(class_summary(self.rules, self.world))), classes="dialog-text")
+            yield Static("Your name:", classes="dialog-text")
+            field = Input(id="student-name", max_length=200)
+            field.cursor_blink = getattr(self.app, "cursor_blink", True)
+            yield field
+            yield Static("", classes="dialog-text", id="name-problem")
+            yield Static("enter to start · escape to cancel", classes="dialog-hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#student-name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from game.classroom import ClassError, student_name
+
+        event.stop()
+        try:
+            name = student_name(event.value)
+        except ClassError as exc:
+            self.query_one("#name-problem", Static).update(Content.styled(f"✗ {exc}", "$text-error"))
+            self.app.bell()
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AnswersDialog(ModalScreen[bool]):
+    """The class's questions, each with a box for the answer; ctrl+s keeps them, escape leaves as was."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "keep", "Keep answers", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, session: ClassSession) -> None:
+        super().__init__(classes="dialog")
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        questions = self.session.rules.spec.question
+        with Vertical(classes="dialog-box wide"):
+            yield Label(f"Questions for {self.session.student}", classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                for q in questions:
+                    yield Static(Content(reflow(q.text)), classes="dialog-text")
+                    box = TextArea(self.session.answers.get(q.id, ""), id=f"answer-{q.id}")
+                    box.styles.height = 5
+                    yield box
+            yield Static(
+                "tab: next question · ctrl+s: keep the answers (saved with your game) · escape: cancel",
+                classes="dialog-hint",
+            )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        boxes = self.query(TextArea)
+        if boxes:
+            boxes.first().focus()
+
+    def action_keep(self) -> None:
+        for q in self.session.rules.spec.question:
+            self.session.answer(q.id, self.query_one(f"#answer-{q.id}", TextArea).text)
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class WhatIfDialog(ModalScreen[None]):
+    """Choose a decision of the game, drop it or give it another level, and see both outcomes."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, game: Game) -> None:
+        super().__init__(classes="dialog")
+        self.game = game
+        self.chosen: int | None = None  # index into the game's log
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label("What if?", classes="dialog-title")
+            yield Static(
+                "Choose a decision; then drop it, or give it another level. The game is replayed with "
+                "the same seed and the same draws, and both outcomes are shown side by side.",
+                classes="dialog-text",
+                id="whatif-help",
+            )
+            yield OptionList(*self._decisions(), id="whatif-list")
+            with VerticalScroll(classes="dialog-scroll", id="whatif-result-box"):
+                yield Static("", id="whatif-result")
+            yield Static("enter to choose · escape to go back", classes="dialog-hint")
+        yield Footer(compact=True)
+
+    def _decisions(self) -> list[Option]:
+        from game.classroom.exports import decision_rows
+
+        rows = decision_rows(self.game)
+        if not rows:
+            return [Option("No decisions to change: you kept the status quo.", disabled=True)]
+        word = self.game.scenario.turn_name
+        return [
+            Option(f"{word} {r.turn} ({r.date}): {r.name}: {r.label_from} → {r.label_to}", id=str(i))
+            for i, r in enumerate(rows)
+        ]
+
+    def on_mount(self) -> None:
+        self.query_one("#whatif-list", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id is None:
+            return
+        if self.chosen is None:
+            self._offer_changes(int(event.option_id))
+        else:
+            self._replay(event.option_id)
+
+    def _offer_changes(self, index: int) -> None:
+        decision = self.game.log[index]
+        spec = self.game.world.actions[decision.action].spec
+        self.chosen = index
+        options = [Option("drop this decision", id="drop")]
+        options += [
+            Option(f"set it to {label}", id=f"level:{level}")
+            for level, label in enumerate(spec.levels)
+            if level != decision.level
+        ]
+        picker = self.query_one("#whatif-list", OptionList)
+        picker.set_options(options)
+        picker.highlighted = 0
+        self.query_one("#whatif-help", Static).update(
+            Content(f"{spec.name or decision.action}, before {self.game.scenario.turn_name} {decision.turn}:")
+        )
+
+    def _replay(self, choice: str) -> None:
+        from game.classroom.whatif import Change, WhatIfError, comparison_text, what_if
+
+        assert self.chosen is not None
+        decision = self.game.log[self.chosen]
+        level = None if choice == "drop" else int(choice.split(":", 1)[1])
+        result_box = self.query_one("#whatif-result", Static)
+        try:
+            result = what_if(self.game, [Change(decision.turn, decision.action, level)])
+        except WhatIfError as exc:
+            result_box.update(Content.styled(f"✗ {exc}", "$text-error"))
+        else:
+            result_box.update(Content(comparison_text(result, compact=True)))
+        self.chosen = None
+        picker = self.query_one("#whatif-list", OptionList)
+        picker.set_options(self._decisions())
+        self.query_one("#whatif-help", Static).update(
+            Content("Choose another decision to try, or escape to go back to the debrief.")
+        )
+
+    def action_back(self) -> None:
+        if self.chosen is not None:
+            self.chosen = None
+            self.query_one("#whatif-list", OptionList).set_options(self._decisions())
+            return
+        self.dismiss(None)

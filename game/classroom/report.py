@@ -1,0 +1,436 @@
+"""The class report: a folder of students' saves replayed, checked and summed up for grading.
+
+Every save is replayed from its log and compared with the state it recorded, bit for bit:
+a save edited by hand (a better number typed in, a decision removed) no longer replays to
+itself and is reported as tampered, not counted. With the teacher's class file, each game
+must also keep to the class's rules: its scenario, the student's seed, the pins and the
+locked levers. What is left is counted:
+
+    class.csv   one row per student: name, scenario, seed, grade, score, each objective,
+                the number of decisions and the levers used
+    class.md    the grade distribution, the median outcome per objective, the strategies
+                students tried and how they fared, the best and worst games with their
+                decisions, the answers to the class's questions, and what was not counted
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.classroom.exports import decision_rows, name_of
+from game.classroom.rules import ClassError, ClassRules, ClassSession, student_key
+from game.content.errors import ContentErrors
+from game.engine import Debrief, Game, World, load_world
+from game.errors import BorderlineError
+from game.saves import PackMismatch, ReplayMismatch, SaveError, load_save
+from game.saves.files import AUTOSAVE_FOLDER, SUFFIX
+from game.saves.format import SaveFile, read_save
+from game.saves.packs import locate_packs
+
+NOT_COUNTED = ("tampered", "unreadable", "other content", "another class", "not a class game", "duplicate")
+
+
+class ReportError(BorderlineError):
+    """The report cannot be made at all (no saves found, a path that does not exist)."""
+
+
+@dataclass
+class Counted:
+    """A game that replayed to itself and keeps to the class's rules."""
+
+    path: Path
+    student: str
+    game: Game
+    debrief: Debrief
+    saved_at: str
+    session: ClassSession | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def levers(self) -> list[str]:
+        """The levers this student moved, in the order first moved."""
+        return list(dict.fromkeys(d.action for d in self.game.log))
+
+    @property
+    def strategy(self) -> tuple[str, ...]:
+        """Where the student left each lever against the scenario's start: ('+hope', '-us_dmi')."""
+        game, start = self.game, self.game.scenario.action_levels
+        moves = []
+        for aid in self.levers:
+            delta = game.committed_level(aid) - start.get(aid, 0)
+            if delta:
+                moves.append(("+" if delta > 0 else "-") + aid)
+        return tuple(sorted(moves))
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    path: Path
+    status: str  # one of NOT_COUNTED
+    reason: str
+    student: str = ""
+
+
+@dataclass
+class ClassReport:
+    counted: list[Counted]
+    not_counted: list[NotCounted]
+    rules: ClassRules | None = None
+
+
+def save_files(sources: Iterable[Path | str]) -> list[Path]:
+    """The save files named, and those in the folders named (not autosave folders or hidden files)."""
+    found: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            for item in sorted(path.rglob(f"*{SUFFIX}")):
+                parts = item.relative_to(path).parts
+                if any(p.startswith(".") for p in parts) or AUTOSAVE_FOLDER in parts[:-1]:
+                    continue
+                if item.is_file():
+                    found.append(item)
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            raise ReportError(f"{source}: no such file or folder")
+    if not found:
+        raise ReportError("no saves found: name save files (.json) or folders that hold them")
+    return list(dict.fromkeys(found))
+
+
+class _Worlds:
+    """Worlds by the packs saves were made with, each loaded once (a class shares one)."""
+
+    def __init__(self, world: World | None) -> None:
+        self.given = world
+        self.cache: dict[tuple[tuple[str, str, str | None], ...], World | str] = {}
+
+    def for_save(self, save: SaveFile) -> World | str:
+        if self.given is not None:
+            return self.given
+        key = tuple((p.id, p.version, p.hash) for p in save.packs)
+        if key not in self.cache:
+            folders, missing = locate_packs(save.packs)
+            if missing or not folders:
+                self.cache[key] = "made with packs that are not installed: " + "; ".join(missing.values())
+            else:
+                try:
+                    self.cache[key] = load_world(folders)
+                except ContentErrors as exc:
+                    self.cache[key] = f"its packs have errors: {exc.errors[0]}"
+        return self.cache[key]
+
+
+def _first(lines: Sequence[str], n: int = 3) -> str:
+    more = f" (and {len(lines) - n} more)" if len(lines) > n else ""
+    return "; ".join(lines[:n]) + more
+
+
+def _check(path: Path, save: SaveFile, rules: ClassRules | None, worlds: _Worlds) -> Counted | NotCounted:
+    classroom = save.classroom
+    student = classroom.student if classroom is not None else (save.name or path.stem)
+    if rules is not None:
+        if classroom is None:
+            return NotCounted(
+                path, "not a class game", "played outside a class (no class and student recorded)"
+            )
+        if classroom.class_id != rules.spec.class_id:
+            return NotCounted(
+                path, "another class", f"class {classroom.class_id!r}, not {rules.spec.class_id!r}", student
+            )
+    world = worlds.for_save(save)
+    if isinstance(world, str):
+        return NotCounted(path, "other content", world, student)
+    try:
+        loaded = load_save(path, world)
+    except ReplayMismatch as exc:
+        return NotCounted(
+            path,
+            "tampered",
+            f"replaying it does not give the state it records: {_first(exc.differences)}",
+            student,
+        )
+    except PackMismatch as exc:
+        return NotCounted(path, "other content", _first(exc.differences), student)
+    except SaveError as exc:
+        return NotCounted(path, "unreadable", str(exc), student)
+    game = loaded.game
+    session = None
+    if classroom is not None:
+        try:
+            own = ClassRules.from_settings(classroom.settings, str(path))
+        except ClassError as exc:
+            return NotCounted(path, "tampered", str(exc), student)
+        if rules is not None and own.settings != rules.settings:
+            changed = sorted(k for k in rules.settings if own.settings.get(k) != rules.settings[k])
+            return NotCounted(
+                path,
+                "tampered",
+                f"the class rules it carries differ from the class file ({', '.join(changed)})",
+                student,
+            )
+        judge = rules or own
+        breaches = judge.breaches(game, student)
+        if game.turns != judge.turns(game.world):
+            breaches.append(
+                f"a length of {game.turns} turns recorded, the class plays {judge.turns(game.world)}"
+            )
+        if breaches:
+            return NotCounted(
+                path, "tampered", "it does not keep to the class's rules: " + _first(breaches), student
+            )
+        session = judge.session(student, classroom.answers)
+    notes = [] if game.is_over else [f"unfinished: {game.turn} of {game.turns} turns played"]
+    return Counted(path, student, game, game.debrief(), save.saved_at, session, notes)
+
+
+def collect(
+    sources: Iterable[Path | str], rules: ClassRules | None = None, world: World | None = None
+) -> ClassReport:
+    """Replay and check every save; raise ReportError when there are none to look at."""
+    worlds = _Worlds(world)
+    counted: list[Counted] = []
+    rejected: list[NotCounted] = []
+    for path in save_files(sources):
+        try:
+            save, _ = read_save(path)
+        except SaveError as exc:
+            rejected.append(NotCounted(path, "unreadable", str(exc)))
+            continue
+        outcome = _check(path, save, rules, worlds)
+        (counted if isinstance(outcome, Counted) else rejected).append(outcome)  # type: ignore[arg-type]
+    latest: dict[tuple[str, str], Counted] = {}
+    for entry in counted:  # one game a student: the furthest played, then the latest saved
+        cid = entry.session.rules.spec.class_id if entry.session else ""
+        key = (cid, student_key(entry.student))
+        other = latest.get(key)
+        if other is None or (entry.game.turn, entry.saved_at) > (other.game.turn, other.saved_at):
+            if other is not None:
+                rejected.append(
+                    NotCounted(other.path, "duplicate", f"a later save of {entry.student}: {entry.path}")
+                )
+            latest[key] = entry
+        else:
+            rejected.append(
+                NotCounted(entry.path, "duplicate", f"a later save of {entry.student}: {other.path}")
+            )
+    kept = sorted(latest.values(), key=lambda e: student_key(e.student))
+    return ClassReport(kept, sorted(rejected, key=lambda r: str(r.path)), rules)
+
+
+# --------------------------------------------------------------------------- class.csv
+
+
+def objective_ids(report: ClassReport) -> list[str]:
+    """Every objective scored in the counted games, in their scenarios' order."""
+    return list(dict.fromkeys(o.indicator for e in report.counted for o in e.debrief.objectives))
+
+
+def class_csv(report: ClassReport) -> str:
+    ids = objective_ids(report)
+    header = ["name", "class", "scenario", "seed", "turns played", "finished", "grade", "score"]
+    for ind in ids:
+        header += [f"{ind} points", f"{ind} better than status quo %"]
+    header += ["decisions", "levers used", "file"]
+    rows: list[list[object]] = [list(header)]
+    for e in report.counted:
+        by = {o.indicator: o for o in e.debrief.objectives}
+        cid = e.session.rules.spec.class_id if e.session else ""
+        row: list[object] = [
+            e.student,
+            cid,
+            e.game.scenario_id,
+            e.game.seed,
+            e.game.turn,
+            "yes" if e.game.is_over else "no",
+            e.debrief.grade,
+            f"{e.debrief.score:.2f}",
+        ]
+        for ind in ids:
+            o = by.get(ind)
+            row += [f"{o.contribution:.2f}", f"{o.better_percent:.1f}"] if o else ["", ""]
+        row += [len(e.game.log), " ".join(e.levers), str(e.path)]
+        rows.append(row)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- class.md
+
+
+def _bar(count: int, most: int, width: int = 30) -> str:
+    return "█" * (round(count / most * width) if most else 0) or ("▏" if count else "")
+
+
+def _grades(report: ClassReport) -> list[str]:
+    scale = [g.label for g in report.counted[0].debrief.grades] if report.counted else []
+    counts = Counter(e.debrief.grade for e in report.counted)
+    labels = scale + sorted(set(counts) - set(scale))
+    most = max(counts.values(), default=0)
+    width = max((len(label) for label in labels), default=0)
+    lines = ["## Grades", "", "```"]
+    lines += [f"{label:<{width}}  {counts[label]:>3}  {_bar(counts[label], most)}" for label in labels]
+    lines.append("```")
+    scores = [e.debrief.score for e in report.counted]
+    lines.append(
+        f"\nScores: median {statistics.median(scores):+.1f}, from {min(scores):+.1f} to {max(scores):+.1f} "
+        f"({len(scores)} game{'s' if len(scores) != 1 else ''})."
+    )
+    return lines
+
+
+def _medians(report: ClassReport) -> list[str]:
+    lines = ["## Median outcome per objective", ""]
+    lines.append("| objective | median better than status quo | range | median points |")
+    lines.append("|---|---:|---:|---:|")
+    for ind in objective_ids(report):
+        rows = [o for e in report.counted for o in e.debrief.objectives if o.indicator == ind]
+        better = [o.better_percent for o in rows]
+        points = [o.contribution for o in rows]
+        label = name_of(rows[0].label, ind)
+        lines.append(
+            f"| {label} | {statistics.median(better):+.1f}% | {min(better):+.1f}% to {max(better):+.1f}% "
+            f"| {statistics.median(points):+.1f} |"
+        )
+    return lines
+
+
+def _strategy_words(world: World, moves: Sequence[str]) -> str:
+    if not moves:
+        return "kept the status quo"
+    words = []
+    for move in moves:
+        aid = move[1:]
+        spec = world.actions[aid].spec if aid in world.actions else None
+        name = name_of(spec.name, aid) if spec is not None else aid
+        words.append(("raised " if move[0] == "+" else "lowered ") + name)
+    return ", ".join(words)
+
+
+def _strategies(report: ClassReport, top: int = 6) -> list[str]:
+    lines = ["## Strategies and how they fared", ""]
+    groups: dict[tuple[str, ...], list[Counted]] = {}
+    for e in report.counted:
+        groups.setdefault(e.strategy, []).append(e)
+    ranked = sorted(
+        groups.items(), key=lambda kv: (-len(kv[1]), -statistics.median(x.debrief.score for x in kv[1]))
+    )
+    world = report.counted[0].game.world
+    lines.append("Games grouped by where they left each lever (raised or lowered from the start):")
+    lines.append("")
+    lines.append("| strategy | games | median score | grades |")
+    lines.append("|---|---:|---:|---|")
+    for moves, games in ranked[:top]:
+        grades = Counter(g.debrief.grade for g in games)
+        said = ", ".join(f"{n} {label}" for label, n in grades.most_common())
+        median = statistics.median(g.debrief.score for g in games)
+        lines.append(f"| {_strategy_words(world, moves)} | {len(games)} | {median:+.1f} | {said} |")
+    if len(ranked) > top:
+        lines.append(f"| ({len(ranked) - top} more, each tried by fewer) | | | |")
+    used = Counter(aid for e in report.counted for aid in set(e.levers))
+    if used:
+        lines += ["", "Each lever, by how many students moved it:", ""]
+        lines.append("| lever | students | their median score | the others' |")
+        lines.append("|---|---:|---:|---:|")
+        for aid, n in used.most_common():
+            mine = [e.debrief.score for e in report.counted if aid in e.levers]
+            rest = [e.debrief.score for e in report.counted if aid not in e.levers]
+            others = f"{statistics.median(rest):+.1f}" if rest else "—"
+            name = name_of(world.actions[aid].spec.name, aid) if aid in world.actions else aid
+            lines.append(f"| {name} | {n} | {statistics.median(mine):+.1f} | {others} |")
+    return lines
+
+
+def _game_lines(e: Counted) -> list[str]:
+    lines = [f"### {e.student}: {e.debrief.grade}, score {e.debrief.score:+.1f} (seed {e.game.seed})", ""]
+    rows = decision_rows(e.game)
+    if not rows:
+        lines.append("- no decisions: kept the status quo")
+    for r in rows:
+        lines.append(f"- {r.date}: {r.name} {r.label_from} → {r.label_to}")
+    return lines + [""]
+
+
+def _best_and_worst(report: ClassReport, n: int = 3) -> list[str]:
+    ranked = sorted(report.counted, key=lambda e: -e.debrief.score)
+    k = min(n, (len(ranked) + 1) // 2)
+    lines = ["## Best games", ""]
+    for e in ranked[:k]:
+        lines += _game_lines(e)
+    worst = [e for e in reversed(ranked[k:])][:n]
+    if worst:
+        lines += ["## Worst games", ""]
+        for e in worst:
+            lines += _game_lines(e)
+    return lines[:-1]
+
+
+def _answers(report: ClassReport) -> list[str]:
+    rules = report.rules or next((e.session.rules for e in report.counted if e.session), None)
+    if rules is None or not rules.spec.question:
+        return []
+    lines = ["## Answers to the class's questions", ""]
+    for q in rules.spec.question:
+        lines += [f"### {q.text}", ""]
+        for e in report.counted:
+            answer = e.session.answers.get(q.id, "") if e.session else ""
+            text = " ".join(answer.split()) if answer else "(no answer)"
+            lines.append(f"- **{e.student}**: {text}")
+        lines.append("")
+    return lines[:-1]
+
+
+def _not_counted(report: ClassReport) -> list[str]:
+    if not report.not_counted:
+        return []
+    lines = ["## Not counted", ""]
+    for r in report.not_counted:
+        who = f" ({r.student})" if r.student else ""
+        lines.append(f"- **{r.status}**: `{r.path}`{who}: {r.reason}")
+    return lines
+
+
+def class_markdown(report: ClassReport) -> str:
+    rules = report.rules
+    title = rules.spec.title if rules is not None else "Borderline class report"
+    head = [f"# {title}", ""]
+    if rules is not None:
+        head.append(f"- Class `{rules.spec.class_id}`, scenario `{rules.spec.scenario}`")
+    head.append(f"- {len(report.counted)} game(s) counted, {len(report.not_counted)} not counted")
+    tampered = [r for r in report.not_counted if r.status == "tampered"]
+    if tampered:
+        head.append(f"- **{len(tampered)} tampered**: " + ", ".join(f"`{r.path.name}`" for r in tampered))
+    unfinished = [e for e in report.counted if e.notes]
+    if unfinished:
+        head.append(f"- Unfinished: {', '.join(f'{e.student} ({e.notes[0]})' for e in unfinished)}")
+    parts = [head]
+    if report.counted:
+        parts += [
+            _grades(report),
+            _medians(report),
+            _strategies(report),
+            _best_and_worst(report),
+            _answers(report),
+        ]
+    parts.append(_not_counted(report))
+    return "\n\n".join("\n".join(p) for p in parts if p) + "\n"
+
+
+def write_report(report: ClassReport, folder: Path | str) -> list[Path]:
+    """Write class.csv and class.md into ``folder`` (made if missing), replacing earlier ones."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (("class.csv", class_csv(report)), ("class.md", class_markdown(report))):
+        path = target / name
+        path.write_text(text, encoding="utf-8", newline="")
+        written.append(path)
+    return written

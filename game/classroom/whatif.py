@@ -1,0 +1,214 @@
+"""What if: a game replayed with one decision dropped or changed, the same seed, the same draws.
+
+The replay is a new game of the same scenario, seed and pins (and class length) fed the
+game's log with the change made, and its dilemma answers; every random draw depends only
+on the seed, the event and the turn, so with no change it reproduces the game to the bit,
+and with one the difference is the decision's own effect (and what it led to). The two are
+scored against the same status quo and compared objective by objective.
+
+    TURN:ACTION          drop the decision taken on that action before that turn
+    TURN:ACTION=LEVEL    set that action to LEVEL before that turn (change the decision, or add one)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from game.engine import Debrief, Decision, Game, GameError, Step, replay
+from game.errors import BorderlineError, did_you_mean
+
+_CHANGE = re.compile(r"^\s*(\d{1,6})\s*:\s*([a-z][a-z0-9_]*)\s*(?:=\s*(\d{1,4}))?\s*$")
+
+
+class WhatIfError(BorderlineError):
+    """A change that does not fit the game: the message says what is wrong and what exists."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """Drop (``level`` None) or set a decision taken before ``turn``."""
+
+    turn: int
+    action: str
+    level: int | None = None
+
+    @classmethod
+    def parse(cls, text: str, *, drop: bool) -> Change:
+        match = _CHANGE.match(text)
+        if match is None or (drop and match.group(3) is not None) or (not drop and match.group(3) is None):
+            form = "TURN:ACTION" if drop else "TURN:ACTION=LEVEL"
+            raise WhatIfError(f"{text!r} is not {form} (e.g. {'3:hope' if drop else '3:hope=2'})")
+        level = None if drop else int(match.group(3))
+        return cls(int(match.group(1)), match.group(2), level)
+
+    def describe(self, game: Game) -> str:
+        spec = game.world.actions[self.action].spec
+        name = spec.name or self.action
+        when = f"{game.scenario.turn_name} {self.turn} ({game.date(self.turn)})"
+        if self.level is None:
+            return f"without the decision on {name} in {when}"
+        return f"with {name} set to {spec.levels[self.level]!r} in {when}"
+
+
+def changed_log(game: Game, changes: Sequence[Change]) -> tuple[list[Decision], list[str]]:
+    """The game's log with the changes made, and a line saying what each did; raise WhatIfError."""
+    log = list(game.log)
+    notes = []
+    for change in changes:
+        if change.action not in game.world.actions:
+            known = sorted({d.action for d in game.log}) or list(game.world.actions)
+            raise WhatIfError(f"no lever {change.action!r}{did_you_mean(change.action, known)}")
+        if not 1 <= change.turn <= game.turn:
+            raise WhatIfError(f"{game.turn} turns were played: choose a turn from 1 to {game.turn}")
+        at = next((i for i, d in enumerate(log) if d.turn == change.turn and d.action == change.action), None)
+        if change.level is None:
+            if at is None:
+                there = [d.action for d in log if d.turn == change.turn]
+                other = [str(d.turn) for d in log if d.action == change.action]
+                said = f"the decisions there: {', '.join(there)}" if there else "no decision was taken then"
+                if other:
+                    said += f"; {change.action} was decided before turn {', '.join(other)}"
+                raise WhatIfError(
+                    f"no decision on {change.action} before turn {change.turn} to drop ({said})"
+                )
+            del log[at]
+            notes.append(change.describe(game))
+            continue
+        locked = game.lock_reason(change.action)
+        if locked is not None:
+            raise WhatIfError(f"{change.action} cannot be changed in this game: {locked}")
+        levels = game.world.actions[change.action].levels
+        if not 0 <= change.level < levels:
+            raise WhatIfError(f"{change.action} has levels 0 to {levels - 1}, not {change.level}")
+        new = Decision(change.turn, change.action, change.level, 0)
+        if at is None:
+            log.append(new)
+            notes.append(change.describe(game) + " (a decision added)")
+        else:
+            log[at] = new
+            notes.append(change.describe(game))
+    log.sort(key=lambda d: (d.turn, d.action))
+    return log, notes
+
+
+def replay_with(game: Game, log: Sequence[Decision]) -> Game:
+    """A new headless game like ``game`` (scenario, seed, pins, length) played from ``log``, same answers."""
+    twin = Game(
+        game.world,
+        game.scenario_id,
+        game.seed,
+        1,
+        game.pins,
+        status_quo=True,
+        allow_out_of_range=game.allow_out_of_range,
+    )
+    twin.turns = game.turns
+    twin.locks = dict(game.locks)
+    try:
+        return replay(twin, [Step(d.turn, d.action, d.level) for d in log], game.choices_made, game.turn)
+    except GameError as exc:
+        raise WhatIfError(f"the changed game cannot be played: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ObjectiveChange:
+    indicator: str
+    label: str
+    unit: str
+    decimals: int
+    status_quo: float
+    before: float  # the game's measure
+    after: float  # the what-if's measure
+    points_before: float
+    points_after: float
+
+    @property
+    def points_change(self) -> float:
+        return self.points_after - self.points_before
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The game and its what-if, scored against the same status quo."""
+
+    original: Game
+    changed: Game
+    changes: list[str]
+    before: Debrief
+    after: Debrief
+    objectives: list[ObjectiveChange]
+    warnings: list[str]
+
+    @property
+    def identical(self) -> bool:
+        """The replay reached the very same state, bit for bit."""
+        return self.original.state_digest() == self.changed.state_digest()
+
+
+def what_if(game: Game, changes: Sequence[Change]) -> WhatIf:
+    """Replay ``game`` with ``changes`` and compare the outcomes; raise WhatIfError for a bad change."""
+    if game.runs != 1:
+        raise WhatIfError("a what-if replays a single game")
+    log, notes = changed_log(game, changes)
+    changed = replay_with(game, log)
+    before, after = game.debrief(), changed.debrief()
+    rows = []
+    for b, a in zip(before.objectives, after.objectives, strict=True):
+        info = game.world.indicators[b.indicator]
+        rows.append(
+            ObjectiveChange(
+                b.indicator,
+                b.label or info.name,
+                info.unit,
+                info.decimals,
+                b.status_quo,
+                b.value,
+                a.value,
+                b.contribution,
+                a.contribution,
+            )
+        )
+    return WhatIf(game, changed, notes, before, after, rows, list(changed.warnings))
+
+
+def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
+    """The game and its what-if side by side, objective by objective, with the difference in points.
+
+    ``compact``: for a narrow screen (the debrief's dialog): no status-quo column (the debrief
+    shows it), short number columns, labels cut to fit in about 76 columns.
+    """
+    game = result.original
+    word = game.scenario.turn_name
+    lines = [f"What if: {game.scenario.name or game.scenario_id}, seed {game.seed}, {game.turn} {word}s"]
+    if not result.changes:
+        lines.append("no change: the game replayed as it was")
+    lines += [f"  {text}" for text in result.changes]
+    if result.identical:
+        lines.append("the replay reaches the very same state as the game, to the bit")
+    lines.append("")
+    n = 9 if compact else 12
+    longest = max([len(o.label) for o in result.objectives] + [9])
+    width = min(longest, 24) if compact else longest
+    columns = [] if compact else [f"{'status quo':>{n}}"]
+    columns += [f"{'your game':>{n}}", f"{'what if':>{n}}", f"{'difference':>{n + 1}}", f"{'points':>20}"]
+    lines.append(f"{'objective':<{width}}  " + "  ".join(columns))
+    for o in result.objectives:
+        d = o.decimals
+        label = o.label if len(o.label) <= width else o.label[: width - 1] + "…"
+        points = (  # + 0.0: no "-0.0"
+            f"{o.points_before + 0.0:+.1f} → {o.points_after + 0.0:+.1f} ({o.points_change + 0.0:+.1f})"
+        )
+        cells = [] if compact else [f"{o.status_quo:>{n},.{d}f}"]
+        difference = o.after - o.before + 0.0
+        cells += [f"{o.before:>{n},.{d}f}", f"{o.after:>{n},.{d}f}", f"{difference:>+{n + 1},.{d}f}"]
+        cells.append(f"{points:>20}")
+        lines.append(f"{label:<{width}}  " + "  ".join(cells))
+    b, a = result.before, result.after
+    lines.append("")
+    change = a.score - b.score
+    lines.append(f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade}): {change:+.1f} points")
+    for warning in result.warnings:
+        lines.append(f"note: the game would have refused: {warning}")
+    return "\n".join(lines)

@@ -1,0 +1,221 @@
+"""The teacher's verbs: ``export`` a save for grading, ``report`` on a class's saves, ``whatif``.
+
+The work is done by ``game.classroom``; this module reads the arguments, turns every mistake
+into one message and prints the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from game.errors import BorderlineError
+
+VERBS = ("export", "report", "whatif")
+
+
+class ClassroomCliError(BorderlineError):
+    """A user mistake in a teacher's verb; the message is printed as is."""
+
+
+def add_verbs(verbs: Any) -> None:
+    """Add the teacher's verbs to the ``borderline`` parser's sub-commands."""
+    exp = verbs.add_parser(
+        "export", help="export a save's debrief for grading: Markdown and CSV (turns, decisions)"
+    )
+    exp.add_argument("file", metavar="SAVE", help="a save file, or the name of one in the saves folder")
+    exp.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("md", "csv"),
+        metavar="md|csv",
+        help="md, csv or both (repeat the option; default both)",
+    )
+    exp.add_argument("--out", metavar="DIR", help="folder to write into (default: the reports folder)")
+
+    rep = verbs.add_parser(
+        "report",
+        help="replay every save of a class (edited ones are flagged, not counted) and write class.csv and "
+        "class.md",
+    )
+    rep.add_argument("sources", nargs="+", metavar="SAVES_OR_FOLDER", help="save files or folders of saves")
+    rep.add_argument("--out", required=True, metavar="DIR", help="folder for class.csv and class.md")
+    rep.add_argument(
+        "--class",
+        dest="class_file",
+        metavar="FILE",
+        help="the class file: games must keep to its scenario, seeds, pins and locked levers",
+    )
+
+    what = verbs.add_parser(
+        "whatif", help="replay a save with a decision dropped or changed, same seed and draws, and compare"
+    )
+    what.add_argument("file", metavar="SAVE", help="a save file, or the name of one in the saves folder")
+    what.add_argument(
+        "--drop", action="append", default=[], metavar="TURN:ACTION", help="drop a decision (repeatable)"
+    )
+    what.add_argument(
+        "--set",
+        dest="set_",
+        action="append",
+        default=[],
+        metavar="TURN:ACTION=LEVEL",
+        help="set an action's level before a turn (repeatable)",
+    )
+    what.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def run(args: argparse.Namespace, packs: list[Path] | None) -> int:
+    """The verb; raise ClassroomCliError for a user mistake."""
+    if args.verb == "export":
+        return cmd_export(args, packs)
+    if args.verb == "report":
+        return cmd_report(args, packs)
+    return cmd_whatif(args, packs)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _world(packs: list[Path] | None) -> Any:
+    if not packs:
+        return None
+    from game.content.errors import ContentErrors
+    from game.engine import load_world
+
+    try:
+        return load_world(packs)
+    except ContentErrors as exc:
+        raise ClassroomCliError(str(exc)) from None
+
+
+def _save_path(raw: str) -> Path:
+    from game.cli import _save_file  # the CLI's own rule for naming a save (cli imports this module)
+
+    return _save_file(raw)
+
+
+def load(raw: str, packs: list[Path] | None) -> tuple[Any, Any]:
+    """The save replayed and checked to the bit, and its class session (None outside a class)."""
+    from game.classroom import ClassError, ClassRules
+    from game.saves import ReplayMismatch, SaveError, load_save
+
+    path = _save_path(raw)
+    try:
+        loaded = load_save(path, _world(packs))
+    except ReplayMismatch as exc:
+        raise ClassroomCliError(f"{exc}\n(an edited save cannot be exported or replayed)") from None
+    except SaveError as exc:
+        raise ClassroomCliError(str(exc)) from None
+    session = None
+    if loaded.classroom is not None:
+        try:
+            rules = ClassRules.from_settings(loaded.classroom.settings, str(path))
+        except ClassError as exc:
+            raise ClassroomCliError(str(exc)) from None
+        session = rules.session(loaded.classroom.student, loaded.classroom.answers)
+        rules.apply(loaded.game)  # a what-if keeps to the class's locks
+    return loaded.game, session
+
+
+# --------------------------------------------------------------------------- export
+
+
+def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
+    from game.app.against_history import history_lines  # wording only: no Textual
+    from game.classroom.exports import write_exports
+
+    game, session = load(args.file, packs)
+    formats = tuple(dict.fromkeys(args.formats or ("md", "csv")))
+    try:
+        written = write_exports(
+            game,
+            session,
+            formats=formats,
+            folder=args.out,
+            sections=[("Against what really happened", history_lines(game))],
+        )
+    except OSError as exc:
+        raise ClassroomCliError(f"cannot write the exports: {exc.strerror or exc}") from None
+    who = f" of {session.student}" if session is not None else ""
+    print(f"exported the game{who} ({game.scenario_id}, seed {game.seed}, turn {game.turn} of {game.turns}):")
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
+# --------------------------------------------------------------------------- report
+
+
+def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
+    from game.classroom import ClassRules
+    from game.classroom.report import ReportError, collect, write_report
+    from game.content.errors import ContentErrors
+
+    world = _world(packs)
+    rules = None
+    if args.class_file is not None:
+        try:
+            rules = ClassRules.from_file(args.class_file, world)
+        except ContentErrors as exc:
+            raise ClassroomCliError(str(exc)) from None
+    try:
+        report = collect(args.sources, rules, world)
+    except ReportError as exc:
+        raise ClassroomCliError(str(exc)) from None
+    try:
+        written = write_report(report, args.out)
+    except OSError as exc:
+        raise ClassroomCliError(f"cannot write the report to {args.out}: {exc.strerror or exc}") from None
+    print(f"{len(report.counted)} game(s) counted, {len(report.not_counted)} not counted")
+    for item in report.not_counted:
+        print(f"  {item.status}: {item.path}: {item.reason}", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+# --------------------------------------------------------------------------- what if
+
+
+def cmd_whatif(args: argparse.Namespace, packs: list[Path] | None) -> int:
+    from game.classroom.whatif import Change, WhatIfError, comparison_text, what_if
+
+    game, _ = load(args.file, packs)
+    try:
+        changes = [Change.parse(t, drop=True) for t in args.drop]
+        changes += [Change.parse(t, drop=False) for t in args.set_]
+        result = what_if(game, changes)
+    except WhatIfError as exc:
+        raise ClassroomCliError(str(exc)) from None
+    if args.format == "json":
+        print(json.dumps(_as_json(result), indent=1))
+    else:
+        print(comparison_text(result))
+    return 0
+
+
+def _as_json(result: Any) -> dict[str, Any]:
+    return {
+        "changes": result.changes,
+        "identical": result.identical,
+        "game": {"score": result.before.score, "grade": result.before.grade},
+        "what_if": {"score": result.after.score, "grade": result.after.grade},
+        "objectives": [
+            {
+                "indicator": o.indicator,
+                "label": o.label,
+                "status_quo": o.status_quo,
+                "game": o.before,
+                "what_if": o.after,
+                "points_game": o.points_before,
+                "points_what_if": o.points_after,
+            }
+            for o in result.objectives
+        ],
+        "warnings": result.warnings,
+    }

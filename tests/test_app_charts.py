@@ -1,0 +1,42 @@
+"""The Charts screen: the player's run, the status quo and the band of a batch, on the quarters played."""
+
+from __future__ import annotations
+
+from driving import SIZE, make_app, play_turns, ready, sync
+
+
+@sync
+async def test_charts_draw_both_runs_and_a_band_from_a_batch(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await play_turns(pilot, 1)
+        await pilot.press("c")
+        await ready(pilot)
+        chart = app.screen.query_one("#chart")
+        assert chart.data is not None and chart.data.band is not None
+        assert len(chart.data.player) == 2 and len(chart.data.status_quo) == 2
+        drawn = str(chart.render())
+        assert any(0x2800 < ord(ch) <= 0x28FF for ch in drawn)  # the runs, in braille dots
+        legend = str(app.screen.query_one("#chart-legend").render())
+        assert "90% of 20 runs" in legend
+
+
+@sync
+async def test_the_chart_axis_ends_at_the_last_quarter_played_and_the_band_says_what_ran(
+    mini_world, tmp_path
+):
+    from game.app.words import quarter
+
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await play_turns(pilot, 2)
+        await pilot.press("c")
+        await ready(pilot)
+        chart = app.screen.query_one("#chart")
+        game = app.game
+        assert chart.data.length == len(chart.data.player) == game.turn + 1
+        assert chart.data.labels[1] == quarter(game.date(game.turn))
+        legend = str(app.screen.query_one("#chart-legend").render())
+        assert "your decisions" in legend and "uncertain parameters" in legend

@@ -1,0 +1,110 @@
+"""The debrief: reached by playing to the end, the grade and its cap, the timeline, the export, quitting.
+
+One game is played to the end by keys; the others play their turns through the engine and
+end only the last one by keys, the way the debrief is reached.
+"""
+
+from __future__ import annotations
+
+from driving import (
+    SIZE,
+    answer_whatever_pops_up,
+    end_turn,
+    highlight_action,
+    make_app,
+    new_game,
+    play_turns,
+    ready,
+    resolve_turns,
+    sync,
+)
+
+from game.app.screens.debrief import DebriefScreen
+from game.app.screens.dialogs import ConfirmDialog
+
+
+@sync
+async def test_a_whole_game_by_keys_ends_in_the_debrief(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        await highlight_action(pilot, "enforcement")
+        await pilot.press("minus")
+        for _ in range(game.turns):
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+        await ready(pilot)
+        assert game.is_over and isinstance(app.screen, DebriefScreen)
+        grade = str(app.screen.query_one("#grade").render())
+        assert "Grade:" in grade and game.debrief().grade.upper() in grade
+        outcomes = app.screen.query_one("#outcomes")
+        assert outcomes.row_count == len(game.scenario.objectives) + 1, "and the row of the total score"
+        timeline = app.screen.query_one("#timeline")
+        assert timeline.row_count >= 1
+        await pilot.press("x")
+        await pilot.pause()
+        (report,) = tmp_path.glob("seed 3 - test-run - *.md")
+        text = report.read_text()
+        assert "| objective |" in text and "| Enforcement | normal | low |" in text
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TitleScreen"
+
+
+@sync
+async def test_the_whole_debrief_timeline_scrolls_by_keyboard(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+
+        def lower_then_raise(game):  # a decision every quarter: the timeline is longer than the screen
+            game.set_level("enforcement", 0 if game.turn % 2 == 0 else 1)
+
+        await play_turns(pilot, game.turns - 1, plan=lower_then_raise)
+        lower_then_raise(game)
+        await end_turn(pilot)  # the last turn, confirmed: the debrief follows
+        screen = app.screen
+        assert isinstance(screen, DebriefScreen)
+        body, timeline = screen.query_one("#debrief-body"), screen.query_one("#timeline")
+        assert timeline.row_count >= 12
+        assert timeline.size.height >= timeline.virtual_size.height  # no hidden rows inside the table
+        assert app.focused is body and body.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y
+        assert timeline.region.bottom <= body.region.bottom  # the last row is on screen
+
+
+@sync
+async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = resolve_turns(new_game(mini_world), 1, plan=lambda game: game.set_level("enforcement", 0))
+        game.ending_id[0] = "collapse"  # as if the government had fallen
+        assert game.debrief().grade == "catastrophic"
+        app.show_debrief(game)
+        await pilot.pause()
+        grade = str(app.screen.query_one("#grade").render())
+        assert "capped at CATASTROPHIC" in grade and "collapse" in grade
+
+
+@sync
+async def test_quitting_from_the_debrief_does_not_speak_of_this_turns_autosave(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = app.game
+        await play_turns(pilot, game.turns - 1)
+        await end_turn(pilot)  # the last turn, confirmed: the debrief follows
+        assert game.is_over and isinstance(app.screen, DebriefScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        text = " ".join(str(s.render()) for s in dialog.query(".dialog-text"))
+        assert "start of this turn" not in text and "game is over" in text
+        await pilot.press("n")

@@ -1,0 +1,173 @@
+"""Saving, loading and continuing from the screens: names, overwriting, autosaves, the load list."""
+
+from __future__ import annotations
+
+from driving import SIZE, make_app, new_game, play_turns, ready, resolve_turns, status, sync
+
+from game.app.screens.dialogs import ConfirmDialog, SaveDialog
+from game.app.screens.main import MainScreen
+
+
+@sync
+async def test_save_asks_before_overwriting_and_continue_resumes(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await play_turns(pilot, 1, autosave=True)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        app.screen.query_one("#save-name").value = "class one"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "class one.json").exists()
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#save-name").value = "class one"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Not saved" in status(app)
+        await pilot.press("escape", "y")  # to the title screen (it asks); the turn was autosaved
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TitleScreen"
+        await pilot.press("c")
+        await ready(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.game.turn == 1
+
+
+@sync
+async def test_saves_number_turns_as_the_header_does(mini_world, tmp_path):
+    from textual.widgets import OptionList
+
+    from game.app.words import quarter
+
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await play_turns(pilot, 1, autosave=True)
+        game = app.game
+        playing = f"{quarter(game.date(game.turn + 1))}, quarter {game.turn + 1} of"
+        assert game.turn == 1
+        await pilot.press("s")
+        await pilot.pause()
+        field = app.screen.query_one("#save-name")
+        assert field.value == "test-run turn 2"
+        await pilot.press("enter")
+        await pilot.pause()
+        from game.app.screens.load_game import LoadScreen
+
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        prompts = [str(o.prompt) for o in app.screen.query_one("#saves", OptionList).options]
+        quarter_played = playing.split(",")[0]
+        mine = next(p for p in prompts if p.startswith("test-run turn 2"))
+        assert f"turn 2 ({quarter_played})" in mine
+        autosaves = [p for p in prompts if p.startswith("Autosave")]
+        assert (
+            autosaves
+            and autosaves[0].startswith("Autosave, turn 2")
+            and f"turn 2 ({quarter_played})" in autosaves[0]
+        )
+
+
+@sync
+async def test_continue_takes_the_newest_autosave_by_sequence_not_file_time(mini_world, tmp_path):
+    import os
+
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await play_turns(pilot, 2, autosave=True)
+    autosaves = sorted((tmp_path / "autosaves").glob("autosave-*.json"))
+    assert len(autosaves) >= 2
+    newest = autosaves[-1]
+    for old in autosaves[:-1]:  # copied folders: older autosaves with newer file times
+        os.utime(old, (newest.stat().st_mtime + 100, newest.stat().st_mtime + 100))
+    app = make_app(mini_world, tmp_path, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.game.turn == 2
+
+
+@sync
+async def test_continue_without_autosaves_says_only_that(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("No autosave yet" in m for m in messages)
+        assert not any("Loading" in m for m in messages)
+
+
+@sync
+async def test_save_names_say_why_nothing_happened_and_which_file_was_used(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveDialog)
+        dialog.query_one("#save-name").value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "Type a name first" in str(dialog.query_one("#save-problem").render())
+        dialog.query_one("#save-name").value = "..."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "no letter or digit" in str(
+            dialog.query_one("#save-problem").render()
+        )
+        dialog.query_one("#save-name").value = "../../x"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        saved = list(tmp_path.glob("*x.json"))
+        assert len(saved) == 1
+        assert f"Saved as {saved[0].stem!r}" in status(app)
+
+
+@sync
+async def test_the_load_screen_highlights_the_newest_save(mini_world, tmp_path):
+    from textual.widgets import OptionList
+
+    from game.app.screens.load_game import LoadScreen
+
+    app = make_app(mini_world, tmp_path, autosave=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        game = new_game(mini_world)
+        app.autosave(game)  # as a new game is autosaved, and again after its first quarter
+        resolve_turns(game, 1, after=app.autosave)
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        saves = app.screen.query_one("#saves", OptionList)
+        assert saves.option_count >= 2 and saves.highlighted == 0
+        await pilot.press("down")
+        assert saves.highlighted == 1
+
+
+@sync
+async def test_an_empty_load_screen_names_the_saves_folder_in_full(mini_world, tmp_path, monkeypatch):
+    from game.app.screens.load_game import LoadScreen
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BORDERLINE_SAVES", "relative/saves")
+    app = make_app(mini_world, tmp_path, saves_folder=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        note = str(app.screen.query_one("#saves-note").render())
+        assert f"No saves yet in {tmp_path / 'relative' / 'saves'}" in note

@@ -1,0 +1,66 @@
+"""The Why screen: each change split into signed parts that add up to what the dashboard shows."""
+
+from __future__ import annotations
+
+from driving import SIZE, make_app, new_game, play_turns, ready, resolve_turns, sync
+
+from game.app.screens.why import WhyScreen
+from game.app.widgets.dashboard import Dashboard
+
+
+@sync
+async def test_why_explains_a_change_in_signed_words(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await play_turns(pilot, 1, plan=lambda game: game.set_level("enforcement", 2))
+        dashboard = app.screen.query_one(Dashboard)
+        dashboard.focus()
+        dashboard.highlighted = [o.id for o in dashboard.options].index("revenue")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WhyScreen) and app.screen.indicator == "revenue"
+        text = str(app.screen.query_one("#why-text").render())
+        assert "Revenue ($B) went from 2.09 to" in text
+        assert "Enforcement (action)" in text
+        assert "in all" in text
+        await pilot.press("escape")
+        await play_turns(pilot, 1)
+        await pilot.press("w")
+        await pilot.pause()
+        assert "2012 Q2" in str(app.screen.query_one("#why-text").render())
+        await pilot.press("left")
+        assert "2012 Q1" in str(app.screen.query_one("#why-text").render())
+
+
+def test_why_parts_add_up_to_the_total_shown_and_a_tie_is_about_the_same(mini_world):
+    import re
+
+    from game.app.screens.why import explanation_text
+
+    game = resolve_turns(new_game(mini_world), 1)  # the text the Why screen shows, after a quarter
+    added_up = 0
+    for indicator, info in game.world.indicators.items():
+        if not info.headline:
+            continue
+        text = explanation_text(game, indicator, game.turn).plain
+        assert "±0%" not in text and "1 tiny parts" not in text
+        lines = text.split("What moved it, largest first:\n")
+        if len(lines) < 2:
+            continue
+        body, _, after = lines[1].partition("─")
+        figures = [float(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([+-][\d,.]+)", body, re.M)]
+        total = float(re.search(r"([+-]?[\d,.]+)\s+in all", after).group(1).replace(",", ""))
+        assert abs(sum(figures) - total) < 1e-9, (indicator, figures, total)
+        added_up += 1
+    assert added_up, "no headline indicator moved in the first quarter: nothing was checked"
+
+
+@sync
+async def test_why_and_charts_indicator_lists_widen_at_120_columns(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.query_one("#why-indicators").size.width > 28
