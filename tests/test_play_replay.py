@@ -294,3 +294,18 @@ async def test_a_scenario_can_turn_undo_off(tmp_path):
         await pilot.press("question_mark")
         await ready(pilot)
         assert "Undo" not in "\n".join(screen_lines(app))
+
+
+@sync
+async def test_a_class_without_undo_refuses_it_in_the_class_s_words(levels, tmp_path):
+    app = make_app(levels, tmp_path, scenario="test-run", seed=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await end_turn(pilot)
+        played = app.game
+        played.undo_allowed = False  # what a class with undo = false sets (ClassRules.apply)
+        assert app.screen.check_action("undo", ()) is False  # the key is not offered
+        app.screen.action_undo()  # and asked anyway (the palette), it is refused
+        await ready(pilot)
+        assert isinstance(app.screen, MainScreen) and app.game is played and played.turn == 1
+        assert "No taking back a quarter in this class" in str(app.screen.query_one("#status").render())
