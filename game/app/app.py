@@ -121,6 +121,8 @@ class BorderlineApp(App[None]):
         self.autosave_problem = ""  # why the last autosave failed ("" if it did not)
         self.settings = Settings(settings_file)
         self.guide = guide  # the first-game guide's hints, until the player dismisses them
+        self.room_rules: ClassRules | None = None  # served with --class: every game is the class's
+        self.room_players: dict[str, str] = {}  # ... and in a hot-seat class, the pair seated
         self.hotseat: HotSeat | None = None  # a two-player game: whose turn it is to plan
         self.at_keyboard: str | None = None  # the side whose player has the keyboard now
 
@@ -138,7 +140,7 @@ class BorderlineApp(App[None]):
             screen.mount(SizeNotice(id="size-notice"))
 
     def on_ready(self) -> None:
-        if self.served:
+        if self.served and self.class_file is None:  # a room of a class: the class's dialog asks
             from game.app.screens.student import StudentNameScreen
 
             self.push_screen(StudentNameScreen(), self.seat_student)
@@ -151,14 +153,17 @@ class BorderlineApp(App[None]):
         else:
             self.load_world()
 
-    def seat_student(self, name: str | None) -> None:
+    def seat_student(self, name: str | None, players: dict[str, str] | None = None) -> None:
         """A served game: keep the student's files in their own folder; offer their newest
-        autosave (only theirs: Continue and Load read only that folder)."""
+        autosave (only theirs: Continue and Load read only that folder). In a room of a class
+        (``room_rules``), start their game of the class unless they continue one; ``players``:
+        a hot-seat class's pair (``name`` is the pair's)."""
         from game.app import saving
         from game.app.screens.dialogs import ConfirmDialog
 
         if not name:
             return
+        rules = self.room_rules
         root = saving.folder_or_default(self.saves_folder)
         folder = root / saving.safe_name(name)
         try:
@@ -167,16 +172,29 @@ class BorderlineApp(App[None]):
             self.notify(f"Cannot keep your saves: {printable(str(exc))}", severity="error", markup=False)
         self.student, self.saves_folder, self.reports_folder = name, folder, folder
         self.sub_title = f"{name}'s game"
+        self.room_players = dict(players or {})
         if saving.autosave_paths(folder):
-            self.push_screen(
-                ConfirmDialog(
-                    f"Welcome back, {name}",
+            if rules is None:
+                ask, no = (
                     "Continue your game from your newest autosave, or go to the title screen?",
-                    yes="Continue",
-                    no="Title screen",
-                ),
-                lambda yes: self._continue_student() if yes else None,
+                    "Title screen",
+                )
+            else:
+                ask, no = (
+                    "Continue your game from your newest autosave, or start a new game of the class?",
+                    "New game",
+                )
+            self.push_screen(
+                ConfirmDialog(f"Welcome back, {name}", ask, yes="Continue", no=no),
+                lambda yes: self._continue_student() if yes else self.new_room_game(),
             )
+        else:
+            self.new_room_game()
+
+    def new_room_game(self) -> None:
+        """In a room of a class, a new game of the class for the student (or pair) seated; else nothing."""
+        if self.room_rules is not None and self.student is not None and self.world is not None:
+            self.start_class_game(self.room_rules, self.student, self.room_players or None)
 
     def _continue_student(self) -> None:
         from game.app.screens.load_game import load_in_background
@@ -321,15 +339,25 @@ class BorderlineApp(App[None]):
             more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
             self.notify(f"Cannot join this class: {first}{more}", severity="error", timeout=12, markup=False)
             return
+        if self.served:  # a room of this class: the name seats the student, then their game starts
+            self.room_rules = rules
+            self.push_screen(
+                StudentNameDialog(rules, self.world, served=True),
+                lambda seated: self.seat_student(seated.student, seated.players) if seated else None,
+            )
+            return
         self.push_screen(
             StudentNameDialog(rules, self.world),
-            lambda name: self.start_class_game(rules, name) if name else None,
+            lambda seated: self.start_class_game(rules, seated.student, seated.players) if seated else None,
         )
 
-    def start_class_game(self, rules: ClassRules, student: str) -> None:
-        """The student's game of the class: its scenario, their seed, the pins, the locks."""
+    def start_class_game(
+        self, rules: ClassRules, student: str, players: dict[str, str] | None = None
+    ) -> None:
+        """The student's game of the class: its scenario, their seed, the pins, the locks; a
+        hot-seat class's is played by ``players`` (side id -> name), ``student`` being the pair."""
         assert self.world is not None
-        game = rules.new_game(self.world, student)
+        game = rules.new_game(self.world, student, players=players or None)
         self.open_game(game, session=rules.session(student), autosave=True)
 
     def open_loaded(self, loaded: LoadedSave) -> None:

@@ -11,7 +11,9 @@ terminal never needs. What it adds to textual-serve's server:
 - the address the page gives browsers (``public_url``): on a LAN the teacher's address,
   worked out, or given (behind a reverse proxy, the proxy's address);
 - each game started with ``--served``, so it asks the student's name and keeps their files
-  in a folder of their own under the saves folder.
+  in a folder of their own under the saves folder;
+- a room of a class (``class_file``): every game is a game of that class (``--class``),
+  the file checked against the games' world before the room listens.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class RoomOptions:
     public_url: str | None = None
     packs: Sequence[str] = ()
     title: str = "Borderline"
+    class_file: Path | None = None  # checked (check_room_class) before the room is made
     extra_args: Sequence[str] = field(default_factory=list)
 
 
@@ -127,7 +130,44 @@ def game_command(options: RoomOptions) -> str:
     for pack in options.packs:
         parts += ["--pack", str(Path(pack).absolute())]
     parts += ["--served", *options.extra_args]
+    if options.class_file is not None:
+        parts += ["--class", str(Path(options.class_file).absolute())]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def check_room_class(raw: str, packs: Sequence[str]) -> Path:
+    """The class file a room plays, checked before the room listens: read safely, its schema,
+    and what it names against the world every game of the room loads (the base game, the
+    mods enabled on the Mods screen, the ``--pack`` folders). Raise ServeError naming every
+    problem at file:line:col."""
+    from game.app.mod_list import ModList  # what a served game loads: the same packs, checked now
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+    from game.engine import load_world
+    from game.locations import default_packs
+
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise ServeError(
+            f"--class {raw!r}: no such file (expected a class file, e.g. "
+            "content/base/classes/one_period.toml)"
+        )
+    try:
+        mods = [str(folder) for folder in ModList.read().enabled_folders()]
+        world = load_world(default_packs([*mods, *packs]))
+    except ContentErrors as exc:
+        raise ServeError(_listed("the room's packs have", exc.errors)) from None
+    try:
+        ClassRules.from_file(path, world)
+    except ContentErrors as exc:
+        raise ServeError(_listed("the class file has", exc.errors)) from None
+    return path.absolute()
+
+
+def _listed(what: str, errors: Sequence[object]) -> str:
+    if len(errors) == 1:
+        return str(errors[0])
+    return f"{what} {len(errors)} errors:\n" + "\n".join(f"  {e}" for e in errors)
 
 
 class RoomServer(Server):
@@ -186,6 +226,8 @@ class RoomServer(Server):
         where = self.public_url
         self.console.print(f"[bold]Borderline room[/] on {where}  (up to {self.max_players} players)")
         self.console.print("Students open that address in a browser; each tab is its own game.")
+        if self.options.class_file is not None:
+            self.console.print(f"Every game is a game of the class {self.options.class_file}")
         self.console.print(f"Each student's saves and exports: a folder of their name in {saves_folder()}")
         self.console.print("\n[cyan]Press Ctrl+C to stop the room.")
 

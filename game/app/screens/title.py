@@ -140,6 +140,12 @@ class TitleScreen(Screen[None]):
         if app.world is None:
             self.notify("The content has errors: open Mods to read them.", severity="error")
             return
+        if choice in ("new", "class") and app.room_rules is not None:
+            if app.student is None:  # the class's dialog is still to come, or was just answered
+                self.notify("Type your name first.", markup=False)
+                return
+            app.new_room_game()  # a room of a class: every game is a game of the class
+            return
         if choice == "new":
             from game.app.screens.new_game import NewGameScreen
 
