@@ -69,7 +69,9 @@ def class_summary(rules: ClassRules, world: World) -> str:
         lines.append(f"No taking back a {word}.")
     if spec.question:
         lines.append(f"At the end, {len(spec.question)} question(s) to answer.")
-    if spec.seed_per_student:
+    if spec.seed_per_student and spec.hot_seat:
+        lines.append("Your world is made from your two names: type them as your teacher knows them.")
+    elif spec.seed_per_student:
         lines.append("Your world is made from your name: type it as your teacher knows it.")
     about = " ".join(spec.description.split())
     return "\n\n".join(part for part in (about, " ".join(lines)) if part)
@@ -168,7 +170,14 @@ class StudentNameDialog(ModalScreen["Seated | None"]):
                 )
                 for sid in self.sides:
                     yield Static(f"Who plays {side_name(self.world, sid)}?", classes="dialog-text")
-                    fields.append(Input(id=f"player-{sid}", max_length=MAX_PLAYER_NAME))
+                    fields.append(
+                        Input(
+                            placeholder=f"the name of {side_name(self.world, sid)}'s player",
+                            id=f"player-{sid}",
+                            max_length=MAX_PLAYER_NAME,
+                            compact=True,
+                        )
+                    )
                     yield fields[-1]
             else:
                 yield Static("Your name:", classes="dialog-text")
@@ -195,7 +204,7 @@ class StudentNameDialog(ModalScreen["Seated | None"]):
             self._problem("type a name, then enter")
             return
         if event.input is not boxes[-1]:
-            boxes[boxes.index(event.input) + 1].focus()  # enter goes on to the next player's name
+            self.set_focus(boxes[boxes.index(event.input) + 1])  # on to the next name, before the next key
             return
         try:
             if not self.sides:
