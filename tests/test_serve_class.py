@@ -22,7 +22,8 @@ from game.app.screens.main import MainScreen
 from game.app.screens.title import TitleScreen
 from game.classroom import ClassRules
 from game.cli import build_parser, main
-from game.saves import latest_autosave, load_save
+from game.engine import Game
+from game.saves import autosave, latest_autosave, load_save
 
 CLASS = """
 class_id = "room-7"
@@ -137,3 +138,19 @@ async def test_a_student_of_a_class_room_names_themselves_once_and_plays_under_i
         assert not again.game.undo_allowed
     saved = latest_autosave(saves / "Ana Ruiz", [MINI])
     assert saved is not None and load_save(saved, [MINI]).classroom.class_id == "room-7"
+
+
+@sync
+async def test_a_class_room_continues_only_a_game_of_its_class(mini_world, tmp_path):
+    saves = tmp_path / "saves"
+    outside = Game(mini_world, "test-run", 5, interactive=True)  # Ana's game from another room
+    outside.resolve_turn()
+    autosave(outside, saves / "Ana")
+    path = class_file(tmp_path)
+    app = class_app(mini_world, saves, path, served=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await type_into(pilot, "Ana")
+        assert not isinstance(app.screen, ConfirmDialog), "nothing of this class to continue"
+        assert isinstance(app.screen, MainScreen) and app.game is not None and app.game.turn == 0
+        assert app.game.seed == ClassRules.from_file(path).seed_for("Ana") and app.classroom is not None

@@ -173,33 +173,40 @@ class BorderlineApp(App[None]):
         self.student, self.saves_folder, self.reports_folder = name, folder, folder
         self.sub_title = f"{name}'s game"
         self.room_players = dict(players or {})
-        if saving.autosave_paths(folder):
-            if rules is None:
-                ask, no = (
-                    "Continue your game from your newest autosave, or go to the title screen?",
-                    "Title screen",
-                )
-            else:
-                ask, no = (
-                    "Continue your game from your newest autosave, or start a new game of the class?",
-                    "New game",
-                )
+        if rules is not None:  # a room of a class continues only a game of this class
+            ongoing = saving.class_game_in_progress(folder, rules.settings)
+            if ongoing is None:
+                self.new_room_game()
+                return
             self.push_screen(
-                ConfirmDialog(f"Welcome back, {name}", ask, yes="Continue", no=no),
-                lambda yes: self._continue_student() if yes else self.new_room_game(),
+                ConfirmDialog(
+                    f"Welcome back, {name}",
+                    "Continue your game of the class from your newest autosave, or start a new one?",
+                    yes="Continue",
+                    no="New game",
+                ),
+                lambda yes: self.continue_student(ongoing) if yes else self.new_room_game(),
             )
-        else:
-            self.new_room_game()
+        elif saving.autosave_paths(folder):
+            self.push_screen(
+                ConfirmDialog(
+                    f"Welcome back, {name}",
+                    "Continue your game from your newest autosave, or go to the title screen?",
+                    yes="Continue",
+                    no="Title screen",
+                ),
+                lambda yes: self.continue_student() if yes else None,
+            )
 
     def new_room_game(self) -> None:
         """In a room of a class, a new game of the class for the student (or pair) seated; else nothing."""
         if self.room_rules is not None and self.student is not None and self.world is not None:
             self.start_class_game(self.room_rules, self.student, self.room_players or None)
 
-    def _continue_student(self) -> None:
+    def continue_student(self, path: Path | None = None) -> None:
         from game.app.screens.load_game import load_in_background
 
-        load_in_background(self, None)
+        load_in_background(self, path)
 
     def pack_folders(self, *, reread: bool = True) -> list[Path]:
         """What loads: the base game (or the packs given instead), the mods enabled on the

@@ -140,11 +140,8 @@ class TitleScreen(Screen[None]):
         if app.world is None:
             self.notify("The content has errors: open Mods to read them.", severity="error")
             return
-        if choice in ("new", "class") and app.room_rules is not None:
-            if app.student is None:  # the class's dialog is still to come, or was just answered
-                self.notify("Type your name first.", markup=False)
-                return
-            app.new_room_game()  # a room of a class: every game is a game of the class
+        if choice in ("new", "class", "continue") and app.room_rules is not None:
+            self._room_choice(choice)  # a room of a class: every game is a game of the class
             return
         if choice == "new":
             from game.app.screens.new_game import NewGameScreen
@@ -158,6 +155,23 @@ class TitleScreen(Screen[None]):
             app.push_screen(
                 JoinClassDialog(class_files(app.world)), lambda path: app.join_class(path) if path else None
             )
+
+    def _room_choice(self, choice: str) -> None:
+        from pathlib import Path
+
+        from game.app import saving
+
+        app = self.borderline
+        if app.student is None or app.room_rules is None:  # the class's dialog is still to come
+            self.notify("Type your name first.", markup=False)
+        elif choice != "continue":
+            app.new_room_game()
+        else:
+            ongoing = saving.class_game_in_progress(Path(app.saves_folder), app.room_rules.settings)
+            if ongoing is None:
+                self.notify("No game of the class in progress: press n for a new one.", markup=False)
+            else:
+                app.continue_student(ongoing)
 
     def _continue(self) -> None:
         from game.app.screens.load_game import load_in_background
