@@ -153,4 +153,21 @@ async def test_a_class_room_continues_only_a_game_of_its_class(mini_world, tmp_p
         await type_into(pilot, "Ana")
         assert not isinstance(app.screen, ConfirmDialog), "nothing of this class to continue"
         assert isinstance(app.screen, MainScreen) and app.game is not None and app.game.turn == 0
-        assert app.game.seed == ClassRules.from_file(path).seed_for("Ana") and app.classroom is not None
+        seed = ClassRules.from_file(path).seed_for("Ana")
+        assert app.game.seed == seed and app.classroom is not None
+        app.game.resolve_turn()
+        app.autosave(app.game)
+        outside.resolve_turn()
+        autosave(outside, saves / "Ana")  # the other room's game is now her newest autosave
+        await pilot.press("escape")  # to the title screen, then Continue: the class's game, not the other
+        await ready(pilot)
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("y")
+            await ready(pilot)
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("c")
+        await ready(pilot)
+        await pilot.pause(0.3)
+        await ready(pilot)
+        assert app.game is not None and (app.game.seed, app.game.turn) == (seed, 1)  # (its dilemma asked)
+        assert app.classroom is not None and app.classroom.student == "Ana"

@@ -157,8 +157,6 @@ class TitleScreen(Screen[None]):
             )
 
     def _room_choice(self, choice: str) -> None:
-        from pathlib import Path
-
         from game.app import saving
 
         app = self.borderline
@@ -167,7 +165,8 @@ class TitleScreen(Screen[None]):
         elif choice != "continue":
             app.new_room_game()
         else:
-            ongoing = saving.class_game_in_progress(Path(app.saves_folder), app.room_rules.settings)
+            folder = saving.folder_or_default(app.saves_folder)  # the student's, once seated
+            ongoing = saving.class_game_in_progress(folder, app.room_rules.settings)
             if ongoing is None:
                 self.notify("No game of the class in progress: press n for a new one.", markup=False)
             else:
