@@ -12,7 +12,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from driving import MINI, ready, sync
+from driving import MINI, default_choice, ready, sync
 from room_helpers import class_app, type_into
 
 from game import serve
@@ -157,6 +157,8 @@ async def test_a_class_room_continues_only_a_game_of_its_class(mini_world, tmp_p
         assert app.game.seed == seed and app.classroom is not None
         app.game.resolve_turn()
         app.autosave(app.game)
+        for dilemma in list(outside.pending_dilemmas):
+            outside.choose(dilemma.event, default_choice(dilemma))
         outside.resolve_turn()
         autosave(outside, saves / "Ana")  # the other room's game is now her newest autosave
         await pilot.press("escape")  # to the title screen, then Continue: the class's game, not the other
