@@ -451,10 +451,21 @@ class BorderlineApp(App[None]):
         self.clear_notifications()  # what the last player was told is theirs alone
 
         def taken(_: None) -> None:
+            self.focus_levers()
             if then is not None:
                 then()
 
         self.push_screen(HandOverScreen(seats.player(side), seats.side_name(side), reason), taken)
+
+    def focus_levers(self) -> None:
+        """Put the keyboard on the lever list of the game in view: the player who just sat
+        down plans with +/- at once, not on whatever the last player left focused."""
+        from game.app.screens.main import MainScreen
+        from game.app.widgets.action_panel import ActionPanel
+
+        main = next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
+        if main is not None:
+            main.set_focus(main.query_one(ActionPanel))
 
     async def hand_over_wait(self, side: str, reason: str) -> None:
         """From a worker: hand over to the player of ``side`` unless they have the keyboard."""
@@ -466,6 +477,7 @@ class BorderlineApp(App[None]):
         self.at_keyboard = side
         self.clear_notifications()
         await self.push_screen_wait(HandOverScreen(seats.player(side), seats.side_name(side), reason))
+        self.focus_levers()
 
     @staticmethod
     def _new_game_id() -> str:
