@@ -3,6 +3,10 @@
 Plain functions over the engine's public API, free of Textual, so they are easy to test and
 every screen reads the game the same way. numpy is imported by the engine already; nothing
 here is imported before a world is loaded.
+
+Why one long module: it is a flat list of small, independent functions (one per thing a screen
+shows), each tested on its own; keeping them in one place is what makes every screen read the
+game the same way.
 """
 
 from __future__ import annotations
