@@ -107,9 +107,13 @@ def fingerprint(world: object) -> str:
 
 
 def _shared(folders: list[Path]) -> Iterator[World]:
+    from teach_helpers import base_world as shared_base_world
+
     from game.engine import load_world
 
-    world = load_world(folders)
+    # the base world is the one teach_helpers.base_world() caches for helpers that are not fixtures:
+    # compiled once per process (about 2 s), whichever asks first
+    world = shared_base_world() if folders == [BASE] else load_world(folders)
     before = fingerprint(world)
     yield world
     assert fingerprint(world) == before, (

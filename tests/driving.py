@@ -8,8 +8,9 @@ engine and redraws once, as a player would find the game after pressing e that m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,18 @@ def make_app(world: Any, tmp_path: Path, **kwargs: Any) -> BorderlineApp:
     options.update(batch_runs=20, cursor_blink=False)
     options.update(kwargs)
     return BorderlineApp([MINI], **options)
+
+
+@contextlib.asynccontextmanager
+async def started(
+    world: Any, tmp_path: Path, *, size: tuple[int, int] = SIZE, **kwargs: Any
+) -> AsyncIterator[Pilot[Any]]:
+    """``make_app(world, tmp_path, **kwargs)`` running headless at ``size``, its start-up work done
+    (with ``scenario=`` and ``seed=``, on the main screen of that new game)."""
+    app = make_app(world, tmp_path, **kwargs)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        yield pilot
 
 
 async def ready(pilot: Pilot[Any]) -> None:

@@ -15,12 +15,13 @@ from driving import (
     MINI,
     SIZE,
     answer_whatever_pops_up,
-    end_turn,  # noqa: F401 (other test files import these names from here)
+    end_turn,  # noqa: F401 (other test files import these names from here),
     highlight_action,
     make_app,
     new_game,
     play_turns,
     ready,
+    started,
     status,
     sync,
 )
@@ -64,9 +65,8 @@ def modded(tmp_path_factory):
 
 @sync
 async def test_leaving_with_planned_changes_asks_first(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await pilot.press("plus", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -80,9 +80,8 @@ async def test_leaving_with_planned_changes_asks_first(mini_world, tmp_path):
 
 @sync
 async def test_tab_cycles_the_panes_of_the_main_screen(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         seen = []
         for _ in range(4):
             seen.append(app.focused.id)
@@ -94,9 +93,8 @@ async def test_tab_cycles_the_panes_of_the_main_screen(mini_world, tmp_path):
 
 @sync
 async def test_header_says_date_turn_money_and_capital(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         header = str(app.screen.query_one("#turn-header").render())
         assert "2012 Q1, quarter 1 of 12" in header
         assert "US $2.0B of $10B a quarter · capital 50" in header and "MX $0 of $5.0B · capital 30" in header
@@ -104,9 +102,8 @@ async def test_header_says_date_turn_money_and_capital(mini_world, tmp_path):
 
 @sync
 async def test_changing_an_action_moves_costs_then_indicators(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         game = app.game
         await highlight_action(pilot, "enforcement")
         await pilot.press("plus")
@@ -150,9 +147,8 @@ async def test_refuses_what_capital_cannot_pay_and_says_why_in_full_in_a_notific
 
 @sync
 async def test_refuses_what_the_budget_cannot_pay(modded, tmp_path):
-    app = make_app(modded, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(modded, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "border_wall")
         await pilot.press("plus")
         await pilot.pause()
@@ -163,9 +159,8 @@ async def test_refuses_what_the_budget_cannot_pay(modded, tmp_path):
 @sync
 async def test_an_irreversible_action_asks_first(modded, tmp_path):
     world = modded
-    app = make_app(world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "legalize_everything")
         await pilot.press("plus")
         await pilot.pause()
@@ -184,9 +179,8 @@ def test_the_base_world_plays_a_turn_and_shows_its_cartels(base_world, tmp_path)
     world = base_world
 
     async def play() -> None:
-        app = make_app(world, tmp_path, scenario="both-sides", seed=1)
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
+        async with started(world, tmp_path, scenario="both-sides", seed=1) as pilot:
+            app = pilot.app
             assert "2012 Q1, quarter 1 of 40" in str(app.screen.query_one("#turn-header").render())
             await pilot.press("e")
             await pilot.pause()
@@ -203,9 +197,9 @@ def test_the_base_world_plays_a_turn_and_shows_its_cartels(base_world, tmp_path)
 
 @sync
 async def test_the_detail_pane_shows_the_models_expectation(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, previews=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
+    options = dict(scenario="test-run", seed=3, previews=True, size=(120, 40))
+    async with started(mini_world, tmp_path, **options) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "enforcement")
         await ready(pilot)
         text = str(app.screen.query_one("#detail-text").render())
@@ -215,9 +209,8 @@ async def test_the_detail_pane_shows_the_models_expectation(mini_world, tmp_path
 
 @sync
 async def test_escape_goes_back_to_the_actions_then_always_asks_before_leaving(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await pilot.press("enter")  # into the detail pane
         await pilot.pause()
         assert app.focused.id == "detail"
@@ -236,9 +229,8 @@ async def test_escape_goes_back_to_the_actions_then_always_asks_before_leaving(m
 async def test_the_dashboard_marks_changes_and_its_cursor_without_colour(mini_world, tmp_path):
     from game.app.widgets.dashboard import change_cell
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await play_turns(pilot, 1)
         dashboard = app.screen.query_one(Dashboard)
         judged = [r for r in dashboard._readouts if r.change_judgement]
@@ -266,9 +258,8 @@ def test_small_costs_are_shown_in_millions_not_as_zero_billions():
 async def test_at_80x24_action_names_and_group_headings_are_whole_and_the_hint_shows_help(modded, tmp_path):
     from game.app.readouts import action_name
 
-    app = make_app(modded, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(modded, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         assert "?: help" in status(app) and "…" not in status(app)
         panel = app.screen.query_one(ActionPanel)
         assert panel._game is not None  # the panel has a game
@@ -334,9 +325,8 @@ async def test_an_irreversible_change_states_its_price_and_is_refused_unasked_if
             """
         )
     )
-    app = make_app(load_world([MINI, folder]), tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(load_world([MINI, folder]), tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "dear_and_final")
         await pilot.press("plus")
         await pilot.pause()
@@ -363,8 +353,7 @@ def test_sparklines_do_not_blow_tiny_moves_up_to_full_height():
 
 @sync
 async def test_the_news_feed_explains_its_marks(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         title = str(app.screen.query_one("#news").border_title)
         assert "• decision" in title and "! event" in title and "? choice" in title

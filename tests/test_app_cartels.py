@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from driving import SIZE, make_app, play_turns, ready, sync
+from driving import play_turns, started, sync
 
 
 @sync
 async def test_cartels_rank_the_organizations_and_run_the_designation(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         game = app.game
         await pilot.press("m")
         await pilot.pause()
@@ -32,9 +31,8 @@ def test_the_cartels_table_shows_every_organization_at_80x24_and_scrolls_by_arro
     world = base_world
 
     async def look() -> None:
-        app = make_app(world, tmp_path, scenario="both-sides", seed=1)
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
+        async with started(world, tmp_path, scenario="both-sides", seed=1) as pilot:
+            app = pilot.app
             await pilot.press("m")
             await pilot.pause()
             table = app.screen.query_one("#organizations")

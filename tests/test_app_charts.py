@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from driving import SIZE, make_app, play_turns, ready, sync
+from driving import play_turns, ready, started, sync
 
 
 @sync
 async def test_charts_draw_both_runs_and_a_band_from_a_batch(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await play_turns(pilot, 1)
         await pilot.press("c")
         await ready(pilot)
@@ -28,9 +27,8 @@ async def test_the_chart_axis_ends_at_the_last_quarter_played_and_the_band_says_
 ):
     from game.app.words import quarter
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await play_turns(pilot, 2)
         await pilot.press("c")
         await ready(pilot)

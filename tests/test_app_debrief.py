@@ -7,15 +7,14 @@ end only the last one by keys, the way the debrief is reached.
 from __future__ import annotations
 
 from driving import (
-    SIZE,
     answer_whatever_pops_up,
     end_turn,
     highlight_action,
-    make_app,
     new_game,
     play_turns,
     ready,
     resolve_turns,
+    started,
     sync,
 )
 
@@ -25,9 +24,8 @@ from game.app.screens.dialogs import ConfirmDialog
 
 @sync
 async def test_a_whole_game_by_keys_ends_in_the_debrief(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         game = app.game
         await highlight_action(pilot, "enforcement")
         await pilot.press("minus")
@@ -55,9 +53,8 @@ async def test_a_whole_game_by_keys_ends_in_the_debrief(mini_world, tmp_path):
 
 @sync
 async def test_the_whole_debrief_timeline_scrolls_by_keyboard(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         game = app.game
 
         def lower_then_raise(game):  # a decision every quarter: the timeline is longer than the screen
@@ -80,9 +77,8 @@ async def test_the_whole_debrief_timeline_scrolls_by_keyboard(mini_world, tmp_pa
 
 @sync
 async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path) as pilot:
+        app = pilot.app
         game = resolve_turns(new_game(mini_world), 1, plan=lambda game: game.set_level("enforcement", 0))
         game.ending_id[0] = "collapse"  # as if the government had fallen
         assert game.debrief().grade == "catastrophic"
@@ -94,9 +90,8 @@ async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_
 
 @sync
 async def test_quitting_from_the_debrief_does_not_speak_of_this_turns_autosave(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         game = app.game
         await play_turns(pilot, game.turns - 1)
         await end_turn(pilot)  # the last turn, confirmed: the debrief follows

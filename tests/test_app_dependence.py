@@ -3,6 +3,7 @@ Charts screen's ranking for an indicator, worked out in a worker and cached."""
 
 from __future__ import annotations
 
+from driving import started
 from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, sync
 
 from game.app.screens.charts import ChartsScreen
@@ -18,9 +19,8 @@ def detail_text(app) -> str:
 @sync
 async def test_a_levers_forecast_says_what_it_depends_on_most(tmp_path):
     world = load_world([MINI])
-    app = make_app(world, tmp_path, scenario="test-run", seed=3, previews=True)
-    async with app.run_test(size=(100, 50)) as pilot:
-        await ready(pilot)
+    async with started(world, tmp_path, scenario="test-run", seed=3, previews=True, size=(100, 50)) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "treatment")
         await ready(pilot)
         await ready(pilot)

@@ -11,6 +11,7 @@ from driving import (
     new_game,
     play_turns,
     ready,
+    started,
     status,
     sync,
 )
@@ -24,9 +25,8 @@ from game.app.screens.why import WhyScreen
 
 @sync
 async def test_the_last_turn_asks_before_ending_the_game(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         game = await play_turns(pilot, app.game.turns - 1, choose=lambda dilemma: dilemma.choices[0].id)
         await pilot.press("e")
         await pilot.pause()
@@ -38,9 +38,8 @@ async def test_the_last_turn_asks_before_ending_the_game(mini_world, tmp_path):
 
 @sync
 async def test_a_dilemma_waits_for_the_players_choice(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED) as pilot:
+        app = pilot.app
         game = app.game
         await end_turn_into_the_dilemma(pilot)
         dilemma = game.pending_dilemmas[0]
@@ -56,9 +55,8 @@ async def test_a_dilemma_waits_for_the_players_choice(mini_world, tmp_path):
 
 @sync
 async def test_every_game_screen_opens_by_its_key(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await play_turns(pilot, 1)
         for key, screen in (("w", WhyScreen), ("c", ChartsScreen), ("m", CartelsScreen)):
             await pilot.press(key)
@@ -76,9 +74,8 @@ async def test_every_game_screen_opens_by_its_key(mini_world, tmp_path):
 async def test_every_footer_key_is_in_the_command_palette(mini_world, tmp_path):
     from game.app.commands import KeysProvider
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         screen = app.screen
         provider = KeysProvider(screen)
         labels = [hit.text async for hit in provider.discover()]
@@ -108,9 +105,8 @@ async def test_every_footer_key_is_in_the_command_palette(mini_world, tmp_path):
 async def test_the_palettes_quit_asks_first_and_it_offers_help_with_real_descriptions(mini_world, tmp_path):
     from textual.command import CommandPalette
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
@@ -167,9 +163,8 @@ async def test_quit_asks_first_a_dialog_shows_its_own_keys_and_q_still_quits_fro
 ):
     from textual.widgets import Footer
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED) as pilot:
+        app = pilot.app
         await pilot.press("q")
         await pilot.pause()
         confirm = app.screen
@@ -196,9 +191,8 @@ async def test_quit_asks_first_a_dialog_shows_its_own_keys_and_q_still_quits_fro
 
 @sync
 async def test_help_lists_each_key_once_aligned_and_explains_the_news_markers(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpDialog)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import MINI, SIZE, make_app, new_game, ready, resolve_turns, sync
+from driving import MINI, new_game, ready, resolve_turns, started, sync
 
 from game.app.screens.charts import ChartsScreen
 from game.engine import load_world
@@ -31,9 +31,8 @@ def world_with_history(tmp_path):
 @sync
 async def test_the_chart_marks_what_really_happened_with_its_own_shape(tmp_path):
     world = world_with_history(tmp_path)
-    app = make_app(world, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(world, tmp_path) as pilot:
+        app = pilot.app
         game = resolve_turns(new_game(world), 4)  # a whole year: 2012's real value can be drawn
         app.push_screen(ChartsScreen(game, "heavy_users"))
         await ready(pilot)
@@ -52,9 +51,8 @@ async def test_the_chart_marks_what_really_happened_with_its_own_shape(tmp_path)
 @sync
 async def test_the_debrief_compares_the_run_with_history(tmp_path):
     world = world_with_history(tmp_path)
-    app = make_app(world, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(world, tmp_path) as pilot:
+        app = pilot.app
         game = resolve_turns(new_game(world), 4)
         app.show_debrief(game)
         await pilot.pause()

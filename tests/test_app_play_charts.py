@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_app import MINI, SIZE, end_turn, make_app, ready, sync
+from driving import started
+from test_app import MINI, end_turn, ready, sync
 
 from game.app.screens.charts import ChartsScreen
 from game.app.widgets.line_chart import BAND, DOT_BITS, HISTORY, PLAYER, STATUS_QUO, ChartData, render_chart
@@ -104,9 +105,8 @@ def test_legend_glyphs_are_what_the_chart_draws():
 
 @sync
 async def test_the_charts_screen_draws_braille_lines_a_band_and_a_legend_at_80x24(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         for _ in range(3):
             await end_turn(pilot)
         await pilot.press("c")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from driving import started
 from play_helpers import eventually, screen_lines, scrolled_down
 from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, sync
 
@@ -68,9 +69,8 @@ def bonus(tmp_path_factory):
 @sync
 async def test_capital_an_event_gives_is_in_the_header_the_turn_it_happens(bonus, tmp_path):
     """Defect 4: the news said "+10" but the header showed it a turn later."""
-    app = make_app(bonus, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(bonus, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         before = app.game.capital("us")
         await pilot.press("e")
         await ready(pilot)
@@ -102,9 +102,8 @@ async def test_changing_a_level_raises_no_notices(bonus, tmp_path):
 @sync
 async def test_question_mark_opens_help_on_dilemmas_and_news(bonus, tmp_path):
     """Defect 10: ? did nothing on dilemma and news dialogs."""
-    app = make_app(bonus, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(bonus, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await pilot.press("e")
         await ready(pilot)
         seen = set()
@@ -129,9 +128,8 @@ async def test_question_mark_opens_help_on_dilemmas_and_news(bonus, tmp_path):
 @sync
 async def test_a_new_item_starts_at_the_top_of_the_detail_and_why_panes(bonus, tmp_path):
     """Defect 6: the panes kept their scroll position, so a new item's heading was off screen."""
-    app = make_app(bonus, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(bonus, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "enforcement")
         detail = app.screen.query_one(DetailPane)
         await scrolled_down(pilot, detail)
@@ -153,9 +151,8 @@ async def test_a_new_item_starts_at_the_top_of_the_detail_and_why_panes(bonus, t
 @sync
 async def test_the_logo_lines_stay_in_their_columns(mini, tmp_path):
     """Defect 13: the logo's first line was shifted 4 columns."""
-    app = make_app(mini, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path) as pilot:
+        app = pilot.app
         lines = screen_lines(app)
         starts = set()
         for logo_line in LOGO.splitlines():
@@ -201,9 +198,8 @@ async def test_a_screenshot_that_cannot_be_written_says_why(mini, tmp_path):
 @sync
 async def test_a_too_small_terminal_gets_a_clear_notice_and_the_game_back_after(mini, tmp_path):
     """Defect 15: at 60x20 names shrank to "Drug…" and Mexico's rows vanished."""
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=(60, 20)) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(60, 20)) as pilot:
+        app = pilot.app
         text = "\n".join(screen_lines(app))
         assert "Make the terminal at least 80×24" in text and "60×20" in text
         assert "MEXICO" not in text
@@ -221,9 +217,8 @@ async def test_a_too_small_terminal_gets_a_clear_notice_and_the_game_back_after(
 async def test_the_selected_row_is_marked_without_colour(mini, tmp_path, monkeypatch):
     """Defect 16: the highlighted row was marked only by a background shade."""
     monkeypatch.setenv("NO_COLOR", "1")
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         assert isinstance(app.screen, MainScreen)
         await highlight_action(pilot, "enforcement")
         marked = [line for line in screen_lines(app) if "▸" in line.split("▏")[-1][:2]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from driving import started
 from test_app import MINI, SIZE, end_turn, make_app, ready, sync
 
 from game import locations
@@ -28,9 +29,8 @@ def hint_shown(app) -> str:
 @sync
 async def test_a_first_game_walks_through_the_hints_and_they_do_not_come_back(mini, tmp_path):
     settings = tmp_path / "settings.toml"
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3, settings_file=settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, settings_file=settings) as pilot:
+        app = pilot.app
         assert "Guide 1/5" in hint_shown(app) and "dashboard" in hint_shown(app)
         assert app.screen.query_one(Dashboard).has_class("-guided")  # it points at the pane
         await pilot.press("g")
@@ -60,9 +60,8 @@ async def test_a_first_game_walks_through_the_hints_and_they_do_not_come_back(mi
 @sync
 async def test_shift_g_turns_the_whole_guide_off_for_good(mini, tmp_path):
     settings = tmp_path / "settings.toml"
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3, settings_file=settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, settings_file=settings) as pilot:
+        app = pilot.app
         await pilot.press("G")
         await ready(pilot)
         assert hint_shown(app) == ""

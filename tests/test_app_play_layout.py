@@ -4,22 +4,13 @@ names ("2011 level (Calderón)", "Knights Templar (La Familia)") the defects wer
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
+from driving import started
 from play_helpers import screen_lines
-from test_app import SIZE, highlight_action, make_app, ready, sync
+from teach_helpers import base_world  # compiled once per process, shared with conftest's base_world
+from test_app import highlight_action, ready, sync
 
 from game.app.screens.cartels import CartelsScreen, OrganizationsTable
 from game.app.widgets.action_panel import ActionPanel
-from game.engine import load_world
-
-BASE = Path(__file__).resolve().parent.parent / "content" / "base"
-
-
-@functools.cache
-def base_world():
-    return load_world([BASE])
 
 
 async def cut_lines(pilot) -> list[str]:
@@ -38,9 +29,8 @@ async def cut_lines(pilot) -> list[str]:
 
 @sync
 async def test_no_name_or_level_is_cut_on_the_main_screen_at_80x24(tmp_path):
-    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(base_world(), tmp_path, scenario="both-sides", seed=7) as pilot:
+        app = pilot.app
         assert await cut_lines(pilot) == []
         game = app.game
         for aid, info in game.world.actions.items():  # the longest level names are the top ones
@@ -54,9 +44,8 @@ async def test_no_name_or_level_is_cut_on_the_main_screen_at_80x24(tmp_path):
 
 @sync
 async def test_cartels_shows_whole_names_and_headers_at_80x24(tmp_path):
-    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(base_world(), tmp_path, scenario="both-sides", seed=7) as pilot:
+        app = pilot.app
         await pilot.press("m")
         await ready(pilot)
         assert isinstance(app.screen, CartelsScreen)
@@ -70,9 +59,8 @@ async def test_cartels_shows_whole_names_and_headers_at_80x24(tmp_path):
 
 @sync
 async def test_the_cartels_table_slides_a_whole_column_at_a_time(tmp_path):
-    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(base_world(), tmp_path, scenario="both-sides", seed=7) as pilot:
+        app = pilot.app
         await pilot.press("m")
         await ready(pilot)
         table = app.screen.query_one(OrganizationsTable)
@@ -93,9 +81,8 @@ async def test_the_cartels_table_slides_a_whole_column_at_a_time(tmp_path):
 
 @sync
 async def test_left_and_right_change_a_level(tmp_path):
-    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=7)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(base_world(), tmp_path, scenario="both-sides", seed=7) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "hope")
         game = app.game
         start = game.level("hope")
@@ -122,9 +109,8 @@ async def test_the_debrief_tables_take_the_new_width_when_the_terminal_grows(tmp
 
     from game.app.screens.debrief import DebriefScreen
 
-    app = make_app(base_world(), tmp_path, scenario="both-sides", seed=1)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(base_world(), tmp_path, scenario="both-sides", seed=1) as pilot:
+        app = pilot.app
         game = app.game
         play(game, 2)
         app.show_debrief(game)

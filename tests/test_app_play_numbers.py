@@ -9,8 +9,9 @@ import re
 import textwrap
 
 import pytest
+from driving import started
 from play_helpers import play, screen_lines
-from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, status, sync
+from test_app import MINI, end_turn, highlight_action, ready, status, sync
 
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.dialogs import ConfirmDialog, cost_line
@@ -57,9 +58,8 @@ def text_of(app) -> str:
 @sync
 async def test_the_dashboard_shows_each_value_with_its_unit(mini, tmp_path):
     """Defect 5: "3.00 → 4.60" with no unit, while the header counted money a quarter."""
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         text = text_of(app)
         assert re.search(r"Heavy users +3\.00M ", text)
         assert re.search(r"Violence +1,000/mo ", text)
@@ -70,9 +70,8 @@ async def test_the_dashboard_shows_each_value_with_its_unit(mini, tmp_path):
 
 @sync
 async def test_the_debrief_shows_units(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
+        app = pilot.app
         play(app.game)
         app.show_debrief(app.game)
         await ready(pilot)
@@ -85,9 +84,8 @@ async def test_the_debrief_shows_units(mini, tmp_path):
 @sync
 async def test_a_multi_step_change_shows_its_total_and_each_planned_changes_share(mini, tmp_path):
     """Defect 7: the pane said "2 to raise a step" and the confirmation's total hid other changes."""
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "treatment")
         detail = str(app.screen.query_one(DetailPane).query_one("#detail-text").render())
         assert "1 some: " in detail and "10 capital" in detail
@@ -118,9 +116,8 @@ def test_money_has_one_format():
 @sync
 async def test_why_shows_two_significant_figures_not_false_precision(mini, tmp_path):
     """Defect 9: "-271.302" homicides."""
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await end_turn(pilot)
         game = app.game
         text = explanation_text(game, "violence", game.turn).plain
@@ -145,9 +142,8 @@ def test_a_change_that_rounds_away_gets_no_arrow_or_verdict(mini):
 
 @sync
 async def test_the_briefing_shows_the_grade_scale_and_what_each_objective_weighs(mini, tmp_path):
-    app = make_app(mini, tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, size=(100, 40)) as pilot:
+        app = pilot.app
         await pilot.press("n")
         await ready(pilot)
         text = str(app.screen.query_one("#briefing-text").render())
@@ -158,9 +154,8 @@ async def test_the_briefing_shows_the_grade_scale_and_what_each_objective_weighs
 
 @sync
 async def test_the_debrief_shows_the_scale_this_games_place_on_it_and_each_objectives_points(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
+        app = pilot.app
         game = app.game
         game.set_level("treatment", 1)
         play(game)
@@ -181,9 +176,8 @@ async def test_the_debrief_shows_the_scale_this_games_place_on_it_and_each_objec
 
 @sync
 async def test_the_main_screen_shows_the_score_so_far(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "treatment")
         await pilot.press("plus")
         await end_turn(pilot)
@@ -195,9 +189,8 @@ async def test_the_main_screen_shows_the_score_so_far(mini, tmp_path):
 
 @sync
 async def test_the_approval_an_election_needs_is_shown_before_it(votes, tmp_path):
-    app = make_app(votes, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(votes, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         approval = app.game.value("us_approval").mean()
         assert f"◷ US votes 2012 Q3: needs 45%, has {approval:.0f}%" in text_of(app)
         await end_turn(pilot)
@@ -235,9 +228,8 @@ def test_base_elections_agree_with_the_election_quarters_the_endings_use():
 
 @sync
 async def test_the_debrief_reveals_the_hidden_numbers_drawn_for_this_game(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
+        app = pilot.app
         game = app.game
         play(game)
         app.show_debrief(game)

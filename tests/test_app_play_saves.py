@@ -4,6 +4,7 @@ header numbers turns, one per turn, and kept per game so one game never pushes o
 from __future__ import annotations
 
 import pytest
+from driving import started
 from play_helpers import play
 from test_app import MINI, SIZE, end_turn, make_app, ready, sync
 
@@ -85,9 +86,8 @@ def load_list(app) -> list[str]:
 
 @sync
 async def test_the_load_list_numbers_autosaves_as_their_file_names_do(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
+        app = pilot.app
         await end_turn(pilot)
         await end_turn(pilot)
         app.push_screen(LoadScreen())
@@ -103,9 +103,8 @@ async def test_the_load_list_numbers_autosaves_as_their_file_names_do(mini, tmp_
 async def test_quitting_after_a_failed_autosave_does_not_claim_it_was_saved(mini, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the saves folder should be")
-    app = make_app(mini, blocked, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, blocked, scenario="test-run", seed=3, autosave=True) as pilot:
+        app = pilot.app
         await pilot.press("q")
         await ready(pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -115,9 +114,8 @@ async def test_quitting_after_a_failed_autosave_does_not_claim_it_was_saved(mini
 
 @sync
 async def test_quitting_after_an_autosave_says_so(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
+        app = pilot.app
         await end_turn(pilot)
         await pilot.press("q")
         await ready(pilot)
@@ -129,9 +127,8 @@ async def test_continue_after_loading_a_named_save_resumes_that_game(mini, tmp_p
     """Defect 2: after loading a named save, Continue opened the previous, finished game's debrief."""
     earlier = play(Game(mini, "test-run", seed=5, interactive=True, status_quo=True), 2)
     named = save_game(earlier, "kept", folder=tmp_path)
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
+        app = pilot.app
         play(app.game, 12)  # a whole game, then its final autosave, as the app makes it
         app.autosave(app.game)
         assert app.game.is_over

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import SIZE, make_app, new_game, play_turns, ready, resolve_turns, status, sync
+from driving import new_game, play_turns, ready, resolve_turns, started, status, sync
 
 from game.app.screens.dialogs import ConfirmDialog, SaveDialog
 from game.app.screens.main import MainScreen
@@ -10,9 +10,8 @@ from game.app.screens.main import MainScreen
 
 @sync
 async def test_save_asks_before_overwriting_and_continue_resumes(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
+        app = pilot.app
         await play_turns(pilot, 1, autosave=True)
         await pilot.press("s")
         await pilot.pause()
@@ -46,9 +45,8 @@ async def test_saves_number_turns_as_the_header_does(mini_world, tmp_path):
 
     from game.app.words import quarter
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
+        app = pilot.app
         await play_turns(pilot, 1, autosave=True)
         game = app.game
         playing = f"{quarter(game.date(game.turn + 1))}, quarter {game.turn + 1} of"
@@ -79,18 +77,16 @@ async def test_saves_number_turns_as_the_header_does(mini_world, tmp_path):
 async def test_continue_takes_the_newest_autosave_by_sequence_not_file_time(mini_world, tmp_path):
     import os
 
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
+        app = pilot.app
         await play_turns(pilot, 2, autosave=True)
     autosaves = sorted((tmp_path / "autosaves").glob("autosave-*.json"))
     assert len(autosaves) >= 2
     newest = autosaves[-1]
     for old in autosaves[:-1]:  # copied folders: older autosaves with newer file times
         os.utime(old, (newest.stat().st_mtime + 100, newest.stat().st_mtime + 100))
-    app = make_app(mini_world, tmp_path, autosave=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, autosave=False) as pilot:
+        app = pilot.app
         await pilot.press("c")
         await ready(pilot)
         await pilot.pause()
@@ -99,9 +95,8 @@ async def test_continue_takes_the_newest_autosave_by_sequence_not_file_time(mini
 
 @sync
 async def test_continue_without_autosaves_says_only_that(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, autosave=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, autosave=False) as pilot:
+        app = pilot.app
         await pilot.press("c")
         await ready(pilot)
         await pilot.pause()
@@ -112,9 +107,8 @@ async def test_continue_without_autosaves_says_only_that(mini_world, tmp_path):
 
 @sync
 async def test_save_names_say_why_nothing_happened_and_which_file_was_used(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await pilot.press("s")
         await pilot.pause()
         dialog = app.screen
@@ -144,9 +138,8 @@ async def test_the_load_screen_highlights_the_newest_save(mini_world, tmp_path):
 
     from game.app.screens.load_game import LoadScreen
 
-    app = make_app(mini_world, tmp_path, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, autosave=True) as pilot:
+        app = pilot.app
         game = new_game(mini_world)
         app.autosave(game)  # as a new game is autosaved, and again after its first quarter
         resolve_turns(game, 1, after=app.autosave)
@@ -164,9 +157,8 @@ async def test_an_empty_load_screen_names_the_saves_folder_in_full(mini_world, t
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BORDERLINE_SAVES", "relative/saves")
-    app = make_app(mini_world, tmp_path, saves_folder=None)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, saves_folder=None) as pilot:
+        app = pilot.app
         app.push_screen(LoadScreen())
         await pilot.pause()
         note = str(app.screen.query_one("#saves-note").render())

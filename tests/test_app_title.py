@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from driving import MINI, ROOT, SIZE, make_app, ready, sync
+from driving import MINI, ROOT, SIZE, make_app, ready, started, sync
 
 from game.app.app import BorderlineApp
 from game.app.screens.main import MainScreen
@@ -14,9 +14,8 @@ from game.engine import load_world
 
 @sync
 async def test_title_screen_offers_every_way_in(mini_world, tmp_path):
-    app = make_app(None, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(None, tmp_path) as pilot:
+        app = pilot.app
         assert app.world_status == "ready"
         menu = app.screen.query_one("#menu")
         assert [o.id for o in menu.options] == ["new", "continue", "load", "class", "mods", "how", "quit"]
@@ -142,9 +141,8 @@ async def test_the_mods_screen_indents_a_long_description_as_a_block(tmp_path):
         'description = "' + "A pack whose description is long enough to wrap over several lines. " * 4 + '"\n'
     )
     world = load_world([MINI, folder])
-    app = make_app(world, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(world, tmp_path) as pilot:
+        app = pilot.app
         app.push_screen(ModsScreen())
         await pilot.pause()
         text = str(app.screen.query_one("#mods-text").render())

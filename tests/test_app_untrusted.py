@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from driving import MINI, SIZE, end_turn, make_app, ready, sync
+from driving import MINI, SIZE, end_turn, make_app, ready, started, sync
 
 from game.engine import load_world
 
@@ -26,9 +26,8 @@ async def test_the_load_screen_shows_hostile_file_names_and_saves_escaped(mini, 
     (tmp_path / f"clear{ESC}[2J.json").write_text("{ not json")
     hand_edited = {"format": "borderline-save", "version": 1, "name": f"retitle{ESC}]0;pwned\x07"}
     (tmp_path / "edited.json").write_text(json.dumps(hand_edited))
-    app = make_app(mini, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini, tmp_path) as pilot:
+        app = pilot.app
         app.push_screen(LoadScreen())
         await pilot.pause()
         saves = app.screen.query_one("#saves", OptionList)

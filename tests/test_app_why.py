@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driving import SIZE, make_app, new_game, play_turns, ready, resolve_turns, sync
+from driving import new_game, play_turns, resolve_turns, started, sync
 
 from game.app.screens.why import WhyScreen
 from game.app.widgets.dashboard import Dashboard
@@ -10,9 +10,8 @@ from game.app.widgets.dashboard import Dashboard
 
 @sync
 async def test_why_explains_a_change_in_signed_words(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
         await play_turns(pilot, 1, plan=lambda game: game.set_level("enforcement", 2))
         dashboard = app.screen.query_one(Dashboard)
         dashboard.focus()
@@ -58,9 +57,8 @@ def test_why_parts_add_up_to_the_total_shown_and_a_tie_is_about_the_same(mini_wo
 
 @sync
 async def test_why_and_charts_indicator_lists_widen_at_120_columns(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="test-run", seed=3)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3, size=(120, 40)) as pilot:
+        app = pilot.app
         await pilot.press("w")
         await pilot.pause()
         assert app.screen.query_one("#why-indicators").size.width > 28

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from game.cli import main, schema_documents
+from game.cli import main
+from game.verbs.validate import schema_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "packs" / "mini"

@@ -14,7 +14,19 @@ from game.engine.stepping import Stepper
 MINI = Path(__file__).parent / "packs" / "mini"
 
 
-@pytest.mark.parametrize(("plan", "seed", "runs"), CASES)
+# Every plan is checked in the default run as a lone game (Python numbers) and as a batch of 48
+# (numpy buffers); its other seeds and the batch of 5 add the same paths with other draws and
+# events, about 2 s a case, so they run under ``slow`` (.ci/run runs them all).
+EVERYDAY = {(1, 1), (11, 48)}
+
+
+@pytest.mark.parametrize(
+    ("plan", "seed", "runs"),
+    [
+        case if (case[1], case[2]) in EVERYDAY else pytest.param(*case, marks=pytest.mark.slow)
+        for case in CASES
+    ],
+)
 def test_games_match_the_recorded_digests(base_world, plan, seed, runs):
     stored = json.loads(STORED.read_text())
     if stored["content"] != content_hash(base_world):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from driving import started
 from play_helpers import mini_mod, play, screen_lines
-from test_app import MINI, SIZE, end_turn, highlight_action, make_app, ready, sync
+from test_app import MINI, end_turn, highlight_action, ready, sync
 
 from game.app.screens.dialogs import BusyDialog, ConfirmDialog
 from game.app.screens.main import MainScreen
@@ -135,9 +136,8 @@ def test_the_base_world_offers_three_difficulties_and_standard_plays_as_before()
 
 @sync
 async def test_the_new_game_screen_describes_and_starts_a_difficulty(levels, tmp_path):
-    app = make_app(levels, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(levels, tmp_path) as pilot:
+        app = pilot.app
         await pilot.press("n")
         await ready(pilot)
         briefing = str(app.screen.query_one("#briefing-text").render())
@@ -211,9 +211,8 @@ def test_undo_before_any_turn_or_where_the_scenario_forbids_it_is_refused(tmp_pa
 
 @sync
 async def test_u_undoes_the_last_turn_after_asking(levels, tmp_path):
-    app = make_app(levels, tmp_path, scenario="test-run", seed=5, autosave=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(levels, tmp_path, scenario="test-run", seed=5, autosave=True) as pilot:
+        app = pilot.app
         await highlight_action(pilot, "treatment")
         await pilot.press("plus")
         await end_turn(pilot)
@@ -248,9 +247,8 @@ async def test_nothing_changes_the_game_while_an_undo_is_replaying(levels, tmp_p
         return real(g)
 
     monkeypatch.setattr(game.engine, "undo_last_turn", slow_undo)
-    app = make_app(levels, tmp_path, scenario="test-run", seed=5)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(levels, tmp_path, scenario="test-run", seed=5) as pilot:
+        app = pilot.app
         await end_turn(pilot)
         await end_turn(pilot)
         played = app.game
@@ -282,9 +280,8 @@ async def test_nothing_changes_the_game_while_an_undo_is_replaying(levels, tmp_p
 @sync
 async def test_a_scenario_can_turn_undo_off(tmp_path):
     world = load_world([MINI, pack(tmp_path, '[patch.scenario.test-run]\nundo = false\n', "classroom")])
-    app = make_app(world, tmp_path, scenario="test-run", seed=5)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(world, tmp_path, scenario="test-run", seed=5) as pilot:
+        app = pilot.app
         await end_turn(pilot)
         played = app.game
         assert "undoes" not in str(app.screen.query_one("#status").render())
@@ -298,9 +295,8 @@ async def test_a_scenario_can_turn_undo_off(tmp_path):
 
 @sync
 async def test_a_class_without_undo_refuses_it_in_the_class_s_words(levels, tmp_path):
-    app = make_app(levels, tmp_path, scenario="test-run", seed=5)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with started(levels, tmp_path, scenario="test-run", seed=5) as pilot:
+        app = pilot.app
         await end_turn(pilot)
         played = app.game
         played.undo_allowed = False  # what a class with undo = false sets (ClassRules.apply)

@@ -123,6 +123,9 @@ def test_each_chunk_draws_its_own_random_stream(world):
     assert len({tuple(row) for row in out[:32]}) > 1
 
 
+# Starts a cluster of two worker processes, each importing the engine and compiling the world:
+# about 10 s, so it runs under slow (.ci/run); the in-process sweep tests above check the chunking.
+@pytest.mark.slow
 def test_a_sweep_gives_the_same_numbers_on_a_dask_cluster(world):
     pytest.importorskip("distributed", reason="the Dask extra is not installed: pip install -e '.[scale]'")
     from distributed import LocalCluster

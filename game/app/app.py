@@ -3,6 +3,10 @@
 Start-up stays fast because nothing heavy is imported here: the engine (numpy, pydantic)
 loads in a worker thread once the title screen is on screen, and every other screen's
 module is imported when the player first opens it.
+
+Why one long module: the app object owns the screen stack, the world's loading, autosaves, class
+sessions and hot-seat hand-overs, all of which Textual routes through the App; each screen lives
+in its own module.
 """
 
 from __future__ import annotations

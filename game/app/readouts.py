@@ -3,6 +3,10 @@
 Plain functions over the engine's public API, free of Textual, so they are easy to test and
 every screen reads the game the same way. numpy is imported by the engine already; nothing
 here is imported before a world is loaded.
+
+Why one long module: it is a flat list of small, independent functions (one per thing a screen
+shows), each tested on its own; keeping them in one place is what makes every screen read the
+game the same way.
 """
 
 from __future__ import annotations
@@ -443,20 +447,10 @@ def parameter_line(drawn: DrawnParameter) -> str:
 
 def player_lines(game: Game, debrief: Debrief) -> list[str]:
     """A two-player game's grades: each player's on the objectives their side answers for, then
-    the pair's on them all. Empty for one player."""
-    if not debrief.sides:
-        return []
-    world = game.world
-    labels = {row.indicator: display_name(row.label, row.indicator) for row in debrief.objectives}
-    lines = []
-    for side in debrief.sides:
-        name = display_name(world.sides[side.side].name, side.side)
-        on = "; ".join(labels.get(i, i) for i in side.objectives)
-        lines.append(f"{side.player} ({name}): {side.grade.upper()}, score {side.score:+.1f}, on {on}")
-    players = " and ".join(side.player for side in debrief.sides)
-    pair = f"{debrief.grade.upper()}, score {debrief.score:+.1f}"
-    lines.append(f"The pair ({players}): {pair}, on every objective")
-    return lines
+    the pair's on them all. Empty for one player. The same lines as the exported debrief's."""
+    from game.classroom.exports import player_lines as exported  # loaded with the debrief, as below
+
+    return exported(game, debrief)
 
 
 def debrief_markdown(game: Game, debrief: Debrief | None = None) -> str:

@@ -112,22 +112,27 @@ def _header(game: Game, session: ClassSession | None, debrief: Debrief) -> list[
     return lines
 
 
-def _players(game: Game, debrief: Debrief) -> list[str]:
+def player_lines(game: Game, debrief: Debrief) -> list[str]:
     """A two-player game's grades: each player's on the objectives their side answers for, then
-    the pair's on them all (none for one player)."""
+    the pair's on them all (none for one player). The debrief screen shows the same lines."""
     if not debrief.sides:
         return []
     world = game.world
     labels = {row.indicator: name_of(row.label, row.indicator) for row in debrief.objectives}
-    lines = ["## The players", ""]
+    lines = []
     for side in debrief.sides:
         name = name_of(world.sides[side.side].name, side.side)
         on = "; ".join(labels.get(i, i) for i in side.objectives)
-        lines.append(f"- {side.player} ({name}): {side.grade.upper()}, score {side.score:+.1f}, on {on}")
+        lines.append(f"{side.player} ({name}): {side.grade.upper()}, score {side.score:+.1f}, on {on}")
     players = " and ".join(side.player for side in debrief.sides)
     pair = f"{debrief.grade.upper()}, score {debrief.score:+.1f}"
-    lines.append(f"- The pair ({players}): {pair}, on every objective")
+    lines.append(f"The pair ({players}): {pair}, on every objective")
     return lines
+
+
+def _players(game: Game, debrief: Debrief) -> list[str]:
+    lines = player_lines(game, debrief)
+    return ["## The players", "", *(f"- {line}" for line in lines)] if lines else []
 
 
 def _objectives(game: Game, debrief: Debrief) -> list[str]:

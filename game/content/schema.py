@@ -6,6 +6,13 @@ One topic per file (``users.toml``, ``prisons.toml``) keeps a world readable; th
 item comes from the table it sits in, not from the file name. Plans (``plans/*.toml``) are
 schedules of action levels for headless runs. Every model forbids unknown keys so a typo is
 an error, not a silently ignored line.
+
+Why one long module: it is the whole contract between modders and the engine, one pydantic model
+per kind of item in the order a pack is read (pack.toml, numbers, actions and events, sides and
+scenarios, history, plans, class files), and ``borderline schema`` writes every file kind's JSON
+Schema from it. The models refer to each other and to the shared field types at the top; split
+across files, a modder or reviewer checking one field would have to chase its type through
+several.
 """
 
 from __future__ import annotations

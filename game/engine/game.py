@@ -9,6 +9,10 @@ This module is the facade. The work is done beside it: ``state`` (what changes, 
 parameter draws), ``stepping`` (the arithmetic of a turn), ``events`` (events, dilemmas,
 endings), ``recording`` (history), ``attribution`` (why a number moved), ``scoring`` (the
 debrief) and ``replay`` (playing a log forward).
+
+Why one long module: it is the facade, so its length is its public API (a few lines per method,
+each documented for modders and the app); the work behind each method lives in the modules named
+above.
 """
 
 from __future__ import annotations

@@ -24,6 +24,11 @@ along a table's handful of rows. Element-wise results do not depend on the layou
 over a table's rows is emitted as additions of whole rows in exactly the order numpy's
 pairwise summation adds a row's elements (``_pairwise``), so it too is identical to the
 bit. Values are turned back to (runs, n) arrays as they leave the program, once a turn.
+
+Why one long module: the builder that places each numpy call in a tier, the buffer bookkeeping
+(allocation, reuse, release) and the runner that executes the tiers must agree on every buffer's
+life; they share private state that a split would have to make public, and the bit-for-bit
+promise is easier to review with the emitter and its runner side by side.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ the same order and with the same operands, written once into a flat list of inst
 over buffers allocated in advance. The engine runs a whole turn that way (see
 ``game.engine.program``); the closures stay the reference that the tape must match bit
 for bit, and serve the one-off evaluations (conditions, costs, prerequisites).
+
+Why one long module: the checks, the closures and their ``emit`` twins are written side by side,
+one function per operation, so that the reference evaluation and the tape it must match to the
+bit are read and changed together.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ an allow-list walk converts each node into :mod:`game.formula.language` nodes an
 everything else. Python code is never kept, compiled or run. Limits on length, nesting,
 exponents and number size are checked so that no text, however hostile, can hang or crash
 the loader: every problem is a :class:`FormulaError` pointing at a character of the text.
+
+Why one long module: the allow-list converter and the limits it checks are one pass over
+Python's tree; every node kind the language accepts has its method here, so what a formula may
+contain is read in one place.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 Header (date, turn, money and capital per side), the indicator dashboard with the news below
 it, and the action panel with the highlighted action's detail. Ending a turn resolves the
 turn, autosaves, shows the news and asks the turn's dilemmas one by one.
+
+Why one long module: the main screen is where a turn is played, and its handlers (levels, undo,
+hints, previews, the end of a turn, the hand-over between players) share the screen's state and
+its workers; its parts that stand alone (panels, dashboard, detail) already live in
+game/app/widgets.
 """
 
 from __future__ import annotations

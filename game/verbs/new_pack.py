@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from game import locations
-from game.cli import EXIT_OK, CliError, schema_documents
+from game.verbs.common import EXIT_OK, CliError
+from game.verbs.validate import schema_documents
 
 
 def cmd_new_pack(args: argparse.Namespace) -> int:

@@ -94,7 +94,7 @@ def _world(packs: list[Path] | None) -> Any:
 
 
 def _save_path(raw: str) -> Path:
-    from game.cli import _save_file  # the CLI's own rule for naming a save (cli imports this module)
+    from game.verbs.common import _save_file  # the CLI's own rule for naming a save
 
     return _save_file(raw)
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import EXIT_ERROR, EXIT_OK, CliError, _load_world, _write, default_packs, given_packs
+from game.verbs.common import EXIT_ERROR, EXIT_OK, CliError, _load_world, _write, default_packs, given_packs
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:

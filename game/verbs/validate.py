@@ -1,0 +1,141 @@
+"""``borderline validate`` (packs loaded together, single files checked on their own) and
+``borderline schema`` (the JSON Schema of each content file kind)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from game import locations
+from game.verbs.common import EXIT_ERROR, EXIT_OK, CliError, given_packs, report_content_notes
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Pack folders (and ``--pack`` ones) load together as one stack, with the packs they
+    depend on; single files are checked on their own, plans against that stack's world."""
+    from game.content.errors import ContentError, ContentErrors
+    from game.content.loader import validate_single_file
+    from game.content.packs import with_dependencies
+    from game.engine import load_world
+
+    errors: list[ContentError] = []
+    checked: list[str] = []
+    folders = [Path(p) for p in given_packs(args)]
+    if not folders and not args.paths:
+        raise CliError("name the packs or files to check (or --pack DIR, or --mods for the enabled mods)")
+    files: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            folders.append(path)
+        elif os.path.lexists(path):  # a file, or something the safe reader will refuse by name
+            files.append(path)
+        else:
+            errors.append(ContentError(raw, 1, 1, "no such file or folder"))
+    world = None
+    if folders:
+        try:
+            world = load_world(with_dependencies(folders))
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+        else:
+            count = sum(len(v) for v in world.content.items.values())
+            order = ", ".join(f"{pid} {version}" for pid, version in world.packs)
+            named = " + ".join(str(f) for f in folders)
+            checked.append(
+                f"{named}: ok ({count} items, {len(world.indicators)} indicators, "
+                f"{len(world.actions)} actions, {len(world.events)} events; packs in load order: {order})"
+            )
+    for path in files:
+        kind, found = validate_single_file(path)
+        if not found and kind == "plan":
+            found = _check_plan_ids(path, world)
+        if not found and kind == "class":
+            found = _check_class_ids(path, world)
+        errors.extend(found)
+        if not found:
+            checked.append(f"{path}: ok")
+    for line in checked:
+        print(line)
+    if world is not None:
+        report_content_notes(world)
+    for err in errors:
+        print(err, file=sys.stderr)
+    if errors:
+        if len(errors) > 1:
+            print(f"{len(errors)} errors", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
+    """A plan's actions, levels, events and turns checked against the world it is for.
+
+    The world is the one given (the packs named with it), or else the pack whose plans
+    folder holds the file, or else the base game.
+    """
+    from game.content.errors import ContentErrors
+    from game.content.loader import PLANS_FOLDER, load_plan_file
+    from game.content.packs import with_dependencies
+    from game.engine import check_plan, load_world
+
+    plan, doc = load_plan_file(path)
+    own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
+    if world is not None and own is not None:
+        if not any(p.folder.resolve() == own.resolve() for p in world.content.packs):
+            world = None  # a plan of a pack that is not in the stack is checked in its own world
+    try:
+        world = world if world is not None else load_world(with_dependencies(own or locations.base_pack()))
+        scenario = plan.scenario or next(iter(world.scenarios), None)
+        check_plan(plan, world, scenario, doc)
+    except ContentErrors as exc:
+        return list(exc.errors)
+    return []
+
+
+def _check_class_ids(path: Path, world: Any = None) -> list[Any]:
+    """A class file's scenario, levers and pins checked against the world it is for: the packs
+    named with it, or else the pack whose classes folder holds it, or else the base game."""
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+    from game.content.loader import CLASSES_FOLDER
+    from game.content.packs import with_dependencies
+    from game.engine import load_world
+
+    pack = path.parent.parent if path.parent.name == CLASSES_FOLDER else locations.base_pack()
+    try:
+        ClassRules.from_file(path, world if world is not None else load_world(with_dependencies(pack)))
+    except ContentErrors as exc:
+        return list(exc.errors)
+    return []
+
+
+def schema_documents() -> dict[str, dict[str, Any]]:
+    """JSON Schema of each file kind, keyed by file name."""
+    from game.content.schema import FILE_KINDS
+
+    docs = {}
+    for kind, model in FILE_KINDS.items():
+        schema = model.model_json_schema(by_alias=True)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema.setdefault("title", f"Borderline {kind} file")
+        docs[f"{kind}.schema.json"] = schema
+    return docs
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json  # output formats load with the verb that writes them, not at start-up
+
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, doc in schema_documents().items():
+            (out / name).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write schemas to {out}: {exc.strerror or exc}") from None
+    print(f"wrote {len(schema_documents())} schemas to {out}")
+    return EXIT_OK
+
