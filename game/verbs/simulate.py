@@ -104,8 +104,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         per_run = scores.pop("per_run")
         payload.update(scores)
         payload["per_run"] = per_run
+    payload["endings"] = _endings(game)
     if game.warnings:
         payload["warnings"] = game.warnings
+        for warning in game.warnings:  # the plan did what a player would have been refused
+            print(f"warning: {warning}", file=sys.stderr)
     if args.save is not None:
         _save_simulated(game, args.save)
     import json  # output formats load with the verb that writes them, not at start-up
@@ -113,6 +116,27 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
     _write(text, args.out)
     return EXIT_OK
+
+
+def _endings(game: Any) -> dict[str, dict[str, Any]]:
+    """How the runs that ended early ended: each ending's title, the share of runs it ended and
+    the median turn it came (an ending caps the grade whatever the score, so a teacher reading
+    the grades needs them)."""
+    import statistics
+
+    titles = {e.id: e.title for e in game.scenario.endings}
+    turns: dict[str, list[int]] = {}
+    for run, eid in enumerate(game.ending_id):
+        if eid is not None:
+            turns.setdefault(eid, []).append(int(game.ended_turn[run, 0]))
+    return {
+        eid: {
+            "title": titles.get(eid, eid),
+            "share": len(when) / game.runs,
+            "median_turn": float(statistics.median(when)),
+        }
+        for eid, when in sorted(turns.items(), key=lambda item: -len(item[1]))
+    }
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -150,6 +174,9 @@ def _to_csv(payload: dict[str, Any]) -> str:
             writer.writerow(["score", "total", "points", last, date, stat, repr(payload["score"][stat])])
         for label, share in payload["grades"].items():
             writer.writerow(["grade", label, "fraction of runs", last, date, "share", repr(share)])
+    for eid, ending in payload.get("endings", {}).items():
+        writer.writerow(["ending", eid, "fraction of runs", last, date, "share", repr(ending["share"])])
+        writer.writerow(["ending", eid, "turn", last, date, "median", repr(ending["median_turn"])])
     for series in ("indicators", "status_quo"):
         for ind_id, data in payload.get(series, {}).items():
             for stat in ("mean", "p5", "p50", "p95"):
