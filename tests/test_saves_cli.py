@@ -51,7 +51,7 @@ def test_simulate_save_then_replay_matches_exactly(mini_as_base, tmp_path, capsy
     assert "saved the game at turn 12 (2014Q4)" in capsys.readouterr().err
     assert main(["replay", str(save)]) == 0
     out = capsys.readouterr().out
-    assert "turn 12 of 12 (2014Q4)" in out and "matches the saved state exactly" in out
+    assert "12 of 12 quarters played (to 2014Q4)" in out and "matches the saved state exactly" in out
     assert "heavy_users" in out and "violence" in out
 
 

@@ -34,8 +34,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     decisions, choices = len(game.log), len(game.choices_made)
     print(
-        f"replayed {loaded.path}: scenario {game.scenario_id}, seed {game.seed}, turn {game.turn} of "
-        f"{game.turns} ({game.date()}), {decisions} decision{'s' if decisions != 1 else ''}, "
+        f"replayed {loaded.path}: scenario {game.scenario_id}, seed {game.seed}, {game.turn} of "
+        f"{game.turns} {game.scenario.turn_name}s played (to {game.date()}), "
+        f"{decisions} decision{'s' if decisions != 1 else ''}, "
         f"{choices} dilemma answer{'s' if choices != 1 else ''}"
     )
     print(f"headline indicators at {game.date()} (status quo in brackets):")
