@@ -692,7 +692,7 @@ class Program:
         return None
 
     def _integrate_in_thread(
-        self, errors: dict[str, str], phases: tuple[list[Block], ...], turn: int
+        self, errors: Mapping[str, Any], phases: tuple[list[Block], ...], turn: int
     ) -> Failure | None:
         """``_integrate_turn`` in a worker thread, under the caller's floating-point error
         handling (numpy keeps it per thread: a thread starts with numpy's defaults)."""
