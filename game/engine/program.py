@@ -30,6 +30,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -210,6 +213,43 @@ def _forget_pool() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_pool)
+
+
+SHARED_UP_TO_RUNS = 64
+"""Games of up to this many runs share a compiled program with any other game of the same world,
+scenario and numbers (the parameters drawn or pinned, the tables' fields): a new lone game then
+starts without compiling its turn again. Bigger batches hold too much memory to keep."""
+SHARED_PER_WORLD = 16
+"""Programs kept per world, the least recently used dropped first."""
+
+_SHARED: dict[int, OrderedDict[Any, Program]] = {}  # id(world) -> its programs, by what they compute
+_SHARED_LOCK = threading.Lock()
+
+
+def program_for(stepper: Stepper, rows: int) -> Program:
+    """A program for ``stepper``'s game of ``rows`` runs: one compiled before for a game computing
+    the very same numbers (same world, scenario and constants, to the bit), or a new one."""
+    if rows > SHARED_UP_TO_RUNS:
+        return Program(stepper, rows)
+    digest = hashlib.blake2b(digest_size=16)
+    for key, value in (*stepper.const.items(), *stepper.params.items()):
+        array = np.ascontiguousarray(value)
+        digest.update(repr((key, array.shape, array.dtype.str)).encode())
+        digest.update(array.tobytes())
+    key = (stepper.scenario_id, rows, digest.digest())
+    world = stepper.world
+    with _SHARED_LOCK:
+        programs = _SHARED.get(id(world))
+        if programs is None:
+            programs = _SHARED[id(world)] = OrderedDict()
+            weakref.finalize(world, _SHARED.pop, id(world), None)  # a world gone takes its programs
+        program = programs.get(key)
+        if program is None:
+            program = programs[key] = Program(stepper, rows)
+            if len(programs) > SHARED_PER_WORLD:
+                programs.popitem(last=False)
+        programs.move_to_end(key)
+        return program
 
 
 class _Builder:
@@ -503,6 +543,7 @@ class Program:
             self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
         self.ran_setup = False
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
+        self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
 
     # ------------------------------------------------------------------ building
 
@@ -701,6 +742,7 @@ class Program:
 
     def advance(
         self,
+        caller: Stepper,
         stocks: dict[str, Array],
         turn: int,
         lags: Mapping[Any, Array],
@@ -708,8 +750,12 @@ class Program:
         active: Mapping[tuple[str, int], Array],
         side_costs: Mapping[str, Array],
     ) -> dict[Any, Array]:
-        """Integrate one turn: ``stocks`` are replaced by their new values; returns the end values."""
-        stepper, slots = self.stepper, self.builder.slots
+        """Integrate one turn: ``stocks`` are replaced by their new values; returns the end values.
+
+        ``caller`` is the stepper of the game playing the turn (games whose numbers are all the
+        same share a program; the turn's errors name the caller's game). Hold ``lock``."""
+        self.stepper = caller
+        stepper, slots = caller, self.builder.slots
         if not self.ran_setup:
             self._run(self.builder.setup, turn)
             for name, out in self.outputs.items():
