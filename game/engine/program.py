@@ -712,6 +712,7 @@ class Program:
         except NotANumber as exc:
             raise self._nan_error(phase.owners[cursor[0]], exc, turn) from None
         except _OutOfRange as exc:
+            self.scalar.store()  # type: ignore[union-attr]  # the error names the flows' rates: from the buffers
             raise self._range_error(exc, turn) from None
 
     def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> Failure | None:
@@ -787,7 +788,12 @@ class Program:
             for _ in range(stepper.scenario.substeps - 1):
                 self._run_steps(substep, turn)
             self._run_steps(end, turn)
-            self.scalar.store()
+            # the numbers leave as arrays made from them: the buffers are not brought up to date
+            # (the next turn copies its inputs in, and numpy's steps write what they read first)
+            take = self.scalar.taker()
+            for sid in stocks:
+                stocks[sid] = take(slots[sid])
+            return self._env(stocks, time, lags, channels, side_costs, take)
         elif len(self.spans) == 1:
             failed = self._integrate_turn(self.spans[0], turn)
             if failed is not None:
@@ -800,7 +806,19 @@ class Program:
                 raise min(failures, key=lambda failed: failed[0])[1]
         for sid in stocks:
             stocks[sid] = slots[sid].T.copy()
-        env: dict[Any, Array] = dict(stepper.const)
+        return self._env(stocks, time, lags, channels, side_costs, lambda out: out.T.copy())
+
+    def _env(
+        self,
+        stocks: Mapping[str, Array],
+        time: Mapping[Any, Array],
+        lags: Mapping[Any, Array],
+        channels: Mapping[str, Array],
+        side_costs: Mapping[str, Array],
+        copy: Callable[[Array], Array],
+    ) -> dict[Any, Array]:
+        """The turn's end values, each name's a copy of its buffer (``copy``) unless fixed for the game."""
+        env: dict[Any, Array] = dict(self.stepper.const)
         env.update(time)
         env.update(lags)
         env.update(side_costs)
@@ -808,5 +826,5 @@ class Program:
             env[aid] = value[:, 0:1]
         env.update(stocks)
         for name, out in self.outputs.items():
-            env[name] = out.T if self.tier[name] == SETUP else out.T.copy()
+            env[name] = out.T if self.tier[name] == SETUP else copy(out)
         return env
