@@ -13,8 +13,8 @@ The player's settings (which mods are enabled, in what order; which hints of the
 guide were dismissed) are one small file beside them: ``settings.toml``.
 
 Environment variables override either: ``BORDERLINE_CONTENT`` (the folder holding the
-bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES``, ``BORDERLINE_REPORTS`` and
-``BORDERLINE_SETTINGS`` (the settings file itself).
+bundled packs), ``BORDERLINE_MODS``, ``BORDERLINE_SAVES`` (which moves ``reports`` with it,
+beside it), ``BORDERLINE_REPORTS`` and ``BORDERLINE_SETTINGS`` (the settings file itself).
 This module imports nothing of the game's layers; every layer may import it.
 """
 
@@ -96,8 +96,14 @@ def saves_folder() -> Path:
 
 
 def reports_folder() -> Path:
-    """Where exported debriefs and class reports go."""
-    return _overridden(REPORTS_ENV) or _home("reports")
+    """Where exported debriefs and class reports go: ``reports`` beside the saves folder.
+
+    A saves folder moved with ``BORDERLINE_SAVES`` takes the reports with it (a teacher who
+    points saves at a shared drive finds the exports there too), unless ``BORDERLINE_REPORTS``
+    says otherwise.
+    """
+    moved_saves = _overridden(SAVES_ENV)
+    return _overridden(REPORTS_ENV) or (moved_saves.parent / "reports" if moved_saves else _home("reports"))
 
 
 def settings_file() -> Path:

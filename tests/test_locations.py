@@ -61,6 +61,14 @@ def test_environment_variables_override_every_folder(tmp_path, monkeypatch):
     assert locations.pack_roots() == [tmp_path / "c", tmp_path / "m"]
 
 
+def test_moving_the_saves_folder_moves_the_reports_beside_it(plain, tmp_path, monkeypatch):
+    monkeypatch.setenv("BORDERLINE_SAVES", str(tmp_path / "class7" / "saves"))
+    assert locations.saves_folder() == tmp_path / "class7" / "saves"
+    assert locations.reports_folder() == tmp_path / "class7" / "reports"
+    monkeypatch.setenv("BORDERLINE_REPORTS", str(tmp_path / "elsewhere"))
+    assert locations.reports_folder() == tmp_path / "elsewhere"
+
+
 def test_bundled_packs_inside_a_zipped_install_are_copied_out_once(plain, tmp_path, monkeypatch):
     archive = tmp_path / "game.zip"
     with zipfile.ZipFile(archive, "w") as z:
