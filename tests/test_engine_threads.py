@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
 from engine_digests import BASE, game_digest
 
 from game.engine import Game, load_world, program
+from game.engine.errors import SimulationError
 from game.engine.stepping import Stepper
+
+MINI = Path(__file__).parent / "packs" / "mini"
 
 
 def test_forks_played_in_threads_at_once_match_forks_played_alone():
@@ -165,3 +170,57 @@ def test_no_two_spans_write_the_same_memory(threaded):
         for second, (_, uses) in enumerate(touched):
             if first != second:
                 assert not writes & uses, (first, second)
+
+
+DRAINS = """
+[parameter.drain_a]
+value = 0.0
+range = [0.0, 1.0]
+source = "illustrative"
+
+[parameter.drain_b]
+value = 0.0
+range = [0.0, 1.0]
+source = "illustrative"
+
+[stock.reservoir_a]
+initial = 10.0
+
+[stock.reservoir_b]
+initial = 10.0
+
+[flow.drain_a_flow]
+formula = "drain_a * 100 * reservoir_a"
+out_of = "reservoir_a"
+
+[flow.drain_b_flow]
+formula = "drain_b * 100 * reservoir_b"
+out_of = "reservoir_b"
+"""
+
+
+def test_of_errors_in_several_spans_the_batch_raises_the_one_met_first(threaded, tmp_path):
+    """Reservoir a (integrated first) runs dry in the later runs, reservoir b in the earlier
+    ones: the whole batch, on the reference path, stops at a; so must the threads, although
+    the first span of runs meets b's error."""
+    pack = tmp_path / "mini"
+    shutil.copytree(MINI, pack)
+    (pack / "world.toml").write_text((MINI / "world.toml").read_text() + DRAINS)
+    world = load_world([pack])
+    scenario = next(iter(world.scenarios))
+    threaded.setattr(program, "MIN_RUNS_PER_THREAD", 8)
+    late = np.repeat([0.0, 1.0], 16)
+    pins = {"drain_a": late, "drain_b": late[::-1].copy()}
+    messages = []
+    for reference in (True, False):
+        Stepper.reference = reference
+        try:
+            game = Game(world, scenario, seed=1, runs=32, pins=pins)
+            with pytest.raises(SimulationError) as error:
+                game.resolve_turn()
+        finally:
+            Stepper.reference = False
+        messages.append(str(error.value))
+    assert len(game._stepper.programs[32].spans) == 3
+    assert "reservoir_a" in messages[0]
+    assert messages[1] == messages[0]
