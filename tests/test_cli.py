@@ -131,6 +131,13 @@ def test_a_bad_plan_is_reported_with_its_line(mini_as_base, tmp_path, capsys):
     assert "plan.toml:9:9: action 'enforcement' has levels 0 to 2" in err
 
 
+def test_a_plan_level_far_out_of_range_gets_the_actions_own_range(mini_as_base, tmp_path, capsys):
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[[step]]\nturn = 1\naction = "enforcement"\nlevel = 99\n')
+    assert main(["simulate", "--scenario", "test-run", "--plan", str(plan)]) == 1
+    assert "plan.toml:4:9: action 'enforcement' has levels 0 to 2" in capsys.readouterr().err
+
+
 def test_argparse_errors_exit_two_without_a_traceback():
     result = run("simulate", "--runs", "zero")
     assert result.returncode == 2

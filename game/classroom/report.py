@@ -29,7 +29,7 @@ from game.content.errors import ContentErrors
 from game.engine import Debrief, Game, World, load_world
 from game.errors import BorderlineError
 from game.saves import PackMismatch, ReplayMismatch, SaveError, load_save
-from game.saves.files import AUTOSAVE_FOLDER, SUFFIX
+from game.saves.files import AUTOSAVE_FOLDER, SUFFIX, autosave_game, autosave_paths
 from game.saves.format import SaveFile, read_save
 from game.saves.packs import locate_packs
 
@@ -85,7 +85,11 @@ class ClassReport:
 
 
 def save_files(sources: Iterable[Path | str]) -> list[Path]:
-    """The save files named, and those in the folders named (not autosave folders or hidden files)."""
+    """The save files named, and those in the folders named (not hidden files).
+
+    Of an autosave folder only each game's newest autosave is taken: a student who never
+    pressed s still has their game there, and the older autosaves are the same game earlier.
+    """
     found: list[Path] = []
     for source in sources:
         path = Path(source)
@@ -96,6 +100,7 @@ def save_files(sources: Iterable[Path | str]) -> list[Path]:
                     continue
                 if item.is_file():
                     found.append(item)
+            found += _newest_autosaves(path)
         elif path.exists() or path.is_symlink():
             found.append(path)
         else:
@@ -103,6 +108,24 @@ def save_files(sources: Iterable[Path | str]) -> list[Path]:
     if not found:
         raise ReportError("no saves found: name save files (.json) or folders that hold them")
     return list(dict.fromkeys(found))
+
+
+def _newest_autosaves(top: Path) -> list[Path]:
+    """Each game's newest autosave in the autosave folders at or under ``top``."""
+    folders = [top] if top.name == AUTOSAVE_FOLDER else []
+    folders += sorted(
+        f for f in top.rglob(AUTOSAVE_FOLDER)
+        if f.is_dir() and not any(p.startswith(".") for p in f.relative_to(top).parts)
+    )
+    newest: list[Path] = []
+    for folder in folders:
+        seen: set[str] = set()
+        for path in autosave_paths(folder.parent):  # newest first
+            game = autosave_game(path) or path.name  # an autosave without a game id stands alone
+            if game not in seen:
+                seen.add(game)
+                newest.append(path)
+    return newest
 
 
 class _Worlds:

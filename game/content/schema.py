@@ -798,7 +798,9 @@ class ContentFile(Strict):
 class PlanStep(Strict):
     turn: Turn = Field(description="1-based turn before which the level is set")
     action: Identifier
-    level: Level
+    # Not capped here: checking it against the action's own levels gives the plan's author the
+    # exact range ("has levels 0 to 4"), where a cap would say only "50 or less".
+    level: int = Field(ge=0, description="the level to set, from 0 up to the action's last level")
 
 
 class PlanChoice(Strict):

@@ -7,7 +7,7 @@ the log of what fired and what was answered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,7 @@ def draw_events(
     interactive: bool,
     planned_choices: Mapping[tuple[int, str], str],
     pending: MutableMapping[str, int],
+    locked: Collection[str] = frozenset(),
 ) -> Draw:
     """Draw every event of the turn just resolved; apply what fired and the answers known now.
 
@@ -87,7 +88,7 @@ def draw_events(
         if spec.choices:
             default = next(c.id for c in spec.choices if c.default)
             if interactive:
-                dilemma = make_dilemma(stepper, state, env, turn, eid, title, text, pending)
+                dilemma = make_dilemma(stepper, state, env, turn, eid, title, text, pending, locked=locked)
                 if len(dilemma.choices) > 1:
                     out.dilemmas.append(dilemma)
                     out.masks[eid] = fired
@@ -97,7 +98,7 @@ def draw_events(
                 answers.append((eid, planned_choices.get((turn, eid)) or default, fired))
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired in answers:
-        answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending)
+        answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
         out.answered.append(ChoiceMade(turn, eid, choice))
     return out
 
@@ -142,15 +143,20 @@ def offered(
     choice: Choice,
     pending: Mapping[str, int],
     turn: int,
+    locked: Collection[str] = frozenset(),
 ) -> Array:
     """The runs where a choice is offered: its condition holds, and it would move a level if it moves any.
 
     The default choice is offered everywhere. A level already where the choice would take
     it, at the level now or at the level the player planned, is not moved: a choice all
-    of whose moves are like that would change nothing, so it is not offered.
+    of whose moves are like that would change nothing, so it is not offered. Nor is a
+    choice that would move a lever the game holds still (``locked``: a class's locks), so
+    no answer reaches a lever the player may not touch.
     """
     if choice.default:
         return np.ones((stepper.runs, 1), dtype=bool)
+    if any(aid in locked for aid, _, _ in level_moves(choice)):
+        return np.zeros((stepper.runs, 1), dtype=bool)
     info = stepper.world.events[eid]
     index = next(i for i, c in enumerate(info.spec.choices) if c.id == choice.id)
     what = f"the condition of choice {choice.id} of event {eid}"
@@ -198,12 +204,13 @@ def make_dilemma(
     text: str,
     pending: Mapping[str, int],
     run: int = 0,
+    locked: Collection[str] = frozenset(),
 ) -> Dilemma:
     """A dilemma as the player meets it in a run: only the choices offered there, in their words."""
     choices = tuple(
         choice_words(stepper, env, eid, choice, turn, run)
         for choice in stepper.world.events[eid].spec.choices
-        if offered(stepper, state, env, eid, choice, pending, turn)[run, 0]
+        if offered(stepper, state, env, eid, choice, pending, turn, locked)[run, 0]
     )
     return Dilemma(turn, eid, title, text, choices)
 
@@ -257,6 +264,7 @@ def answer_dilemma(
     mask: Array,
     env: Mapping[Any, Array],
     pending: MutableMapping[str, int],
+    locked: Collection[str] = frozenset(),
 ) -> None:
     """Answer a dilemma in the runs of ``mask``: the choice where it is offered, the default elsewhere."""
     spec = stepper.world.events[eid].spec
@@ -265,7 +273,7 @@ def answer_dilemma(
         raise GameError(
             f"event {eid} has no choice {choice_id!r}{did_you_mean(choice_id, [c.id for c in spec.choices])}"
         )
-    where = mask & offered(stepper, state, env, eid, choice, pending, now)
+    where = mask & offered(stepper, state, env, eid, choice, pending, now, locked)
     elsewhere = mask & ~where
     apply_choice(stepper, state, now, eid, choice, where, env, pending)
     if elsewhere.any():

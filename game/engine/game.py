@@ -114,6 +114,9 @@ class Game:
         self.pending_dilemmas: list[Dilemma] = []
         self.planned_choices: dict[tuple[int, str], str] = {}
         self.warnings: list[str] = []
+        # Planned changes dropped because a change they rested on went (action, level, reasons);
+        # the app tells the player and empties it.
+        self.dropped: list[tuple[str, int, list[str]]] = []
         self.locks: dict[str, str] = {}  # action -> why the player may not change it (a class's rules)
         self.undo_allowed = True  # a class can forbid taking back a turn (the app's undo asks)
         self.players: dict[str, str] = {}  # side -> player's name, in a two-player (hot-seat) game
@@ -319,7 +322,15 @@ class Game:
             capital = self.capital_needed(side_id, trial)
             available = self.capital(side_id)
             if capital > available + 1e-9:
-                reasons.append(f"needs {capital:.0f} political capital, {available:.0f} available")
+                own = info.capital_to_change(current, level)
+                planned = capital - own  # what the side's other planned changes already take
+                if planned > 1e-9:
+                    reasons.append(
+                        f"needs {own:.0f} political capital; with the {planned:.0f} the other planned "
+                        f"changes take, that is {capital:.0f}, and {available:.0f} is available"
+                    )
+                else:
+                    reasons.append(f"needs {own:.0f} political capital, {available:.0f} available")
         return reasons
 
     def planned_cost(self, side: str, pending: Mapping[str, int] | None = None) -> float:
@@ -382,11 +393,37 @@ class Game:
             self._pending.pop(aid, None)
         else:
             self._pending[aid] = int(level)
+        if enforce:
+            self._drop_unsupported()
 
     def unset_level(self, aid: str) -> None:
         """Drop the change planned for an action this turn (it keeps its current level)."""
         self._action(aid)
         self._pending.pop(aid, None)
+        self._drop_unsupported()
+
+    def unsupported_changes(self) -> list[tuple[str, int, list[str]]]:
+        """Planned raises whose prerequisites the levels now planned no longer meet: each as
+        (action, planned level, what the player is told for each unmet prerequisite)."""
+        out = []
+        for aid, level in sorted(self._pending.items()):
+            if level <= self.committed_level(aid) or not self.world.actions[aid].prerequisites:
+                continue
+            unmet = [why for why, above, met in self.prerequisites(aid) if level > above and not met]
+            if unmet:
+                out.append((aid, level, unmet))
+        return out
+
+    def _drop_unsupported(self) -> None:
+        """In a played game, a planned raise that rested on another planned change goes when that
+        change goes (Mexico's designation cancelled: the US support planned for it is dropped),
+        and is told in ``dropped``. Headless games keep their plan and warn when the turn resolves."""
+        if not self.interactive:
+            return
+        while broken := self.unsupported_changes():
+            for aid, level, unmet in broken:
+                self._pending.pop(aid, None)
+                self.dropped.append((aid, level, unmet))
 
     def choose(self, event_id: str, choice_id: str) -> None:
         """Answer a pending dilemma with one of the choices it offers.
@@ -408,17 +445,19 @@ class Game:
         for waiting in list(self.pending_dilemmas):
             fresh = make_dilemma(
                 self._stepper, self._state, self.env, self.turn, waiting.event, waiting.title, waiting.text,
-                self._pending,
+                self._pending, locked=self.locks,
             )
             if len(fresh.choices) > 1:
                 self.pending_dilemmas[self.pending_dilemmas.index(waiting)] = fresh
             else:
                 self._answer(waiting, next(c.id for c in fresh.choices if c.default))
+        self._drop_unsupported()  # an answer can take away what a planned change rested on
 
     def _answer(self, dilemma: Dilemma, choice_id: str) -> None:
         mask = self._dilemma_mask.pop(dilemma.event)
         answer_dilemma(
-            self._stepper, self._state, self.turn, dilemma.event, choice_id, mask, self.env, self._pending
+            self._stepper, self._state, self.turn, dilemma.event, choice_id, mask, self.env, self._pending,
+            self.locks,
         )
         self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id))
         self.pending_dilemmas.remove(dilemma)
@@ -432,6 +471,11 @@ class Game:
         if self.turn >= self.turns or (self.interactive and self.is_over):
             raise GameError("the game is over")
         turn = self.turn + 1
+        self._drop_unsupported()  # a played game drops them as they break: this is a last check
+        for aid, level, unmet in self.unsupported_changes():  # a headless plan plays them, warned
+            said = f"turn {turn}: {aid} -> {level}: "
+            if not any(w.startswith(said) for w in self.warnings):  # not already warned when set
+                self.warnings.append(said + "; ".join(unmet))
         for aid, level in sorted(self._pending.items()):
             previous = self.committed_level(aid)
             cost = float(np.mean(self.action_cost(aid, level)))
@@ -456,15 +500,21 @@ class Game:
             interactive=self.interactive,
             planned_choices=self.planned_choices,
             pending=self._pending,
+            locked=self.locks,
         )
         self.events_fired.extend(drawn.fired)
         self.choices_made.extend(drawn.answered)
         self._dilemma_mask.update(drawn.masks)
         self.pending_dilemmas.extend(drawn.dilemmas)
         ending = self._check_endings(turn, env)
+        posed = tuple(drawn.dilemmas)
+        if self.interactive and self.is_over and posed:  # nobody is left to decide: as if nobody did
+            for dilemma in posed:
+                self._answer(dilemma, next(c.id for c in dilemma.choices if c.default))
+            posed = ()
         if self.status_quo is not None and self.status_quo.turn < self.status_quo.turns:
             self.status_quo.resolve_turn()
-        return TurnReport(turn, self.date(turn), tuple(drawn.fired), tuple(drawn.dilemmas), ending)
+        return TurnReport(turn, self.date(turn), tuple(drawn.fired), posed, ending)
 
     def _check_endings(self, turn: int, env: Mapping[Any, Array]) -> Ending | None:
         self.ended_turn, reached = reach_endings(self._stepper, turn, env, self.ended_turn, self.ending_id)
@@ -504,6 +554,7 @@ class Game:
         twin.choices_made = list(self.choices_made)
         twin.events_fired = list(self.events_fired)
         twin.warnings = list(self.warnings)
+        twin.dropped = []
         twin.players = dict(self.players)
         twin.ending_id = list(self.ending_id)
         twin.ended_turn = self.ended_turn.copy()

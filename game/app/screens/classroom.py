@@ -66,7 +66,8 @@ def class_summary(rules: ClassRules, world: World) -> str:
     if not spec.undo:
         lines.append(f"No taking back a {word}.")
     if spec.question:
-        lines.append(f"At the end, {len(spec.question)} question(s) to answer.")
+        count = len(spec.question)
+        lines.append(f"At the end, {count} question{'s' if count != 1 else ''} to answer.")
     if spec.seed_per_student:
         lines.append("Your world is made from your name: type it as your teacher knows it.")
     about = " ".join(spec.description.split())

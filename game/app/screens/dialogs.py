@@ -24,6 +24,7 @@ from game.app.words import reflow, turns
 if TYPE_CHECKING:
     from game.content.schema import Effect
     from game.engine import Dilemma, FiredEvent, Game, World
+    from game.engine.timescale import TurnScale
 
 
 HELP_KEY = Binding("question_mark", "app.help", "Help", key_display="?")
@@ -116,7 +117,9 @@ def cost_line(game: Game, aid: str, level: int) -> str:
     return text
 
 
-def choice_consequences(world: World, dilemma: Dilemma, choice_index: int, turn_word: str = "turn") -> str:
+def choice_consequences(
+    world: World, dilemma: Dilemma, choice_index: int, turn_word: str = "turn", scale: TurnScale | None = None
+) -> str:
     """What a dilemma's choice does, in words: capital spent or gained, actions it sets."""
     from game.app.readouts import side_short
 
@@ -130,12 +133,18 @@ def choice_consequences(world: World, dilemma: Dilemma, choice_index: int, turn_
         parts.append(f"raises {action_name(world, aid)} to {level_label(world, aid, level)}")
     for aid, level in choice.lower_action.items():
         parts.append(f"lowers {action_name(world, aid)} to {level_label(world, aid, level)}")
-    parts += [effect_words(world, effect, turn_word) for effect in choice.effects]
+    parts += [effect_words(world, effect, turn_word, scale) for effect in choice.effects]
     return "; ".join(parts)
 
 
-def effect_words(world: World, effect: Effect, turn_word: str = "turn") -> str:
-    """An event or choice effect in words: "Drug homicides ×0.9 for 4 quarters"."""
+def effect_words(
+    world: World, effect: Effect, turn_word: str = "turn", scale: TurnScale | None = None
+) -> str:
+    """An event or choice effect in words: "Drug homicides ×0.9 for 4 quarters".
+
+    How long it lasts is counted in the game's turns (``scale``: content written for quarters
+    lasts a quarter as many years in a game of years), as the engine counts it.
+    """
     from game.app.readouts import display_name
 
     name = display_name(world.describe(effect.target)[0], effect.target)
@@ -145,16 +154,19 @@ def effect_words(world: World, effect: Effect, turn_word: str = "turn") -> str:
         change = f"×{effect.multiply:g}" if isinstance(effect.multiply, float) else "changed"
     else:
         change = f"{effect.add:+g}" if isinstance(effect.add, float) else "changed"
-    lasting = "" if not effect.turns else f" for {turns(effect.turns, turn_word)}"
+    length = effect.turns if scale is None else scale.duration(effect.turns)
+    lasting = "" if not effect.turns else f" for {turns(length, turn_word)}"
     return f"{name} {change}{lasting}"
 
 
-def event_consequences(world: World, event_id: str, turn_word: str = "turn") -> Content:
+def event_consequences(
+    world: World, event_id: str, turn_word: str = "turn", scale: TurnScale | None = None
+) -> Content:
     """An event's own effects and capital, in words, on a line of their own (empty if none)."""
     from game.app.readouts import side_short
 
     spec = world.events[event_id].spec
-    parts = [effect_words(world, effect, turn_word) for effect in spec.effects]
+    parts = [effect_words(world, effect, turn_word, scale) for effect in spec.effects]
     parts += [
         f"{side_short(world, side)} political capital {amount:+g}" for side, amount in spec.capital.items()
     ]
@@ -177,16 +189,18 @@ class DilemmaDialog(ModalScreen[str]):
         Binding("q", "app.quit_game", "Quit"),  # a modal screen hides the app's keys
     ]
 
-    def __init__(self, world: World, dilemma: Dilemma, turn_word: str = "turn") -> None:
+    def __init__(
+        self, world: World, dilemma: Dilemma, turn_word: str = "turn", scale: TurnScale | None = None
+    ) -> None:
         super().__init__(classes="dialog")
-        self.world, self.dilemma, self.turn_word = world, dilemma, turn_word
+        self.world, self.dilemma, self.turn_word, self.scale = world, dilemma, turn_word, scale
 
     def compose(self) -> ComposeResult:
         d = self.dilemma
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"Dilemma · {d.title}"), classes="dialog-title")
             yield Static(
-                Content(reflow(d.text)) + event_consequences(self.world, d.event, self.turn_word),
+                Content(reflow(d.text)) + event_consequences(self.world, d.event, self.turn_word, self.scale),
                 classes="dialog-text",
             )
             options = []
@@ -196,7 +210,7 @@ class DilemmaDialog(ModalScreen[str]):
                     lines[0] += Content.styled("  (what happens if nobody decides)", "dim")
                 if choice.description:
                     lines.append(Content("  " + reflow(choice.description)))
-                consequences = choice_consequences(self.world, d, i, self.turn_word)
+                consequences = choice_consequences(self.world, d, i, self.turn_word, self.scale)
                 if consequences:
                     lines.append(Content.styled(f"  → {consequences}", "dim"))
                 options.append(Option(Content("\n").join(lines), id=choice.id))
@@ -229,10 +243,16 @@ class NewsDialog(ModalScreen[None]):
     ]
 
     def __init__(
-        self, date: str, events: Sequence[FiredEvent], world: World | None = None, turn_word: str = "turn"
+        self,
+        date: str,
+        events: Sequence[FiredEvent],
+        world: World | None = None,
+        turn_word: str = "turn",
+        scale: TurnScale | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.date, self.events, self.world, self.turn_word = date, events, world, turn_word
+        self.scale = scale
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
@@ -241,7 +261,7 @@ class NewsDialog(ModalScreen[None]):
                 for event in self.events:
                     consequences = Content("")
                     if self.world is not None:
-                        consequences = event_consequences(self.world, event.event, self.turn_word)
+                        consequences = event_consequences(self.world, event.event, self.turn_word, self.scale)
                     yield Static(
                         Content.styled(event.title, "bold")
                         + Content("\n" + reflow(event.text))

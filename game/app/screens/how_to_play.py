@@ -31,6 +31,14 @@ sources; you decide the policies.
    range of many runs. **m** shows Mexico's trafficking organizations and the designation
    workflow.
 
+## Political capital
+Changing a lever costs political capital as well as money (the detail pane gives the price;
+lowering some levers costs capital too). Capital moves a little every turn even when you do
+nothing: each side earns some while its approval is above a floor (more, the higher its
+approval), and capital left unspent fades slowly. Elections won, and some answers to
+dilemmas, add capital; others take it. A change is refused when the side's capital cannot
+pay for it together with the other changes already planned.
+
 ## The end
 After the last turn (or a lost election or a collapse) the **debrief** grades your run
 against the status quo, from "catastrophic" to "merely distasteful", the best anyone can do.

@@ -285,8 +285,23 @@ class GameScreen(Screen[None]):
             capital = game.world.actions[aid].capital_to_change(committed, level)
             cost = money(action_cost(game, aid, level), side.money_unit if side else "$B")
             self.say(f"Planned {label}: {cost} a {self.turn_word}, {capital:g} capital{of_all} ({name}).")
+        self.tell_dropped()
         self.version += 1
         return True
+
+    def tell_dropped(self) -> None:
+        """Say which planned changes went because what they rested on went (in full, not in passing)."""
+        from game.app.readouts import action_name, level_label
+
+        game = self.game
+        if not game.dropped:
+            return
+        gone = "; ".join(
+            f"{action_name(game.world, aid)} → {level_label(game.world, aid, level)} ({'; '.join(why)})"
+            for aid, level, why in game.dropped
+        )
+        game.dropped.clear()
+        self.say(Content.styled(f"✗ Dropped the planned {gone}", "$text-error"), error=True)
 
 
 class StandingReady(Message):
@@ -361,6 +376,7 @@ class MainScreen(GameScreen):
     def refresh_panes(self) -> None:
         game, seats = self.game, self.borderline.hotseat
         seated = self._seated()
+        self.tell_dropped()  # an answer to a dilemma can take away what a planned change rested on
         key = (game.turn, len(game.choices_made), game.is_over)
         if self.standing_key != key:  # a turn or an answer changed the score: work it out again
             self.standing_key, self.standing = key, None
@@ -656,7 +672,9 @@ class MainScreen(GameScreen):
         self.say(f"{quarter(report.date)} resolved: w why things moved · c charts{undo}.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
         if news:
-            await app.push_screen_wait(NewsDialog(quarter(report.date), news, game.world, self.turn_word))
+            await app.push_screen_wait(
+                NewsDialog(quarter(report.date), news, game.world, self.turn_word, game.turn_scale)
+            )
         await self._answer_dilemmas()
         if game.is_over:
             app.show_debrief(game)
@@ -690,7 +708,9 @@ class MainScreen(GameScreen):
                     f"A dilemma for {seats.side_name(side)}: {dilemma.title}. "
                     f"{seats.player(side)} decides it.",
                 )
-            choice = await app.push_screen_wait(DilemmaDialog(game.world, dilemma, self.turn_word))
+            choice = await app.push_screen_wait(
+                DilemmaDialog(game.world, dilemma, self.turn_word, game.turn_scale)
+            )
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)
             undo = f" · u undoes the {self.turn_word}" if game.scenario.undo and game.undo_allowed else ""

@@ -48,7 +48,8 @@ def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = No
     start = quarter(f"{sc.start_year}Q{sc.start_quarter}")
     parts = [
         Content.styled(display_name(sc.name, scenario_id) + "\n", "bold"),
-        Content(f"A {sc.difficulty} scenario · starts {start} · {span}\n\n"),
+        Content(f"{'An' if sc.difficulty[:1].lower() in tuple('aeiou') else 'A'} {sc.difficulty} scenario"
+                f" · starts {start} · {span}\n\n"),
         difficulty_text(world, difficulty_id),
         Content(reflow(sc.briefing) + "\n"),
     ]
