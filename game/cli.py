@@ -253,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address students' browsers reach this room at (default: worked out; give it "
         "behind a reverse proxy)",
     )
+    srv.add_argument(
+        "--class",
+        dest="serve_class",
+        metavar="FILE",
+        help="a room of a class: every game is a game of this class file (checked before the room opens)",
+    )
 
     sch = verbs.add_parser("schema", help="write the JSON Schema of each content file kind")
     sch.add_argument("--out", default="schemas", metavar="DIR")
@@ -441,7 +447,7 @@ def _check_class_file(raw: str) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """``serve``: the room (its module brings textual-serve and aiohttp: imported only here)."""
-    from game.serve import RoomOptions, ServeError, serve_room
+    from game.serve import RoomOptions, ServeError, check_room_class, serve_room
 
     options = RoomOptions(
         host=args.host,
@@ -451,6 +457,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         packs=given_packs(args),
     )
     try:
+        if args.serve_class is not None:
+            options.class_file = check_room_class(args.serve_class, options.packs)
         serve_room(options)
     except ServeError as exc:
         raise CliError(str(exc)) from None

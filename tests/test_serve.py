@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import socket
 import sys
 import time
@@ -66,11 +67,12 @@ async def test_the_page_is_offline_and_a_tab_past_the_cap_is_told_the_room_is_fu
             html = await page.text()
         assert "fonts.googleapis" not in html and "https://" not in html
         assert f"{base}/static/fonts/RobotoMono-VariableFont_wght.ttf" in html
-        assert f'data-session-websocket-url="ws://127.0.0.1:{room}/ws"' in html
+        held = re.search(rf'data-session-websocket-url="(ws://127\.0\.0\.1:{room}/ws/[\w-]+)"', html)
+        assert held, "the page's websocket carries the ticket of the seat it holds"
         async with http.get(f"{base}/static/fonts/RobotoMono-VariableFont_wght.ttf") as font:
             assert font.status == 200 and len(await font.read()) > 10_000
-        # one tab takes the only seat: its websocket starts a game process
-        seat = await http.ws_connect(f"{base}/ws?width=80&height=24")
+        # the page holds the only seat; its websocket takes it and starts a game process
+        seat = await http.ws_connect(f"{held.group(1)}?width=80&height=24")
         first = await seat.receive(timeout=30)  # the game's first frame: it is running
         assert first.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT)
         async with http.get(f"{base}/") as full:

@@ -62,10 +62,39 @@ def test_a_student_plays_a_turn_in_headless_chromium_and_the_save_is_in_their_fo
     press(browser, Keys.ENTER)
     wait_for_text(browser, "End turn")  # the main screen's footer
     press(browser, "e")
-    deadline = time.monotonic() + 40
-    turn_one: list[Path] = []
-    while time.monotonic() < deadline and not turn_one:
-        turn_one = sorted(folder.glob("autosaves/autosave-*-turn01.json"))
-        time.sleep(0.25)
-    assert turn_one, f"no autosave of turn 1 in {folder}: {sorted(p.name for p in folder.rglob('*'))}"
+    wait_for_autosave(folder, 1)
     assert not [p for p in saves.iterdir() if p.name != "Ana Lopez"], "a save outside the student's folder"
+
+
+def wait_for_autosave(folder: Path, turn: int, timeout: float = 60.0) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = sorted(folder.glob(f"autosaves/autosave-*-turn{turn:02d}.json"))
+        if found:
+            return found[-1]
+        time.sleep(0.25)
+    raise AssertionError(
+        f"no autosave of turn {turn} in {folder}: {sorted(p.name for p in folder.rglob('*'))}"
+    )
+
+
+@pytest.mark.slow
+def test_a_class_room_in_chromium_asks_the_name_on_the_class_card_and_plays_the_class(tmp_path, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    from game.saves.format import read_save
+
+    class_file = Path(__file__).resolve().parent.parent / "content" / "base" / "classes" / "one_period.toml"
+    process, port = start_room(tmp_path, "--max-players", "1", "--class", str(class_file))
+    try:
+        browser.get(f"http://127.0.0.1:{port}/")
+        wait_for_text(browser, "one class period")  # the class's card asks the name
+        press(browser, "Ana Lopez" + Keys.ENTER)
+        wait_for_text(browser, "End turn")  # the class's game, with no new-game screen between
+        press(browser, "e")
+        saved = wait_for_autosave(tmp_path / "saves" / "Ana Lopez", 1)
+    finally:
+        stop_room(process)
+    save, _ = read_save(saved)
+    assert save.classroom is not None and save.classroom.class_id == "one-period-demo"
+    assert save.classroom.student == "Ana Lopez" and save.scenario == "one-period"

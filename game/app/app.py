@@ -121,6 +121,8 @@ class BorderlineApp(App[None]):
         self.autosave_problem = ""  # why the last autosave failed ("" if it did not)
         self.settings = Settings(settings_file)
         self.guide = guide  # the first-game guide's hints, until the player dismisses them
+        self.room_rules: ClassRules | None = None  # served with --class: every game is the class's
+        self.room_players: dict[str, str] = {}  # ... and in a hot-seat class, the pair seated
         self.hotseat: HotSeat | None = None  # a two-player game: whose turn it is to plan
         self.at_keyboard: str | None = None  # the side whose player has the keyboard now
 
@@ -138,7 +140,7 @@ class BorderlineApp(App[None]):
             screen.mount(SizeNotice(id="size-notice"))
 
     def on_ready(self) -> None:
-        if self.served:
+        if self.served and self.class_file is None:  # a room of a class: the class's dialog asks
             from game.app.screens.student import StudentNameScreen
 
             self.push_screen(StudentNameScreen(), self.seat_student)
@@ -151,14 +153,17 @@ class BorderlineApp(App[None]):
         else:
             self.load_world()
 
-    def seat_student(self, name: str | None) -> None:
+    def seat_student(self, name: str | None, players: dict[str, str] | None = None) -> None:
         """A served game: keep the student's files in their own folder; offer their newest
-        autosave (only theirs: Continue and Load read only that folder)."""
+        autosave (only theirs: Continue and Load read only that folder). In a room of a class
+        (``room_rules``), start their game of the class unless they continue one; ``players``:
+        a hot-seat class's pair (``name`` is the pair's)."""
         from game.app import saving
         from game.app.screens.dialogs import ConfirmDialog
 
         if not name:
             return
+        rules = self.room_rules
         root = saving.folder_or_default(self.saves_folder)
         folder = root / saving.safe_name(name)
         try:
@@ -167,7 +172,22 @@ class BorderlineApp(App[None]):
             self.notify(f"Cannot keep your saves: {printable(str(exc))}", severity="error", markup=False)
         self.student, self.saves_folder, self.reports_folder = name, folder, folder
         self.sub_title = f"{name}'s game"
-        if saving.autosave_paths(folder):
+        self.room_players = dict(players or {})
+        if rules is not None:  # a room of a class continues only a game of this class
+            ongoing = saving.class_game_in_progress(folder, rules.settings)
+            if ongoing is None:
+                self.new_room_game()
+                return
+            self.push_screen(
+                ConfirmDialog(
+                    f"Welcome back, {name}",
+                    "Continue your game of the class from your newest autosave, or start a new one?",
+                    yes="Continue",
+                    no="New game",
+                ),
+                lambda yes: self.continue_student(ongoing) if yes else self.new_room_game(),
+            )
+        elif saving.autosave_paths(folder):
             self.push_screen(
                 ConfirmDialog(
                     f"Welcome back, {name}",
@@ -175,13 +195,18 @@ class BorderlineApp(App[None]):
                     yes="Continue",
                     no="Title screen",
                 ),
-                lambda yes: self._continue_student() if yes else None,
+                lambda yes: self.continue_student() if yes else None,
             )
 
-    def _continue_student(self) -> None:
+    def new_room_game(self) -> None:
+        """In a room of a class, a new game of the class for the student (or pair) seated; else nothing."""
+        if self.room_rules is not None and self.student is not None and self.world is not None:
+            self.start_class_game(self.room_rules, self.student, self.room_players or None)
+
+    def continue_student(self, path: Path | None = None) -> None:
         from game.app.screens.load_game import load_in_background
 
-        load_in_background(self, None)
+        load_in_background(self, path)
 
     def pack_folders(self, *, reread: bool = True) -> list[Path]:
         """What loads: the base game (or the packs given instead), the mods enabled on the
@@ -321,15 +346,25 @@ class BorderlineApp(App[None]):
             more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
             self.notify(f"Cannot join this class: {first}{more}", severity="error", timeout=12, markup=False)
             return
+        if self.served:  # a room of this class: the name seats the student, then their game starts
+            self.room_rules = rules
+            self.push_screen(
+                StudentNameDialog(rules, self.world, served=True),
+                lambda seated: self.seat_student(seated.student, seated.players) if seated else None,
+            )
+            return
         self.push_screen(
             StudentNameDialog(rules, self.world),
-            lambda name: self.start_class_game(rules, name) if name else None,
+            lambda seated: self.start_class_game(rules, seated.student, seated.players) if seated else None,
         )
 
-    def start_class_game(self, rules: ClassRules, student: str) -> None:
-        """The student's game of the class: its scenario, their seed, the pins, the locks."""
+    def start_class_game(
+        self, rules: ClassRules, student: str, players: dict[str, str] | None = None
+    ) -> None:
+        """The student's game of the class: its scenario, their seed, the pins, the locks; a
+        hot-seat class's is played by ``players`` (side id -> name), ``student`` being the pair."""
         assert self.world is not None
-        game = rules.new_game(self.world, student)
+        game = rules.new_game(self.world, student, players=players or None)
         self.open_game(game, session=rules.session(student), autosave=True)
 
     def open_loaded(self, loaded: LoadedSave) -> None:
@@ -416,10 +451,21 @@ class BorderlineApp(App[None]):
         self.clear_notifications()  # what the last player was told is theirs alone
 
         def taken(_: None) -> None:
+            self.focus_levers()
             if then is not None:
                 then()
 
         self.push_screen(HandOverScreen(seats.player(side), seats.side_name(side), reason), taken)
+
+    def focus_levers(self) -> None:
+        """Put the keyboard on the lever list of the game in view: the player who just sat
+        down plans with +/- at once, not on whatever the last player left focused."""
+        from game.app.screens.main import MainScreen
+        from game.app.widgets.action_panel import ActionPanel
+
+        main = next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
+        if main is not None:
+            main.set_focus(main.query_one(ActionPanel))
 
     async def hand_over_wait(self, side: str, reason: str) -> None:
         """From a worker: hand over to the player of ``side`` unless they have the keyboard."""
@@ -431,6 +477,7 @@ class BorderlineApp(App[None]):
         self.at_keyboard = side
         self.clear_notifications()
         await self.push_screen_wait(HandOverScreen(seats.player(side), seats.side_name(side), reason))
+        self.focus_levers()
 
     @staticmethod
     def _new_game_id() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from game.saves import (
     LoadedSave,
@@ -32,6 +33,20 @@ def is_finished(path: Path) -> bool:
     except SaveError:
         return False
     return save.state is not None and save.state.over
+
+
+def class_game_in_progress(folder: Path, settings: dict[str, Any]) -> Path | None:
+    """The newest autosave in ``folder`` of an unfinished game of the class with these rules
+    (a room of a class continues only its own games), or None."""
+    for path in autosave_paths(folder):
+        try:
+            save, _ = read_save(path)
+        except SaveError:
+            continue
+        record = save.classroom
+        if record is not None and record.settings == settings and not (save.state and save.state.over):
+            return path
+    return None
 
 
 def folder_or_default(folder: str | os.PathLike[str] | None) -> Path:

@@ -8,6 +8,13 @@ command line use it alike.
 >>> write_exports(game, rules.session("Ana García"))    # Markdown and CSV in the reports folder
 """
 
-from game.classroom.rules import ClassError, ClassRules, ClassSession, student_key, student_name
+from game.classroom.rules import (
+    ClassError,
+    ClassRules,
+    ClassSession,
+    pair_name,
+    student_key,
+    student_name,
+)
 
-__all__ = ["ClassError", "ClassRules", "ClassSession", "student_key", "student_name"]
+__all__ = ["ClassError", "ClassRules", "ClassSession", "pair_name", "student_key", "student_name"]

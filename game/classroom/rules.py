@@ -24,7 +24,7 @@ from game.content.loader import load_file
 from game.content.printable import UNPRINTABLE
 from game.content.schema import ClassFile
 from game.content.tomlpos import TomlDocument
-from game.engine import Game, World
+from game.engine import Game, GameError, World
 from game.errors import BorderlineError, did_you_mean
 from game.limits import MAX_STUDENT_NAME_CHARS, MAX_TEXT_CHARS
 from game.saves.format import ClassroomRecord
@@ -57,6 +57,12 @@ def student_name(text: str) -> str:
 def student_key(name: str) -> str:
     """A name as seeds and reports compare it: case, accents' encoding and spacing do not matter."""
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def pair_name(world: World, players: Mapping[str, str]) -> str:
+    """The name a hot-seat class game records (and a served game's folder): the players in the
+    order of the world's sides, e.g. "Ana + Beto"; its seed is made from it."""
+    return student_name(" + ".join(players[sid] for sid in world.sides if sid in players))
 
 
 def answer_text(text: str) -> str:
@@ -139,6 +145,9 @@ class ClassRules:
                         f"[{low:g}, {high:g}]: pin a value inside it",
                     )
                 )
+        if spec.hot_seat and len(world.sides) < 2:
+            says = "a hot-seat class needs a world with two sides (one player each); these packs have "
+            out.append((("hot_seat",), says + (", ".join(world.sides) or "none")))
         offered = set(scenario.actions) if scenario is not None and scenario.actions else None
         for key in ("locked", "available"):
             for i, aid in enumerate(getattr(spec.levers, key)):
@@ -191,9 +200,27 @@ class ClassRules:
         """Whether students see ``what``: "status_quo", "why" or "bands"."""
         return bool(getattr(self.spec.visible, what))
 
-    def new_game(self, world: World, student: str, *, interactive: bool = True) -> Game:
-        """The student's game: the class's scenario, their seed, the pins; with its status-quo twin."""
+    def new_game(
+        self,
+        world: World,
+        student: str,
+        *,
+        interactive: bool = True,
+        players: Mapping[str, str] | None = None,
+    ) -> Game:
+        """The student's game: the class's scenario, their seed, the pins; with its status-quo twin.
+
+        A hot-seat class's game is played by ``players`` (side id -> name; ``student`` is the
+        pair's name, ``pair_name``); raise ClassError when the class and the players disagree."""
+        from game.engine.hotseat import check_players
+
         self.check(world)
+        if self.spec.hot_seat != bool(players):
+            raise ClassError(
+                "this class is played in pairs: name a player for each side"
+                if self.spec.hot_seat
+                else "this class is played alone: one name, not a player for each side"
+            )
         game = Game(
             world,
             self.spec.scenario,
@@ -203,6 +230,11 @@ class ClassRules:
             status_quo=True,
             interactive=interactive,
         )
+        if players:
+            try:
+                game.players = check_players(list(world.sides), players)
+            except GameError as exc:
+                raise ClassError(str(exc)) from None
         self.apply(game)
         return game
 
@@ -224,6 +256,10 @@ class ClassRules:
         if game.scenario_id == spec.scenario and game.turns > self.turns(game.world):
             out.append(f"{game.turns} turns, the class plays {self.turns(game.world)}")
         locks = self.locks(game.world) if game.scenario_id in game.world.scenarios else {}
+        if spec.hot_seat and not game.players:
+            out.append("played alone, the class plays in pairs (hot-seat)")
+        elif game.players and not spec.hot_seat:
+            out.append("played by two players, the class plays alone")
         moved = sorted({d.action for d in game.log if d.action in locks})
         if moved:
             out.append(f"changed locked lever{'s' if len(moved) > 1 else ''} {', '.join(moved)}")

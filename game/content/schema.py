@@ -906,6 +906,12 @@ class ClassFile(Strict):
     levers: ClassLevers = Field(default_factory=ClassLevers)  # type: ignore[arg-type]
     visible: ClassVisibility = Field(default_factory=ClassVisibility)  # type: ignore[arg-type]
     undo: bool = Field(True, description="whether students may take back a turn")
+    hot_seat: bool = Field(
+        False,
+        description="two students share each game at one keyboard, one for each government (the "
+        "world's sides, e.g. US and Mexico): the game asks both names and assigns the sides, as the "
+        "new-game screen's two-player option does",
+    )
     question: list[ClassQuestion] = Field(
         [], max_length=MAX_CLASS_QUESTIONS, description="questions the debrief asks, in order ([[question]])"
     )

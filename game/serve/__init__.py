@@ -7,20 +7,30 @@ terminal never needs. What it adds to textual-serve's server:
   textual-serve ships, not from an outside font host, so it works on a network with no
   internet;
 - a cap on the game processes (``max_players``): a tab past it gets a page saying the room
-  is full (HTTP 503), and a connection that races past the page is refused the same way;
+  is full (HTTP 503). The seat is decided when the page loads: a page that gets the game
+  holds a seat (its ticket is in the page's websocket address) for ``HOLD_SECONDS``, until
+  its websocket takes it, so a tab that loads the page just before the last seat goes still
+  gets its game. A websocket without a held seat (its hold lapsed, or it came through a
+  proxy from another room's page) gets a seat if one is free, else HTTP 503 (a reverse
+  proxy then tries its next room); the page, whose game never started, then asks for
+  itself again once and shows the room-full page;
 - the address the page gives browsers (``public_url``): on a LAN the teacher's address,
   worked out, or given (behind a reverse proxy, the proxy's address);
 - each game started with ``--served``, so it asks the student's name and keeps their files
-  in a folder of their own under the saves folder.
+  in a folder of their own under the saves folder;
+- a room of a class (``class_file``): every game is a game of that class (``--class``),
+  the file checked against the games' world before the room listens.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import secrets
 import shlex
 import socket
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +39,7 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 import textual_serve
 from aiohttp import web
-from textual_serve.server import Server
+from textual_serve.server import Server, to_int
 
 from game.errors import BorderlineError
 from game.locations import saves_folder
@@ -38,6 +48,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(textual_serve.__file__).parent / "static"
 LOOPBACK = "127.0.0.1"
 MAX_PLAYERS_LIMIT = 1000
+HOLD_SECONDS = 60.0
+"""How long a page that got the game holds its seat for its websocket (a page connects within
+a second or two; a page prefetched or abandoned frees its seat after this)."""
 
 
 class ServeError(BorderlineError):
@@ -52,6 +65,7 @@ class RoomOptions:
     public_url: str | None = None
     packs: Sequence[str] = ()
     title: str = "Borderline"
+    class_file: Path | None = None  # checked (check_room_class) before the room is made
     extra_args: Sequence[str] = field(default_factory=list)
 
 
@@ -127,7 +141,44 @@ def game_command(options: RoomOptions) -> str:
     for pack in options.packs:
         parts += ["--pack", str(Path(pack).absolute())]
     parts += ["--served", *options.extra_args]
+    if options.class_file is not None:
+        parts += ["--class", str(Path(options.class_file).absolute())]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def check_room_class(raw: str, packs: Sequence[str]) -> Path:
+    """The class file a room plays, checked before the room listens: read safely, its schema,
+    and what it names against the world every game of the room loads (the base game, the
+    mods enabled on the Mods screen, the ``--pack`` folders). Raise ServeError naming every
+    problem at file:line:col."""
+    from game.app.mod_list import ModList  # what a served game loads: the same packs, checked now
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+    from game.engine import load_world
+    from game.locations import default_packs
+
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise ServeError(
+            f"--class {raw!r}: no such file (expected a class file, e.g. "
+            "content/base/classes/one_period.toml)"
+        )
+    try:
+        mods = [str(folder) for folder in ModList.read().enabled_folders()]
+        world = load_world(default_packs([*mods, *packs]))
+    except ContentErrors as exc:
+        raise ServeError(_listed("the room's packs have", exc.errors)) from None
+    try:
+        ClassRules.from_file(path, world)
+    except ContentErrors as exc:
+        raise ServeError(_listed("the class file has", exc.errors)) from None
+    return path.absolute()
+
+
+def _listed(what: str, errors: Sequence[object]) -> str:
+    if len(errors) == 1:
+        return str(errors[0])
+    return f"{what} {len(errors)} errors:\n" + "\n".join(f"  {e}" for e in errors)
 
 
 class RoomServer(Server):
@@ -148,35 +199,70 @@ class RoomServer(Server):
         self.max_players = options.max_players
         self.seated: set[int] = set()  # one token per live game process
         self._next_seat = 0
+        self.held: dict[str, float] = {}  # a page's ticket -> when its held seat lapses (clock())
+        self.clock: Callable[[], float] = time.monotonic
+
+    @property
+    def taken(self) -> int:
+        """Seats in use: live games, and pages holding a seat for their websocket."""
+        now = self.clock()
+        for ticket in [t for t, until in self.held.items() if until <= now]:
+            del self.held[ticket]
+        return len(self.seated) + len(self.held)
 
     @property
     def full(self) -> bool:
-        return len(self.seated) >= self.max_players
+        return self.taken >= self.max_players
+
+    async def _make_app(self) -> web.Application:
+        app: web.Application = await super()._make_app()
+        app.router.add_get("/ws/{ticket}", self.handle_websocket, name="seat")
+        return app
 
     def _page_context(self, request: web.Request) -> dict[str, Any]:
         static = request.app.router["static"].url_for(filename="/")
         return {
             "config": {"static": {"url": f"{self.public_url}{static}".rstrip("/") + "/"}},
             "application": {"name": self.title},
-            "players": len(self.seated),
+            "players": self.taken,
             "max_players": self.max_players,
         }
+
+    def hold_seat(self) -> str:
+        """Hold a seat for a page's websocket; return the ticket its address carries."""
+        ticket = secrets.token_urlsafe(16)
+        self.held[ticket] = self.clock() + HOLD_SECONDS
+        return ticket
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         if self.full:
             return aiohttp_jinja2.render_template(
                 "room_full.html", request, self._page_context(request), status=503
             )
-        response: web.StreamResponse = await super().handle_index(request)  # type: ignore[misc]
+        path = str(request.app.router["seat"].url_for(ticket=self.hold_seat()))
+        scheme = "wss" if self.public_url.startswith("https") else "ws"
+        context = {
+            **self._page_context(request),
+            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "app_websocket_url": f"{scheme}:{self.public_url.split(':', 1)[1]}{path}",
+        }
+        response = aiohttp_jinja2.render_template("app_index.html", request, context)
         response.headers["Cache-Control"] = "no-store"  # a reload asks again whether there is room
         return response
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        if self.full:  # a tab that loaded the page before the last seat went
-            raise web.HTTPServiceUnavailable(text="The room is full: try again when a seat is free.")
+    def take_seat(self, ticket: str | None) -> int | None:
+        """A websocket's seat: the one its page holds, else a free one; None when the room is full."""
+        until = self.held.pop(ticket, None) if ticket is not None else None
+        if (until is None or until <= self.clock()) and self.full:
+            return None
         self._next_seat += 1
-        seat = self._next_seat
-        self.seated.add(seat)
+        self.seated.add(self._next_seat)
+        return self._next_seat
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        seat = self.take_seat(request.match_info.get("ticket"))
+        if seat is None:  # no held seat (it lapsed, or another room's page) and none free
+            raise web.HTTPServiceUnavailable(text="The room is full: try again when a seat is free.")
         try:
             return await super().handle_websocket(request)
         finally:
@@ -186,6 +272,8 @@ class RoomServer(Server):
         where = self.public_url
         self.console.print(f"[bold]Borderline room[/] on {where}  (up to {self.max_players} players)")
         self.console.print("Students open that address in a browser; each tab is its own game.")
+        if self.options.class_file is not None:
+            self.console.print(f"Every game is a game of the class {self.options.class_file}")
         self.console.print(f"Each student's saves and exports: a folder of their name in {saves_folder()}")
         self.console.print("\n[cyan]Press Ctrl+C to stop the room.")
 

@@ -7,6 +7,7 @@ these dialogs only ask and show.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from game.app.words import reflow
+from game.engine.hotseat import MAX_PLAYER_NAME
 
 if TYPE_CHECKING:
     from game.classroom import ClassRules, ClassSession
@@ -68,7 +70,9 @@ def class_summary(rules: ClassRules, world: World) -> str:
     if spec.question:
         count = len(spec.question)
         lines.append(f"At the end, {count} question{'s' if count != 1 else ''} to answer.")
-    if spec.seed_per_student:
+    if spec.seed_per_student and spec.hot_seat:
+        lines.append("Your world is made from your two names: type them as your teacher knows them.")
+    elif spec.seed_per_student:
         lines.append("Your world is made from your name: type it as your teacher knows it.")
     about = " ".join(spec.description.split())
     return "\n\n".join(part for part in (about, " ".join(lines)) if part)
@@ -128,43 +132,99 @@ class JoinClassDialog(ModalScreen["Path | None"]):
         self.dismiss(None)
 
 
-class StudentNameDialog(ModalScreen["str | None"]):
-    """The class, what it fixes, and the student's name (recorded in every save and export)."""
+@dataclass(frozen=True)
+class Seated:
+    """Who plays a class game: the name the class records and, in a hot-seat class, each side's
+    player (side id -> name; a pair's recorded name is theirs joined, e.g. "Ana + Beto")."""
+
+    student: str
+    players: dict[str, str] = field(default_factory=dict)
+
+
+class StudentNameDialog(ModalScreen["Seated | None"]):
+    """The class, what it fixes, and the student's name (recorded in every save and export); in a
+    hot-seat class, a name for each side's player. ``served``: a room of this class, where the
+    name is needed to start at all (escape does not cancel)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, rules: ClassRules, world: World) -> None:
+    def __init__(self, rules: ClassRules, world: World, *, served: bool = False) -> None:
         super().__init__(classes="dialog")
-        self.rules, self.world = rules, world
+        self.rules, self.world, self.served = rules, world, served
+
+    @property
+    def sides(self) -> list[str]:
+        """The sides a name is asked for: each of the world's in a hot-seat class, else none."""
+        return list(self.world.sides) if self.rules.spec.hot_seat else []
 
     def compose(self) -> ComposeResult:
+        from game.app.readouts import side_name
+
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(self.rules.spec.title), classes="dialog-title")
             yield Static(Content(reflow(class_summary(self.rules, self.world))), classes="dialog-text")
-            yield Static("Your name:", classes="dialog-text")
-            field = Input(id="student-name", max_length=200)
-            field.cursor_blink = getattr(self.app, "cursor_blink", True)
-            yield field
+            fields: list[Input] = []
+            if self.sides:
+                yield Static(
+                    "Two players, one keyboard: each plans their own government in secret.",
+                    classes="dialog-text",
+                )
+                for sid in self.sides:
+                    yield Static(f"Who plays {side_name(self.world, sid)}?", classes="dialog-text")
+                    fields.append(
+                        Input(
+                            placeholder=f"the name of {side_name(self.world, sid)}'s player",
+                            id=f"player-{sid}",
+                            max_length=MAX_PLAYER_NAME,
+                            compact=True,
+                        )
+                    )
+                    yield fields[-1]
+            else:
+                yield Static("Your name:", classes="dialog-text")
+                fields.append(Input(id="student-name", max_length=200))
+                yield fields[-1]
+            for box in fields:
+                box.cursor_blink = getattr(self.app, "cursor_blink", True)
             yield Static("", classes="dialog-text", id="name-problem")
-            yield Static("enter to start · escape to cancel", classes="dialog-hint")
+            leave = "" if self.served else " · escape to cancel"
+            yield Static(f"enter to start{leave}", classes="dialog-hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#student-name", Input).focus()
+        self.query(Input).first().focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        from game.classroom import ClassError, student_name
+        from game.classroom import ClassError, pair_name, student_name
+        from game.engine import GameError
+        from game.engine.hotseat import check_players
 
         event.stop()
-        try:
-            name = student_name(event.value)
-        except ClassError as exc:
-            self.query_one("#name-problem", Static).update(Content.styled(f"✗ {exc}", "$text-error"))
-            self.app.bell()
+        boxes = list(self.query(Input))
+        if event.input is not boxes[-1] and not event.input.value.strip():
+            self._problem("type a name, then enter")
             return
-        self.dismiss(name)
+        if event.input is not boxes[-1]:
+            self.set_focus(boxes[boxes.index(event.input) + 1])  # on to the next name, before the next key
+            return
+        try:
+            if not self.sides:
+                self.dismiss(Seated(student_name(event.value)))
+                return
+            typed = {sid: student_name(self.query_one(f"#player-{sid}", Input).value) for sid in self.sides}
+            players = check_players(self.sides, typed)
+            self.dismiss(Seated(pair_name(self.world, players), players))
+        except (ClassError, GameError) as exc:
+            self._problem(str(exc))
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#name-problem", Static).update(Content.styled(f"✗ {text}", "$text-error"))
+        self.app.bell()
 
     def action_cancel(self) -> None:
+        if self.served:
+            self.notify("This room plays this class: type the name(s) to start.", markup=False)
+            return
         self.dismiss(None)
 
 

@@ -127,6 +127,13 @@ class GameScreen(Screen[None]):
             return False  # a scenario or a class (a teacher) turned undo off: the key is not offered at all
         return True
 
+    @property
+    def can_undo(self) -> bool:
+        """Whether u takes back the last turn: the scenario and class allow it, and it is not a
+        two-player game (a turn both players planned is not one player's to take back)."""
+        game = self.game
+        return bool(game.scenario.undo and game.undo_allowed and self.borderline.hotseat is None)
+
     def action_undo(self) -> None:
         """Take back the last turn: the game goes back to its start, with its plan to change."""
         from game.app.screens.dialogs import ConfirmDialog
@@ -668,7 +675,7 @@ class MainScreen(GameScreen):
             return
         self.version += 1
         app.autosave(game)
-        undo = " · u undoes it" if game.scenario.undo and game.undo_allowed else ""
+        undo = " · u undoes it" if self.can_undo else ""
         self.say(f"{quarter(report.date)} resolved: w why things moved · c charts{undo}.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
         if news:
@@ -713,7 +720,7 @@ class MainScreen(GameScreen):
             )
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)
-            undo = f" · u undoes the {self.turn_word}" if game.scenario.undo and game.undo_allowed else ""
+            undo = f" · u undoes the {self.turn_word}" if self.can_undo else ""
             self.say(f"{dilemma.title}: you chose {label}{undo}.")
             answered = True
             self.version += 1

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -124,7 +124,7 @@ class NewGameScreen(Screen[None]):
             for sid, sc in self.world.scenarios.items()
         ]
         with Horizontal(classes="split"):
-            with Vertical(classes="picker"):
+            with VerticalScroll(classes="picker"):  # scrolls to the focused field at 80x24
                 yield MarkedOptionList(*options, id="scenarios")
                 if self.world.difficulties:
                     yield Label("Difficulty:")

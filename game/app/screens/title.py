@@ -140,6 +140,9 @@ class TitleScreen(Screen[None]):
         if app.world is None:
             self.notify("The content has errors: open Mods to read them.", severity="error")
             return
+        if choice in ("new", "class", "continue") and app.room_rules is not None:
+            self._room_choice(choice)  # a room of a class: every game is a game of the class
+            return
         if choice == "new":
             from game.app.screens.new_game import NewGameScreen
 
@@ -152,6 +155,22 @@ class TitleScreen(Screen[None]):
             app.push_screen(
                 JoinClassDialog(class_files(app.world)), lambda path: app.join_class(path) if path else None
             )
+
+    def _room_choice(self, choice: str) -> None:
+        from game.app import saving
+
+        app = self.borderline
+        if app.student is None or app.room_rules is None:  # the class's dialog is still to come
+            self.notify("Type your name first.", markup=False)
+        elif choice != "continue":
+            app.new_room_game()
+        else:
+            folder = saving.folder_or_default(app.saves_folder)  # the student's, once seated
+            ongoing = saving.class_game_in_progress(folder, app.room_rules.settings)
+            if ongoing is None:
+                self.notify("No game of the class in progress: press n for a new one.", markup=False)
+            else:
+                app.continue_student(ongoing)
 
     def _continue(self) -> None:
         from game.app.screens.load_game import load_in_background
