@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from game.engine import Game, World, load_world
+from game.engine import Game, World, load_world, program
 from game.engine.stepping import Stepper
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +59,7 @@ def play(
     With ``first``, the first turn (which compiles the game's program) is timed into it and
     left out of the returned timing: a lone game's steady turns, and its one-off start."""
     Stepper.reference = reference
+    program._SHARED.clear()  # each game compiles its own turn (a game like one before would not)
     try:
         game = Game(world, scenario, seed=1, runs=runs)
         if first is not None:

@@ -8,7 +8,7 @@ borderline child goes through the same imports as the console script (``game.cli
 shows the real title screen; the baseline shows one Static. Samples alternate so both see
 the same machine noise; the medians and their ratio are printed (goal: within 1.2x).
 
-    python benchmarks/startup.py [--rounds 10] [--imports] [--memory]
+    python benchmarks/startup.py [--rounds 10] [--imports] [--memory] [--from-source]
 
 ``--imports`` also lists the slowest imports of the borderline child (python -X importtime).
 ``--memory`` also reports the peak memory (resident set) of a game at its main screen (the
@@ -18,6 +18,7 @@ base world loaded, a new game started) against the minimal app at its first scre
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -144,8 +145,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="samples of each app (default 10)")
     parser.add_argument("--imports", action="store_true", help="list the slowest imports too")
     parser.add_argument("--memory", action="store_true", help="peak memory at the main screen too")
+    parser.add_argument(
+        "--from-source", action="store_true", help="do not byte-compile the game's modules first"
+    )
     args = parser.parse_args()
-    sample(MINIMAL)  # warm the file cache and byte-code before measuring
+    if not args.from_source:
+        # as installed (pip byte-compiles a package) and as Textual's own modules come: without
+        # it, where PYTHONDONTWRITEBYTECODE is set, every sample compiles the game's source again
+        compileall.compile_dir(ROOT / "game", quiet=1)
+        print(f"the game's modules byte-compiled, as an install has them (PYTHONDONTWRITEBYTECODE="
+              f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r} here; --from-source measures without)")
+    sample(MINIMAL)  # warm the file cache before measuring
     sample(BORDERLINE)
     minimal, borderline = [], []
     for _ in range(args.rounds):

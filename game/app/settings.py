@@ -27,28 +27,44 @@ class Settings:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else locations.settings_file()
-        self.problem = ""  # why the file could not be read or written ("" when all is well)
-        self.dismissed_hints: set[str] = set()
-        self._read()
+        self._problem = ""
+        self._hints: set[str] = set()
+        self._loaded = False  # read when first asked: the title screen needs none of it
+
+    @property
+    def problem(self) -> str:
+        """Why the file could not be read or written ("" when all is well)."""
+        self._load()
+        return self._problem
+
+    @property
+    def dismissed_hints(self) -> set[str]:
+        self._load()
+        return self._hints
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self._read()
 
     def _read(self) -> None:
+        if not self.path.exists():
+            return
         # deferred: the TOML reader and the mods' module load pydantic, not needed to start
         from game.app.mod_list import SETTINGS_CAP
         from game.content.errors import ContentErrors
         from game.content.tomlpos import read_toml
 
-        if not self.path.exists():
-            return
         try:
             doc = read_toml(self.path, cap=SETTINGS_CAP)
         except ContentErrors as exc:
             reason = "; ".join(str(e) for e in exc.errors)
-            self.problem = f"the settings could not be read ({reason}); the guide starts from the beginning"
+            self._problem = f"the settings could not be read ({reason}); the guide starts from the beginning"
             return
         guide = doc.data.get("guide", {})
         hints = guide.get("dismissed", []) if isinstance(guide, dict) else []
         if isinstance(hints, list):
-            self.dismissed_hints = {h for h in hints if isinstance(h, str) and 0 < len(h) <= MAX_HINT_ID}
+            self._hints = {h for h in hints if isinstance(h, str) and 0 < len(h) <= MAX_HINT_ID}
 
     def dismiss(self, *hints: str) -> None:
         """Remember hints as dismissed, for good."""
@@ -72,9 +88,9 @@ class Settings:
         try:
             write_settings_file(self.path, text.encode("utf-8"))
         except SettingsError as exc:
-            self.problem = str(exc)
+            self._problem = str(exc)
         else:
-            self.problem = ""
+            self._problem = ""
 
     def _other_tables(self) -> str:
         """Whatever else the settings file holds (the mods' table), kept as written."""

@@ -81,15 +81,17 @@ class IndicatorRanges:
         ]
 
     def first_breach(self, env: Mapping[Any, Array]) -> tuple[IndicatorInfo, Breach] | None:
+        minimum, maximum = np.minimum.reduce, np.maximum.reduce  # value.min() without its wrapper
         for info in self.checked:
             value = env[info.id]
             for bound_def, side in ((info.low, "minimum"), (info.high, "maximum")):
                 if bound_def is None:
                     continue
                 if isinstance(bound_def, float):  # fast path: one reduction against a number
-                    inside = value.min() >= bound_def - ROUND_OFF * max(1.0, abs(bound_def))
                     if side == "maximum":
-                        inside = value.max() <= bound_def + ROUND_OFF * max(1.0, abs(bound_def))
+                        inside = maximum(value, axis=None) <= bound_def + ROUND_OFF * max(1.0, abs(bound_def))
+                    else:
+                        inside = minimum(value, axis=None) >= bound_def - ROUND_OFF * max(1.0, abs(bound_def))
                     if inside:
                         continue
                 breach = self._breach(info, value, bound_def, side, env)

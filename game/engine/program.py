@@ -35,6 +35,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -56,14 +59,14 @@ Array = np.ndarray
 Instruction = tuple[Callable[..., Any], tuple[Any, ...]]
 Owner = str | Modifier  # whose formula an instruction belongs to, for error messages
 Block = tuple[Owner, list[Instruction]]
+Failure = tuple[tuple[int, int], Exception]  # an error a span met, and where in the turn (phase, block)
 
 SETUP, TURN, STEP = 0, 1, 2
-THREADS = 1
-"""Threads a big batch's turn is split over. One: the spans of runs share the buffers of values
-that are the same in every run (a (1, 1) temporary computed from the year, say, and reused from
-the pool), so two threads at different places in the tape overwrote each other's; on a loaded
-machine a 4,100-run batch broke a range (suite, 03:23). Splitting again needs those buffers per
-span first; until then a sweep's chunks in processes (--workers) are the way to use both cores."""
+THREADS = 2
+"""Threads a big batch's turn is split over (numpy lets go of the interpreter inside each call).
+Each span of runs has its own buffers of the values the same in every run that the turn writes
+(``Program._shared_per_run_invariants``): shared, two threads at different places in the tape
+overwrote each other's."""
 SCALAR = True
 """A one-run game runs its single numbers as Python floats (see ``game.engine.scalar``)."""
 MIN_RUNS_PER_THREAD = 2048
@@ -159,15 +162,29 @@ def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
     return partial(ufunc, out=out) if ufunc.nin == 1 else ufunc
 
 
-def _span(blocks: list[Block], span: tuple[int, int], rows: int) -> list[Block]:
+def _span(blocks: list[Block], span: tuple[int, int], rows: int, private: Mapping[int, Array]) -> list[Block]:
     """The same instructions, over runs ``span[0]`` to ``span[1]`` only (every instruction works
-    run by run, so a phase may be run on a few runs at a time)."""
-    if span == (0, rows):
-        return blocks
+    run by run, so a phase may be run on a few runs at a time).
+
+    ``private`` maps the id of each buffer of a value the same in every run that the turn writes
+    (one column, not one per run) to this span's own copy: spans run at once in threads, and a
+    shared one would be overwritten by another thread at another place in the tape.
+    """
     lo, hi = span
+    if span == (0, rows) and not private:
+        return blocks
 
     def view(value: Any) -> Any:
-        if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[1] == rows:
+        if not isinstance(value, np.ndarray):
+            return value
+        probe: Any = value
+        while isinstance(probe, np.ndarray):
+            copy = private.get(id(probe))
+            if copy is not None:
+                offset = value.__array_interface__["data"][0] - probe.__array_interface__["data"][0]
+                return np.ndarray(value.shape, value.dtype, copy, offset, value.strides)
+            probe = probe.base
+        if value.ndim == 2 and value.shape[1] == rows:
             return value[:, lo:hi]
         return value
 
@@ -201,6 +218,43 @@ def _forget_pool() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_pool)
+
+
+SHARED_UP_TO_RUNS = 64
+"""Games of up to this many runs share a compiled program with any other game of the same world,
+scenario and numbers (the parameters drawn or pinned, the tables' fields): a new lone game then
+starts without compiling its turn again. Bigger batches hold too much memory to keep."""
+SHARED_PER_WORLD = 16
+"""Programs kept per world, the least recently used dropped first."""
+
+_SHARED: dict[int, OrderedDict[Any, Program]] = {}  # id(world) -> its programs, by what they compute
+_SHARED_LOCK = threading.Lock()
+
+
+def program_for(stepper: Stepper, rows: int) -> Program:
+    """A program for ``stepper``'s game of ``rows`` runs: one compiled before for a game computing
+    the very same numbers (same world, scenario and constants, to the bit), or a new one."""
+    if rows > SHARED_UP_TO_RUNS:
+        return Program(stepper, rows)
+    digest = hashlib.blake2b(digest_size=16)
+    for key, value in (*stepper.const.items(), *stepper.params.items()):
+        array = np.ascontiguousarray(value)
+        digest.update(repr((key, array.shape, array.dtype.str)).encode())
+        digest.update(array.tobytes())
+    key = (stepper.scenario_id, rows, digest.digest())
+    world = stepper.world
+    with _SHARED_LOCK:
+        programs = _SHARED.get(id(world))
+        if programs is None:
+            programs = _SHARED[id(world)] = OrderedDict()
+            weakref.finalize(world, _SHARED.pop, id(world), None)  # a world gone takes its programs
+        program = programs.get(key)
+        if program is None:
+            program = programs[key] = Program(stepper, rows)
+            if len(programs) > SHARED_PER_WORLD:
+                programs.popitem(last=False)
+        programs.move_to_end(key)
+        return program
 
 
 class _Builder:
@@ -486,14 +540,32 @@ class Program:
         self.first, self.substep, self.end = first, substep, end
         parts = THREADS if rows >= THREADS * MIN_RUNS_PER_THREAD else 1
         bounds = [rows * i // parts for i in range(parts + 1)]
-        self.spans = [
-            tuple(_span(phase, (lo, hi), rows) for phase in (first, substep, end))
-            for lo, hi in zip(bounds, bounds[1:], strict=False)
-        ]
+        shared = self._shared_per_run_invariants() if parts > 1 else []
+        self.spans = []
+        for number, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            # the first span keeps the program's own buffers: the turn's outputs are read from them
+            private = {} if number == 0 else {id(buffer): np.empty_like(buffer) for buffer in shared}
+            self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
         self.ran_setup = False
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
+        self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
 
     # ------------------------------------------------------------------ building
+
+    def _shared_per_run_invariants(self) -> list[Array]:
+        """The buffers every span would share and the turn writes: a value the same in every
+        run (one column), computed per turn or per sub-step, that is not copied in before the
+        spans start (the date is). Each span past the first gets its own copy of each."""
+        b = self.builder
+        inputs = {id(buffer) for buffer in b.inputs}
+        return [
+            buffer
+            for buffer in b.buffers
+            if buffer.ndim == 2
+            and buffer.shape[1] != self.rows
+            and b.tiers[id(buffer)] != SETUP
+            and id(buffer) not in inputs
+        ]
 
     def _inputs(self, stepper: Stepper) -> None:
         b, world, rows = self.builder, stepper.world, self.rows
@@ -601,15 +673,22 @@ class Program:
                     total += max(a.size for a in arrays) / self.rows
         return total
 
-    def _run(self, blocks: list[Block], turn: int) -> None:
+    def _run(self, blocks: list[Block], turn: int, where: list[int] | None = None) -> None:
+        """Run a phase's blocks; a nan or a breach raises the game's error (``where`` is told
+        the position of the block that raised it)."""
         owner: Owner = ""
+        index = 0
         try:
-            for owner, instructions in blocks:  # noqa: B007 (read when a formula meets nan)
+            for index, (owner, instructions) in enumerate(blocks):  # noqa: B007 (read on an error)
                 for function, args in instructions:
                     function(*args)
         except NotANumber as exc:
+            if where is not None:
+                where.append(index)
             raise self._nan_error(owner, exc, turn) from None
         except _OutOfRange as exc:
+            if where is not None:
+                where.append(index)
             raise self._range_error(exc, turn) from None
 
     def _range_error(self, exc: _OutOfRange, turn: int) -> Exception:
@@ -638,18 +717,38 @@ class Program:
         except NotANumber as exc:
             raise self._nan_error(phase.owners[cursor[0]], exc, turn) from None
         except _OutOfRange as exc:
+            self.scalar.store()  # type: ignore[union-attr]  # the error names the flows' rates: from the buffers
             raise self._range_error(exc, turn) from None
 
-    def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> None:
-        """The turn's sub-steps and its end values, for one span of runs (runs never interact)."""
+    def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> Failure | None:
+        """The turn's sub-steps and its end values, for one span of runs (runs never interact).
+
+        An error is handed back with where in the turn it arose (the phase, the block), so that
+        of several spans the one the whole batch would have met first is raised."""
         first, substep, end = phases
-        self._run(first, turn)
-        for _ in range(self.stepper.scenario.substeps - 1):
-            self._run(substep, turn)
-        self._run(end, turn)
+        substeps = self.stepper.scenario.substeps
+        order = [first] + [substep] * (substeps - 1) + [end]
+        for number, phase in enumerate(order):
+            where: list[int] = []
+            try:
+                self._run(phase, turn, where)
+            except Exception as exc:  # noqa: BLE001 (advance raises the earliest of the spans')
+                if not where:  # not a formula's nan nor a stock's breach: nothing to order by
+                    raise
+                return (number, where[0]), exc
+        return None
+
+    def _integrate_in_thread(
+        self, errors: Mapping[str, Any], phases: tuple[list[Block], ...], turn: int
+    ) -> Failure | None:
+        """``_integrate_turn`` in a worker thread, under the caller's floating-point error
+        handling (numpy keeps it per thread: a thread starts with numpy's defaults)."""
+        with np.errstate(**errors):  # type: ignore[arg-type]
+            return self._integrate_turn(phases, turn)
 
     def advance(
         self,
+        caller: Stepper,
         stocks: dict[str, Array],
         turn: int,
         lags: Mapping[Any, Array],
@@ -657,8 +756,12 @@ class Program:
         active: Mapping[tuple[str, int], Array],
         side_costs: Mapping[str, Array],
     ) -> dict[Any, Array]:
-        """Integrate one turn: ``stocks`` are replaced by their new values; returns the end values."""
-        stepper, slots = self.stepper, self.builder.slots
+        """Integrate one turn: ``stocks`` are replaced by their new values; returns the end values.
+
+        ``caller`` is the stepper of the game playing the turn (games whose numbers are all the
+        same share a program; the turn's errors name the caller's game). Hold ``lock``."""
+        self.stepper = caller
+        stepper, slots = caller, self.builder.slots
         if not self.ran_setup:
             self._run(self.builder.setup, turn)
             for name, out in self.outputs.items():
@@ -690,16 +793,37 @@ class Program:
             for _ in range(stepper.scenario.substeps - 1):
                 self._run_steps(substep, turn)
             self._run_steps(end, turn)
-            self.scalar.store()
+            # the numbers leave as arrays made from them: the buffers are not brought up to date
+            # (the next turn copies its inputs in, and numpy's steps write what they read first)
+            take = self.scalar.taker()
+            for sid in stocks:
+                stocks[sid] = take(slots[sid])
+            return self._env(stocks, time, lags, channels, side_costs, take)
         elif len(self.spans) == 1:
-            self._integrate_turn(self.spans[0], turn)
+            failed = self._integrate_turn(self.spans[0], turn)
+            if failed is not None:
+                raise failed[1]
         else:
             pool = _thread_pool()
-            for future in [pool.submit(self._integrate_turn, span, turn) for span in self.spans]:
-                future.result()
+            futures = [pool.submit(self._integrate_in_thread, np.geterr(), span, turn) for span in self.spans]
+            failures = [failed for failed in (future.result() for future in futures) if failed is not None]
+            if failures:  # the first the whole batch meets; of two at one place, the lower runs'
+                raise min(failures, key=lambda failed: failed[0])[1]
         for sid in stocks:
             stocks[sid] = slots[sid].T.copy()
-        env: dict[Any, Array] = dict(stepper.const)
+        return self._env(stocks, time, lags, channels, side_costs, lambda out: out.T.copy())
+
+    def _env(
+        self,
+        stocks: Mapping[str, Array],
+        time: Mapping[Any, Array],
+        lags: Mapping[Any, Array],
+        channels: Mapping[str, Array],
+        side_costs: Mapping[str, Array],
+        copy: Callable[[Array], Array],
+    ) -> dict[Any, Array]:
+        """The turn's end values, each name's a copy of its buffer (``copy``) unless fixed for the game."""
+        env: dict[Any, Array] = dict(self.stepper.const)
         env.update(time)
         env.update(lags)
         env.update(side_costs)
@@ -707,5 +831,5 @@ class Program:
             env[aid] = value[:, 0:1]
         env.update(stocks)
         for name, out in self.outputs.items():
-            env[name] = out.T if self.tier[name] == SETUP else out.T.copy()
+            env[name] = out.T if self.tier[name] == SETUP else copy(out)
         return env

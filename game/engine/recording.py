@@ -12,6 +12,10 @@ from game.engine.bounds import IndicatorRanges
 from game.engine.state import Array
 from game.engine.stepping import Stepper
 
+FEW_RUNS = 64
+"""Up to this many runs the values of a turn are checked for being finite as one array (numpy's
+cost per call outweighs copying so few numbers); past it, value by value (no copy of them all)."""
+
 
 class Recorder:
     """Keeps the history of the indicators, the lagged names and each side's money and capital."""
@@ -66,7 +70,11 @@ class Recorder:
         # reduction per value and no temporary; a sum that overflows from finite values only
         # sends it to the detailed check, which then finds nothing to report
         isfinite, total = math.isfinite, np.add.reduce
-        if not all(isfinite(total(value, axis=None)) for value in checked.values()):
+        if self.stepper.runs <= FEW_RUNS:  # a few numbers each: one sum of them all, one call
+            finite = isfinite(total(np.concatenate(list(checked.values()), axis=None, dtype=np.float64)))
+        else:
+            finite = all(isfinite(total(value, axis=None)) for value in checked.values())
+        if not finite:
             for name in self.computed:
                 if name in env:
                     self.stepper.check_finite(name, env[name], turn)

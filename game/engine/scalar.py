@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game.formula.compiler import NanCheck
+
 if TYPE_CHECKING:  # the program builds its runner
     from game.engine.program import Block, Program
 
 Array = np.ndarray
-Step = Callable[[], None]
 
 
 def _divide(a: float, b: float) -> float:
@@ -165,9 +166,10 @@ class ScalarRunner:
         self.outputs = [b for b in self.held if b.flags.writeable and id(b) in written]
         self.spans_in = [self._span(b) for b in self.inputs]
         self.spans_out = [self._span(b) for b in self.outputs]
-        from game.engine.program import _settle_in_place  # the program imports this module first
+        from game.engine import program as compiled  # the program imports this module first
 
-        self.settle = _settle_in_place
+        self.settle = compiled._settle_in_place
+        self.writes_last = (compiled._power_by_rows, compiled._argmax_into)  # their result: the last argument
         self.phases = tuple(self.translate(phase) for phase in (program.first, program.substep, program.end))
 
     # ------------------------------------------------------------------ translating
@@ -245,10 +247,20 @@ class ScalarRunner:
                 return "\n    ".join(lines)
             if operation is np.copyto and len(args) in (2, 4):
                 return "\n    ".join(self._copy(code, row, target) for target, row in pairs)
-        call = f"{code.bind(self._through_numpy(function, args))}()"
+        call = self._through_numpy(code, function, args)
         if function is self.settle:
             return self._settle(code, args, call)
+        if isinstance(function, NanCheck):
+            return self._nan_check(args[0], call)
         return call
+
+    def _nan_check(self, value: Any, call: str) -> str:
+        """A formula's nan check on numbers: numpy's check (which raises) runs only when one of
+        them is a nan, the one number not equal to itself."""
+        kind, cells = self._reader(value)
+        if kind != "number":
+            return call
+        return f"if {' or '.join(f'V[{p}] != V[{p}]' for p in cells)}: {call}"
 
     def _settle(self, code: _Code, args: tuple[Any, ...], call: str) -> str:
         """A stock held at its bounds: numpy's settling runs only when a row is not plainly
@@ -305,25 +317,39 @@ class ScalarRunner:
         """An operand as the generated code reads it: a number's place, or a constant."""
         return f"V[{a}]" if kind == "number" else code.bind(a)
 
-    def _through_numpy(self, function: Any, args: tuple[Any, ...]) -> Step:
-        """numpy on the program's buffers: the numbers written into them first, read back after."""
+    def _through_numpy(self, code: _Code, function: Any, args: tuple[Any, ...]) -> str:
+        """numpy on the program's buffers, as generated statements: the numbers it reads written
+        into their buffers first, the numbers it writes read back after (``tolist`` gives each
+        buffer's Python type: float, bool or int)."""
         operands = list(args)
+        out: Any = None
         if isinstance(function, partial) and "out" in function.keywords:
-            operands.append(function.keywords["out"])
-        found = (self._root(a) for a in operands if isinstance(a, np.ndarray))
-        roots = {id(root): root for root in found if root is not None}
+            out = function.keywords["out"]
+        elif isinstance(function, np.ufunc):
+            operands, out = operands[: function.nin], operands[function.nin]
+        elif function in self.writes_last:
+            operands, out = operands[:-1], operands[-1]
         # a value fixed for the game (read-only once computed) is in its buffer already
-        held = [self._span(root) for root in roots.values() if root.flags.writeable]
-        values = self.values
+        reads = self._held_roots(operands)
+        writes = self._held_roots([out]) if out is not None else reads
+        if any(root is not out for root in writes):  # a result into part of a buffer: keep the rest
+            reads = self._held_roots([*operands, out])
+        lines = [self._sync(code, root, into_buffer=True) for root in reads]
+        lines.append(f"{code.bind(function)}(*{code.bind(args)})")
+        lines += [self._sync(code, root, into_buffer=False) for root in writes]
+        return "; ".join(lines)
 
-        def step() -> None:
-            for column, lo, hi, _ in held:
-                column[:] = values[lo:hi]
-            function(*args)
-            for column, lo, hi, cast in held:
-                values[lo:hi] = [cast(x) for x in column.tolist()]
+    def _held_roots(self, values: list[Any]) -> list[Array]:
+        found = (self._root(a) for a in values if isinstance(a, np.ndarray))
+        roots = {id(root): root for root in found if root is not None and root.flags.writeable}
+        return list(roots.values())
 
-        return step
+    def _sync(self, code: _Code, root: Array, into_buffer: bool) -> str:
+        column, lo, hi, _ = self._span(root)
+        name = code.bind(column)
+        if hi - lo == 1:
+            return f"{name}[0] = V[{lo}]" if into_buffer else f"V[{lo}] = {name}.item(0)"
+        return f"{name}[:] = V[{lo}:{hi}]" if into_buffer else f"V[{lo}:{hi}] = {name}.tolist()"
 
     def _span(self, buffer: Array) -> tuple[Array, int, int, Callable[[Any], Any]]:
         """A held buffer's column, where its numbers are, and their Python type."""
@@ -337,6 +363,26 @@ class ScalarRunner:
         values = self.values
         for column, lo, hi, cast in self.spans_in:
             values[lo:hi] = [cast(x) for x in column.tolist()]
+
+    def taker(self) -> Callable[[Array], Array]:
+        """``take`` for this turn's numbers, cheaper: every float64 buffer's numbers become a
+        (1, rows) view of one array of all the numbers, made once (a view per name, no copy each)."""
+        flat = np.array(self.values, dtype=np.float64)
+        index, take, float64 = self.index, self.take, np.dtype(np.float64)
+
+        def view(buffer: Array) -> Array:
+            if buffer.dtype != float64:
+                return take(buffer)
+            lo = index[id(buffer)]
+            return flat[None, lo : lo + buffer.shape[0]]
+
+        return view
+
+    def take(self, buffer: Array) -> Array:
+        """A held buffer's numbers as a new (1, rows) array, as ``buffer.T.copy()`` would give
+        once they were stored (one numpy call instead of two)."""
+        lo = self.index[id(buffer)]
+        return np.array([self.values[lo : lo + buffer.shape[0]]], dtype=buffer.dtype)
 
     def store(self) -> None:
         """The names' values and the stocks back into the program's buffers, for copying out."""

@@ -19,7 +19,7 @@ from game.content.schema import Scenario
 from game.engine import finite
 from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.errors import SimulationError
-from game.engine.program import Program
+from game.engine.program import Program, program_for
 from game.engine.state import NEVER, Array, Mix, Overlay, State
 from game.engine.timescale import TurnScale
 from game.engine.world import Modifier, World
@@ -452,13 +452,15 @@ class Stepper:
             active[key] = now_active
         side_costs = self.side_costs(state.level, mix, env_prev, old_levels)
         if mix is None and not self.reference:
-            # forks share this stepper and its programs' buffers: one turn at a time on them
-            # (a forecast in a worker thread beside the game's own turn)
+            # forks share this stepper and its programs' buffers, and games computing the same
+            # numbers share programs: one turn at a time on them (a forecast in a worker thread
+            # beside the game's own turn)
             with self.program_lock:
                 program = self.programs.get(R)
                 if program is None:
-                    program = self.programs[R] = Program(self, R)
-                return program.advance(state.stocks, turn, lags, channels, active, side_costs)
+                    program = self.programs[R] = program_for(self, R)
+            with program.lock:
+                return program.advance(self, state.stocks, turn, lags, channels, active, side_costs)
         flow_mask = mix.flows if mix is not None else None
         # 3. integrate the quarter
         base = None

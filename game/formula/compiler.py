@@ -206,6 +206,20 @@ def _fold(run: Evaluator, axis: str | None, offset: int) -> _Part:
     return _Part(part.run, part.emit, axis, part.boolean, part.constant)
 
 
+class NanCheck:
+    """Raises NotANumber if a value holds a nan (a class, so a compiled turn can tell the check
+    from other calls and test single numbers in place, as ``x != x``)."""
+
+    __slots__ = ("message", "offset")
+
+    def __init__(self, message: str, offset: int) -> None:
+        self.message, self.offset = message, offset
+
+    def __call__(self, value: np.ndarray) -> None:
+        if np.isnan(value).any():
+            raise NotANumber(self.message, self.offset)
+
+
 def _no_nan(part: _Part, offset: int, role: str) -> _Part:
     """``part``, checked for nan before ``role`` uses it (a comparison, a condition...).
 
@@ -215,12 +229,8 @@ def _no_nan(part: _Part, offset: int, role: str) -> _Part:
     """
     if part.constant is not None or part.boolean:
         return part
-    inner, emit_inner, isnan = part.run, part.emit, np.isnan
-    message = f"nan (not a number) reached {role} at character {offset + 1} of the formula"
-
-    def test(value: np.ndarray) -> None:
-        if isnan(value).any():
-            raise NotANumber(message, offset)
+    inner, emit_inner = part.run, part.emit
+    test = NanCheck(f"nan (not a number) reached {role} at character {offset + 1} of the formula", offset)
 
     def run(env: Env) -> np.ndarray:
         value = inner(env)
