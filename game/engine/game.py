@@ -406,6 +406,22 @@ class Game:
         self._pending.pop(aid, None)
         self._drop_unsupported()
 
+    def restore_plan(self, levels: Mapping[str, int]) -> None:
+        """Put back planned changes that were checked when they were planned (a two-player game's
+        sealed plans, put together when the turn resolves).
+
+        Each side's plan was checked against that side's money, capital and locks, and those
+        still hold; a change whose prerequisite another side's plan took away is dropped and
+        told in ``dropped``, as when a player's own change takes it away.
+        """
+        for aid, level in levels.items():
+            self._action(aid)
+            if level == self.committed_level(aid):
+                self._pending.pop(aid, None)
+            else:
+                self._pending[aid] = int(level)
+        self._drop_unsupported()
+
     def unsupported_changes(self) -> list[tuple[str, int, list[str]]]:
         """Planned raises whose prerequisites the levels now planned no longer meet: each as
         (action, planned level, what the player is told for each unmet prerequisite)."""

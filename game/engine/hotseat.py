@@ -163,16 +163,14 @@ class HotSeat:
         self._carried = {}
 
     def _restore(self) -> None:
-        done: list[str] = []
-        try:
-            for sid in self.order:
-                for aid, level in sorted(self._sealed.get(sid, {}).items()):
-                    self.game.set_level(aid, level)
-                    done.append(aid)
-        except ActionRefused:
-            for aid in done:  # nothing half-applied
-                self.game.unset_level(aid)
-            raise
+        """Every sealed plan back in the game at once: each was checked when its player made it,
+        and one side's plan can take away what the other's rested on (Mexico withdraws the
+        designation the US planned to support), which drops that change and says so, rather
+        than refusing the whole turn."""
+        plans: dict[str, int] = {}
+        for sid in self.order:
+            plans.update(self._sealed.get(sid, {}))
+        self.game.restore_plan(plans)
 
     def resolve_turn(self) -> TurnReport:
         """Put the sealed plans back together and resolve the turn once for both sides."""
