@@ -30,6 +30,8 @@ from game.app.widgets.size_notice import HORIZONTAL_BREAKPOINTS, VERTICAL_BREAKP
 from game.content.printable import printable
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from game.app.mod_list import ModList
     from game.classroom import ClassRules, ClassSession
     from game.content.errors import ContentError
@@ -67,6 +69,16 @@ class BorderlineApp(App[None]):
     VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
 
     world_status: reactive[str] = reactive(WORLD_LOADING)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice of driver; in a browser, one that also ends the game when the
+        server goes (game/app/served_driver.py says why)."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.web_driver" and driver.__name__ == "WebDriver":
+            from game.app.served_driver import ServedDriver  # only a served game needs it
+
+            return ServedDriver
+        return driver
 
     def __init__(
         self,
