@@ -112,8 +112,7 @@ def save_files(sources: Iterable[Path | str]) -> list[Path]:
 
 def _newest_autosaves(top: Path) -> list[Path]:
     """Each game's newest autosave in the autosave folders at or under ``top``."""
-    folders = [top] if top.name == AUTOSAVE_FOLDER else []
-    folders += sorted(
+    folders = sorted(  # (an autosave folder named itself is read whole, as any folder named)
         f for f in top.rglob(AUTOSAVE_FOLDER)
         if f.is_dir() and not any(p.startswith(".") for p in f.relative_to(top).parts)
     )

@@ -393,10 +393,7 @@ class Game:
             if enforce:
                 raise ActionRefused(aid, level, reasons)
             self.warnings.append(f"turn {self.turn + 1}: {aid} -> {level}: " + "; ".join(reasons))
-        if level == self.committed_level(aid):
-            self._pending.pop(aid, None)
-        else:
-            self._pending[aid] = int(level)
+        self._plan(aid, int(level))
         if enforce:
             self._drop_unsupported()
 
@@ -416,11 +413,15 @@ class Game:
         """
         for aid, level in levels.items():
             self._action(aid)
-            if level == self.committed_level(aid):
-                self._pending.pop(aid, None)
-            else:
-                self._pending[aid] = int(level)
+            self._plan(aid, int(level))
         self._drop_unsupported()
+
+    def _plan(self, aid: str, level: int) -> None:
+        """Plan a level for the coming turn; the level the action has already is no change."""
+        if level == self.committed_level(aid):
+            self._pending.pop(aid, None)
+        else:
+            self._pending[aid] = level
 
     def unsupported_changes(self) -> list[tuple[str, int, list[str]]]:
         """Planned raises whose prerequisites the levels now planned no longer meet: each as
