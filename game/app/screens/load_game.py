@@ -102,7 +102,7 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) 
             )
             return
         except saving.SaveError as exc:
-            say(f"✗ Not saved: {printable(str(exc))}", error=True)
+            say(f"✗ Not saved: {printable(str(exc))}", error=True, title="Not saved")
             return
         if path.stem != name.strip():
             say(f"Saved as {path.stem!r} (characters a file name cannot hold became _): {path}")
@@ -186,9 +186,7 @@ class LoadScreen(Screen[None]):
             saves_list.add_option(Option(line, id=str(i), disabled=bool(save.error)))
         folder = printable(str(saving.folder_or_default(self.borderline.saves_folder)), newlines=False)
         if not saves:
-            note.update(
-                Content(f"No saves yet in {folder}. Start a new game: it is autosaved every turn.")
-            )
+            note.update(Content(f"No saves yet in {folder}. Start a new game: it is autosaved every turn."))
         else:
             note.update(Content(f"Saves in {folder} · enter to load"))
             # the newest save that loads is highlighted, so enter loads it and ↓ goes to the next
