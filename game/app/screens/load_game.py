@@ -178,7 +178,9 @@ class LoadScreen(Screen[None]):
                     f"  cannot be loaded: {printable(save.error)}", "dim"
                 )
             else:
-                about = f"{kind} · {save.scenario} · {turn_words(save.turn, save.date, save.over)} · {when}"
+                who = f" · {' + '.join(save.players)}" if save.players else ""
+                game = f"{save.scenario}, seed {save.seed}{who}" if save.seed is not None else save.scenario
+                about = f"{kind} · {game} · {turn_words(save.turn, save.date, save.over)} · {when}"
                 name = printable(save.name, newlines=False)
                 if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # old autosaves: turns completed
                     name = "Autosave, game over" if save.over else f"Autosave, turn {save.turn + 1}"
