@@ -47,15 +47,6 @@ def a_mod(mods: Path, depends_on: str = "mini") -> Path:
     return folder
 
 
-@pytest.fixture
-def mods(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "mods"
-    folder.mkdir()
-    monkeypatch.setenv("BORDERLINE_MODS", str(folder))
-    monkeypatch.setenv("BORDERLINE_SETTINGS", str(tmp_path / "settings.toml"))
-    return folder
-
-
 @sync
 async def test_a_student_with_mods_enabled_plays_the_class_on_the_class_packs(mods, tmp_path):
     a_mod(mods)  # dropped in the mods folder: enabled
