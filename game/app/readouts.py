@@ -443,8 +443,17 @@ def drawn_parameters(game: Game) -> list[DrawnParameter]:
 
 def parameter_line(drawn: DrawnParameter) -> str:
     """ "HOPE efficacy: 0.12, low (range 0 to 0.72, best estimate 0.36, fraction)" """
+    import math
+
     unit = f", {drawn.unit}" if drawn.unit else ""
-    value, low, high, best = (words.significant(v) for v in (drawn.value, drawn.low, drawn.high, drawn.best))
+    digits = 3  # enough to tell the range's ends apart: a year of 2016.2 to 2017.8 needs five
+    width, size = drawn.high - drawn.low, max(abs(drawn.low), abs(drawn.high))
+    if width > 0 and size > 0:
+        digits = max(3, math.floor(math.log10(size)) - math.floor(math.log10(width)) + 2)
+    shown = [words.significant(v, digits) for v in (drawn.value, drawn.low, drawn.high, drawn.best)]
+    if drawn.unit.lower() in ("year", "calendar year"):  # 2017, not 2,017
+        shown = [text.replace(",", "") for text in shown]
+    value, low, high, best = shown
     return f"{drawn.name}: {value}, {drawn.word} (range {low} to {high}, best estimate {best}{unit})"
 
 
