@@ -354,6 +354,15 @@ def grade_rows(steps: Sequence[GradeStep]) -> list[tuple[str, str]]:
 MEASURE_WORDS = {"mean": "average over the game", "final": "at the end", "total": "summed over the game"}
 
 
+def measure_words(measure: str, horizon_years: float = 0.0) -> str:
+    """How an objective is measured, in words: with a horizon, an average or a sum runs over the
+    game and the years played on after it (the debrief's explanation says how it is discounted)."""
+    if measure == "final" or not horizon_years:
+        return MEASURE_WORDS.get(measure, measure)
+    what = {"mean": "average", "total": "sum"}.get(measure, measure)
+    return f"{what} over the game + {horizon_years:g} years after"
+
+
 @dataclass(frozen=True)
 class ObjectiveShare:
     """What one objective weighs in the score, as the briefing can know it before play."""
@@ -394,7 +403,7 @@ def objective_shares_of(
         info = world.indicators.get(obj.indicator)
         label = display_name(obj.label or (info.name if info else ""), obj.indicator)
         good = {"down": "lower is better", "up": "higher is better"}.get(info.good if info else "", "")
-        how = ", ".join(part for part in (MEASURE_WORDS.get(obj.measure, obj.measure), good) if part)
+        how = ", ".join(part for part in (measure_words(obj.measure, sc.horizon_years), good) if part)
         out.append(ObjectiveShare(label, how, weight / total if total > 0 else 0.0, valued))
     return out
 
