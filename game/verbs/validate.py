@@ -34,7 +34,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         elif os.path.lexists(path):  # a file, or something the safe reader will refuse by name
             files.append(path)
         else:
-            errors.append(ContentError(raw, 1, 1, "no such file or folder"))
+            where = "" if path.is_absolute() else f", here or in the mods folder ({locations.mods_folder()})"
+            errors.append(ContentError(raw, 1, 1, f"no such file or folder{where}"))
     world = None
     if folders:
         try:
