@@ -32,7 +32,7 @@ def describe_action(
         prerequisite_status,
         side_name,
     )
-    from game.app.words import arrow, judgement, reflow, signed
+    from game.app.words import arrow, judgement, reflow, signed, signed_with_unit
     from game.app.words import cost as money_cost
 
     world = game.world
@@ -100,9 +100,9 @@ def describe_action(
                 lines.append(f"  no change: {indicator_name(ind_info)}")
                 continue
             verdict = judgement(delta, ind_info.good)
+            change = signed_with_unit(delta, ind_info.decimals, ind_info.short_unit)
             lines.append(
-                f"  {arrow(delta)} {signed(delta, ind_info.decimals)} {indicator_name(ind_info)}"
-                + (f" ({verdict})" if verdict else "")
+                f"  {arrow(delta)} {change} {indicator_name(ind_info)}" + (f" ({verdict})" if verdict else "")
             )
         parts.append(Content.styled(title + "\n", "bold"))
         parts.append(
