@@ -18,3 +18,13 @@ def test_an_objective_measured_past_the_game_says_so(base_world):
     assert measure_words("mean", 10) == "average over the game + 10 years after"
     assert measure_words("mean") == "average over the game"  # no horizon: the game alone
     assert measure_words("final", 10) == "at the end"
+
+
+def test_an_indicators_detail_names_its_source(base_world):
+    from game.app.widgets.detail_pane import describe_indicator
+    from game.engine import Game
+
+    game = Game(base_world, "both-sides", seed=1, runs=1)
+    for indicator in ("mx_drug_homicides", "us_overdose_deaths"):
+        item = base_world.symbols[indicator].located.item
+        assert item.source and f"Source: {item.source}" in describe_indicator(game, indicator).plain
