@@ -28,3 +28,11 @@ def test_an_indicators_detail_names_its_source(base_world):
     for indicator in ("mx_drug_homicides", "us_overdose_deaths"):
         item = base_world.symbols[indicator].located.item
         assert item.source and f"Source: {item.source}" in describe_indicator(game, indicator).plain
+
+
+def test_the_briefing_counts_the_game_in_its_own_turns(base_world):
+    from game.app.screens.new_game import briefing_text
+
+    assert "40 quarters (10 years)" in briefing_text(base_world, "both-sides").plain
+    assert "10 years (10 years)" not in briefing_text(base_world, "one-period").plain
+    assert "1 years" not in briefing_text(base_world, "one-period").plain
