@@ -178,6 +178,8 @@ def _message(err: dict[str, Any], value: Any) -> str:
     if words:
         return wrong_type(words, value)
     if err["type"] == "string_pattern_mismatch":
+        if err.get("loc") and err["loc"][-1] == "version":
+            return f"{value!r} is not a version: write numbers with dots, like 0.1.0 or 1.2"
         return f"{value!r} is not a valid id: use lower_snake_case letters, digits and _"
     ctx = err.get("ctx") or {}
     bounds = {

@@ -63,12 +63,13 @@ def settle(value: Array, low: float | None, high: float | None) -> tuple[Array, 
 def describe_flows(
     env: Mapping[Any, Array], inflows: list[str], outflows: list[str], breach: Breach, shape: tuple[int, ...]
 ) -> str:
-    """The flows that moved a stock, with their rates in the run and row that broke its range."""
+    """The flows that moved a stock, each with what it added to the stock a year (an outflow's
+    rate counts against it) in the run and row that broke its range: ``growth -15.43``."""
     parts = []
-    for fids, sign in ((inflows, "+"), (outflows, "-")):
+    for fids, sign in ((inflows, 1.0), (outflows, -1.0)):
         for fid in fids:
             rate = np.broadcast_to(np.asarray(env[fid], dtype=np.float64), shape)[breach.run]
-            parts.append(f"{fid} {sign}{float(rate.flat[breach.row or 0]):.4g}")
+            parts.append(f"{fid} {sign * float(rate.flat[breach.row or 0]):+.4g}")
     return ", ".join(parts)
 
 

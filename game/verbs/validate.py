@@ -47,8 +47,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             order = ", ".join(f"{pid} {version}" for pid, version in world.packs)
             named = " + ".join(str(f) for f in folders)
             checked.append(
-                f"{named}: ok ({count} items, {len(world.indicators)} indicators, "
-                f"{len(world.actions)} actions, {len(world.events)} events; packs in load order: {order})"
+                f"{named}: ok ({_count(count, 'item')}, {_count(len(world.indicators), 'indicator')}, "
+                f"{_count(len(world.actions), 'action')}, {_count(len(world.events), 'event')}; "
+                f"packs in load order: {order})"
             )
     for path in files:
         kind, found = validate_single_file(path)
@@ -70,6 +71,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{len(errors)} errors", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:

@@ -1,0 +1,28 @@
+"""A modder's mistakes are told in words that point at the fix (playtest findings)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.content.errors import ContentErrors
+from game.content.loader import load_content
+from game.engine.bounds import Breach, describe_flows
+
+
+def test_a_stock_driven_out_of_range_lists_what_each_flow_added():
+    env = {"growth": np.array([-15.43]), "deaths": np.array([2.0])}
+    breach = Breach("users", 0, None, -1.0, 0.0, "minimum")
+    said = describe_flows(env, ["growth"], ["deaths"], breach, (1,))
+    assert said == "growth -15.43, deaths -2"  # an inflow that shrank it, an outflow: never "+-15.43"
+
+
+def test_a_version_that_is_not_one_says_how_to_write_it(tmp_path):
+    pack = tmp_path / "mine"
+    pack.mkdir()
+    (pack / "pack.toml").write_text('id = "mine"\nname = "Mine"\nversion = "one"\n', encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_content([pack], "0.1.0")
+    [error] = caught.value.errors
+    assert (error.line, error.column) == (3, 11)
+    assert "'one' is not a version: write numbers with dots, like 0.1.0 or 1.2" in error.message
