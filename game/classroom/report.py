@@ -237,7 +237,8 @@ def _check(
                 path, "tampered", "it does not keep to the class's rules: " + _first(breaches), student
             )
         session = judge.session(student, classroom.answers)
-    notes = [] if game.is_over else [f"unfinished: {game.turn} of {game.turns} turns played"]
+    word = game.scenario.turn_name
+    notes = [] if game.is_over else [f"unfinished: {game.turn} of {game.turns} {word}s played"]
     return Counted(path, student, game, game.debrief(), save.saved_at, session, notes)
 
 

@@ -142,7 +142,8 @@ def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
     except OSError as exc:
         raise ClassroomCliError(f"cannot write the exports: {exc.strerror or exc}") from None
     who = f" of {session.student}" if session is not None else ""
-    print(f"exported the game{who} ({game.scenario_id}, seed {game.seed}, turn {game.turn} of {game.turns}):")
+    played = f"{game.turn} of {game.turns} {game.scenario.turn_name}s played"
+    print(f"exported the game{who} ({game.scenario_id}, seed {game.seed}, {played}):")
     for path in written:
         print(f"  {path}")
     return 0
