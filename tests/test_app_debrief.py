@@ -44,6 +44,8 @@ async def test_a_whole_game_by_keys_ends_in_the_debrief(mini_world, tmp_path):
         await pilot.press("x")
         await pilot.pause()
         (report,) = tmp_path.glob("seed 3 - test-run - *.md")
+        told = [n for n in app._notifications if n.title == "Exported"]
+        assert told and all(p.name in told[-1].message for p in tmp_path.glob("seed 3 - test-run - *"))
         text = report.read_text()
         assert "| objective |" in text and "| Enforcement | normal | low |" in text
         await pilot.press("n")

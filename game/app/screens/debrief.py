@@ -279,14 +279,17 @@ class DebriefScreen(GameScreen):
                 title="Not written",
             )
             return
-        names = ", ".join(p.name for p in written[1:])
         if self.borderline.served:  # in a browser: downloaded to the student's machine too
             kinds = {".md": "text/markdown", ".csv": "text/csv"}
             for path in written:
                 self.app.deliver_text(path, mime_type=kinds.get(path.suffix))
-            self.say(f"Downloading {written[0].name} and {names}; also kept in {folder}")
+            others = ", ".join(p.name for p in written[1:])
+            self.say(f"Downloading {written[0].name} and {others}; also kept in {folder}")
             return
-        self.say(f"Exported to {written[0]} (and {names} beside it)")
+        # the status line is one line: it names the folder; the files, in full, in a notification
+        self.say(f"Exported {len(written)} files to {folder.absolute()}")
+        files = "\n".join(p.name for p in written)
+        self.notify(f"{files}\nin {folder.absolute()}", title="Exported", timeout=12, markup=False)
 
     def action_answers(self) -> None:
         from game.app.screens.classroom import AnswersDialog
