@@ -14,9 +14,16 @@ from teach_helpers import BASE, base_world
 from test_app import answer_whatever_pops_up as answer_popups
 from test_app import highlight_action as highlight
 from test_app import ready as settle
+from textual.widgets import OptionList
 
 from game.app.app import BorderlineApp
-from game.app.screens.classroom import AnswersDialog, JoinClassDialog, StudentNameDialog, WhatIfDialog
+from game.app.screens.classroom import (
+    AnswersDialog,
+    JoinClassDialog,
+    StudentNameDialog,
+    WhatIfDialog,
+    class_files,
+)
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.main import MainScreen, StatusLine
 from game.classroom import ClassRules
@@ -180,6 +187,9 @@ def test_join_a_class_from_the_title_screen(tmp_path: Path) -> None:
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, JoinClassDialog) and "No file 'nowhere.toml'" in screen_text(app)
+            listed = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+            titles = [ClassRules.from_file(p).spec.title for p in class_files(app.world)]
+            assert listed == titles  # the classes by their titles, not their file names
             await pilot.press("tab")
             await pilot.press("enter")  # the first class the base game ships
             await settle(pilot)

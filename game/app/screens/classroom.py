@@ -41,6 +41,17 @@ def class_files(world: World | None) -> list[Path]:
     return found
 
 
+def class_title(path: Path) -> str:
+    """A shipped class as a student picks it: its title, or its file's name if it cannot be read."""
+    from game.classroom import ClassRules
+    from game.content.errors import ContentErrors
+
+    try:
+        return ClassRules.from_file(path).spec.title
+    except ContentErrors:
+        return path.stem.replace("_", " ")
+
+
 def class_summary(rules: ClassRules, world: World) -> str:
     """What a student is told before playing: the exercise, its length, what is fixed and locked."""
     spec = rules.spec
@@ -98,7 +109,7 @@ class JoinClassDialog(ModalScreen["Path | None"]):
             if self.shipped:
                 yield Static("or choose one that comes with the game:", classes="dialog-text")
                 yield OptionList(
-                    *(Option(p.stem.replace("_", " "), id=str(i)) for i, p in enumerate(self.shipped)),
+                    *(Option(class_title(p), id=str(i)) for i, p in enumerate(self.shipped)),
                     id="class-list",
                 )
             yield Static("enter to open · tab to the list · escape to cancel", classes="dialog-hint")
