@@ -51,3 +51,37 @@ def test_a_levers_ramp_is_told_in_the_games_turns_as_the_engine_converts_it(base
     yearly_text = describe_action(yearly, aid).plain
     assert "Ramp: full effect next year." in yearly_text  # four quarters are one year
     assert "money a year" in yearly_text
+
+
+def test_an_effect_written_as_a_formula_is_worked_out_for_the_game_as_it_stands(base_world):
+    from game.app.screens.dialogs import choice_words
+
+    game = Game(base_world, "both-sides", seed=1, runs=1)
+    found = [
+        (eid, choice)
+        for eid, info in base_world.events.items()
+        for choice in info.spec.choices
+        if any(e.add is not None and not isinstance(e.add, float) for e in choice.effects)
+    ]
+    assert found, "the base game has a dilemma whose effect is a formula"
+    for eid, choice in found:
+        assert " changed " in choice_words(base_world, eid, choice, "quarter")  # nothing to work it out in
+        worked_out = choice_words(base_world, eid, choice, "quarter", env=game.env)
+        assert " changed " not in worked_out and "percentage points" in worked_out, worked_out
+
+
+def test_the_news_says_what_was_taken_when_nobody_could_decide(base_world):
+    from game.app.screens.dialogs import NewsDialog
+
+    eid, choice = next(
+        (eid, c)
+        for eid, info in base_world.events.items()
+        for c in info.spec.choices
+        if c.default and c.capital
+    )
+    game = Game(base_world, "both-sides", seed=1, runs=1)
+    news = NewsDialog("2012 Q3", [], base_world, "quarter", game.turn_scale, game.env, {eid: choice.id})
+    said = news._default_taken(eid).plain
+    assert said.startswith(f"\nNobody decided (no choice was left to make): {choice.label}")
+    assert "political capital" in said
+    assert news._default_taken("no_such_event").plain == ""

@@ -6,8 +6,8 @@ pass a callback to ``push_screen`` or await ``push_screen_wait`` from a worker.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +22,7 @@ from game.app.widgets.marked_list import MarkedOptionList
 from game.app.words import reflow, turns
 
 if TYPE_CHECKING:
-    from game.content.schema import Effect
+    from game.content.schema import Choice, Effect
     from game.engine import Dilemma, FiredEvent, Game, World
     from game.engine.timescale import TurnScale
 
@@ -118,27 +118,65 @@ def cost_line(game: Game, aid: str, level: int) -> str:
 
 
 def choice_consequences(
-    world: World, dilemma: Dilemma, choice_index: int, turn_word: str = "turn", scale: TurnScale | None = None
+    world: World,
+    dilemma: Dilemma,
+    choice_index: int,
+    turn_word: str = "turn",
+    scale: TurnScale | None = None,
+    env: Mapping[Any, Any] | None = None,
 ) -> str:
-    """What a dilemma's choice does, in words: capital spent or gained, actions it sets."""
-    from game.app.readouts import side_short
+    """What a dilemma's choice does, in words: capital spent or gained, actions it sets, effects
+    (one written as a formula worked out in ``env``, the game as it stands, when given)."""
+    return choice_words(world, dilemma.event, dilemma.choices[choice_index], turn_word, scale, env)
 
-    choice = dilemma.choices[choice_index]
+
+def choice_words(
+    world: World,
+    event_id: str,
+    choice: Choice,
+    turn_word: str = "turn",
+    scale: TurnScale | None = None,
+    env: Mapping[Any, Any] | None = None,
+) -> str:
+    from game.app.readouts import action_name, level_label, side_short
+
     parts = []
     for side, amount in choice.capital.items():
         parts.append(f"{side_short(world, side)} political capital {amount:+g}")
-    from game.app.readouts import action_name, level_label
-
     for aid, level in choice.set_action.items():
         parts.append(f"raises {action_name(world, aid)} to {level_label(world, aid, level)}")
     for aid, level in choice.lower_action.items():
         parts.append(f"lowers {action_name(world, aid)} to {level_label(world, aid, level)}")
-    parts += [effect_words(world, effect, turn_word, scale) for effect in choice.effects]
+    parts += [
+        effect_words(world, effect, turn_word, scale, formula_value(world, event_id, choice.id, i, env))
+        for i, effect in enumerate(choice.effects)
+    ]
     return "; ".join(parts)
 
 
+def formula_value(
+    world: World, event_id: str, choice_id: str, index: int, env: Mapping[Any, Any] | None
+) -> float | None:
+    """An effect written as a formula, worked out in ``env`` (the mean over runs); None when it
+    is a plain number, or cannot be worked out now."""
+    import numpy as np
+
+    formula = world.events[event_id].effect_formulas.get((choice_id, index))
+    if env is None or formula is None or isinstance(formula, float):
+        return None
+    try:
+        value = float(np.mean(formula.evaluate(env)))
+    except Exception:  # a name the game has not computed yet: said as "changed"
+        return None
+    return value if np.isfinite(value) else None
+
+
 def effect_words(
-    world: World, effect: Effect, turn_word: str = "turn", scale: TurnScale | None = None
+    world: World,
+    effect: Effect,
+    turn_word: str = "turn",
+    scale: TurnScale | None = None,
+    value: float | None = None,
 ) -> str:
     """An event or choice effect in words: "Drug homicides -10% for 4 quarters".
 
@@ -146,19 +184,24 @@ def effect_words(
     an amount added carries the target's unit, and a fraction is told in percentage points.
     How long it lasts is counted in the game's turns (``scale``: content written for quarters
     lasts a quarter as many years in a game of years), as the engine counts it; a stock's
-    jump happens once, and an effect without a length lasts the rest of the game.
+    jump happens once, and an effect without a length lasts the rest of the game. ``value``:
+    an effect written as a formula, as it works out now (``formula_value``).
     """
     from game.app.readouts import display_name
 
     name = display_name(world.describe(effect.target)[0], effect.target)
     if effect.row is not None:
         name += f" ({effect.row.replace('_', ' ')})"
-    if isinstance(effect.multiply, float):
-        change = _factor_words(effect.multiply)
-    elif isinstance(effect.add, float):
-        change = _amount_words(world, effect.target, effect.add)
+    multiply = effect.multiply if isinstance(effect.multiply, float) else None
+    add = effect.add if isinstance(effect.add, float) else None
+    if value is not None:  # a formula, as it works out now
+        multiply, add = (value, None) if effect.multiply is not None else (None, value)
+    if multiply is not None:
+        change = _factor_words(multiply)
+    elif add is not None:
+        change = _amount_words(world, effect.target, add)
     else:
-        change = "changed"  # by a formula: the why screen shows it
+        change = "changed"  # by a formula the game cannot work out now: the why screen shows it
     if effect.turns:
         length = effect.turns if scale is None else scale.duration(effect.turns)
         lasting = f" for {turns(length, turn_word)}"
@@ -188,13 +231,20 @@ def _amount_words(world: World, target: str, amount: float) -> str:
 
 
 def event_consequences(
-    world: World, event_id: str, turn_word: str = "turn", scale: TurnScale | None = None
+    world: World,
+    event_id: str,
+    turn_word: str = "turn",
+    scale: TurnScale | None = None,
+    env: Mapping[Any, Any] | None = None,
 ) -> Content:
     """An event's own effects and capital, in words, on a line of their own (empty if none)."""
     from game.app.readouts import side_short
 
     spec = world.events[event_id].spec
-    parts = [effect_words(world, effect, turn_word, scale) for effect in spec.effects]
+    parts = [
+        effect_words(world, effect, turn_word, scale, formula_value(world, event_id, "", i, env))
+        for i, effect in enumerate(spec.effects)
+    ]
     parts += [
         f"{side_short(world, side)} political capital {amount:+g}" for side, amount in spec.capital.items()
     ]
@@ -218,17 +268,24 @@ class DilemmaDialog(ModalScreen[str]):
     ]
 
     def __init__(
-        self, world: World, dilemma: Dilemma, turn_word: str = "turn", scale: TurnScale | None = None
+        self,
+        world: World,
+        dilemma: Dilemma,
+        turn_word: str = "turn",
+        scale: TurnScale | None = None,
+        env: Mapping[Any, Any] | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.world, self.dilemma, self.turn_word, self.scale = world, dilemma, turn_word, scale
+        self.env = env  # the game as it stands: effects written as formulas are worked out in it
 
     def compose(self) -> ComposeResult:
         d = self.dilemma
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"Dilemma · {d.title}"), classes="dialog-title")
             yield Static(
-                Content(reflow(d.text)) + event_consequences(self.world, d.event, self.turn_word, self.scale),
+                Content(reflow(d.text))
+                + event_consequences(self.world, d.event, self.turn_word, self.scale, self.env),
                 classes="dialog-text",
             )
             options = []
@@ -238,7 +295,7 @@ class DilemmaDialog(ModalScreen[str]):
                     lines[0] += Content.styled("  (what happens if nobody decides)", "dim")
                 if choice.description:
                     lines.append(Content("  " + reflow(choice.description)))
-                consequences = choice_consequences(self.world, d, i, self.turn_word, self.scale)
+                consequences = choice_consequences(self.world, d, i, self.turn_word, self.scale, self.env)
                 if consequences:
                     lines.append(Content.styled(f"  → {consequences}", "dim"))
                 options.append(Option(Content("\n").join(lines), id=choice.id))
@@ -277,10 +334,24 @@ class NewsDialog(ModalScreen[None]):
         world: World | None = None,
         turn_word: str = "turn",
         scale: TurnScale | None = None,
+        env: Mapping[Any, Any] | None = None,
+        defaults: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.date, self.events, self.world, self.turn_word = date, events, world, turn_word
-        self.scale = scale
+        self.scale, self.env = scale, env
+        self.defaults = dict(defaults or {})  # event -> the choice taken because nobody could choose
+
+    def _default_taken(self, event_id: str) -> Content:
+        """A dilemma nobody decided (one choice was left, or the game was over): what was taken, and
+        what it does."""
+        choice_id = self.defaults.get(event_id)
+        if choice_id is None or self.world is None:
+            return Content("")
+        choice = next(c for c in self.world.events[event_id].spec.choices if c.id == choice_id)
+        does = choice_words(self.world, event_id, choice, self.turn_word, self.scale, self.env)
+        said = f"\nNobody decided (no choice was left to make): {choice.label}"
+        return Content.styled(said + (f" → {does}" if does else ""), "italic")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
@@ -289,7 +360,10 @@ class NewsDialog(ModalScreen[None]):
                 for event in self.events:
                     consequences = Content("")
                     if self.world is not None:
-                        consequences = event_consequences(self.world, event.event, self.turn_word, self.scale)
+                        consequences = event_consequences(
+                            self.world, event.event, self.turn_word, self.scale, self.env
+                        )
+                        consequences += self._default_taken(event.event)
                     yield Static(
                         Content.styled(event.title, "bold")
                         + Content("\n" + reflow(event.text))

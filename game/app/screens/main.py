@@ -688,9 +688,12 @@ class MainScreen(GameScreen):
         undo = " · u undoes it" if self.can_undo else ""
         self.say(f"{quarter(report.date)} resolved: w why things moved · c charts{undo}.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
+        taken = {c.event: c.choice for c in game.choices_made if c.turn == report.turn and c.by_default}
         if news:
             await app.push_screen_wait(
-                NewsDialog(quarter(report.date), news, game.world, self.turn_word, game.turn_scale)
+                NewsDialog(
+                    quarter(report.date), news, game.world, self.turn_word, game.turn_scale, game.env, taken
+                )
             )
         await self._answer_dilemmas()
         if game.is_over:
@@ -726,7 +729,7 @@ class MainScreen(GameScreen):
                     f"{seats.player(side)} decides it.",
                 )
             choice = await app.push_screen_wait(
-                DilemmaDialog(game.world, dilemma, self.turn_word, game.turn_scale)
+                DilemmaDialog(game.world, dilemma, self.turn_word, game.turn_scale, game.env)
             )
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)
