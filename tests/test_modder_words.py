@@ -26,3 +26,25 @@ def test_a_version_that_is_not_one_says_how_to_write_it(tmp_path):
     [error] = caught.value.errors
     assert (error.line, error.column) == (3, 11)
     assert "'one' is not a version: write numbers with dots, like 0.1.0 or 1.2" in error.message
+
+
+def test_a_patch_that_changes_a_number_without_its_own_source_is_warned(tmp_path):
+    from game.locations import base_pack
+
+    pack = tmp_path / "tweak"
+    pack.mkdir()
+    (pack / "pack.toml").write_text(
+        'id = "tweak"\nname = "Tweak"\nversion = "0.1.0"\n'
+        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
+        encoding="utf-8",
+    )
+    (pack / "a.toml").write_text("[patch.parameter.hope_efficacy]\nvalue = 0.55\n", encoding="utf-8")
+    content = load_content([base_pack(), pack], "0.1.0")
+    [warning] = [w for w in content.warnings if "hope_efficacy" in str(w)]
+    assert "a.toml:1:1" in str(warning)
+    assert "changes value of parameter hope_efficacy but not its source" in str(warning)
+    (pack / "a.toml").write_text(
+        '[patch.parameter.hope_efficacy]\nvalue = 0.55\nsource = "illustrative: a class exercise"\n',
+        encoding="utf-8",
+    )
+    assert not [w for w in load_content([base_pack(), pack], "0.1.0").warnings if "hope_efficacy" in str(w)]

@@ -108,6 +108,13 @@ class _Missing:
 _MISSING = _Missing()
 
 
+SOURCED_NUMBERS: dict[str, tuple[str, ...]] = {
+    "parameter": ("value", "values", "range", "distribution"),
+    "stock": ("initial", "minimum", "maximum"),
+}
+"""The keys of each kind that are numbers about the world, vouched for by the item's ``source``."""
+
+
 class Patcher:
     """Applies one ``[patch.KIND.ID]`` table to an item draft."""
 
@@ -127,6 +134,23 @@ class Patcher:
         if REPLACE in patch:
             self._replace(patch[REPLACE])
         self._merge(self.draft.raw, body, (), ())
+        replaced = patch.get(REPLACE)
+        self._warn_unsourced({**replaced, **body} if isinstance(replaced, dict) else body)
+
+    def _warn_unsourced(self, changes: dict[str, Any]) -> None:
+        """A patch that changes a number about the world must say where its number comes from:
+        otherwise the patched item's ``source`` would vouch for a number it never gave."""
+        numbers = SOURCED_NUMBERS.get(self.draft.kind, ())
+        changed = [key for key in numbers if key in changes]
+        if not changed or "source" in changes:
+            return
+        self.report.warnings.append(
+            self.at.error(
+                f"this patch changes {', '.join(changed)} of {self.draft.kind} {self.draft.item_id} but "
+                "not its source, which would then vouch for a number it never gave: add "
+                'source = "..." (or "illustrative: why") to the patch'
+            )
+        )
 
     # ------------------------------------------------------------------ remove
 
