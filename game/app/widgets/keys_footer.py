@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.app import ScreenStackError
 from textual.widgets import Footer
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ class KeysFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if not self.is_attached or self.screen is not self.app.screen:
+        try:
+            in_view = self.is_attached and self.screen is self.app.screen
+        except ScreenStackError:  # the app is closing: no screen left to show keys on
+            return
+        if not in_view:
             return  # covered by a dialog: the keys are compared again when the screen is back
         if self._keys(self.screen) != self._shown:
             await self.recompose()
