@@ -203,7 +203,7 @@ async def test_the_detail_pane_shows_the_models_expectation(mini_world, tmp_path
         await highlight_action(pilot, "enforcement")
         await ready(pilot)
         text = str(app.screen.query_one("#detail-text").render())
-        assert "If you raise it to high, 4 turns on the model expects:" in text
+        assert "If you raise it to high, 4 quarters on the model expects:" in text
         assert "Revenue (worse)" in text
 
 

@@ -70,11 +70,10 @@ def describe_action(
         levels.append(f" {here}{i} {label}: {price} a {word}, {change}")
     parts.append(
         Content.styled("Levels", "bold")
-        + Content(" (money a turn; capital to get there from now, in all):\n" + "\n".join(levels) + "\n")
+        + Content(f" (money a {word}; capital to get there from now, in all):\n" + "\n".join(levels) + "\n")
     )
     parts.append(capital_plan(game, spec.side))
-    ramp = "full effect next turn" if spec.ramp_turns == 1 else f"full effect after {spec.ramp_turns} turns"
-    parts.append(Content(f"Ramp: {ramp}.\n"))
+    parts.append(Content(f"Ramp: {ramp_words(game.turn_scale.ramp(spec.ramp_turns), word)}.\n"))
     for message, met in prerequisite_status(game, aid):
         # The engine's message says what is wrong when the prerequisite is NOT met.
         if met:
@@ -126,6 +125,15 @@ def describe_action(
     else:
         parts.append(Content(" (none given)\n"))
     return Content("").join(parts).rstrip()
+
+
+def ramp_words(turns: float, word: str) -> str:
+    """How long a new level takes to reach full effect, in the game's turns (the content's ramp
+    converted, as the engine converts it: four quarters are one year)."""
+    if turns <= 1:
+        return f"full effect next {word}"
+    count = f"{turns:.1f}".rstrip("0").rstrip(".")
+    return f"full effect after {count} {word}s"
 
 
 def capital_plan(game: Game, side: str) -> Content:
