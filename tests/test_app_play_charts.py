@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from driving import started
-from test_app import MINI, end_turn, ready, sync
+from driving import play_turns, started
+from test_app import MINI, ready, sync
 
 from game.app.screens.charts import ChartsScreen
 from game.app.widgets.line_chart import BAND, DOT_BITS, HISTORY, PLAYER, STATUS_QUO, ChartData, render_chart
@@ -107,8 +107,7 @@ def test_legend_glyphs_are_what_the_chart_draws():
 async def test_the_charts_screen_draws_braille_lines_a_band_and_a_legend_at_80x24(mini, tmp_path):
     async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
-        for _ in range(3):
-            await end_turn(pilot)
+        await play_turns(pilot, 3)  # the chart is the point, not the keys that end a turn
         await pilot.press("c")
         await ready(pilot)
         assert isinstance(app.screen, ChartsScreen)

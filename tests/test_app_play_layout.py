@@ -20,10 +20,10 @@ async def cut_lines(pilot) -> list[str]:
     panel.focus()
     panel.highlighted = 0
     found: list[str] = []
-    for _ in range(panel.option_count):
-        found += [line for line in screen_lines(app) if "…" in line and line not in found]
-        await pilot.press("down")
+    for index in range(panel.option_count):
+        panel.highlighted = index  # each row in turn, and the detail pane shows its action
         await pilot.pause()
+        found += [line for line in screen_lines(app) if "…" in line and line not in found]
     return found
 
 

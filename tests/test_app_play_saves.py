@@ -4,7 +4,7 @@ header numbers turns, one per turn, and kept per game so one game never pushes o
 from __future__ import annotations
 
 import pytest
-from driving import started
+from driving import play_turns, started
 from play_helpers import play
 from test_app import MINI, SIZE, end_turn, make_app, ready, sync
 
@@ -88,8 +88,7 @@ def load_list(app) -> list[str]:
 async def test_the_load_list_numbers_autosaves_as_their_file_names_do(mini, tmp_path):
     async with started(mini, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
         app = pilot.app
-        await end_turn(pilot)
-        await end_turn(pilot)
+        await play_turns(pilot, 2, autosave=True)  # autosaved after each turn, as e does
         app.push_screen(LoadScreen())
         await ready(pilot)
         autosaves = [p for p in load_list(app) if p.startswith("Autosave")]

@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from game.app.screens.main import GameScreen, StatusLine
 from game.app.widgets.action_panel import ActionPanel
 from game.app.widgets.detail_pane import DetailPane
+from game.app.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from game.engine import Game, World
@@ -156,7 +157,7 @@ class CartelsScreen(GameScreen):
                     yield Static("The organizations table names no actions to show with it.")
             yield DetailPane(id="workflow-detail")
         yield StatusLine("", id="status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_panes()

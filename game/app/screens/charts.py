@@ -14,12 +14,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.worker import get_current_worker
 
 from game.app.against_history import chart_history, history_summary
 from game.app.screens.main import GameScreen
 from game.app.screens.why import indicator_options
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.line_chart import BAND, HISTORY, PLAYER, STATUS_QUO, ChartData, LineChart
 from game.app.widgets.marked_list import MarkedOptionList
 
@@ -76,7 +77,7 @@ class ChartsScreen(GameScreen):
                 yield LineChart(id="chart")
                 yield Static("", id="chart-summary")
                 yield Static("", id="chart-depends")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         picker = self.query_one("#chart-indicators", OptionList)

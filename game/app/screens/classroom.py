@@ -16,9 +16,10 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.words import reflow
 from game.engine.hotseat import MAX_PLAYER_NAME
 
@@ -113,7 +114,7 @@ class JoinClassDialog(ModalScreen["Path | None"]):
                     id="class-list",
                 )
             yield Static("enter to open · tab to the list · escape to cancel", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#class-path", Input).focus()
@@ -200,7 +201,7 @@ class StudentNameDialog(ModalScreen["Seated | None"]):
             yield Static("", classes="dialog-text", id="name-problem")
             leave = "" if self.served else " · escape to cancel"
             yield Static(f"enter to start{leave}", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
@@ -265,7 +266,7 @@ class AnswersDialog(ModalScreen[bool]):
                 "tab: next question · ctrl+s: keep the answers (saved with your game) · escape: cancel",
                 classes="dialog-hint",
             )
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         boxes = self.query(TextArea)
@@ -306,7 +307,7 @@ class WhatIfDialog(ModalScreen[None]):
             with VerticalScroll(classes="dialog-scroll", id="whatif-result-box"):
                 yield Static("", id="whatif-result")
             yield Static("enter to choose · escape to go back", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def _decisions(self) -> list[Option]:
         from game.classroom.exports import decision_rows

@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from game import locations
 from game.app.against_history import history_lines
 from game.app.screens.main import GameScreen, StatusLine
+from game.app.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from game.classroom import ClassSession
@@ -183,7 +184,7 @@ class DebriefScreen(GameScreen):
             yield Label("Timeline of decisions", classes="section-title")
             yield DataTable(id="timeline", cursor_type="row", show_cursor=False)
         yield StatusLine(self._first_line(), id="status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._fill_tables(self.app.size.width)

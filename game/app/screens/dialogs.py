@@ -14,10 +14,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.commands import game_keys, key_label
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 from game.app.words import reflow, turns
 
@@ -72,7 +73,7 @@ class ConfirmDialog(ModalScreen[bool]):
                     f"{self.yes} (y)", id="yes", variant="error" if not self.default_yes else "primary"
                 )
                 yield Button(f"{self.no} (n)", id="no")
-        yield Footer(compact=True)  # this dialog's keys, not those of the screen underneath
+        yield KeysFooter()  # this dialog's keys, not those of the screen underneath
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self.default_yes else "#no", Button).focus()
@@ -301,7 +302,7 @@ class DilemmaDialog(ModalScreen[str]):
                 options.append(Option(Content("\n").join(lines), id=choice.id))
             yield MarkedOptionList(*options, id="choices")
             yield Static("↑↓ choose · enter decide", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -371,7 +372,7 @@ class NewsDialog(ModalScreen[None]):
                         classes="news-item",
                     )
             yield Static("enter to continue", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -396,7 +397,7 @@ class BusyDialog(ModalScreen[None]):
         with Vertical(classes="dialog-box"):
             yield Label(Content(self.title_text), classes="dialog-title")
             yield Static(Content(self.text))
-        yield Footer(compact=True)
+        yield KeysFooter()
 
 
 class SaveDialog(ModalScreen[str | None]):
@@ -421,7 +422,7 @@ class SaveDialog(ModalScreen[str | None]):
             yield field
             yield Static("", classes="dialog-text", id="save-problem")
             yield Static("enter to save · escape to cancel", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from game.app import saving
@@ -505,7 +506,7 @@ class HelpDialog(ModalScreen[None]):
                         id="news-markers",
                     )
             yield Static("escape to close", classes="dialog-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

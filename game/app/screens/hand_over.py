@@ -12,8 +12,9 @@ from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.words import reflow
 
 
@@ -53,7 +54,7 @@ class HandOverScreen(Screen[None]):
                 Content.styled(f"\n{self.player}: press enter when you are ready.", "bold"),
                 id="hand-over-ready",
             )
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def action_take_seat(self) -> None:
         self.dismiss(None)

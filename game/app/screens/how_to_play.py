@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown
+from textual.widgets import Label, Markdown
+
+from game.app.widgets.keys_footer import KeysFooter
 
 GUIDE = """\
 ## What you are doing
@@ -57,7 +59,7 @@ class HowToPlayScreen(Screen[None]):
         yield Label("How to play", classes="screen-title")
         with VerticalScroll(id="guide", classes="reading"):
             yield Markdown(GUIDE)
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#guide").focus()

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 from game.content.printable import printable
 
@@ -156,7 +157,7 @@ class LoadScreen(Screen[None]):
         yield Label("Load a saved game", classes="screen-title")
         yield MarkedOptionList(id="saves")
         yield Static("", id="saves-note")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         from game.app import saving

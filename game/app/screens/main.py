@@ -22,12 +22,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from game.app.widgets.action_panel import ActionPanel
 from game.app.widgets.dashboard import Dashboard
 from game.app.widgets.detail_pane import DetailPane
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.news_feed import NewsFeed
 from game.app.widgets.turn_header import TurnHeader
 from game.content.printable import printable
@@ -372,7 +373,7 @@ class MainScreen(GameScreen):
                 yield ActionPanel(id="actions")
                 yield DetailPane(id="detail")
         yield StatusLine("", id="status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_panes()

@@ -18,9 +18,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.widgets.keys_footer import KeysFooter
 from game.content.printable import printable
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ class ModsScreen(Screen[None]):
         with VerticalScroll(id="mods-body", classes="reading"):
             yield Static("", id="mods-text")
         yield Static("", id="mods-status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._fill_list()

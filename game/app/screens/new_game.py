@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from textual.screen import Screen
 
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 
 
@@ -156,7 +157,7 @@ class NewGameScreen(Screen[None]):
                     yield name
             with VerticalScroll(classes="reading", id="briefing"):
                 yield Static("", id="briefing-text")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         scenarios = self.query_one("#scenarios", OptionList)

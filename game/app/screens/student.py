@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+
+from game.app.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
@@ -52,7 +54,7 @@ class StudentNameScreen(Screen[str]):
             field.cursor_blink = self.borderline.cursor_blink
             yield field
             yield Static("", id="student-error")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     @property
     def borderline(self) -> BorderlineApp:

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class TitleScreen(Screen[None]):
             with Center():
                 yield MarkedOptionList(*self._options(), id="menu")
             yield Static("Loading the world…", id="world-status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def _options(self) -> list[Option]:
         out = []

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.screens.main import GameScreen
+from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class WhyScreen(GameScreen):
             yield MarkedOptionList(*indicator_options(self.game), id="why-indicators", classes="picker")
             with VerticalScroll(id="why-body", classes="reading"):
                 yield Static("", id="why-text")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         picker = self.query_one("#why-indicators", OptionList)
