@@ -53,14 +53,15 @@ def draw_events(
     world, R = stepper.world, stepper.runs
     out = Draw()
     answers: list[tuple[str, str, Array]] = []
-    alive = ended_turn > turn - 1
-    for eid, info in world.events.items():
-        spec = info.spec
-        eligible = alive & (state.ev_last[eid] + stepper.scale.cooldown(spec.cooldown) < turn)
-        if spec.once:
-            eligible = eligible & (state.ev_count[eid] == 0)
-        if not eligible.any():  # cheap checks first: most events are spent or cooling down
+    # cheap checks first, for every event at once (one column each): most are spent or cooling
+    # down. Each event's own clock is read before it fires, so reading them all now is the same.
+    clocks = eligibility(stepper, state, turn, ended_turn)
+    candidates: list[bool] = np.logical_or.reduce(clocks, axis=0).tolist()
+    for column, (eid, info) in enumerate(world.events.items()):
+        if not candidates[column]:
             continue
+        spec = info.spec
+        eligible = clocks[:, column : column + 1]
         origin = finite.item_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
         met = finite.evaluate(stepper, info.condition, env, origin, turn)
         eligible = eligible & finite.truth(stepper, met, origin, turn)
@@ -74,7 +75,9 @@ def draw_events(
             value = finite.evaluate(stepper, info.probability, env, origin, turn)
             prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
         prob = stepper.scale.chance(prob)  # written for the content's turn
-        draw = np.random.default_rng([stepper.seed, stable_hash(eid), turn]).random((R, 1))
+        # default_rng's own generator, built without its checks (a third of a lone turn's events)
+        stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
+        draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
         fired = eligible & (draw < prob)
         if not fired.any():
             continue
@@ -101,6 +104,21 @@ def draw_events(
         answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
         out.answered.append(ChoiceMade(turn, eid, choice))
     return out
+
+
+def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) -> Array:
+    """Where each event may fire this turn by its clocks alone: the run has not ended, the event
+    has cooled down since it last fired, and a once-only event has not fired. (runs, events)
+    booleans, a column per event in the world's order."""
+    ids = stepper.event_ids
+    if not ids:
+        return np.zeros((stepper.runs, 0), dtype=bool)
+    last = np.concatenate([state.ev_last[eid] for eid in ids], axis=1)
+    eligible = (ended_turn > turn - 1) & (last + stepper.event_cooldowns < turn)
+    if stepper.event_once.any():
+        count = np.concatenate([state.ev_count[eid] for eid in ids], axis=1)
+        eligible &= ~stepper.event_once | (count == 0)
+    return eligible
 
 
 def holds(

@@ -13,8 +13,9 @@ from game.engine.state import Array
 from game.engine.stepping import Stepper
 
 FEW_RUNS = 64
-"""Up to this many runs the values of a turn are checked for being finite as one array (numpy's
-cost per call outweighs copying so few numbers); past it, value by value (no copy of them all)."""
+"""Up to this many runs the values of a turn are checked for being finite, and the indicators for
+being in range, as one array (numpy's cost per call outweighs copying so few numbers); past it,
+value by value (no copy of them all)."""
 
 
 class Recorder:
@@ -82,7 +83,7 @@ class Recorder:
                 self.stepper.check_finite(sid, value, turn)
             for name, arr in zip(self.names, recorded, strict=True):
                 self.stepper.check_finite(name, arr, turn)
-        found = self.ranges.first_breach(env)
+        found = self.ranges.first_breach(env, few=self.stepper.runs <= FEW_RUNS)
         if found is not None:
             info, breach = found
             self.stepper.out_of_range(info.id, breach, turn, "outside the range its indicator declares")

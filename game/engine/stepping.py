@@ -61,6 +61,12 @@ class Stepper:
         self.programs: dict[int, Program] = {}  # the turn compiled to a tape, by number of runs
         self.program_lock = threading.Lock()
         self.inactive = np.zeros((1, 1))
+        # the events' clocks, one column per event in the world's order (events.eligibility)
+        self.event_ids = list(world.events)
+        cooldowns = [self.scale.cooldown(info.spec.cooldown) for info in world.events.values()]
+        self.event_cooldowns = np.array([cooldowns], dtype=np.int64).reshape(1, -1)
+        once = [info.spec.once for info in world.events.values()]
+        self.event_once = np.array([once], dtype=bool).reshape(1, -1)
         self.integration = [
             (
                 sid,

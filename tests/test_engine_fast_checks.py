@@ -1,0 +1,64 @@
+"""The turn's cheap all-at-once checks decide exactly as the value-by-value ones they stand for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.engine import Game
+from game.engine.bounds import ROUND_OFF
+from game.engine.events import eligibility
+
+
+@pytest.fixture(scope="module")
+def played(base_world):
+    game = Game(base_world, "both-sides", seed=2, runs=3)
+    for _ in range(3):
+        game.resolve_turn()
+    return game
+
+
+@pytest.mark.parametrize("step", [-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, float("nan")])
+def test_indicator_ranges_at_once_find_what_the_search_finds(played, step):
+    """Each indicator in turn moved to one of its bounds, then past or short of it by a multiple
+    of the round-off tolerance (or made a nan): the all-at-once test and the search agree on
+    whether, where and by how much an indicator left its range."""
+    ranges = played._recorder.ranges
+    env = dict(played.env)
+    assert ranges.first_breach(env, few=True) is None
+    moved = 0
+    for info in ranges.checked:
+        for bound_def, sign in ((info.low, -1.0), (info.high, 1.0)):
+            if bound_def is None:
+                continue
+            bound = np.asarray(bound_def if isinstance(bound_def, float) else bound_def.evaluate(env))
+            tolerance = ROUND_OFF * np.maximum(1.0, np.abs(bound))
+            shape = np.broadcast_shapes(env[info.id].shape, bound.shape)
+            value = np.array(np.broadcast_to(env[info.id], shape))
+            value[-1, -1] = (bound + sign * step * tolerance).flat[-1] if step == step else np.nan
+            trial = {**env, info.id: value}
+            fast, slow = ranges.first_breach(trial, few=True), ranges.first_breach(trial, few=False)
+            assert fast == slow, f"{info.id} moved {step} tolerances past its bound"
+            moved += fast is not None
+    if step > 1.0:
+        assert moved > 0, "well past a bound is a breach"
+    if step != step:
+        assert moved == 0, "a nan is the finite check's to report, not the range's"
+
+
+def test_event_clocks_at_once_are_each_events_own(played):
+    """Cooldowns, once-only events and ended runs, for every event at once, as event by event."""
+    state, stepper = played._state, played._stepper
+    ended = np.array([[played.turn + 5], [played.turn - 1], [played.turn]])
+    rng = np.random.default_rng(0)
+    for eid in stepper.event_ids:  # clocks of every kind: never fired, just fired, long ago
+        state.ev_last[eid] = rng.choice([-(1 << 30), played.turn, played.turn - 3, 0], size=(3, 1))
+        state.ev_count[eid] = rng.integers(0, 2, size=(3, 1))
+    turn = played.turn + 1
+    clocks = eligibility(stepper, state, turn, ended)
+    for column, (eid, info) in enumerate(stepper.world.events.items()):
+        alone = (ended > turn - 1) & (state.ev_last[eid] + stepper.scale.cooldown(info.spec.cooldown) < turn)
+        if info.spec.once:
+            alone &= state.ev_count[eid] == 0
+        assert np.array_equal(clocks[:, column : column + 1], alone), eid
+    assert clocks.any() and not clocks.all()
