@@ -548,6 +548,8 @@ class Program:
             self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
         self.ran_setup = False
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
+        self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
+        self._fixed: tuple[Stepper, dict[Any, Any]] | None = None  # _fixed_env, for one caller
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
 
     # ------------------------------------------------------------------ building
@@ -795,10 +797,15 @@ class Program:
             self._run_steps(end, turn)
             # the numbers leave as arrays made from them: the buffers are not brought up to date
             # (the next turn copies its inputs in, and numpy's steps write what they read first)
-            take = self.scalar.taker()
-            for sid in stocks:
-                stocks[sid] = take(slots[sid])
-            return self._env(stocks, time, lags, channels, side_costs, take)
+            if self._readers is None:
+                scalar = self.scalar
+                self._readers = (
+                    scalar.reader({sid: slots[sid] for sid in stocks}),
+                    scalar.reader({n: out for n, out in self.outputs.items() if self.tier[n] != SETUP}),
+                )
+            flat = self.scalar.flat()
+            stocks.update(self._readers[0](flat))
+            return self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
         elif len(self.spans) == 1:
             failed = self._integrate_turn(self.spans[0], turn)
             if failed is not None:
@@ -811,7 +818,8 @@ class Program:
                 raise min(failures, key=lambda failed: failed[0])[1]
         for sid in stocks:
             stocks[sid] = slots[sid].T.copy()
-        return self._env(stocks, time, lags, channels, side_costs, lambda out: out.T.copy())
+        named = [(name, out.T.copy()) for name, out in self.outputs.items() if self.tier[name] != SETUP]
+        return self._env(stocks, time, lags, channels, side_costs, named)
 
     def _env(
         self,
@@ -820,16 +828,39 @@ class Program:
         lags: Mapping[Any, Array],
         channels: Mapping[str, Array],
         side_costs: Mapping[str, Array],
-        copy: Callable[[Array], Array],
+        named: Iterable[tuple[str, Array]],
     ) -> dict[Any, Array]:
-        """The turn's end values, each name's a copy of its buffer (``copy``) unless fixed for the game."""
-        env: dict[Any, Array] = dict(self.stepper.const)
+        """The turn's end values: the names computed this turn (``named``, copies of their
+        buffers) beside the constants and the names fixed for the game, which are the same
+        arrays every turn (a copy of one dict, not a view made of each name each turn)."""
+        env = dict(self._fixed_env())
         env.update(time)
         env.update(lags)
         env.update(side_costs)
         for aid, value in channels.items():
             env[aid] = value[:, 0:1]
         env.update(stocks)
-        for name, out in self.outputs.items():
-            env[name] = out.T if self.tier[name] == SETUP else copy(out)
+        env.update(named)
         return env
+
+    def _fixed_env(self) -> dict[Any, Array]:
+        """The caller's constants and the names fixed for the game, with every other name's key
+        in its place (its value is set each turn), so each turn's values keep one order."""
+        stepper = self.stepper
+        if self._fixed is not None and self._fixed[0] is stepper:
+            return self._fixed[1]
+        world = stepper.world
+        fixed: dict[Any, Any] = dict(stepper.const)
+        keys = [
+            "turn",
+            "year",
+            *world.lagged,
+            *(f"{sid}_action_cost" for sid in world.sides),
+            *world.actions,
+            *world.stocks,
+        ]
+        fixed.update(dict.fromkeys(keys))
+        for name, out in self.outputs.items():
+            fixed[name] = out.T if self.tier[name] == SETUP else None
+        self._fixed = (stepper, fixed)
+        return fixed

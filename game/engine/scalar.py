@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
@@ -364,19 +364,44 @@ class ScalarRunner:
         for column, lo, hi, cast in self.spans_in:
             values[lo:hi] = [cast(x) for x in column.tolist()]
 
-    def taker(self) -> Callable[[Array], Array]:
-        """``take`` for this turn's numbers, cheaper: every float64 buffer's numbers become a
-        (1, rows) view of one array of all the numbers, made once (a view per name, no copy each)."""
-        flat = np.array(self.values, dtype=np.float64)
-        index, take, float64 = self.index, self.take, np.dtype(np.float64)
+    def flat(self) -> Array:
+        """This turn's numbers, every one of them, as one float64 array (made once a turn)."""
+        return np.array(self.values, dtype=np.float64)
 
-        def view(buffer: Array) -> Array:
+    def reader(self, named: Mapping[Any, Array]) -> Callable[[Array], list[tuple[Any, Array]]]:
+        """A function of ``flat()`` giving each named buffer's numbers as the (1, rows) array
+        ``buffer.T.copy()`` would be once they were stored: a view of the flat array for a
+        float64 buffer (no copy each), a new array for the others. Made once; each call makes
+        the single numbers' views in one ``itemgetter`` call, not one Python call each."""
+        float64 = np.dtype(np.float64)
+        singles: list[tuple[Any, int]] = []
+        tables: list[tuple[Any, int, int]] = []
+        others: list[tuple[Any, Array]] = []
+        for name, buffer in named.items():
             if buffer.dtype != float64:
-                return take(buffer)
-            lo = index[id(buffer)]
-            return flat[None, lo : lo + buffer.shape[0]]
+                others.append((name, buffer))
+            elif buffer.shape[0] == 1:
+                singles.append((name, self.index[id(buffer)]))
+            else:
+                lo = self.index[id(buffer)]
+                tables.append((name, lo, lo + buffer.shape[0]))
+        names = [name for name, _ in singles]
+        positions = [position for _, position in singles]
+        getter = operator.itemgetter(*positions) if len(positions) > 1 else None
+        take = self.take
 
-        return view
+        def read(flat: Array) -> list[tuple[Any, Array]]:
+            cells = flat.reshape(-1, 1, 1)  # cells[i]: number i as a (1, 1) view
+            if getter is not None:
+                pairs = list(zip(names, getter(cells), strict=True))
+            else:
+                pairs = [(name, cells[position]) for name, position in singles]
+            row = flat[None]
+            pairs += [(name, row[:, lo:hi]) for name, lo, hi in tables]
+            pairs += [(name, take(buffer)) for name, buffer in others]
+            return pairs
+
+        return read
 
     def take(self, buffer: Array) -> Array:
         """A held buffer's numbers as a new (1, rows) array, as ``buffer.T.copy()`` would give
