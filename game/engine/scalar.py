@@ -94,6 +94,16 @@ INFIX: dict[Any, str] = {
 ``operator.add(a, b)`` is ``a + b``), so the generated code calls no function for them."""
 
 
+INLINE: dict[Any, str] = {
+    np.true_divide: "{a} / {b} if {b} else {numpy}({a}, {b})",
+    np.maximum: "{a} if {a} > {b} or {a} != {a} else {b}",
+    np.minimum: "{a} if {a} < {b} or {a} != {a} else {b}",
+}
+"""``EXACT``'s division, maximum and minimum written out in the generated line, so it calls no
+function for them: the same result in every case (a nan first wins, then a nan second, then
+the larger or smaller, the second of two equal numbers; a division by zero is numpy's)."""
+
+
 class _Code:
     """The lines of one generated function and the objects its names stand for."""
 
@@ -306,6 +316,10 @@ class ScalarRunner:
         if all(kind == "constant" for kind, _ in readers) and len(readers) == 2:
             return f"V[{target}] = {code.bind(operation(*(a for _, a in readers)))}"
         operands = [self._read(code, kind, a) for kind, a in readers]
+        inline = INLINE.get(ufunc)
+        if inline is not None:
+            a, b = operands
+            return f"V[{target}] = {inline.format(a=a, b=b, numpy=code.bind(operation))}"
         symbol = INFIX.get(ufunc)
         if symbol is not None and len(operands) == 2:
             return f"V[{target}] = {operands[0]} {symbol} {operands[1]}"
