@@ -771,25 +771,15 @@ class Program:
                     out.flags.writeable = False
             self.ran_setup = True
         time = stepper.time(turn)
-        copyto = np.copyto
-        for key, value in time.items():
-            copyto(slots[key], value)
-        for key, value in lags.items():
-            copyto(slots[key], value.T)
-        for key, value in side_costs.items():
-            copyto(slots[key], value.T)
-        for aid, value in channels.items():
-            copyto(slots[("channels", aid)], value.T)
-        for key, value in active.items():
-            slot = slots.get(("active", key))
-            if slot is not None:  # an effect on a stock is a jump, applied outside the tape
-                copyto(slot, value.T)
-        for sid, value in stocks.items():
-            copyto(slots[sid], value.T)
+        inputs: list[tuple[Any, Array]] = [*time.items(), *lags.items(), *side_costs.items()]
+        inputs += [(("channels", aid), value) for aid, value in channels.items()]
+        # an effect on a stock is a jump, applied outside the tape: it has no slot
+        inputs += [(("active", key), value) for key, value in active.items() if ("active", key) in slots]
+        inputs += stocks.items()
         if self.rows == 1 and SCALAR:
             if self.scalar is None:
                 self.scalar = ScalarRunner(self)
-            self.scalar.load()
+            self.scalar.load(inputs)  # straight into its numbers: the buffers are not read
             first, substep, end = self.scalar.phases
             self._run_steps(first, turn)
             for _ in range(stepper.scenario.substeps - 1):
@@ -806,7 +796,10 @@ class Program:
             flat = self.scalar.flat()
             stocks.update(self._readers[0](flat))
             return self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
-        elif len(self.spans) == 1:
+        copyto = np.copyto
+        for key, value in inputs:
+            copyto(slots[key], value.T)
+        if len(self.spans) == 1:
             failed = self._integrate_turn(self.spans[0], turn)
             if failed is not None:
                 raise failed[1]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
@@ -169,12 +169,11 @@ class ScalarRunner:
                 self.values.extend(buffer[:, 0].tolist())
                 self.casts.extend([_cast(buffer.dtype)] * buffer.shape[0])
         builder = program.builder
-        self.inputs = [b for b in builder.inputs if id(b) in self.index]  # what each turn copies in
+        self.places: dict[Any, tuple[int, int, Callable[[Any], Any] | None]] = {}  # input slots (load)
         outputs = [*program.outputs.values(), *(builder.slots[sid] for sid in program.stepper.world.stocks)]
         # a value fixed for the game (read-only once computed) never needs writing back
         written = {id(b) for b in outputs}
         self.outputs = [b for b in self.held if b.flags.writeable and id(b) in written]
-        self.spans_in = [self._span(b) for b in self.inputs]
         self.spans_out = [self._span(b) for b in self.outputs]
         from game.engine import program as compiled  # the program imports this module first
 
@@ -372,11 +371,26 @@ class ScalarRunner:
 
     # ------------------------------------------------------------------ running
 
-    def load(self) -> None:
-        """The inputs just copied into the program's buffers, as numbers."""
-        values = self.values
-        for column, lo, hi, cast in self.spans_in:
-            values[lo:hi] = [cast(x) for x in column.tolist()]
+    def load(self, inputs: Iterable[tuple[Any, Array]]) -> None:
+        """A turn's inputs, (key of the slot, value as the game holds it: one row per run, here
+        one), as numbers, as copying each value into its slot and reading the slot would give."""
+        values, slots, places = self.values, self.program.builder.slots, self.places
+        for key, value in inputs:
+            place = places.get(key)
+            if place is None:
+                place = places[key] = self._place(slots[key])
+            lo, hi, cast = place
+            if value.size == hi - lo and cast is None and value.dtype == np.float64:
+                values[lo:hi] = value.ravel().tolist()
+            else:  # a narrower value spread over the slot, or another type: numpy's copy decides
+                column = np.empty((hi - lo, 1), dtype=slots[key].dtype)
+                np.copyto(column, value.T)
+                values[lo:hi] = [(cast or float)(x) for x in column[:, 0].tolist()]
+
+    def _place(self, slot: Array) -> tuple[int, int, Callable[[Any], Any] | None]:
+        """Where an input slot's numbers are, and their Python type unless float."""
+        column, lo, hi, cast = self._span(slot)
+        return lo, hi, None if cast is float else cast
 
     def flat(self) -> Array:
         """This turn's numbers, every one of them, as one float64 array (made once a turn)."""
