@@ -50,60 +50,93 @@ def draw_events(
     An interactive game leaves its dilemmas to the player; a headless one answers them from
     ``planned_choices`` or with each dilemma's default choice.
     """
-    world, R = stepper.world, stepper.runs
+    world = stepper.world
     out = Draw()
     answers: list[tuple[str, str, Array]] = []
     # cheap checks first, for every event at once (one column each): most are spent or cooling
     # down. Each event's own clock is read before it fires, so reading them all now is the same.
     clocks = eligibility(stepper, state, turn, ended_turn)
     candidates: list[bool] = np.logical_or.reduce(clocks, axis=0).tolist()
-    for column, (eid, info) in enumerate(world.events.items()):
-        if not candidates[column]:
-            continue
-        spec = info.spec
-        eligible = clocks[:, column : column + 1]
-        origin = finite.item_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
-        met = finite.evaluate(stepper, info.condition, env, origin, turn)
-        eligible = eligible & finite.truth(stepper, met, origin, turn)
-        if not eligible.any():
-            continue
-        if isinstance(info.probability, float):
-            prob: Array | float = info.probability
-        else:
-            what = f"the probability of event {eid}"
-            origin = finite.item_origin(stepper, "event", eid, what, "probability")
-            value = finite.evaluate(stepper, info.probability, env, origin, turn)
-            prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
-        prob = stepper.scale.chance(prob)  # written for the content's turn
-        # default_rng's own generator, built without its checks (a third of a lone turn's events)
-        stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
-        draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
-        fired = eligible & (draw < prob)
-        if not fired.any():
-            continue
-        state.ev_count[eid] = state.ev_count[eid] + fired
-        state.ev_last[eid] = np.where(fired, turn, state.ev_last[eid])
-        apply_effects(stepper, state, turn, eid, "", fired, env)
-        for side_id, amount in spec.capital.items():
-            add_capital(stepper, state, side_id, amount, fired)
-        title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
-        out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
-        if spec.choices:
-            default = next(c.id for c in spec.choices if c.default)
-            if interactive:
-                dilemma = make_dilemma(stepper, state, env, turn, eid, title, text, pending, locked=locked)
-                if len(dilemma.choices) > 1:
-                    out.dilemmas.append(dilemma)
-                    out.masks[eid] = fired
-                else:  # nothing to decide: what happens when nobody decides, as in a headless run
-                    answers.append((eid, default, fired))
-            else:
-                answers.append((eid, planned_choices.get((turn, eid)) or default, fired))
+    with np.errstate(all="ignore"):
+        for column, eid in enumerate(world.events):
+            if candidates[column]:
+                eligible = clocks[:, column : column + 1]
+                _draw_event(
+                    stepper,
+                    state,
+                    turn,
+                    env,
+                    eid,
+                    eligible,
+                    out,
+                    answers,
+                    interactive,
+                    planned_choices,
+                    pending,
+                    locked,
+                )
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired in answers:
         answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
         out.answered.append(ChoiceMade(turn, eid, choice))
     return out
+
+
+def _draw_event(
+    stepper: Stepper,
+    state: State,
+    turn: int,
+    env: dict[Any, Array],
+    eid: str,
+    eligible: Array,
+    out: Draw,
+    answers: list[tuple[str, str, Array]],
+    interactive: bool,
+    planned_choices: Mapping[tuple[int, str], str],
+    pending: MutableMapping[str, int],
+    locked: Collection[str],
+) -> None:
+    """One event of ``draw_events`` whose clocks let it fire in the runs of ``eligible`` (called
+    under numpy's floating-point warnings ignored, as each formula's evaluation is)."""
+    info, R = stepper.world.events[eid], stepper.runs
+    spec = info.spec
+    origin = finite.cached_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
+    met = finite.evaluate(stepper, info.condition, env, origin, turn, quiet=True)
+    eligible = eligible & finite.truth(stepper, met, origin, turn)
+    if not eligible.any():
+        return
+    if isinstance(info.probability, float):
+        prob: Array | float = info.probability
+    else:
+        what = f"the probability of event {eid}"
+        origin = finite.cached_origin(stepper, "event", eid, what, "probability")
+        value = finite.evaluate(stepper, info.probability, env, origin, turn, quiet=True)
+        prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
+    prob = stepper.scale.chance(prob)  # written for the content's turn
+    # default_rng's own generator, built without its checks (a third of a lone turn's events)
+    stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
+    draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
+    fired = eligible & (draw < prob)
+    if not fired.any():
+        return
+    state.ev_count[eid] = state.ev_count[eid] + fired
+    state.ev_last[eid] = np.where(fired, turn, state.ev_last[eid])
+    apply_effects(stepper, state, turn, eid, "", fired, env)
+    for side_id, amount in spec.capital.items():
+        add_capital(stepper, state, side_id, amount, fired)
+    title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
+    out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
+    if spec.choices:
+        default = next(c.id for c in spec.choices if c.default)
+        if interactive:
+            dilemma = make_dilemma(stepper, state, env, turn, eid, title, text, pending, locked=locked)
+            if len(dilemma.choices) > 1:
+                out.dilemmas.append(dilemma)
+                out.masks[eid] = fired
+            else:  # nothing to decide: what happens when nobody decides, as in a headless run
+                answers.append((eid, default, fired))
+        else:
+            answers.append((eid, planned_choices.get((turn, eid)) or default, fired))
 
 
 def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) -> Array:
@@ -347,7 +380,7 @@ def reach_endings(
     scenario = stepper.scenario
     for i, end in enumerate(scenario.endings):
         formula = stepper.world.ending_formulas[(stepper.scenario_id, i)]
-        origin = finite.item_origin(
+        origin = finite.cached_origin(
             stepper, "scenario", stepper.scenario_id, f"the ending {end.id}", "endings", i, "condition"
         )
         met = finite.truth(stepper, finite.evaluate(stepper, formula, env, origin, turn), origin, turn)

@@ -61,6 +61,7 @@ class Stepper:
         self.programs: dict[int, Program] = {}  # the turn compiled to a tape, by number of runs
         self.program_lock = threading.Lock()
         self.inactive = np.zeros((1, 1))
+        self.origins: dict[Any, finite.Origin] = {}  # finite.cached_origin
         # the events' clocks, one column per event in the world's order (events.eligibility)
         self.event_ids = list(world.events)
         cooldowns = [self.scale.cooldown(info.spec.cooldown) for info in world.events.values()]
