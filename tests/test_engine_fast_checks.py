@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from game.engine import Game
+from game.engine import Game, SimulationError, load_world
 from game.engine.bounds import ROUND_OFF
 from game.engine.events import eligibility
+
+MINI = Path(__file__).parent / "packs" / "mini"
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +66,21 @@ def test_event_clocks_at_once_are_each_events_own(played):
             alone &= state.ev_count[eid] == 0
         assert np.array_equal(clocks[:, column : column + 1], alone), eid
     assert clocks.any() and not clocks.all()
+
+
+@pytest.mark.parametrize("runs", [1, 3, 80])
+def test_a_name_going_infinite_mid_game_is_named_whatever_the_runs(tmp_path, runs):
+    """The end of a turn's finiteness test, at once over a lone game's numbers or name by name,
+    stops the game at the turn a variable nobody records stops being finite, and names it."""
+    folder = tmp_path / "blowup"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(
+        'id = "blowup"\nname = "Blow-up"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n'
+    )
+    (folder / "mod.toml").write_text('[variable.blowup]\nformula = "1 / (turn - 2) + heavy_users"\n')
+    world = load_world([MINI, folder])
+    game = Game(world, "test-run", seed=1, runs=runs)
+    game.resolve_turn()
+    finite = r"^variable blowup \(.*mod.toml:1:11\) is not a finite number at turn 2"
+    with pytest.raises(SimulationError, match=finite):
+        game.resolve_turn()
