@@ -84,3 +84,27 @@ def test_a_name_going_infinite_mid_game_is_named_whatever_the_runs(tmp_path, run
     finite = r"^variable blowup \(.*mod.toml:1:11\) is not a finite number at turn 2"
     with pytest.raises(SimulationError, match=finite):
         game.resolve_turn()
+
+
+def test_a_turns_snapshot_keeps_its_numbers_while_the_game_plays_on(base_world):
+    """Snapshots share the state's arrays (the engine replaces them, never writes into them):
+    each stays bit for bit what the state was, through level changes, ramps, events and
+    answered dilemmas, and the why-screen's split reads the same as when it was fresh."""
+    game = Game(base_world, "both-sides", seed=5, runs=1)
+    actions = [aid for aid in game.playable_actions() if base_world.actions[aid].levels > 1][:6]
+    digests, splits = {}, {}
+    for turn in range(1, 10):
+        if turn % 3 == 1:
+            aid = actions[(turn // 3) % len(actions)]
+            game.set_level(aid, (game.level(aid) + 1) % base_world.actions[aid].levels, enforce=False)
+        game.resolve_turn()
+        digests[turn] = game._snapshots[turn][0].digest()
+        if turn in (2, 5):
+            splits[turn] = game.attribution("us_heavy_users", turn)
+    for _ in range(8):
+        game.resolve_turn()
+    assert game.events_fired, "events fired meanwhile"
+    for turn, digest in digests.items():
+        assert game._snapshots[turn][0].digest() == digest, f"the snapshot of turn {turn} changed"
+    for turn, split in splits.items():
+        assert game.attribution("us_heavy_users", turn) == split
