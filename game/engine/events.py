@@ -378,17 +378,19 @@ def reach_endings(
     Returns the updated turn each run ended, and the ending run 0 reached at this turn, if any.
     ``ending_id`` is updated in place.
     """
-    scenario = stepper.scenario
+    scenario, runs = stepper.scenario, (stepper.runs, 1)
+    going = ended_turn == NEVER
     for i, end in enumerate(scenario.endings):
         formula = stepper.world.ending_formulas[(stepper.scenario_id, i)]
         origin = finite.cached_origin(
             stepper, "scenario", stepper.scenario_id, f"the ending {end.id}", "endings", i, "condition"
         )
         met = finite.truth(stepper, finite.evaluate(stepper, formula, env, origin, turn), origin, turn)
-        hit = np.broadcast_to(met, (stepper.runs, 1))
-        new = hit & (ended_turn == NEVER)
+        hit = met if met.shape in (runs, (1, 1)) else np.broadcast_to(met, runs)  # & broadcasts those
+        new = hit & going
         if new.any():
             ended_turn = np.where(new, turn, ended_turn)
+            going = ended_turn == NEVER
             for r in np.flatnonzero(new[:, 0]):
                 ending_id[r] = end.id
     reached = None
