@@ -14,19 +14,30 @@ from game.engine.events import eligibility
 MINI = Path(__file__).parent / "packs" / "mini"
 
 
-@pytest.fixture(scope="module")
-def played(base_world):
-    game = Game(base_world, "both-sides", seed=2, runs=3)
+def play_three_turns(world, runs):
+    game = Game(world, "both-sides", seed=2, runs=runs)
     for _ in range(3):
         game.resolve_turn()
     return game
 
 
+@pytest.fixture(scope="module")
+def played(base_world):
+    return play_three_turns(base_world, 3)
+
+
+@pytest.fixture(scope="module")
+def played_alone(base_world):
+    return play_three_turns(base_world, 1)
+
+
+@pytest.mark.parametrize("game", ["played", "played_alone"])
 @pytest.mark.parametrize("step", [-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, float("nan")])
-def test_indicator_ranges_at_once_find_what_the_search_finds(played, step):
+def test_indicator_ranges_at_once_find_what_the_search_finds(request, game, step):
     """Each indicator in turn moved to one of its bounds, then past or short of it by a multiple
-    of the round-off tolerance (or made a nan): the all-at-once test and the search agree on
-    whether, where and by how much an indicator left its range."""
+    of the round-off tolerance (or made a nan): the all-at-once test (on Python numbers for one
+    run) and the search agree on whether, where and by how much an indicator left its range."""
+    played = request.getfixturevalue(game)
     ranges = played._recorder.ranges
     env = dict(played.env)
     assert ranges.first_breach(env, few=True) is None

@@ -94,9 +94,35 @@ class IndicatorRanges:
         """The first indicator outside its range, in the indicators' order, if any. ``few``: the
         values are small (a game of a few runs), so laying them end to end first costs less than
         the numpy calls it saves; big ones are searched in place, without copying them."""
-        if few and self._all_inside(env):
+        if few and (self._all_inside_one_run(env) or self._all_inside(env)):
             return None
         return self._first_breach(env)
+
+    def _all_inside_one_run(self, env: Mapping[Any, Array]) -> bool:
+        """``_all_inside`` for a game of one run, on Python numbers: ``_breach``'s own test, each
+        operation an IEEE one that Python's floats round as numpy does (a subtraction, ``abs``,
+        ``max`` with 1.0, a product, a comparison), so it decides the same. False when a value
+        is not one run's, or for anything the vector test should see (a nan fails every test)."""
+        for side, (fixed, formulas) in enumerate(self._sides):
+            for info, bound_def in (*fixed, *formulas):
+                value = env[info.id]
+                if value.shape[0] != 1 or value.dtype != np.float64:
+                    return False
+                if isinstance(bound_def, float):
+                    bound = bound_def
+                else:
+                    evaluated = bound_def.evaluate(env)
+                    if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
+                        return False
+                    bound = evaluated.item()
+                    if bound != bound:
+                        return False  # numpy's maximum keeps a nan, Python's max may not
+                tolerance = ROUND_OFF * max(1.0, abs(bound))
+                for number in value.ravel().tolist():
+                    gap = (bound - number) if side == 0 else (number - bound)
+                    if not gap <= tolerance:
+                        return False
+        return True
 
     def _all_inside(self, env: Mapping[Any, Array]) -> bool:
         """Whether no indicator can be out of its range, tested at once for all of them.
