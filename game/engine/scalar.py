@@ -170,6 +170,8 @@ class ScalarRunner:
                 self.casts.extend([_cast(buffer.dtype)] * buffer.shape[0])
         builder = program.builder
         self.places: dict[Any, tuple[int, int, Callable[[Any], Any] | None]] = {}  # input slots (load)
+        self.loaded: dict[Any, Array] = {}  # the array each input's numbers were last loaded from
+        self.rewritten = set(program.stepper.world.stocks)  # inputs the turn itself changes
         outputs = [*program.outputs.values(), *(builder.slots[sid] for sid in program.stepper.world.stocks)]
         # a value fixed for the game (read-only once computed) never needs writing back
         written = {id(b) for b in outputs}
@@ -374,8 +376,12 @@ class ScalarRunner:
     def load(self, inputs: Iterable[tuple[Any, Array]]) -> None:
         """A turn's inputs, (key of the slot, value as the game holds it: one row per run, here
         one), as numbers, as copying each value into its slot and reading the slot would give."""
-        values, slots, places = self.values, self.program.builder.slots, self.places
+        values, slots, places, loaded = self.values, self.program.builder.slots, self.places, self.loaded
         for key, value in inputs:
+            if loaded.get(key) is value:
+                continue  # its numbers are in place: the engine replaces its arrays, never writes into one
+            if key not in self.rewritten:
+                loaded[key] = value
             place = places.get(key)
             if place is None:
                 place = places[key] = self._place(slots[key])
