@@ -107,7 +107,9 @@ def _check_class_ids(path: Path, world: Any = None) -> list[Any]:
 
     pack = path.parent.parent if path.parent.name == CLASSES_FOLDER else locations.base_pack()
     try:
-        ClassRules.from_file(path, world if world is not None else load_world(with_dependencies(pack)))
+        if world is None:  # the class's own packs too, found by id
+            world = load_world(ClassRules.from_file(path).pack_folders(with_dependencies(pack)))
+        ClassRules.from_file(path, world)
     except ContentErrors as exc:
         return list(exc.errors)
     return []
