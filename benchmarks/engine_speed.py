@@ -6,10 +6,14 @@ figure is compared with a baseline measured seconds apart in the same process):
 - a lone game's first turn (it compiles the game's turn, once a game) and its time per
   turn after it (goal: under 2 ms), on the compiled program and on the reference path
   that walks the formulas' closures (the speed-up between them);
-- a batch of RUNS runs x TURNS turns, on both paths;
+- a batch of RUNS runs x TURNS turns, its turns after the first (which compiles the
+  program, once a batch, timed apart), on one thread and on the engine's ``THREADS``;
 - the element operations a run performs in a turn (counted from the compiled program),
   the time plain numpy takes for that many element operations on arrays of RUNS elements
-  (``np.multiply(a, b, out=c)``, cache-hot), and the batch's ratio to it (goal: at most 3);
+  (``np.multiply(a, b, out=c)``, cache-hot), and the batch's ratio to it (goal: at most 3),
+  like with like: the batch on one thread against numpy on one thread (processor time), and
+  the batch on THREADS threads against numpy on as many threads, each on its share of the
+  runs (wall-clock time);
 - how loaded the machine was (load average against its cores).
 
     python benchmarks/engine_speed.py [--runs 10000] [--repeats 3]
@@ -20,6 +24,8 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class Timing:
     """Wall-clock and processor seconds of one measurement (the processor's time of every
-    thread: on a machine others share, the steadier of the two)."""
+    thread: on a machine others share, the steadier of the two); entered again, it adds up."""
 
     def __init__(self) -> None:
         self.wall = self.cpu = 0.0
@@ -42,7 +48,8 @@ class Timing:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.wall, self.cpu = time.perf_counter() - self._wall, time.process_time() - self._cpu
+        self.wall += time.perf_counter() - self._wall
+        self.cpu += time.process_time() - self._cpu
 
 
 def best(timings: list[Timing]) -> Timing:
@@ -52,39 +59,65 @@ def best(timings: list[Timing]) -> Timing:
 
 
 def play(
-    world: World, scenario: str, runs: int, reference: bool, first: Timing | None = None
+    world: World,
+    scenario: str,
+    runs: int,
+    reference: bool,
+    first: Timing | None = None,
+    threads: int | None = None,
+    between: tuple[Callable[[], None], Timing] | None = None,
 ) -> tuple[Timing, Game]:
-    """Time to play every turn of a game of ``runs`` runs (the game is made beforehand).
+    """Time to play every turn of a game of ``runs`` runs but the first (the game is made beforehand).
 
-    With ``first``, the first turn (which compiles the game's program) is timed into it and
-    left out of the returned timing: a lone game's steady turns, and its one-off start."""
+    The first turn compiles the game's program (once a game); it is timed into ``first`` if
+    given. ``threads``: the threads a big batch's turn is split over (the engine's by default).
+    ``between``: a baseline's share of work run after each timed turn and timed into its own
+    Timing, so that the turns and the baseline meet the same machine, second by second."""
     Stepper.reference = reference
     program._SHARED.clear()  # each game compiles its own turn (a game like one before would not)
+    kept = program.THREADS
+    program.THREADS = kept if threads is None else threads
     try:
         game = Game(world, scenario, seed=1, runs=runs)
-        if first is not None:
-            with first:
+        with first if first is not None else Timing():
+            game.resolve_turn()
+        timing = Timing()
+        while game.turn < game.turns:
+            with timing:
                 game.resolve_turn()
-        with Timing() as timing:
-            while game.turn < game.turns:
-                game.resolve_turn()
+            if between is not None:
+                work, spent = between
+                with spent:
+                    work()
         return timing, game
     finally:
         Stepper.reference = False
+        program.THREADS = kept
 
 
-def numpy_baseline(operations: int, runs: int, repeats: int) -> Timing:
-    """Time plain numpy takes for ``operations`` multiplications of arrays of ``runs`` elements."""
-    rng = np.random.default_rng(0)
-    a, b, c = rng.random(runs), rng.random(runs), np.empty(runs)
-    multiply = np.multiply
-    timings = []
-    for _ in range(repeats):
-        with Timing() as timing:
-            for _ in range(operations):
-                multiply(a, b, c)
-        timings.append(timing)
-    return best(timings)
+class Baseline:
+    """Plain numpy doing ``operations`` multiplications of arrays of ``runs`` elements a call,
+    split over ``threads`` threads that each multiply their share of the elements."""
+
+    def __init__(self, operations: int, runs: int, threads: int = 1) -> None:
+        rng = np.random.default_rng(0)
+        bounds = [runs * i // threads for i in range(threads + 1)]
+        spans = zip(bounds, bounds[1:], strict=False)
+        self.shares = [(rng.random(hi - lo), rng.random(hi - lo), np.empty(hi - lo)) for lo, hi in spans]
+        self.operations = operations
+        self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
+
+    def _work(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> None:
+        multiply = np.multiply
+        for _ in range(self.operations):
+            multiply(a, b, c)
+
+    def __call__(self) -> None:
+        if self.pool is None:
+            self._work(*self.shares[0])
+            return
+        for future in [self.pool.submit(self._work, *share) for share in self.shares]:
+            future.result()
 
 
 def main() -> None:
@@ -106,11 +139,28 @@ def main() -> None:
     lone_first = best(firsts)
     lone_ref = best([play(world, args.scenario, 1, True, Timing())[0] for _ in range(args.repeats)])
     batch_repeats = max(1, args.repeats - 1)
-    batches = [play(world, args.scenario, args.runs, False) for _ in range(batch_repeats)]
-    batch = best([timing for timing, _ in batches])
-    program = batches[0][1]._stepper.programs[args.runs]
-    operations = program.element_operations()
-    baseline = numpy_baseline(round(operations) * turns, args.runs, args.repeats)
+    counted = Game(world, args.scenario, seed=1, runs=args.runs)  # a run-turn's element operations
+    counted.resolve_turn()
+    operations = round(counted._stepper.programs[args.runs].element_operations())
+    del counted
+    threads = program.THREADS
+    batch_firsts = [Timing() for _ in range(batch_repeats)]
+    alone, together = Baseline(operations, args.runs), Baseline(operations, args.runs, threads)
+    # each batch's turns interleaved with the baseline's work for as many run-turns
+    batches: list[Timing] = []
+    baselines: list[Timing] = []
+    for first in batch_firsts:
+        baselines.append(Timing())
+        batches.append(play(world, args.scenario, args.runs, False, first, 1, (alone, baselines[-1]))[0])
+    threaded_runs: list[Timing] = []
+    threaded_baselines: list[Timing] = []
+    for _ in range(batch_repeats):
+        threaded_baselines.append(Timing())
+        between = (together, threaded_baselines[-1])
+        threaded_runs.append(play(world, args.scenario, args.runs, False, None, None, between)[0])
+    batch, baseline = best(batches), best(baselines)
+    threaded, baseline_threaded = best(threaded_runs), best(threaded_baselines)
+    steady = turns - 1  # the turns timed: all but the first
     batch_ref = best([play(world, args.scenario, args.runs, True)[0] for _ in range(batch_repeats)])
     cores = os.cpu_count() or 1
     load = max(load_before, os.getloadavg()[0])
@@ -125,13 +175,19 @@ def main() -> None:
     row("lone game, per turn after it:", lone, 1e3, "   (goal: under 2 ms)", turns - 1)
     row("  reference path, per turn after it:", lone_ref, 1e3,
         f"   (speed-up {lone_ref.cpu / lone.cpu:.2f}x cpu)", turns - 1)
-    row(f"batch {args.runs} runs x {turns} turns:", batch, 1, "   (goal: about 1.5 s on 2 cores)")
-    row("  reference path:", batch_ref, 1, f"   (speed-up {batch_ref.cpu / batch.cpu:.2f}x cpu)")
+    row(f"batch {args.runs} runs, first turn:", best(batch_firsts), 1, "   (once a batch: compiles its turn)")
+    row(f"batch {args.runs} runs x {steady} turns after it:", batch, 1, "   (one thread)")
+    row(f"  on {threads} threads:", threaded, 1)
+    row("  reference path:", batch_ref, 1, f"   (speed-up {batch_ref.cpu / batch.cpu:.2f}x cpu, one thread)")
     print(f"element operations per run-turn:      {operations:9.0f}")
     row(f"plain numpy, as many, on {args.runs} runs:", baseline, 1,
-        f"   ({baseline.cpu / (operations * args.runs * turns) * 1e9:.2f} ns cpu per element operation)")
-    print(f"ratio batch / plain numpy:            {batch.wall / baseline.wall:9.2f}    wall "
-          f"{batch.cpu / baseline.cpu:9.2f}    cpu   (goal: at most 3)")
+        f"   ({baseline.cpu / (operations * args.runs * steady) * 1e9:.2f} ns cpu per element operation)")
+    row(f"  on {threads} threads, a share each:", baseline_threaded, 1)
+    # over every repeat: each turn was measured beside its baseline's share, on the same machine
+    one = sum(t.cpu for t in batches) / sum(t.cpu for t in baselines)
+    both = sum(t.wall for t in threaded_runs) / sum(t.wall for t in threaded_baselines)
+    print(f"ratio batch / plain numpy, one thread each: {one:6.2f} cpu    (goal: at most 3)")
+    print(f"ratio batch / plain numpy, {threads} threads each:  {both:6.2f} wall")
     print(f"machine: {cores} cores, load average {load:.1f} during the run "
           f"({'busy: wall-clock figures are slower than on an idle machine' if load > cores else 'quiet'})")
 

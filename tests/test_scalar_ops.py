@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from game.engine.scalar import EXACT
+from game.engine.scalar import EXACT, INLINE
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, -2.5, 1e-308, 5e-324, 1e308, -1e308,
            math.inf, -math.inf, math.nan, 0.1, 0.7, 1 / 3]
@@ -33,3 +33,14 @@ def test_each_python_operation_gives_numpys_bits(ufunc):
         for args in pairs:
             expected = ufunc(*(np.full((1, 1), a) for a in args))[0, 0]
             assert bits(python(*args)) == bits(expected), (ufunc.__name__, args)
+
+
+@pytest.mark.parametrize("ufunc", list(INLINE), ids=lambda u: u.__name__)
+def test_each_operation_written_out_in_a_line_gives_numpys_bits(ufunc):
+    """The generated line for division, maximum and minimum, run on every pair of numbers."""
+    line = INLINE[ufunc].format(a="a", b="b", numpy="numpy")
+    written = eval(f"lambda a, b: {line}", {"numpy": EXACT[ufunc]})  # noqa: S307 (our own template)
+    with np.errstate(all="ignore"):
+        for a, b in itertools.product(VALUES, repeat=2):
+            expected = ufunc(np.full((1, 1), a), np.full((1, 1), b))[0, 0]
+            assert bits(written(a, b)) == bits(expected), (ufunc.__name__, a, b)

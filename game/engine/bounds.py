@@ -80,8 +80,93 @@ class IndicatorRanges:
         self.checked: list[IndicatorInfo] = [
             info for info in world.indicators.values() if info.low is not None or info.high is not None
         ]
+        # per side (minimum, maximum): the indicators bounded by a number, and by a formula
+        self._sides: list[tuple[list[tuple[IndicatorInfo, float]], list[tuple[IndicatorInfo, Any]]]] = []
+        for side in ("low", "high"):
+            pairs = [(info, getattr(info, side)) for info in self.checked if getattr(info, side) is not None]
+            fixed = [(info, bound) for info, bound in pairs if isinstance(bound, float)]
+            formulas = [(info, bound) for info, bound in pairs if not isinstance(bound, float)]
+            self._sides.append((fixed, formulas))
+        self._repeated: dict[tuple[int, tuple[int, ...]], Array] = {}
 
-    def first_breach(self, env: Mapping[Any, Array]) -> tuple[IndicatorInfo, Breach] | None:
+    def first_breach(
+        self, env: Mapping[Any, Array], few: bool = False
+    ) -> tuple[IndicatorInfo, Breach] | None:
+        """The first indicator outside its range, in the indicators' order, if any. ``few``: the
+        values are small (a game of a few runs), so laying them end to end first costs less than
+        the numpy calls it saves; big ones are searched in place, without copying them."""
+        if few and (self._all_inside_one_run(env) or self._all_inside(env)):
+            return None
+        return self._first_breach(env)
+
+    def _all_inside_one_run(self, env: Mapping[Any, Array]) -> bool:
+        """``_all_inside`` for a game of one run, on Python numbers: ``_breach``'s own test, each
+        operation an IEEE one that Python's floats round as numpy does (a subtraction, ``abs``,
+        ``max`` with 1.0, a product, a comparison), so it decides the same. False when a value
+        is not one run's, or for anything the vector test should see (a nan fails every test)."""
+        for side, (fixed, formulas) in enumerate(self._sides):
+            for info, bound_def in (*fixed, *formulas):
+                value = env[info.id]
+                if value.shape[0] != 1 or value.dtype != np.float64:
+                    return False
+                if isinstance(bound_def, float):
+                    bound = bound_def
+                else:
+                    evaluated = bound_def.evaluate(env)
+                    if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
+                        return False
+                    bound = evaluated.item()
+                    if bound != bound:
+                        return False  # numpy's maximum keeps a nan, Python's max may not
+                tolerance = ROUND_OFF * max(1.0, abs(bound))
+                for number in value.ravel().tolist():
+                    gap = (bound - number) if side == 0 else (number - bound)
+                    if not gap <= tolerance:
+                        return False
+        return True
+
+    def _all_inside(self, env: Mapping[Any, Array]) -> bool:
+        """Whether no indicator can be out of its range, tested at once for all of them.
+
+        The test is ``_breach``'s own (the gap past a bound against its round-off tolerance,
+        the same numpy operations element by element), on every value and bound laid end to
+        end: a few numpy calls a turn instead of a few per indicator. False (a breach, a nan,
+        a bound that cannot be evaluated) sends the turn to the value-by-value search, which
+        finds the first breach in the indicators' order, or finds none."""
+        try:
+            with np.errstate(all="ignore"):
+                for side, (fixed, formulas) in enumerate(self._sides):
+                    values = [env[info.id] for info, _ in fixed]
+                    bounds = self._fixed_bounds(side, tuple(value.size for value in values))
+                    for info, formula in formulas:
+                        value = env[info.id]
+                        bound = np.asarray(formula.evaluate(env), dtype=np.float64)
+                        if bound.shape != value.shape:
+                            value, bound = np.broadcast_arrays(value, bound)
+                        values.append(value)
+                        bounds.append(bound)
+                    if not values:
+                        continue
+                    value = np.concatenate(values, axis=None, dtype=np.float64)
+                    bound = np.concatenate(bounds, axis=None, dtype=np.float64)
+                    gap = (bound - value) if side == 0 else (value - bound)
+                    if not (gap <= _tolerance(bound)).all():
+                        return False
+        except Exception:  # noqa: BLE001 (the search evaluates the bound again and raises its error)
+            return False
+        return True
+
+    def _fixed_bounds(self, side: int, sizes: tuple[int, ...]) -> list[Array]:
+        """The numbers bounding one side of the indicators with a number for a bound, each
+        repeated once per element of its value (kept per shape of the values)."""
+        key = (side, sizes)
+        found = self._repeated.get(key)
+        if found is None:
+            numbers = [bound for _, bound in self._sides[side][0]]
+            found = self._repeated[key] = np.repeat(np.array(numbers, dtype=np.float64), sizes)
+        return [found]
+
+    def _first_breach(self, env: Mapping[Any, Array]) -> tuple[IndicatorInfo, Breach] | None:
         minimum, maximum = np.minimum.reduce, np.maximum.reduce  # value.min() without its wrapper
         for info in self.checked:
             value = env[info.id]

@@ -50,58 +50,109 @@ def draw_events(
     An interactive game leaves its dilemmas to the player; a headless one answers them from
     ``planned_choices`` or with each dilemma's default choice.
     """
-    world, R = stepper.world, stepper.runs
+    world = stepper.world
     out = Draw()
     answers: list[tuple[str, str, Array, bool]] = []  # event, choice, where it fired, by default
-    alive = ended_turn > turn - 1
-    for eid, info in world.events.items():
-        spec = info.spec
-        eligible = alive & (state.ev_last[eid] + stepper.scale.cooldown(spec.cooldown) < turn)
-        if spec.once:
-            eligible = eligible & (state.ev_count[eid] == 0)
-        if not eligible.any():  # cheap checks first: most events are spent or cooling down
-            continue
-        origin = finite.item_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
-        met = finite.evaluate(stepper, info.condition, env, origin, turn)
-        eligible = eligible & finite.truth(stepper, met, origin, turn)
-        if not eligible.any():
-            continue
-        if isinstance(info.probability, float):
-            prob: Array | float = info.probability
-        else:
-            what = f"the probability of event {eid}"
-            origin = finite.item_origin(stepper, "event", eid, what, "probability")
-            value = finite.evaluate(stepper, info.probability, env, origin, turn)
-            prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
-        prob = stepper.scale.chance(prob)  # written for the content's turn
-        draw = np.random.default_rng([stepper.seed, stable_hash(eid), turn]).random((R, 1))
-        fired = eligible & (draw < prob)
-        if not fired.any():
-            continue
-        state.ev_count[eid] = state.ev_count[eid] + fired
-        state.ev_last[eid] = np.where(fired, turn, state.ev_last[eid])
-        apply_effects(stepper, state, turn, eid, "", fired, env)
-        for side_id, amount in spec.capital.items():
-            add_capital(stepper, state, side_id, amount, fired)
-        title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
-        out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
-        if spec.choices:
-            default = next(c.id for c in spec.choices if c.default)
-            if interactive:
-                dilemma = make_dilemma(stepper, state, env, turn, eid, title, text, pending, locked=locked)
-                if len(dilemma.choices) > 1:
-                    out.dilemmas.append(dilemma)
-                    out.masks[eid] = fired
-                else:  # nothing to decide: what happens when nobody decides, as in a headless run
-                    answers.append((eid, default, fired, True))
-            else:
-                planned = planned_choices.get((turn, eid))
-                answers.append((eid, planned or default, fired, not planned))
+    # cheap checks first, for every event at once (one column each): most are spent or cooling
+    # down. Each event's own clock is read before it fires, so reading them all now is the same.
+    clocks = eligibility(stepper, state, turn, ended_turn)
+    candidates: list[bool] = np.logical_or.reduce(clocks, axis=0).tolist()
+    with np.errstate(all="ignore"):
+        for column, eid in enumerate(world.events):
+            if candidates[column]:
+                eligible = clocks[:, column : column + 1]
+                _draw_event(
+                    stepper,
+                    state,
+                    turn,
+                    env,
+                    eid,
+                    eligible,
+                    out,
+                    answers,
+                    interactive,
+                    planned_choices,
+                    pending,
+                    locked,
+                )
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired, by_default in answers:
         answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
         out.answered.append(ChoiceMade(turn, eid, choice, by_default))
     return out
+
+
+def _draw_event(
+    stepper: Stepper,
+    state: State,
+    turn: int,
+    env: dict[Any, Array],
+    eid: str,
+    eligible: Array,
+    out: Draw,
+    answers: list[tuple[str, str, Array, bool]],
+    interactive: bool,
+    planned_choices: Mapping[tuple[int, str], str],
+    pending: MutableMapping[str, int],
+    locked: Collection[str],
+) -> None:
+    """One event of ``draw_events`` whose clocks let it fire in the runs of ``eligible`` (called
+    under numpy's floating-point warnings ignored, as each formula's evaluation is)."""
+    info, R = stepper.world.events[eid], stepper.runs
+    spec = info.spec
+    origin = finite.cached_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
+    met = finite.evaluate(stepper, info.condition, env, origin, turn, quiet=True)
+    eligible = eligible & finite.truth(stepper, met, origin, turn)
+    if not eligible.any():
+        return
+    if isinstance(info.probability, float):
+        prob: Array | float = info.probability
+    else:
+        what = f"the probability of event {eid}"
+        origin = finite.cached_origin(stepper, "event", eid, what, "probability")
+        value = finite.evaluate(stepper, info.probability, env, origin, turn, quiet=True)
+        prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
+    prob = stepper.scale.chance(prob)  # written for the content's turn
+    # default_rng's own generator, built without its checks (a third of a lone turn's events)
+    stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
+    draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
+    fired = eligible & (draw < prob)
+    if not fired.any():
+        return
+    state.ev_count[eid] = state.ev_count[eid] + fired
+    state.ev_last[eid] = np.where(fired, turn, state.ev_last[eid])
+    apply_effects(stepper, state, turn, eid, "", fired, env)
+    for side_id, amount in spec.capital.items():
+        add_capital(stepper, state, side_id, amount, fired)
+    title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
+    out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
+    if spec.choices:
+        default = next(c.id for c in spec.choices if c.default)
+        if interactive:
+            dilemma = make_dilemma(stepper, state, env, turn, eid, title, text, pending, locked=locked)
+            if len(dilemma.choices) > 1:
+                out.dilemmas.append(dilemma)
+                out.masks[eid] = fired
+            else:  # nothing to decide: what happens when nobody decides, as in a headless run
+                answers.append((eid, default, fired, True))
+        else:
+            planned = planned_choices.get((turn, eid))
+            answers.append((eid, planned or default, fired, not planned))
+
+
+def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) -> Array:
+    """Where each event may fire this turn by its clocks alone: the run has not ended, the event
+    has cooled down since it last fired, and a once-only event has not fired. (runs, events)
+    booleans, a column per event in the world's order."""
+    ids = stepper.event_ids
+    if not ids:
+        return np.zeros((stepper.runs, 0), dtype=bool)
+    last = np.concatenate([state.ev_last[eid] for eid in ids], axis=1)
+    eligible = (ended_turn > turn - 1) & (last + stepper.event_cooldowns < turn)
+    if stepper.event_once.any():
+        count = np.concatenate([state.ev_count[eid] for eid in ids], axis=1)
+        eligible &= ~stepper.event_once | (count == 0)
+    return eligible
 
 
 def holds(
@@ -327,17 +378,19 @@ def reach_endings(
     Returns the updated turn each run ended, and the ending run 0 reached at this turn, if any.
     ``ending_id`` is updated in place.
     """
-    scenario = stepper.scenario
+    scenario, runs = stepper.scenario, (stepper.runs, 1)
+    going = ended_turn == NEVER
     for i, end in enumerate(scenario.endings):
         formula = stepper.world.ending_formulas[(stepper.scenario_id, i)]
-        origin = finite.item_origin(
+        origin = finite.cached_origin(
             stepper, "scenario", stepper.scenario_id, f"the ending {end.id}", "endings", i, "condition"
         )
         met = finite.truth(stepper, finite.evaluate(stepper, formula, env, origin, turn), origin, turn)
-        hit = np.broadcast_to(met, (stepper.runs, 1))
-        new = hit & (ended_turn == NEVER)
+        hit = met if met.shape in (runs, (1, 1)) else np.broadcast_to(met, runs)  # & broadcasts those
+        new = hit & going
         if new.any():
             ended_turn = np.where(new, turn, ended_turn)
+            going = ended_turn == NEVER
             for r in np.flatnonzero(new[:, 0]):
                 ending_id[r] = end.id
     reached = None

@@ -69,13 +69,33 @@ def not_a_number(stepper: Stepper, origin: Origin, exc: NotANumber, turn: int | 
     )
 
 
-def evaluate(stepper: Stepper, formula: CompiledFormula, env: Any, origin: Origin, turn: int | None) -> Array:
-    """``formula`` evaluated, with a nan met inside it reported at its origin."""
+def evaluate(
+    stepper: Stepper,
+    formula: CompiledFormula,
+    env: Any,
+    origin: Origin,
+    turn: int | None,
+    *,
+    quiet: bool = False,
+) -> Array:
+    """``formula`` evaluated, with a nan met inside it reported at its origin (``quiet``: the
+    caller already ignores numpy's floating-point warnings, as this does)."""
     try:
+        if quiet:
+            return np.asarray(formula.evaluate(env))
         with np.errstate(all="ignore"):
             return np.asarray(formula.evaluate(env))
     except NotANumber as exc:
         raise not_a_number(stepper, origin, exc, turn) from None
+
+
+def cached_origin(stepper: Stepper, kind: str, item_id: str, what: str, *sub: str | int) -> Origin:
+    """``item_origin``, made once per game for a formula the game evaluates every turn."""
+    key = (kind, item_id, sub)
+    found = stepper.origins.get(key)
+    if found is None:
+        found = stepper.origins[key] = item_origin(stepper, kind, item_id, what, *sub)
+    return found
 
 
 def truth(stepper: Stepper, value: Array, origin: Origin, turn: int | None) -> Array:

@@ -504,7 +504,7 @@ class Game:
             self.log.append(Decision(turn, aid, level, previous, cost, capital))
         lags = self._recorder.lags(turn)
         if self._keep_snapshots:
-            self._snapshots[turn] = (self._state.copy(), dict(self._pending), self.env)
+            self._snapshots[turn] = (self._state.frozen_copy(), dict(self._pending), self.env)
         with np.errstate(all="ignore"):
             env = self._stepper.advance(self._state, turn, self._pending, None, lags, self.env)
         self._pending = {}

@@ -136,6 +136,23 @@ def _power_by_rows(base: Array, exponent: Array, out: Array) -> None:
     np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
 
 
+ROW_BY_ROW = range(2, 7)
+"""Tables of this many rows leave the program a row at a time: numpy's copy of a transposed
+(rows, runs) buffer walks a few elements per inner loop, and for 2 to 6 rows copying each row
+into its column is several times faster (measured on 10,000 runs); with more rows it is not."""
+
+
+def _transposed(buffer: Array) -> Array:
+    """A (rows, runs) buffer's values as a new C-ordered (runs, rows) array: ``buffer.T.copy()``."""
+    rows = buffer.shape[0]
+    if rows not in ROW_BY_ROW:
+        return buffer.T.copy()
+    out = np.empty((buffer.shape[1], rows), dtype=buffer.dtype)
+    for row in range(rows):
+        out[:, row] = buffer[row]
+    return out
+
+
 class _OutOfRange(Exception):
     """A stock left its range by more than round-off during a sub-step (raised inside a phase)."""
 
@@ -548,6 +565,8 @@ class Program:
             self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
         self.ran_setup = False
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
+        self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
+        self._fixed: tuple[Stepper, dict[Any, Any]] | None = None  # _fixed_env, for one caller
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
 
     # ------------------------------------------------------------------ building
@@ -769,25 +788,15 @@ class Program:
                     out.flags.writeable = False
             self.ran_setup = True
         time = stepper.time(turn)
-        copyto = np.copyto
-        for key, value in time.items():
-            copyto(slots[key], value)
-        for key, value in lags.items():
-            copyto(slots[key], value.T)
-        for key, value in side_costs.items():
-            copyto(slots[key], value.T)
-        for aid, value in channels.items():
-            copyto(slots[("channels", aid)], value.T)
-        for key, value in active.items():
-            slot = slots.get(("active", key))
-            if slot is not None:  # an effect on a stock is a jump, applied outside the tape
-                copyto(slot, value.T)
-        for sid, value in stocks.items():
-            copyto(slots[sid], value.T)
+        inputs: list[tuple[Any, Array]] = [*time.items(), *lags.items(), *side_costs.items()]
+        inputs += [(("channels", aid), value) for aid, value in channels.items()]
+        # an effect on a stock is a jump, applied outside the tape: it has no slot
+        inputs += [(("active", key), value) for key, value in active.items() if ("active", key) in slots]
+        inputs += stocks.items()
         if self.rows == 1 and SCALAR:
             if self.scalar is None:
                 self.scalar = ScalarRunner(self)
-            self.scalar.load()
+            self.scalar.load(inputs)  # straight into its numbers: the buffers are not read
             first, substep, end = self.scalar.phases
             self._run_steps(first, turn)
             for _ in range(stepper.scenario.substeps - 1):
@@ -795,11 +804,19 @@ class Program:
             self._run_steps(end, turn)
             # the numbers leave as arrays made from them: the buffers are not brought up to date
             # (the next turn copies its inputs in, and numpy's steps write what they read first)
-            take = self.scalar.taker()
-            for sid in stocks:
-                stocks[sid] = take(slots[sid])
-            return self._env(stocks, time, lags, channels, side_costs, take)
-        elif len(self.spans) == 1:
+            if self._readers is None:
+                scalar = self.scalar
+                self._readers = (
+                    scalar.reader({sid: slots[sid] for sid in stocks}),
+                    scalar.reader({n: out for n, out in self.outputs.items() if self.tier[n] != SETUP}),
+                )
+            flat = self.scalar.flat()
+            stocks.update(self._readers[0](flat))
+            return self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
+        copyto = np.copyto
+        for key, value in inputs:
+            copyto(slots[key], value.T)
+        if len(self.spans) == 1:
             failed = self._integrate_turn(self.spans[0], turn)
             if failed is not None:
                 raise failed[1]
@@ -810,8 +827,9 @@ class Program:
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
         for sid in stocks:
-            stocks[sid] = slots[sid].T.copy()
-        return self._env(stocks, time, lags, channels, side_costs, lambda out: out.T.copy())
+            stocks[sid] = _transposed(slots[sid])
+        named = [(name, _transposed(out)) for name, out in self.outputs.items() if self.tier[name] != SETUP]
+        return self._env(stocks, time, lags, channels, side_costs, named)
 
     def _env(
         self,
@@ -820,16 +838,39 @@ class Program:
         lags: Mapping[Any, Array],
         channels: Mapping[str, Array],
         side_costs: Mapping[str, Array],
-        copy: Callable[[Array], Array],
+        named: Iterable[tuple[str, Array]],
     ) -> dict[Any, Array]:
-        """The turn's end values, each name's a copy of its buffer (``copy``) unless fixed for the game."""
-        env: dict[Any, Array] = dict(self.stepper.const)
+        """The turn's end values: the names computed this turn (``named``, copies of their
+        buffers) beside the constants and the names fixed for the game, which are the same
+        arrays every turn (a copy of one dict, not a view made of each name each turn)."""
+        env = dict(self._fixed_env())
         env.update(time)
         env.update(lags)
         env.update(side_costs)
         for aid, value in channels.items():
             env[aid] = value[:, 0:1]
         env.update(stocks)
-        for name, out in self.outputs.items():
-            env[name] = out.T if self.tier[name] == SETUP else copy(out)
+        env.update(named)
         return env
+
+    def _fixed_env(self) -> dict[Any, Array]:
+        """The caller's constants and the names fixed for the game, with every other name's key
+        in its place (its value is set each turn), so each turn's values keep one order."""
+        stepper = self.stepper
+        if self._fixed is not None and self._fixed[0] is stepper:
+            return self._fixed[1]
+        world = stepper.world
+        fixed: dict[Any, Any] = dict(stepper.const)
+        keys = [
+            "turn",
+            "year",
+            *world.lagged,
+            *(f"{sid}_action_cost" for sid in world.sides),
+            *world.actions,
+            *world.stocks,
+        ]
+        fixed.update(dict.fromkeys(keys))
+        for name, out in self.outputs.items():
+            fixed[name] = out.T if self.tier[name] == SETUP else None
+        self._fixed = (stepper, fixed)
+        return fixed

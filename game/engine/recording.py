@@ -13,8 +13,24 @@ from game.engine.state import Array
 from game.engine.stepping import Stepper
 
 FEW_RUNS = 64
-"""Up to this many runs the values of a turn are checked for being finite as one array (numpy's
-cost per call outweighs copying so few numbers); past it, value by value (no copy of them all)."""
+"""Up to this many runs the values of a turn are checked for being finite, and the indicators for
+being in range, as one array (numpy's cost per call outweighs copying so few numbers); past it,
+value by value (no copy of them all)."""
+
+
+def _wholes(values: Iterable[Array]) -> list[Array]:
+    """The arrays to test for finiteness so that every value is tested: each value, or instead
+    the whole array it views (a lone game's names view its turn's one array of numbers: that
+    array is tested once). A whole array holds more than the names; a number there that is not
+    finite only sends the turn to the value-by-value test, which names the culprit or finds none."""
+    wholes: dict[int, Array] = {}
+    for value in values:
+        base = value.base
+        if isinstance(base, np.ndarray):
+            wholes[id(base)] = base
+        else:
+            wholes[id(value)] = value
+    return list(wholes.values())
 
 
 class Recorder:
@@ -33,11 +49,18 @@ class Recorder:
         self.computed = [n for n in world.order if n in world.variables or n in world.flows]
         self.computed += [f"{sid}_action_cost" for sid in world.sides]
         self.ranges = IndicatorRanges(world)
+        self._shapes = [(name, self._axes[name], self._shape(stepper, name)) for name in self.names]
+
+    @staticmethod
+    def _shape(stepper: Stepper, name: str) -> tuple[int, int]:
+        """The (runs, rows) shape a name's record has (``Stepper.shape``'s)."""
+        axis = stepper.world.symbols[name].axis if name in stepper.world.symbols else None
+        return (stepper.runs, 1 if axis is None else len(stepper.world.tables[axis].rows))
 
     def copy(self) -> Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = self.stepper, self.names, self._axes
-        twin.computed, twin.ranges = self.computed, self.ranges
+        twin.computed, twin.ranges, twin._shapes = self.computed, self.ranges, self._shapes
         twin.series = {name: list(values) for name, values in self.series.items()}
         return twin
 
@@ -46,6 +69,7 @@ class Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
         twin.computed, twin.ranges = self.computed, self.ranges
+        twin._shapes = [(name, axis, self._shape(stepper, name)) for name, axis, _ in self._shapes]
         twin.series = {
             name: [np.repeat(value[run : run + 1], copies, axis=0) for value in values]
             for name, values in self.series.items()
@@ -56,8 +80,10 @@ class Recorder:
         """Append the values after a turn; raise SimulationError naming any computed quantity
         (recorded or not) or stock that is not finite, or any indicator outside its declared range."""
         recorded = []
-        for name in self.names:
-            arr = self.stepper.shape(env[name], self._axes[name])
+        shape, float64 = self.stepper.shape, np.dtype(np.float64)
+        for name, axis, want in self._shapes:
+            value = env[name]
+            arr = value if value.shape == want and value.dtype == float64 else shape(value, axis)
             recorded.append(arr)
             self.series[name].append(arr)
         # every value is checked once (a recorded name is usually a computed one or a stock too);
@@ -71,7 +97,7 @@ class Recorder:
         # sends it to the detailed check, which then finds nothing to report
         isfinite, total = math.isfinite, np.add.reduce
         if self.stepper.runs <= FEW_RUNS:  # a few numbers each: one sum of them all, one call
-            finite = isfinite(total(np.concatenate(list(checked.values()), axis=None, dtype=np.float64)))
+            finite = isfinite(total(np.concatenate(_wholes(checked.values()), axis=None, dtype=np.float64)))
         else:
             finite = all(isfinite(total(value, axis=None)) for value in checked.values())
         if not finite:
@@ -82,7 +108,7 @@ class Recorder:
                 self.stepper.check_finite(sid, value, turn)
             for name, arr in zip(self.names, recorded, strict=True):
                 self.stepper.check_finite(name, arr, turn)
-        found = self.ranges.first_breach(env)
+        found = self.ranges.first_breach(env, few=self.stepper.runs <= FEW_RUNS)
         if found is not None:
             info, breach = found
             self.stepper.out_of_range(info.id, breach, turn, "outside the range its indicator declares")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
@@ -94,6 +94,16 @@ INFIX: dict[Any, str] = {
 ``operator.add(a, b)`` is ``a + b``), so the generated code calls no function for them."""
 
 
+INLINE: dict[Any, str] = {
+    np.true_divide: "{a} / {b} if {b} else {numpy}({a}, {b})",
+    np.maximum: "{a} if {a} > {b} or {a} != {a} else {b}",
+    np.minimum: "{a} if {a} < {b} or {a} != {a} else {b}",
+}
+"""``EXACT``'s division, maximum and minimum written out in the generated line, so it calls no
+function for them: the same result in every case (a nan first wins, then a nan second, then
+the larger or smaller, the second of two equal numbers; a division by zero is numpy's)."""
+
+
 class _Code:
     """The lines of one generated function and the objects its names stand for."""
 
@@ -159,12 +169,13 @@ class ScalarRunner:
                 self.values.extend(buffer[:, 0].tolist())
                 self.casts.extend([_cast(buffer.dtype)] * buffer.shape[0])
         builder = program.builder
-        self.inputs = [b for b in builder.inputs if id(b) in self.index]  # what each turn copies in
+        self.places: dict[Any, tuple[int, int, Callable[[Any], Any] | None]] = {}  # input slots (load)
+        self.loaded: dict[Any, Array] = {}  # the array each input's numbers were last loaded from
+        self.rewritten = set(program.stepper.world.stocks)  # inputs the turn itself changes
         outputs = [*program.outputs.values(), *(builder.slots[sid] for sid in program.stepper.world.stocks)]
         # a value fixed for the game (read-only once computed) never needs writing back
         written = {id(b) for b in outputs}
         self.outputs = [b for b in self.held if b.flags.writeable and id(b) in written]
-        self.spans_in = [self._span(b) for b in self.inputs]
         self.spans_out = [self._span(b) for b in self.outputs]
         from game.engine import program as compiled  # the program imports this module first
 
@@ -306,6 +317,10 @@ class ScalarRunner:
         if all(kind == "constant" for kind, _ in readers) and len(readers) == 2:
             return f"V[{target}] = {code.bind(operation(*(a for _, a in readers)))}"
         operands = [self._read(code, kind, a) for kind, a in readers]
+        inline = INLINE.get(ufunc)
+        if inline is not None:
+            a, b = operands
+            return f"V[{target}] = {inline.format(a=a, b=b, numpy=code.bind(operation))}"
         symbol = INFIX.get(ufunc)
         if symbol is not None and len(operands) == 2:
             return f"V[{target}] = {operands[0]} {symbol} {operands[1]}"
@@ -358,25 +373,69 @@ class ScalarRunner:
 
     # ------------------------------------------------------------------ running
 
-    def load(self) -> None:
-        """The inputs just copied into the program's buffers, as numbers."""
-        values = self.values
-        for column, lo, hi, cast in self.spans_in:
-            values[lo:hi] = [cast(x) for x in column.tolist()]
+    def load(self, inputs: Iterable[tuple[Any, Array]]) -> None:
+        """A turn's inputs, (key of the slot, value as the game holds it: one row per run, here
+        one), as numbers, as copying each value into its slot and reading the slot would give."""
+        values, slots, places, loaded = self.values, self.program.builder.slots, self.places, self.loaded
+        for key, value in inputs:
+            if loaded.get(key) is value:
+                continue  # its numbers are in place: the engine replaces its arrays, never writes into one
+            if key not in self.rewritten:
+                loaded[key] = value
+            place = places.get(key)
+            if place is None:
+                place = places[key] = self._place(slots[key])
+            lo, hi, cast = place
+            if value.size == hi - lo and cast is None and value.dtype == np.float64:
+                values[lo:hi] = value.ravel().tolist()
+            else:  # a narrower value spread over the slot, or another type: numpy's copy decides
+                column = np.empty((hi - lo, 1), dtype=slots[key].dtype)
+                np.copyto(column, value.T)
+                values[lo:hi] = [(cast or float)(x) for x in column[:, 0].tolist()]
 
-    def taker(self) -> Callable[[Array], Array]:
-        """``take`` for this turn's numbers, cheaper: every float64 buffer's numbers become a
-        (1, rows) view of one array of all the numbers, made once (a view per name, no copy each)."""
-        flat = np.array(self.values, dtype=np.float64)
-        index, take, float64 = self.index, self.take, np.dtype(np.float64)
+    def _place(self, slot: Array) -> tuple[int, int, Callable[[Any], Any] | None]:
+        """Where an input slot's numbers are, and their Python type unless float."""
+        column, lo, hi, cast = self._span(slot)
+        return lo, hi, None if cast is float else cast
 
-        def view(buffer: Array) -> Array:
+    def flat(self) -> Array:
+        """This turn's numbers, every one of them, as one float64 array (made once a turn)."""
+        return np.array(self.values, dtype=np.float64)
+
+    def reader(self, named: Mapping[Any, Array]) -> Callable[[Array], list[tuple[Any, Array]]]:
+        """A function of ``flat()`` giving each named buffer's numbers as the (1, rows) array
+        ``buffer.T.copy()`` would be once they were stored: a view of the flat array for a
+        float64 buffer (no copy each), a new array for the others. Made once; each call makes
+        the single numbers' views in one ``itemgetter`` call, not one Python call each."""
+        float64 = np.dtype(np.float64)
+        singles: list[tuple[Any, int]] = []
+        tables: list[tuple[Any, int, int]] = []
+        others: list[tuple[Any, Array]] = []
+        for name, buffer in named.items():
             if buffer.dtype != float64:
-                return take(buffer)
-            lo = index[id(buffer)]
-            return flat[None, lo : lo + buffer.shape[0]]
+                others.append((name, buffer))
+            elif buffer.shape[0] == 1:
+                singles.append((name, self.index[id(buffer)]))
+            else:
+                lo = self.index[id(buffer)]
+                tables.append((name, lo, lo + buffer.shape[0]))
+        names = [name for name, _ in singles]
+        positions = [position for _, position in singles]
+        getter = operator.itemgetter(*positions) if len(positions) > 1 else None
+        take = self.take
 
-        return view
+        def read(flat: Array) -> list[tuple[Any, Array]]:
+            cells = flat.reshape(-1, 1, 1)  # cells[i]: number i as a (1, 1) view
+            if getter is not None:
+                pairs = list(zip(names, getter(cells), strict=True))
+            else:
+                pairs = [(name, cells[position]) for name, position in singles]
+            row = flat[None]
+            pairs += [(name, row[:, lo:hi]) for name, lo, hi in tables]
+            pairs += [(name, take(buffer)) for name, buffer in others]
+            return pairs
+
+        return read
 
     def take(self, buffer: Array) -> Array:
         """A held buffer's numbers as a new (1, rows) array, as ``buffer.T.copy()`` would give

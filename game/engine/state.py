@@ -60,6 +60,25 @@ class State:
             set(self.armed),
         )
 
+    def frozen_copy(self) -> State:
+        """A copy that shares the arrays: the engine replaces a state's arrays as it plays, never
+        writes into one, so what they held stays as it was (a game's snapshot of each turn, for
+        explaining it later, without copying every array every turn)."""
+        return State(
+            dict(self.stocks),
+            dict(self.level),
+            dict(self.ch_start),
+            dict(self.ch_target),
+            dict(self.elapsed),
+            dict(self.ev_count),
+            dict(self.ev_last),
+            dict(self.ev_start),
+            dict(self.ev_until),
+            list(self.jumps),
+            set(self.ramping),
+            set(self.armed),
+        )
+
     def digest(self) -> str:
         """A hash of every value in the state, bit for bit: equal digests, identical futures."""
         h = hashlib.sha256()

@@ -61,6 +61,14 @@ class Stepper:
         self.programs: dict[int, Program] = {}  # the turn compiled to a tape, by number of runs
         self.program_lock = threading.Lock()
         self.inactive = np.zeros((1, 1))
+        self.origins: dict[Any, finite.Origin] = {}  # finite.cached_origin
+        self.cost_lists: dict[str, Array] = {}  # each action's costs by level, for this turn's length
+        # the events' clocks, one column per event in the world's order (events.eligibility)
+        self.event_ids = list(world.events)
+        cooldowns = [self.scale.cooldown(info.spec.cooldown) for info in world.events.values()]
+        self.event_cooldowns = np.array([cooldowns], dtype=np.int64).reshape(1, -1)
+        once = [info.spec.once for info in world.events.values()]
+        self.event_once = np.array([once], dtype=bool).reshape(1, -1)
         self.integration = [
             (
                 sid,
@@ -225,7 +233,10 @@ class Stepper:
         info = self.world.actions[aid]
         level_arr = np.asarray(level, dtype=np.int64).reshape(-1, 1)
         if info.cost_list is not None:  # money a turn of the content's length: converted to this turn
-            return self.scale.cost(info.cost_list[level_arr])
+            costs = self.cost_lists.get(aid)
+            if costs is None:  # converted element by element: the same numbers as converting each cost
+                costs = self.cost_lists[aid] = self.scale.cost(info.cost_list)
+            return costs[level_arr]
         scope = Overlay(env)
         scope[aid] = info.values[level_arr]
         origin = finite.item_origin(self, "action", aid, f"the cost of action {aid}", "cost")

@@ -216,7 +216,11 @@ class NanCheck:
         self.message, self.offset = message, offset
 
     def __call__(self, value: np.ndarray) -> None:
-        if np.isnan(value).any():
+        if value.size == 1:  # a lone game's number: the one value not equal to itself is a nan
+            number = value.item()
+            if number != number:
+                raise NotANumber(self.message, self.offset)
+        elif np.isnan(value).any():
             raise NotANumber(self.message, self.offset)
 
 

@@ -1,0 +1,121 @@
+"""The turn's cheap all-at-once checks decide exactly as the value-by-value ones they stand for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.engine import Game, SimulationError, load_world
+from game.engine.bounds import ROUND_OFF
+from game.engine.events import eligibility
+
+MINI = Path(__file__).parent / "packs" / "mini"
+
+
+def play_three_turns(world, runs):
+    game = Game(world, "both-sides", seed=2, runs=runs)
+    for _ in range(3):
+        game.resolve_turn()
+    return game
+
+
+@pytest.fixture(scope="module")
+def played(base_world):
+    return play_three_turns(base_world, 3)
+
+
+@pytest.fixture(scope="module")
+def played_alone(base_world):
+    return play_three_turns(base_world, 1)
+
+
+@pytest.mark.parametrize("game", ["played", "played_alone"])
+@pytest.mark.parametrize("step", [-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, float("nan")])
+def test_indicator_ranges_at_once_find_what_the_search_finds(request, game, step):
+    """Each indicator in turn moved to one of its bounds, then past or short of it by a multiple
+    of the round-off tolerance (or made a nan): the all-at-once test (on Python numbers for one
+    run) and the search agree on whether, where and by how much an indicator left its range."""
+    played = request.getfixturevalue(game)
+    ranges = played._recorder.ranges
+    env = dict(played.env)
+    assert ranges.first_breach(env, few=True) is None
+    moved = 0
+    for info in ranges.checked:
+        for bound_def, sign in ((info.low, -1.0), (info.high, 1.0)):
+            if bound_def is None:
+                continue
+            bound = np.asarray(bound_def if isinstance(bound_def, float) else bound_def.evaluate(env))
+            tolerance = ROUND_OFF * np.maximum(1.0, np.abs(bound))
+            shape = np.broadcast_shapes(env[info.id].shape, bound.shape)
+            value = np.array(np.broadcast_to(env[info.id], shape))
+            value[-1, -1] = (bound + sign * step * tolerance).flat[-1] if step == step else np.nan
+            trial = {**env, info.id: value}
+            fast, slow = ranges.first_breach(trial, few=True), ranges.first_breach(trial, few=False)
+            assert fast == slow, f"{info.id} moved {step} tolerances past its bound"
+            moved += fast is not None
+    if step > 1.0:
+        assert moved > 0, "well past a bound is a breach"
+    if step != step:
+        assert moved == 0, "a nan is the finite check's to report, not the range's"
+
+
+def test_event_clocks_at_once_are_each_events_own(played):
+    """Cooldowns, once-only events and ended runs, for every event at once, as event by event."""
+    state, stepper = played._state, played._stepper
+    ended = np.array([[played.turn + 5], [played.turn - 1], [played.turn]])
+    rng = np.random.default_rng(0)
+    for eid in stepper.event_ids:  # clocks of every kind: never fired, just fired, long ago
+        state.ev_last[eid] = rng.choice([-(1 << 30), played.turn, played.turn - 3, 0], size=(3, 1))
+        state.ev_count[eid] = rng.integers(0, 2, size=(3, 1))
+    turn = played.turn + 1
+    clocks = eligibility(stepper, state, turn, ended)
+    for column, (eid, info) in enumerate(stepper.world.events.items()):
+        alone = (ended > turn - 1) & (state.ev_last[eid] + stepper.scale.cooldown(info.spec.cooldown) < turn)
+        if info.spec.once:
+            alone &= state.ev_count[eid] == 0
+        assert np.array_equal(clocks[:, column : column + 1], alone), eid
+    assert clocks.any() and not clocks.all()
+
+
+@pytest.mark.parametrize("runs", [1, 3, 80])
+def test_a_name_going_infinite_mid_game_is_named_whatever_the_runs(tmp_path, runs):
+    """The end of a turn's finiteness test, at once over a lone game's numbers or name by name,
+    stops the game at the turn a variable nobody records stops being finite, and names it."""
+    folder = tmp_path / "blowup"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(
+        'id = "blowup"\nname = "Blow-up"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n'
+    )
+    (folder / "mod.toml").write_text('[variable.blowup]\nformula = "1 / (turn - 2) + heavy_users"\n')
+    world = load_world([MINI, folder])
+    game = Game(world, "test-run", seed=1, runs=runs)
+    game.resolve_turn()
+    finite = r"^variable blowup \(.*mod.toml:1:11\) is not a finite number at turn 2"
+    with pytest.raises(SimulationError, match=finite):
+        game.resolve_turn()
+
+
+def test_a_turns_snapshot_keeps_its_numbers_while_the_game_plays_on(base_world):
+    """Snapshots share the state's arrays (the engine replaces them, never writes into them):
+    each stays bit for bit what the state was, through level changes, ramps, events and
+    answered dilemmas, and the why-screen's split reads the same as when it was fresh."""
+    game = Game(base_world, "both-sides", seed=5, runs=1)
+    actions = [aid for aid in game.playable_actions() if base_world.actions[aid].levels > 1][:6]
+    digests, splits = {}, {}
+    for turn in range(1, 10):
+        if turn % 3 == 1:
+            aid = actions[(turn // 3) % len(actions)]
+            game.set_level(aid, (game.level(aid) + 1) % base_world.actions[aid].levels, enforce=False)
+        game.resolve_turn()
+        digests[turn] = game._snapshots[turn][0].digest()
+        if turn in (2, 5):
+            splits[turn] = game.attribution("us_heavy_users", turn)
+    for _ in range(8):
+        game.resolve_turn()
+    assert game.events_fired, "events fired meanwhile"
+    for turn, digest in digests.items():
+        assert game._snapshots[turn][0].digest() == digest, f"the snapshot of turn {turn} changed"
+    for turn, split in splits.items():
+        assert game.attribution("us_heavy_users", turn) == split
