@@ -53,3 +53,22 @@ def test_the_debrief_and_the_export_say_nobody_chose_a_default_taken_at_the_end(
     assert [e.text for e in timeline(probe) if e.kind == "choice"][0].startswith(f"{dilemma.title}: chose ")
     assert f"nobody answered {dilemma.title!r}" in markdown(last)
     assert f"answered {dilemma.title!r}" in markdown(probe) and "nobody answered" not in markdown(probe)
+
+
+def test_a_dilemma_left_with_one_choice_is_told_in_the_words_the_player_would_have_read(base_world):
+    """With the kingpin strategy off and the violence targeting announced, Mexico's 2012 election
+    leaves one answer, whose variant reads "Keep to your own course"; the debrief said "Stay the
+    course", the label of the variant that did not hold."""
+    from game.app.readouts import timeline
+
+    game = Game(base_world, "both-sides", seed=7, runs=1, interactive=True)
+    game.set_level("mx_kingpin_strategy", 0)
+    game.set_level("mx_violence_targeting", 1)
+    while not any(c.event == "mx_election_2012" for c in game.choices_made):
+        game.resolve_turn()
+        for dilemma in list(game.pending_dilemmas):
+            game.choose(dilemma.event, dilemma.choices[0].id)
+    taken = next(c for c in game.choices_made if c.event == "mx_election_2012")
+    assert taken.by_default and taken.label == "Keep to your own course"
+    said = [e.text for e in timeline(game) if e.kind == "choice" and "2012" in e.text]
+    assert said == ["Mexico votes, July 2012: nobody chose; the default, Keep to your own course"]

@@ -8,7 +8,7 @@ the engine makes that 2 years, and the dialog said 8 of the game's turns.
 from __future__ import annotations
 
 from game.app.screens.dialogs import effect_words
-from game.engine import Game
+from game.engine import ChoiceMade, Game
 
 
 def test_a_yearly_game_tells_an_eight_quarter_effect_as_two_years(base_world):
@@ -80,8 +80,9 @@ def test_the_news_says_what_was_taken_when_nobody_could_decide(base_world):
         if c.default and c.capital
     )
     game = Game(base_world, "both-sides", seed=1, runs=1)
-    news = NewsDialog("2012 Q3", [], base_world, "quarter", game.turn_scale, game.env, {eid: choice.id})
+    taken = ChoiceMade(1, eid, choice.id, by_default=True, label="The words the player read")
+    news = NewsDialog("2012 Q3", [], base_world, "quarter", game.turn_scale, game.env, {eid: taken})
     said = news._default_taken(eid).plain
-    assert said.startswith(f"\nNobody decided (no choice was left to make): {choice.label}")
+    assert said.startswith("\nNobody decided (no choice was left to make): The words the player read")
     assert "political capital" in said
     assert news._default_taken("no_such_event").plain == ""

@@ -52,7 +52,7 @@ def draw_events(
     """
     world = stepper.world
     out = Draw()
-    answers: list[tuple[str, str, Array, bool]] = []  # event, choice, where it fired, by default
+    answers: list[tuple[str, str, Array, bool, str]] = []  # event, choice, where it fired, by default, label
     # cheap checks first, for every event at once (one column each): most are spent or cooling
     # down. Each event's own clock is read before it fires, so reading them all now is the same.
     clocks = eligibility(stepper, state, turn, ended_turn)
@@ -76,9 +76,9 @@ def draw_events(
                     locked,
                 )
     # answered after every event is drawn, as a player answers, so both give the same numbers
-    for eid, choice, fired, by_default in answers:
+    for eid, choice, fired, by_default, label in answers:
         answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
-        out.answered.append(ChoiceMade(turn, eid, choice, by_default))
+        out.answered.append(ChoiceMade(turn, eid, choice, by_default, label))
     return out
 
 
@@ -90,7 +90,7 @@ def _draw_event(
     eid: str,
     eligible: Array,
     out: Draw,
-    answers: list[tuple[str, str, Array, bool]],
+    answers: list[tuple[str, str, Array, bool, str]],
     interactive: bool,
     planned_choices: Mapping[tuple[int, str], str],
     pending: MutableMapping[str, int],
@@ -134,10 +134,11 @@ def _draw_event(
                 out.dilemmas.append(dilemma)
                 out.masks[eid] = fired
             else:  # nothing to decide: what happens when nobody decides, as in a headless run
-                answers.append((eid, default, fired, True))
+                shown = dilemma.choices[0].label if dilemma.choices else ""  # the words the player would read
+                answers.append((eid, default, fired, True, shown))
         else:
             planned = planned_choices.get((turn, eid))
-            answers.append((eid, planned or default, fired, not planned))
+            answers.append((eid, planned or default, fired, not planned, ""))
 
 
 def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) -> Array:

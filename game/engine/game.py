@@ -480,7 +480,8 @@ class Game:
             self._stepper, self._state, self.turn, dilemma.event, choice_id, mask, self.env, self._pending,
             self.locks,
         )
-        self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id, by_default))
+        label = next((c.label for c in dilemma.choices if c.id == choice_id), "")
+        self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id, by_default, label))
         self.pending_dilemmas.remove(dilemma)
 
     # ------------------------------------------------------------------ playing

@@ -33,6 +33,8 @@ class ChoiceMade:
     # nobody chose: the dilemma left one choice, the game was over, or a plan named none; the
     # default was taken, and the debrief and exports say so rather than "chose"
     by_default: bool = field(default=False, compare=False)
+    # the choice's words as the player read them (a variant's label); "" where none was shown
+    label: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from game.app.words import reflow, turns
 
 if TYPE_CHECKING:
     from game.content.schema import Choice, Effect
-    from game.engine import Dilemma, FiredEvent, Game, World
+    from game.engine import ChoiceMade, Dilemma, FiredEvent, Game, World
     from game.engine.timescale import TurnScale
 
 
@@ -336,7 +336,7 @@ class NewsDialog(ModalScreen[None]):
         turn_word: str = "turn",
         scale: TurnScale | None = None,
         env: Mapping[Any, Any] | None = None,
-        defaults: Mapping[str, str] | None = None,
+        defaults: Mapping[str, ChoiceMade] | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.date, self.events, self.world, self.turn_word = date, events, world, turn_word
@@ -346,12 +346,12 @@ class NewsDialog(ModalScreen[None]):
     def _default_taken(self, event_id: str) -> Content:
         """A dilemma nobody decided (one choice was left, or the game was over): what was taken, and
         what it does."""
-        choice_id = self.defaults.get(event_id)
-        if choice_id is None or self.world is None:
+        taken = self.defaults.get(event_id)
+        if taken is None or self.world is None:
             return Content("")
-        choice = next(c for c in self.world.events[event_id].spec.choices if c.id == choice_id)
+        choice = next(c for c in self.world.events[event_id].spec.choices if c.id == taken.choice)
         does = choice_words(self.world, event_id, choice, self.turn_word, self.scale, self.env)
-        said = f"\nNobody decided (no choice was left to make): {choice.label}"
+        said = f"\nNobody decided (no choice was left to make): {taken.label or choice.label}"
         return Content.styled(said + (f" → {does}" if does else ""), "italic")
 
     def compose(self) -> ComposeResult:

@@ -689,7 +689,7 @@ class MainScreen(GameScreen):
         undo = " · u undoes it" if self.can_undo else ""
         self.say(f"{quarter(report.date)} resolved: w why things moved · c charts{undo}.")
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
-        taken = {c.event: c.choice for c in game.choices_made if c.turn == report.turn and c.by_default}
+        taken = {c.event: c for c in game.choices_made if c.turn == report.turn and c.by_default}
         if news:
             await app.push_screen_wait(
                 NewsDialog(
