@@ -48,3 +48,24 @@ def test_a_patch_that_changes_a_number_without_its_own_source_is_warned(tmp_path
         encoding="utf-8",
     )
     assert not [w for w in load_content([base_pack(), pack], "0.1.0").warnings if "hope_efficacy" in str(w)]
+
+
+def test_a_stock_that_starts_below_its_minimum_is_found_by_validate(mods, capsys):
+    from game.cli import main
+
+    pack = mods / "negative"
+    pack.mkdir()
+    (pack / "pack.toml").write_text(
+        'id = "negative"\nname = "Negative"\nversion = "0.1.0"\n'
+        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
+        encoding="utf-8",
+    )
+    (pack / "world.toml").write_text(
+        '[stock.fentanyl_strips]\ninitial = "0 - 5"\nunit = "people"\nsource = "illustrative: a test"\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(pack)]) == 1
+    out, said = capsys.readouterr()
+    assert said.count("fentanyl_strips = -5 in run 0, below its minimum 0") == 1  # once, not per scenario
+    assert "world.toml:1:8" in said and "initial = 0 - 5" in said and "fix its initial value" in said
+    assert ": ok" not in out

@@ -113,6 +113,13 @@ class Stepper:
             env[sid] = stocks[sid]
         for sid, value in stocks.items():
             self.check_finite(sid, value, 0)
+            spec = world.stocks[sid]
+            _, breach = settle(value, spec.minimum, spec.maximum)  # the value is kept as it is, bit for bit
+            if breach is not None:
+                init = world.stock_initial[sid]
+                said = init if isinstance(init, float) else getattr(init, "text", "a formula")
+                why = f"it starts there (initial = {said})"
+                self.out_of_range(sid, breach, 0, why, "fix its initial value")
         levels, start, elapsed = {}, {}, {}
         for aid, info in world.actions.items():
             level = self.scenario.action_levels.get(aid, 0)
@@ -187,7 +194,9 @@ class Stepper:
                 "a log of zero or an overflow"
             )
 
-    def out_of_range(self, name: str, breach: Breach, turn: int, why: str) -> None:
+    def out_of_range(
+        self, name: str, breach: Breach, turn: int, why: str, fix: str = "fix the rules that move it"
+    ) -> None:
         """Raise a SimulationError for a value outside its physical range (a bug in a pack)."""
         sym = self.world.symbols.get(name)
         where = ""
@@ -199,7 +208,7 @@ class Stepper:
         raise SimulationError(
             f"{replace(breach, name=name).describe(rows)}{where} at turn {turn} of scenario "
             f"{self.scenario_id} (seed {self.seed}); {why}. The content lets it leave its physical "
-            "range: fix the rules that move it"
+            f"range: {fix}"
         )
 
     # ------------------------------------------------------------------ the step

@@ -42,7 +42,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             world = load_world(with_dependencies(folders))
         except ContentErrors as exc:
             errors.extend(exc.errors)
-        else:
+        starting = _starting_problems(world) if world is not None else []
+        errors.extend(starting)
+        if world is not None and not starting:
             count = sum(len(v) for v in world.content.items.values())
             order = ", ".join(f"{pid} {version}" for pid, version in world.packs)
             named = " + ".join(str(f) for f in folders)
@@ -71,6 +73,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{len(errors)} errors", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _starting_problems(world: Any) -> list[Any]:
+    """Each scenario's starting state, built as a game builds it (one run, drawn at seed 0):
+    a stock that starts outside its range, or a starting value that is not a number, is found
+    here rather than by the first game."""
+    from game.engine import Game, GameError, SimulationError
+
+    found: dict[str, Any] = {}
+    for sid in world.scenarios:
+        try:
+            Game(world, sid, seed=0, runs=1, difficulty=None)
+        except (SimulationError, GameError) as exc:
+            found.setdefault(str(exc).split(" at turn ")[0], exc)  # one stock wrong in every scenario: once
+    return list(found.values())
 
 
 def _count(n: int, word: str) -> str:
