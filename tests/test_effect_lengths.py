@@ -7,7 +7,7 @@ the engine makes that 2 years, and the dialog said 8 of the game's turns.
 
 from __future__ import annotations
 
-from game.app.screens.dialogs import effect_words
+from game.app.consequences import effect_words
 from game.engine import ChoiceMade, Game
 
 
@@ -54,7 +54,7 @@ def test_a_levers_ramp_is_told_in_the_games_turns_as_the_engine_converts_it(base
 
 
 def test_an_effect_written_as_a_formula_is_worked_out_for_the_game_as_it_stands(base_world):
-    from game.app.screens.dialogs import choice_words
+    from game.app.consequences import choice_words
 
     game = Game(base_world, "both-sides", seed=1, runs=1)
     found = [

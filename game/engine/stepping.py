@@ -4,6 +4,11 @@ A ``Stepper`` holds what is fixed for one game (constants, drawn parameters, the
 which names are computed at each moment of a turn) and works on a ``State`` it is given;
 it keeps no state of its own, so the same stepper resolves the game, its attribution
 batches and its forks.
+
+Why one long module: the Stepper is the reference turn, the one the compiled program
+(program.py) is checked against to the bit; its parts (the starting state, costs,
+modifiers, the order of evaluation, the advance) all read the same fixed tables of one
+game, and split apart they would hand those tables around rather than read more simply.
 """
 
 from __future__ import annotations
