@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,22 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
 MINI = Path(__file__).resolve().parent / "packs" / "mini"
+
+# PYTHONDONTWRITEBYTECODE (set in many containers, this project's CI among them) stops pytest
+# keeping its assertion-rewritten test modules and Python keeping the game's compiled modules:
+# every xdist worker of every run then rewrites ~100 test modules and compiles the game again,
+# about 5 s of processor time each. The suite keeps those caches in its own git-ignored
+# .pytest_cache instead, so the checkout still gets no __pycache__ folders, as the setting asks.
+if sys.dont_write_bytecode and sys.pycache_prefix is None:
+    sys.pycache_prefix = str(ROOT / ".pytest_cache" / "pycache")
+    sys.dont_write_bytecode = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, each kept in its place otherwise: the longest of them (the 200-plan
+    range sweep, over a minute) then starts while the other worker takes the short ones, rather
+    than last with one worker idle. Every xdist worker sorts its collection the same way."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session", autouse=True)
