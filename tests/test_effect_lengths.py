@@ -23,3 +23,19 @@ def test_a_yearly_game_tells_an_eight_quarter_effect_as_two_years(base_world):
     quarterly = Game(base_world, "both-sides", seed=1, runs=1)
     assert effect_words(base_world, effect, "quarter", quarterly.turn_scale).endswith("for 8 quarters")
     assert effect_words(base_world, effect, "year", yearly.turn_scale).endswith("for 2 years")
+
+
+def test_an_effect_is_told_in_its_targets_units_not_as_a_raw_number(base_world):
+    from game.content.schema import Effect
+
+    def said(target: str, **change: float) -> str:
+        return effect_words(base_world, Effect(target=target, **change), "quarter")
+
+    share = next(p for p, info in base_world.parameters.items() if info.unit.startswith("fraction"))
+    assert "+3.5 percentage points" in said(share, add=0.035)
+    assert said(share, add=0.035).endswith("from now on")  # no length: the rest of the game
+    points = next(p for p, info in base_world.parameters.items() if info.unit == "points")
+    assert "-2 points" in said(points, add=-2.0, turns=8)
+    assert "-10%" in said(points, multiply=0.9) and "×3" in said(points, multiply=3.0)
+    stock = next(iter(base_world.stocks))
+    assert said(stock, add=1.0).endswith("at once")  # a stock's jump happens once

@@ -344,6 +344,7 @@ def test_the_load_list_shows_saves_autosaves_and_why_a_file_cannot_load(world, t
         None,
     )
     assert good.modified > 0 and not good.autosave
+    assert good.seed == game.seed and good.players == ()  # two games' autosaves told apart by it
     assert "cut short" in infos["broken.json"].error
     assert sum(i.autosave for i in infos.values()) == 1
     assert list_saves(tmp_path / "missing") == []

@@ -327,9 +327,12 @@ def timeline(game: Game) -> list[TimelineEntry]:
     for c in game.choices_made:
         spec = world.events[c.event].spec
         label = next((ch.label for ch in spec.choices if ch.id == c.choice), c.choice)
-        entries.append(
-            (c.turn, 2, TimelineEntry(c.turn, game.date(c.turn), "choice", f"{spec.title}: chose {label}"))
+        said = (
+            f"{spec.title}: nobody chose; the default, {label}"
+            if c.by_default
+            else f"{spec.title}: chose {label}"
         )
+        entries.append((c.turn, 2, TimelineEntry(c.turn, game.date(c.turn), "choice", said)))
     return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]
 
 

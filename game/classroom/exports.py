@@ -192,7 +192,12 @@ def _timeline(game: Game) -> list[str]:
     for c in game.choices_made:
         spec = world.events[c.event].spec
         label = next((ch.label for ch in spec.choices if ch.id == c.choice), c.choice)
-        events.setdefault(c.turn, []).append(f"answered {spec.title!r}: {label}")
+        said = (
+            f"nobody answered {spec.title!r}: its default, {label}"
+            if c.by_default
+            else f"answered {spec.title!r}: {label}"
+        )
+        events.setdefault(c.turn, []).append(said)
     if not rows:
         lines.append("No decisions: the status quo was kept throughout.")
     else:

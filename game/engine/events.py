@@ -52,7 +52,7 @@ def draw_events(
     """
     world, R = stepper.world, stepper.runs
     out = Draw()
-    answers: list[tuple[str, str, Array]] = []
+    answers: list[tuple[str, str, Array, bool]] = []  # event, choice, where it fired, by default
     alive = ended_turn > turn - 1
     for eid, info in world.events.items():
         spec = info.spec
@@ -93,13 +93,14 @@ def draw_events(
                     out.dilemmas.append(dilemma)
                     out.masks[eid] = fired
                 else:  # nothing to decide: what happens when nobody decides, as in a headless run
-                    answers.append((eid, default, fired))
+                    answers.append((eid, default, fired, True))
             else:
-                answers.append((eid, planned_choices.get((turn, eid)) or default, fired))
+                planned = planned_choices.get((turn, eid))
+                answers.append((eid, planned or default, fired, not planned))
     # answered after every event is drawn, as a player answers, so both give the same numbers
-    for eid, choice, fired in answers:
+    for eid, choice, fired, by_default in answers:
         answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
-        out.answered.append(ChoiceMade(turn, eid, choice))
+        out.answered.append(ChoiceMade(turn, eid, choice, by_default))
     return out
 
 

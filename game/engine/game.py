@@ -471,16 +471,16 @@ class Game:
             if len(fresh.choices) > 1:
                 self.pending_dilemmas[self.pending_dilemmas.index(waiting)] = fresh
             else:
-                self._answer(waiting, next(c.id for c in fresh.choices if c.default))
+                self._answer(waiting, next(c.id for c in fresh.choices if c.default), by_default=True)
         self._drop_unsupported()  # an answer can take away what a planned change rested on
 
-    def _answer(self, dilemma: Dilemma, choice_id: str) -> None:
+    def _answer(self, dilemma: Dilemma, choice_id: str, *, by_default: bool = False) -> None:
         mask = self._dilemma_mask.pop(dilemma.event)
         answer_dilemma(
             self._stepper, self._state, self.turn, dilemma.event, choice_id, mask, self.env, self._pending,
             self.locks,
         )
-        self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id))
+        self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id, by_default))
         self.pending_dilemmas.remove(dilemma)
 
     # ------------------------------------------------------------------ playing
@@ -531,7 +531,7 @@ class Game:
         posed = tuple(drawn.dilemmas)
         if self.interactive and self.is_over and posed:  # nobody is left to decide: as if nobody did
             for dilemma in posed:
-                self._answer(dilemma, next(c.id for c in dilemma.choices if c.default))
+                self._answer(dilemma, next(c.id for c in dilemma.choices if c.default), by_default=True)
             posed = ()
         if self.status_quo is not None and self.status_quo.turn < self.status_quo.turns:
             self.status_quo.resolve_turn()

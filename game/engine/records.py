@@ -30,6 +30,9 @@ class ChoiceMade:
     turn: int
     event: str
     choice: str
+    # nobody chose: the dilemma left one choice, the game was over, or a plan named none; the
+    # default was taken, and the debrief and exports say so rather than "chose"
+    by_default: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ class SaveInfo:
     autosave: bool = False
     over: bool = False  # the game had ended when it was saved
     game_id: str | None = None
+    seed: int | None = None  # with the scenario, what tells two games' autosaves apart in a list
+    players: tuple[str, ...] = ()  # a two-player game's players, by name
 
 
 def new_game_id() -> str:
@@ -236,6 +238,8 @@ def list_saves(folder: PathLike | None = None) -> list[SaveInfo]:
                 is_auto,
                 over,
                 save.game,
+                save.seed,
+                tuple(save.players.values()),
             )
         )
     return sorted(infos, key=lambda i: (-i.modified, i.path.name))

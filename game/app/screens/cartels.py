@@ -34,6 +34,13 @@ def pick_decimals(values: list[float]) -> int:
     return 0 if biggest >= 100 else 1 if biggest >= 10 else 2
 
 
+def in_percent(unit: str) -> tuple[float, str]:
+    """How a quantity is shown: a fraction as a percentage ("fraction per year" is "% per year")."""
+    if unit.startswith("fraction"):
+        return 100.0, "%" + unit[len("fraction") :]
+    return 1.0, unit
+
+
 def header_lines(label: str, unit: str) -> list[str]:
     """A column's name wrapped whole onto short lines, then its unit: columns stay narrow, nothing cut."""
     width = max([HEADER_WIDTH, *(len(word) for word in label.split())])
@@ -89,7 +96,11 @@ def workflow_status(game: Game, names: list[str]) -> Content:
     for name in names:
         label, unit = quantity_label(game.world, name)
         value = float(game.value(name).mean())
-        shown = ("yes" if value >= 0.5 else "no") if unit == "yes/no" else number(value, 2)
+        scale, unit = in_percent(unit)
+        if unit == "yes/no":
+            shown = "yes" if value >= 0.5 else "no"
+        else:
+            shown = number(value * scale, 0 if scale != 1 else 2) + ("%" if scale != 1 else "")
         parts.append(f"{label}: {shown}")
     return Content(" · ".join(parts))
 
@@ -184,16 +195,17 @@ class CartelsScreen(GameScreen):
         full = f"Cartels · {name}, {when}{by}"
         title.update(Content(full if len(full) <= self.app.size.width - 2 else f"Cartels · {when}{by}"))
         names = self.columns
-        values = {name: row_values(game, name) for name in names}
-        units = {name: quantity_label(world, name)[1] for name in names}
+        shown_as = {name: in_percent(quantity_label(world, name)[1]) for name in names}
+        values = {name: [v * shown_as[name][0] for v in row_values(game, name)] for name in names}
+        units = {name: shown_as[name][1] for name in names}
         order = list(range(len(info.rows)))
         if self.rank_by:
             order.sort(key=lambda i: -values[self.rank_by][i])  # type: ignore[index]
-        headers = {name: header_lines(*quantity_label(world, name)) for name in names}
+        headers = {name: header_lines(quantity_label(world, name)[0], units[name]) for name in names}
         height = max([2, *(len(lines) for lines in headers.values())])
         table.header_height = height
         table.add_column(header(["#", ""], height), key="rank")
-        longest = max((len(info.row_names.get(r, r)) for r in info.rows), default=12)
+        longest = max([len("organization"), *(len(info.row_names.get(r, r)) for r in info.rows)])
         table.add_column(header(["organization", ""], height), key="organization", width=longest)
         for name in names:
             table.add_column(header(headers[name], height), key=name)

@@ -98,10 +98,7 @@ def hidden_text(game: Game) -> Content:
         "Drawn once for this game from their ranges, the biggest surprises first. The same plan "
         "in another world (another seed) meets other numbers: that is why it can fare differently.\n"
     )
-    lines = [
-        Content.assemble("• ", (parameter_line(d), "bold" if d.surprise >= 0.25 else ""))
-        for d in drawn
-    ]
+    lines = [Content.assemble("• ", (parameter_line(d), "bold" if d.surprise >= 0.25 else "")) for d in drawn]
     return intro + Content("\n").join(lines)
 
 
@@ -275,7 +272,11 @@ class DebriefScreen(GameScreen):
                 sections=[("Against what really happened", history_lines(self.game))],
             )
         except OSError as exc:
-            self.say(f"✗ Could not write into {folder.absolute()}: {exc.strerror or exc}", error=True)
+            self.say(
+                f"✗ Could not write into {folder.absolute()}: {exc.strerror or exc}",
+                error=True,
+                title="Not written",
+            )
             return
         names = ", ".join(p.name for p in written[1:])
         if self.borderline.served:  # in a browser: downloaded to the student's machine too

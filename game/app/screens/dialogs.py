@@ -140,23 +140,51 @@ def choice_consequences(
 def effect_words(
     world: World, effect: Effect, turn_word: str = "turn", scale: TurnScale | None = None
 ) -> str:
-    """An event or choice effect in words: "Drug homicides ×0.9 for 4 quarters".
+    """An event or choice effect in words: "Drug homicides -10% for 4 quarters".
 
+    A factor near 1 reads as a percentage change (x0.9 is -10%), a larger one as a factor (x3);
+    an amount added carries the target's unit, and a fraction is told in percentage points.
     How long it lasts is counted in the game's turns (``scale``: content written for quarters
-    lasts a quarter as many years in a game of years), as the engine counts it.
+    lasts a quarter as many years in a game of years), as the engine counts it; a stock's
+    jump happens once, and an effect without a length lasts the rest of the game.
     """
     from game.app.readouts import display_name
 
     name = display_name(world.describe(effect.target)[0], effect.target)
     if effect.row is not None:
         name += f" ({effect.row.replace('_', ' ')})"
-    if effect.multiply is not None:
-        change = f"×{effect.multiply:g}" if isinstance(effect.multiply, float) else "changed"
+    if isinstance(effect.multiply, float):
+        change = _factor_words(effect.multiply)
+    elif isinstance(effect.add, float):
+        change = _amount_words(world, effect.target, effect.add)
     else:
-        change = f"{effect.add:+g}" if isinstance(effect.add, float) else "changed"
-    length = effect.turns if scale is None else scale.duration(effect.turns)
-    lasting = "" if not effect.turns else f" for {turns(length, turn_word)}"
+        change = "changed"  # by a formula: the why screen shows it
+    if effect.turns:
+        length = effect.turns if scale is None else scale.duration(effect.turns)
+        lasting = f" for {turns(length, turn_word)}"
+    elif effect.add is not None and effect.target in world.stocks:
+        lasting = " at once"
+    else:
+        lasting = " from now on"
     return f"{name} {change}{lasting}"
+
+
+def _factor_words(factor: float) -> str:
+    if 0 < factor < 2:
+        return f"{(factor - 1) * 100:+.3g}%"
+    return f"×{factor:g}"
+
+
+def _amount_words(world: World, target: str, amount: float) -> str:
+    symbol = world.symbols.get(target)
+    item = symbol.located.item if symbol is not None and symbol.located is not None else None
+    unit = str(getattr(item, "unit", "") or "")
+    sign = "-" if amount < 0 else "+"
+    if unit.startswith(("fraction", "share")):  # 0.035 of a whole: 3.5 points
+        return f"{sign}{abs(amount) * 100:.3g} percentage points"
+    if unit in ("%", "points", "percentage points"):
+        return f"{sign}{abs(amount):g} points"
+    return f"{sign}{abs(amount):g} {unit}".rstrip()
 
 
 def event_consequences(

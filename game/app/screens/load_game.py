@@ -102,7 +102,7 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) 
             )
             return
         except saving.SaveError as exc:
-            say(f"✗ Not saved: {printable(str(exc))}", error=True)
+            say(f"✗ Not saved: {printable(str(exc))}", error=True, title="Not saved")
             return
         if path.stem != name.strip():
             say(f"Saved as {path.stem!r} (characters a file name cannot hold became _): {path}")
@@ -178,7 +178,9 @@ class LoadScreen(Screen[None]):
                     f"  cannot be loaded: {printable(save.error)}", "dim"
                 )
             else:
-                about = f"{kind} · {save.scenario} · {turn_words(save.turn, save.date, save.over)} · {when}"
+                who = f" · {' + '.join(save.players)}" if save.players else ""
+                game = f"{save.scenario}, seed {save.seed}{who}" if save.seed is not None else save.scenario
+                about = f"{kind} · {game} · {turn_words(save.turn, save.date, save.over)} · {when}"
                 name = printable(save.name, newlines=False)
                 if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # old autosaves: turns completed
                     name = "Autosave, game over" if save.over else f"Autosave, turn {save.turn + 1}"
@@ -186,9 +188,7 @@ class LoadScreen(Screen[None]):
             saves_list.add_option(Option(line, id=str(i), disabled=bool(save.error)))
         folder = printable(str(saving.folder_or_default(self.borderline.saves_folder)), newlines=False)
         if not saves:
-            note.update(
-                Content(f"No saves yet in {folder}. Start a new game: it is autosaved every turn.")
-            )
+            note.update(Content(f"No saves yet in {folder}. Start a new game: it is autosaved every turn."))
         else:
             note.update(Content(f"Saves in {folder} · enter to load"))
             # the newest save that loads is highlighted, so enter loads it and ↓ goes to the next

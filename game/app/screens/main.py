@@ -106,12 +106,13 @@ class GameScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_panes()
 
-    def say(self, text: str | Content, *, error: bool = False) -> None:
+    def say(self, text: str | Content, *, error: bool = False, title: str = "Refused") -> None:
         """Tell the player what just happened, on the status line if the screen has one.
 
         Routine news (a change planned, a save written) stays on the status line and never
         pops up. A refusal or failure is also shown in full in a notification, so its reason
-        can always be read, and so is anything said on a screen without a status line.
+        can always be read, and so is anything said on a screen without a status line; ``title``
+        heads that notification (a refusal by default; a failure names itself).
         """
         content = text if isinstance(text, Content) else Content(text)
         lines = self.query(StatusLine)
@@ -121,7 +122,7 @@ class GameScreen(Screen[None]):
                 return
         self.notify(
             content.plain,
-            title="Refused" if error else "",
+            title=title if error else "",
             severity="error" if error else "information",
             markup=False,
             timeout=8 if error else 5,
@@ -313,7 +314,7 @@ class GameScreen(Screen[None]):
             for aid, level, why in game.dropped
         )
         game.dropped.clear()
-        self.say(Content.styled(f"✗ Dropped the planned {gone}", "$text-error"), error=True)
+        self.say(Content.styled(f"✗ Dropped the planned {gone}", "$text-error"), error=True, title="Dropped")
 
 
 class StandingReady(Message):
@@ -377,9 +378,7 @@ class MainScreen(GameScreen):
         self.refresh_panes()
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
-            self.say(
-                f"↑↓ action · +/- or ←/→ level · tab: next pane · e: end {self.turn_word} · ?: help"
-            )
+            self.say(f"↑↓ action · +/- or ←/→ level · tab: next pane · e: end {self.turn_word} · ?: help")
         if self.game.pending_dilemmas:
             self.ask_dilemmas()
         elif self.game.is_over:
@@ -444,7 +443,11 @@ class MainScreen(GameScreen):
             return
         app.settings.dismiss(*([h.id for h in HINTS] if all_of_them else [hint.id]))
         if app.settings.problem:
-            self.say(f"✗ The guide cannot remember this: {app.settings.problem}", error=True)
+            self.say(
+                f"✗ The guide cannot remember this: {app.settings.problem}",
+                error=True,
+                title="Not remembered",
+            )
         self._show_hint()
 
     def _work_out_standing(self) -> None:
