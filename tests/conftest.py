@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from scheduling import (  # noqa: F401  # hooks: the longest work starts first (see scheduling.py)
+    pytest_collection_modifyitems,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+)
 
 if TYPE_CHECKING:
     from game.engine import Game, World
@@ -33,13 +38,6 @@ MINI = Path(__file__).resolve().parent / "packs" / "mini"
 # then looks for every module's bytecode there only, and compiled numpy, Textual and the rest
 # again in a fresh clone.)
 sys.dont_write_bytecode = False
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, each kept in its place otherwise: the longest of them (the 200-plan
-    range sweep, over a minute) then starts while the other worker takes the short ones, rather
-    than last with one worker idle. Every xdist worker sorts its collection the same way."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session", autouse=True)
