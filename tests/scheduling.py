@@ -24,12 +24,16 @@ UNTIMED = 0.5  # and for any other test never timed
 _timed: dict[str, float] = defaultdict(float)
 
 
+def group(item: pytest.Item) -> str | None:
+    """The test's xdist group, if its module has one."""
+    mark = item.get_closest_marker("xdist_group")
+    return None if mark is None else str(mark.args[0] if mark.args else mark.kwargs.get("name", ""))
+
+
 def unit(item: pytest.Item) -> str:
     """What one worker runs whole: the module's xdist group, or the test alone."""
-    group = item.get_closest_marker("xdist_group")
-    if group is not None:
-        return "group:" + str(group.args[0] if group.args else group.kwargs.get("name", ""))
-    return item.nodeid
+    name = group(item)
+    return item.nodeid if name is None else "group:" + name
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -40,7 +44,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     length: dict[str, float] = defaultdict(float)
     for item in items:
         untimed = UNTIMED_SLOW if item.get_closest_marker("slow") is not None else UNTIMED
-        timed = known.get(item.nodeid)
+        # xdist reports a grouped test as NODEID@GROUP (it renames the items after this hook)
+        name = group(item)
+        timed = known.get(item.nodeid if name is None else f"{item.nodeid}@{name}", known.get(item.nodeid))
         length[unit(item)] += float(timed) if isinstance(timed, int | float) else untimed
     place = {id(item): index for index, item in enumerate(items)}
     items.sort(key=lambda item: (-length[unit(item)], unit(item), place[id(item)]))
