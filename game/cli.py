@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from game import __version__
+from game import __version__, locations
 from game.app import run_app
 from game.content.printable import printable
 from game.verbs import sensitivity as cli_sensitivity
@@ -147,7 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="scenario id (default: the plan's scenario, else both-sides)",
     )
-    sim.add_argument("--plan", metavar="FILE", help="TOML plan: [[step]] turn, action, level")
+    sim.add_argument(
+        "--plan",
+        metavar="FILE",
+        type=locations.in_mods_folder,
+        help="TOML plan: [[step]] turn, action, level",
+    )
     sim.add_argument("--runs", type=_positive, default=1, metavar="N", help="number of runs (default 1)")
     sim.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
     sim.add_argument("--turns", type=_positive, metavar="T", help="stop after T turns")
@@ -185,7 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
         "exit 1 when a series falls outside its tolerance",
     )
     back.add_argument(
-        "--plan", metavar="FILE", help="plan to run (default: plans/history.toml of the last pack with one)"
+        "--plan",
+        metavar="FILE",
+        type=locations.in_mods_folder,
+        help="plan to run (default: plans/history.toml of the last pack with one)",
     )
     back.add_argument("--runs", type=_positive, default=200, metavar="N", help="number of runs (default 200)")
     back.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default 1)")
@@ -201,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="pack folders, loaded together in this order (a mod of a mod: name both), or single files",
+        type=locations.in_mods_folder,
+        help="pack folders, loaded together in this order (a mod of a mod: name both), or single files "
+        "(a pack in the mods folder by its name)",
     )
 
     new = verbs.add_parser(
@@ -303,8 +313,10 @@ def _pack_option(parser: argparse.ArgumentParser, dest: str) -> None:
         action="append",
         default=[],
         metavar="DIR",
-        help="load a mod pack folder on top of the base game (repeatable; with equal load_order, "
-        "a pack named later loads later and wins where two packs set the same key)",
+        type=locations.in_mods_folder,
+        help="load a mod pack folder on top of the base game (a pack in the mods folder by its name; "
+        "repeatable; with equal load_order, a pack named later loads later and wins where two packs "
+        "set the same key)",
     )
 
 

@@ -85,6 +85,16 @@ def default_packs(extra: Iterable[str | Path] = ()) -> list[Path]:
     return [base_pack(), *(Path(p) for p in extra)]
 
 
+def in_mods_folder(raw: str) -> str:
+    """A path named on the command line; one that is not here but is under the mods folder (a
+    pack's name as ``new-pack`` made it, or a file in it: ``fentanyl_era/plans/x.toml``) is
+    taken from there, so a pack can be named from any folder."""
+    if not raw or os.path.isabs(raw) or os.path.lexists(raw):
+        return raw
+    there = mods_folder() / raw
+    return str(there) if os.path.lexists(there) else raw
+
+
 def mods_folder() -> Path:
     """Where players put mod packs, one folder each."""
     return _overridden(MODS_ENV) or _home("mods")

@@ -162,6 +162,16 @@ def mini_as_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.fixture
+def mods(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty mods folder of the test's own (and its own settings file): a mod dropped in is enabled."""
+    folder = tmp_path / "mods"
+    folder.mkdir()
+    monkeypatch.setenv("BORDERLINE_MODS", str(folder))
+    monkeypatch.setenv("BORDERLINE_SETTINGS", str(tmp_path / "settings.toml"))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def massacre_seed(mini_world: World) -> int:
     """A seed of the mini pack whose massacre dilemma fires within the first four turns."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from test_app import sync
 
 from game.app.app import BorderlineApp
@@ -15,15 +14,6 @@ from game.app.mod_list import ModList
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "packs" / "mini"
 SIZE = (100, 30)
-
-
-@pytest.fixture
-def mods(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "mods"
-    folder.mkdir()
-    monkeypatch.setenv("BORDERLINE_MODS", str(folder))
-    monkeypatch.setenv("BORDERLINE_SETTINGS", str(tmp_path / "settings.toml"))
-    return folder
 
 
 def add_mod(mods: Path, pack_id: str, text: str, deps: tuple[str, ...] = ("mini",), name: str = "") -> Path:

@@ -39,3 +39,15 @@ def test_an_effect_is_told_in_its_targets_units_not_as_a_raw_number(base_world):
     assert "-10%" in said(points, multiply=0.9) and "×3" in said(points, multiply=3.0)
     stock = next(iter(base_world.stocks))
     assert said(stock, add=1.0).endswith("at once")  # a stock's jump happens once
+
+
+def test_a_levers_ramp_is_told_in_the_games_turns_as_the_engine_converts_it(base_world):
+    from game.app.widgets.detail_pane import describe_action
+
+    aid = next(a for a, info in base_world.actions.items() if info.spec.ramp_turns == 4)
+    quarterly = Game(base_world, "both-sides", seed=1, runs=1)
+    yearly = Game(base_world, "one-period", seed=1, runs=1)
+    assert "Ramp: full effect after 4 quarters." in describe_action(quarterly, aid).plain
+    yearly_text = describe_action(yearly, aid).plain
+    assert "Ramp: full effect next year." in yearly_text  # four quarters are one year
+    assert "money a year" in yearly_text

@@ -160,7 +160,9 @@ def test_export_writes_markdown_and_both_csvs_named_by_student(
     assert len(rows) == game.turn + 2  # a header, the start and each turn
     assert len(rows[0]) == 2 + 2 * len(headline_indicators(game))
     assert rows[0][2:4] == [rows[0][2], f"{rows[0][2]} (status quo)"]
-    last = float(rows[-1][rows[0].index("us_retail_violence")])
+    unit = base_world().indicators["us_retail_violence"].unit
+    assert unit and f"us_retail_violence [{unit}]" in rows[0]  # each column says its unit
+    last = float(rows[-1][rows[0].index(f"us_retail_violence [{unit}]")])
     assert last == float(game.history("us_retail_violence")[-1, 0])
     logged = list(csv.DictReader(io.StringIO(decisions.read_text(encoding="utf-8"))))
     assert [(r["turn"], r["action"], r["from"], r["to"]) for r in logged] == [

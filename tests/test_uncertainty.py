@@ -80,3 +80,17 @@ def test_unspent_capital_fades_toward_what_approval_earns(world):
     for side in world.sides.values():
         capital = game.history(side.capital)
         assert capital.max() < 80 and 25 < np.median(capital[-1]) < 60, side.capital
+
+
+def test_a_drawn_year_keeps_the_digits_that_tell_its_range_apart():
+    """The debrief listed "2,020 (range 2,020 to 2,020, best estimate 2,020, year)" for a year
+    drawn between 2016.2 and 2017.8: three significant figures and a thousands separator."""
+    from game.app.readouts import DrawnParameter, parameter_line
+
+    name = "When fentanyl reaches half its reach"
+    year = DrawnParameter("midpoint", name, "year", 2017.14, 2017.0, 2016.2, 2017.8)
+    said = parameter_line(year)
+    assert said == f"{name}: 2017.1, middling (range 2016.2 to 2017.8, best estimate 2017, year)"
+    share = DrawnParameter("hope", "HOPE efficacy", "fraction", 0.123, 0.36, 0.0, 0.72)
+    said = parameter_line(share)
+    assert said == "HOPE efficacy: 0.123, low (range 0 to 0.72, best estimate 0.36, fraction)"

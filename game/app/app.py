@@ -139,6 +139,7 @@ class BorderlineApp(App[None]):
         self.guide = guide  # the first-game guide's hints, until the player dismisses them
         self.room_rules: ClassRules | None = None  # served with --class: every game is the class's
         self.room_players: dict[str, str] = {}  # ... and in a hot-seat class, the pair seated
+        self.class_world: World | None = None  # the class's packs, which class games play on
         self.hotseat: HotSeat | None = None  # a two-player game: whose turn it is to plan
         self.at_keyboard: str | None = None  # the side whose player has the keyboard now
 
@@ -216,7 +217,7 @@ class BorderlineApp(App[None]):
 
     def new_room_game(self) -> None:
         """In a room of a class, a new game of the class for the student (or pair) seated; else nothing."""
-        if self.room_rules is not None and self.student is not None and self.world is not None:
+        if self.room_rules is not None and self.student is not None and (self.class_world or self.world):
             self.start_class_game(self.room_rules, self.student, self.room_players or None)
 
     def continue_student(self, path: Path | None = None) -> None:
@@ -349,28 +350,67 @@ class BorderlineApp(App[None]):
     # ------------------------------------------------------------------ classes
 
     def join_class(self, path: Path) -> None:
-        """Read a class file (untrusted: the safe reader and the schema), then ask the student's name."""
+        """Read a class file (untrusted: the safe reader and the schema), play on the class's
+        packs (the base game and the class's own ``packs``: never the mods the student has
+        enabled), then ask the student's name. The class's world is loaded off the UI thread
+        when the one in memory is not it."""
+        from game.classroom import ClassRules
+        from game.content.errors import ContentErrors
+        from game.content.packs import default_packs, manifest
+
+        try:
+            rules = ClassRules.from_file(path)
+        except ContentErrors as exc:
+            self._cannot_join([str(e) for e in exc.errors])
+            return
+        core = self.packs if self.packs is not None else default_packs()
+        folders = rules.pack_folders(core, self.extra_packs)
+        wanted = sorted(found.id for found in map(manifest, folders) if found is not None)
+        if self.world is not None and sorted(pid for pid, _ in self.world.packs) == wanted:
+            self._join_class_on(path, self.world)
+            return
+        self.notify("Loading the class's packs…", timeout=3)
+
+        def load() -> None:
+            from game.engine import load_world
+
+            try:
+                world = load_world(folders)
+            except ContentErrors as exc:
+                self.call_from_thread(self._cannot_join, [f"its packs have errors: {e}" for e in exc.errors])
+            except OSError as exc:
+                self.call_from_thread(self._cannot_join, [f"cannot read its packs: {exc}"])
+            else:
+                self.call_from_thread(self._join_class_on, path, world)
+
+        self.run_worker(load, thread=True, group="class-world", exclusive=True, exit_on_error=False)
+
+    def _cannot_join(self, errors: Sequence[str]) -> None:
+        first = printable(errors[0])
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        self.notify(f"Cannot join this class: {first}{more}", severity="error", timeout=12, markup=False)
+
+    def _join_class_on(self, path: Path, world: World) -> None:
+        """The class file checked against the class's world, then the student's name asked."""
         from game.app.screens.classroom import StudentNameDialog
         from game.classroom import ClassRules
         from game.content.errors import ContentErrors
 
-        assert self.world is not None
         try:
-            rules = ClassRules.from_file(path, self.world)
+            rules = ClassRules.from_file(path, world)
         except ContentErrors as exc:
-            first = printable(str(exc.errors[0]))
-            more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
-            self.notify(f"Cannot join this class: {first}{more}", severity="error", timeout=12, markup=False)
+            self._cannot_join([str(e) for e in exc.errors])
             return
+        self.class_world = world
         if self.served:  # a room of this class: the name seats the student, then their game starts
             self.room_rules = rules
             self.push_screen(
-                StudentNameDialog(rules, self.world, served=True),
+                StudentNameDialog(rules, world, served=True),
                 lambda seated: self.seat_student(seated.student, seated.players) if seated else None,
             )
             return
         self.push_screen(
-            StudentNameDialog(rules, self.world),
+            StudentNameDialog(rules, world),
             lambda seated: self.start_class_game(rules, seated.student, seated.players) if seated else None,
         )
 
@@ -379,8 +419,9 @@ class BorderlineApp(App[None]):
     ) -> None:
         """The student's game of the class: its scenario, their seed, the pins, the locks; a
         hot-seat class's is played by ``players`` (side id -> name), ``student`` being the pair."""
-        assert self.world is not None
-        game = rules.new_game(self.world, student, players=players or None)
+        world = self.class_world or self.world
+        assert world is not None
+        game = rules.new_game(world, student, players=players or None)
         self.open_game(game, session=rules.session(student), autosave=True)
 
     def open_loaded(self, loaded: LoadedSave) -> None:

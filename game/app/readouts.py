@@ -354,6 +354,15 @@ def grade_rows(steps: Sequence[GradeStep]) -> list[tuple[str, str]]:
 MEASURE_WORDS = {"mean": "average over the game", "final": "at the end", "total": "summed over the game"}
 
 
+def measure_words(measure: str, horizon_years: float = 0.0) -> str:
+    """How an objective is measured, in words: with a horizon, an average or a sum runs over the
+    game and the years played on after it (the debrief's explanation says how it is discounted)."""
+    if measure == "final" or not horizon_years:
+        return MEASURE_WORDS.get(measure, measure)
+    what = {"mean": "average", "total": "sum"}.get(measure, measure)
+    return f"{what} over the game + {horizon_years:g} years after"
+
+
 @dataclass(frozen=True)
 class ObjectiveShare:
     """What one objective weighs in the score, as the briefing can know it before play."""
@@ -394,7 +403,7 @@ def objective_shares_of(
         info = world.indicators.get(obj.indicator)
         label = display_name(obj.label or (info.name if info else ""), obj.indicator)
         good = {"down": "lower is better", "up": "higher is better"}.get(info.good if info else "", "")
-        how = ", ".join(part for part in (MEASURE_WORDS.get(obj.measure, obj.measure), good) if part)
+        how = ", ".join(part for part in (measure_words(obj.measure, sc.horizon_years), good) if part)
         out.append(ObjectiveShare(label, how, weight / total if total > 0 else 0.0, valued))
     return out
 
@@ -443,8 +452,17 @@ def drawn_parameters(game: Game) -> list[DrawnParameter]:
 
 def parameter_line(drawn: DrawnParameter) -> str:
     """ "HOPE efficacy: 0.12, low (range 0 to 0.72, best estimate 0.36, fraction)" """
+    import math
+
     unit = f", {drawn.unit}" if drawn.unit else ""
-    value, low, high, best = (words.significant(v) for v in (drawn.value, drawn.low, drawn.high, drawn.best))
+    digits = 3  # enough to tell the range's ends apart: a year of 2016.2 to 2017.8 needs five
+    width, size = drawn.high - drawn.low, max(abs(drawn.low), abs(drawn.high))
+    if width > 0 and size > 0:
+        digits = max(3, math.floor(math.log10(size)) - math.floor(math.log10(width)) + 2)
+    shown = [words.significant(v, digits) for v in (drawn.value, drawn.low, drawn.high, drawn.best)]
+    if drawn.unit.lower() in ("year", "calendar year"):  # 2017, not 2,017
+        shown = [text.replace(",", "") for text in shown]
+    value, low, high, best = shown
     return f"{drawn.name}: {value}, {drawn.word} (range {low} to {high}, best estimate {best}{unit})"
 
 

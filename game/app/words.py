@@ -173,6 +173,14 @@ def with_unit(value: float, decimals: int, short_unit: str) -> str:
     return number(value, decimals) + short_unit
 
 
+def signed_with_unit(value: float, decimals: int, short_unit: str) -> str:
+    """A change with its sign and short unit: ``+374/y``, ``-$0.2B/y``, ``+1.5%``; ``0`` when none shows."""
+    if signed(value, decimals) == "0":
+        return "0"
+    text = with_unit(value, decimals, short_unit)
+    return text if text.startswith("-") else f"+{text}"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 

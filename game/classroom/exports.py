@@ -256,12 +256,15 @@ def headline_indicators(game: Game) -> list[str]:
 
 def turns_csv(game: Game) -> str:
     """One row a turn (0: the start; t: after turn t, dated by that turn): each headline indicator,
-    the player's then the status quo's."""
+    the player's then the status quo's, each column headed by its id and its unit
+    (``mx_drug_homicides [homicides per month]``)."""
     ids = headline_indicators(game)
     quo = game.status_quo
     header: list[object] = ["turn", "date"]
     for ind in ids:
-        header += [ind, f"{ind} (status quo)"]
+        unit = game.world.indicators[ind].unit
+        named = f"{ind} [{unit}]" if unit else ind
+        header += [named, f"{named} (status quo)"]
     rows: list[Sequence[object]] = [header]
     mine = {ind: game.history(ind)[:, 0] for ind in ids}
     theirs = {ind: quo.history(ind)[:, 0] for ind in ids} if quo is not None else {}

@@ -155,7 +155,32 @@ def _first(lines: Sequence[str], n: int = 3) -> str:
     return "; ".join(lines[:n]) + more
 
 
-def _check(path: Path, save: SaveFile, rules: ClassRules | None, worlds: _Worlds) -> Counted | NotCounted:
+def class_pack_ids(rules: ClassRules, core: Sequence[Path] | None = None) -> list[str]:
+    """The ids of the packs every game of the class loads: ``core`` (default: the base game)
+    and the class's ``packs`` with their dependencies (one not installed here: its id as written)."""
+    from game.content.packs import manifest
+    from game.locations import default_packs
+
+    folders = rules.pack_folders(default_packs() if core is None else core)
+    ids = [found.id for found in map(manifest, folders) if found is not None]
+    return list(dict.fromkeys([*ids, *rules.spec.packs]))
+
+
+def pack_differences(played: Sequence[str], expected: Sequence[str]) -> list[str]:
+    """How the packs a game was played with (ids) differ from the class's (``expected``)."""
+    extra = [pid for pid in played if pid not in expected]
+    missing = [pid for pid in expected if pid not in played]
+    out = []
+    if extra:
+        out.append(f"played with packs the class does not use: {', '.join(extra)}")
+    if missing:
+        out.append(f"played without the class's packs: {', '.join(missing)}")
+    return out
+
+
+def _check(
+    path: Path, save: SaveFile, rules: ClassRules | None, worlds: _Worlds, class_packs: Sequence[str] = ()
+) -> Counted | NotCounted:
     classroom = save.classroom
     student = classroom.student if classroom is not None else (save.name or path.stem)
     if rules is not None:
@@ -167,6 +192,9 @@ def _check(path: Path, save: SaveFile, rules: ClassRules | None, worlds: _Worlds
             return NotCounted(
                 path, "another class", f"class {classroom.class_id!r}, not {rules.spec.class_id!r}", student
             )
+        differs = pack_differences([p.id for p in save.packs], class_packs)
+        if differs:  # a student's own mods, or a class pack left out: not the class's game
+            return NotCounted(path, "other content", "; ".join(differs), student)
     world = worlds.for_save(save)
     if isinstance(world, str):
         return NotCounted(path, "other content", world, student)
@@ -214,10 +242,16 @@ def _check(path: Path, save: SaveFile, rules: ClassRules | None, worlds: _Worlds
 
 
 def collect(
-    sources: Iterable[Path | str], rules: ClassRules | None = None, world: World | None = None
+    sources: Iterable[Path | str],
+    rules: ClassRules | None = None,
+    world: World | None = None,
+    core: Sequence[Path] | None = None,
 ) -> ClassReport:
-    """Replay and check every save; raise ReportError when there are none to look at."""
+    """Replay and check every save; raise ReportError when there are none to look at. With
+    ``rules``, a game played on other packs than the class's (``core``, default the base game,
+    and the class's ``packs``) is not counted."""
     worlds = _Worlds(world)
+    class_packs = class_pack_ids(rules, core) if rules is not None else []
     counted: list[Counted] = []
     rejected: list[NotCounted] = []
     for path in save_files(sources):
@@ -226,7 +260,7 @@ def collect(
         except SaveError as exc:
             rejected.append(NotCounted(path, "unreadable", str(exc)))
             continue
-        outcome = _check(path, save, rules, worlds)
+        outcome = _check(path, save, rules, worlds, class_packs)
         (counted if isinstance(outcome, Counted) else rejected).append(outcome)  # type: ignore[arg-type]
     latest: dict[tuple[str, str], Counted] = {}
     for entry in counted:  # one game a student: the furthest played, then the latest saved

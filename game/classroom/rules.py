@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from game import locations
 from game.content.errors import ContentError, ContentErrors
 from game.content.loader import load_file
 from game.content.printable import UNPRINTABLE
@@ -115,6 +116,19 @@ class ClassRules:
         text = json.dumps(self.settings, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
+    # ------------------------------------------------------------------ packs
+
+    def pack_folders(self, core: Sequence[Path], extra: Sequence[Path] = ()) -> list[Path]:
+        """What every game of the class loads: ``core`` (the base game), the class's ``packs``
+        found by id (the bundled packs, then the mods folder) with what they depend on, then
+        ``extra`` (``--pack`` folders named on the command line). Never the mods a student
+        has enabled. A class pack that is not installed is left out: checking the class
+        against the world (``problems``) names it, at its place in the file."""
+        from game.content.packs import find_pack, with_dependencies
+
+        found = [folder for folder in map(find_pack, self.spec.packs) if folder is not None]
+        return with_dependencies([*core, *found, *extra])
+
     # ------------------------------------------------------------------ checking
 
     def problems(self, world: World) -> list[tuple[Where, str]]:
@@ -145,6 +159,11 @@ class ClassRules:
                         f"[{low:g}, {high:g}]: pin a value inside it",
                     )
                 )
+        loaded = {pid for pid, _ in world.packs}
+        for i, pid in enumerate(spec.packs):
+            if pid not in loaded:
+                says = f"the class plays with the pack {pid!r}, which is not installed: put its folder in "
+                out.append((("packs", i), says + f"the mods folder ({locations.mods_folder()})"))
         if spec.hot_seat and len(world.sides) < 2:
             says = "a hot-seat class needs a world with two sides (one player each); these packs have "
             out.append((("hot_seat",), says + (", ".join(world.sides) or "none")))

@@ -900,6 +900,13 @@ class ClassFile(Strict):
     teacher: ClassText = ""
     description: ClassText = Field("", description="what the exercise is for, shown before playing")
     scenario: ScenarioId = Field(description="the scenario every student plays")
+    packs: list[Identifier] = Field(
+        [],
+        max_length=MAX_LIST_ITEMS,
+        description="mods every game of the class plays with, by pack id, in load order (found in the "
+        "mods folder, with what they depend on); none: the base game alone. A student's own enabled "
+        "mods never load in a class game, and the report does not count a game played with other packs",
+    )
     turns: Turn | None = Field(None, description="play only the first N turns (default: the whole scenario)")
     seed: int = Field(ge=0, le=2**31 - 1, description="the seed of every game, or the base of each student's")
     seed_per_student: bool = Field(

@@ -149,9 +149,8 @@ def game_command(options: RoomOptions) -> str:
 def check_room_class(raw: str, packs: Sequence[str]) -> Path:
     """The class file a room plays, checked before the room listens: read safely, its schema,
     and what it names against the world every game of the room loads (the base game, the
-    mods enabled on the Mods screen, the ``--pack`` folders). Raise ServeError naming every
-    problem at file:line:col."""
-    from game.app.mod_list import ModList  # what a served game loads: the same packs, checked now
+    class's ``packs``, the ``--pack`` folders: never the mods enabled on the Mods screen).
+    Raise ServeError naming every problem at file:line:col."""
     from game.classroom import ClassRules
     from game.content.errors import ContentErrors
     from game.engine import load_world
@@ -164,10 +163,13 @@ def check_room_class(raw: str, packs: Sequence[str]) -> Path:
             "content/base/classes/one_period.toml)"
         )
     try:
-        mods = [str(folder) for folder in ModList.read().enabled_folders()]
-        world = load_world(default_packs([*mods, *packs]))
+        folders = ClassRules.from_file(path).pack_folders(default_packs(), [Path(p) for p in packs])
     except ContentErrors as exc:
-        raise ServeError(_listed("the room's packs have", exc.errors)) from None
+        raise ServeError(_listed("the class file has", exc.errors)) from None
+    try:
+        world = load_world(folders)
+    except ContentErrors as exc:
+        raise ServeError(_listed("the class's packs have", exc.errors)) from None
     try:
         ClassRules.from_file(path, world)
     except ContentErrors as exc:

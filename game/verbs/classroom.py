@@ -164,7 +164,7 @@ def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
         except ContentErrors as exc:
             raise ClassroomCliError(str(exc)) from None
     try:
-        report = collect(args.sources, rules, world)
+        report = collect(args.sources, rules, world, core=packs or None)
     except ReportError as exc:
         raise ClassroomCliError(str(exc)) from None
     try:

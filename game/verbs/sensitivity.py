@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game import locations
+
 if TYPE_CHECKING:
     from game.engine.sensitivity import PlanSensitivity, Ranking
 
@@ -29,7 +31,9 @@ def add_parser(verbs: Any, positive: Any, seed: Any) -> None:
         "on each output and on the debrief's score, with 95% confidence intervals.",
     )
     sub.add_argument("--scenario", default="both-sides", metavar="ID", help="default both-sides")
-    sub.add_argument("--plan", metavar="FILE", help="TOML plan (default: the status quo)")
+    sub.add_argument(
+        "--plan", metavar="FILE", type=locations.in_mods_folder, help="TOML plan (default: the status quo)"
+    )
     sub.add_argument("--method", choices=("morris", "sobol"), default="morris", help="default morris")
     sub.add_argument(
         "--samples",

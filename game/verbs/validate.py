@@ -34,7 +34,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         elif os.path.lexists(path):  # a file, or something the safe reader will refuse by name
             files.append(path)
         else:
-            errors.append(ContentError(raw, 1, 1, "no such file or folder"))
+            where = "" if path.is_absolute() else f", here or in the mods folder ({locations.mods_folder()})"
+            errors.append(ContentError(raw, 1, 1, f"no such file or folder{where}"))
     world = None
     if folders:
         try:
@@ -107,7 +108,9 @@ def _check_class_ids(path: Path, world: Any = None) -> list[Any]:
 
     pack = path.parent.parent if path.parent.name == CLASSES_FOLDER else locations.base_pack()
     try:
-        ClassRules.from_file(path, world if world is not None else load_world(with_dependencies(pack)))
+        if world is None:  # the class's own packs too, found by id
+            world = load_world(ClassRules.from_file(path).pack_folders(with_dependencies(pack)))
+        ClassRules.from_file(path, world)
     except ContentErrors as exc:
         return list(exc.errors)
     return []

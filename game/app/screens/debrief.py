@@ -199,7 +199,7 @@ class DebriefScreen(GameScreen):
     _filled_for = 0
 
     def _fill_tables(self, terminal_width: int) -> None:
-        from game.app.readouts import MEASURE_WORDS, display_name, timeline
+        from game.app.readouts import display_name, measure_words, timeline
         from game.app.words import quarter, with_unit
 
         self._filled_for = terminal_width
@@ -215,7 +215,8 @@ class DebriefScreen(GameScreen):
             verdict = "✓" if row.score > 0.05 else ("✗" if row.score < -0.05 else "=")
             style = {"✓": "green", "✗": "red"}.get(verdict, "")
             label = Text(display_name(row.label, row.indicator))
-            label.append(f"\n{info.unit}, {MEASURE_WORDS.get(row.measure, row.measure)}", style="dim")
+            how = measure_words(row.measure, self.debrief.horizon_years)
+            label.append(f"\n{info.unit}, {how}", style="dim")
             outcomes.add_row(
                 label,
                 Text(with_unit(row.value, info.decimals, info.short_unit), justify="right"),

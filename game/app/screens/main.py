@@ -585,13 +585,15 @@ class MainScreen(GameScreen):
 
     def _preview_title(self, aid: str, level: int) -> str:
         from game.app.readouts import level_label
+        from game.app.words import turns
 
         game = self.game
         label = level_label(game.world, aid, level)
+        ahead = turns(PREVIEW_TURNS, game.scenario.turn_name)
         if level != game.committed_level(aid) and game.level(aid) == level:
-            return f"Your planned change to {label}, {PREVIEW_TURNS} turns on (the model's expectation):"
+            return f"Your planned change to {label}, {ahead} on (the model's expectation):"
         verb = "raise" if level > game.committed_level(aid) else "lower"
-        return f"If you {verb} it to {label}, {PREVIEW_TURNS} turns on the model expects:"
+        return f"If you {verb} it to {label}, {ahead} on the model expects:"
 
     def on_action_panel_action_chosen(self, message: ActionPanel.ActionChosen) -> None:
         self.query_one(DetailPane).focus()

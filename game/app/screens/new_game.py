@@ -39,12 +39,15 @@ def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = No
     """A scenario's briefing: the chosen difficulty, dates, the story, what is scored and how much,
     and the grade scale."""
     from game.app.readouts import display_name, grade_rows, objective_shares_of
-    from game.app.words import percent, quarter, reflow
+    from game.app.words import percent, quarter, reflow, turns
     from game.engine.scoring import grade_scale
 
     sc = world.scenarios[scenario_id]
     months = sc.turns * sc.months_per_turn
-    span = f"{sc.turns} turns of {sc.months_per_turn} months ({months / 12:g} years)"
+    years = months / 12
+    span = turns(sc.turns, sc.turn_name)
+    if sc.months_per_turn != 12:  # ten years need no "(10 years)"
+        span += f" ({years:g} year{'' if years == 1 else 's'})"
     start = quarter(f"{sc.start_year}Q{sc.start_quarter}")
     parts = [
         Content.styled(display_name(sc.name, scenario_id) + "\n", "bold"),
@@ -112,13 +115,14 @@ class NewGameScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         from game.app.readouts import display_name, side_short
+        from game.app.words import turns
         from game.engine.hotseat import MAX_PLAYER_NAME
 
         yield Label("New game · choose a scenario", classes="screen-title")
         options = [
             Option(
                 Content(f"{display_name(sc.name, sid)}\n")
-                + Content.styled(f"  {sc.difficulty} scenario, {sc.turns} turns", "dim"),
+                + Content.styled(f"  {sc.difficulty} scenario, {turns(sc.turns, sc.turn_name)}", "dim"),
                 id=sid,
             )
             for sid, sc in self.world.scenarios.items()

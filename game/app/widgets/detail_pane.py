@@ -32,7 +32,7 @@ def describe_action(
         prerequisite_status,
         side_name,
     )
-    from game.app.words import arrow, judgement, reflow, signed
+    from game.app.words import arrow, judgement, reflow, signed, signed_with_unit
     from game.app.words import cost as money_cost
 
     world = game.world
@@ -70,11 +70,10 @@ def describe_action(
         levels.append(f" {here}{i} {label}: {price} a {word}, {change}")
     parts.append(
         Content.styled("Levels", "bold")
-        + Content(" (money a turn; capital to get there from now, in all):\n" + "\n".join(levels) + "\n")
+        + Content(f" (money a {word}; capital to get there from now, in all):\n" + "\n".join(levels) + "\n")
     )
     parts.append(capital_plan(game, spec.side))
-    ramp = "full effect next turn" if spec.ramp_turns == 1 else f"full effect after {spec.ramp_turns} turns"
-    parts.append(Content(f"Ramp: {ramp}.\n"))
+    parts.append(Content(f"Ramp: {ramp_words(game.turn_scale.ramp(spec.ramp_turns), word)}.\n"))
     for message, met in prerequisite_status(game, aid):
         # The engine's message says what is wrong when the prerequisite is NOT met.
         if met:
@@ -101,9 +100,9 @@ def describe_action(
                 lines.append(f"  no change: {indicator_name(ind_info)}")
                 continue
             verdict = judgement(delta, ind_info.good)
+            change = signed_with_unit(delta, ind_info.decimals, ind_info.short_unit)
             lines.append(
-                f"  {arrow(delta)} {signed(delta, ind_info.decimals)} {indicator_name(ind_info)}"
-                + (f" ({verdict})" if verdict else "")
+                f"  {arrow(delta)} {change} {indicator_name(ind_info)}" + (f" ({verdict})" if verdict else "")
             )
         parts.append(Content.styled(title + "\n", "bold"))
         parts.append(
@@ -126,6 +125,15 @@ def describe_action(
     else:
         parts.append(Content(" (none given)\n"))
     return Content("").join(parts).rstrip()
+
+
+def ramp_words(turns: float, word: str) -> str:
+    """How long a new level takes to reach full effect, in the game's turns (the content's ramp
+    converted, as the engine converts it: four quarters are one year)."""
+    if turns <= 1:
+        return f"full effect next {word}"
+    count = f"{turns:.1f}".rstrip("0").rstrip(".")
+    return f"full effect after {count} {word}s"
 
 
 def capital_plan(game: Game, side: str) -> Content:
@@ -182,6 +190,11 @@ def describe_indicator(game: Game, indicator: str) -> Content:
         if gap == "±0%":
             gap, verdict = "about the same", ""
         parts.append(Content(f"Status quo: {r.format(r.status_quo)} (you are {gap}{verdict})\n"))
+    symbol = game.world.symbols.get(indicator)
+    item = symbol.located.item if symbol is not None and symbol.located is not None else None
+    source = str(getattr(item, "source", "") or "")
+    if source:  # where the number comes from, for a teacher to point at
+        parts.append(Content.styled("Source: ", "bold") + Content.styled(reflow(source) + "\n", "italic"))
     parts.append(Content.styled("enter or w: why it moved · c: chart", "$text-muted"))
     return Content("").join(parts)
 

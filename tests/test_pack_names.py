@@ -1,0 +1,38 @@
+"""A pack in the mods folder can be named from any folder, as MODDING.md's first steps do.
+
+A playtester ran `borderline new-pack fentanyl_era` (which writes into the mods folder), then,
+as the guide says, `borderline validate fentanyl_era` from their own folder, and was told
+"fentanyl_era:1:1: no such file or folder".
+"""
+
+from __future__ import annotations
+
+from game.cli import main
+
+
+def test_validate_and_simulate_find_a_pack_and_its_plan_in_the_mods_folder(
+    mods, tmp_path, monkeypatch, capsys
+):
+    pack = mods / "my_mod"
+    (pack / "plans").mkdir(parents=True)
+    (pack / "pack.toml").write_text(
+        'id = "my_mod"\nname = "My mod"\nversion = "0.1.0"\n'
+        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
+        encoding="utf-8",
+    )
+    (pack / "world.toml").write_text(
+        '[parameter.my_number]\nvalue = 1.0\nunit = "index"\nsource = "illustrative: a test mod"\n',
+        encoding="utf-8",
+    )
+    (pack / "plans" / "nothing.toml").write_text('scenario = "both-sides"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+
+    assert main(["validate", "my_mod"]) == 0, capsys.readouterr().err
+    assert "packs in load order: base 0.1.0, my_mod 0.1.0" in capsys.readouterr().out
+    assert main(["simulate", "--pack", "my_mod", "--plan", "my_mod/plans/nothing.toml", "--turns", "1"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "not_a_pack"]) == 1
+    said = capsys.readouterr().err
+    assert f"not_a_pack:1:1: no such file or folder, here or in the mods folder ({mods})" in said
