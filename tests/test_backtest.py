@@ -107,16 +107,16 @@ def test_a_series_with_no_year_in_the_scenario_cannot_pass():
     assert not verdict.passed and "no year with data" in verdict.failures[0]
 
 
-def test_history_marks_sit_mid_year_in_the_indicators_own_unit():
-    world = load_world([ROOT / "content" / "base"])
+def test_history_marks_sit_mid_year_in_the_indicators_own_unit(base_world):
+    world = base_world
     marks = chart_marks(world, "both-sides", "mx_homicides")
     assert [m.year for m in marks] == list(range(2012, 2022))
     assert marks[0].position == 2.5 and marks[0].value == 25967.0
     assert chart_marks(world, "both-sides", "us_heavy_users") == []
 
 
-def test_the_same_seed_gives_the_same_verdict_to_the_bit():
-    world = load_world([ROOT / "content" / "base"])
+def test_the_same_seed_gives_the_same_verdict_to_the_bit(base_world):
+    world = base_world
     plan = ROOT / "content" / "base" / "plans" / "history.toml"
     first = run_backtest(world, "both-sides", plan, runs=8, seed=3)
     again = run_backtest(world, "both-sides", plan, runs=8, seed=3)
@@ -199,8 +199,8 @@ def test_the_verb_reports_user_mistakes_in_one_line(mini_with_history, capsys, t
     assert "bad.toml:4:10: unknown action 'nothing'" in capsys.readouterr().err
 
 
-def test_mexicos_homicides_track_inegi_under_the_history_plan():
-    world = load_world([ROOT / "content" / "base"])
+def test_mexicos_homicides_track_inegi_under_the_history_plan(base_world):
+    world = base_world
     plan = ROOT / "content" / "base" / "plans" / "history.toml"
     result = run_backtest(world, "both-sides", plan, runs=100, seed=1)
     (inegi,) = [s for s in result.series if s.id == "inegi_homicides"]

@@ -20,6 +20,10 @@ import pytest
 from game.engine import Game, run_plan
 from game.engine.simulate import PlanResult
 
+# One xdist worker runs this whole module (--dist loadgroup):
+# its shared status quo batches are played once per module.
+pytestmark = pytest.mark.xdist_group("calibration")
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "content" / "base"
 PLANS = BASE / "plans"

@@ -6,11 +6,10 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from commandline import Outcome, borderline
 
 from game.cli import main
 from game.verbs.validate import schema_documents
@@ -29,14 +28,9 @@ def mini_as_base(tmp_path, monkeypatch):
     return root
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "game", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        cwd=ROOT,
-    )
+def run(*args: str, env: dict[str, str] | None = None) -> Outcome:
+    """``python -m game ARGS`` in a process of its own (forked warm: see commandline.py)."""
+    return borderline(*args, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 def test_help_names_the_verbs(capsys):
@@ -141,8 +135,8 @@ def test_a_plan_level_far_out_of_range_gets_the_actions_own_range(mini_as_base, 
 
 def test_argparse_errors_exit_two_without_a_traceback():
     result = run("simulate", "--runs", "zero")
-    assert result.returncode == 2
-    assert "not a whole number" in result.stderr and "Traceback" not in result.stderr
+    assert result.code == 2
+    assert "not a whole number" in result.err and "Traceback" not in result.err
 
 
 def test_validate_is_clean_on_a_good_pack_and_lists_every_error_otherwise(tmp_path, capsys):
@@ -168,7 +162,7 @@ def test_validate_is_clean_on_a_good_pack_and_lists_every_error_otherwise(tmp_pa
 
 def test_validate_reports_missing_paths():
     result = run("validate", "no/such/pack")
-    assert result.returncode == 1 and "no/such/pack:1:1: no such file or folder" in result.stderr
+    assert result.code == 1 and "no/such/pack:1:1: no such file or folder" in result.err
 
 
 def test_schema_writes_one_file_per_kind(tmp_path):

@@ -3,9 +3,9 @@ compiling again, and each still gets its own numbers, to the bit."""
 
 from __future__ import annotations
 
-from engine_digests import BASE, game_digest
+from engine_digests import game_digest
 
-from game.engine import Game, load_world, program
+from game.engine import Game, program
 
 
 def _played(world, turns: int = 5, **options) -> Game:
@@ -15,8 +15,8 @@ def _played(world, turns: int = 5, **options) -> Game:
     return game
 
 
-def test_a_game_like_one_played_before_reuses_its_program_and_its_numbers():
-    world = load_world([BASE])
+def test_a_game_like_one_played_before_reuses_its_program_and_its_numbers(base_world):
+    world = base_world
     first = _played(world, seed=3)
     again = _played(world, seed=3)
     assert again._stepper.programs[1] is first._stepper.programs[1]
@@ -26,8 +26,8 @@ def test_a_game_like_one_played_before_reuses_its_program_and_its_numbers():
     assert game_digest(again) == game_digest(alone) == game_digest(first)
 
 
-def test_games_with_other_numbers_get_programs_of_their_own():
-    world = load_world([BASE])
+def test_games_with_other_numbers_get_programs_of_their_own(base_world):
+    world = base_world
     plain = _played(world, 1, seed=3, runs=4)
     pinned = _played(world, 1, seed=3, runs=4, pins={"hope_efficacy": 0.6})
     other_seed = _played(world, 1, seed=4, runs=4)

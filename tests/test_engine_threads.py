@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_digests import BASE, game_digest
+from engine_digests import game_digest
 
 from game.engine import Game, load_world, program
 from game.engine.errors import SimulationError
@@ -21,8 +21,8 @@ from game.engine.stepping import Stepper
 MINI = Path(__file__).parent / "packs" / "mini"
 
 
-def test_forks_played_in_threads_at_once_match_forks_played_alone():
-    world = load_world([BASE])
+def test_forks_played_in_threads_at_once_match_forks_played_alone(base_world):
+    world = base_world
     game = Game(world, "both-sides", seed=2)
     game.resolve_turn()
     forks = [game.fork() for _ in range(3)]
@@ -110,9 +110,9 @@ def threaded(monkeypatch: pytest.MonkeyPatch):
         pytest.param(600, 40, marks=pytest.mark.slow),
     ],
 )
-def test_a_batch_split_over_threads_matches_the_reference_every_time(threaded, runs, games):
+def test_a_batch_split_over_threads_matches_the_reference_every_time(threaded, base_world, runs, games):
     threaded.setattr(program, "MIN_RUNS_PER_THREAD", runs // 3)
-    world = load_world([BASE])
+    world = base_world
     expected = _play(_pinned_game(world, runs, reference=True), reference=True)
     game = _pinned_game(world, runs)
     digests = [_play(game.fork()) for _ in range(games)]  # forks share the game's compiled turn
@@ -120,11 +120,11 @@ def test_a_batch_split_over_threads_matches_the_reference_every_time(threaded, r
     assert digests == [expected] * games
 
 
-def test_no_two_spans_write_the_same_memory(threaded):
+def test_no_two_spans_write_the_same_memory(threaded, base_world):
     """What makes the threads safe, checked on the program itself: whatever a span writes
     (an instruction's result) is its own runs' columns of a per-run buffer, or a buffer of a
     value the same in every run that no other span reads or writes."""
-    world = load_world([BASE])
+    world = base_world
     game = _pinned_game(world, 96)
     game.resolve_turn()
     compiled = game._stepper.programs[96]

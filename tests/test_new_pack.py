@@ -37,9 +37,9 @@ def test_the_new_pack_validates_and_its_plan_and_scenario_play(tmp_path, capsys)
     assert json.loads(run.read_text())["turns"] == 8
 
 
-def test_it_adds_to_the_base_game_and_changes_nothing_of_it(tmp_path, capsys):
+def test_it_adds_to_the_base_game_and_changes_nothing_of_it(tmp_path, capsys, base_world):
     pack = new_pack(tmp_path, capsys)
-    base = load_world([locations.base_pack()])
+    base = base_world  # the base pack alone, compiled once per process (content/base, as here)
     world = load_world([locations.base_pack(), pack])
     assert world.tables["organizations"].rows == base.tables["organizations"].rows
     before = base.scenarios["both-sides"].action_levels

@@ -10,6 +10,10 @@ import pytest
 from game.content.schema import Plan, PlanStep
 from game.engine import run_plan
 
+# One xdist worker runs this whole module (--dist loadgroup):
+# its 40-run history game is played once per module.
+pytestmark = pytest.mark.xdist_group("overdoses")
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
 HISTORY = BASE / "plans" / "history.toml"

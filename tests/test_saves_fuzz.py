@@ -20,7 +20,11 @@ from hypothesis import strategies as st
 from game.engine import Game, load_world, run_plan
 from game.saves import LoadedSave, SaveError, load_save, save_game, write_save
 
-pytestmark = pytest.mark.slow  # exhaustive: plain pytest skips it, .ci/run runs it
+pytestmark = [
+    pytest.mark.slow,  # exhaustive: plain pytest skips it, .ci/run runs it
+    # one xdist worker runs the module (--dist loadgroup): its real saves to damage are played once
+    pytest.mark.xdist_group("saves_fuzz"),
+]
 
 MINI = Path(__file__).parent / "packs" / "mini"
 EXAMPLES = int(os.environ.get("BORDERLINE_FUZZ_EXAMPLES", "120"))

@@ -10,18 +10,22 @@ import dataclasses
 import io
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from commandline import Outcome, borderline
+from teach_helpers import base_world as shared_base_world
 
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanStep
 from game.engine import Game, World, load_plan, load_world, run_plan, scoring
 from game.engine.scoring import RunScores, log_score, score_runs
+
+# One xdist worker runs this whole module (--dist loadgroup):
+# its status quo and scored plans are played once per module and shared.
+pytestmark = pytest.mark.xdist_group("scoring")
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
@@ -196,7 +200,7 @@ def lever_levels(world: World) -> list[tuple[str, int]]:
     "action, level",
     [
         pytest.param(aid, lv, marks=[] if (aid, lv) in CLOSE_CALLS else [pytest.mark.slow], id=f"{aid}-{lv}")
-        for aid, lv in lever_levels(load_world([BASE]))
+        for aid, lv in lever_levels(shared_base_world())  # the one the base_world fixture gives
     ],
 )
 def test_no_single_lever_alone_reaches_the_top_grade_in_most_runs(world, action, level):
@@ -305,16 +309,15 @@ def test_objectives_that_cannot_be_scored_are_refused_at_validation(tmp_path, ob
 # --------------------------------------------------------------------------- headless scores
 
 
-def simulate(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "game", "simulate", *args], capture_output=True, text=True, cwd=ROOT
-    )
+def simulate(*args: str) -> Outcome:
+    """``python -m game simulate ARGS`` in a process of its own (forked warm: see commandline.py)."""
+    return borderline("simulate", *args, cwd=ROOT)
 
 
 def test_simulate_json_reports_the_score_grades_and_objectives():
     out = simulate("--plan", str(PLANS / "health_package.toml"), "--runs", "12", "--seed", "1")
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
     assert set(data["score"]) == {"mean", "p5", "p50", "p95"}
     assert data["score"]["p5"] <= data["score"]["p50"] <= data["score"]["p95"]
     assert sum(data["grades"].values()) == pytest.approx(1.0)
@@ -326,8 +329,8 @@ def test_simulate_json_reports_the_score_grades_and_objectives():
 
 def test_simulate_csv_has_a_score_and_grade_row_per_run():
     out = simulate("--runs", "3", "--seed", "1", "--format", "csv", "--turns", "4")
-    assert out.returncode == 0, out.stderr
-    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert out.code == 0, out.err
+    rows = list(csv.DictReader(io.StringIO(out.out)))
     per_run = [
         r
         for r in rows
@@ -341,4 +344,4 @@ def test_simulate_csv_has_a_score_and_grade_row_per_run():
 
 def test_simulate_can_skip_the_score():
     out = simulate("--runs", "2", "--turns", "2", "--no-score")
-    assert out.returncode == 0 and "score" not in json.loads(out.stdout)
+    assert out.code == 0 and "score" not in json.loads(out.out)

@@ -27,6 +27,10 @@ from game.cli import build_parser, main
 from game.engine import Game, load_world
 from game.saves import autosave
 
+# One xdist worker runs this whole module (--dist loadgroup):
+# its served room is started once per module.
+pytestmark = pytest.mark.xdist_group("serve")
+
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "packs" / "mini"
 

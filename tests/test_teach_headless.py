@@ -32,6 +32,11 @@ locked = ["us_enforcement_metrics_reform"]
 id = "focal"
 text = "Why so few arrests?"
 """
+
+# One xdist worker runs this whole module (--dist loadgroup):
+# its class of finished saves is built once per module.
+pytestmark = pytest.mark.xdist_group("teach_headless")
+
 PLANS = [
     [(1, "us_dmi", 3)],
     [(1, "us_dmi", 2), (2, "us_violence_focus", 2)],

@@ -10,12 +10,11 @@ exhaustive one is marked ``slow`` (``pytest -m slow``).
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from commandline import borderline
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -234,10 +233,8 @@ def test_a_population_indicator_without_a_range_fails_validation(tmp_path):
     with pytest.raises(ContentErrors) as err:
         load_world([folder])
     assert any("kind 'population' needs a `range`" in str(e) for e in err.value.errors)
-    out = subprocess.run(
-        [sys.executable, "-m", "game", "validate", str(folder)], capture_output=True, text=True, cwd=ROOT
-    )
-    assert out.returncode != 0 and "world.toml:" in out.stderr and "needs a `range`" in out.stderr
+    out = borderline("validate", str(folder), cwd=ROOT)
+    assert out.code != 0 and "world.toml:" in out.err and "needs a `range`" in out.err
 
 
 def test_a_range_may_be_one_sided_or_a_formula_and_must_not_be_upside_down(tmp_path):
