@@ -69,3 +69,29 @@ def test_a_stock_that_starts_below_its_minimum_is_found_by_validate(mods, capsys
     assert said.count("fentanyl_strips = -5 in run 0, below its minimum 0") == 1  # once, not per scenario
     assert "world.toml:1:8" in said and "initial = 0 - 5" in said and "fix its initial value" in said
     assert ": ok" not in out
+
+
+def _pack_with(tmp_path, text: str):
+    pack = tmp_path / "mine"
+    pack.mkdir()
+    (pack / "pack.toml").write_text('id = "mine"\nname = "Mine"\nversion = "0.1.0"\n', encoding="utf-8")
+    (pack / "a.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_content([pack], "0.1.0")
+    return caught.value.errors
+
+
+def test_a_list_of_the_wrong_length_is_blamed_on_its_own_line(tmp_path):
+    text = (
+        '[action.my_lever]\nside = "us"\ncategory = "health"\nlevels = ["off", "on", "more"]\n'
+        "cost = [0.0, 0.5]\n"
+    )
+    [error] = _pack_with(tmp_path, text)
+    assert (error.line, error.column) == (5, 8) and error.message == "`cost` has 2 entries for 3 levels"
+
+
+def test_a_key_that_is_not_an_id_says_how_to_write_one(tmp_path):
+    [error] = _pack_with(tmp_path, '[variable.Fentanyl_Strips]\nformula = "1"\n')
+    assert (error.line, error.column) == (1, 11)
+    assert "key 'Fentanyl_Strips' must be an id: lower_snake_case" in error.message
+    assert "(for example 'fentanyl_strips')" in error.message

@@ -102,8 +102,14 @@ def validation_errors(
             continue
         if loc and loc[-1] == "[key]":
             path, _, _ = _walk(data, loc[:-1])
-            words = _kind_words(err["type"]) or "a valid key"
-            extras.append(doc.error(base + path, f"key {str(loc[-2])!r} must be {words}"))
+            key = str(loc[-2])
+            if err["type"] == "string_pattern_mismatch":
+                suggestion = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_")
+                example = f" (for example {suggestion!r})" if suggestion and suggestion[0].isalpha() else ""
+                words = f"an id: lower_snake_case letters, digits and _{example}"
+            else:
+                words = _kind_words(err["type"]) or "a valid key"
+            extras.append(doc.error(base + path, f"key {key!r} must be {words}"))
             continue
         if err["type"] == "missing":
             path, _, _ = _walk(data, loc[:-1])
@@ -124,6 +130,12 @@ def validation_errors(
         else:
             message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
         name = key_name(path)
+        named = re.match(r"`([a-z_][a-z0-9_]*)`", message)
+        patched = bool(getattr(doc, "patches", None))  # a patch broke the item: said at the patch
+        if named and not patched and isinstance(value, dict) and named.group(1) in value:
+            # "`cost` has 2 entries for 3 levels": at the key it names
+            out.append(doc.error(base + path + (named.group(1),), message, at_value=True))
+            continue
         out.append(doc.error(base + path, f"{name}: {message}" if name else message, at_value=bool(path)))
     return out
 
