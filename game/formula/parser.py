@@ -130,7 +130,8 @@ def parse_formula(text: str) -> Formula:
             warnings.simplefilter("error", SyntaxWarning)
             body = ast.parse(positions.wrapped, mode="eval").body
     except SyntaxError as error:
-        raise FormulaError(f"syntax error: {error.msg}", positions.of_syntax_error(error)) from None
+        at = positions.of_syntax_error(error)
+        raise FormulaError(f"syntax error: {_syntax_words(text, at, error.msg)}", at) from None
     except (ValueError, RecursionError, MemoryError) as error:
         raise FormulaError(f"formula cannot be read: {_first_line(error)}", 0) from None
     _check_depth(body, positions)
@@ -293,6 +294,25 @@ class _Positions:
         if error.lineno is None:
             return 0
         return self._offset(error.lineno - 1, (error.offset or 1) - 1)
+
+
+def _syntax_words(text: str, at: int, said: str) -> str:
+    """Python's "invalid syntax" said as what the formula needs at ``at``."""
+    if "forgot a comma" in said:  # "a b": two values side by side
+        return "expected an operator (+, -, *, /, a comparison, and, or) between two values"
+    if "instead of '='" in said:
+        return "'=' is not an operator: write == to compare"
+    if said != "invalid syntax":
+        return said
+    rest = text[at:].strip() if 0 <= at <= len(text) else ""
+    if not rest or at == 0 and text.rstrip() and text.rstrip()[-1] in "+-*/<>=!,(":
+        return "the formula ends where a number, a name or '(' should follow"
+    here = rest[0]
+    if here == "=" and not rest.startswith("=="):
+        return "'=' is not an operator: write == to compare"
+    if here in "+*/<>=!%^&|.)":
+        return f"expected a number, a name or '(' here, not {here!r}"
+    return "expected an operator (+, -, *, /, a comparison, and, or) between two values here"
 
 
 class _Converter:
