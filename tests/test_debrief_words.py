@@ -36,3 +36,15 @@ def test_the_briefing_counts_the_game_in_its_own_turns(base_world):
     assert "40 quarters (10 years)" in briefing_text(base_world, "both-sides").plain
     assert "10 years (10 years)" not in briefing_text(base_world, "one-period").plain
     assert "1 years" not in briefing_text(base_world, "one-period").plain
+
+
+def test_the_headers_budget_line_takes_a_short_form_when_it_would_be_cut(base_world):
+    """A playtester's mod with a third side cut the line at 80x24 ("... │ City $0")."""
+    from game.app.widgets.turn_header import header_text
+    from game.engine import Game
+
+    game = Game(base_world, "both-sides", seed=1, runs=1)
+    wide = header_text(game, None, width=120).plain.splitlines()[1]
+    narrow = header_text(game, None, width=60).plain.splitlines()[1]
+    assert " of " in wide and "capital 40" in wide and " a quarter" in wide
+    assert len(narrow) <= 58 and "cap 40" in narrow and "/" in narrow and "MX" in narrow

@@ -49,20 +49,28 @@ def header_text(
     for extra in extras:  # in order of use to the player, as far as the line has room
         if title.cell_length + sep.cell_length + extra.cell_length <= width - 2:
             title += sep + extra
-    sides = []
-    for n, (sid, side) in enumerate(game.world.sides.items()):
-        budget = float(game.value(side.budget).mean())
-        spend = game.planned_cost(sid)
-        capital = game.capital(sid)  # the stock now: events' and answers' capital included
-        needed = game.capital_needed(sid)
-        money_text = f"{money(spend, side.money_unit)} of {money(budget, side.money_unit)}"
-        if n == 0:  # said once: the budget is money a turn (the dashboard counts spending a year)
-            money_text += f" a {word}"
-        cap = f"capital {capital:.0f}" + (f"→{capital - needed:.0f}" if needed else "")
-        style = "$text-error" if spend > budget + 1e-9 or needed > capital + 1e-9 else ""
-        sides.append(
-            Content.assemble((side_short(game.world, sid), "bold"), " ", (f"{money_text} · {cap}", style))
-        )
+    def side_texts(compact: bool) -> list[Content]:
+        out = []
+        for n, (sid, side) in enumerate(game.world.sides.items()):
+            budget = float(game.value(side.budget).mean())
+            spend = game.planned_cost(sid)
+            capital = game.capital(sid)  # the stock now: events' and answers' capital included
+            needed = game.capital_needed(sid)
+            of = "/" if compact else " of "
+            money_text = f"{money(spend, side.money_unit)}{of}{money(budget, side.money_unit)}"
+            if n == 0 and not compact:  # said once: the budget is money a turn (the dashboard: a year)
+                money_text += f" a {word}"
+            cap = ("cap " if compact else "capital ") + f"{capital:.0f}"
+            cap += f"→{capital - needed:.0f}" if needed else ""
+            style = "$text-error" if spend > budget + 1e-9 or needed > capital + 1e-9 else ""
+            out.append(
+                Content.assemble((side_short(game.world, sid), "bold"), " ", (f"{money_text} · {cap}", style))
+            )
+        return out
+
+    sides = side_texts(compact=False)
+    if Content(" │ ").join(sides).cell_length > width - 2:  # three sides at 80 columns: the short form
+        sides = side_texts(compact=True)
     return Content("\n").join([title, Content(" │ ").join(sides)])
 
 
