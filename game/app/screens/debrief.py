@@ -159,7 +159,8 @@ class DebriefScreen(GameScreen):
 
         name = display_name(self.game.scenario.name, self.game.scenario_id)
         level = difficulty_name(self.game)
-        about = f"Debrief · {name} · seed {self.game.seed}" + (f" · {level}" if level else "")
+        # the scenario's name last: on a narrow screen it is what is cut, not the seed or the difficulty
+        about = f"Debrief · seed {self.game.seed}" + (f", {level}" if level else "") + f" · {name}"
         yield Label(Content(about), classes="screen-title")
         with VerticalScroll(id="debrief-body"):
             yield Static(grade_text(self.game, self.debrief), id="grade")
