@@ -66,6 +66,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(line)
     if world is not None:
         report_content_notes(world)
+        _note_without_base(world, folders)
     for err in errors:
         print(err, file=sys.stderr)
     if errors:
@@ -73,6 +74,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{len(errors)} errors", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _note_without_base(world: Any, folders: list[Path]) -> None:
+    """The game loads the base game under every pack: say so when the stack checked left it out
+    (a pack that does not depend on it may still clash with it where the game loads both)."""
+    from game.content.packs import manifest
+
+    base = locations.base_pack()
+    found = manifest(base)
+    if found is None or found.id in {pid for pid, _ in world.packs}:
+        return
+    named = " ".join(str(f) for f in folders)
+    print(
+        f"note: checked without the base game ({found.id!r}), which the game loads under every pack: "
+        f"`borderline validate {base} {named}` checks them as the game loads them",
+        file=sys.stderr,
+    )
 
 
 def _starting_problems(world: Any) -> list[Any]:
