@@ -121,9 +121,7 @@ def _factor_words(factor: float) -> str:
 
 
 def _amount_words(world: World, target: str, amount: float) -> str:
-    symbol = world.symbols.get(target)
-    item = symbol.located.item if symbol is not None and symbol.located is not None else None
-    unit = str(getattr(item, "unit", "") or "")
+    unit = str(getattr(world.item(target), "unit", "") or "")
     sign = "-" if amount < 0 else "+"
     if unit.startswith(("fraction", "share")):  # 0.035 of a whole: 3.5 points
         return f"{sign}{abs(amount) * 100:.3g} percentage points"

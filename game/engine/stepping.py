@@ -122,7 +122,7 @@ class Stepper:
             _, breach = settle(value, spec.minimum, spec.maximum)  # the value is kept as it is, bit for bit
             if breach is not None:
                 init = world.stock_initial[sid]
-                said = init if isinstance(init, float) else getattr(init, "text", "a formula")
+                said = init if isinstance(init, float) else init.text
                 why = f"it starts there (initial = {said})"
                 self.out_of_range(sid, breach, 0, why, "fix its initial value")
         levels, start, elapsed = {}, {}, {}

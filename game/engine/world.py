@@ -212,12 +212,16 @@ class World(SymbolScope):
         """The id of the entity table whose content says it holds ``role`` (e.g. "organizations")."""
         return next((tid for tid, info in self.tables.items() if info.spec.role == role), None)
 
+    def item(self, name: str) -> Any | None:
+        """The content item a name was declared by (its unit, source, short name...), if any."""
+        sym = self.symbols.get(name)
+        return sym.located.item if sym is not None and sym.located is not None else None
+
     def describe(self, name: str) -> tuple[str, str]:
         """A human name and description of any named item, for the why screen."""
-        sym = self.symbols.get(name)
-        if sym is None or sym.located is None:
+        item = self.item(name)
+        if item is None:
             return name, ""
-        item = sym.located.item
         return (getattr(item, "name", "") or name), getattr(item, "description", "")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from game import locations
+from game.app.words import plural
 from game.verbs.common import EXIT_ERROR, EXIT_OK, CliError, given_packs, report_content_notes
 
 
@@ -49,8 +50,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             order = ", ".join(f"{pid} {version}" for pid, version in world.packs)
             named = " + ".join(str(f) for f in folders)
             checked.append(
-                f"{named}: ok ({_count(count, 'item')}, {_count(len(world.indicators), 'indicator')}, "
-                f"{_count(len(world.actions), 'action')}, {_count(len(world.events), 'event')}; "
+                f"{named}: ok ({plural(count, 'item')}, {plural(len(world.indicators), 'indicator')}, "
+                f"{plural(len(world.actions), 'action')}, {plural(len(world.events), 'event')}; "
                 f"packs in load order: {order})"
             )
     for path in files:
@@ -106,10 +107,6 @@ def _starting_problems(world: Any) -> list[Any]:
         except (SimulationError, GameError) as exc:
             found.setdefault(str(exc).split(" at turn ")[0], exc)  # one stock wrong in every scenario: once
     return list(found.values())
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:

@@ -84,7 +84,7 @@ def quantity_label(world: World, name: str) -> tuple[str, str]:
         spec = world.tables[sym.axis].spec.fields.get(name)
         return display_name(spec.name if spec else "", name), spec.unit if spec else ""
     label, _ = world.describe(name)
-    item = sym.located.item if sym is not None and sym.located is not None else None
+    item = world.item(name)
     short = getattr(item, "short_name", "") if item is not None else ""  # the name for narrow places
     return display_name(short or label, name), getattr(item, "unit", "") if item is not None else ""
 

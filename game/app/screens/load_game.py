@@ -180,8 +180,8 @@ class LoadScreen(Screen[None]):
                 )
             else:
                 who = f" · {' + '.join(save.players)}" if save.players else ""
-                game = f"{save.scenario}, seed {save.seed}{who}" if save.seed is not None else save.scenario
-                about = f"{kind} · {game} · {turn_words(save.turn, save.date, save.over)} · {when}"
+                which = f"{save.scenario}, seed {save.seed}{who}" if save.seed is not None else save.scenario
+                about = f"{kind} · {which} · {turn_words(save.turn, save.date, save.over)} · {when}"
                 name = printable(save.name, newlines=False)
                 if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # old autosaves: turns completed
                     name = "Autosave, game over" if save.over else f"Autosave, turn {save.turn + 1}"

@@ -190,9 +190,7 @@ def describe_indicator(game: Game, indicator: str) -> Content:
         if gap == "±0%":
             gap, verdict = "about the same", ""
         parts.append(Content(f"Status quo: {r.format(r.status_quo)} (you are {gap}{verdict})\n"))
-    symbol = game.world.symbols.get(indicator)
-    item = symbol.located.item if symbol is not None and symbol.located is not None else None
-    source = str(getattr(item, "source", "") or "")
+    source = str(getattr(game.world.item(indicator), "source", "") or "")
     if source:  # where the number comes from, for a teacher to point at
         parts.append(Content.styled("Source: ", "bold") + Content.styled(reflow(source) + "\n", "italic"))
     parts.append(Content.styled("enter or w: why it moved · c: chart", "$text-muted"))
