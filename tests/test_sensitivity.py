@@ -147,13 +147,16 @@ def test_one_at_a_time_swings_rank_the_factors_by_their_half_range():
     assert [s.factor.id for s in ranked] == ["a", "b"] and ranked[0].half_range == pytest.approx(5)
 
 
+# Four Morris trajectories (396 runs, each scored over the horizon): hope_efficacy's effect is 4.4x
+# the next one's at this seed (22.5 against ost_overdose_ratio's 5.1; 4.0x at six trajectories,
+# which cost half as much again), so the ranking and the 2x margin below are far from a close call.
 def test_the_cli_ranks_hope_efficacy_first_for_the_founding_package(capsys):
-    code = main(["sensitivity", "--plan", str(KLEIMAN), "--samples", "6", "--outputs", "score",
+    code = main(["sensitivity", "--plan", str(KLEIMAN), "--samples", "4", "--outputs", "score",
                  "--format", "json"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     ranking = report["outputs"]["score"]["ranking"]
-    assert report["runs"] == 6 * (len(ranking) + 1)
+    assert report["runs"] == 4 * (len(ranking) + 1)
     assert ranking[0]["parameter"] == "hope_efficacy"
     assert ranking[0]["effect"] > 2 * ranking[1]["effect"]
 
