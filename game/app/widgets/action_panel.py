@@ -76,7 +76,7 @@ class ActionPanel(MarkedOptionList):
         """``editable``: in a two-player game, the seated side; the other sides' levers are
         marked read-only (the screen refuses changes to them)."""
         self._game, self._editable = game, editable
-        self._rebuild()
+        self.rebuild_when_sized()
 
     def relayout(self) -> None:
         self._rebuild()

@@ -98,7 +98,7 @@ class Dashboard(MarkedOptionList):
         self._quo = game.is_over or shows is None or bool(shows("status_quo"))
         self._side_names = {r.side: side_name(game.world, r.side) for r in self._readouts}
         self._short_names = {r.id: short_indicator_name(game.world.indicators[r.id]) for r in self._readouts}
-        self._rebuild()
+        self.rebuild_when_sized()
 
     def relayout(self) -> None:
         self._rebuild()

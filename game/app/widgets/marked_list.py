@@ -24,15 +24,28 @@ class MarkedOptionList(OptionList):
         """Cells an option's text may take on a line: the content width less the marker's gutter."""
         return self.scrollable_content_region.width - self._get_left_gutter_width()
 
+    _laid_out_for = -1  # the row width the options were last laid out for
+
     def relayout(self) -> None:
         """Lay the options out again for ``row_width``; lists whose rows are laid out in columns
         override it (it runs on resize and when the vertical scrollbar comes or goes)."""
 
-    def on_resize(self) -> None:
+    def _relayout(self) -> None:
+        self._laid_out_for = self.row_width
         self.relayout()
 
+    def rebuild_when_sized(self) -> None:
+        """``relayout`` now if the list has its size; before its first layout, the resize that
+        gives it one lays it out (laying rows out for a width of zero was thrown away)."""
+        if self.size.width:
+            self._relayout()
+
+    def on_resize(self) -> None:
+        if self.row_width != self._laid_out_for:  # a change of height alone moves no row
+            self._relayout()
+
     def watch_show_vertical_scrollbar(self) -> None:
-        self.call_after_refresh(self.relayout)  # the scrollbar took (or gave back) columns
+        self.call_after_refresh(self._relayout)  # the scrollbar took (or gave back) columns
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -40,7 +53,8 @@ class MarkedOptionList(OptionList):
         try:
             index, offset = self._lines[line]
         except IndexError:
-            return Strip.join([Strip.blank(1), strip])
+            # a line below the last option: a styled blank (NO_COLOR's filter needs a style on every segment)
+            return Strip.join([Strip.blank(1, self.rich_style), strip])
         option = self.options[index]
         highlighted = index == self.highlighted and not option.disabled
         mark = MARKER if highlighted and offset == 0 else " "
