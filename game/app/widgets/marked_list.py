@@ -53,8 +53,10 @@ class MarkedOptionList(OptionList):
         try:
             index, offset = self._lines[line]
         except IndexError:
-            # a line below the last option: a styled blank (NO_COLOR's filter needs a style on every segment)
-            return Strip.join([Strip.blank(1, self.rich_style), strip])
+            # a line below the last option: its marker cell styled as OptionList styles the rest
+            # of the line (NO_COLOR's filter fails on a segment without a style)
+            blank = Strip.blank(1, self.get_visual_style("option-list--option").rich_style)
+            return Strip.join([blank, strip])
         option = self.options[index]
         highlighted = index == self.highlighted and not option.disabled
         mark = MARKER if highlighted and offset == 0 else " "
