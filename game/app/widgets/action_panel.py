@@ -128,12 +128,7 @@ class ActionPanel(MarkedOptionList):
                     tail = wrap_with_tail(level, width, cost, COST_WIDTH)
                     line = Content("\n").join([*wrap(name, width), *tail])
                 options.append(Option(line, id=aid))
-        self.set_options(options)
-        ids = [o.id for o in options]
-        if keep in ids:
-            self.highlighted = ids.index(keep)
-        elif options:
-            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.show_options(options, keep)
 
     def action_step(self, step: int) -> None:
         action = self.highlighted_action

@@ -138,12 +138,7 @@ class Dashboard(MarkedOptionList):
                 ],
             )
             options.append(Option(line, id=r.id))
-        self.set_options(options)
-        ids = [o.id for o in options]
-        if keep in ids:
-            self.highlighted = ids.index(keep)
-        elif options:
-            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.show_options(options, keep)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

@@ -6,9 +6,13 @@ out) drop the highlight's background; the marker in a one-cell gutter on the lef
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.segment import Segment
+from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 MARKER = "▸"
 
@@ -33,6 +37,25 @@ class MarkedOptionList(OptionList):
     def _relayout(self) -> None:
         self._laid_out_for = self.row_width
         self.relayout()
+
+    def show_options(self, options: Sequence[Option], keep: str | None) -> None:
+        """Show ``options`` with the one whose id is ``keep`` highlighted (else the first enabled one).
+
+        The same options as shown (ids, text, styles, disabled) are kept, not set again: after
+        ``set_options`` Textual renders every option anew and scrolls back to the top, which a
+        pane redrawn with nothing changed in it (a dialog closing, a turn that moved no level)
+        paid each time. Either way the highlight is announced, as a list set anew announces it.
+        """
+        if [_same(o) for o in options] == [_same(o) for o in self.options] and self.highlighted is not None:
+            index = self.highlighted
+            self.post_message(self.OptionHighlighted(self, self.options[index], index))
+            return
+        self.set_options(options)
+        ids = [o.id for o in options]
+        if keep in ids:
+            self.highlighted = ids.index(keep)
+        elif options:
+            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
 
     def rebuild_when_sized(self) -> None:
         """``relayout`` now if the list has its size; before its first layout, the resize that
@@ -67,3 +90,17 @@ class MarkedOptionList(OptionList):
             else self.get_visual_style("option-list--option")
         )
         return Strip.join([Strip([Segment(mark, style.rich_style)], 1), strip])
+
+
+def _same(option: Option) -> tuple[object, ...]:
+    """What makes two options show alike: id, disabled, and the prompt's text with its styles
+    (Textual's ``Content`` compares text alone); any other prompt only as the same object."""
+    prompt = option.prompt
+    shown: object
+    if isinstance(prompt, Content):
+        shown = (prompt.plain, tuple(prompt.spans))
+    elif isinstance(prompt, str):
+        shown = prompt
+    else:
+        shown = id(prompt)
+    return (option.id, option.disabled, shown)
