@@ -66,6 +66,11 @@ class OrganizationsTable(DataTable[object]):
 
     first_column = 0  # the first sliding column in view
 
+    def on_resize(self) -> None:
+        # Textual's DataTable repaints only the rows' old width when the terminal grows: the
+        # rows' background stopped where the old screen ended. The whole table is drawn again.
+        self.refresh()
+
     def action_columns(self, step: int) -> None:
         sliding = self.ordered_columns[self.fixed_columns :]
         if not sliding:

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from game.app.widgets import unchanged
 from game.app.widgets.action_panel import ActionPanel
 from game.app.widgets.dashboard import Dashboard
 from game.app.widgets.detail_pane import DetailPane
@@ -125,7 +126,7 @@ class GameScreen(Screen[None]):
         content = text if isinstance(text, Content) else Content(text)
         lines = self.query(StatusLine)
         if lines:
-            lines.first().update(content)
+            unchanged.update(lines.first(), content)
             if not error:
                 return
         self.notify(

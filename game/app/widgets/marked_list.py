@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.segment import Segment
-from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from game.app.widgets.unchanged import looks
 
 MARKER = "▸"
 
@@ -92,15 +93,7 @@ class MarkedOptionList(OptionList):
         return Strip.join([Strip([Segment(mark, style.rich_style)], 1), strip])
 
 
+
 def _same(option: Option) -> tuple[object, ...]:
-    """What makes two options show alike: id, disabled, and the prompt's text with its styles
-    (Textual's ``Content`` compares text alone); any other prompt only as the same object."""
-    prompt = option.prompt
-    shown: object
-    if isinstance(prompt, Content):
-        shown = (prompt.plain, tuple(prompt.spans))
-    elif isinstance(prompt, str):
-        shown = prompt
-    else:
-        shown = id(prompt)
-    return (option.id, option.disabled, shown)
+    """What makes two options show alike: id, disabled, and how the prompt looks."""
+    return (option.id, option.disabled, looks(option.prompt))
