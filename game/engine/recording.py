@@ -98,8 +98,10 @@ class Recorder:
         isfinite, total = math.isfinite, np.add.reduce
         if self.stepper.runs <= FEW_RUNS:  # a few numbers each: one sum of them all, one call
             finite = isfinite(total(np.concatenate(_wholes(checked.values()), axis=None, dtype=np.float64)))
-        else:
-            finite = all(isfinite(total(value, axis=None)) for value in checked.values())
+        else:  # less what the program already found finite as the values left it
+            known = getattr(env, "finite", ())
+            unknown = (value for value in checked.values() if id(value) not in known)
+            finite = all(isfinite(total(value, axis=None)) for value in unknown)
         if not finite:
             for name in self.computed:
                 if name in env:
