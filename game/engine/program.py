@@ -220,18 +220,13 @@ def _span(blocks: list[Block], span: tuple[int, int], rows: int, private: Mappin
 
 
 class TurnValues(dict[Any, Array]):
-    """A turn's end values by name, and which of them the program found finite as they left it.
+    """A turn's end values by name, and the names whose values the program found finite as
+    they left it: the recorder's test of every value need not read those again. Empty when the
+    program found a number that is not finite (the recorder then tests every value and names
+    the culprit). The same set object turn after turn, so the recorder works out once what is
+    left for it to test."""
 
-    ``finite`` holds the ids of those arrays (the dict holds the arrays, so the ids stay theirs):
-    the recorder's test of every value need not read them again. Empty when the program found a
-    value that is not finite, or did not test them (the recorder then tests them all and names
-    the culprit)."""
-
-    finite: set[int]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.finite = set()
+    finite: frozenset[str] = frozenset()
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -583,7 +578,7 @@ class Program:
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
         self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
         self._fixed: tuple[Stepper, dict[Any, Any]] | None = None  # _fixed_env, for one caller
-        self._fixed_finite: set[int] = set()  # ids of _fixed's names fixed for the game, if all finite
+        self._finite_names: frozenset[str] = frozenset()  # _fixed_env: what a finite turn vouches for
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
 
     # ------------------------------------------------------------------ building
@@ -829,7 +824,10 @@ class Program:
                 )
             flat = self.scalar.flat()
             stocks.update(self._readers[0](flat))
-            return self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
+            env = self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
+            if math.isfinite(np.add.reduce(flat)):  # every number of the turn, the values among them
+                env.finite = self._finite_names
+            return env
         copyto = np.copyto
         for key, value in inputs:
             copyto(slots[key], value.T)
@@ -858,8 +856,7 @@ class Program:
                 named.append((name, value))
         env = self._env(stocks, time, lags, channels, side_costs, named)
         if finite:
-            env.finite = {id(value) for value in stocks.values()} | {id(value) for _, value in named}
-            env.finite |= self._fixed_finite
+            env.finite = self._finite_names
         return env
 
     def _env(
@@ -905,9 +902,9 @@ class Program:
             fixed[name] = out.T if self.tier[name] == SETUP else None
         self._fixed = (stepper, fixed)
         # the names fixed for the game are the same read-only arrays every turn: tested once
-        setup = [fixed[name] for name in self.outputs if self.tier[name] == SETUP]
-        if all(math.isfinite(np.add.reduce(value, axis=None)) for value in setup):
-            self._fixed_finite = {id(value) for value in setup}
-        else:
-            self._fixed_finite = set()
+        setup = [name for name in self.outputs if self.tier[name] == SETUP]
+        turned = [name for name in self.outputs if self.tier[name] != SETUP]
+        if not all(math.isfinite(np.add.reduce(fixed[name], axis=None)) for name in setup):
+            setup = []
+        self._finite_names = frozenset([*world.stocks, *turned, *setup])
         return fixed
