@@ -161,6 +161,7 @@ class CartelsScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.refresh_panes()
+        self._drawn_on_mount = True
         panels = self.query(ActionPanel)
         (panels.first() if panels else self.query_one(OrganizationsTable)).focus()
 

@@ -104,7 +104,14 @@ class GameScreen(Screen[None]):
     def watch_version(self) -> None:
         self.refresh_panes()
 
+    # Set by a screen whose mount has drawn its panes: Textual resumes a screen straight after
+    # mounting it, and drawing the same game twice in a row was a tenth of opening a game.
+    _drawn_on_mount = False
+
     def on_screen_resume(self) -> None:
+        if self._drawn_on_mount:
+            self._drawn_on_mount = False
+            return
         self.refresh_panes()
 
     def say(self, text: str | Content, *, error: bool = False, title: str = "Refused") -> None:
@@ -377,6 +384,7 @@ class MainScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.refresh_panes()
+        self._drawn_on_mount = True
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
             self.say(f"↑↓ action · +/- or ←/→ level · tab: next pane · e: end {self.turn_word} · ?: help")
