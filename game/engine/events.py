@@ -151,10 +151,10 @@ def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) ->
     if ended_turn.shape[0] == 1:  # one run: the same tests on Python's integers, a column each
         if not ended_turn.item() > turn - 1:
             return np.zeros((1, len(ids)), dtype=bool)
-        last, count = state.ev_last, state.ev_count
+        fired_last, fired_count = state.ev_last, state.ev_count
         clocks = zip(ids, stepper.event_cooldowns[0].tolist(), stepper.event_once[0].tolist(), strict=True)
         row = [
-            last[eid].item() + cooldown < turn and not (once and count[eid].item() != 0)
+            fired_last[eid].item() + cooldown < turn and not (once and fired_count[eid].item() != 0)
             for eid, cooldown, once in clocks
         ]
         return np.array([row], dtype=bool)
