@@ -81,6 +81,15 @@ class TurnHeader(Static):
     TurnHeader { height: 2; padding: 0 1; background: $panel; }
     """
 
+    _shown: tuple[Game, Debrief | None, str | None] | None = None
+
     def show(self, game: Game, standing: Debrief | None = None, seated: str | None = None) -> None:
         """``standing``: the score as it stands; ``seated``: in a two-player game, who plans now."""
+        self._shown = (game, standing, seated)
         unchanged.update(self, header_text(game, standing, self.app.size.width, seated))
+
+    def on_resize(self) -> None:
+        # what fits on the lines depends on the terminal's width: a header written for 120
+        # columns lost its money line at 80 (it wrapped out of the two lines)
+        if self._shown is not None:
+            self.show(*self._shown)
