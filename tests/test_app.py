@@ -7,7 +7,6 @@ app are in tests/driving.py (imported from here by older tests of other files).
 
 from __future__ import annotations
 
-import asyncio
 import re
 import textwrap
 
@@ -216,26 +215,6 @@ async def test_a_modded_games_names_and_the_refusals_and_questions_of_its_levers
         await pilot.press("y")
         await pilot.pause()
         assert app.game.level("legalize_everything") == 1
-
-
-def test_the_base_world_plays_a_turn_and_shows_its_cartels(base_world, tmp_path):
-    world = base_world
-
-    async def play() -> None:
-        async with started(world, tmp_path, scenario="both-sides", seed=1) as pilot:
-            app = pilot.app
-            assert "2012 Q1, quarter 1 of 40" in str(app.screen.query_one("#turn-header").render())
-            await pilot.press("e")
-            await pilot.pause()
-            await answer_whatever_pops_up(pilot)
-            assert app.game.turn == 1
-            await pilot.press("m")
-            await pilot.pause()
-            table = app.screen.query_one("#organizations")
-            assert table.row_count >= 6
-            assert app.screen.query_one(ActionPanel).option_count >= 3
-
-    asyncio.run(play())
 
 
 @sync
