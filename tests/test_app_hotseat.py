@@ -6,11 +6,10 @@ has enforcement, treatment and legalization; Mexico has designation).
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 
 import pytest
+from driving import sync
 
 from game.app.app import BorderlineApp
 from game.app.screens.debrief import DebriefScreen
@@ -31,14 +30,6 @@ PLAYERS = {"us": "Ana", "mx": "Beto"}
 @pytest.fixture(scope="module")
 def mini():
     return load_world([MINI])
-
-
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def make_app(world, tmp_path) -> BorderlineApp:
