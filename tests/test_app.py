@@ -15,7 +15,7 @@ from driving import (
     MINI,
     SIZE,
     answer_whatever_pops_up,
-    end_turn,  # noqa: F401 (other test files import these names from here),
+    end_turn,
     highlight_action,
     make_app,
     new_game,
@@ -227,6 +227,15 @@ async def test_the_detail_pane_shows_the_models_expectation(mini_world, tmp_path
         text = str(app.screen.query_one("#detail-text").render())
         assert "If you raise it to high, 4 quarters on the model expects:" in text
         assert re.search(r"[+-]\$[\d.]+B Revenue \(worse\)", text), text  # each change with its unit
+        # A turn with nothing planned leaves the lever list as it was: its options are kept, not
+        # set again (which renders them all anew), and the forecast is worked out for the new turn
+        panel = app.screen.query_one(ActionPanel)
+        shown = list(panel.options)
+        await end_turn(pilot)
+        assert app.game.turn == 1 and list(panel.options) == shown
+        assert panel.highlighted_action == "enforcement"
+        text = str(app.screen.query_one("#detail-text").render())
+        assert "If you raise it to high, 4 quarters on the model expects:" in text, text
 
 
 def test_small_costs_are_shown_in_millions_not_as_zero_billions():

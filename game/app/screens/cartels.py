@@ -66,6 +66,11 @@ class OrganizationsTable(DataTable[object]):
 
     first_column = 0  # the first sliding column in view
 
+    def on_resize(self) -> None:
+        # Textual's DataTable repaints only the rows' old width when the terminal grows: the
+        # rows' background stopped where the old screen ended. The whole table is drawn again.
+        self.refresh()
+
     def action_columns(self, step: int) -> None:
         sliding = self.ordered_columns[self.fixed_columns :]
         if not sliding:
@@ -161,6 +166,7 @@ class CartelsScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.refresh_panes()
+        self._drawn_on_mount = True
         panels = self.query(ActionPanel)
         (panels.first() if panels else self.query_one(OrganizationsTable)).focus()
 

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from game.app.widgets import unchanged
 from game.app.widgets.action_panel import ActionPanel
 from game.app.widgets.dashboard import Dashboard
 from game.app.widgets.detail_pane import DetailPane
@@ -104,7 +105,14 @@ class GameScreen(Screen[None]):
     def watch_version(self) -> None:
         self.refresh_panes()
 
+    # Set by a screen whose mount has drawn its panes: Textual resumes a screen straight after
+    # mounting it, and drawing the same game twice in a row was a tenth of opening a game.
+    _drawn_on_mount = False
+
     def on_screen_resume(self) -> None:
+        if self._drawn_on_mount:
+            self._drawn_on_mount = False
+            return
         self.refresh_panes()
 
     def say(self, text: str | Content, *, error: bool = False, title: str = "Refused") -> None:
@@ -118,7 +126,7 @@ class GameScreen(Screen[None]):
         content = text if isinstance(text, Content) else Content(text)
         lines = self.query(StatusLine)
         if lines:
-            lines.first().update(content)
+            unchanged.update(lines.first(), content)
             if not error:
                 return
         self.notify(
@@ -377,6 +385,7 @@ class MainScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.refresh_panes()
+        self._drawn_on_mount = True
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
             self.say(f"↑↓ action · +/- or ←/→ level · tab: next pane · e: end {self.turn_word} · ?: help")

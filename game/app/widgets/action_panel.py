@@ -76,7 +76,7 @@ class ActionPanel(MarkedOptionList):
         """``editable``: in a two-player game, the seated side; the other sides' levers are
         marked read-only (the screen refuses changes to them)."""
         self._game, self._editable = game, editable
-        self._rebuild()
+        self.rebuild_when_sized()
 
     def relayout(self) -> None:
         self._rebuild()
@@ -128,12 +128,7 @@ class ActionPanel(MarkedOptionList):
                     tail = wrap_with_tail(level, width, cost, COST_WIDTH)
                     line = Content("\n").join([*wrap(name, width), *tail])
                 options.append(Option(line, id=aid))
-        self.set_options(options)
-        ids = [o.id for o in options]
-        if keep in ids:
-            self.highlighted = ids.index(keep)
-        elif options:
-            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.show_options(options, keep)
 
     def action_step(self, step: int) -> None:
         action = self.highlighted_action

@@ -98,7 +98,7 @@ class Dashboard(MarkedOptionList):
         self._quo = game.is_over or shows is None or bool(shows("status_quo"))
         self._side_names = {r.side: side_name(game.world, r.side) for r in self._readouts}
         self._short_names = {r.id: short_indicator_name(game.world.indicators[r.id]) for r in self._readouts}
-        self._rebuild()
+        self.rebuild_when_sized()
 
     def relayout(self) -> None:
         self._rebuild()
@@ -138,12 +138,7 @@ class Dashboard(MarkedOptionList):
                 ],
             )
             options.append(Option(line, id=r.id))
-        self.set_options(options)
-        ids = [o.id for o in options]
-        if keep in ids:
-            self.highlighted = ids.index(keep)
-        elif options:
-            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.show_options(options, keep)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from game.app.widgets import unchanged
+
 if TYPE_CHECKING:
     from game.engine import Game
 
@@ -231,13 +233,13 @@ class DetailPane(VerticalScroll):
         text = self.query_one("#detail-text", Static)
         self.border_title = "Detail · action"
         if aid is None:
-            text.update("Highlight an action to see what it does, its cost and the evidence.")
+            unchanged.update(text, "Highlight an action to see what it does, its cost and the evidence.")
         else:
-            text.update(describe_action(game, aid, preview, depends))
+            unchanged.update(text, describe_action(game, aid, preview, depends))
         self._about("action", aid)
 
     def show_indicator(self, game: Game, indicator: str | None) -> None:
         self.border_title = "Detail · indicator"
         if indicator is not None:
-            self.query_one("#detail-text", Static).update(describe_indicator(game, indicator))
+            unchanged.update(self.query_one("#detail-text", Static), describe_indicator(game, indicator))
         self._about("indicator", indicator)

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from game.app.widgets import unchanged
+
 if TYPE_CHECKING:
     from game.engine import Game
 
@@ -91,8 +93,9 @@ class NewsFeed(VerticalScroll):
         """The first-game guide's current hint above the news (None: no hint)."""
         guide = self.query_one("#news-guide", Static)
         guide.display = hint is not None
-        guide.update(hint or "")
+        unchanged.update(guide, hint or "")
 
     def show(self, game: Game) -> None:
-        self.query_one("#news-text", Static).update(news_text(game))
-        self.scroll_home(animate=False)
+        """The game's news, from the top; the same news again keeps the place the player scrolled to."""
+        if unchanged.update(self.query_one("#news-text", Static), news_text(game)):
+            self.scroll_home(animate=False)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
+from game.app.widgets import unchanged
+
 if TYPE_CHECKING:
     from game.engine import Debrief, Game
 
@@ -81,4 +83,4 @@ class TurnHeader(Static):
 
     def show(self, game: Game, standing: Debrief | None = None, seated: str | None = None) -> None:
         """``standing``: the score as it stands; ``seated``: in a two-player game, who plans now."""
-        self.update(header_text(game, standing, self.app.size.width, seated))
+        unchanged.update(self, header_text(game, standing, self.app.size.width, seated))
