@@ -4,8 +4,10 @@ Prints, each the best of a few repeats (machines here are shared and noisy, so e
 figure is compared with a baseline measured seconds apart in the same process):
 
 - a lone game's first turn (it compiles the game's turn, once a game) and its time per
-  turn after it (goal: under 2 ms), on the compiled program and on the reference path
-  that walks the formulas' closures (the speed-up between them);
+  turn after it (goal: under 2 ms): the median of every turn's processor time over all the
+  repeats (a turn that met a busy second, or a garbage collection, moves it little), beside
+  the best repeat's mean; on the compiled program and on the reference path that walks the
+  formulas' closures (the speed-up between them);
 - a batch of RUNS runs x TURNS turns, its turns after the first (which compiles the
   program, once a batch, timed apart), on one thread and on the engine's ``THREADS``;
 - the element operations a run performs in a turn (counted from the compiled program),
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -66,13 +69,15 @@ def play(
     first: Timing | None = None,
     threads: int | None = None,
     between: tuple[Callable[[], None], Timing] | None = None,
+    turns: list[float] | None = None,
 ) -> tuple[Timing, Game]:
     """Time to play every turn of a game of ``runs`` runs but the first (the game is made beforehand).
 
     The first turn compiles the game's program (once a game); it is timed into ``first`` if
     given. ``threads``: the threads a big batch's turn is split over (the engine's by default).
     ``between``: a baseline's share of work run after each timed turn and timed into its own
-    Timing, so that the turns and the baseline meet the same machine, second by second."""
+    Timing, so that the turns and the baseline meet the same machine, second by second.
+    ``turns``: each timed turn's processor seconds are appended to it."""
     Stepper.reference = reference
     program._SHARED.clear()  # each game compiles its own turn (a game like one before would not)
     kept = program.THREADS
@@ -83,8 +88,11 @@ def play(
             game.resolve_turn()
         timing = Timing()
         while game.turn < game.turns:
+            cpu = timing.cpu
             with timing:
                 game.resolve_turn()
+            if turns is not None:
+                turns.append(timing.cpu - cpu)
             if between is not None:
                 work, spent = between
                 with spent:
@@ -135,7 +143,8 @@ def main() -> None:
     play(world, args.scenario, 1, False)  # warm caches
     turns = world.scenarios[args.scenario].turns
     firsts = [Timing() for _ in range(args.repeats)]
-    lone = best([play(world, args.scenario, 1, False, first)[0] for first in firsts])
+    lone_turns: list[float] = []
+    lone = best([play(world, args.scenario, 1, False, first, turns=lone_turns)[0] for first in firsts])
     lone_first = best(firsts)
     lone_ref = best([play(world, args.scenario, 1, True, Timing())[0] for _ in range(args.repeats)])
     batch_repeats = max(1, args.repeats - 1)
@@ -172,7 +181,9 @@ def main() -> None:
 
     print(f"content load and compile:             {load_s * 1000:9.1f} ms")
     row("lone game, first turn:", lone_first, 1e3, "   (once a game: compiles its turn)")
-    row("lone game, per turn after it:", lone, 1e3, "   (goal: under 2 ms)", turns - 1)
+    print(f"lone game, per turn after it, median: {statistics.median(lone_turns) * 1e3:9.3f} ms cpu"
+          f"   (goal: under 2 ms; of {len(lone_turns)} turns, {args.repeats} games)")
+    row("  best game's mean:", lone, 1e3, "", turns - 1)
     row("  reference path, per turn after it:", lone_ref, 1e3,
         f"   (speed-up {lone_ref.cpu / lone.cpu:.2f}x cpu)", turns - 1)
     row(f"batch {args.runs} runs, first turn:", best(batch_firsts), 1, "   (once a batch: compiles its turn)")

@@ -61,22 +61,34 @@ def test_indicator_ranges_at_once_find_what_the_search_finds(request, game, step
         assert moved == 0, "a nan is the finite check's to report, not the range's"
 
 
-def test_event_clocks_at_once_are_each_events_own(played):
-    """Cooldowns, once-only events and ended runs, for every event at once, as event by event."""
+@pytest.mark.parametrize("game", ["played", "played_alone"])
+def test_event_clocks_at_once_are_each_events_own(request, game):
+    """Cooldowns, once-only events and ended runs, for every event at once (on Python's integers
+    for one run), as event by event."""
+    played = request.getfixturevalue(game)
     state, stepper = played._state, played._stepper
-    ended = np.array([[played.turn + 5], [played.turn - 1], [played.turn]])
+    runs = stepper.runs
     rng = np.random.default_rng(0)
-    for eid in stepper.event_ids:  # clocks of every kind: never fired, just fired, long ago
-        state.ev_last[eid] = rng.choice([-(1 << 30), played.turn, played.turn - 3, 0], size=(3, 1))
-        state.ev_count[eid] = rng.integers(0, 2, size=(3, 1))
-    turn = played.turn + 1
-    clocks = eligibility(stepper, state, turn, ended)
-    for column, (eid, info) in enumerate(stepper.world.events.items()):
-        alone = (ended > turn - 1) & (state.ev_last[eid] + stepper.scale.cooldown(info.spec.cooldown) < turn)
-        if info.spec.once:
-            alone &= state.ev_count[eid] == 0
-        assert np.array_equal(clocks[:, column : column + 1], alone), eid
-    assert clocks.any() and not clocks.all()
+    seen = []
+    for trial in range(12 if runs == 1 else 2):
+        ended = np.roll(np.array([[played.turn + 5], [played.turn - 1], [played.turn]]), trial)[:runs]
+        turn = played.turn + 1
+        for eid, info in stepper.world.events.items():  # never fired, just fired, long ago, cooled just now
+            cooldown = stepper.scale.cooldown(info.spec.cooldown)
+            when = [-(1 << 30), played.turn, played.turn - 3, 0, turn - cooldown, turn - cooldown - 1]
+            state.ev_last[eid] = rng.choice(when, size=(runs, 1))
+            state.ev_count[eid] = rng.integers(0, 2, size=(runs, 1))
+        clocks = eligibility(stepper, state, turn, ended)
+        assert clocks.shape == (runs, len(stepper.event_ids))
+        for column, (eid, info) in enumerate(stepper.world.events.items()):
+            cooldown = stepper.scale.cooldown(info.spec.cooldown)
+            alone = (ended > turn - 1) & (state.ev_last[eid] + cooldown < turn)
+            if info.spec.once:
+                alone &= state.ev_count[eid] == 0
+            assert np.array_equal(clocks[:, column : column + 1], alone), eid
+        seen.append(clocks)
+    every = np.concatenate(seen)
+    assert every.any() and not every.all()
 
 
 @pytest.mark.parametrize("runs", [1, 3, 80])

@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from game.engine.scalar import EXACT, INLINE
+from game.engine.scalar import EXACT, INLINE, _argmax
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, -2.5, 1e-308, 5e-324, 1e308, -1e308,
            math.inf, -math.inf, math.nan, 0.1, 0.7, 1 / 3]
@@ -44,3 +44,13 @@ def test_each_operation_written_out_in_a_line_gives_numpys_bits(ufunc):
         for a, b in itertools.product(VALUES, repeat=2):
             expected = ufunc(np.full((1, 1), a), np.full((1, 1), b))[0, 0]
             assert bits(written(a, b)) == bits(expected), (ufunc.__name__, a, b)
+
+
+def test_the_row_of_a_tables_largest_number_is_numpys_argmax():
+    """Every table of up to four rows drawn from the special numbers (ties, -0.0, infinities,
+    nans first, last and between): the first of the largest, or the first nan, as numpy says."""
+    tables = [t for n in range(1, 5) for t in itertools.product(SPECIAL[:4] + SPECIAL[11:14], repeat=n)]
+    for table in tables:
+        assert _argmax(*table) == int(np.argmax(np.array(table))), table
+    assert _argmax(1.0, math.nan, 2.0, math.nan) == 1
+    assert _argmax(2, 5, 5, 1) == 1  # integers too

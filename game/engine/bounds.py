@@ -88,6 +88,12 @@ class IndicatorRanges:
             formulas = [(info, bound) for info, bound in pairs if not isinstance(bound, float)]
             self._sides.append((fixed, formulas))
         self._repeated: dict[tuple[int, tuple[int, ...]], Array] = {}
+        # per side, for _all_inside_one_run: (indicator, bound, its tolerance or None for a formula)
+        self._one_run: list[list[tuple[str, Any, float | None]]] = [
+            [(info.id, bound, ROUND_OFF * max(1.0, abs(bound))) for info, bound in fixed]
+            + [(info.id, formula, None) for info, formula in formulas]
+            for fixed, formulas in self._sides
+        ]
 
     def first_breach(
         self, env: Mapping[Any, Array], few: bool = False
@@ -104,22 +110,23 @@ class IndicatorRanges:
         operation an IEEE one that Python's floats round as numpy does (a subtraction, ``abs``,
         ``max`` with 1.0, a product, a comparison), so it decides the same. False when a value
         is not one run's, or for anything the vector test should see (a nan fails every test)."""
-        for side, (fixed, formulas) in enumerate(self._sides):
-            for info, bound_def in (*fixed, *formulas):
-                value = env[info.id]
-                if value.shape[0] != 1 or value.dtype != np.float64:
+        float64 = np.dtype(np.float64)
+        for side, checks in enumerate(self._one_run):
+            for name, bound_def, tolerance in checks:
+                value = env[name]
+                if value.shape[0] != 1 or value.dtype != float64:
                     return False
-                if isinstance(bound_def, float):
-                    bound = bound_def
-                else:
+                if tolerance is None:  # a formula: its bound and tolerance this turn
                     evaluated = bound_def.evaluate(env)
-                    if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
+                    if evaluated.shape != (1, 1) or evaluated.dtype != float64:
                         return False
                     bound = evaluated.item()
                     if bound != bound:
                         return False  # numpy's maximum keeps a nan, Python's max may not
-                tolerance = ROUND_OFF * max(1.0, abs(bound))
-                for number in value.ravel().tolist():
+                    tolerance = ROUND_OFF * max(1.0, abs(bound))
+                else:
+                    bound = bound_def
+                for number in value.ravel().tolist() if value.size > 1 else (value.item(),):
                     gap = (bound - number) if side == 0 else (number - bound)
                     if not gap <= tolerance:
                         return False

@@ -148,6 +148,16 @@ def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) ->
     ids = stepper.event_ids
     if not ids:
         return np.zeros((stepper.runs, 0), dtype=bool)
+    if ended_turn.shape[0] == 1:  # one run: the same tests on Python's integers, a column each
+        if not ended_turn.item() > turn - 1:
+            return np.zeros((1, len(ids)), dtype=bool)
+        fired_last, fired_count = state.ev_last, state.ev_count
+        clocks = zip(ids, stepper.event_cooldowns[0].tolist(), stepper.event_once[0].tolist(), strict=True)
+        row = [
+            fired_last[eid].item() + cooldown < turn and not (once and fired_count[eid].item() != 0)
+            for eid, cooldown, once in clocks
+        ]
+        return np.array([row], dtype=bool)
     last = np.concatenate([state.ev_last[eid] for eid in ids], axis=1)
     eligible = (ended_turn > turn - 1) & (last + stepper.event_cooldowns < turn)
     if stepper.event_once.any():

@@ -34,6 +34,7 @@ promise is easier to review with the emitter and its runner side by side.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
 import weakref
@@ -216,6 +217,16 @@ def _span(blocks: list[Block], span: tuple[int, int], rows: int, private: Mappin
             spanned.append((function, tuple(view(a) for a in args)))
         out.append((owner, spanned))
     return out
+
+
+class TurnValues(dict[Any, Array]):
+    """A turn's end values by name, and the names whose values the program found finite as
+    they left it: the recorder's test of every value need not read those again. Empty when the
+    program found a number that is not finite (the recorder then tests every value and names
+    the culprit). The same set object turn after turn, so the recorder works out once what is
+    left for it to test."""
+
+    finite: frozenset[str] = frozenset()
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -567,6 +578,7 @@ class Program:
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
         self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
         self._fixed: tuple[Stepper, dict[Any, Any]] | None = None  # _fixed_env, for one caller
+        self._finite_names: frozenset[str] = frozenset()  # _fixed_env: what a finite turn vouches for
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
 
     # ------------------------------------------------------------------ building
@@ -812,7 +824,10 @@ class Program:
                 )
             flat = self.scalar.flat()
             stocks.update(self._readers[0](flat))
-            return self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
+            env = self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
+            if math.isfinite(np.add.reduce(flat)):  # every number of the turn, the values among them
+                env.finite = self._finite_names
+            return env
         copyto = np.copyto
         for key, value in inputs:
             copyto(slots[key], value.T)
@@ -826,10 +841,23 @@ class Program:
             failures = [failed for failed in (future.result() for future in futures) if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
+        # each value leaves as a copy and is summed while that copy is still in the cache: the
+        # recorder's finiteness test, on the very same arrays, need not read them again
+        finite = True
+        total, isfinite = np.add.reduce, math.isfinite
         for sid in stocks:
-            stocks[sid] = _transposed(slots[sid])
-        named = [(name, _transposed(out)) for name, out in self.outputs.items() if self.tier[name] != SETUP]
-        return self._env(stocks, time, lags, channels, side_costs, named)
+            value = stocks[sid] = _transposed(slots[sid])
+            finite = finite and isfinite(total(value, axis=None))
+        named = []
+        for name, out in self.outputs.items():
+            if self.tier[name] != SETUP:
+                value = _transposed(out)
+                finite = finite and isfinite(total(value, axis=None))
+                named.append((name, value))
+        env = self._env(stocks, time, lags, channels, side_costs, named)
+        if finite:
+            env.finite = self._finite_names
+        return env
 
     def _env(
         self,
@@ -839,11 +867,11 @@ class Program:
         channels: Mapping[str, Array],
         side_costs: Mapping[str, Array],
         named: Iterable[tuple[str, Array]],
-    ) -> dict[Any, Array]:
+    ) -> TurnValues:
         """The turn's end values: the names computed this turn (``named``, copies of their
         buffers) beside the constants and the names fixed for the game, which are the same
         arrays every turn (a copy of one dict, not a view made of each name each turn)."""
-        env = dict(self._fixed_env())
+        env = TurnValues(self._fixed_env())
         env.update(time)
         env.update(lags)
         env.update(side_costs)
@@ -873,4 +901,10 @@ class Program:
         for name, out in self.outputs.items():
             fixed[name] = out.T if self.tier[name] == SETUP else None
         self._fixed = (stepper, fixed)
+        # the names fixed for the game are the same read-only arrays every turn: tested once
+        setup = [name for name in self.outputs if self.tier[name] == SETUP]
+        turned = [name for name in self.outputs if self.tier[name] != SETUP]
+        if not all(math.isfinite(np.add.reduce(fixed[name], axis=None)) for name in setup):
+            setup = []
+        self._finite_names = frozenset([*world.stocks, *turned, *setup])
         return fixed

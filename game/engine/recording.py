@@ -16,6 +16,8 @@ FEW_RUNS = 64
 """Up to this many runs the values of a turn are checked for being finite, and the indicators for
 being in range, as one array (numpy's cost per call outweighs copying so few numbers); past it,
 value by value (no copy of them all)."""
+FEW_VALUES = 8
+"""Up to this many values left to test, one reduction each costs less than laying them end to end."""
 
 
 def _wholes(values: Iterable[Array]) -> list[Array]:
@@ -49,6 +51,8 @@ class Recorder:
         self.computed = [n for n in world.order if n in world.variables or n in world.flows]
         self.computed += [f"{sid}_action_cost" for sid in world.sides]
         self.ranges = IndicatorRanges(world)
+        self._vouched: frozenset[str] | None = None  # record: the names a turn's program vouched for
+        self._unvouched: list[str] = []  # and the computed names it did not
         self._shapes = [(name, self._axes[name], self._shape(stepper, name)) for name in self.names]
 
     @staticmethod
@@ -61,6 +65,7 @@ class Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = self.stepper, self.names, self._axes
         twin.computed, twin.ranges, twin._shapes = self.computed, self.ranges, self._shapes
+        twin._vouched, twin._unvouched = None, []
         twin.series = {name: list(values) for name, values in self.series.items()}
         return twin
 
@@ -69,6 +74,7 @@ class Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
         twin.computed, twin.ranges = self.computed, self.ranges
+        twin._vouched, twin._unvouched = None, []
         twin._shapes = [(name, axis, self._shape(stepper, name)) for name, axis, _ in self._shapes]
         twin.series = {
             name: [np.repeat(value[run : run + 1], copies, axis=0) for value in values]
@@ -86,17 +92,22 @@ class Recorder:
             arr = value if value.shape == want and value.dtype == float64 else shape(value, axis)
             recorded.append(arr)
             self.series[name].append(arr)
-        # every value is checked once (a recorded name is usually a computed one or a stock too);
-        # the culprit is named only when something is wrong
-        checked = {name: env[name] for name in self.computed if name in env}
-        checked.update(stocks)
+        # every value is checked once (a recorded name is usually a computed one or a stock too),
+        # less those the program vouches for (it found them finite as they left it); the culprit
+        # is named only when something is wrong
+        vouched: frozenset[str] = getattr(env, "finite", frozenset())
+        if vouched is not self._vouched:  # the program's own set, the same object every turn
+            self._vouched = vouched
+            self._unvouched = [name for name in self.computed if name not in vouched]
+        checked = {name: env[name] for name in self._unvouched if name in env}
+        checked.update((sid, value) for sid, value in stocks.items() if sid not in vouched)
         pairs = zip(self.names, recorded, strict=True)
-        checked.update((name, arr) for name, arr in pairs if name not in checked)
+        checked.update((name, arr) for name, arr in pairs if name not in checked and name not in vouched)
         # a sum is finite only if every element is (an inf or a nan makes it inf or nan): one
         # reduction per value and no temporary; a sum that overflows from finite values only
         # sends it to the detailed check, which then finds nothing to report
         isfinite, total = math.isfinite, np.add.reduce
-        if self.stepper.runs <= FEW_RUNS:  # a few numbers each: one sum of them all, one call
+        if self.stepper.runs <= FEW_RUNS and len(checked) > FEW_VALUES:  # one sum of them all, one call
             finite = isfinite(total(np.concatenate(_wholes(checked.values()), axis=None, dtype=np.float64)))
         else:
             finite = all(isfinite(total(value, axis=None)) for value in checked.values())

@@ -104,6 +104,21 @@ function for them: the same result in every case (a nan first wins, then a nan s
 the larger or smaller, the second of two equal numbers; a division by zero is numpy's)."""
 
 
+def _argmax(*values: Any) -> int:
+    """numpy's ``argmax`` of a few numbers: the first of the largest, or the first nan (a nan
+    wins as soon as it is met, as numpy's loop stops there)."""
+    best, where = values[0], 0
+    if best != best:
+        return 0
+    for index in range(1, len(values)):
+        value = values[index]
+        if not value <= best:
+            best, where = value, index
+            if value != value:
+                return index
+    return where
+
+
 class _Code:
     """The lines of one generated function and the objects its names stand for."""
 
@@ -180,6 +195,7 @@ class ScalarRunner:
         from game.engine import program as compiled  # the program imports this module first
 
         self.settle = compiled._settle_in_place
+        self.argmax = compiled._argmax_into
         self.writes_last = (compiled._power_by_rows, compiled._argmax_into)  # their result: the last argument
         self.phases = tuple(self.translate(phase) for phase in (program.first, program.substep, program.end))
 
@@ -258,12 +274,27 @@ class ScalarRunner:
                 return "\n    ".join(lines)
             if operation is np.copyto and len(args) in (2, 4):
                 return "\n    ".join(self._copy(code, row, target) for target, row in pairs)
+        if function is self.argmax and targets is None:
+            line = self._argmax(code, args)
+            if line is not None:
+                return line
         call = self._through_numpy(code, function, args)
         if function is self.settle:
             return self._settle(code, args, call)
         if isinstance(function, NanCheck):
             return self._nan_check(args[0], call)
         return call
+
+    def _argmax(self, code: _Code, args: tuple[Any, ...]) -> str | None:
+        """The row of a table's largest number, on numbers: one call of ``_argmax``, the rows'
+        numbers as its arguments (None when the table is not numbers, or not one result)."""
+        value, out = args
+        kind, cells = self._reader(value)
+        targets = self._positions(out)
+        if kind != "number" or targets is None or len(targets) != 1:
+            return None
+        operands = ", ".join(f"V[{p}]" for p in cells)
+        return f"V[{targets[0]}] = {code.bind(_argmax)}({operands})"
 
     def _nan_check(self, value: Any, call: str) -> str:
         """A formula's nan check on numbers: numpy's check (which raises) runs only when one of

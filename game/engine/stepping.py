@@ -68,6 +68,7 @@ class Stepper:
         self.inactive = np.zeros((1, 1))
         self.origins: dict[Any, finite.Origin] = {}  # finite.cached_origin
         self.cost_lists: dict[str, Array] = {}  # each action's costs by level, for this turn's length
+        self.level_costs: dict[str, tuple[Array, Array]] = {}  # action_cost: the last levels' costs
         # the events' clocks, one column per event in the world's order (events.eligibility)
         self.event_ids = list(world.events)
         cooldowns = [self.scale.cooldown(info.spec.cooldown) for info in world.events.values()]
@@ -245,12 +246,18 @@ class Stepper:
     def action_cost(self, aid: str, level: Array | int, env: Mapping[Any, Array]) -> Array:
         """Money per turn the action costs at a level, in each run."""
         info = self.world.actions[aid]
-        level_arr = np.asarray(level, dtype=np.int64).reshape(-1, 1)
         if info.cost_list is not None:  # money a turn of the content's length: converted to this turn
+            last = self.level_costs.get(aid)
+            if last is not None and last[0] is level:
+                return last[1]  # the same levels as before (arrays are replaced, never written into)
             costs = self.cost_lists.get(aid)
             if costs is None:  # converted element by element: the same numbers as converting each cost
                 costs = self.cost_lists[aid] = self.scale.cost(info.cost_list)
-            return costs[level_arr]
+            cost = costs[np.asarray(level, dtype=np.int64).reshape(-1, 1)]
+            if isinstance(level, np.ndarray):
+                self.level_costs[aid] = (level, cost)
+            return cost
+        level_arr = np.asarray(level, dtype=np.int64).reshape(-1, 1)
         scope = Overlay(env)
         scope[aid] = info.values[level_arr]
         origin = finite.item_origin(self, "action", aid, f"the cost of action {aid}", "cost")
