@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+import pilot_waits
 from textual.pilot import Pilot
 
 from game.app.app import BorderlineApp
@@ -27,6 +28,8 @@ BASE = ROOT / "content" / "base"
 MINI = ROOT / "tests" / "packs" / "mini"
 SIZE = (80, 24)
 DILEMMA_SEED = 2  # test-run with seed 2 fires the massacre dilemma in its first turn, and no other news
+
+pilot_waits.install()  # Pilot's waits end when the app has settled, not after 20 ms windows
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

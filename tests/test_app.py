@@ -7,7 +7,6 @@ app are in tests/driving.py (imported from here by older tests of other files).
 
 from __future__ import annotations
 
-import asyncio
 import re
 import textwrap
 
@@ -20,7 +19,6 @@ from driving import (
     highlight_action,
     make_app,
     new_game,
-    play_turns,
     ready,
     started,
     status,
@@ -65,9 +63,46 @@ def modded(tmp_path_factory):
 
 
 @sync
-async def test_leaving_with_planned_changes_asks_first(mini_world, tmp_path):
+async def test_the_main_screen_of_a_new_game_its_panes_and_leaving_it(mini_world, tmp_path):
+    """One new game at test-run seed 3, in steps that each start where the last one left it."""
     async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
+
+        # The header says the date, the turn, the money and the capital.
+        header = str(app.screen.query_one("#turn-header").render())
+        assert "2012 Q1, quarter 1 of 12" in header
+        assert "US $2.0B of $10B a quarter · capital 50" in header and "MX $0 of $5.0B · capital 30" in header
+
+        # The news feed explains its marks.
+        title = str(app.screen.query_one("#news").border_title)
+        assert "• decision" in title and "! event" in title and "? choice" in title
+
+        # Tab cycles the panes of the main screen; the detail pane follows the dashboard.
+        seen = []
+        for _ in range(4):
+            seen.append(app.focused.id)
+            await pilot.press("tab")
+        assert seen == ["actions", "dashboard", "detail", "news"] and app.focused.id == "actions"
+        await pilot.press("tab", "down", "tab")
+        assert "Light users" in str(app.screen.query_one("#detail-text").render())
+
+        # Escape goes back to the actions, then always asks before leaving.
+        app.screen.query_one(ActionPanel).focus()
+        await pilot.pause()
+        await pilot.press("enter")  # into the detail pane
+        await pilot.pause()
+        assert app.focused.id == "detail"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.focused.id == "actions"
+        await pilot.press("escape")  # nothing planned, and still it asks
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+        # Leaving with planned changes asks first; yes goes back to the title screen.
         await pilot.press("plus", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -80,29 +115,11 @@ async def test_leaving_with_planned_changes_asks_first(mini_world, tmp_path):
 
 
 @sync
-async def test_tab_cycles_the_panes_of_the_main_screen(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        seen = []
-        for _ in range(4):
-            seen.append(app.focused.id)
-            await pilot.press("tab")
-        assert seen == ["actions", "dashboard", "detail", "news"] and app.focused.id == "actions"
-        await pilot.press("tab", "down", "tab")  # the detail pane follows the dashboard
-        assert "Light users" in str(app.screen.query_one("#detail-text").render())
+async def test_changing_an_action_moves_costs_then_indicators_and_the_dashboard_marks_them(
+    mini_world, tmp_path
+):
+    from game.app.widgets.dashboard import change_cell
 
-
-@sync
-async def test_header_says_date_turn_money_and_capital(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        header = str(app.screen.query_one("#turn-header").render())
-        assert "2012 Q1, quarter 1 of 12" in header
-        assert "US $2.0B of $10B a quarter · capital 50" in header and "MX $0 of $5.0B · capital 30" in header
-
-
-@sync
-async def test_changing_an_action_moves_costs_then_indicators(mini_world, tmp_path):
     async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
         game = app.game
@@ -127,6 +144,20 @@ async def test_changing_an_action_moves_costs_then_indicators(mini_world, tmp_pa
         await pilot.pause()
         assert game.level("enforcement") == 0
 
+        # After that quarter the dashboard marks each change and its cursor without colour.
+        dashboard = app.screen.query_one(Dashboard)
+        judged = [r for r in dashboard._readouts if r.change_judgement]
+        assert judged
+        for r in judged:
+            mark = "✓" if r.change_judgement == "better" else "✗"
+            cell = change_cell(r).plain
+            assert cell.endswith(mark) or cell.startswith("≈0")
+        assert any(change_cell(r).plain[-1] in "✓✗" for r in judged)
+        dashboard.focus()
+        await pilot.pause()
+        style = dashboard.get_component_rich_style("option-list--option-highlighted")
+        assert style.bold
+
 
 @sync
 async def test_refuses_what_capital_cannot_pay_and_says_why_in_full_in_a_notification(mini_world, tmp_path):
@@ -147,21 +178,31 @@ async def test_refuses_what_capital_cannot_pay_and_says_why_in_full_in_a_notific
 
 
 @sync
-async def test_refuses_what_the_budget_cannot_pay(modded, tmp_path):
+async def test_a_modded_games_names_and_the_refusals_and_questions_of_its_levers(modded, tmp_path):
+    """One game on the mini pack with a mod's two levers, in steps on the same main screen."""
+    from game.app.readouts import action_name
+
     async with started(modded, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
+
+        # At 80x24 action names and group headings are whole, and the hint shows help.
+        assert "?: help" in status(app) and "…" not in status(app)
+        panel = app.screen.query_one(ActionPanel)
+        assert panel._game is not None  # the panel has a game
+        for option in panel.options:
+            assert "…" not in option.prompt.plain  # group headings (disabled options) too
+            if not option.disabled:
+                text = " ".join(option.prompt.plain.split())
+                assert action_name(app.game.world, option.id) in text
+
+        # A change above the budget is refused, and the status line says why.
         await highlight_action(pilot, "border_wall")
         await pilot.press("plus")
         await pilot.pause()
         assert app.game.level("border_wall") == 0
         assert "✗ Refused: Border wall → yes" in status(app) and "above the budget" in status(app)
 
-
-@sync
-async def test_an_irreversible_action_asks_first(modded, tmp_path):
-    world = modded
-    async with started(world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
+        # An irreversible action asks first: no leaves it, yes takes it.
         await highlight_action(pilot, "legalize_everything")
         await pilot.press("plus")
         await pilot.pause()
@@ -174,26 +215,6 @@ async def test_an_irreversible_action_asks_first(modded, tmp_path):
         await pilot.press("y")
         await pilot.pause()
         assert app.game.level("legalize_everything") == 1
-
-
-def test_the_base_world_plays_a_turn_and_shows_its_cartels(base_world, tmp_path):
-    world = base_world
-
-    async def play() -> None:
-        async with started(world, tmp_path, scenario="both-sides", seed=1) as pilot:
-            app = pilot.app
-            assert "2012 Q1, quarter 1 of 40" in str(app.screen.query_one("#turn-header").render())
-            await pilot.press("e")
-            await pilot.pause()
-            await answer_whatever_pops_up(pilot)
-            assert app.game.turn == 1
-            await pilot.press("m")
-            await pilot.pause()
-            table = app.screen.query_one("#organizations")
-            assert table.row_count >= 6
-            assert app.screen.query_one(ActionPanel).option_count >= 3
-
-    asyncio.run(play())
 
 
 @sync
@@ -217,67 +238,12 @@ async def test_the_detail_pane_shows_the_models_expectation(mini_world, tmp_path
         assert "If you raise it to high, 4 quarters on the model expects:" in text, text
 
 
-@sync
-async def test_escape_goes_back_to_the_actions_then_always_asks_before_leaving(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await pilot.press("enter")  # into the detail pane
-        await pilot.pause()
-        assert app.focused.id == "detail"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen) and app.focused.id == "actions"
-        await pilot.press("escape")  # nothing planned, and still it asks
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
-
-
-@sync
-async def test_the_dashboard_marks_changes_and_its_cursor_without_colour(mini_world, tmp_path):
-    from game.app.widgets.dashboard import change_cell
-
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await play_turns(pilot, 1)
-        dashboard = app.screen.query_one(Dashboard)
-        judged = [r for r in dashboard._readouts if r.change_judgement]
-        assert judged
-        for r in judged:
-            mark = "✓" if r.change_judgement == "better" else "✗"
-            cell = change_cell(r).plain
-            assert cell.endswith(mark) or cell.startswith("≈0")
-        assert any(change_cell(r).plain[-1] in "✓✗" for r in judged)
-        dashboard.focus()
-        await pilot.pause()
-        style = dashboard.get_component_rich_style("option-list--option-highlighted")
-        assert style.bold
-
-
 def test_small_costs_are_shown_in_millions_not_as_zero_billions():
     from game.app.words import cost, cost_cell
 
     assert cost(0.04) == "$40M" and cost_cell(0.04) == "$40M"
     assert cost(1.25) == "$1.2B" and cost_cell(12.0) == "$12B" and cost_cell(0.0) == "$0"
     assert "0.0" not in cost(0.002)
-
-
-@sync
-async def test_at_80x24_action_names_and_group_headings_are_whole_and_the_hint_shows_help(modded, tmp_path):
-    from game.app.readouts import action_name
-
-    async with started(modded, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        assert "?: help" in status(app) and "…" not in status(app)
-        panel = app.screen.query_one(ActionPanel)
-        assert panel._game is not None  # the panel has a game
-        for option in panel.options:
-            assert "…" not in option.prompt.plain  # group headings (disabled options) too
-            if not option.disabled:
-                text = " ".join(option.prompt.plain.split())
-                assert action_name(app.game.world, option.id) in text
 
 
 def test_narrow_places_use_the_short_name_the_content_gives_and_the_name_otherwise(base_world):
@@ -359,11 +325,3 @@ def test_sparklines_do_not_blow_tiny_moves_up_to_full_height():
     assert set(sparkline([45.0, 44.8])) <= set("▃▄▅")
     assert sparkline([100.0, 160.0]) == "▁█"
     assert sparkline([0.0, 1.0]) == "▁█"
-
-
-@sync
-async def test_the_news_feed_explains_its_marks(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        title = str(app.screen.query_one("#news").border_title)
-        assert "• decision" in title and "! event" in title and "? choice" in title

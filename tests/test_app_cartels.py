@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from driving import play_turns, started, sync
+from driving import answer_whatever_pops_up, play_turns, started, sync
+
+from game.app.widgets.action_panel import ActionPanel
 
 
 @sync
@@ -27,15 +29,26 @@ async def test_cartels_rank_the_organizations_and_run_the_designation(mini_world
         assert shares[1] < game.status_quo.value("share")[0][1]  # the designated one loses share
 
 
-def test_the_cartels_table_shows_every_organization_at_80x24_and_scrolls_by_arrows(base_world, tmp_path):
+def test_the_base_world_plays_a_turn_and_its_cartels_table_shows_every_organization_at_80x24_and_scrolls(
+    base_world, tmp_path
+):
     world = base_world
 
     async def look() -> None:
         async with started(world, tmp_path, scenario="both-sides", seed=1) as pilot:
             app = pilot.app
+            # The base world plays a turn.
+            assert "2012 Q1, quarter 1 of 40" in str(app.screen.query_one("#turn-header").render())
+            await pilot.press("e")
+            await pilot.pause()
+            await answer_whatever_pops_up(pilot)
+            assert app.game.turn == 1
+            # Then its Cartels screen shows every organization at 80x24, and scrolls by [ and ].
             await pilot.press("m")
             await pilot.pause()
             table = app.screen.query_one("#organizations")
+            assert table.row_count >= 6
+            assert app.screen.query_one(ActionPanel).option_count >= 3
             shown_rows = table.scrollable_content_region.height - table.header_height
             assert shown_rows >= table.row_count  # every organization, no scrolling down
             headers = " ".join(str(c.label) for c in table.columns.values())

@@ -6,9 +6,16 @@ from driving import play_turns, ready, started, sync
 
 
 @sync
-async def test_charts_draw_both_runs_and_a_band_from_a_batch(mini_world, tmp_path):
+async def test_charts_draw_both_runs_and_a_band_and_the_axis_ends_at_the_last_quarter_played(
+    mini_world, tmp_path
+):
+    """One game at test-run seed 3: Charts after its first quarter, then after its second."""
+    from game.app.words import quarter
+
     async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
+
+        # Charts draw the player's run, the status quo and a band from a batch.
         await play_turns(pilot, 1)
         await pilot.press("c")
         await ready(pilot)
@@ -19,17 +26,11 @@ async def test_charts_draw_both_runs_and_a_band_from_a_batch(mini_world, tmp_pat
         assert any(0x2800 < ord(ch) <= 0x28FF for ch in drawn)  # the runs, in braille dots
         legend = str(app.screen.query_one("#chart-legend").render())
         assert "90% of 20 runs" in legend
+        await pilot.press("escape")
+        await ready(pilot)
 
-
-@sync
-async def test_the_chart_axis_ends_at_the_last_quarter_played_and_the_band_says_what_ran(
-    mini_world, tmp_path
-):
-    from game.app.words import quarter
-
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await play_turns(pilot, 2)
+        # A quarter later the axis ends at the last quarter played, and the band says what ran.
+        await play_turns(pilot, 1)
         await pilot.press("c")
         await ready(pilot)
         chart = app.screen.query_one("#chart")

@@ -1,6 +1,6 @@
 """The debrief: reached by playing to the end, the grade and its cap, the timeline, the export, quitting.
 
-One game is played to the end by keys; the others play their turns through the engine and
+One game is played to the end by keys (and quit from); the others play their turns through the engine and
 end only the last one by keys, the way the debrief is reached.
 """
 
@@ -48,7 +48,19 @@ async def test_a_whole_game_by_keys_ends_in_the_debrief(mini_world, tmp_path):
         assert told and all(p.name in told[-1].message for p in tmp_path.glob("seed 3 - test-run - *"))
         text = report.read_text()
         assert "| objective |" in text and "| Enforcement | normal | low |" in text
+
+        # Quitting from the debrief does not speak of this turn's autosave: the game is over.
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        text = " ".join(str(s.render()) for s in dialog.query(".dialog-text"))
+        assert "start of this turn" not in text and "game is over" in text
         await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+
+        await pilot.press("n")  # a new game: back to the title screen
         await pilot.pause()
         assert type(app.screen).__name__ == "TitleScreen"
 
@@ -88,20 +100,3 @@ async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_
         await pilot.pause()
         grade = str(app.screen.query_one("#grade").render())
         assert "capped at CATASTROPHIC" in grade and "collapse" in grade
-
-
-@sync
-async def test_quitting_from_the_debrief_does_not_speak_of_this_turns_autosave(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        game = app.game
-        await play_turns(pilot, game.turns - 1)
-        await end_turn(pilot)  # the last turn, confirmed: the debrief follows
-        assert game.is_over and isinstance(app.screen, DebriefScreen)
-        await pilot.press("q")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmDialog)
-        text = " ".join(str(s.render()) for s in dialog.query(".dialog-text"))
-        assert "start of this turn" not in text and "game is over" in text
-        await pilot.press("n")

@@ -54,28 +54,33 @@ async def test_a_dilemma_waits_for_the_players_choice(mini_world, tmp_path):
 
 
 @sync
-async def test_every_game_screen_opens_by_its_key(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await play_turns(pilot, 1)
-        for key, screen in (("w", WhyScreen), ("c", ChartsScreen), ("m", CartelsScreen)):
-            await pilot.press(key)
-            await ready(pilot)
-            assert isinstance(app.screen, screen)
-            await pilot.press("question_mark")
-            await pilot.pause()
-            assert isinstance(app.screen, HelpDialog)
-            await pilot.press("escape", "escape")
-            await pilot.pause()
-            assert isinstance(app.screen, MainScreen)
+async def test_help_the_palette_and_every_screens_key_in_one_game(mini_world, tmp_path):
+    """One game at test-run seed 3, in steps that each start where the last one left the game:
+    help lists each key once, every footer key is in the palette (whose "end turn" plays the
+    first quarter), each game screen opens by its key, and the palette's quit asks first."""
+    from textual.command import CommandPalette
 
-
-@sync
-async def test_every_footer_key_is_in_the_command_palette(mini_world, tmp_path):
     from game.app.commands import KeysProvider
 
     async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
+
+        # Help lists each key once, aligned, and explains the news markers.
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog)
+        lines = [str(s.render()) for s in app.screen.query(".help-keys")]
+        rows = "\n".join(lines).splitlines()
+        keys = [line[:8].strip() for line in rows]
+        assert len(keys) == len(set(keys)), keys  # no "esc Back" twice
+        assert "ctrl+p" in keys and all(line[8:10] == "  " and line[10] != " " for line in rows)
+        markers = str(app.screen.query_one("#news-markers").render())
+        assert "•" in markers and "!" in markers and "?" in markers and "dilemma" in markers
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+        # Every footer key is in the command palette, and its "end turn" plays the quarter.
         screen = app.screen
         provider = KeysProvider(screen)
         labels = [hit.text async for hit in provider.discover()]
@@ -99,14 +104,22 @@ async def test_every_footer_key_is_in_the_command_palette(mini_world, tmp_path):
         await pilot.pause()
         await answer_whatever_pops_up(pilot)
         assert app.game.turn == 1
+        await ready(pilot)
 
+        # Every game screen opens by its key (after a quarter, so Why has a change to explain),
+        # help opens over each, and escape twice comes back to the main screen.
+        for key, screen_type in (("w", WhyScreen), ("c", ChartsScreen), ("m", CartelsScreen)):
+            await pilot.press(key)
+            await ready(pilot)
+            assert isinstance(app.screen, screen_type)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpDialog)
+            await pilot.press("escape", "escape")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
 
-@sync
-async def test_the_palettes_quit_asks_first_and_it_offers_help_with_real_descriptions(mini_world, tmp_path):
-    from textual.command import CommandPalette
-
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
+        # The palette's quit asks first, and it offers help with real descriptions.
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
@@ -129,8 +142,6 @@ async def test_the_palettes_quit_asks_first_and_it_offers_help_with_real_descrip
         assert isinstance(app.screen, MainScreen) and app.is_running
         commands = list(app.get_system_commands(app.screen))
         assert "Quit" not in [c.title for c in commands]
-        from game.app.commands import KeysProvider
-
         hits = [hit async for hit in KeysProvider(app.screen).discover()]
         assert hits and not any("same as pressing" in (hit.help or "") for hit in hits)
         await pilot.press("ctrl+q")  # Textual's own quit key asks too
@@ -187,19 +198,3 @@ async def test_quit_asks_first_a_dialog_shows_its_own_keys_and_q_still_quits_fro
         await pilot.press("q", "y")
         await pilot.pause()
     assert app.return_code == 0
-
-
-@sync
-async def test_help_lists_each_key_once_aligned_and_explains_the_news_markers(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpDialog)
-        lines = [str(s.render()) for s in app.screen.query(".help-keys")]
-        rows = "\n".join(lines).splitlines()
-        keys = [line[:8].strip() for line in rows]
-        assert len(keys) == len(set(keys)), keys  # no "esc Back" twice
-        assert "ctrl+p" in keys and all(line[8:10] == "  " and line[10] != " " for line in rows)
-        markers = str(app.screen.query_one("#news-markers").render())
-        assert "•" in markers and "!" in markers and "?" in markers and "dilemma" in markers

@@ -6,11 +6,10 @@ has enforcement, treatment and legalization; Mexico has designation).
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 
 import pytest
+from driving import sync
 
 from game.app.app import BorderlineApp
 from game.app.screens.debrief import DebriefScreen
@@ -31,14 +30,6 @@ PLAYERS = {"us": "Ana", "mx": "Beto"}
 @pytest.fixture(scope="module")
 def mini():
     return load_world([MINI])
-
-
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def make_app(world, tmp_path) -> BorderlineApp:
@@ -122,7 +113,7 @@ async def through_popups(pilot) -> None:
 
 
 @sync
-async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other(mini, tmp_path):
+async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other_and_refuse_undo(mini, tmp_path):
     app = make_app(mini, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -193,6 +184,14 @@ async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other(mini,
         assert loaded.game.players == PLAYERS
         assert loaded.game.state_digest() == game.state_digest()
         assert '"players"' in path.read_text()
+
+        # Undo is not done through the hot seat (a turn both played; sealing takes plans out of
+        # the game): it refuses, saying why, and the game is left as it was.
+        assert isinstance(app.screen, MainScreen) and game.turn == 2
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.game is game and game.turn == 2
+        assert "two-player game cannot undo" in status(app)
 
 
 DILEMMAS = {
@@ -420,25 +419,3 @@ def test_a_game_saved_mid_turn_keeps_the_later_players_plan_out_of_sight(mini, t
     again.seal()
     again.resolve_turn()
     assert {(d.action, d.level) for d in loaded.log} == {("enforcement", 2), ("designation", 1)}
-
-
-@sync
-async def test_a_two_player_game_refuses_to_undo_a_turn_with_a_notice(mini, tmp_path):
-    """Undo is not done through the hot seat (a turn both played; sealing takes plans out of the
-    game): it refuses, saying why, and the game is left as it was."""
-    app = make_app(mini, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.start_game("test-run", 5, dict(PLAYERS))
-        await take_seat(pilot, "Ana")
-        game = app.game
-        await pilot.press("e")
-        await take_seat(pilot, "Beto")
-        await pilot.press("e")
-        await through_popups(pilot)
-        await take_seat(pilot, "Ana")
-        assert game.turn == 1
-        await pilot.press("u")
-        await settle(pilot)
-        assert isinstance(app.screen, MainScreen) and app.game is game and game.turn == 1
-        assert "two-player game cannot undo" in status(app)

@@ -67,43 +67,15 @@ def bonus(tmp_path_factory):
 
 
 @sync
-async def test_capital_an_event_gives_is_in_the_header_the_turn_it_happens(bonus, tmp_path):
-    """Defect 4: the news said "+10" but the header showed it a turn later."""
-    async with started(bonus, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        before = app.game.capital("us")
-        await pilot.press("e")
-        await ready(pilot)
-        while isinstance(app.screen, NewsDialog | DilemmaDialog):
-            await pilot.press("enter")
-            await ready(pilot)
-        header = str(app.screen.query_one(TurnHeader).render())
-        assert app.game.capital("us") >= before + 10 - 1e-9
-        assert f"capital {app.game.capital('us'):.0f}" in header
-
-
-@sync
-async def test_changing_a_level_raises_no_notices(bonus, tmp_path):
-    """Defect 8: every + and - popped up a notice; three presses stacked them over the dashboard."""
+async def test_levels_the_first_quarters_dialogs_and_the_panes_scroll_in_one_bonus_game(bonus, tmp_path):
+    """Defects 10, 4, 8 and 6, in steps of one game on the bonus pack (an election won and a
+    summit dilemma in its first quarter), each step starting where the last one left it."""
     app = make_app(bonus, tmp_path, scenario="test-run", seed=3)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
-        await highlight_action(pilot, "enforcement")
-        await pilot.press("plus", "minus", "minus")
-        await ready(pilot)
-        assert app.game.level("enforcement") == 0
-        assert list(app._notifications) == []
-        await pilot.press("minus")  # already at the lowest level: said on the status line only
-        await ready(pilot)
-        assert list(app._notifications) == []
-        assert "lowest level" in str(app.screen.query_one("#status").render())
 
-
-@sync
-async def test_question_mark_opens_help_on_dilemmas_and_news(bonus, tmp_path):
-    """Defect 10: ? did nothing on dilemma and news dialogs."""
-    async with started(bonus, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
+        # Defect 10: ? did nothing on dilemma and news dialogs.
+        before = app.game.capital("us")
         await pilot.press("e")
         await ready(pilot)
         seen = set()
@@ -124,12 +96,24 @@ async def test_question_mark_opens_help_on_dilemmas_and_news(bonus, tmp_path):
             await ready(pilot)
         assert seen == {NewsDialog, DilemmaDialog}
 
+        # Defect 4: the news said "+10" but the header showed it a turn later.
+        header = str(app.screen.query_one(TurnHeader).render())
+        assert app.game.capital("us") >= before + 10 - 1e-9
+        assert f"capital {app.game.capital('us'):.0f}" in header
 
-@sync
-async def test_a_new_item_starts_at_the_top_of_the_detail_and_why_panes(bonus, tmp_path):
-    """Defect 6: the panes kept their scroll position, so a new item's heading was off screen."""
-    async with started(bonus, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
+        # Defect 8: every + and - popped up a notice; three presses stacked them over the dashboard.
+        app.clear_notifications()  # the quarter's own notices
+        await highlight_action(pilot, "enforcement")
+        await pilot.press("plus", "minus", "minus")
+        await ready(pilot)
+        assert app.game.level("enforcement") == 0
+        assert list(app._notifications) == []
+        await pilot.press("minus")  # already at the lowest level: said on the status line only
+        await ready(pilot)
+        assert list(app._notifications) == []
+        assert "lowest level" in str(app.screen.query_one("#status").render())
+
+        # Defect 6: the panes kept their scroll position, so a new item's heading was off screen.
         await highlight_action(pilot, "enforcement")
         detail = app.screen.query_one(DetailPane)
         await scrolled_down(pilot, detail)

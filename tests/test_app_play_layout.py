@@ -43,9 +43,24 @@ async def test_no_name_or_level_is_cut_on_the_main_screen_at_80x24(tmp_path):
 
 
 @sync
-async def test_cartels_shows_whole_names_and_headers_at_80x24(tmp_path):
+async def test_left_and_right_change_a_level_and_cartels_shows_whole_names_and_slides_by_columns(tmp_path):
+    """One base game at both-sides seed 7: ←/→ on the main screen, then on Cartels its whole
+    names and headers at 80x24, the table sliding a column at a time, and ←/→ there too."""
     async with started(base_world(), tmp_path, scenario="both-sides", seed=7) as pilot:
         app = pilot.app
+        game = app.game
+
+        # ←/→ change the highlighted lever's level.
+        await highlight_action(pilot, "hope")
+        start = game.level("hope")
+        await pilot.press("right", "right")
+        await ready(pilot)
+        assert game.level("hope") == start + 2
+        await pilot.press("left")
+        await ready(pilot)
+        assert game.level("hope") == start + 1
+
+        # Cartels shows whole names and headers at 80x24.
         await pilot.press("m")
         await ready(pilot)
         assert isinstance(app.screen, CartelsScreen)
@@ -56,13 +71,7 @@ async def test_cartels_shows_whole_names_and_headers_at_80x24(tmp_path):
         assert "…" not in text
         assert "Attributed" in text and "violence score" in text
 
-
-@sync
-async def test_the_cartels_table_slides_a_whole_column_at_a_time(tmp_path):
-    async with started(base_world(), tmp_path, scenario="both-sides", seed=7) as pilot:
-        app = pilot.app
-        await pilot.press("m")
-        await ready(pilot)
+        # The cartels table slides a whole column at a time.
         table = app.screen.query_one(OrganizationsTable)
         header = next(line for line in screen_lines(app) if line.lstrip().startswith("#"))
         assert "Attributed" in header
@@ -78,22 +87,7 @@ async def test_the_cartels_table_slides_a_whole_column_at_a_time(tmp_path):
         await ready(pilot)
         assert table.first_column == 1
 
-
-@sync
-async def test_left_and_right_change_a_level(tmp_path):
-    async with started(base_world(), tmp_path, scenario="both-sides", seed=7) as pilot:
-        app = pilot.app
-        await highlight_action(pilot, "hope")
-        game = app.game
-        start = game.level("hope")
-        await pilot.press("right", "right")
-        await ready(pilot)
-        assert game.level("hope") == start + 2
-        await pilot.press("left")
-        await ready(pilot)
-        assert game.level("hope") == start + 1
-        await pilot.press("m")  # on Cartels too, the workflow's levels move with ←/→
-        await ready(pilot)
+        # On Cartels too, the workflow's levels move with ←/→.
         await highlight_action(pilot, "mx_score_emphasis")
         before = game.level("mx_score_emphasis")
         await pilot.press("right")

@@ -56,10 +56,12 @@ def text_of(app) -> str:
 
 
 @sync
-async def test_the_dashboard_shows_each_value_with_its_unit(mini, tmp_path):
-    """Defect 5: "3.00 → 4.60" with no unit, while the header counted money a quarter."""
+async def test_the_main_screens_units_score_so_far_and_why_figures_at_80x24(mini, tmp_path):
+    """One game at test-run seed 3, in steps that each start where the last one left it."""
     async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
+
+        # Defect 5: "3.00 → 4.60" with no unit, while the header counted money a quarter.
         text = text_of(app)
         assert re.search(r"Heavy users +3\.00M ", text)
         assert re.search(r"Violence +1,000/mo ", text)
@@ -67,25 +69,38 @@ async def test_the_dashboard_shows_each_value_with_its_unit(mini, tmp_path):
         header = str(app.screen.query_one(TurnHeader).render())
         assert "of $10B a quarter" in header  # the budget says it is money a turn
 
+        # The main screen shows the score so far.
+        await highlight_action(pilot, "treatment")
+        await pilot.press("plus")
+        await play_turns(pilot, 2)  # the header is the point, not the keys that end a turn
+        header = str(app.screen.query_one(TurnHeader).render())
+        debrief = app.game.debrief()
+        assert f"score {debrief.score:+.1f} vs status quo: {debrief.grade}" in header
 
-@sync
-async def test_the_debrief_shows_units(mini, tmp_path):
-    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
-        app = pilot.app
-        play(app.game)
-        app.show_debrief(app.game)
+        # Defect 9: "-271.302" homicides in Why.
+        await end_turn(pilot)
+        game = app.game
+        text = explanation_text(game, "violence", game.turn).plain
+        figures = re.findall(r"^ *([+-][\d,]+(?:\.\d+)?)", text, flags=re.MULTILINE)
+        assert figures, text
+        assert all("." not in f for f in figures), text  # homicides: whole numbers at this size
+        parts = [float(f.replace(",", "")) for f in figures[:-1]]
+        assert sum(parts) == pytest.approx(float(figures[-1].replace(",", "")))  # the written parts add up
+        await pilot.press("w")
         await ready(pilot)
-        assert isinstance(app.screen, DebriefScreen)
-        text = text_of(app)
-        assert "per month, at the end" in text and "millions, average over the game" in text
-        assert re.search(r"\d\.\d\dM", text) and "/mo" in text
+        assert isinstance(app.screen, WhyScreen)
 
 
 @sync
-async def test_a_multi_step_change_shows_its_total_and_each_planned_changes_share(mini, tmp_path):
-    """Defect 7: the pane said "2 to raise a step" and the confirmation's total hid other changes."""
+async def test_planned_changes_their_shares_and_the_debriefs_units_scale_and_hidden_numbers_at_100x40(
+    mini, tmp_path
+):
+    """One game at test-run seed 3 at 100x40: planning, then played to the debrief."""
     async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
         app = pilot.app
+        game = app.game
+
+        # Defect 7: the pane said "2 to raise a step" and the confirmation's total hid other changes.
         await highlight_action(pilot, "treatment")
         detail = str(app.screen.query_one(DetailPane).query_one("#detail-text").render())
         assert "1 some: " in detail and "10 capital" in detail
@@ -104,6 +119,39 @@ async def test_a_multi_step_change_shows_its_total_and_each_planned_changes_shar
         await ready(pilot)
         assert "Treatment 40" in text_of(app)
         await pilot.press("n")
+        await ready(pilot)
+
+        # Played to the end (treatment at some), the debrief.
+        game.set_level("treatment", 1)
+        play(game)
+        app.show_debrief(game)
+        await ready(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+
+        # The debrief shows units.
+        text = text_of(app)
+        assert "per month, at the end" in text and "millions, average over the game" in text
+        assert re.search(r"\d\.\d\dM", text) and "/mo" in text
+
+        # The debrief shows the grade scale, this game's place on it and each objective's points.
+        debrief = app.screen.debrief
+        scale = str(app.screen.query_one("#grade-scale").render())
+        marked = [line for line in scale.splitlines() if line.startswith("▸")]
+        assert len(marked) == 1 and debrief.grade in marked[0] and f"{debrief.score:+.1f}" in marked[0]
+        assert "+5 or more" in scale and "below -5" in scale
+        for row in debrief.objectives:  # each objective's weight and the points it adds, on its own line
+            line = next(line for line in text.splitlines() if f"{row.score:+.1f}" in line)
+            assert f"{row.weight:.0%}" in line and f"{row.contribution:+.1f}" in line
+        assert f"your score {debrief.score:+.1f}" in " ".join(text.split())
+        assert sum(r.contribution for r in debrief.objectives) == pytest.approx(debrief.score)
+
+        # The debrief reveals the hidden numbers drawn for this game.
+        hidden = str(app.screen.query_one("#hidden-parameters").render())
+        drawn = float(game.parameter("efficacy").mean())
+        assert f"Efficacy: {drawn:.3g}" in hidden and "range 0 to 1" in hidden
+        assert "Initiation: " in hidden and "Quit rate" not in hidden  # only what was drawn
+        word = "low" if drawn < 1 / 3 else "high" if drawn > 2 / 3 else "middling"
+        assert f"{drawn:.3g}, {word}" in hidden
 
 
 def test_money_has_one_format():
@@ -111,24 +159,6 @@ def test_money_has_one_format():
     written = [money(v) for v in (0, 0.004, 0.01, 0.25, 5.27, 12.4)]
     assert written == ["$0", "$4.0M", "$10M", "$0.2B", "$5.3B", "$12B"]
     assert money(53.14, "$B/y", 1) == "$53.1B/y" and money(0.004, "$B/y", 2) == "$4.0M/y"
-
-
-@sync
-async def test_why_shows_two_significant_figures_not_false_precision(mini, tmp_path):
-    """Defect 9: "-271.302" homicides."""
-    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await end_turn(pilot)
-        game = app.game
-        text = explanation_text(game, "violence", game.turn).plain
-        figures = re.findall(r"^ *([+-][\d,]+(?:\.\d+)?)", text, flags=re.MULTILINE)
-        assert figures, text
-        assert all("." not in f for f in figures), text  # homicides: whole numbers at this size
-        parts = [float(f.replace(",", "")) for f in figures[:-1]]
-        assert sum(parts) == pytest.approx(float(figures[-1].replace(",", "")))  # the written parts add up
-        await pilot.press("w")
-        await ready(pilot)
-        assert isinstance(app.screen, WhyScreen)
 
 
 def test_a_change_that_rounds_away_gets_no_arrow_or_verdict(mini):
@@ -150,40 +180,6 @@ async def test_the_briefing_shows_the_grade_scale_and_what_each_objective_weighs
         assert "merely distasteful  +5 or more" in text
         assert "bad                 -5 to +5" in text and "catastrophic        below -5" in text
         assert "33% of the score" in text and "67% of the score" in text
-
-
-@sync
-async def test_the_debrief_shows_the_scale_this_games_place_on_it_and_each_objectives_points(mini, tmp_path):
-    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
-        app = pilot.app
-        game = app.game
-        game.set_level("treatment", 1)
-        play(game)
-        app.show_debrief(game)
-        await ready(pilot)
-        debrief = app.screen.debrief
-        scale = str(app.screen.query_one("#grade-scale").render())
-        marked = [line for line in scale.splitlines() if line.startswith("▸")]
-        assert len(marked) == 1 and debrief.grade in marked[0] and f"{debrief.score:+.1f}" in marked[0]
-        assert "+5 or more" in scale and "below -5" in scale
-        text = text_of(app)
-        for row in debrief.objectives:  # each objective's weight and the points it adds, on its own line
-            line = next(line for line in text.splitlines() if f"{row.score:+.1f}" in line)
-            assert f"{row.weight:.0%}" in line and f"{row.contribution:+.1f}" in line
-        assert f"your score {debrief.score:+.1f}" in " ".join(text.split())
-        assert sum(r.contribution for r in debrief.objectives) == pytest.approx(debrief.score)
-
-
-@sync
-async def test_the_main_screen_shows_the_score_so_far(mini, tmp_path):
-    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await highlight_action(pilot, "treatment")
-        await pilot.press("plus")
-        await play_turns(pilot, 2)  # the header is the point, not the keys that end a turn
-        header = str(app.screen.query_one(TurnHeader).render())
-        debrief = app.game.debrief()
-        assert f"score {debrief.score:+.1f} vs status quo: {debrief.grade}" in header
 
 
 @sync
@@ -222,22 +218,6 @@ def test_base_elections_agree_with_the_election_quarters_the_endings_use():
         for sid, flag in (("us", "us_election_this_turn"), ("mx", "mx_election_this_turn")):
             declared = any(abs(game.year(turn) - y) < 0.01 for y in world.sides[sid].elections)
             assert declared == bool(game.value(flag).mean() > 0.5), (sid, game.date(turn))
-
-
-@sync
-async def test_the_debrief_reveals_the_hidden_numbers_drawn_for_this_game(mini, tmp_path):
-    async with started(mini, tmp_path, scenario="test-run", seed=3, size=(100, 40)) as pilot:
-        app = pilot.app
-        game = app.game
-        play(game)
-        app.show_debrief(game)
-        await ready(pilot)
-        hidden = str(app.screen.query_one("#hidden-parameters").render())
-        drawn = float(game.parameter("efficacy").mean())
-        assert f"Efficacy: {drawn:.3g}" in hidden and "range 0 to 1" in hidden
-        assert "Initiation: " in hidden and "Quit rate" not in hidden  # only what was drawn
-        word = "low" if drawn < 1 / 3 else "high" if drawn > 2 / 3 else "middling"
-        assert f"{drawn:.3g}, {word}" in hidden
 
 
 def test_hidden_numbers_are_written_out_once_each():

@@ -85,20 +85,6 @@ def load_list(app) -> list[str]:
 
 
 @sync
-async def test_the_load_list_numbers_autosaves_as_their_file_names_do(mini, tmp_path):
-    async with started(mini, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
-        app = pilot.app
-        await play_turns(pilot, 2, autosave=True)  # autosaved after each turn, as e does
-        app.push_screen(LoadScreen())
-        await ready(pilot)
-        autosaves = [p for p in load_list(app) if p.startswith("Autosave")]
-        files = [p.name for p in autosave_paths(tmp_path)]
-        assert len(autosaves) == len(files) == 3  # turns 1, 2 and 3: one each
-        assert autosaves[0].startswith("Autosave, turn 3 of 12") and files[0].endswith("turn03.json")
-        assert all(autosaves.count(a) == 1 for a in autosaves)
-
-
-@sync
 async def test_quitting_after_a_failed_autosave_does_not_claim_it_was_saved(mini, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the saves folder should be")
@@ -112,9 +98,25 @@ async def test_quitting_after_a_failed_autosave_does_not_claim_it_was_saved(mini
 
 
 @sync
-async def test_quitting_after_an_autosave_says_so(mini, tmp_path):
+async def test_the_load_list_numbers_autosaves_as_their_files_do_and_quitting_says_the_turn_was_autosaved(
+    mini, tmp_path
+):
     async with started(mini, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
         app = pilot.app
+
+        # The load list numbers autosaves as their file names do.
+        await play_turns(pilot, 2, autosave=True)  # autosaved after each turn, as e does
+        app.push_screen(LoadScreen())
+        await ready(pilot)
+        autosaves = [p for p in load_list(app) if p.startswith("Autosave")]
+        files = [p.name for p in autosave_paths(tmp_path)]
+        assert len(autosaves) == len(files) == 3  # turns 1, 2 and 3: one each
+        assert autosaves[0].startswith("Autosave, turn 3 of 12") and files[0].endswith("turn03.json")
+        assert all(autosaves.count(a) == 1 for a in autosaves)
+        app.pop_screen()
+        await ready(pilot)
+
+        # Quitting after a turn's autosave says so.
         await end_turn(pilot)
         await pilot.press("q")
         await ready(pilot)
@@ -122,15 +124,25 @@ async def test_quitting_after_an_autosave_says_so(mini, tmp_path):
 
 
 @sync
-async def test_continue_after_loading_a_named_save_resumes_that_game(mini, tmp_path):
-    """Defect 2: after loading a named save, Continue opened the previous, finished game's debrief."""
+async def test_continue_never_reopens_a_finished_game_and_resumes_a_loaded_named_save(mini, tmp_path):
     earlier = play(Game(mini, "test-run", seed=5, interactive=True, status_quo=True), 2)
     named = save_game(earlier, "kept", folder=tmp_path)
-    async with started(mini, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
-        app = pilot.app
+    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
         play(app.game, 12)  # a whole game, then its final autosave, as the app makes it
         app.autosave(app.game)
         assert app.game.is_over
+
+        # Continue never reopens a finished game.
+        app.back_to_title()
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        assert type(app.screen).__name__ == "TitleScreen"
+        assert any("No game in progress" in str(n.message) for n in app._notifications)
+
+        # Defect 2: after loading a named save, Continue opened the previous, finished game's debrief.
         load_in_background(app, named)
         await ready(pilot)
         assert isinstance(app.screen, MainScreen) and app.game.seed == 5 and app.game.turn == 2
@@ -140,18 +152,3 @@ async def test_continue_after_loading_a_named_save_resumes_that_game(mini, tmp_p
         await ready(pilot)
         assert isinstance(app.screen, MainScreen) and not isinstance(app.screen, DebriefScreen)
         assert app.game.seed == 5 and app.game.turn == 2
-
-
-@sync
-async def test_continue_never_reopens_a_finished_game(mini, tmp_path):
-    app = make_app(mini, tmp_path, scenario="test-run", seed=3, autosave=True)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(pilot)
-        play(app.game, 12)
-        app.autosave(app.game)
-        app.back_to_title()
-        await ready(pilot)
-        await pilot.press("c")
-        await ready(pilot)
-        assert type(app.screen).__name__ == "TitleScreen"
-        assert any("No game in progress" in str(n.message) for n in app._notifications)

@@ -9,10 +9,67 @@ from game.app.screens.main import MainScreen
 
 
 @sync
-async def test_save_asks_before_overwriting_and_continue_resumes(mini_world, tmp_path):
+async def test_save_names_numbers_overwriting_and_continue_in_one_game(mini_world, tmp_path):
+    """One game at test-run seed 3, autosaving, in steps that each start where the last one left it."""
+    from textual.widgets import OptionList
+
+    from game.app.screens.load_game import LoadScreen
+    from game.app.words import quarter
+
     async with started(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
         app = pilot.app
+
+        # Save names say why nothing happened, and which file was used.
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveDialog)
+        dialog.query_one("#save-name").value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "Type a name first" in str(dialog.query_one("#save-problem").render())
+        dialog.query_one("#save-name").value = "..."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "no letter or digit" in str(
+            dialog.query_one("#save-problem").render()
+        )
+        dialog.query_one("#save-name").value = "../../x"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        saved = list(tmp_path.glob("*x.json"))
+        assert len(saved) == 1
+        assert f"Saved as {saved[0].stem!r}" in status(app)
+
+        # Saves number turns as the header does.
         await play_turns(pilot, 1, autosave=True)
+        game = app.game
+        playing = f"{quarter(game.date(game.turn + 1))}, quarter {game.turn + 1} of"
+        assert game.turn == 1
+        await pilot.press("s")
+        await pilot.pause()
+        field = app.screen.query_one("#save-name")
+        assert field.value == "test-run turn 2"
+        await pilot.press("enter")
+        await pilot.pause()
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        prompts = [str(o.prompt) for o in app.screen.query_one("#saves", OptionList).options]
+        quarter_played = playing.split(",")[0]
+        mine = next(p for p in prompts if p.startswith("test-run turn 2"))
+        assert f"turn 2 ({quarter_played})" in mine
+        autosaves = [p for p in prompts if p.startswith("Autosave")]
+        assert (
+            autosaves
+            and autosaves[0].startswith("Autosave, turn 2")
+            and f"turn 2 ({quarter_played})" in autosaves[0]
+        )
+        app.pop_screen()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+        # Save asks before overwriting, and continue resumes the autosaved turn.
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SaveDialog)
@@ -37,40 +94,6 @@ async def test_save_asks_before_overwriting_and_continue_resumes(mini_world, tmp
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert app.game.turn == 1
-
-
-@sync
-async def test_saves_number_turns_as_the_header_does(mini_world, tmp_path):
-    from textual.widgets import OptionList
-
-    from game.app.words import quarter
-
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3, autosave=True) as pilot:
-        app = pilot.app
-        await play_turns(pilot, 1, autosave=True)
-        game = app.game
-        playing = f"{quarter(game.date(game.turn + 1))}, quarter {game.turn + 1} of"
-        assert game.turn == 1
-        await pilot.press("s")
-        await pilot.pause()
-        field = app.screen.query_one("#save-name")
-        assert field.value == "test-run turn 2"
-        await pilot.press("enter")
-        await pilot.pause()
-        from game.app.screens.load_game import LoadScreen
-
-        app.push_screen(LoadScreen())
-        await pilot.pause()
-        prompts = [str(o.prompt) for o in app.screen.query_one("#saves", OptionList).options]
-        quarter_played = playing.split(",")[0]
-        mine = next(p for p in prompts if p.startswith("test-run turn 2"))
-        assert f"turn 2 ({quarter_played})" in mine
-        autosaves = [p for p in prompts if p.startswith("Autosave")]
-        assert (
-            autosaves
-            and autosaves[0].startswith("Autosave, turn 2")
-            and f"turn 2 ({quarter_played})" in autosaves[0]
-        )
 
 
 @sync
@@ -103,33 +126,6 @@ async def test_continue_without_autosaves_says_only_that(mini_world, tmp_path):
         messages = [n.message for n in app._notifications]
         assert any("No autosave yet" in m for m in messages)
         assert not any("Loading" in m for m in messages)
-
-
-@sync
-async def test_save_names_say_why_nothing_happened_and_which_file_was_used(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        await pilot.press("s")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SaveDialog)
-        dialog.query_one("#save-name").value = "   "
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog and "Type a name first" in str(dialog.query_one("#save-problem").render())
-        dialog.query_one("#save-name").value = "..."
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog and "no letter or digit" in str(
-            dialog.query_one("#save-problem").render()
-        )
-        dialog.query_one("#save-name").value = "../../x"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
-        saved = list(tmp_path.glob("*x.json"))
-        assert len(saved) == 1
-        assert f"Saved as {saved[0].stem!r}" in status(app)
 
 
 @sync

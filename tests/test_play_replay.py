@@ -111,10 +111,10 @@ def test_a_save_replays_at_its_difficulty(levels, tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[difficulty.a]\nmultiply = { no_such = 2.0 }\n', "unknown parameter 'no_such'"),
-        ('[difficulty.a]\nstart = { us_budget = 2.0 }\n', "unknown stock 'us_budget'"),
-        ('[difficulty.a]\nmultiply = { us_budget = 0.0 }\n', "must be above 0"),
-        ('[difficulty.a]\nuncertainty = 2.0\n', "must be 1.0 or less"),
+        ("[difficulty.a]\nmultiply = { no_such = 2.0 }\n", "unknown parameter 'no_such'"),
+        ("[difficulty.a]\nstart = { us_budget = 2.0 }\n", "unknown stock 'us_budget'"),
+        ("[difficulty.a]\nmultiply = { us_budget = 0.0 }\n", "must be above 0"),
+        ("[difficulty.a]\nuncertainty = 2.0\n", "must be 1.0 or less"),
         ("[difficulty.a]\ndefault = true\n[difficulty.b]\ndefault = true\n", "two difficulties are"),
     ],
 )
@@ -199,7 +199,7 @@ def test_undo_forgets_the_undone_turns_answers_and_asks_again(levels):
 
 
 def test_undo_before_any_turn_or_where_the_scenario_forbids_it_is_refused(tmp_path):
-    world = load_world([MINI, pack(tmp_path, '[patch.scenario.test-run]\nundo = false\n', "strict")])
+    world = load_world([MINI, pack(tmp_path, "[patch.scenario.test-run]\nundo = false\n", "strict")])
     game = Game(world, "test-run", seed=5, status_quo=True, interactive=True)
     game.resolve_turn()
     with pytest.raises(GameError, match="does not allow undoing a turn"):
@@ -210,7 +210,7 @@ def test_undo_before_any_turn_or_where_the_scenario_forbids_it_is_refused(tmp_pa
 
 
 @sync
-async def test_u_undoes_the_last_turn_after_asking(levels, tmp_path):
+async def test_u_undoes_the_last_turn_after_asking_unless_a_class_forbids_it(levels, tmp_path):
     async with started(levels, tmp_path, scenario="test-run", seed=5, autosave=True) as pilot:
         app = pilot.app
         await highlight_action(pilot, "treatment")
@@ -229,6 +229,16 @@ async def test_u_undoes_the_last_turn_after_asking(levels, tmp_path):
         assert app.game is not played and app.game.turn == 0 and dict(app.game.pending) == {"treatment": 1}
         assert "quarter 1 of 12" in "\n".join(screen_lines(app))
         assert app.saved_note(app.game).startswith("Your game was autosaved")
+
+        # A class without undo refuses it in the class's words.
+        await end_turn(pilot)
+        played = app.game
+        played.undo_allowed = False  # what a class with undo = false sets (ClassRules.apply)
+        assert app.screen.check_action("undo", ()) is False  # the key is not offered
+        app.screen.action_undo()  # and asked anyway (the palette), it is refused
+        await ready(pilot)
+        assert isinstance(app.screen, MainScreen) and app.game is played and played.turn == 1
+        assert "No taking back a quarter in this class" in str(app.screen.query_one("#status").render())
 
 
 @sync
@@ -279,7 +289,7 @@ async def test_nothing_changes_the_game_while_an_undo_is_replaying(levels, tmp_p
 
 @sync
 async def test_a_scenario_can_turn_undo_off(tmp_path):
-    world = load_world([MINI, pack(tmp_path, '[patch.scenario.test-run]\nundo = false\n', "classroom")])
+    world = load_world([MINI, pack(tmp_path, "[patch.scenario.test-run]\nundo = false\n", "classroom")])
     async with started(world, tmp_path, scenario="test-run", seed=5) as pilot:
         app = pilot.app
         await end_turn(pilot)
@@ -291,17 +301,3 @@ async def test_a_scenario_can_turn_undo_off(tmp_path):
         await pilot.press("question_mark")
         await ready(pilot)
         assert "Undo" not in "\n".join(screen_lines(app))
-
-
-@sync
-async def test_a_class_without_undo_refuses_it_in_the_class_s_words(levels, tmp_path):
-    async with started(levels, tmp_path, scenario="test-run", seed=5) as pilot:
-        app = pilot.app
-        await end_turn(pilot)
-        played = app.game
-        played.undo_allowed = False  # what a class with undo = false sets (ClassRules.apply)
-        assert app.screen.check_action("undo", ()) is False  # the key is not offered
-        app.screen.action_undo()  # and asked anyway (the palette), it is refused
-        await ready(pilot)
-        assert isinstance(app.screen, MainScreen) and app.game is played and played.turn == 1
-        assert "No taking back a quarter in this class" in str(app.screen.query_one("#status").render())
