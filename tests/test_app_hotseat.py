@@ -12,6 +12,7 @@ import pytest
 from driving import sync
 
 from game.app.app import BorderlineApp
+from game.app.screens.cartels import CartelsScreen
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.dialogs import ConfirmDialog, DilemmaDialog, NewsDialog
 from game.app.screens.hand_over import HandOverScreen
@@ -138,6 +139,14 @@ async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other_and_r
             await pilot.press("plus")
             assert "designation" not in game.pending
             assert "Read-only" in status(app) and "Beto" in status(app)
+            if turn == 1:  # the Cartels screen's lever list marks the other side's levers too
+                await pilot.press("m")
+                await settle(pilot)
+                assert isinstance(app.screen, CartelsScreen)
+                assert all("Beto's, read-only" in text for text in groups(panel_rows(app), "mx"))
+                await pilot.press("escape")
+                await settle(pilot)
+                assert isinstance(app.screen, MainScreen)
             # Ana ends her plan: the hand-over screen shows nothing of the game
             await pilot.press("e")
             await settle(pilot)

@@ -11,6 +11,7 @@ from test_app import highlight_action, ready, sync
 
 from game.app.screens.cartels import CartelsScreen, OrganizationsTable
 from game.app.widgets.action_panel import ActionPanel
+from game.app.widgets.turn_header import TurnHeader
 
 
 async def cut_lines(pilot) -> list[str]:
@@ -40,6 +41,16 @@ async def test_no_name_or_level_is_cut_on_the_main_screen_at_80x24(tmp_path):
         assert await cut_lines(pilot) == []
         text = "\n".join(screen_lines(app))
         assert "Drug-money inmates" in text and "Security spending" in text
+        # The header is written for the terminal's width: grown, its first line names the
+        # scenario; narrowed again, the money and capital line is back in its two lines
+        header = app.screen.query_one(TurnHeader)
+        await pilot.resize_terminal(120, 40)
+        await ready(pilot)
+        assert "Both sides of the border" in str(header.render()).splitlines()[0]
+        await pilot.resize_terminal(80, 24)
+        await ready(pilot)
+        lines = str(header.render()).splitlines()
+        assert len(lines) == 2 and "capital" in lines[1] and "Both sides" not in lines[0], lines
 
 
 @sync

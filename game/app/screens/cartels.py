@@ -176,7 +176,7 @@ class CartelsScreen(GameScreen):
         panels = self.query(ActionPanel)
         if panels:
             panel = panels.first()
-            panel.show(self.game)
+            panel.show(self.game, self._seated())  # two players: the other side's levers read-only
             self.query_one(DetailPane).show_action(self.game, panel.highlighted_action)
 
     def _fill_table(self) -> None:

@@ -185,7 +185,7 @@ class StudentNameDialog(ModalScreen["Seated | None"]):
                     yield Static(f"Who plays {side_name(self.world, sid)}?", classes="dialog-text")
                     fields.append(
                         Input(
-                            placeholder=f"the name of {side_name(self.world, sid)}'s player",
+                            placeholder=f"the name of who plays {side_name(self.world, sid)}",
                             id=f"player-{sid}",
                             max_length=MAX_PLAYER_NAME,
                             compact=True,

@@ -661,7 +661,7 @@ class MainScreen(GameScreen):
             after,
             f"{me} ({seats.side_name(side)}) has finished planning for this {word}. The plan is sealed: "
             f"{next_player} will not see it until the {word} resolves, and {me} will not see "
-            f"{next_player}'s. {next_player} now plans {seats.side_name(after)}'s levers.",
+            f"{next_player}'s. {next_player} now plans the levers of {seats.side_name(after)}.",
         )
 
     def _end_game(self, yes: bool) -> None:
@@ -713,7 +713,7 @@ class MainScreen(GameScreen):
             await app.hand_over_wait(
                 first,
                 f"{quarter(report.date)} has resolved with both plans. {seats.player(first)} plans "
-                f"{seats.side_name(first)}'s levers first for the next {self.turn_word}; press w on the "
+                f"the levers of {seats.side_name(first)} first for the next {self.turn_word}; press w on the "
                 "main screen to see what each side's choices did.",
             )
 
