@@ -132,6 +132,7 @@ async def test_continue_without_autosaves_says_only_that(mini_world, tmp_path):
 async def test_the_load_screen_highlights_the_newest_save(mini_world, tmp_path):
     from textual.widgets import OptionList
 
+    from game.app import saving
     from game.app.screens.load_game import LoadScreen
 
     async with started(mini_world, tmp_path, autosave=True) as pilot:
@@ -139,12 +140,23 @@ async def test_the_load_screen_highlights_the_newest_save(mini_world, tmp_path):
         game = new_game(mini_world)
         app.autosave(game)  # as a new game is autosaved, and again after its first quarter
         resolve_turns(game, 1, after=app.autosave)
+        for i in range(20):  # more saves than an 80x24 screen shows
+            saving.save_game(game, f"save {i}", folder=app.saves_folder)
         app.push_screen(LoadScreen())
         await pilot.pause()
         saves = app.screen.query_one("#saves", OptionList)
-        assert saves.option_count >= 2 and saves.highlighted == 0
+        assert saves.option_count >= 22 and saves.highlighted == 0
         await pilot.press("down")
         assert saves.highlighted == 1
+        # only the list scrolls: its title and the note under it stay on screen at the last save
+        await pilot.press("end")
+        await pilot.pause()
+        screen = app.screen
+        assert saves.highlighted == saves.option_count - 1 and saves.max_scroll_y > 0
+        assert screen.max_scroll_y == 0 and not screen.show_vertical_scrollbar
+        title, note = screen.query_one(".screen-title"), screen.query_one("#saves-note")
+        assert title.region.y == 0 and "Load a saved game" in str(title.render())
+        assert 0 < note.region.y < screen.size.height - 1 and "enter to load" in str(note.render())
 
 
 @sync

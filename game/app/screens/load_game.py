@@ -149,6 +149,15 @@ class LoadScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
+    # the list takes the height left by the title and the note, and scrolls on its own: an
+    # OptionList is as tall as the screen at most by default, which pushed the title and the
+    # note off a screen holding twenty saves and scrolled the whole screen with a second bar
+    DEFAULT_CSS = """
+    LoadScreen #saves {
+        height: 1fr;
+    }
+    """
+
     @property
     def borderline(self) -> BorderlineApp:
         return self.app  # type: ignore[return-value]
