@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from play_helpers import screen_lines
 from test_app import sync
 
 from game.app.app import BorderlineApp
@@ -78,6 +79,9 @@ async def test_a_mod_dropped_in_the_mods_folder_loads_and_space_disables_it(mods
         assert loaded_ids(app) == ["mini", "extra_rows"]
         assert "extra_rows 0.1.0" in str(app.screen.query_one("#mods-list").get_option("extra_rows").prompt)
         await highlight(pilot, "extra_rows")
+        # the highlighted mod is marked, as every list is, not only shaded (NO_COLOR drops shades)
+        marked = [line for line in screen_lines(app) if "▸" in line]
+        assert len(marked) == 1 and "extra_rows 0.1.0" in marked[0]
         await pilot.press("space")
         await settle(pilot)
         assert loaded_ids(app) == ["mini"]

@@ -22,6 +22,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.widgets.keys_footer import KeysFooter
+from game.app.widgets.marked_list import MarkedOptionList
 from game.content.printable import printable
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ class ModsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("Mods · content packs", classes="screen-title")
-        yield OptionList(id="mods-list")
+        yield MarkedOptionList(id="mods-list")  # its ▸ marker shows the highlighted row
         with VerticalScroll(id="mods-body", classes="reading"):
             yield Static("", id="mods-text")
         yield Static("", id="mods-status")
