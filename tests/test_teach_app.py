@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from driving import play_turns
+from play_helpers import screen_lines
 from teach_helpers import BASE, base_world
 from test_app import answer_whatever_pops_up as answer_popups
 from test_app import highlight_action as highlight
@@ -141,6 +142,16 @@ def test_a_class_game_from_name_to_exports(tmp_path: Path) -> None:
             await settle(pilot)
             result = str(app.screen.query_one("#whatif-result").render())
             assert "without the decision on" in result and "score:" in result
+            # the decision just tried stays highlighted, so enter offers its changes again
+            picker = app.screen.query_one("#whatif-list", OptionList)
+            assert picker.highlighted == 0 and picker.has_focus
+            assert any("▸" in line and "Drug Market" in line for line in screen_lines(app))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "drop this decision" in str(picker.get_option_at_index(0).prompt)
+            await pilot.press("escape")  # back to the decisions, then to the debrief
+            await pilot.pause()
+            assert picker.highlighted == 0 and "Drug Market" in str(picker.get_option_at_index(0).prompt)
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, DebriefScreen)

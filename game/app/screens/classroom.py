@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from game.app.widgets.keys_footer import KeysFooter
+from game.app.widgets.marked_list import MarkedOptionList
 from game.app.words import reflow
 from game.engine.hotseat import MAX_PLAYER_NAME
 
@@ -303,7 +304,7 @@ class WhatIfDialog(ModalScreen[None]):
                 classes="dialog-text",
                 id="whatif-help",
             )
-            yield OptionList(*self._decisions(), id="whatif-list")
+            yield MarkedOptionList(*self._decisions(), id="whatif-list")
             with VerticalScroll(classes="dialog-scroll", id="whatif-result-box"):
                 yield Static("", id="whatif-result")
             yield Static("enter to choose · escape to go back", classes="dialog-hint")
@@ -343,9 +344,7 @@ class WhatIfDialog(ModalScreen[None]):
             for level, label in enumerate(spec.levels)
             if level != decision.level
         ]
-        picker = self.query_one("#whatif-list", OptionList)
-        picker.set_options(options)
-        picker.highlighted = 0
+        self._picker.show_options(options, "drop")
         self.query_one("#whatif-help", Static).update(
             Content(f"{spec.name or decision.action}, before {self.game.scenario.turn_name} {decision.turn}:")
         )
@@ -363,16 +362,23 @@ class WhatIfDialog(ModalScreen[None]):
             result_box.update(Content.styled(f"✗ {exc}", "$text-error"))
         else:
             result_box.update(Content(comparison_text(result, compact=True)))
-        self.chosen = None
-        picker = self.query_one("#whatif-list", OptionList)
-        picker.set_options(self._decisions())
+        self._show_decisions()
         self.query_one("#whatif-help", Static).update(
             Content("Choose another decision to try, or escape to go back to the debrief.")
         )
 
     def action_back(self) -> None:
         if self.chosen is not None:
-            self.chosen = None
-            self.query_one("#whatif-list", OptionList).set_options(self._decisions())
+            self._show_decisions()
             return
         self.dismiss(None)
+
+    @property
+    def _picker(self) -> MarkedOptionList:
+        return self.query_one("#whatif-list", MarkedOptionList)
+
+    def _show_decisions(self) -> None:
+        """Back to the decisions, the one just tried highlighted: a list set anew had no
+        highlight, so the first arrow only brought the cursor back and enter did nothing."""
+        tried, self.chosen = self.chosen, None
+        self._picker.show_options(self._decisions(), None if tried is None else str(tried))
