@@ -259,7 +259,13 @@ async def test_each_dilemma_goes_to_the_player_of_the_side_it_concerns(tmp_path)
             if isinstance(screen, HandOverScreen):
                 asked.append(("seat", screen.player))
             elif isinstance(screen, DilemmaDialog):
-                asked.append((screen.dilemma.title, app.hotseat.player(app.at_keyboard)))
+                player = app.hotseat.player(app.at_keyboard)
+                asked.append((screen.dilemma.title, player))
+                # the dialog and the header under it name who decides, not who plans first
+                side = app.hotseat.side_name(app.at_keyboard)
+                assert f"· {player} decides for {side}" in str(screen.query_one(".dialog-title").render())
+                header = str(app.screen_stack[-2].query_one(TurnHeader).render())
+                assert f"{player} decides for {side}" in header and " plans " not in header
             elif isinstance(screen, NewsDialog):
                 pass
             else:

@@ -141,15 +141,18 @@ class DilemmaDialog(ModalScreen[str]):
         turn_word: str = "turn",
         scale: TurnScale | None = None,
         env: Mapping[Any, Any] | None = None,
+        decider: str = "",
     ) -> None:
         super().__init__(classes="dialog")
         self.world, self.dilemma, self.turn_word, self.scale = world, dilemma, turn_word, scale
         self.env = env  # the game as it stands: effects written as formulas are worked out in it
+        self.decider = decider  # two players: "Beto decides for Mexico"
 
     def compose(self) -> ComposeResult:
         d = self.dilemma
         with Vertical(classes="dialog-box wide"):
-            yield Label(Content(f"Dilemma · {d.title}"), classes="dialog-title")
+            title = f"Dilemma · {d.title}" + (f" · {self.decider}" if self.decider else "")
+            yield Label(Content(title), classes="dialog-title")
             yield Static(
                 Content(reflow(d.text))
                 + event_consequences(self.world, d.event, self.turn_word, self.scale, self.env),

@@ -402,7 +402,7 @@ class MainScreen(GameScreen):
         if self.standing_key != key:  # a turn or an answer changed the score: work it out again
             self.standing_key, self.standing = key, None
             self._work_out_standing()
-        self.query_one(TurnHeader).show(game, self.standing, seated=seated)
+        self._show_header()
         self.query_one(Dashboard).show(game)
         self.query_one(ActionPanel).show(game, seated)
         if seats is not None and seated is not None and seated != self.seat_shown:
@@ -480,7 +480,19 @@ class MainScreen(GameScreen):
     def on_standing_ready(self, message: StandingReady) -> None:
         if message.key == self.standing_key:
             self.standing = message.standing
-            self.query_one(TurnHeader).show(self.game, self.standing, seated=self._seated())
+            self._show_header()
+
+    _deciding: str | None = None  # two players: the side whose dilemma is being asked
+
+    def _show_header(self) -> None:
+        """The header, naming who has the keyboard: the player who plans, or while a dilemma is
+        asked the player of its side, who decides it (the seat has gone back to the first player
+        by then, and the other side's dilemma was asked under her name)."""
+        header = self.query_one(TurnHeader)
+        if self._deciding is not None:
+            header.show(self.game, self.standing, seated=self._deciding, doing="decides for")
+        else:
+            header.show(self.game, self.standing, seated=self._seated())
 
     # ------------------------------------------------------------------ actions and levels
 
@@ -731,6 +743,7 @@ class MainScreen(GameScreen):
         seats = app.hotseat
         while game.pending_dilemmas:
             dilemma = game.pending_dilemmas[0]
+            decider = ""
             if seats is not None:
                 side = seats.side_of_dilemma(dilemma) or app.at_keyboard or seats.seated
                 await app.hand_over_wait(
@@ -738,9 +751,14 @@ class MainScreen(GameScreen):
                     f"A dilemma for {seats.side_name(side)}: {dilemma.title}. "
                     f"{seats.player(side)} decides it.",
                 )
+                self._deciding = side  # the header and the dialog say who decides
+                self._show_header()
+                decider = f"{seats.player(side)} decides for {seats.side_name(side)}"
             choice = await app.push_screen_wait(
-                DilemmaDialog(game.world, dilemma, self.turn_word, game.turn_scale, game.env)
+                DilemmaDialog(game.world, dilemma, self.turn_word, game.turn_scale, game.env, decider)
             )
+            self._deciding = None
+            self._show_header()
             game.choose(dilemma.event, choice)
             label = next(c.label for c in dilemma.choices if c.id == choice)
             undo = f" · u undoes the {self.turn_word}" if self.can_undo else ""

@@ -28,9 +28,14 @@ def score_words(standing: Debrief | None) -> Content:
 
 
 def header_text(
-    game: Game, standing: Debrief | None = None, width: int = 80, seated: str | None = None
+    game: Game,
+    standing: Debrief | None = None,
+    width: int = 80,
+    seated: str | None = None,
+    doing: str = "plans",
 ) -> Content:
-    """``seated``: in a two-player game, the side whose player is planning now."""
+    """``seated``: in a two-player game, the side whose player is at the keyboard now, ``doing``
+    what ("plans", or "decides for" while answering a dilemma of that side)."""
     from game.app.readouts import difficulty_name, display_name, side_short
     from game.app.words import money, quarter
 
@@ -43,7 +48,7 @@ def header_text(
     title = Content.styled(when, "bold")
     if seated is not None and seated in game.players:
         side = game.world.sides[seated]
-        who = f"{game.players[seated]} plans {display_name(side.name, seated)}"
+        who = f"{game.players[seated]} {doing} {display_name(side.name, seated)}"
         title += sep + Content.styled(who, "bold $text-accent")
     level = difficulty_name(game)
     extras = [score_words(standing), Content(f"seed {game.seed}" + (f", {level}" if level else ""))]
@@ -81,12 +86,15 @@ class TurnHeader(Static):
     TurnHeader { height: 2; padding: 0 1; background: $panel; }
     """
 
-    _shown: tuple[Game, Debrief | None, str | None] | None = None
+    _shown: tuple[Game, Debrief | None, str | None, str] | None = None
 
-    def show(self, game: Game, standing: Debrief | None = None, seated: str | None = None) -> None:
-        """``standing``: the score as it stands; ``seated``: in a two-player game, who plans now."""
-        self._shown = (game, standing, seated)
-        unchanged.update(self, header_text(game, standing, self.app.size.width, seated))
+    def show(
+        self, game: Game, standing: Debrief | None = None, seated: str | None = None, doing: str = "plans"
+    ) -> None:
+        """``standing``: the score as it stands; ``seated``: in a two-player game, who has the
+        keyboard, ``doing`` what (see ``header_text``)."""
+        self._shown = (game, standing, seated, doing)
+        unchanged.update(self, header_text(game, standing, self.app.size.width, seated, doing))
 
     def on_resize(self) -> None:
         # what fits on the lines depends on the terminal's width: a header written for 120
