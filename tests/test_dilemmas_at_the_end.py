@@ -72,3 +72,25 @@ def test_a_dilemma_left_with_one_choice_is_told_in_the_words_the_player_would_ha
     assert taken.by_default and taken.label == "Keep to your own course"
     said = [e.text for e in timeline(game) if e.kind == "choice" and "2012" in e.text]
     assert said == ["Mexico votes, July 2012: nobody chose; the default, Keep to your own course"]
+
+
+def test_a_scenario_of_one_sides_levers_does_not_ask_the_other_sides_dilemmas(base_world):
+    """High Point offers US street-level levers only: Mexico's 2012 election is not put to a
+    player who has no Mexican lever; it takes its default, as a dilemma nobody answered."""
+    game = Game(base_world, "high-point", seed=5, interactive=True)
+    sides = {base_world.actions[aid].spec.side for aid in game.playable_actions()}
+    assert sides == {"us"} and game.played_sides() == {"us"}
+    asked: list[str] = []
+    for _ in range(4):  # the Mexican election (July 2012) and the Colorado ballot (November)
+        report = game.resolve_turn()
+        asked += [d.event for d in report.dilemmas]
+        for dilemma in list(game.pending_dilemmas):
+            game.choose(dilemma.event, next(c.id for c in dilemma.choices if c.default))
+    assert "colorado_washington_ballot" in asked, "a dilemma of the side played is still asked"
+    assert not [e for e in asked if base_world.events[e].spec.side == "mx"]
+    taken = [c for c in game.choices_made if c.event == "mx_election_2012"]
+    assert len(taken) == 1 and taken[0].by_default
+    headless = Game(base_world, "high-point", seed=5)  # every dilemma takes its default there too
+    for _ in range(4):
+        headless.resolve_turn()
+    assert headless.state_digest() == game.state_digest()

@@ -27,6 +27,7 @@ from game.app.screens.classroom import (
 )
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.main import MainScreen, StatusLine
+from game.app.widgets.action_panel import ActionPanel
 from game.classroom import ClassRules
 from game.saves import read_save
 
@@ -225,6 +226,9 @@ def test_a_class_can_hide_the_status_quo_and_the_bands_while_playing(tmp_path: P
                 await pilot.press(key)
             await pilot.press("enter")
             await settle(pilot)
+            # High Point offers four US levers: the list shows those, not every lever refused
+            levers = [o.id for o in app.screen.query_one(ActionPanel).options if not o.disabled]
+            assert app.game is not None and sorted(levers) == sorted(app.game.scenario.actions)
             await pilot.press("e")
             await pilot.pause()
             await answer_popups(pilot)

@@ -278,6 +278,16 @@ class Game:
             return f"{aid} is not one of this scenario's levers"
         return self.locks.get(aid)
 
+    def played_sides(self) -> set[str]:
+        """The sides whose levers the player is offered (every side, when the scenario names no levers)."""
+        return {self.world.actions[aid].spec.side for aid in self.playable_actions()}
+
+    def _asks(self, event_id: str) -> bool:
+        """Whether the player is asked this event's dilemma: it concerns a side they play, or both."""
+        event = self.world.events.get(event_id)
+        side = event.spec.side if event is not None else None
+        return not self.scenario.actions or side is None or side in self.played_sides()
+
     def playable_actions(self) -> list[str]:
         """Actions a player sees: the scenario's levers (all when it names none), hidden ones left out."""
         offered = self.scenario.actions or list(self.world.actions)
@@ -530,10 +540,13 @@ class Game:
         self.pending_dilemmas.extend(drawn.dilemmas)
         ending = self._check_endings(turn, env)
         posed = tuple(drawn.dilemmas)
-        if self.interactive and self.is_over and posed:  # nobody is left to decide: as if nobody did
-            for dilemma in posed:
+        if self.interactive and posed:
+            # nobody is left to decide (the game is over), or nobody plays the side the dilemma
+            # concerns (a scenario that offers one side's levers): as if nobody did
+            unasked = posed if self.is_over else tuple(d for d in posed if not self._asks(d.event))
+            for dilemma in unasked:
                 self._answer(dilemma, next(c.id for c in dilemma.choices if c.default), by_default=True)
-            posed = ()
+            posed = tuple(d for d in posed if d not in unasked)
         if self.status_quo is not None and self.status_quo.turn < self.status_quo.turns:
             self.status_quo.resolve_turn()
         return TurnReport(turn, self.date(turn), tuple(drawn.fired), posed, ending)

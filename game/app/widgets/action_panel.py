@@ -93,7 +93,7 @@ class ActionPanel(MarkedOptionList):
         level_width = LEVEL_WIDTH if width < 48 else LEVEL_WIDTH + 8
         keep = self.highlighted_action
         options: list[Option] = []
-        for n, group in enumerate(action_groups(world, self.only)):
+        for n, group in enumerate(action_groups(world, self._offered(game))):
             label = f"{side_short(game.world, group.side)} · {group.category}"
             if self._editable is not None and group.side != self._editable:
                 owner = game.players.get(group.side, "")
@@ -129,6 +129,14 @@ class ActionPanel(MarkedOptionList):
                     line = Content("\n").join([*wrap(name, width), *tail])
                 options.append(Option(line, id=aid))
         self.show_options(options, keep)
+
+    def _offered(self, game: Game) -> list[str] | None:
+        """The levers listed: this panel's own (``only``), less those the scenario does not offer
+        (a scenario about one idea names its levers; the others were listed and then refused)."""
+        offered = game.scenario.actions
+        if not offered:
+            return self.only
+        return [aid for aid in (self.only if self.only is not None else offered) if aid in offered]
 
     def action_step(self, step: int) -> None:
         action = self.highlighted_action
