@@ -86,3 +86,16 @@ def test_the_news_says_what_was_taken_when_nobody_could_decide(base_world):
     assert said.startswith("\nNobody decided (no choice was left to make): The words the player read")
     assert "political capital" in said
     assert news._default_taken("no_such_event").plain == ""
+
+
+def test_the_news_says_a_dilemma_of_a_side_the_scenario_withholds_was_not_the_players(base_world):
+    from game.app.screens.dialogs import NewsDialog
+
+    game = Game(base_world, "high-point", seed=1, runs=1)
+    election = base_world.events["mx_election_2012"].spec
+    choice = next(c for c in election.choices if c.default)
+    taken = ChoiceMade(3, "mx_election_2012", choice.id, by_default=True, label=choice.label)
+    defaults, unplayed = {taken.event: taken}, {"mx": "Mexico"}
+    news = NewsDialog("2012 Q3", [], base_world, "quarter", game.turn_scale, game.env, defaults, unplayed)
+    said = news._default_taken(taken.event).plain
+    assert said.startswith(f"\nNobody decided (Mexico is not yours to play here): {choice.label}")

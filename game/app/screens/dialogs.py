@@ -206,11 +206,13 @@ class NewsDialog(ModalScreen[None]):
         scale: TurnScale | None = None,
         env: Mapping[Any, Any] | None = None,
         defaults: Mapping[str, ChoiceMade] | None = None,
+        unplayed: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.date, self.events, self.world, self.turn_word = date, events, world, turn_word
         self.scale, self.env = scale, env
         self.defaults = dict(defaults or {})  # event -> the choice taken because nobody could choose
+        self.unplayed = dict(unplayed or {})  # side -> its name: sides whose levers the scenario withholds
 
     def _default_taken(self, event_id: str) -> Content:
         """A dilemma nobody decided (one choice was left, or the game was over): what was taken, and
@@ -220,7 +222,9 @@ class NewsDialog(ModalScreen[None]):
             return Content("")
         choice = next(c for c in self.world.events[event_id].spec.choices if c.id == taken.choice)
         does = choice_words(self.world, event_id, choice, self.turn_word, self.scale, self.env)
-        said = f"\nNobody decided (no choice was left to make): {taken.label or choice.label}"
+        side = self.world.events[event_id].spec.side
+        why = f"{self.unplayed[side]} is not yours to play here" if side in self.unplayed else ""
+        said = f"\nNobody decided ({why or 'no choice was left to make'}): {taken.label or choice.label}"
         return Content.styled(said + (f" → {does}" if does else ""), "italic")
 
     def compose(self) -> ComposeResult:

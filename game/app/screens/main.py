@@ -712,9 +712,12 @@ class MainScreen(GameScreen):
         news = [e for e in report.events if e.event not in {d.event for d in report.dilemmas}]
         taken = {c.event: c for c in game.choices_made if c.turn == report.turn and c.by_default}
         if news:
+            played = game.played_sides()
+            unplayed = {sid: side.name or sid for sid, side in game.world.sides.items() if sid not in played}
             await app.push_screen_wait(
                 NewsDialog(
-                    quarter(report.date), news, game.world, self.turn_word, game.turn_scale, game.env, taken
+                    quarter(report.date), news, game.world, self.turn_word, game.turn_scale, game.env, taken,
+                    unplayed,
                 )
             )
         await self._answer_dilemmas()
