@@ -202,6 +202,18 @@ async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other_and_r
         assert isinstance(app.screen, MainScreen) and app.game is game and game.turn == 2
         assert "two-player game cannot undo" in status(app)
 
+        # nothing Ana reads offers what she cannot do: the guide's last hint leaves out undo, and
+        # Beto's lever is said to be his, not "if you raise it"
+        screen = app.screen
+        app.guide = True  # the hints before the last one taken as read (in memory only)
+        app.settings.dismissed_hints.update({"dashboard", "levers", "end_turn", "why"})
+        screen._show_hint()
+        hint = str(screen.query_one("#news-guide").render())
+        assert "Guide 5/5" in hint and "organizations" in hint and "takes back" not in hint
+        title = screen._preview_title("designation", game.committed_level("designation") + 1)
+        assert title.startswith("Beto's lever (Mexico), not yours: if Beto were to raise it to")
+        assert "If you" in screen._preview_title("treatment", game.committed_level("treatment") + 1)
+
 
 DILEMMAS = {
     "pack.toml": 'id = "asks"\nname = "Asks"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n',

@@ -434,7 +434,7 @@ class MainScreen(GameScreen):
             self.query_one(NewsFeed).show_hint(None)
             return
         number = next(i for i, h in enumerate(HINTS, 1) if h is hint)
-        text = hint_text(hint, self.turn_word, self.game.scenario.undo and self.game.undo_allowed)
+        text = hint_text(hint, self.turn_word, self.can_undo)  # not offered in a two-player game
         self.query_one(NewsFeed).show_hint(
             Content.assemble(
                 (f"Guide {number}/{len(HINTS)}", "bold $text-accent"),
@@ -615,6 +615,14 @@ class MainScreen(GameScreen):
         if level != game.committed_level(aid) and game.level(aid) == level:
             return f"Your planned change to {label}, {ahead} on (the model's expectation):"
         verb = "raise" if level > game.committed_level(aid) else "lower"
+        seats, seated = self.borderline.hotseat, self._seated()
+        side = game.world.actions[aid].spec.side
+        if seats is not None and seated is not None and side != seated:  # not this player's to move
+            owner = seats.player(side)
+            return (
+                f"{owner}'s lever ({seats.side_name(side)}), not yours: if {owner} were to {verb} it "
+                f"to {label}, {ahead} on the model expects:"
+            )
         return f"If you {verb} it to {label}, {ahead} on the model expects:"
 
     def on_action_panel_action_chosen(self, message: ActionPanel.ActionChosen) -> None:
