@@ -14,6 +14,8 @@ from test_app import MINI, end_turn, highlight_action, ready, sync
 
 from game.app.screens.dialogs import BusyDialog, ConfirmDialog
 from game.app.screens.main import MainScreen
+from game.app.widgets.action_panel import ActionPanel
+from game.app.widgets.dashboard import Dashboard
 from game.content.errors import ContentErrors
 from game.engine import Game, GameError, load_world, undo_last_turn
 from game.saves import load_save, save_game
@@ -213,7 +215,13 @@ def test_undo_before_any_turn_or_where_the_scenario_forbids_it_is_refused(tmp_pa
 async def test_u_undoes_the_last_turn_after_asking_unless_a_class_forbids_it(levels, tmp_path):
     async with started(levels, tmp_path, scenario="test-run", seed=5, autosave=True) as pilot:
         app = pilot.app
+        dashboard = app.screen.query_one(Dashboard)
+        rows = [i for i, o in enumerate(dashboard.options) if not o.disabled]
+        dashboard.highlighted = rows[-1]  # the player was on the last indicator, not the first
+        indicator = dashboard.highlighted_indicator
         await highlight_action(pilot, "treatment")
+        actions = app.screen.query_one(ActionPanel)
+        assert actions.highlighted != next(i for i, o in enumerate(actions.options) if not o.disabled)
         await pilot.press("plus")
         await end_turn(pilot)
         played = app.game
@@ -228,6 +236,9 @@ async def test_u_undoes_the_last_turn_after_asking_unless_a_class_forbids_it(lev
         assert isinstance(app.screen, MainScreen)
         assert app.game is not played and app.game.turn == 0 and dict(app.game.pending) == {"treatment": 1}
         assert "quarter 1 of 12" in "\n".join(screen_lines(app))
+        # the new main screen's cursors are where the player left them, not back at the top
+        assert app.screen.query_one(ActionPanel).highlighted_action == "treatment"
+        assert app.screen.query_one(Dashboard).highlighted_indicator == indicator
         assert app.saved_note(app.game).startswith("Your game was autosaved")
 
         # A class without undo refuses it in the class's words.

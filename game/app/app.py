@@ -142,6 +142,9 @@ class BorderlineApp(App[None]):
         self.class_world: World | None = None  # the class's packs, which class games play on
         self.hotseat: HotSeat | None = None  # a two-player game: whose turn it is to plan
         self.at_keyboard: str | None = None  # the side whose player has the keyboard now
+        # the row each pane of the main screen was on (pane id -> option id), kept when an undo or a
+        # load builds the main screen anew, so the cursor stays where the player was
+        self.cursor_places: dict[str, str] = {}
 
     # ------------------------------------------------------------------ the world
 

@@ -369,16 +369,22 @@ class MainScreen(GameScreen):
     _dependence_wanted: tuple[object, ...] | None = None  # the forecast whose dependence is awaited
     seat_shown: str | None = None  # two players: the side whose player the status line last greeted
 
+    def _remember_place(self, pane: str, option: str | None) -> None:
+        """Keep the row the player is on, for the main screen of the game after an undo or a load."""
+        if option is not None:
+            self.borderline.cursor_places[pane] = option
+
     def compose(self) -> ComposeResult:
+        places = self.borderline.cursor_places
         yield TurnHeader(id="turn-header")
         with Horizontal(id="main-body"):
             with Vertical(id="main-left"):
-                yield Dashboard(id="dashboard")
+                yield Dashboard(id="dashboard").resume_on(places.get("dashboard"))
                 news = NewsFeed(id="news")
                 news.border_title = "Report & news · • decision  ! event  ? choice"
                 yield news
             with Vertical(id="main-right"):
-                yield ActionPanel(id="actions")
+                yield ActionPanel(id="actions").resume_on(places.get("actions"))
                 yield DetailPane(id="detail")
         yield StatusLine("", id="status")
         yield KeysFooter()
@@ -523,10 +529,12 @@ class MainScreen(GameScreen):
                 self._start_preview(aid)
 
     def on_dashboard_indicator_highlighted(self, message: Dashboard.IndicatorHighlighted) -> None:
+        self._remember_place("dashboard", message.indicator)
         if self.detail_subject == "indicator":
             self._show_detail()
 
     def on_action_panel_action_highlighted(self, message: ActionPanel.ActionHighlighted) -> None:
+        self._remember_place("actions", message.action)
         if self.detail_subject != "action":
             return
         self._show_detail()

@@ -7,6 +7,7 @@ out) drop the highlight's background; the marker in a one-cell gutter on the lef
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
 from rich.segment import Segment
 from textual.strip import Strip
@@ -39,6 +40,14 @@ class MarkedOptionList(OptionList):
         self._laid_out_for = self.row_width
         self.relayout()
 
+    _resume_at: str | None = None  # the option to highlight when the list is first filled
+
+    def resume_on(self, option: str | None) -> Self:
+        """Highlight ``option`` when the list is first filled, if it is there: the row the player
+        was on before the screen was built anew (an undo, a load), rather than the first."""
+        self._resume_at = option
+        return self
+
     def show_options(self, options: Sequence[Option], keep: str | None) -> None:
         """Show ``options`` with the one whose id is ``keep`` highlighted (else the first enabled one).
 
@@ -52,6 +61,8 @@ class MarkedOptionList(OptionList):
             self.post_message(self.OptionHighlighted(self, self.options[index], index))
             return
         self.set_options(options)
+        if keep is None:
+            keep, self._resume_at = self._resume_at, None
         ids = [o.id for o in options]
         if keep in ids:
             self.highlighted = ids.index(keep)
