@@ -46,7 +46,8 @@ def world(base_world):
 # ten-year horizon. Every plan here is scored against the same status quo (same world, runs
 # and seed), so the twin and its horizon are played once per module and shared, read-only;
 # test_a_health_package_scores_above_the_status_quo checks that scores against the shared twin
-# are those of run_plan's own twin, to the bit. A plan file scored by several tests is scored once.
+# are those of run_plan's own twin, to the bit. A plan (a file, or the same steps built by two
+# tests) scored by several tests is scored once.
 _QUO: dict[tuple[int, int, int], tuple[World, Game]] = {}
 _QUO_FUTURES: dict[tuple[int, int], Game] = {}
 _SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores]] = {}
@@ -79,16 +80,15 @@ def status_quo_played_on_once() -> Iterator[None]:
 
 def scores(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> RunScores:
     """The plan's scores over ``runs`` runs against the shared status quo; read-only."""
-    named = plan if isinstance(plan, str) or plan is None else False
+    named = plan if isinstance(plan, str) or plan is None else "steps " + plan.model_dump_json()
     key = (id(world), named, runs, seed)
-    if named is not False and key in _SCORED and _SCORED[key][0] is world:
+    if key in _SCORED and _SCORED[key][0] is world:
         return _SCORED[key][1]
     steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
     game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
     game.status_quo = status_quo(world, runs, seed)
     scored = score_runs(game)
-    if named is not False:
-        _SCORED[key] = (world, scored)
+    _SCORED[key] = (world, scored)
     return scored
 
 
