@@ -229,9 +229,14 @@ def test_the_founding_package_reaches_the_top_grade_in_a_good_share_of_runs(worl
 # --------------------------------------------------------------------------- the debrief
 
 
-def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(world):
-    result = run_plan(world, SCENARIO, PLANS / "kleiman_package.toml", runs=1, seed=42)
-    debrief = result.game.debrief()
+@pytest.fixture(scope="module")
+def lone_package(world: World) -> Game:
+    """The founding package as one game (seed 42) with its twin, read by both debrief tests."""
+    return run_plan(world, SCENARIO, PLANS / "kleiman_package.toml", runs=1, seed=42).game
+
+
+def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(lone_package):
+    debrief = lone_package.debrief()
     assert sum(row.contribution for row in debrief.objectives) == pytest.approx(debrief.score)
     assert sum(row.weight for row in debrief.objectives) == pytest.approx(1.0)
     assert [g.label for g in debrief.grades][0] == TOP and debrief.grades[0].min_score == 30
@@ -240,11 +245,10 @@ def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(worl
     assert debrief.score >= earned.min_score
 
 
-def test_the_debrief_markdown_lists_points_and_the_scale(world):
+def test_the_debrief_markdown_lists_points_and_the_scale(lone_package):
     from game.app.readouts import debrief_markdown
 
-    game = run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=1, seed=42).game
-    text = debrief_markdown(game, game.debrief())
+    text = debrief_markdown(lone_package, lone_package.debrief())
     assert "| objective | your run | status quo | better by | score | weight | points |" in text
     assert "## Grade scale" in text and "merely distasteful: +30 or more" in text and "← this score" in text
 
