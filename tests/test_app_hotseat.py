@@ -6,6 +6,7 @@ has enforcement, treatment and legalization; Mexico has designation).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,7 @@ async def test_two_turns_of_hot_seat_hide_each_players_plan_from_the_other_and_r
             us_action = "treatment" if turn == 1 else "enforcement"
             # Ana (US) sees her levers editable and Mexico's read-only
             assert "Ana plans United States" in header(app)[0]
+            assert re.search(r"score [+-]\d+\.\d \(", header(app)[0]), header(app)  # short, not left out
             rows = panel_rows(app)
             assert all("Beto's, read-only" in text for text in groups(rows, "mx"))
             assert not any("read-only" in text for text in groups(rows, "us"))

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from game.engine import Debrief, Game
 
 
-def score_words(standing: Debrief | None) -> Content:
-    """``score +3.2 vs status quo: bad`` (or a placeholder while it is worked out)."""
+def score_words(standing: Debrief | None, *, compact: bool = False) -> Content:
+    """``score +3.2 vs status quo: bad``, or ``score +3.2 (bad)`` where room is short (a
+    placeholder while it is worked out)."""
     if standing is None:
-        return Content.styled("score: being worked out", "$text-muted")
+        return Content.styled("score…" if compact else "score: being worked out", "$text-muted")
     grade = standing.grade or "—"
-    return Content.assemble("score ", (f"{standing.score:+.1f}", "bold"), f" vs status quo: {grade}")
+    against = f" ({grade})" if compact else f" vs status quo: {grade}"
+    return Content.assemble("score ", (f"{standing.score:+.1f}", "bold"), against)
 
 
 def header_text(
@@ -46,10 +48,15 @@ def header_text(
         who = f"{game.players[seated]} plans {display_name(side.name, seated)}"
         title += sep + Content.styled(who, "bold $text-accent")
     level = difficulty_name(game)
-    extras = [score_words(standing), Content(f"seed {game.seed}" + (f", {level}" if level else ""))]
-    extras.append(Content(display_name(game.scenario.name, game.scenario_id)))
-    for extra in extras:  # in order of use to the player, as far as the line has room
-        if title.cell_length + sep.cell_length + extra.cell_length <= width - 2:
+    extras = [
+        [score_words(standing), score_words(standing, compact=True)],  # the score in short if need be
+        [Content(f"seed {game.seed}" + (f", {level}" if level else ""))],
+        [Content(display_name(game.scenario.name, game.scenario_id))],
+    ]
+    for forms in extras:  # in order of use to the player, as far as the line has room
+        room = width - 2 - title.cell_length - sep.cell_length
+        extra = next((form for form in forms if form.cell_length <= room), None)
+        if extra is not None:
             title += sep + extra
     def side_texts(compact: bool) -> list[Content]:
         out = []
