@@ -61,11 +61,26 @@ def attribution_digest(game: Game) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def case_digest(world: World, plan: str, seed: int, runs: int) -> str:
-    result = run_plan(world, "both-sides", PLANS / f"{plan}.toml", runs=runs, seed=seed)
-    assert result.status_quo is not None
-    digest = game_digest(result.game) + ":" + game_digest(result.status_quo)
-    return digest + (":" + attribution_digest(result.game) if runs == 1 else "")
+def case_digest(
+    world: World, plan: str, seed: int, runs: int, twins: dict[tuple[int, int], str] | None = None
+) -> str:
+    """The digests of a plan's game and of its status-quo twin (and its attribution, a lone game).
+
+    Every plan of a seed and size has the same twin. With ``twins`` (a dict kept by the caller)
+    the first case of a seed and size plays its twin beside its game, as run_plan does, and
+    keeps its digest there; later cases of that seed and size play their plan alone.
+    """
+    shared = twins.get((seed, runs)) if twins is not None else None
+    played = run_plan(
+        world, "both-sides", PLANS / f"{plan}.toml", runs=runs, seed=seed, status_quo=shared is None
+    )
+    if shared is None:
+        assert played.status_quo is not None
+        shared = game_digest(played.status_quo)
+        if twins is not None:
+            twins[(seed, runs)] = shared
+    digest = game_digest(played.game) + ":" + shared
+    return digest + (":" + attribution_digest(played.game) if runs == 1 else "")
 
 
 def main() -> None:

@@ -46,7 +46,8 @@ def world(base_world):
 # ten-year horizon. Every plan here is scored against the same status quo (same world, runs
 # and seed), so the twin and its horizon are played once per module and shared, read-only;
 # test_a_health_package_scores_above_the_status_quo checks that scores against the shared twin
-# are those of run_plan's own twin, to the bit. A plan file scored by several tests is scored once.
+# are those of run_plan's own twin, to the bit. A plan (a file, or the same steps built by two
+# tests) scored by several tests is scored once.
 _QUO: dict[tuple[int, int, int], tuple[World, Game]] = {}
 _QUO_FUTURES: dict[tuple[int, int], Game] = {}
 _SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores]] = {}
@@ -77,18 +78,25 @@ def status_quo_played_on_once() -> Iterator[None]:
         yield
 
 
-def scores(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> RunScores:
-    """The plan's scores over ``runs`` runs against the shared status quo; read-only."""
-    named = plan if isinstance(plan, str) or plan is None else False
+def scores(
+    world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED, played: Game | None = None
+) -> RunScores:
+    """The plan's scores over ``runs`` runs against the shared status quo; read-only.
+
+    ``played``: the plan's game already played (its twin is not read), instead of playing it.
+    """
+    named = plan if isinstance(plan, str) or plan is None else "steps " + plan.model_dump_json()
     key = (id(world), named, runs, seed)
-    if named is not False and key in _SCORED and _SCORED[key][0] is world:
+    if key in _SCORED and _SCORED[key][0] is world:
         return _SCORED[key][1]
-    steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
-    game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
+    if played is None:
+        steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
+        game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
+    else:
+        game = played.fork()
     game.status_quo = status_quo(world, runs, seed)
     scored = score_runs(game)
-    if named is not False:
-        _SCORED[key] = (world, scored)
+    _SCORED[key] = (world, scored)
     return scored
 
 
@@ -147,9 +155,12 @@ def test_abolishing_opiate_substitution_scores_below_the_status_quo(world):
 
 
 def test_a_health_package_scores_above_the_status_quo(world):
-    scored = scores(world, "health_package.toml")
+    # one play of the package beside its own twin, scored against each (a plan played alone gives
+    # the numbers it gives beside its twin: the engine digests check that, to the bit)
+    played = run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=RUNS, seed=SEED).game
+    scored = scores(world, "health_package.toml", played=played)
     assert np.all(scored.total > 0) and np.median(scored.total) > 5
-    own_twin = score_runs(run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=RUNS, seed=SEED).game)
+    own_twin = score_runs(played)
     assert own_twin.total.tobytes() == scored.total.tobytes(), "the shared status quo is each plan's twin"
     assert own_twin.grades == scored.grades
 
@@ -229,9 +240,14 @@ def test_the_founding_package_reaches_the_top_grade_in_a_good_share_of_runs(worl
 # --------------------------------------------------------------------------- the debrief
 
 
-def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(world):
-    result = run_plan(world, SCENARIO, PLANS / "kleiman_package.toml", runs=1, seed=42)
-    debrief = result.game.debrief()
+@pytest.fixture(scope="module")
+def lone_package(world: World) -> Game:
+    """The founding package as one game (seed 42) with its twin, read by both debrief tests."""
+    return run_plan(world, SCENARIO, PLANS / "kleiman_package.toml", runs=1, seed=42).game
+
+
+def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(lone_package):
+    debrief = lone_package.debrief()
     assert sum(row.contribution for row in debrief.objectives) == pytest.approx(debrief.score)
     assert sum(row.weight for row in debrief.objectives) == pytest.approx(1.0)
     assert [g.label for g in debrief.grades][0] == TOP and debrief.grades[0].min_score == 30
@@ -240,11 +256,10 @@ def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(worl
     assert debrief.score >= earned.min_score
 
 
-def test_the_debrief_markdown_lists_points_and_the_scale(world):
+def test_the_debrief_markdown_lists_points_and_the_scale(lone_package):
     from game.app.readouts import debrief_markdown
 
-    game = run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=1, seed=42).game
-    text = debrief_markdown(game, game.debrief())
+    text = debrief_markdown(lone_package, lone_package.debrief())
     assert "| objective | your run | status quo | better by | score | weight | points |" in text
     assert "## Grade scale" in text and "merely distasteful: +30 or more" in text and "← this score" in text
 
