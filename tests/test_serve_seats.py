@@ -22,7 +22,9 @@ from browser_room import free_port
 from game.serve import HOLD_SECONDS, RoomOptions, RoomServer
 
 WEBSOCKET_URL = re.compile(r'data-session-websocket-url="(ws://[^"]+)"')
-A_GAME = shlex.join([sys.executable, "-c", "import time; time.sleep(120)"])  # stands in for a game
+# stands in for a game: it runs until its server's pipe closes, as a served game does (a stand-in
+# that slept for two minutes outlived the test run)
+A_GAME = shlex.join([sys.executable, "-c", "import sys; sys.stdin.read()"])
 
 
 def sync(test: Callable[..., object]) -> Callable[..., None]:
