@@ -162,6 +162,20 @@ def mini_as_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def base_mod(folder: Path, files: dict[str, str]) -> Path:
+    """A mod of the base game in ``folder`` (its id the folder's name, version 0.1.0), with ``files``
+    (name: TOML text) beside its pack.toml."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pack.toml").write_text(
+        f'id = "{folder.name}"\nname = "{folder.name}"\nversion = "0.1.0"\n'
+        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
+        encoding="utf-8",
+    )
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def mods(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty mods folder of the test's own (and its own settings file): a mod dropped in is enabled."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import base_mod
 
 from game.content.errors import ContentErrors
 from game.content.loader import load_content
@@ -31,14 +32,7 @@ def test_a_version_that_is_not_one_says_how_to_write_it(tmp_path):
 def test_a_patch_that_changes_a_number_without_its_own_source_is_warned(tmp_path):
     from game.locations import base_pack
 
-    pack = tmp_path / "tweak"
-    pack.mkdir()
-    (pack / "pack.toml").write_text(
-        'id = "tweak"\nname = "Tweak"\nversion = "0.1.0"\n'
-        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
-        encoding="utf-8",
-    )
-    (pack / "a.toml").write_text("[patch.parameter.hope_efficacy]\nvalue = 0.55\n", encoding="utf-8")
+    pack = base_mod(tmp_path / "tweak", {"a.toml": "[patch.parameter.hope_efficacy]\nvalue = 0.55\n"})
     content = load_content([base_pack(), pack], "0.1.0")
     [warning] = [w for w in content.warnings if "hope_efficacy" in str(w)]
     assert "a.toml:1:1" in str(warning)
@@ -53,17 +47,8 @@ def test_a_patch_that_changes_a_number_without_its_own_source_is_warned(tmp_path
 def test_a_stock_that_starts_below_its_minimum_is_found_by_validate(mods, capsys):
     from game.cli import main
 
-    pack = mods / "negative"
-    pack.mkdir()
-    (pack / "pack.toml").write_text(
-        'id = "negative"\nname = "Negative"\nversion = "0.1.0"\n'
-        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
-        encoding="utf-8",
-    )
-    (pack / "world.toml").write_text(
-        '[stock.fentanyl_strips]\ninitial = "0 - 5"\nunit = "people"\nsource = "illustrative: a test"\n',
-        encoding="utf-8",
-    )
+    world = '[stock.fentanyl_strips]\ninitial = "0 - 5"\nunit = "people"\nsource = "illustrative: a test"\n'
+    pack = base_mod(mods / "negative", {"world.toml": world})
     assert main(["validate", str(pack)]) == 1
     out, said = capsys.readouterr()
     assert said.count("fentanyl_strips = -5 in run 0, below its minimum 0") == 1  # once, not per scenario

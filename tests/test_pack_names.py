@@ -7,23 +7,17 @@ as the guide says, `borderline validate fentanyl_era` from their own folder, and
 
 from __future__ import annotations
 
+from conftest import base_mod
+
 from game.cli import main
 
 
 def test_validate_and_simulate_find_a_pack_and_its_plan_in_the_mods_folder(
     mods, tmp_path, monkeypatch, capsys
 ):
-    pack = mods / "my_mod"
-    (pack / "plans").mkdir(parents=True)
-    (pack / "pack.toml").write_text(
-        'id = "my_mod"\nname = "My mod"\nversion = "0.1.0"\n'
-        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
-        encoding="utf-8",
-    )
-    (pack / "world.toml").write_text(
-        '[parameter.my_number]\nvalue = 1.0\nunit = "index"\nsource = "illustrative: a test mod"\n',
-        encoding="utf-8",
-    )
+    world = '[parameter.my_number]\nvalue = 1.0\nunit = "index"\nsource = "illustrative: a test mod"\n'
+    pack = base_mod(mods / "my_mod", {"world.toml": world})
+    (pack / "plans").mkdir()
     (pack / "plans" / "nothing.toml").write_text('scenario = "both-sides"\n', encoding="utf-8")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -104,7 +104,6 @@ class MarkedOptionList(OptionList):
         return Strip.join([Strip([Segment(mark, style.rich_style)], 1), strip])
 
 
-
 def _same(option: Option) -> tuple[object, ...]:
     """What makes two options show alike: id, disabled, and how the prompt looks."""
     return (option.id, option.disabled, looks(option.prompt))
