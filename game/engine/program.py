@@ -88,7 +88,25 @@ def _result_dtype(ufunc: np.ufunc, args: Sequence[Array | float]) -> np.dtype[An
 
 
 def _argmax_into(value: Array, out: Array) -> None:
-    np.argmax(value, 0, out, keepdims=True)
+    """``np.argmax(value, 0)`` of a (rows, runs) table, into ``out``: the first row of the largest
+    value in each run, a nan counting as the largest.
+
+    numpy's argmax works along the last axis, so along the rows it first copies the table into
+    that layout (about 6 ns an element on 10,000 runs). Floats are compared a whole row at a
+    time instead: a later row replaces the best so far only where it is strictly greater, so
+    ties keep the first row, as numpy's does. A nan is never greater than anything: a table
+    with one falls back to numpy itself (found by one sum, which no finite table makes nan).
+    """
+    if value.dtype != np.float64 or value.shape[0] < 2 or not math.isfinite(np.add.reduce(value, axis=None)):
+        np.argmax(value, 0, out, keepdims=True)
+        return
+    best = value[0:1].copy()
+    out.fill(0)
+    greater = np.empty(best.shape, dtype=bool)
+    for row in range(1, value.shape[0]):
+        np.greater(value[row : row + 1], best, out=greater)
+        np.copyto(best, value[row : row + 1], where=greater)
+        np.copyto(out, row, where=greater)
 
 
 def _pairwise(n: int) -> Any:
@@ -129,12 +147,37 @@ def _pairwise(n: int) -> Any:
 def _power_by_rows(base: Array, exponent: Array, out: Array) -> None:
     """``base ** exponent`` over a table, computed as numpy computes it on (runs, rows) arrays.
 
-    numpy's power takes shortcuts when the exponent is the same all along its inner loop
-    (``x ** -1`` becomes ``1 / x``), which rounds differently from the general case. The
-    reference path's inner loop runs along a table's rows; so does this one, on copies laid
-    out as the reference's arrays are.
+    numpy's power takes shortcuts when the exponent is the same all along its inner loop and is
+    one of a few numbers (``SHORTCUT_EXPONENTS``: ``x ** 2`` becomes ``x * x``), which round
+    differently from its general routine; any other exponent goes to the general routine, which
+    computes each element from its two numbers alone, whatever the layout. The reference path's
+    inner loop runs along a table's rows, this program's along the runs, so:
+
+    - an exponent varying by row and by run is the same along neither: raised to directly;
+    - one varying by row only is the same along this program's loop, never along the
+      reference's: spread over a whole (rows, runs) buffer first, so numpy never sees it
+      constant either;
+    - one number that is no shortcut exponent: raised to directly;
+    - otherwise (one varying by run only, or one shortcut number, whose shortcut may depend on
+      how numpy splits its loops): computed on copies laid out as the reference's arrays are.
     """
-    np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
+    rows, runs = exponent.shape
+    if rows > 1 and runs > 1:
+        np.power(base, exponent, out=out)
+    elif rows > 1:
+        spread = np.empty(out.shape)
+        np.copyto(spread, exponent)
+        np.power(base, spread, out=out)
+    elif runs == 1 and exponent.item() not in SHORTCUT_EXPONENTS:
+        np.power(base, exponent, out=out)
+    else:
+        np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
+
+
+SHORTCUT_EXPONENTS = frozenset((-1.0, 0.0, 0.5, 1.0, 2.0))
+"""Exponents for which numpy's power may take a shortcut when the exponent is the same all along
+its inner loop (numpy 2.x: 2 and 0.5, and -1 on this machine's numpy 2.4); a superset, to be safe
+across releases. tests/test_engine_table_ops.py checks every layout against the reference's."""
 
 
 ROW_BY_ROW = range(2, 7)
