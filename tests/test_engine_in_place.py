@@ -14,7 +14,9 @@ from game.engine import load_world, program
 
 MINI = Path(__file__).parent / "packs" / "mini"
 
-# each read of a sub-expression after a chain that could have been written over it
+# each read of a sub-expression after a chain that could have been written over it; and names
+# (computed once a turn, so later names may reuse what they computed) whose value is written over
+# their last intermediate, which later names compute again or read
 HAZARDS = '''
 [variable.reused_product]
 formula = "(light_users * heavy_users + 1) * (light_users * heavy_users) / (light_users * heavy_users - 2)"
@@ -31,6 +33,15 @@ formula = "(lag(revenue) * 2 + 1) * lag(revenue) - (lag(revenue) * 2 + 1)"
 
 [variable.mixed_tiers]
 formula = "(lag(revenue) * 2 + 1) * light_users + (lag(revenue) * 2 + 1) / heavy_users"
+
+[variable.chained_value]
+formula = "lag(revenue) * 3 + 1"
+
+[variable.same_chain_again]
+formula = "(lag(revenue) * 3 + 1) * 2 + lag(revenue) * 3"
+
+[variable.its_value_plus_one]
+formula = "(chained_value + 1) * chained_value"
 '''
 
 

@@ -445,18 +445,21 @@ class _Builder:
         self.temps.append(buffer)
         return buffer
 
-    def in_place(self, starts: Sequence[int], keep: Array | None) -> None:
-        """Write results over operands that die with them, in the name just emitted.
+    def in_place(self, starts: Sequence[int], keep: Array) -> Array:
+        """Write results over operands that die with them, in the name just emitted; returns the
+        buffer that now holds the name's value (``keep``, or the intermediate it was written over).
 
-        Each of the name's own intermediates (not its value ``keep``, nor one a later tier
-        reads) is read only by the name's instructions. Where an ``IN_PLACE`` operation reads
-        such an intermediate for the last time and writes another of the same shape, it writes
-        into the first instead: a chain ``((a * b) + c) / d`` then works in one buffer, which stays
-        in the processor's cache, instead of one fresh buffer per step. Every number is the same:
-        the buffers hold the same values at each moment they are read. The buffers left unused go
-        back to the pool with the others (``release``), so later names touch fewer buffers too.
+        Each of the name's own intermediates (not one a later tier reads) is read only by the
+        name's instructions. Where an ``IN_PLACE`` operation reads such an intermediate for the
+        last time and writes another of the same shape, it writes into the first instead: a chain
+        ``((a * b) + c) / d`` then works in one buffer, which stays in the processor's cache,
+        instead of one fresh buffer per step, and the name's value lands in a buffer just used.
+        Every number is the same: the buffers hold the same values at each moment they are read.
+        The buffers left unused go back to the pool with the others (``release``), so later
+        names touch fewer buffers too.
         """
-        own = {id(t): t for t in self.temps if t is not keep and id(t) not in self.pinned and t.base is None}
+        own = {id(t): t for t in self.temps if id(t) not in self.pinned and t.base is None}
+        kept = keep
         for tier, blocks in enumerate((self.setup, self.turn, self.step)):
             places = [(b, i) for b in range(starts[tier], len(blocks)) for i in range(len(blocks[b][1]))]
             if len(places) < 2:
@@ -496,9 +499,29 @@ class _Builder:
                         and not (isinstance(other, np.ndarray) and _root_of(other) is operand)
                     ):
                         moved[id(out)] = operand
+                        if out is kept:
+                            kept = operand
                         last[id(operand)] = last[id(out)]
                         blocks[b][1][i] = (function, (*args[:2], operand))
                         break
+        if kept is not keep:
+            self._move_memo(keep, kept)
+        return kept
+
+    def _move_memo(self, old: Array, new: Array) -> None:
+        """A name's value moved from buffer ``old`` into ``new`` (an intermediate it was computed
+        from, written over): what later formulas may find already computed says so. Nothing
+        computed from ``new``'s former value is known any more, nor anything computed from ``old``."""
+        results = [key for key in self.memo_by_buffer.get(id(old), ()) if self.memo.get(key) is old]
+        self._forget(new)
+        self._forget(old)
+        for key in results:
+            roots = {part[0] for part in key[1:] if isinstance(part, tuple) and part[0] != "constant"}
+            if id(new) in roots:
+                continue
+            self.memo[key] = new
+            for root in roots | {id(new)}:
+                self.memo_by_buffer.setdefault(root, []).append(key)
 
     def release(self, keep: Array | None) -> None:
         """Intermediates of the name just emitted go back to the pool, unless a later tier reads them."""
@@ -687,7 +710,7 @@ class Program:
             starts = (len(b.setup), len(b.turn), start)
             value = self._emit_name(name)
             out = b.own(value)
-            b.in_place(starts, out)
+            out = b.in_place(starts, out)
             b.release(out)
             b.register(name, out, b.tier(out))
             self.outputs[name] = out
