@@ -15,7 +15,9 @@ figure is compared with a baseline measured seconds apart in the same process):
   (``np.multiply(a, b, out=c)``, cache-hot), and the batch's ratio to it (goal: at most 3),
   like with like: the batch on one thread against numpy on one thread (processor time), and
   the batch on THREADS threads against numpy on as many threads, each on its share of the
-  runs (wall-clock time);
+  runs (wall-clock time); each as the ratio of the sums over every turn, and turn by turn: the
+  median batch turn against the median baseline share, with the quartiles and range of the
+  per-turn ratios (the baseline, cache-hot, swings more with a busy machine than the batch does);
 - how loaded the machine was (load average against its cores).
 
     python benchmarks/engine_speed.py [--runs 10000] [--repeats 3]
