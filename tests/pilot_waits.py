@@ -48,6 +48,8 @@ def settled() -> bool:
         app = active_app.get()
     except LookupError:
         return True
+    if app._closing or app._closed:  # it quit: nothing left to draw (its screen keeps its stale flags)
+        return True
     if app.animator._animations or app.animator._scheduled:
         return False
     if app._resize_timer is not None or app._resize_event is not None:  # a resize, debounced
