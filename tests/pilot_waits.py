@@ -21,6 +21,13 @@ notes that it owes a frame and the wait draws it when the app has settled, by Te
 code: each state a test can look at is still drawn whole (a widget that fails to draw still
 fails the test), and ``export_screenshot`` draws its own picture as before.
 
+The heap is set for many short-lived apps: each app started leaves tens of thousands of objects
+in reference cycles, and Python's full collections, which walk every object alive, came about
+once a test and took a third of the app tests' processor time. At the first wait in a process
+(collection, imports and the session's worlds done) everything alive is frozen out of the
+collector's walks (``gc.freeze``), and collections run a tenth as often (a young generation of
+7,000 allocations, not 700): apps' garbage is still collected, ~10 MB more at the peak.
+
 Installed once per process, by ``driving`` (imported by every app test module), it holds for
 every Pilot in the process; a 1 s cap per wait stays as in Textual.
 """
@@ -28,6 +35,7 @@ every Pilot in the process; a 1 s cap per wait stays as in Textual.
 from __future__ import annotations
 
 import asyncio
+import gc
 import warnings
 import weakref
 from time import monotonic, process_time
@@ -50,6 +58,21 @@ _fallen_back = False
 
 WINDOW = 0.002  # seconds a quiet window lasts
 QUIET = WINDOW / 2  # processor seconds a window may use and still count as quiet
+
+YOUNG = 7000  # allocations between collections of the youngest generation (Python's default: 700)
+_heap_set = False
+
+
+def set_heap() -> None:
+    """Once per process: freeze what is alive now out of the collector's walks, collect less often."""
+    global _heap_set
+    if _heap_set:
+        return
+    _heap_set = True
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
+
 
 paint = getattr(textual.screen.Screen, "_compositor_refresh", None)  # Textual's: draw the dirty regions
 owed: weakref.WeakSet[Any] = weakref.WeakSet()  # screens whose frame waits for the app to settle
@@ -112,6 +135,7 @@ async def wait_until_settled(min_sleep: float = 0.0, max_sleep: float = 1.0) -> 
     if _fallen_back:
         await textual_wait(min_sleep, max_sleep)
         return
+    set_heap()
     start = monotonic()
     while True:
         busy = process_time()
