@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+import css_cache
 import pilot_waits
 from textual.pilot import Pilot
 
@@ -30,6 +31,7 @@ SIZE = (80, 24)
 DILEMMA_SEED = 2  # test-run with seed 2 fires the massacre dilemma in its first turn, and no other news
 
 pilot_waits.install()  # Pilot's waits end when the app has settled, not after 20 ms windows
+css_cache.install()  # each piece of Textual CSS parsed once per process, not once per app
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

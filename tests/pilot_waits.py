@@ -14,6 +14,20 @@ on its debounce timer, and the process
 quiet for the last window (a worker thread computing keeps it waiting, as Textual's does).
 A test that waits for a worker's result still says so (``driving.ready``).
 
+Frames are drawn when the app has settled, once: a headless app under test otherwise paints
+its screen (every dirty widget's lines, cut and joined) at each tick of the screen's update
+timer, about four frames a key, which the headless driver then throws away. Here the screen
+notes that it owes a frame and the wait draws it when the app has settled, by Textual's own
+code: each state a test can look at is still drawn whole (a widget that fails to draw still
+fails the test), and ``export_screenshot`` draws its own picture as before.
+
+The heap is set for many short-lived apps: each app started leaves tens of thousands of objects
+in reference cycles, and Python's full collections, which walk every object alive, came about
+once a test and took a third of the app tests' processor time. At the first wait in a process
+(collection, imports and the session's worlds done) everything alive is frozen out of the
+collector's walks (``gc.freeze``), and collections run a tenth as often (a young generation of
+7,000 allocations, not 700): apps' garbage is still collected, ~10 MB more at the peak.
+
 Installed once per process, by ``driving`` (imported by every app test module), it holds for
 every Pilot in the process; a 1 s cap per wait stays as in Textual.
 """
@@ -21,11 +35,15 @@ every Pilot in the process; a 1 s cap per wait stays as in Textual.
 from __future__ import annotations
 
 import asyncio
+import gc
 import warnings
+import weakref
 from time import monotonic, process_time
+from typing import Any
 
 import textual.app
 import textual.pilot
+import textual.screen
 
 try:
     from textual._context import active_app
@@ -41,12 +59,57 @@ _fallen_back = False
 WINDOW = 0.002  # seconds a quiet window lasts
 QUIET = WINDOW / 2  # processor seconds a window may use and still count as quiet
 
+YOUNG = 7000  # allocations between collections of the youngest generation (Python's default: 700)
+_heap_set = False
+
+
+def set_heap() -> None:
+    """Once per process: freeze what is alive now out of the collector's walks, collect less often."""
+    global _heap_set
+    if _heap_set:
+        return
+    _heap_set = True
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
+
+
+paint = getattr(textual.screen.Screen, "_compositor_refresh", None)  # Textual's: draw the dirty regions
+owed: weakref.WeakSet[Any] = weakref.WeakSet()  # screens whose frame waits for the app to settle
+
+
+def defer_frame(screen: Any) -> None:
+    """``Screen._compositor_refresh`` for a headless app's top screen: note the frame, draw it later.
+
+    The compositor keeps its dirty regions until ``paint_owed`` draws them, all in one frame."""
+    app = screen.app
+    if not app.is_headless or app.is_inline or screen is not app.screen:
+        paint(screen)
+        return
+    owed.add(screen)
+    screen._dirty_widgets.clear()  # as paint does: their regions are in the compositor now
+    app._update_mouse_over(screen)
+
+
+def paint_owed() -> None:
+    """Draw the frame the running app's screen owes, if it owes one."""
+    try:
+        app = active_app.get()
+    except LookupError:
+        return
+    screen = app.screen
+    if screen in owed and not (app._closing or app._closed):
+        owed.discard(screen)
+        paint(screen)
+
 
 def settled() -> bool:
     """Whether the running app has nothing left to do that a test could see."""
     try:
         app = active_app.get()
     except LookupError:
+        return True
+    if app._closing or app._closed:  # it quit: nothing left to draw (its screen keeps its stale flags)
         return True
     if app.animator._animations or app.animator._scheduled:
         return False
@@ -72,6 +135,7 @@ async def wait_until_settled(min_sleep: float = 0.0, max_sleep: float = 1.0) -> 
     if _fallen_back:
         await textual_wait(min_sleep, max_sleep)
         return
+    set_heap()
     start = monotonic()
     while True:
         busy = process_time()
@@ -83,9 +147,12 @@ async def wait_until_settled(min_sleep: float = 0.0, max_sleep: float = 1.0) -> 
         if elapsed > min_sleep and busy < QUIET:
             try:
                 if settled():
-                    return
+                    paint_owed()  # drawing may ask for more (a widget sized on its first draw)
+                    if settled():
+                        return
             except AttributeError as missing:
                 _fallen_back = True
+                textual.screen.Screen._compositor_refresh = paint  # frames as Textual draws them
                 warnings.warn(
                     f"tests/pilot_waits.py: this Textual has no {missing.name!r}; Pilot waits as "
                     "Textual's own wait does from now on (slower, same results)",
@@ -102,3 +169,5 @@ def install() -> None:
         return
     textual.app.wait_for_idle = wait_until_settled  # App._press_keys, after each key
     textual.pilot.wait_for_idle = wait_until_settled  # Pilot.pause and the animation waits
+    if paint is not None and hasattr(textual.app.App, "_update_mouse_over"):
+        textual.screen.Screen._compositor_refresh = defer_frame  # frames drawn when settled
