@@ -437,6 +437,7 @@ class _Builder:
         self.turn: list[Block] = []
         self.step: list[Block] = []
         self.constants: dict[str, Array] = {}
+        self.spreads: dict[Any, Array] = {}  # spread(): a value fixed for the game, in every run
         self.memo: dict[Any, Array] = {}  # (operation, operands) -> the buffer holding its result
         self.memo_owner: dict[Any, Owner] = {}
         self.memo_by_buffer: dict[int, list[Any]] = {}
@@ -616,8 +617,32 @@ class _Builder:
         if ufunc is np.power and out.shape[0] > 1 and out.shape[1] > 1:
             self.append(tier, (_power_by_rows, (*args, out)), args)
         else:
+            if ufunc is np.minimum or ufunc is np.maximum:
+                args = tuple(self.spread(a, out.shape, tier) for a in args)
             self.run_ufunc(tier, ufunc, args, out)
         return self.remember(out)
+
+    def spread(self, value: Array, shape: tuple[int, ...], tier: int) -> Array:
+        """``value``, or a copy of it spread to ``shape`` once a game when it is the same in every
+        run (one column), fixed for the game, and read by a turn's or a sub-step's minimum or
+        maximum of a value per run: numpy's minimum and maximum run several times slower with an
+        operand repeated along the runs than with two whole arrays, and give the same numbers
+        (tests/test_engine_table_ops.py checks both layouts on NaN, signed zeros and infinities)."""
+        if (
+            tier == SETUP
+            or len(shape) != 2
+            or shape[1] != self.rows
+            or self.rows == 1
+            or value.shape[1] != 1
+            or self.tier(value) != SETUP
+        ):
+            return value
+        key = ("spread", self._identity(value), shape)
+        spread = self.spreads.get(key)
+        if spread is None:
+            spread = self.spreads[key] = self.alloc(SETUP, shape, value.dtype)
+            self.append(SETUP, (np.copyto, (spread, value)), (value,))
+        return spread
 
     def run_ufunc(self, tier: int, ufunc: np.ufunc, args: tuple[Array, ...], out: Array) -> None:
         """Append ``ufunc(*args)`` into ``out``, passing ``out`` the cheapest way numpy allows."""
