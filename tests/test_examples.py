@@ -30,7 +30,7 @@ def test_each_example_validates_with_its_plans_and_without_warnings(pack, capsys
 
 
 @pytest.mark.parametrize("plan", sorted((METH / "plans").glob("*.toml")), ids=lambda p: p.stem)
-def test_each_plan_of_the_example_plays(plan, tmp_path, capsys):
+def test_each_plan_of_the_example_plays(plan, tmp_path, capsys, cli_shares_worlds):
     out = tmp_path / "run.json"
     code = main(["simulate", "--pack", str(METH), "--plan", str(plan), "--turns", "12", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
@@ -54,7 +54,7 @@ def test_the_example_only_adds_to_the_base_game(base_world):
     assert modded.content.conflicts == [] and modded.content.warnings == []
 
 
-def test_prescription_only_empties_home_labs_and_hands_the_market_to_mexico(tmp_path):
+def test_prescription_only_empties_home_labs_and_hands_the_market_to_mexico(tmp_path, cli_shares_worlds):
     out = tmp_path / "run.json"
     plan = METH / "plans" / "prescription_only.toml"
     args = [
