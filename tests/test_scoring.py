@@ -10,14 +10,15 @@ import dataclasses
 import io
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from commandline import Outcome, borderline
+from commandline import Outcome
 from teach_helpers import base_world as shared_base_world
 
+from game.cli import main
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanStep
 from game.engine import Game, World, load_plan, load_world, run_plan, scoring
@@ -324,12 +325,20 @@ def test_objectives_that_cannot_be_scored_are_refused_at_validation(tmp_path, ob
 # --------------------------------------------------------------------------- headless scores
 
 
-def simulate(*args: str) -> Outcome:
-    """``python -m game simulate ARGS`` in a process of its own (forked warm: see commandline.py)."""
-    return borderline("simulate", *args, cwd=ROOT)
+@pytest.fixture
+def simulate(capsys: pytest.CaptureFixture[str], cli_shares_worlds: None) -> Callable[..., Outcome]:
+    """``borderline simulate ARGS`` called in this process (what it prints and returns is the
+    point, not a fresh process; test_calibration's fact 14 checks a new process's numbers)."""
+
+    def run(*args: str) -> Outcome:
+        code = main(["simulate", *args])
+        printed = capsys.readouterr()
+        return Outcome(code, printed.out, printed.err)
+
+    return run
 
 
-def test_simulate_json_reports_the_score_grades_and_objectives():
+def test_simulate_json_reports_the_score_grades_and_objectives(simulate):
     out = simulate("--plan", str(PLANS / "health_package.toml"), "--runs", "12", "--seed", "1")
     assert out.code == 0, out.err
     data = json.loads(out.out)
@@ -342,7 +351,7 @@ def test_simulate_json_reports_the_score_grades_and_objectives():
     assert len(data["per_run"]["score"]) == 12 and "status_quo" not in data, "the status quo only if asked"
 
 
-def test_simulate_csv_has_a_score_and_grade_row_per_run():
+def test_simulate_csv_has_a_score_and_grade_row_per_run(simulate):
     out = simulate("--runs", "3", "--seed", "1", "--format", "csv", "--turns", "4")
     assert out.code == 0, out.err
     rows = list(csv.DictReader(io.StringIO(out.out)))
@@ -357,6 +366,6 @@ def test_simulate_csv_has_a_score_and_grade_row_per_run():
     assert {r["value"] for r in grades} == {"bad"}
 
 
-def test_simulate_can_skip_the_score():
+def test_simulate_can_skip_the_score(simulate):
     out = simulate("--runs", "2", "--turns", "2", "--no-score")
     assert out.code == 0 and "score" not in json.loads(out.out)
