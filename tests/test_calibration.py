@@ -67,7 +67,9 @@ def play(world, plan: str | None, runs: int = RUNS, turns: int | None = None, **
     Every fact checks a range for the median run or for the 5th to 95th percentile of runs,
     or a bound for every run: 50 runs estimate those percentiles well enough (2-3 runs lie
     beyond each) and cost no more than a handful, since a batch's time is the turns', not
-    the runs'. Facts that need the tails of a draw ask for more. A plan played with the same
+    the runs'. Facts that need the tails of a draw ask for more. A fact that reads no turn after
+    the Nth plays its plan N turns (``turns``): a game's turn N is the same however far it goes
+    on, and what is played later is never read. A plan played with the same
     runs, turns and pins by several tests is played once (read-only); with ``turns``, its
     status quo is played as far only when pinned (the unpinned one is shared whole).
     """
@@ -337,7 +339,7 @@ def test_fact_2_no_indicator_runs_away_in_ten_years(status_quo_batch, world):
 
 
 def test_fact_3_national_cannabis_legalization(world):
-    result = play(world, "cannabis_national.toml")
+    result = play(world, "cannabis_national.toml", turns=8)
     assert_between(1 - vs_status_quo(result, "dto_revenue", 8), 0.15, 0.26, "DTO revenue cut after 8 turns")
     assert_between(1 - vs_status_quo(result, "us_drug_prisoners", 8), 0.05, 0.15, "drug incarceration cut")
     assert np.all(vs_status_quo(result, "us_cannabis_consumption_index", 8) > 1.1)
@@ -348,7 +350,7 @@ def test_fact_3_one_state_alone(world):
     # revised from a source (content/base/README.md): RAND's 2-4% assumed California's cannabis stays in
     # California; DEA's 2020 NDTA found legal states' cannabis had largely supplanted Mexico's nationwide,
     # so one large state displaces some Mexican supply elsewhere too, but far less than a national market
-    result = play(world, "cannabis_one_state.toml")
+    result = play(world, "cannabis_one_state.toml", turns=8)
     assert_between(1 - vs_status_quo(result, "dto_revenue", 8), 0.02, 0.10, "DTO revenue cut, one state")
 
 
@@ -388,7 +390,7 @@ def test_fact_4_drawn_efficacy_shows_the_spread(world):
 
 
 def test_fact_5_crackdown_fills_prisons_but_the_market_replaces_dealers(world):
-    result = play(world, "crackdown_double.toml")
+    result = play(world, "crackdown_double.toml", turns=20)
     assert np.all(vs_status_quo(result, "us_drug_arrests", 20) > 1.9)
     assert_between(vs_status_quo(result, "us_drug_prisoners", 20), 1.5, 3.0, "drug prisoners")
     assert_between(vs_status_quo(result, "us_consumption_index", 20), 0.9, 1.1, "consumption")
@@ -399,7 +401,7 @@ def test_fact_5_crackdown_fills_prisons_but_the_market_replaces_dealers(world):
 
 
 def test_fact_6_kingpin_strategy_raises_violence_and_splits_organizations(world):
-    result = play(world, "kingpin_intensified.toml")
+    result = play(world, "kingpin_intensified.toml", turns=4)
     for turn in (2, 3, 4):
         assert_between(vs_status_quo(result, "mx_drug_homicides", turn), 1.2, 3.0, f"homicides, turn {turn}")
     assert np.all(vs_status_quo(result, "mx_dto_count", 4) > 1.05)
@@ -416,7 +418,7 @@ def test_fact_7_designation_followed_through_cuts_homicides(world):
 
 
 def test_fact_7_designation_announced_but_not_followed_through_decays(world):
-    result = play(world, "designation_announced_only.toml")
+    result = play(world, "designation_announced_only.toml", turns=20)
     cut = 1 - np.stack([vs_status_quo(result, "mx_drug_homicides", t) for t in range(1, 21)])
     peak = cut[:8].max(axis=0)
     assert np.median(peak) > 0.05, "an announcement alone buys a little, for a while"
@@ -469,7 +471,7 @@ def test_fact_9_legalizing_all_drugs_multiplies_heavy_use_by_a_bounded_factor(wo
 
 
 def test_fact_10_decriminalizing_possession(world):
-    result = play(world, "decriminalize.toml")
+    result = play(world, "decriminalize.toml", turns=8)
     assert_between(vs_status_quo(result, "us_consumption_index", 8), 1.01, 1.10, "consumption")
     assert_between(vs_status_quo(result, "dto_revenue", 8), 1.01, 1.10, "DTO revenue")
     assert np.all(vs_status_quo(result, "us_possession_prisoners", 8) < 0.75)
@@ -503,7 +505,7 @@ def test_fact_12_prevention_is_small_and_slow(world):
 
 
 def test_fact_13_opiate_substitution_shrinks_heroin_not_the_whole_trade(world):
-    result = play(world, "opiate_substitution.toml")
+    result = play(world, "opiate_substitution.toml", turns=8)
     assert np.all(vs_status_quo(result, "us_heroin_consumption_index", 8) < 0.85)
     cut = 1 - vs_status_quo(result, "dto_revenue", 8)
     assert np.all(cut > 0) and np.all(cut <= 0.20)
