@@ -12,6 +12,9 @@ from game.engine.state import draw_parameter
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
+# One xdist worker runs this whole module (--dist loadgroup): its founding-package game is played once.
+pytestmark = pytest.mark.xdist_group("uncertainty")
+
 SCENARIO = "both-sides"
 
 
@@ -63,9 +66,14 @@ def test_the_replication_news_follows_the_same_prior(world):
     assert fired["hope_replication_positive"] == pytest.approx(1 / 9, abs=0.03)
 
 
-def test_capital_binds_in_the_founding_package_played_out(world):
-    result = run_plan(world, SCENARIO, BASE / "plans" / "kleiman_package.toml", runs=40, seed=1)
-    game = result.game
+@pytest.fixture(scope="module")
+def founding_package(world):
+    """The founding package over 40 runs (seed 1) beside its status-quo twin: both tests below read it."""
+    return run_plan(world, SCENARIO, BASE / "plans" / "kleiman_package.toml", runs=40, seed=1)
+
+
+def test_capital_binds_in_the_founding_package_played_out(world, founding_package):
+    game = founding_package.game
     for side in world.sides.values():
         capital = game.history(side.capital)[1:]
         cap = world.stocks[side.capital].maximum
@@ -75,8 +83,9 @@ def test_capital_binds_in_the_founding_package_played_out(world):
     assert any("political capital" in w for w in game.warnings), "some steps could not be paid for"
 
 
-def test_unspent_capital_fades_toward_what_approval_earns(world):
-    game = run_plan(world, SCENARIO, None, runs=40, seed=1).game
+def test_unspent_capital_fades_toward_what_approval_earns(world, founding_package):
+    game = founding_package.status_quo  # the status quo, played beside the package: nothing is spent
+    assert game is not None
     for side in world.sides.values():
         capital = game.history(side.capital)
         assert capital.max() < 80 and 25 < np.median(capital[-1]) < 60, side.capital
