@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from game.content.schema import Plan, PlanStep
-from game.engine import run_plan
+from game.engine import Game, run_plan
 
-# One xdist worker runs this whole module (--dist loadgroup):
-# its 40-run history game is played once per module.
+# One xdist worker runs this whole module and test_us_history (--dist loadgroup):
+# their 40-run history game is played once.
 pytestmark = pytest.mark.xdist_group("overdoses")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,9 +25,16 @@ def world(base_world):
     return base_world
 
 
+_HISTORY_RUNS: dict[int, Game] = {}
+
+
 @pytest.fixture(scope="module")
-def history_run(world):
-    return run_plan(world, SCENARIO, HISTORY, runs=40, seed=1, status_quo=False).game
+def history_run(world) -> Game:
+    """The history plan over 40 runs (seed 1), read-only: played once per process for this module
+    and test_us_history (which imports this fixture and runs in the same xdist group)."""
+    if id(world) not in _HISTORY_RUNS:
+        _HISTORY_RUNS[id(world)] = run_plan(world, SCENARIO, HISTORY, runs=40, seed=1, status_quo=False).game
+    return _HISTORY_RUNS[id(world)]
 
 
 def year(game, name: str, y: int) -> np.ndarray:
