@@ -6,7 +6,6 @@ plans run for run: the same seed gives the same draws, so differences are the pl
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import shutil
@@ -51,7 +50,7 @@ def world(base_world):
 # tests) scored by several tests is scored once.
 _QUO: dict[tuple[int, int, int], tuple[World, Game]] = {}
 _QUO_FUTURES: dict[tuple[int, int], Game] = {}
-_SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores]] = {}
+_SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores, Game]] = {}
 
 
 def status_quo(world: World, runs: int, seed: int) -> Game:
@@ -86,10 +85,17 @@ def scores(
 
     ``played``: the plan's game already played (its twin is not read), instead of playing it.
     """
+    return _scored(world, plan, runs, seed, played)[0]
+
+
+def _scored(
+    world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED, played: Game | None = None
+) -> tuple[RunScores, Game]:
+    """The plan's scores and its game (scored against the shared status quo); read-only."""
     named = plan if isinstance(plan, str) or plan is None else "steps " + plan.model_dump_json()
     key = (id(world), named, runs, seed)
     if key in _SCORED and _SCORED[key][0] is world:
-        return _SCORED[key][1]
+        return _SCORED[key][1], _SCORED[key][2]
     if played is None:
         steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
         game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
@@ -97,8 +103,17 @@ def scores(
         game = played.fork()
     game.status_quo = status_quo(world, runs, seed)
     scored = score_runs(game)
-    _SCORED[key] = (world, scored)
-    return scored
+    _SCORED[key] = (world, scored, game)
+    return scored, game
+
+
+def myopic_scores(world: World, plan: Plan | str) -> RunScores:
+    """The plan's game scored by a scenario with no horizon (no terminal value): the same game as
+    ``scores`` plays (the horizon only changes how a game is scored, not how it is played)."""
+    game = _scored(world, plan)[1].fork()
+    game.scenario = game.scenario.model_copy(update={"horizon_years": 0.0})
+    game.status_quo = status_quo(world, RUNS, SEED)
+    return score_runs(game)
 
 
 def top_share(scored) -> float:
@@ -178,10 +193,8 @@ def test_legalizing_everything_in_the_last_four_turns_does_not_raise_a_packages_
 
 
 def test_the_terminal_value_counts_the_state_left_behind(world):
-    sc = world.scenarios[SCENARIO]
-    myopic = dataclasses.replace(world, scenarios={SCENARIO: sc.model_copy(update={"horizon_years": 0.0})})
     late = with_steps(world, "kleiman_package.toml", PlanStep(turn=37, action="legalize_all_drugs", level=1))
-    gain_myopic = scores(myopic, late).total - scores(myopic, "kleiman_package.toml").total
+    gain_myopic = myopic_scores(world, late).total - myopic_scores(world, "kleiman_package.toml").total
     gain = scores(world, late).total - scores(world, "kleiman_package.toml").total
     assert np.median(gain) < np.median(gain_myopic) - 5, "ten more years of addiction count"
     assert np.mean(gain < gain_myopic) >= 0.9
