@@ -166,8 +166,9 @@ def test_legalizing_everything_saturates_instead_of_compounding(world):
 
 
 def test_cutting_opiate_substitution_returns_patients_to_heroin(world):
+    # played (with its twin) to turn 16, the one it reads
     result = run_plan(
-        world, SCENARIO, BASE / "plans" / "abolish_opiate_substitution.toml", runs=8, seed=3, status_quo=True
+        world, SCENARIO, BASE / "plans" / "abolish_opiate_substitution.toml", runs=8, seed=3, turns=16
     )
     game, quo = result.game, result.status_quo
     assert (game.history("ost_patients")[16] < 0.05 * quo.history("ost_patients")[16]).all()
