@@ -121,7 +121,8 @@ def test_random_plans_stay_inside_every_declared_range(world, data):
 
 # 200 random plans in four shards of 50, which the two workers share: one test of 200 was the
 # critical path of .ci/run (90 s on one worker while the other had finished). Each shard has a
-# seed of its own, drawn anew each run (pytest-randomly's seed reproduces it) like Hypothesis's own.
+# seed of its own, drawn anew each run as Hypothesis's own would be; a failure prints the drawn
+# plan, pins and seed (Hypothesis's falsifying example), which is what reproduces it.
 SHARDS = 4
 
 
