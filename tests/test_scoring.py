@@ -107,10 +107,16 @@ def _scored(
     return scored, game
 
 
+def scored_game(world: World, plan: Plan | str) -> Game:
+    """The game ``scores`` plays for a plan (40 runs, seed 1; its twin is the shared status quo);
+    read-only. test_uncertainty reads the founding package's from here."""
+    return _scored(world, plan)[1]
+
+
 def myopic_scores(world: World, plan: Plan | str) -> RunScores:
     """The plan's game scored by a scenario with no horizon (no terminal value): the same game as
     ``scores`` plays (the horizon only changes how a game is scored, not how it is played)."""
-    game = _scored(world, plan)[1].fork()
+    game = scored_game(world, plan).fork()
     game.scenario = game.scenario.model_copy(update={"horizon_years": 0.0})
     game.status_quo = status_quo(world, RUNS, SEED)
     return score_runs(game)

@@ -6,14 +6,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_scoring import scored_game
+from test_scoring import status_quo as scoring_status_quo
 
-from game.engine import Game, run_plan
+from game.engine import Game
+from game.engine.simulate import PlanResult
 from game.engine.state import draw_parameter
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
-# One xdist worker runs this whole module (--dist loadgroup): its founding-package game is played once.
-pytestmark = pytest.mark.xdist_group("uncertainty")
+# One xdist worker runs this whole module with test_scoring (--dist loadgroup): the founding
+# package and its status quo are test_scoring's games, played once.
+pytestmark = pytest.mark.xdist_group("scoring")
 
 SCENARIO = "both-sides"
 
@@ -67,9 +71,13 @@ def test_the_replication_news_follows_the_same_prior(world):
 
 
 @pytest.fixture(scope="module")
-def founding_package(world):
-    """The founding package over 40 runs (seed 1) beside its status-quo twin: both tests below read it."""
-    return run_plan(world, SCENARIO, BASE / "plans" / "kleiman_package.toml", runs=40, seed=1)
+def founding_package(world) -> PlanResult:
+    """The founding package over 40 runs (seed 1) and the status quo of the same seed and draws,
+    read by both tests below: the very games test_scoring scores (its group runs this module on
+    the same worker, so they are played once; test_scoring checks its shared status quo is the
+    twin run_plan plays, to the bit)."""
+    game = scored_game(world, "kleiman_package.toml")
+    return PlanResult(game, scoring_status_quo(world, 40, 1), None)
 
 
 def test_capital_binds_in_the_founding_package_played_out(world, founding_package):
