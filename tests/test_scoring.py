@@ -50,7 +50,7 @@ def world(base_world):
 # tests) scored by several tests is scored once.
 _QUO: dict[tuple[int, int, int], tuple[World, Game]] = {}
 _QUO_FUTURES: dict[tuple[int, int], Game] = {}
-_SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores, Game]] = {}
+_SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores]] = {}
 
 
 def status_quo(world: World, runs: int, seed: int) -> Game:
@@ -85,38 +85,48 @@ def scores(
 
     ``played``: the plan's game already played (its twin is not read), instead of playing it.
     """
-    return _scored(world, plan, runs, seed, played)[0]
+    return _scored(world, plan, runs, seed, played)
+
+
+_PLAYED: dict[tuple[int, str | None, int, int], tuple[World, Game]] = {}
+
+
+def _named(plan: Plan | str | None) -> str | None:
+    return plan if isinstance(plan, str) or plan is None else "steps " + plan.model_dump_json()
+
+
+def played_game(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> Game:
+    """The plan's game (a file or steps), played once, its twin the shared status quo; read-only.
+    test_uncertainty reads the founding package's from here (the same worker: one xdist group)."""
+    key = (id(world), _named(plan), runs, seed)
+    if key not in _PLAYED or _PLAYED[key][0] is not world:
+        steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
+        game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
+        game.status_quo = status_quo(world, runs, seed)
+        _PLAYED[key] = (world, game)
+    return _PLAYED[key][1]
 
 
 def _scored(
     world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED, played: Game | None = None
-) -> tuple[RunScores, Game]:
-    """The plan's scores and its game (scored against the shared status quo); read-only."""
-    named = plan if isinstance(plan, str) or plan is None else "steps " + plan.model_dump_json()
-    key = (id(world), named, runs, seed)
+) -> RunScores:
+    key = (id(world), _named(plan), runs, seed)
     if key in _SCORED and _SCORED[key][0] is world:
-        return _SCORED[key][1], _SCORED[key][2]
+        return _SCORED[key][1]
     if played is None:
-        steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
-        game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
+        game = played_game(world, plan, runs, seed)
     else:
         game = played.fork()
-    game.status_quo = status_quo(world, runs, seed)
+        game.status_quo = status_quo(world, runs, seed)
     scored = score_runs(game)
-    _SCORED[key] = (world, scored, game)
-    return scored, game
-
-
-def scored_game(world: World, plan: Plan | str) -> Game:
-    """The game ``scores`` plays for a plan (40 runs, seed 1; its twin is the shared status quo);
-    read-only. test_uncertainty reads the founding package's from here."""
-    return _scored(world, plan)[1]
+    _SCORED[key] = (world, scored)
+    return scored
 
 
 def myopic_scores(world: World, plan: Plan | str) -> RunScores:
     """The plan's game scored by a scenario with no horizon (no terminal value): the same game as
     ``scores`` plays (the horizon only changes how a game is scored, not how it is played)."""
-    game = scored_game(world, plan).fork()
+    game = played_game(world, plan).fork()
     game.scenario = game.scenario.model_copy(update={"horizon_years": 0.0})
     game.status_quo = status_quo(world, RUNS, SEED)
     return score_runs(game)

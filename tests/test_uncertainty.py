@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_scoring import scored_game
+from test_scoring import played_game
 from test_scoring import status_quo as scoring_status_quo
 
 from game.engine import Game
@@ -76,7 +76,7 @@ def founding_package(world) -> PlanResult:
     read by both tests below: the very games test_scoring scores (its group runs this module on
     the same worker, so they are played once; test_scoring checks its shared status quo is the
     twin run_plan plays, to the bit)."""
-    game = scored_game(world, "kleiman_package.toml")
+    game = played_game(world, "kleiman_package.toml")
     return PlanResult(game, scoring_status_quo(world, 40, 1), None)
 
 
