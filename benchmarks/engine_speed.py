@@ -15,7 +15,9 @@ figure is compared with a baseline measured seconds apart in the same process):
   (``np.multiply(a, b, out=c)``, cache-hot), and the batch's ratio to it (goal: at most 3),
   like with like: the batch on one thread against numpy on one thread (processor time), and
   the batch on THREADS threads against numpy on as many threads, each on its share of the
-  runs (wall-clock time);
+  runs (wall-clock time); each as the ratio of the sums over every turn, and turn by turn: the
+  median batch turn against the median baseline share, with the quartiles and range of the
+  per-turn ratios (the baseline, cache-hot, swings more with a busy machine than the batch does);
 - how loaded the machine was (load average against its cores).
 
     python benchmarks/engine_speed.py [--runs 10000] [--repeats 3]
@@ -41,18 +43,38 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class Timing:
     """Wall-clock and processor seconds of one measurement (the processor's time of every
-    thread: on a machine others share, the steadier of the two); entered again, it adds up."""
+    thread: on a machine others share, the steadier of the two); entered again, it adds up,
+    and keeps each entry's own figures (``walls``, ``cpus``: one per turn in a game)."""
 
     def __init__(self) -> None:
         self.wall = self.cpu = 0.0
+        self.walls: list[float] = []
+        self.cpus: list[float] = []
 
     def __enter__(self) -> Timing:
         self._wall, self._cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.wall += time.perf_counter() - self._wall
-        self.cpu += time.process_time() - self._cpu
+        wall, cpu = time.perf_counter() - self._wall, time.process_time() - self._cpu
+        self.wall += wall
+        self.cpu += cpu
+        self.walls.append(wall)
+        self.cpus.append(cpu)
+
+
+def turn_by_turn(runs: list[Timing], baselines: list[Timing], wall: bool) -> str:
+    """The batch against its baseline turn by turn (each turn was timed right beside its share
+    of the baseline): the median turn of each, the same statistic for both, and the spread of
+    the turn-by-turn ratios (their quartiles), which a busy second moves for one turn only."""
+    pick = (lambda t: t.walls) if wall else (lambda t: t.cpus)
+    turns = [x for t in runs for x in pick(t)]
+    shares = [x for t in baselines for x in pick(t)]
+    ratios = sorted(a / b for a, b in zip(turns, shares, strict=True))
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    return (f"{statistics.median(turns) / statistics.median(shares):6.2f} median turn / median share"
+            f"   (turn by turn: quartiles {q1:.2f}-{q3:.2f}, {ratios[0]:.2f}-{ratios[-1]:.2f} in all,"
+            f" {len(ratios)} turns)")
 
 
 def best(timings: list[Timing]) -> Timing:
@@ -197,8 +219,13 @@ def main() -> None:
     # over every repeat: each turn was measured beside its baseline's share, on the same machine
     one = sum(t.cpu for t in batches) / sum(t.cpu for t in baselines)
     both = sum(t.wall for t in threaded_runs) / sum(t.wall for t in threaded_baselines)
-    print(f"ratio batch / plain numpy, one thread each: {one:6.2f} cpu    (goal: at most 3)")
+    print(f"ratio batch / plain numpy, one thread each: {one:6.2f} cpu    (goal: at most 3; all turns' sums)")
+    print(f"  the same, turn by turn:                   {turn_by_turn(batches, baselines, False)}")
     print(f"ratio batch / plain numpy, {threads} threads each:  {both:6.2f} wall")
+    threaded_turns = turn_by_turn(threaded_runs, threaded_baselines, True)
+    print(f"  the same, turn by turn:                   {threaded_turns}")
+    print("  (like with like: the same number of element operations, on arrays of as many runs, each")
+    print("   batch turn timed right beside its own share of the baseline, in the same process)")
     print(f"machine: {cores} cores, load average {load:.1f} during the run "
           f"({'busy: wall-clock figures are slower than on an idle machine' if load > cores else 'quiet'})")
 

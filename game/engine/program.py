@@ -88,7 +88,25 @@ def _result_dtype(ufunc: np.ufunc, args: Sequence[Array | float]) -> np.dtype[An
 
 
 def _argmax_into(value: Array, out: Array) -> None:
-    np.argmax(value, 0, out, keepdims=True)
+    """``np.argmax(value, 0)`` of a (rows, runs) table, into ``out``: the first row of the largest
+    value in each run, a nan counting as the largest.
+
+    numpy's argmax works along the last axis, so along the rows it first copies the table into
+    that layout (about 6 ns an element on 10,000 runs). Floats are compared a whole row at a
+    time instead: a later row replaces the best so far only where it is strictly greater, so
+    ties keep the first row, as numpy's does. A nan is never greater than anything: a table
+    with one falls back to numpy itself (found by one sum, which no finite table makes nan).
+    """
+    if value.dtype != np.float64 or value.shape[0] < 2 or not math.isfinite(np.add.reduce(value, axis=None)):
+        np.argmax(value, 0, out, keepdims=True)
+        return
+    best = value[0:1].copy()
+    out.fill(0)
+    greater = np.empty(best.shape, dtype=bool)
+    for row in range(1, value.shape[0]):
+        np.greater(value[row : row + 1], best, out=greater)
+        np.copyto(best, value[row : row + 1], where=greater)
+        np.copyto(out, row, where=greater)
 
 
 def _pairwise(n: int) -> Any:
@@ -129,12 +147,37 @@ def _pairwise(n: int) -> Any:
 def _power_by_rows(base: Array, exponent: Array, out: Array) -> None:
     """``base ** exponent`` over a table, computed as numpy computes it on (runs, rows) arrays.
 
-    numpy's power takes shortcuts when the exponent is the same all along its inner loop
-    (``x ** -1`` becomes ``1 / x``), which rounds differently from the general case. The
-    reference path's inner loop runs along a table's rows; so does this one, on copies laid
-    out as the reference's arrays are.
+    numpy's power takes shortcuts when the exponent is the same all along its inner loop and is
+    one of a few numbers (``SHORTCUT_EXPONENTS``: ``x ** 2`` becomes ``x * x``), which round
+    differently from its general routine; any other exponent goes to the general routine, which
+    computes each element from its two numbers alone, whatever the layout. The reference path's
+    inner loop runs along a table's rows, this program's along the runs, so:
+
+    - an exponent varying by row and by run is the same along neither: raised to directly;
+    - one varying by row only is the same along this program's loop, never along the
+      reference's: spread over a whole (rows, runs) buffer first, so numpy never sees it
+      constant either;
+    - one number that is no shortcut exponent: raised to directly;
+    - otherwise (one varying by run only, or one shortcut number, whose shortcut may depend on
+      how numpy splits its loops): computed on copies laid out as the reference's arrays are.
     """
-    np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
+    rows, runs = exponent.shape
+    if rows > 1 and runs > 1:
+        np.power(base, exponent, out=out)
+    elif rows > 1:
+        spread = np.empty(out.shape)
+        np.copyto(spread, exponent)
+        np.power(base, spread, out=out)
+    elif runs == 1 and exponent.item() not in SHORTCUT_EXPONENTS:
+        np.power(base, exponent, out=out)
+    else:
+        np.copyto(out, np.power(np.ascontiguousarray(base.T), np.ascontiguousarray(exponent.T)).T)
+
+
+SHORTCUT_EXPONENTS = frozenset((-1.0, 0.0, 0.5, 1.0, 2.0))
+"""Exponents for which numpy's power may take a shortcut when the exponent is the same all along
+its inner loop (numpy 2.x: 2 and 0.5, and -1 on this machine's numpy 2.4); a superset, to be safe
+across releases. tests/test_engine_table_ops.py checks every layout against the reference's."""
 
 
 ROW_BY_ROW = range(2, 7)
@@ -285,6 +328,50 @@ def program_for(stepper: Stepper, rows: int) -> Program:
         return program
 
 
+IN_PLACE = frozenset((np.add, np.subtract, np.multiply, np.divide))
+"""Operations whose result may be written over an operand that is read nowhere after: each
+element's result is the one correctly rounded number, whichever of numpy's loops computes it
+(a shortcut or a vector loop numpy takes or skips when its output overlaps an input could
+round differently for powers, exponentials or logarithms, and minimum/maximum differ on the
+sign of a zero)."""
+
+
+def _accesses(instruction: Instruction) -> tuple[list[Any], Array | None]:
+    """What an instruction reads, and the buffer it writes (None for a check, which only reads)."""
+    function, args = instruction
+    if isinstance(function, partial) and "out" in function.keywords:
+        return list(args), function.keywords["out"]
+    if isinstance(function, np.ufunc):
+        return list(args[: function.nin]), args[function.nin]
+    if function is np.copyto:
+        return list(args[1:]), args[0]
+    if function is _power_by_rows or function is _argmax_into:
+        return list(args[:-1]), args[-1]
+    if function is _settle_in_place:
+        return [args[0]], args[0]
+    return list(args), None
+
+
+def _root_of(value: Array) -> Array:
+    while isinstance(value.base, np.ndarray):
+        value = value.base
+    return value
+
+
+def _rebased(value: Any, moved: Mapping[int, Array]) -> Any:
+    """``value``, or the same view of the buffer its own buffer was moved to."""
+    if not isinstance(value, np.ndarray):
+        return value
+    root = _root_of(value)
+    target = moved.get(id(root))
+    if target is None:
+        return value
+    if value is root:
+        return target
+    offset = value.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(value.shape, value.dtype, target, offset, value.strides)
+
+
 class _Builder:
     """Lays out buffers and instructions; the formula compiler's ``Emitter``."""
 
@@ -358,6 +445,84 @@ class _Builder:
         self.temps.append(buffer)
         return buffer
 
+    def in_place(self, starts: Sequence[int], keep: Array) -> Array:
+        """Write results over operands that die with them, in the name just emitted; returns the
+        buffer that now holds the name's value (``keep``, or the intermediate it was written over).
+
+        Each of the name's own intermediates (not one a later tier reads) is read only by the
+        name's instructions. Where an ``IN_PLACE`` operation reads such an intermediate for the
+        last time and writes another of the same shape, it writes into the first instead: a chain
+        ``((a * b) + c) / d`` then works in one buffer, which stays in the processor's cache,
+        instead of one fresh buffer per step, and the name's value lands in a buffer just used.
+        Every number is the same: the buffers hold the same values at each moment they are read.
+        The buffers left unused go back to the pool with the others (``release``), so later
+        names touch fewer buffers too.
+        """
+        own = {id(t): t for t in self.temps if id(t) not in self.pinned and t.base is None}
+        kept = keep
+        for tier, blocks in enumerate((self.setup, self.turn, self.step)):
+            places = [(b, i) for b in range(starts[tier], len(blocks)) for i in range(len(blocks[b][1]))]
+            if len(places) < 2:
+                continue
+            last: dict[int, int] = {}
+            first_write: dict[int, int] = {}
+            for position, (b, i) in enumerate(places):
+                reads, written = _accesses(blocks[b][1][i])
+                read = {id(_root_of(value)) for value in reads if isinstance(value, np.ndarray)}
+                last.update(dict.fromkeys(read, position))
+                if written is not None:
+                    root = id(_root_of(written))
+                    last[root] = position
+                    if root not in first_write and root not in read:
+                        first_write[root] = position
+            moved: dict[int, Array] = {}
+            for position, (b, i) in enumerate(places):
+                function, args = blocks[b][1][i]
+                if moved:
+                    args = tuple(_rebased(a, moved) for a in args)
+                    if isinstance(function, partial) and "out" in function.keywords:
+                        function = partial(function.func, out=_rebased(function.keywords["out"], moved))
+                    blocks[b][1][i] = (function, args)
+                if function not in IN_PLACE or len(args) != 3:
+                    continue
+                out = args[2]
+                if id(out) not in own or first_write.get(id(out)) != position or id(out) in moved:
+                    continue
+                for operand, other in ((args[0], args[1]), (args[1], args[0])):
+                    if (
+                        isinstance(operand, np.ndarray)
+                        and id(operand) in own
+                        and last.get(id(operand)) == position
+                        and operand.shape == out.shape
+                        and operand.dtype == out.dtype
+                        and self.tiers[id(operand)] == tier
+                        and not (isinstance(other, np.ndarray) and _root_of(other) is operand)
+                    ):
+                        moved[id(out)] = operand
+                        if out is kept:
+                            kept = operand
+                        last[id(operand)] = last[id(out)]
+                        blocks[b][1][i] = (function, (*args[:2], operand))
+                        break
+        if kept is not keep:
+            self._move_memo(keep, kept)
+        return kept
+
+    def _move_memo(self, old: Array, new: Array) -> None:
+        """A name's value moved from buffer ``old`` into ``new`` (an intermediate it was computed
+        from, written over): what later formulas may find already computed says so. Nothing
+        computed from ``new``'s former value is known any more, nor anything computed from ``old``."""
+        results = [key for key in self.memo_by_buffer.get(id(old), ()) if self.memo.get(key) is old]
+        self._forget(new)
+        self._forget(old)
+        for key in results:
+            roots = {part[0] for part in key[1:] if isinstance(part, tuple) and part[0] != "constant"}
+            if id(new) in roots:
+                continue
+            self.memo[key] = new
+            for root in roots | {id(new)}:
+                self.memo_by_buffer.setdefault(root, []).append(key)
+
     def release(self, keep: Array | None) -> None:
         """Intermediates of the name just emitted go back to the pool, unless a later tier reads them."""
         for buffer in self.temps:
@@ -422,16 +587,11 @@ class _Builder:
 
     # ------------------------------------------------------------------ the same value computed twice
 
-    def _root(self, value: Array) -> Array:
-        while isinstance(value.base, np.ndarray):
-            value = value.base
-        return value
-
     def _identity(self, value: Any) -> Any:
         """What makes two operands the same value: the memory they view, or the number."""
         if not isinstance(value, np.ndarray):
             return value
-        root = self._root(value)
+        root = _root_of(value)
         if id(root) not in self.tiers:  # a constant (a literal, a table field, a parameter): its bits
             digest = hashlib.blake2b(np.ascontiguousarray(value).tobytes(), digest_size=16).digest()
             return ("constant", digest, value.shape, value.dtype.str)
@@ -547,8 +707,10 @@ class Program:
         for name in world.order:
             b.owner = name
             start = len(b.step)
+            starts = (len(b.setup), len(b.turn), start)
             value = self._emit_name(name)
             out = b.own(value)
+            out = b.in_place(starts, out)
             b.release(out)
             b.register(name, out, b.tier(out))
             self.outputs[name] = out
