@@ -507,6 +507,15 @@ def test_a_conditional_expression_is_fine_but_an_f_string_is_not() -> None:
         parse_formula('f"{x}"')
 
 
+def test_a_string_with_a_backslash_is_refused_without_a_warning_from_python() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Python 3.11 warned of the invalid escape, past the refusal
+        with pytest.raises(FormulaError, match="strings are not allowed"):
+            parse_formula('"a\\-b" + 1')
+
+
 def test_limits_allow_text_just_inside_them() -> None:
     parse_formula("1" * 30)
     parse_formula("(" * 32 + "x" + ")" * 32)

@@ -128,6 +128,8 @@ def parse_formula(text: str) -> Formula:
         with warnings.catch_warnings():
             # Python only warns about oddities such as "1and x"; a formula refuses them.
             warnings.simplefilter("error", SyntaxWarning)
+            # and, before 3.12, about a string's invalid escapes ("a\-b"), which it refuses as a string
+            warnings.simplefilter("ignore", DeprecationWarning)
             body = ast.parse(positions.wrapped, mode="eval").body
     except SyntaxError as error:
         at = positions.of_syntax_error(error)
