@@ -13,7 +13,7 @@ import gc
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -171,18 +171,44 @@ def mini_as_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def write_pack(
+    folder: Path,
+    files: dict[str, str] | None = None,
+    *,
+    pack_id: str | None = None,
+    needs: Iterable[str] = (),
+    version: str = "0.1.0",
+    extra: str = "",
+    manifest: str | None = None,
+) -> Path:
+    """A pack in ``folder``: its pack.toml, then ``files`` (name: TOML text) beside it.
+
+    The manifest says ``pack_id`` (the folder's name by default), ``version`` and the packs it
+    ``needs`` (each an id, or "ID SPEC" for a version range: "base >=0.1"), then ``extra``
+    lines (``load_order = 3``); or is ``manifest``, written as given. Files may be written
+    into a pack already there: its pack.toml is then rewritten only if ``manifest`` is given.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if manifest is None and (folder / "pack.toml").exists():
+        manifest = (folder / "pack.toml").read_text(encoding="utf-8")
+    if manifest is None:
+        dependencies = ", ".join(
+            f'{{ id = "{dep}" }}' if not spec else f'{{ id = "{dep}", version = "{spec[0]}" }}'
+            for dep, *spec in (need.split(" ", 1) for need in needs)
+        )
+        name = pack_id or folder.name
+        manifest = f'id = "{name}"\nname = "{name}"\nversion = "{version}"\ndependencies = [{dependencies}]\n'
+        manifest += extra + "\n" if extra else ""
+    (folder / "pack.toml").write_text(manifest, encoding="utf-8")
+    for name, text in (files or {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def base_mod(folder: Path, files: dict[str, str]) -> Path:
     """A mod of the base game in ``folder`` (its id the folder's name, version 0.1.0), with ``files``
     (name: TOML text) beside its pack.toml."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pack.toml").write_text(
-        f'id = "{folder.name}"\nname = "{folder.name}"\nversion = "0.1.0"\n'
-        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
-        encoding="utf-8",
-    )
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_pack(folder, files, needs=["base >=0.1"])
 
 
 @pytest.fixture
