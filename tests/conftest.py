@@ -181,7 +181,7 @@ def write_pack(
     extra: str = "",
     manifest: str | None = None,
 ) -> Path:
-    """A pack in ``folder``: its pack.toml, then ``files`` (name: TOML text) beside it.
+    """A pack in ``folder``: its pack.toml, then ``files`` (name, maybe in a subfolder: TOML text).
 
     The manifest says ``pack_id`` (the folder's name by default), ``version`` and the packs it
     ``needs`` (each an id, or "ID SPEC" for a version range: "base >=0.1"), then ``extra``
@@ -201,6 +201,7 @@ def write_pack(
         manifest += extra + "\n" if extra else ""
     (folder / "pack.toml").write_text(manifest, encoding="utf-8")
     for name, text in (files or {}).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
