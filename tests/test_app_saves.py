@@ -171,3 +171,43 @@ async def test_an_empty_load_screen_names_the_saves_folder_in_full(mini_world, t
         await pilot.pause()
         note = str(app.screen.query_one("#saves-note").render())
         assert f"No saves yet in {tmp_path / 'relative' / 'saves'}" in note
+
+
+@sync
+async def test_a_save_of_other_content_loads_only_when_the_player_says_so(mini_world, tmp_path):
+    import shutil
+
+    from driving import MINI
+
+    from game.app import saving
+    from game.app.screens.load_game import load_in_background
+    from game.engine import load_world
+
+    patched = tmp_path / "packs" / "mini"  # the same pack, one number changed since the save
+    shutil.copytree(MINI, patched)
+    world_file = patched / "world.toml"
+    world_file.write_text(world_file.read_text().replace("value = 0.05", "value = 0.08"))
+    game = new_game(load_world([patched]))
+    resolve_turns(game, 2)
+    path = saving.save_game(game, "made on a patched pack", folder=tmp_path / "saves")
+    async with started(mini_world, tmp_path, autosave=False) as pilot:
+        app = pilot.app
+        for answer in ("n", "y"):
+            load_in_background(app, path)
+            await ready(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmDialog) and dialog.question == "Load this save anyway?"
+            assert "other content" in dialog.detail and "content differs" in dialog.detail
+            assert "changed: world.toml" in dialog.detail
+            assert "will not be the ones it was saved with" in dialog.detail
+            await pilot.press(answer)
+            await ready(pilot)
+            await pilot.pause()
+            if answer == "n":  # nothing loaded, nothing said: the title screen as it was
+                assert app.game is None and not isinstance(app.screen, ConfirmDialog | MainScreen)
+        # y loaded the game on the content loaded now, and said what differs
+        assert isinstance(app.screen, MainScreen) and app.game.turn == 2
+        assert app.game.world is mini_world
+        messages = [n.message for n in app._notifications]
+        assert any("different content" in m for m in messages)
+        assert not any("Cannot load" in (n.title or "") for n in app._notifications)

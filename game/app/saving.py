@@ -12,6 +12,8 @@ from typing import Any
 
 from game.saves import (
     LoadedSave,
+    PackMismatch,
+    ReplayMismatch,
     SaveError,
     SaveExists,
     SaveInfo,
@@ -59,6 +61,8 @@ def folder_or_default(folder: str | os.PathLike[str] | None) -> Path:
 
 __all__ = [
     "LoadedSave",
+    "PackMismatch",
+    "ReplayMismatch",
     "SaveError",
     "SaveExists",
     "SaveInfo",

@@ -8,18 +8,20 @@ scored against the same status quo and compared objective by objective.
 
     TURN:ACTION          drop the decision taken on that action before that turn
     TURN:ACTION=LEVEL    set that action to LEVEL before that turn (change the decision, or add one)
+    TURN:EVENT=CHOICE    answer the dilemma that came up in that turn with another choice
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from game.engine import Debrief, Decision, Game, GameError, Step, replay
+from game.engine import ChoiceMade, Debrief, Decision, Game, GameError, Step, replay
 from game.errors import BorderlineError, did_you_mean
 
 _CHANGE = re.compile(r"^\s*(\d{1,6})\s*:\s*([a-z][a-z0-9_]*)\s*(?:=\s*(\d{1,4}))?\s*$")
+_ANSWER = re.compile(r"^\s*(\d{1,6})\s*:\s*([a-z][a-z0-9_]*)\s*=\s*([a-z][a-z0-9_]*)\s*$")
 
 
 class WhatIfError(BorderlineError):
@@ -50,6 +52,54 @@ class Change:
         if self.level is None:
             return f"without the decision on {name} in {when}"
         return f"with {name} set to {spec.levels[self.level]!r} in {when}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Answer the dilemma ``event`` that came up in ``turn`` with ``choice`` instead."""
+
+    turn: int
+    event: str
+    choice: str
+
+    @classmethod
+    def parse(cls, text: str) -> Answer:
+        match = _ANSWER.match(text)
+        if match is None:
+            raise WhatIfError(f"{text!r} is not TURN:EVENT=CHOICE (e.g. 3:mx_election_2012=stay_the_course)")
+        return cls(int(match.group(1)), match.group(2), match.group(3))
+
+    def describe(self, game: Game) -> str:
+        spec = game.world.events[self.event].spec
+        label = next((c.label for c in spec.choices if c.id == self.choice), self.choice)
+        when = f"{game.scenario.turn_name} {self.turn} ({game.date(self.turn)})"
+        return f"with {spec.title or self.event!r} answered {label!r} in {when}"
+
+
+def changed_answers(game: Game, answers: Sequence[Answer]) -> tuple[list[ChoiceMade], list[str]]:
+    """The game's dilemma answers with ``answers`` made instead, and a line saying what each did."""
+    events, taken = game.world.events, list(game.choices_made)
+    notes = []
+    for answer in answers:
+        if answer.event not in events or not events[answer.event].spec.choices:
+            dilemmas = sorted({c.event for c in taken}) or [e for e in events if events[e].spec.choices]
+            what = "no dilemma" if answer.event in events else "no event"
+            raise WhatIfError(f"{what} {answer.event!r}{did_you_mean(answer.event, dilemmas)}")
+        if not 1 <= answer.turn <= game.turn:
+            raise WhatIfError(f"{game.turn} turns were played: choose a turn from 1 to {game.turn}")
+        at = next((i for i, c in enumerate(taken) if (c.turn, c.event) == (answer.turn, answer.event)), None)
+        if at is None:
+            came = [f"{c.turn}:{c.event}" for c in taken]
+            said = f"the dilemmas answered: {', '.join(came)}" if came else "no dilemma came up in this game"
+            raise WhatIfError(f"{answer.event} did not come up in turn {answer.turn} ({said})")
+        choices = [c.id for c in events[answer.event].spec.choices]
+        if answer.choice not in choices:
+            raise WhatIfError(
+                f"{answer.event} has no choice {answer.choice!r}: its choices are {', '.join(choices)}"
+            )
+        taken[at] = ChoiceMade(answer.turn, answer.event, answer.choice)
+        notes.append(answer.describe(game))
+    return taken, notes
 
 
 def changed_log(game: Game, changes: Sequence[Change]) -> tuple[list[Decision], list[str]]:
@@ -93,8 +143,9 @@ def changed_log(game: Game, changes: Sequence[Change]) -> tuple[list[Decision], 
     return log, notes
 
 
-def replay_with(game: Game, log: Sequence[Decision]) -> Game:
-    """A new headless game like ``game`` (scenario, seed, pins, length) played from ``log``, same answers."""
+def replay_with(game: Game, log: Sequence[Decision], answers: Sequence[ChoiceMade] | None = None) -> Game:
+    """A new headless game like ``game`` (scenario, seed, pins, length) played from ``log``, with
+    ``answers`` to its dilemmas (by default the game's own)."""
     twin = Game(
         game.world,
         game.scenario_id,
@@ -107,7 +158,8 @@ def replay_with(game: Game, log: Sequence[Decision]) -> Game:
     twin.turns = game.turns
     twin.locks = dict(game.locks)
     try:
-        return replay(twin, [Step(d.turn, d.action, d.level) for d in log], game.choices_made, game.turn)
+        steps = [Step(d.turn, d.action, d.level) for d in log]
+        return replay(twin, steps, game.choices_made if answers is None else answers, game.turn)
     except GameError as exc:
         raise WhatIfError(f"the changed game cannot be played: {exc}") from None
 
@@ -139,7 +191,8 @@ class WhatIf:
     before: Debrief
     after: Debrief
     objectives: list[ObjectiveChange]
-    warnings: list[str]
+    warnings: list[str]  # what the game would have refused
+    unused: list[str] = field(default_factory=list)  # answers the what-if's game never asked for
 
     @property
     def identical(self) -> bool:
@@ -147,12 +200,23 @@ class WhatIf:
         return self.original.state_digest() == self.changed.state_digest()
 
 
-def what_if(game: Game, changes: Sequence[Change]) -> WhatIf:
-    """Replay ``game`` with ``changes`` and compare the outcomes; raise WhatIfError for a bad change."""
+def what_if(game: Game, changes: Sequence[Change], answers: Sequence[Answer] = ()) -> WhatIf:
+    """Replay ``game`` with ``changes`` to its decisions and ``answers`` to its dilemmas, and compare
+    the outcomes; raise WhatIfError for a bad change."""
     if game.runs != 1:
         raise WhatIfError("a what-if replays a single game")
     log, notes = changed_log(game, changes)
-    changed = replay_with(game, log)
+    replies, answered = changed_answers(game, answers)
+    changed = replay_with(game, log, replies)
+    unused = []
+    came = {(c.turn, c.event): c.choice for c in changed.choices_made}
+    for answer in answers:  # other changes can keep a dilemma from coming up, or move it
+        if came.get((answer.turn, answer.event)) != answer.choice:
+            title = game.world.events[answer.event].spec.title or answer.event
+            unused.append(
+                f"{title!r} did not come up in {game.scenario.turn_name} {answer.turn} of the what-if, "
+                "so that answer was not given"
+            )
     before, after = game.debrief(), changed.debrief()
     rows = []
     for b, a in zip(before.objectives, after.objectives, strict=True):
@@ -170,7 +234,7 @@ def what_if(game: Game, changes: Sequence[Change]) -> WhatIf:
                 a.contribution,
             )
         )
-    return WhatIf(game, changed, notes, before, after, rows, list(changed.warnings))
+    return WhatIf(game, changed, notes + answered, before, after, rows, list(changed.warnings), unused)
 
 
 def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
@@ -211,4 +275,6 @@ def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
     lines.append(f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade}): {change:+.1f} points")
     for warning in result.warnings:
         lines.append(f"note: the game would have refused: {warning}")
+    for unused in result.unused:
+        lines.append(f"note: {unused}")
     return "\n".join(lines)

@@ -52,7 +52,8 @@ def add_verbs(verbs: Any) -> None:
     )
 
     what = verbs.add_parser(
-        "whatif", help="replay a save with a decision dropped or changed, same seed and draws, and compare"
+        "whatif",
+        help="replay a save with a decision or a dilemma's answer changed, same seed and draws, and compare",
     )
     what.add_argument("file", metavar="SAVE", help="a save file, or the name of one in the saves folder")
     what.add_argument(
@@ -65,6 +66,13 @@ def add_verbs(verbs: Any) -> None:
         default=[],
         metavar="TURN:ACTION=LEVEL",
         help="set an action's level before a turn (repeatable)",
+    )
+    what.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="TURN:EVENT=CHOICE",
+        help="answer a dilemma that came up in a turn with another choice (repeatable)",
     )
     what.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -184,13 +192,13 @@ def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
 
 
 def cmd_whatif(args: argparse.Namespace, packs: list[Path] | None) -> int:
-    from game.classroom.whatif import Change, WhatIfError, comparison_text, what_if
+    from game.classroom.whatif import Answer, Change, WhatIfError, comparison_text, what_if
 
     game, _ = load(args.file, packs)
     try:
         changes = [Change.parse(t, drop=True) for t in args.drop]
         changes += [Change.parse(t, drop=False) for t in args.set_]
-        result = what_if(game, changes)
+        result = what_if(game, changes, [Answer.parse(t) for t in args.answer])
     except WhatIfError as exc:
         raise ClassroomCliError(str(exc)) from None
     if args.format == "json":
@@ -219,4 +227,5 @@ def _as_json(result: Any) -> dict[str, Any]:
             for o in result.objectives
         ],
         "warnings": result.warnings,
+        "answers_not_given": result.unused,
     }

@@ -284,7 +284,7 @@ class AnswersDialog(ModalScreen[bool]):
 
 
 class WhatIfDialog(ModalScreen[None]):
-    """Choose a decision of the game, drop it or give it another level, and see both outcomes."""
+    """Choose a decision or a dilemma's answer of the game, change it, and see both outcomes."""
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -293,14 +293,16 @@ class WhatIfDialog(ModalScreen[None]):
     def __init__(self, game: Game) -> None:
         super().__init__(classes="dialog")
         self.game = game
-        self.chosen: int | None = None  # index into the game's log
+        # the item being changed: "d<i>", the game's i-th decision, or "a<i>", its i-th answer
+        self.chosen: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
             yield Label("What if?", classes="dialog-title")
             yield Static(
-                "Choose a decision; then drop it, or give it another level. The game is replayed with "
-                "the same seed and the same draws, and both outcomes are shown side by side.",
+                "Choose a decision or a dilemma's answer; then drop the decision or give it another "
+                "level, or answer the dilemma otherwise. The game is replayed with the same seed and "
+                "the same draws, and both outcomes are shown side by side.",
                 classes="dialog-text",
                 id="whatif-help",
             )
@@ -311,16 +313,27 @@ class WhatIfDialog(ModalScreen[None]):
         yield KeysFooter()
 
     def _decisions(self) -> list[Option]:
+        """The decisions and the dilemmas' answers in the order they came: a turn's decisions are
+        taken before it resolves, its dilemmas come up as it does."""
         from game.classroom.exports import decision_rows
 
-        rows = decision_rows(self.game)
-        if not rows:
-            return [Option("No decisions to change: you kept the status quo.", disabled=True)]
-        word = self.game.scenario.turn_name
-        return [
-            Option(f"{word} {r.turn} ({r.date}): {r.name}: {r.label_from} → {r.label_to}", id=str(i))
-            for i, r in enumerate(rows)
+        game, word = self.game, self.game.scenario.turn_name
+        items = [
+            ((r.turn, 0), f"{word} {r.turn} ({r.date}): {r.name}: {r.label_from} → {r.label_to}", f"d{i}")
+            for i, r in enumerate(decision_rows(game))
         ]
+        for i, c in enumerate(game.choices_made):
+            spec = game.world.events[c.event].spec
+            if len(spec.choices) < 2:
+                continue
+            label = c.label or next((ch.label for ch in spec.choices if ch.id == c.choice), c.choice)
+            said = f"nobody answered: {label}" if c.by_default else f"answered {label}"
+            text = f"{word} {c.turn} ({game.date(c.turn)}): {spec.title or c.event}: {said}"
+            items.append(((c.turn, 1), text, f"a{i}"))
+        if not items:
+            nothing = "Nothing to change: you kept the status quo, and no dilemma came up."
+            return [Option(nothing, disabled=True)]
+        return [Option(text, id=key) for _, text, key in sorted(items, key=lambda item: item[0])]
 
     def on_mount(self) -> None:
         self.query_one("#whatif-list", OptionList).focus()
@@ -330,41 +343,61 @@ class WhatIfDialog(ModalScreen[None]):
         if event.option_id is None:
             return
         if self.chosen is None:
-            self._offer_changes(int(event.option_id))
+            self._offer_changes(event.option_id)
         else:
             self._replay(event.option_id)
 
-    def _offer_changes(self, index: int) -> None:
-        decision = self.game.log[index]
-        spec = self.game.world.actions[decision.action].spec
-        self.chosen = index
-        options = [Option("drop this decision", id="drop")]
-        options += [
-            Option(f"set it to {label}", id=f"level:{level}")
-            for level, label in enumerate(spec.levels)
-            if level != decision.level
-        ]
-        self._picker.show_options(options, "drop")
-        self.query_one("#whatif-help", Static).update(
-            Content(f"{spec.name or decision.action}, before {self.game.scenario.turn_name} {decision.turn}:")
-        )
+    def _offer_changes(self, item: str) -> None:
+        game, word = self.game, self.game.scenario.turn_name
+        self.chosen = item
+        index = int(item[1:])
+        if item.startswith("a"):
+            answered = game.choices_made[index]
+            event = game.world.events[answered.event].spec
+            options = [
+                Option(f"answer {choice.label} instead", id=f"choice:{choice.id}")
+                for choice in event.choices
+                if choice.id != answered.choice
+            ]
+            first = options[0].id if options else None
+            heading = f"{event.title or answered.event}, in {word} {answered.turn}:"
+        else:
+            decision = game.log[index]
+            spec = game.world.actions[decision.action].spec
+            options = [Option("drop this decision", id="drop")]
+            options += [
+                Option(f"set it to {label}", id=f"level:{level}")
+                for level, label in enumerate(spec.levels)
+                if level != decision.level
+            ]
+            first, heading = "drop", f"{spec.name or decision.action}, before {word} {decision.turn}:"
+        self._picker.show_options(options, first)
+        self.query_one("#whatif-help", Static).update(Content(heading))
 
     def _replay(self, choice: str) -> None:
-        from game.classroom.whatif import Change, WhatIfError, comparison_text, what_if
+        from game.classroom.whatif import Answer, Change, WhatIfError, comparison_text, what_if
 
         assert self.chosen is not None
-        decision = self.game.log[self.chosen]
-        level = None if choice == "drop" else int(choice.split(":", 1)[1])
+        index = int(self.chosen[1:])
+        changes: list[Change] = []
+        answers: list[Answer] = []
+        if self.chosen.startswith("a"):
+            answered = self.game.choices_made[index]
+            answers.append(Answer(answered.turn, answered.event, choice.split(":", 1)[1]))
+        else:
+            decision = self.game.log[index]
+            level = None if choice == "drop" else int(choice.split(":", 1)[1])
+            changes.append(Change(decision.turn, decision.action, level))
         result_box = self.query_one("#whatif-result", Static)
         try:
-            result = what_if(self.game, [Change(decision.turn, decision.action, level)])
+            result = what_if(self.game, changes, answers)
         except WhatIfError as exc:
             result_box.update(Content.styled(f"✗ {exc}", "$text-error"))
         else:
             result_box.update(Content(comparison_text(result, compact=True)))
         self._show_decisions()
         self.query_one("#whatif-help", Static).update(
-            Content("Choose another decision to try, or escape to go back to the debrief.")
+            Content("Choose another decision or answer to try, or escape to go back to the debrief.")
         )
 
     def action_back(self) -> None:
@@ -381,4 +414,4 @@ class WhatIfDialog(ModalScreen[None]):
         """Back to the decisions, the one just tried highlighted: a list set anew had no
         highlight, so the first arrow only brought the cursor back and enter did nothing."""
         tried, self.chosen = self.chosen, None
-        self._picker.show_options(self._decisions(), None if tried is None else str(tried))
+        self._picker.show_options(self._decisions(), tried)

@@ -64,8 +64,9 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Content(self.question), classes="dialog-title")
-            if self.detail:
-                yield Static(Content(reflow(self.detail)), classes="dialog-text")
+            if self.detail:  # a long one scrolls, so the buttons stay on a small terminal
+                with VerticalScroll(classes="dialog-scroll"):
+                    yield Static(Content(reflow(self.detail)), classes="dialog-text")
             if self.cost:
                 yield Static(Content.styled(self.cost, "bold"), classes="dialog-text", id="cost")
             with Horizontal(classes="dialog-buttons"):

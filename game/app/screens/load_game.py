@@ -21,14 +21,20 @@ from game.content.printable import printable
 
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
+    from game.app.saving import PackMismatch, ReplayMismatch
     from game.engine import Game
 
 
-def load_in_background(app: BorderlineApp, path: Path | None) -> None:
+SHOWN = 5  # differences a "load anyway?" question lists; it counts the rest
+
+
+def load_in_background(app: BorderlineApp, path: Path | None, *, allow_mismatch: bool = False) -> None:
     """Replay a save (None: the newest autosave of a game in progress) in a worker thread, then open it.
 
     The game opened is autosaved at once, so Continue later resumes it rather than whatever
-    game was autosaved before.
+    game was autosaved before. A save made with other content (other packs, or packs changed
+    since) is not opened silently: when nothing else loads, the player is asked whether to load
+    it anyway on the content loaded now (``allow_mismatch``), and is told what differs.
     """
     if path is not None:
         app.notify(f"Loading {printable(Path(path).name, newlines=False)}…", timeout=3, markup=False)
@@ -46,6 +52,7 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
                 return
             app.call_from_thread(app.notify, "Loading the latest autosave…", timeout=3, markup=False)
         problem = finished = ""
+        mismatched: tuple[Path, saving.PackMismatch | saving.ReplayMismatch] | None = None
         ended: set[str] = set()  # games whose newest autosave is of the game over
         for candidate in candidates:
             game_id = saving.autosave_game(candidate) if path is None else ""
@@ -57,11 +64,17 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
                     ended.add(game_id)
                 continue
             try:
-                loaded = saving.load_save(candidate, packs)
+                loaded = saving.load_save(candidate, packs, allow_pack_mismatch=allow_mismatch)
+            except (saving.PackMismatch, saving.ReplayMismatch) as exc:
+                mismatched = mismatched or (candidate, exc)  # refused only for its content
+                continue
             except saving.SaveError as exc:
                 problem = problem or printable(str(exc))  # it names the file, whose name may be anything
                 continue
             app.call_from_thread(app.open_loaded, loaded)
+            return
+        if mismatched is not None:
+            app.call_from_thread(ask_to_load_anyway, app, *mismatched)
             return
         if finished and not problem:
             problem = (
@@ -73,6 +86,33 @@ def load_in_background(app: BorderlineApp, path: Path | None) -> None:
         )
 
     app.run_worker(replay, thread=True, group="load", exclusive=True, exit_on_error=False)
+
+
+def ask_to_load_anyway(app: BorderlineApp, path: Path, refusal: PackMismatch | ReplayMismatch) -> None:
+    """Say how a save's content differs from what is loaded now, and load it on a yes."""
+    from game.app.saving import PackMismatch
+    from game.app.screens.dialogs import ConfirmDialog
+
+    name = printable(Path(path).stem, newlines=False)
+    if isinstance(refusal, PackMismatch):
+        said = f"“{name}” was made with other content than is loaded now:"
+    else:
+        said = f"Replaying “{name}” does not give the game it recorded:"
+    shown = [f"• {printable(line, newlines=False)}" for line in refusal.differences[:SHOWN]]
+    if len(refusal.differences) > SHOWN:
+        shown.append(f"… and {len(refusal.differences) - SHOWN} more")
+    app.push_screen(
+        ConfirmDialog(
+            "Load this save anyway?",
+            "\n\n".join([said, *shown])
+            + "\n\nLoaded anyway, the game goes on from its replay on the content loaded "
+            "now, so its numbers will not be the ones it was saved with.",
+            yes="Load anyway",
+            no="Cancel",
+            default_yes=False,
+        ),
+        lambda yes: load_in_background(app, path, allow_mismatch=True) if yes else None,
+    )
 
 
 def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) -> None:

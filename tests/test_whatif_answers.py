@@ -1,0 +1,144 @@
+"""What if a dilemma had been answered otherwise: the engine's replay, the command line and the
+debrief's what-if dialog, on the mini pack's massacre dilemma (Deny or Crack down)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from driving import ready, started, sync
+
+from game.classroom.whatif import Answer, Change, WhatIfError, comparison_text, what_if
+from game.cli import main
+from game.engine import Game, World
+from game.saves import save_game
+
+
+def massacre_turn(game: Game) -> int:
+    return next(c.turn for c in game.choices_made if c.event == "massacre")
+
+
+@pytest.fixture
+def cracked(mini_world: World, massacre_seed: int) -> Game:
+    """Six quarters of the mini pack, its massacre answered "Crack down", treatment raised after it."""
+    game = Game(mini_world, "test-run", seed=massacre_seed, status_quo=True, interactive=True)
+    for turn in range(1, 7):
+        if turn == 2:
+            game.set_level("treatment", 1)
+        game.resolve_turn()
+        for dilemma in list(game.pending_dilemmas):
+            game.choose(dilemma.event, "crack_down")
+    assert [(c.event, c.by_default) for c in game.choices_made] == [("massacre", False)]
+    return game
+
+
+def test_another_answer_replays_the_game_with_it_and_the_same_answer_changes_nothing(
+    cracked: Game,
+) -> None:
+    game = cracked
+    turn = massacre_turn(game)
+    denied = what_if(game, [], [Answer(turn, "massacre", "deny")])
+    assert not denied.identical and denied.changes == [
+        f"with 'A massacre' answered 'Deny' in quarter {turn} ({game.date(turn)})"
+    ]
+    assert [(c.turn, c.event, c.choice) for c in denied.changed.choices_made if c.event == "massacre"] == [
+        (turn, "massacre", "deny")
+    ]
+    assert not denied.unused and "answered 'Deny'" in comparison_text(denied)
+    same = what_if(game, [], [Answer(turn, "massacre", "crack_down")])  # the answer the player gave
+    assert same.identical and same.after.score == same.before.score
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("{t}:masacre=deny", "no event 'masacre' (did you mean \"massacre\"?)"),
+        ("{t}:fad=deny", "no dilemma 'fad'"),
+        ("{t}:massacre=surrender", "massacre has no choice 'surrender': its choices are deny, crack_down"),
+        ("{later}:massacre=deny", "did not come up in turn {later} (the dilemmas answered: {t}:massacre)"),
+        ("99:massacre=deny", "6 turns were played: choose a turn from 1 to 6"),
+        ("{t}:massacre", "is not TURN:EVENT=CHOICE"),
+    ],
+)
+def test_an_answer_that_does_not_fit_the_game_is_one_clear_message(
+    cracked: Game, answer: str, message: str
+) -> None:
+    game = cracked
+    turn = massacre_turn(game)
+    later = turn % 6 + 1
+    with pytest.raises(WhatIfError) as caught:
+        what_if(game, [], [Answer.parse(answer.format(t=turn, later=later))])
+    assert message.format(t=turn, later=later) in str(caught.value)
+
+
+def test_an_answer_the_changed_game_never_asks_for_is_said_not_given(mini_world: World) -> None:
+    # a game whose massacre comes up only because of its first decision: without it, the
+    # what-if's game never asks, and the answer to it is reported as not given
+    for seed in range(60):
+        game = Game(mini_world, "test-run", seed=seed, status_quo=True, interactive=True)
+        game.set_level("enforcement", 2)
+        for _ in range(6):
+            game.resolve_turn()
+            for dilemma in list(game.pending_dilemmas):
+                game.choose(dilemma.event, "crack_down")
+        if not any(c.event == "massacre" for c in game.choices_made):
+            continue
+        turn = massacre_turn(game)
+        result = what_if(game, [Change(1, "enforcement")], [Answer(turn, "massacre", "deny")])
+        if result.unused:
+            break
+    else:
+        raise AssertionError("no seed of the mini pack loses its massacre without its first decision")
+    assert result.unused == [
+        f"'A massacre' did not come up in quarter {turn} of the what-if, so that answer was not given"
+    ]
+    assert f"note: {result.unused[0]}" in comparison_text(result)
+
+
+def test_the_command_line_answers_a_dilemma_otherwise(
+    cracked: Game, mini_as_base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    game = cracked
+    turn = massacre_turn(game)
+    path = save_game(game, "cracked down", folder=tmp_path)
+    answer = ["--answer", f"{turn}:massacre=deny"]
+    assert main(["whatif", str(path), *answer, "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["identical"] is False and "answered 'Deny'" in shown["changes"][0]
+    assert shown["answers_not_given"] == []
+    assert main(["whatif", str(path), "--answer", f"{turn}:massacre=surrender"]) == 1
+    err = capsys.readouterr().err
+    assert "its choices are deny, crack_down" in err and "Traceback" not in err
+
+
+@sync
+async def test_the_debriefs_what_if_offers_the_dilemmas_other_answers(
+    mini_world: World, cracked: Game, tmp_path: Path
+) -> None:
+    from textual.widgets import OptionList
+
+    from game.app.screens.classroom import WhatIfDialog
+
+    game = cracked
+    turn = massacre_turn(game)
+    async with started(mini_world, tmp_path) as pilot:
+        pilot.app.push_screen(WhatIfDialog(game))
+        await ready(pilot)
+        picker = pilot.app.screen.query_one("#whatif-list", OptionList)
+        prompts = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        answered = f"quarter {turn} ({game.date(turn)}): A massacre: answered Crack down"
+        assert answered in prompts
+        # in the order things happened: the dilemma of quarter 1, then the decision before quarter 2
+        assert prompts.index(answered) == 0 and prompts[1].startswith("quarter 2 (")
+        picker.highlighted = prompts.index(answered)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)] == [
+            "answer Deny instead"
+        ]
+        await pilot.press("enter")
+        await ready(pilot)
+        result = str(pilot.app.screen.query_one("#whatif-result").render())
+        assert f"with 'A massacre' answered 'Deny' in quarter {turn}" in result and "score:" in result
+        assert picker.highlighted == prompts.index(answered)  # back on the answer just tried
