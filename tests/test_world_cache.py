@@ -88,3 +88,28 @@ def test_only_the_last_few_worlds_are_kept(tmp_path: Path) -> None:
         load_world([folder])
     assert loaded_worlds.content_key([folders[0]], __version__) is not None
     assert load_world([folders[0]]) is not first  # the oldest was dropped
+
+
+@pytest.mark.parametrize("edit", ["replace an entry", "write into an array", "add to a list"])
+def test_a_world_someone_changed_is_never_handed_out_again(pack: Path, edit: str) -> None:
+    first = load_world([pack])
+    if edit == "replace an entry":
+        first.parameters["us_budget"] = first.parameters["quit_rate"]
+    elif edit == "write into an array":
+        name = next(iter(first.fields))
+        first.fields[name][...] = first.fields[name] + 1.0
+    else:
+        first.stock_order.append("nothing")
+    again = load_world([pack])
+    assert again is not first
+    assert again.parameters["us_budget"].value == 10.0 and "nothing" not in again.stock_order
+    assert load_world([pack]) is again  # the fresh one is kept in its place
+
+
+def test_threads_loading_the_same_packs_all_get_a_whole_world(pack: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        worlds = list(pool.map(lambda _: load_world([pack]), range(8)))
+    assert all(w.parameters["us_budget"].value == 10.0 for w in worlds)
+    assert load_world([pack]) in worlds  # and one of them is the one kept
