@@ -14,6 +14,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property as lazy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,7 +127,13 @@ def fingerprint(world: object) -> str:
         elif dataclasses.is_dataclass(item):
             stack += [getattr(item, f.name) for f in dataclasses.fields(item)]
         elif hasattr(item, "__dict__"):
-            stack.append(vars(item))
+            # not what a cached_property derived on first use (a file's key positions, found when
+            # an error first names a line): reading a world is not changing it
+            derived = {n for k in type(item).__mro__ for n, v in vars(k).items() if type(v) is lazy}
+            digest.update(b"vars")
+            for key, value in vars(item).items():
+                if key not in derived:
+                    stack += [key, value]
     return digest.hexdigest()
 
 
