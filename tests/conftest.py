@@ -13,7 +13,7 @@ import gc
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property as lazy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -163,43 +163,6 @@ def base_world() -> Iterator[World]:
 def mini_world() -> Iterator[World]:
     """The small test world (tests/packs/mini: 12 quarters, a dilemma, three organizations); read-only."""
     yield from _shared([MINI])
-
-
-def pack_contents(folders: Sequence[Path]) -> str:
-    """A digest of the packs' every file (names and bytes): equal digests load equal worlds."""
-    digest = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        root = Path(folder).resolve()
-        digest.update(str(root).encode())
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-_CLI_WORLDS: dict[str, World] = {}
-
-
-@pytest.fixture
-def cli_shares_worlds(base_world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process ``main([...])`` calls of simulate, sensitivity and backtest compile each set of
-    packs once per session (the base game's is ``base_world``) instead of once per call (about
-    0.3 s each). Keyed by every file's bytes, so a pack a test writes or changes is loaded anew;
-    the worlds are read-only like ``base_world``. The loading itself is tested in test_loader."""
-    from game.verbs import backtest, common, simulate
-
-    real = common._load_world
-    base = pack_contents([BASE])
-
-    def load(packs: Sequence[Path]) -> Any:
-        key = pack_contents(packs)
-        if key == base:
-            return base_world
-        if key not in _CLI_WORLDS:
-            _CLI_WORLDS[key] = real(packs)
-        return _CLI_WORLDS[key]
-
-    for module in (backtest, simulate):
-        monkeypatch.setattr(module, "_load_world", load)
 
 
 # --------------------------------------------------------------------------- packs and games

@@ -35,7 +35,7 @@ def test_each_example_validates_with_its_plans_and_without_warnings(pack, capsys
     sorted(p for p in (METH / "plans").glob("*.toml") if p.stem != "prescription_only"),
     ids=lambda p: p.stem,
 )
-def test_each_plan_of_the_example_plays(plan, tmp_path, capsys, cli_shares_worlds):
+def test_each_plan_of_the_example_plays(plan, tmp_path, capsys):
     out = tmp_path / "run.json"
     code = main(["simulate", "--pack", str(METH), "--plan", str(plan), "--turns", "12", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
@@ -59,7 +59,7 @@ def test_the_example_only_adds_to_the_base_game(base_world):
     assert modded.content.conflicts == [] and modded.content.warnings == []
 
 
-def test_prescription_only_empties_home_labs_and_hands_the_market_to_mexico(tmp_path, cli_shares_worlds):
+def test_prescription_only_empties_home_labs_and_hands_the_market_to_mexico(tmp_path):
     out = tmp_path / "run.json"
     plan = METH / "plans" / "prescription_only.toml"
     args = [

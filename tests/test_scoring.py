@@ -355,7 +355,7 @@ def test_objectives_that_cannot_be_scored_are_refused_at_validation(tmp_path, ob
 
 
 @pytest.fixture
-def simulate(capsys: pytest.CaptureFixture[str], cli_shares_worlds: None) -> Callable[..., Outcome]:
+def simulate(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
     """``borderline simulate ARGS`` called in this process (what it prints and returns is the
     point, not a fresh process; test_calibration's fact 14 checks a new process's numbers)."""
 

@@ -157,7 +157,7 @@ def test_one_at_a_time_swings_rank_the_factors_by_their_half_range():
 # Four Morris trajectories (396 runs, each scored over the horizon): hope_efficacy's effect is 4.4x
 # the next one's at this seed (22.5 against ost_overdose_ratio's 5.1; 4.0x at six trajectories,
 # which cost half as much again), so the ranking and the 2x margin below are far from a close call.
-def test_the_cli_ranks_hope_efficacy_first_for_the_founding_package(capsys, cli_shares_worlds):
+def test_the_cli_ranks_hope_efficacy_first_for_the_founding_package(capsys):
     code = main(["sensitivity", "--plan", str(KLEIMAN), "--samples", "4", "--outputs", "score",
                  "--format", "json"])
     assert code == 0
@@ -168,7 +168,7 @@ def test_the_cli_ranks_hope_efficacy_first_for_the_founding_package(capsys, cli_
     assert ranking[0]["effect"] > 2 * ranking[1]["effect"]
 
 
-def test_the_cli_table_draws_a_tornado(capsys, cli_shares_worlds):
+def test_the_cli_table_draws_a_tornado(capsys):
     assert main(["sensitivity", "--samples", "3", "--outputs", "us_heavy_users", "--top", "4"]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if "│" in line]
@@ -188,7 +188,7 @@ def test_the_cli_table_draws_a_tornado(capsys, cli_shares_worlds):
         (["--outputs", "dto_share"], "one value per row"),
     ],
 )
-def test_the_cli_refuses_bad_arguments_with_one_message(capsys, cli_shares_worlds, argv, message):
+def test_the_cli_refuses_bad_arguments_with_one_message(capsys, argv, message):
     assert main(["sensitivity", "--samples", "2", *argv]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
