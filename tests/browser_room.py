@@ -93,7 +93,7 @@ def start_room(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + timeout
+    deadline, pause = time.monotonic() + timeout, 0.01
     while time.monotonic() < deadline:
         if process.poll() is not None:
             err = process.stderr.read().decode(errors="replace") if process.stderr else ""
@@ -101,7 +101,8 @@ def start_room(
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return process, port
-        time.sleep(0.2)
+        time.sleep(pause)  # short at first, then every 0.2 s: a room listens within a second or two
+        pause = min(2 * pause, 0.2)
     stop_room(process)
     raise AssertionError(f"borderline serve did not listen on port {port} in {timeout:.0f} s")
 

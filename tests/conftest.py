@@ -9,10 +9,12 @@ is shared: ``played_game`` makes a fresh one each time it is called.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property as lazy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +40,14 @@ MINI = Path(__file__).resolve().parent / "packs" / "mini"
 # then looks for every module's bytecode there only, and compiled numpy, Textual and the rest
 # again in a fresh clone.)
 sys.dont_write_bytecode = False
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (the game, Textual, numpy, every test module: ~1.5 million objects)
+    lives until the run ends: move it out of the garbage collector's sight. Each full collection
+    (Python starts one every so often, and pytest five at the end of each process to find
+    unraisable exceptions) then walks only what the tests make, not everything imported."""
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -117,7 +127,13 @@ def fingerprint(world: object) -> str:
         elif dataclasses.is_dataclass(item):
             stack += [getattr(item, f.name) for f in dataclasses.fields(item)]
         elif hasattr(item, "__dict__"):
-            stack.append(vars(item))
+            # not what a cached_property derived on first use (a file's key positions, found when
+            # an error first names a line): reading a world is not changing it
+            derived = {n for k in type(item).__mro__ for n, v in vars(k).items() if type(v) is lazy}
+            digest.update(b"vars")
+            for key, value in vars(item).items():
+                if key not in derived:
+                    stack += [key, value]
     return digest.hexdigest()
 
 
@@ -162,18 +178,45 @@ def mini_as_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def write_pack(
+    folder: Path,
+    files: dict[str, str] | None = None,
+    *,
+    pack_id: str | None = None,
+    needs: Iterable[str] = (),
+    version: str = "0.1.0",
+    extra: str = "",
+    manifest: str | None = None,
+) -> Path:
+    """A pack in ``folder``: its pack.toml, then ``files`` (name, maybe in a subfolder: TOML text).
+
+    The manifest says ``pack_id`` (the folder's name by default), ``version`` and the packs it
+    ``needs`` (each an id, or "ID SPEC" for a version range: "base >=0.1"), then ``extra``
+    lines (``load_order = 3``); or is ``manifest``, written as given. Files may be written
+    into a pack already there: its pack.toml is then rewritten only if ``manifest`` is given.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if manifest is None and (folder / "pack.toml").exists():
+        manifest = (folder / "pack.toml").read_text(encoding="utf-8")
+    if manifest is None:
+        dependencies = ", ".join(
+            f'{{ id = "{dep}" }}' if not spec else f'{{ id = "{dep}", version = "{spec[0]}" }}'
+            for dep, *spec in (need.split(" ", 1) for need in needs)
+        )
+        name = pack_id or folder.name
+        manifest = f'id = "{name}"\nname = "{name}"\nversion = "{version}"\ndependencies = [{dependencies}]\n'
+        manifest += extra + "\n" if extra else ""
+    (folder / "pack.toml").write_text(manifest, encoding="utf-8")
+    for name, text in (files or {}).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def base_mod(folder: Path, files: dict[str, str]) -> Path:
     """A mod of the base game in ``folder`` (its id the folder's name, version 0.1.0), with ``files``
     (name: TOML text) beside its pack.toml."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pack.toml").write_text(
-        f'id = "{folder.name}"\nname = "{folder.name}"\nversion = "0.1.0"\n'
-        'dependencies = [{ id = "base", version = ">=0.1" }]\n',
-        encoding="utf-8",
-    )
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_pack(folder, files, needs=["base >=0.1"])
 
 
 @pytest.fixture

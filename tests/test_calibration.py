@@ -10,6 +10,7 @@ never loosened.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -39,18 +40,23 @@ def world(base_world):
     return base_world
 
 
-_STATUS_QUO: dict[tuple[int, int, tuple[tuple[str, float], ...]], Game] = {}
+Pins = tuple[tuple[str, float], ...]
+_STATUS_QUO: dict[tuple[int, int, Pins, int | None], Game] = {}
+_PLAYED: dict[tuple[int, str | None, int, int | None, Pins], PlanResult] = {}
 
 
-def status_quo(world, runs: int, pins: tuple[tuple[str, float], ...] = ()) -> Game:
-    """The status quo of the whole scenario for ``runs`` runs and these pins, played once.
+def status_quo(world, runs: int, pins: Pins = (), turns: int | None = None) -> Game:
+    """The status quo for ``runs`` runs and these pins, played once (the whole scenario, or
+    ``turns`` turns for the facts that read no later turn).
 
     It is the twin run_plan would play beside each plan (same seed, same draws: a test below
     checks so to the bit), shared by every fact that compares a plan with it. Read-only.
     """
-    key = (id(world), runs, pins)
+    key = (id(world), runs, pins, turns)
     if key not in _STATUS_QUO:
-        game = run_plan(world, SCENARIO, None, runs=runs, seed=SEED, pins=dict(pins), status_quo=False).game
+        game = run_plan(
+            world, SCENARIO, None, runs=runs, seed=SEED, turns=turns, pins=dict(pins), status_quo=False
+        ).game
         _STATUS_QUO[key] = game
     return _STATUS_QUO[key]
 
@@ -61,19 +67,28 @@ def play(world, plan: str | None, runs: int = RUNS, turns: int | None = None, **
     Every fact checks a range for the median run or for the 5th to 95th percentile of runs,
     or a bound for every run: 50 runs estimate those percentiles well enough (2-3 runs lie
     beyond each) and cost no more than a handful, since a batch's time is the turns', not
-    the runs'. Facts that need the tails of a draw ask for more.
+    the runs'. Facts that need the tails of a draw ask for more. A fact that reads no turn after
+    the Nth plays its plan N turns (``turns``): a game's turn N is the same however far it goes
+    on, and what is played later is never read. A plan played with the same
+    runs, turns and pins by several tests is played once (read-only); with ``turns``, its
+    status quo is played as far only when pinned (the unpinned one is shared whole).
     """
-    result = run_plan(
-        world,
-        SCENARIO,
-        plan=PLANS / plan if plan else None,
-        runs=runs,
-        seed=SEED,
-        turns=turns,
-        pins=pins,
-        status_quo=False,
-    )
-    return PlanResult(result.game, status_quo(world, runs, tuple(sorted(pins.items()))), result.plan)
+    pinned = tuple(sorted(pins.items()))
+    key = (id(world), plan, runs, turns, pinned)
+    if key not in _PLAYED:
+        result = run_plan(
+            world,
+            SCENARIO,
+            plan=PLANS / plan if plan else None,
+            runs=runs,
+            seed=SEED,
+            turns=turns,
+            pins=pins,
+            status_quo=False,
+        )
+        twin = status_quo(world, runs, pinned, turns if pinned else None)
+        _PLAYED[key] = PlanResult(result.game, twin, result.plan)
+    return _PLAYED[key]
 
 
 def vs_status_quo(result: PlanResult, indicator: str, turn: int) -> np.ndarray:
@@ -184,10 +199,10 @@ def test_2011_programmes_fit_inside_each_budget(world):
 
 def test_the_status_quo_the_facts_share_is_the_twin_run_plan_plays(world):
     """Sharing one status-quo batch changes nothing: it is the plan's own twin, to the bit."""
-    pins = {"hope_efficacy": 0.72}
-    result = run_plan(world, SCENARIO, PLANS / "legalize_all.toml", runs=4, seed=SEED, turns=13, pins=pins)
+    pins = {"hope_efficacy": 0.72}  # fact 4's pinned status quo, played as far as fact 4 reads
+    result = run_plan(world, SCENARIO, PLANS / "legalize_all.toml", runs=RUNS, seed=SEED, turns=13, pins=pins)
     assert result.status_quo is not None
-    shared = status_quo(world, 4, tuple(pins.items()))
+    shared = status_quo(world, RUNS, tuple(pins.items()), HOPE_TURNS)
     for indicator in world.indicators:
         twin = result.status_quo.history(indicator)
         assert np.array_equal(twin, shared.history(indicator)[: len(twin)]), indicator
@@ -324,7 +339,7 @@ def test_fact_2_no_indicator_runs_away_in_ten_years(status_quo_batch, world):
 
 
 def test_fact_3_national_cannabis_legalization(world):
-    result = play(world, "cannabis_national.toml")
+    result = play(world, "cannabis_national.toml", turns=8)
     assert_between(1 - vs_status_quo(result, "dto_revenue", 8), 0.15, 0.26, "DTO revenue cut after 8 turns")
     assert_between(1 - vs_status_quo(result, "us_drug_prisoners", 8), 0.05, 0.15, "drug incarceration cut")
     assert np.all(vs_status_quo(result, "us_cannabis_consumption_index", 8) > 1.1)
@@ -335,15 +350,19 @@ def test_fact_3_one_state_alone(world):
     # revised from a source (content/base/README.md): RAND's 2-4% assumed California's cannabis stays in
     # California; DEA's 2020 NDTA found legal states' cannabis had largely supplanted Mexico's nationwide,
     # so one large state displaces some Mexican supply elsewhere too, but far less than a national market
-    result = play(world, "cannabis_one_state.toml")
+    result = play(world, "cannabis_one_state.toml", turns=8)
     assert_between(1 - vs_status_quo(result, "dto_revenue", 8), 0.02, 0.10, "DTO revenue cut, one state")
 
 
 # --------------------------------------------------------------------------- fact 4
 
 
+# fact 4 reads turn 20: its pinned plans and status quos are played that far
+HOPE_TURNS = 20
+
+
 def test_fact_4_faithful_hope_at_hawaii_efficacy(world):
-    result = play(world, "hope_full.toml", hope_efficacy=0.72)
+    result = play(world, "hope_full.toml", turns=HOPE_TURNS, hope_efficacy=0.72)
     heavy_cut = 1 - vs_status_quo(result, "us_heavy_users", 20)
     revenue_cut = 1 - vs_status_quo(result, "dto_revenue_hard", 20)
     assert 0.25 <= np.median(heavy_cut) <= 0.40, spread(heavy_cut)
@@ -353,13 +372,14 @@ def test_fact_4_faithful_hope_at_hawaii_efficacy(world):
 
 
 def test_fact_4_hope_at_replication_efficacy_does_nothing(world):
-    result = play(world, "hope_full.toml", hope_efficacy=0.0)
+    result = play(world, "hope_full.toml", turns=HOPE_TURNS, hope_efficacy=0.0)
     assert np.all(np.abs(1 - vs_status_quo(result, "us_heavy_users", 20)) < 0.02)
     assert np.all(np.abs(1 - vs_status_quo(result, "dto_revenue_hard", 20)) < 0.02)
 
 
 def test_fact_4_drawn_efficacy_shows_the_spread(world):
-    result = play(world, "hope_full.toml", runs=200)  # the 10th and 90th percentiles need the tails
+    # the 10th and 90th percentiles need the tails (the status quo is fact 2's 200-run batch)
+    result = play(world, "hope_full.toml", runs=200, turns=HOPE_TURNS)
     heavy_cut = 1 - vs_status_quo(result, "us_heavy_users", 20)
     p10, p90 = np.percentile(heavy_cut, [10, 90])
     assert p10 < 0.05, "some worlds are the replication's: HOPE does little"
@@ -370,7 +390,7 @@ def test_fact_4_drawn_efficacy_shows_the_spread(world):
 
 
 def test_fact_5_crackdown_fills_prisons_but_the_market_replaces_dealers(world):
-    result = play(world, "crackdown_double.toml")
+    result = play(world, "crackdown_double.toml", turns=20)
     assert np.all(vs_status_quo(result, "us_drug_arrests", 20) > 1.9)
     assert_between(vs_status_quo(result, "us_drug_prisoners", 20), 1.5, 3.0, "drug prisoners")
     assert_between(vs_status_quo(result, "us_consumption_index", 20), 0.9, 1.1, "consumption")
@@ -381,7 +401,7 @@ def test_fact_5_crackdown_fills_prisons_but_the_market_replaces_dealers(world):
 
 
 def test_fact_6_kingpin_strategy_raises_violence_and_splits_organizations(world):
-    result = play(world, "kingpin_intensified.toml")
+    result = play(world, "kingpin_intensified.toml", turns=4)
     for turn in (2, 3, 4):
         assert_between(vs_status_quo(result, "mx_drug_homicides", turn), 1.2, 3.0, f"homicides, turn {turn}")
     assert np.all(vs_status_quo(result, "mx_dto_count", 4) > 1.05)
@@ -398,7 +418,7 @@ def test_fact_7_designation_followed_through_cuts_homicides(world):
 
 
 def test_fact_7_designation_announced_but_not_followed_through_decays(world):
-    result = play(world, "designation_announced_only.toml")
+    result = play(world, "designation_announced_only.toml", turns=20)
     cut = 1 - np.stack([vs_status_quo(result, "mx_drug_homicides", t) for t in range(1, 21)])
     peak = cut[:8].max(axis=0)
     assert np.median(peak) > 0.05, "an announcement alone buys a little, for a while"
@@ -422,7 +442,8 @@ def test_fact_8_dmi_closes_markets_without_more_arrests(world):
 
 def test_fact_9_legalizing_all_drugs(world):
     # the plan legalizes at turn 5; the facts are read 8 turns later, before the 2016 election
-    result = play(world, "legalize_all.toml", turns=13)
+    # (the game the next test plays on to 2021: turn 13 is the same however far it goes)
+    result = play(world, "legalize_all.toml")
     assert np.all(vs_status_quo(result, "dto_revenue", 13) < 0.2)
     assert np.all(vs_status_quo(result, "mx_drug_homicides", 13) < 0.5)
     assert np.all(vs_status_quo(result, "us_heavy_use_index", 13) >= 2.0), "heavy use at least doubles"
@@ -436,7 +457,7 @@ def test_fact_9_legalizing_all_drugs(world):
 
 
 def test_fact_9_legalizing_all_drugs_multiplies_heavy_use_by_a_bounded_factor(world):
-    result = play(world, "legalize_all.toml", runs=40)
+    result = play(world, "legalize_all.toml")
     heavy = np.stack([vs_status_quo(result, "us_heavy_users", t) for t in range(13, 41)])
     assert np.all(np.diff(heavy, axis=0) > 0), "heavy users rise every quarter after legalization"
     assert_between(heavy[-1], 1.25, 2.5, "heavy users in 2021, legal since 2013")
@@ -450,7 +471,7 @@ def test_fact_9_legalizing_all_drugs_multiplies_heavy_use_by_a_bounded_factor(wo
 
 
 def test_fact_10_decriminalizing_possession(world):
-    result = play(world, "decriminalize.toml")
+    result = play(world, "decriminalize.toml", turns=8)
     assert_between(vs_status_quo(result, "us_consumption_index", 8), 1.01, 1.10, "consumption")
     assert_between(vs_status_quo(result, "dto_revenue", 8), 1.01, 1.10, "DTO revenue")
     assert np.all(vs_status_quo(result, "us_possession_prisoners", 8) < 0.75)
@@ -484,7 +505,7 @@ def test_fact_12_prevention_is_small_and_slow(world):
 
 
 def test_fact_13_opiate_substitution_shrinks_heroin_not_the_whole_trade(world):
-    result = play(world, "opiate_substitution.toml")
+    result = play(world, "opiate_substitution.toml", turns=8)
     assert np.all(vs_status_quo(result, "us_heroin_consumption_index", 8) < 0.85)
     cut = 1 - vs_status_quo(result, "dto_revenue", 8)
     assert np.all(cut > 0) and np.all(cut <= 0.20)
@@ -494,26 +515,29 @@ def test_fact_13_opiate_substitution_shrinks_heroin_not_the_whole_trade(world):
 
 
 def test_fact_14_same_plan_and_seed_give_identical_numbers(world):
-    # the plan's own game is what is compared: no status-quo twin is played beside it
-    path = PLANS / "designation_followthrough.toml"
-    first = run_plan(world, SCENARIO, path, runs=4, seed=SEED, status_quo=False)
-    second = run_plan(world, SCENARIO, path, runs=4, seed=SEED, status_quo=False)
+    # fact 7's game against the same plan and seed played again (no status-quo twin beside it)
+    first = play(world, "designation_followthrough.toml").game
+    second = run_plan(
+        world, SCENARIO, PLANS / "designation_followthrough.toml", runs=RUNS, seed=SEED, status_quo=False
+    ).game
     for indicator in world.indicators:
-        assert np.array_equal(first.game.history(indicator), second.game.history(indicator)), indicator
+        assert np.array_equal(first.history(indicator), second.history(indicator)), indicator
+
+
+# every indicator's whole history, as bytes: the same digest means the same numbers to the bit
+HISTORY_DIGEST = (
+    "hashlib.sha256(b''.join(g.history(i).tobytes() for i in sorted(g.world.indicators))).hexdigest()"
+)
 
 
 def test_fact_14_identical_in_a_new_process(world):
     code = (
-        "from game.engine import load_world, run_plan;"
+        "import hashlib; from game.engine import load_world, run_plan;"
         f"w = load_world([{str(BASE)!r}]);"
-        f"r = run_plan(w, {SCENARIO!r}, {str(PLANS / 'hope_full.toml')!r}, runs=3, seed={SEED},"
-        " status_quo=False);"
-        "h = r.game.history;"
-        "print(h('us_heavy_users').tobytes().hex() + h('mx_drug_homicides').tobytes().hex())"
+        f"g = run_plan(w, {SCENARIO!r}, {str(PLANS / 'designation_followthrough.toml')!r}, runs={RUNS},"
+        f" seed={SEED}, status_quo=False).game;"
+        f"print({HISTORY_DIGEST})"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    here = run_plan(world, SCENARIO, PLANS / "hope_full.toml", runs=3, seed=SEED, status_quo=False).game
-    expected = (
-        here.history("us_heavy_users").tobytes().hex() + here.history("mx_drug_homicides").tobytes().hex()
-    )
-    assert out.stdout.strip() == expected
+    g = play(world, "designation_followthrough.toml").game  # fact 7's game
+    assert out.stdout.strip() == eval(HISTORY_DIGEST, {"hashlib": hashlib, "g": g})

@@ -93,9 +93,9 @@ def test_unknown_ids_get_did_you_mean(world):
 
 
 def test_same_seed_same_numbers_and_different_seed_different_draws(world):
-    a = run_plan(world, "test-run", None, runs=50, seed=11)
-    b = run_plan(world, "test-run", None, runs=50, seed=11)
-    c = run_plan(world, "test-run", None, runs=50, seed=12)
+    a = run_plan(world, "test-run", None, runs=50, seed=11, status_quo=False)
+    b = run_plan(world, "test-run", None, runs=50, seed=11, status_quo=False)
+    c = run_plan(world, "test-run", None, runs=50, seed=12, status_quo=False)
     assert np.array_equal(a.game.history("heavy_users"), b.game.history("heavy_users"))
     assert not np.array_equal(a.game.history("heavy_users"), c.game.history("heavy_users"))
 
@@ -104,12 +104,12 @@ def test_same_numbers_in_a_new_process(world):
     code = (
         "from game.engine import load_world, run_plan;"
         f"w = load_world([{str(MINI)!r}]);"
-        "r = run_plan(w, 'test-run', None, runs=20, seed=5);"
+        "r = run_plan(w, 'test-run', None, runs=20, seed=5, status_quo=False);"
         "print(r.game.history('violence').tobytes().hex())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    here = run_plan(world, "test-run", None, runs=20, seed=5).game.history("violence").tobytes().hex()
-    assert out.stdout.strip() == here
+    here = run_plan(world, "test-run", None, runs=20, seed=5, status_quo=False).game.history("violence")
+    assert out.stdout.strip() == here.tobytes().hex()
 
 
 def test_batch_draws_uncertain_parameters_per_run(world):

@@ -507,6 +507,15 @@ def test_a_conditional_expression_is_fine_but_an_f_string_is_not() -> None:
         parse_formula('f"{x}"')
 
 
+def test_a_string_with_a_backslash_is_refused_without_a_warning_from_python() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Python 3.11 warned of the invalid escape, past the refusal
+        with pytest.raises(FormulaError, match="strings are not allowed"):
+            parse_formula('"a\\-b" + 1')
+
+
 def test_limits_allow_text_just_inside_them() -> None:
     parse_formula("1" * 30)
     parse_formula("(" * 32 + "x" + ")" * 32)
@@ -549,13 +558,30 @@ def test_identifiers_are_plain_ascii_as_written_not_as_python_folds_them(text: s
 # --------------------------------------------------------------------------- properties
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
-def test_any_printable_text_parses_or_raises_formula_error(text: str) -> None:
+# Each property runs a quick sample by default and the rest of its examples under ``slow`` (.ci/run
+# runs both: as many examples as before in all). The default sample catches what a change to the
+# parser or compiler breaks everywhere; the slow remainder the rarer corners.
+PRINTABLE = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60)
+
+
+def parses_or_refuses(text: str) -> None:
     try:
         parse_formula(text)
     except FormulaError as error:
         assert 0 <= error.offset <= len(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(PRINTABLE)
+def test_any_printable_text_parses_or_raises_formula_error(text: str) -> None:
+    parses_or_refuses(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(PRINTABLE)
+def test_any_printable_text_parses_or_raises_formula_error_more(text: str) -> None:
+    parses_or_refuses(text)
 
 
 TOKENS = [
@@ -566,9 +592,23 @@ TOKENS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=600, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=16).map("".join))
+FORMULA_LIKE = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=16).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(FORMULA_LIKE)
 def test_formula_like_text_fails_cleanly_or_evaluates_to_a_shaped_array(text: str) -> None:
+    fails_cleanly_or_evaluates(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=450, deadline=None)
+@given(FORMULA_LIKE)
+def test_formula_like_text_fails_cleanly_or_evaluates_to_a_shaped_array_more(text: str) -> None:
+    fails_cleanly_or_evaluates(text)
+
+
+def fails_cleanly_or_evaluates(text: str) -> None:
     try:
         compiled = compile_text(text)
     except FormulaError as error:
@@ -639,11 +679,22 @@ def _arithmetic() -> st.SearchStrategy[tuple[str, _Reference]]:
     return st.recursive(leaves, combine, max_leaves=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(_arithmetic())
 @example(_binary((_number_leaf(1.0), "/", _binary((_number_leaf(1.0), "-", _number_leaf(1.0))))))
 @example(_call(("max", _name_leaf("a"), _binary((_number_leaf(2.0), "-", _number_leaf(0.5))))))
 def test_random_arithmetic_matches_numpy(case: tuple[str, _Reference]) -> None:
+    matches_numpy(case)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None)
+@given(_arithmetic())
+def test_random_arithmetic_matches_numpy_more(case: tuple[str, _Reference]) -> None:
+    matches_numpy(case)
+
+
+def matches_numpy(case: tuple[str, _Reference]) -> None:
     text, reference = case
     if reference.broken:  # a part of numbers alone is infinite or nan: refused, saying so
         with pytest.raises(FormulaError, match="this part is always"):

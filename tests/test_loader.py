@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import write_pack as write_any_pack
 
 from game.content.errors import ContentErrors
 from game.engine import load_world
@@ -26,12 +27,7 @@ initial = 10.0
 
 
 def write_pack(tmp_path: Path, files: dict[str, str], manifest: str = PACK) -> Path:
-    folder = tmp_path / "modpack"
-    folder.mkdir(exist_ok=True)
-    (folder / "pack.toml").write_text(manifest)
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    return folder
+    return write_any_pack(tmp_path / "modpack", files, manifest=manifest)
 
 
 def errors_of(*folders: Path) -> list[str]:

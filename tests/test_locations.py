@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, write_pack
 
 from game import locations
 from game.content.packs import find_pack, with_dependencies
@@ -83,12 +83,7 @@ def test_bundled_packs_inside_a_zipped_install_are_copied_out_once(plain, tmp_pa
 
 
 def make_pack(folder: Path, pack_id: str, needs: tuple[str, ...] = ()) -> Path:
-    folder.mkdir(parents=True)
-    deps = ", ".join(f'{{ id = "{d}" }}' for d in needs)
-    (folder / "pack.toml").write_text(
-        f'id = "{pack_id}"\nname = "{pack_id}"\nversion = "1.0"\ndependencies = [{deps}]\n'
-    )
-    return folder
+    return write_pack(folder, pack_id=pack_id, needs=needs, version="1.0")
 
 
 def test_a_pack_is_found_by_its_id_even_in_a_folder_of_another_name(tmp_path):

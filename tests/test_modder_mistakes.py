@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_pack
 
 from game.cli import main
 
@@ -16,16 +17,7 @@ MINI = Path(__file__).parent / "packs" / "mini"
 
 
 def mod(root: Path, files: dict[str, str], pack_id: str = "mymod", deps: tuple[str, ...] = ("base",)) -> Path:
-    folder = root / pack_id
-    folder.mkdir(parents=True, exist_ok=True)
-    dependencies = ", ".join(f'{{ id = "{d}" }}' for d in deps)
-    (folder / "pack.toml").write_text(
-        f'id = "{pack_id}"\nname = "My mod"\nversion = "0.1.0"\ndependencies = [{dependencies}]\n'
-    )
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-    return folder
+    return write_pack(root / pack_id, files, needs=deps)
 
 
 def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import write_pack
 
 from game.engine import load_world
 
@@ -29,12 +30,7 @@ def test_the_guide_has_patch_examples():
 
 @pytest.mark.parametrize("example", patch_examples(), ids=lambda b: b.splitlines()[0][2:40])
 def test_each_patch_example_of_the_guide_loads_on_the_base_game(example, tmp_path):
-    pack = tmp_path / "example"
-    pack.mkdir()
-    (pack / "pack.toml").write_text(
-        'id = "example"\nname = "Example"\nversion = "0.1.0"\ndependencies = [{ id = "base" }]\n'
-    )
-    (pack / "patch.toml").write_text(example)
+    pack = write_pack(tmp_path / "example", {"patch.toml": example}, needs=["base"])
     world = load_world([BASE, pack])
     assert world.content.warnings == [] and world.content.conflicts == []
     assert any(loc.patched_by for by_id in world.content.items.values() for loc in by_id.values())

@@ -3,8 +3,11 @@ commented ones too) is right, whose editor schema lines resolve, and that never 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,15 +18,20 @@ from game.cli import main
 from game.engine import load_world
 
 
-def new_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str = "fentanyl_era") -> Path:
-    assert main(["new-pack", name, "--dir", str(tmp_path)]) == 0, capsys.readouterr().err
-    out = capsys.readouterr().out
-    assert f"wrote {tmp_path / name}" in out and "it validates" in out
-    return tmp_path / name
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pack `borderline new-pack fentanyl_era` writes, once for the tests that read or play it
+    (a test that edits it edits a copy)."""
+    folder = tmp_path_factory.mktemp("made")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        assert main(["new-pack", "fentanyl_era", "--dir", str(folder)]) == 0, err.getvalue()
+    assert f"wrote {folder / 'fentanyl_era'}" in out.getvalue() and "it validates" in out.getvalue()
+    return folder / "fentanyl_era"
 
 
-def test_the_new_pack_validates_and_its_plan_and_scenario_play(tmp_path, capsys):
-    pack = new_pack(tmp_path, capsys)
+def test_the_new_pack_validates_and_its_plan_and_scenario_play(made, tmp_path, capsys):
+    pack = made
     plan = pack / "plans" / "try_the_lever.toml"
     assert main(["validate", str(pack), str(plan)]) == 0
     out, err = capsys.readouterr()
@@ -37,8 +45,8 @@ def test_the_new_pack_validates_and_its_plan_and_scenario_play(tmp_path, capsys)
     assert json.loads(run.read_text())["turns"] == 8
 
 
-def test_it_adds_to_the_base_game_and_changes_nothing_of_it(tmp_path, capsys, base_world):
-    pack = new_pack(tmp_path, capsys)
+def test_it_adds_to_the_base_game_and_changes_nothing_of_it(made, base_world):
+    pack = made
     base = base_world  # the base pack alone, compiled once per process (content/base, as here)
     world = load_world([locations.base_pack(), pack])
     assert world.tables["organizations"].rows == base.tables["organizations"].rows
@@ -48,8 +56,8 @@ def test_it_adds_to_the_base_game_and_changes_nothing_of_it(tmp_path, capsys, ba
     assert world.content.conflicts == [] and world.content.warnings == []
 
 
-def test_every_schema_line_resolves_to_a_schema_inside_the_pack(tmp_path, capsys):
-    pack = new_pack(tmp_path, capsys)
+def test_every_schema_line_resolves_to_a_schema_inside_the_pack(made):
+    pack = made
     files = sorted(pack.rglob("*.toml"))
     assert len(files) >= 7
     for file in files:
@@ -61,8 +69,8 @@ def test_every_schema_line_resolves_to_a_schema_inside_the_pack(tmp_path, capsys
         assert json.loads(schema.read_text())["$schema"].startswith("https://json-schema.org/")
 
 
-def test_the_commented_patch_examples_are_right_once_uncommented(tmp_path, capsys):
-    pack = new_pack(tmp_path, capsys)
+def test_the_commented_patch_examples_are_right_once_uncommented(made, tmp_path):
+    pack = Path(shutil.copytree(made, tmp_path / made.name))
     patches = pack / "patches.toml"
     live = [
         line[2:] if re.match(r"# (\[|[a-z][a-z0-9_]* = )", line) else line

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from game.content.schema import Plan, PlanStep
-from game.engine import run_plan
+from game.engine import Game, run_plan
 
-# One xdist worker runs this whole module (--dist loadgroup):
-# its 40-run history game is played once per module.
+# One xdist worker runs this whole module and test_us_history (--dist loadgroup):
+# their 40-run history game is played once.
 pytestmark = pytest.mark.xdist_group("overdoses")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,9 +25,16 @@ def world(base_world):
     return base_world
 
 
+_HISTORY_RUNS: dict[int, Game] = {}
+
+
 @pytest.fixture(scope="module")
-def history_run(world):
-    return run_plan(world, SCENARIO, HISTORY, runs=40, seed=1, status_quo=False).game
+def history_run(world) -> Game:
+    """The history plan over 40 runs (seed 1), read-only: played once per process for this module
+    and test_us_history (which imports this fixture and runs in the same xdist group)."""
+    if id(world) not in _HISTORY_RUNS:
+        _HISTORY_RUNS[id(world)] = run_plan(world, SCENARIO, HISTORY, runs=40, seed=1, status_quo=False).game
+    return _HISTORY_RUNS[id(world)]
 
 
 def year(game, name: str, y: int) -> np.ndarray:
@@ -52,26 +59,33 @@ def test_synthetic_opioids_are_the_largest_share_by_2017(history_run):
     assert np.median(share) > 0.5, "and most overdose deaths by 2021 (CDC: 70,601 of 106,699)"
 
 
-def test_fentanyls_timing_and_strength_are_drawn_per_run(world):
-    game = run_plan(world, SCENARIO, None, runs=40, seed=3, status_quo=False).game
+@pytest.fixture(scope="module")
+def status_quo_run(world):
+    """The status quo, 40 runs (seed 3): fentanyl's draws, and what the programmes are measured against."""
+    return run_plan(world, SCENARIO, None, runs=40, seed=3, status_quo=False).game
+
+
+def test_fentanyls_timing_and_strength_are_drawn_per_run(status_quo_run):
+    game = status_quo_run
     share_2016 = year(game, "fentanyl_share", 2016)
     assert share_2016.min() < 0.3 < share_2016.max(), "some runs get it early, some late"
     assert np.all(year(game, "fentanyl_share", 2012) < 0.1)
     assert np.all(year(game, "fentanyl_share", 2021) > 0.6)
 
 
-def test_opiate_substitution_and_naloxone_cut_overdose_deaths(world):
-    base = run_plan(world, SCENARIO, None, runs=20, seed=2, status_quo=False).game
+def test_opiate_substitution_and_naloxone_cut_overdose_deaths(world, status_quo_run):
+    base = status_quo_run  # the same seed and draws as each plan below: the differences are the plans'
     plans = {
         "opiate_substitution": Plan(step=[PlanStep(turn=1, action="opiate_substitution", level=3)]),
         "naloxone_distribution": Plan(step=[PlanStep(turn=1, action="naloxone_distribution", level=3)]),
     }
+    games = {}
     for name, plan in plans.items():
-        game = run_plan(world, SCENARIO, plan, runs=20, seed=2, status_quo=False).game
-        cut = 1 - year(game, "us_overdose_deaths", 2019) / year(base, "us_overdose_deaths", 2019)
+        games[name] = run_plan(world, SCENARIO, plan, runs=40, seed=3, status_quo=False).game
+        cut = 1 - year(games[name], "us_overdose_deaths", 2019) / year(base, "us_overdose_deaths", 2019)
         assert np.all(cut > 0.03) and np.median(cut) < 0.5, f"{name}: {np.median(cut):.0%}"
     # naloxone reverses overdoses but does not reduce use: heavy users unchanged
-    nal = run_plan(world, SCENARIO, plans["naloxone_distribution"], runs=20, seed=2, status_quo=False).game
+    nal = games["naloxone_distribution"]
     assert np.allclose(nal.history("us_heavy_users")[-1], base.history("us_heavy_users")[-1], rtol=0.02)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_pack
 
 from game.content.errors import ContentErrors
 from game.content.loader import load_content
@@ -19,16 +20,7 @@ BASE = Path(__file__).parent.parent / "content" / "base"
 def make_pack(
     root: Path, pack_id: str, files: dict[str, str], deps: tuple[str, ...] = ("mini",), load_order: int = 0
 ) -> Path:
-    folder = root / pack_id
-    folder.mkdir(parents=True)
-    dependencies = ", ".join(f'{{ id = "{d}" }}' for d in deps)
-    (folder / "pack.toml").write_text(
-        f'id = "{pack_id}"\nname = "{pack_id}"\nversion = "0.1.0"\n'
-        f"dependencies = [{dependencies}]\nload_order = {load_order}\n"
-    )
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    return folder
+    return write_pack(root / pack_id, files, needs=deps, extra=f"load_order = {load_order}")
 
 
 def content(*folders: Path):  # noqa: ANN201 - a ContentSet

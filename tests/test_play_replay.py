@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from driving import started
-from play_helpers import mini_mod, play, screen_lines
+from play_helpers import eventually, mini_mod, play, screen_lines
 from test_app import MINI, end_turn, highlight_action, ready, sync
 
 from game.app.screens.dialogs import BusyDialog, ConfirmDialog
@@ -231,7 +231,7 @@ async def test_u_undoes_the_last_turn_after_asking_unless_a_class_forbids_it(lev
         assert isinstance(app.screen, ConfirmDialog) and "2012 Q1" in app.screen.question
         await pilot.press("y")
         await ready(pilot)
-        await pilot.pause(0.2)
+        assert await eventually(pilot, lambda: isinstance(app.screen, MainScreen) and app.game is not played)
         await ready(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.game is not played and app.game.turn == 0 and dict(app.game.pending) == {"treatment": 1}

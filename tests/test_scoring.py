@@ -6,18 +6,18 @@ plans run for run: the same seed gives the same draws, so differences are the pl
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from commandline import Outcome, borderline
+from commandline import Outcome
 from teach_helpers import base_world as shared_base_world
 
+from game.cli import main
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanStep
 from game.engine import Game, World, load_plan, load_world, run_plan, scoring
@@ -85,19 +85,51 @@ def scores(
 
     ``played``: the plan's game already played (its twin is not read), instead of playing it.
     """
-    named = plan if isinstance(plan, str) or plan is None else "steps " + plan.model_dump_json()
-    key = (id(world), named, runs, seed)
+    return _scored(world, plan, runs, seed, played)
+
+
+_PLAYED: dict[tuple[int, str | None, int, int], tuple[World, Game]] = {}
+
+
+def _named(plan: Plan | str | None) -> str | None:
+    return plan if isinstance(plan, str) or plan is None else "steps " + plan.model_dump_json()
+
+
+def played_game(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> Game:
+    """The plan's game (a file or steps), played once, its twin the shared status quo; read-only.
+    test_uncertainty reads the founding package's from here (the same worker: one xdist group)."""
+    key = (id(world), _named(plan), runs, seed)
+    if key not in _PLAYED or _PLAYED[key][0] is not world:
+        steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
+        game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
+        game.status_quo = status_quo(world, runs, seed)
+        _PLAYED[key] = (world, game)
+    return _PLAYED[key][1]
+
+
+def _scored(
+    world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED, played: Game | None = None
+) -> RunScores:
+    key = (id(world), _named(plan), runs, seed)
     if key in _SCORED and _SCORED[key][0] is world:
         return _SCORED[key][1]
     if played is None:
-        steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
-        game = run_plan(world, SCENARIO, steps, runs=runs, seed=seed, status_quo=False).game
+        game = played_game(world, plan, runs, seed)
     else:
         game = played.fork()
-    game.status_quo = status_quo(world, runs, seed)
+        game.status_quo = status_quo(world, runs, seed)
     scored = score_runs(game)
     _SCORED[key] = (world, scored)
     return scored
+
+
+def myopic_scores(world: World, plan: Plan | str) -> RunScores:
+    """The plan's game scored by a scenario with no horizon (no terminal value): the same game as
+    ``scores`` plays (the horizon only changes how a game is scored, not how it is played)."""
+    game = played_game(world, plan).fork()
+    game.scenario = game.scenario.model_copy(update={"horizon_years": 0.0})
+    game.status_quo = status_quo(world, RUNS, SEED)
+    return score_runs(game)
 
 
 def top_share(scored) -> float:
@@ -177,10 +209,8 @@ def test_legalizing_everything_in_the_last_four_turns_does_not_raise_a_packages_
 
 
 def test_the_terminal_value_counts_the_state_left_behind(world):
-    sc = world.scenarios[SCENARIO]
-    myopic = dataclasses.replace(world, scenarios={SCENARIO: sc.model_copy(update={"horizon_years": 0.0})})
     late = with_steps(world, "kleiman_package.toml", PlanStep(turn=37, action="legalize_all_drugs", level=1))
-    gain_myopic = scores(myopic, late).total - scores(myopic, "kleiman_package.toml").total
+    gain_myopic = myopic_scores(world, late).total - myopic_scores(world, "kleiman_package.toml").total
     gain = scores(world, late).total - scores(world, "kleiman_package.toml").total
     assert np.median(gain) < np.median(gain_myopic) - 5, "ten more years of addiction count"
     assert np.mean(gain < gain_myopic) >= 0.9
@@ -324,12 +354,20 @@ def test_objectives_that_cannot_be_scored_are_refused_at_validation(tmp_path, ob
 # --------------------------------------------------------------------------- headless scores
 
 
-def simulate(*args: str) -> Outcome:
-    """``python -m game simulate ARGS`` in a process of its own (forked warm: see commandline.py)."""
-    return borderline("simulate", *args, cwd=ROOT)
+@pytest.fixture
+def simulate(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
+    """``borderline simulate ARGS`` called in this process (what it prints and returns is the
+    point, not a fresh process; test_calibration's fact 14 checks a new process's numbers)."""
+
+    def run(*args: str) -> Outcome:
+        code = main(["simulate", *args])
+        printed = capsys.readouterr()
+        return Outcome(code, printed.out, printed.err)
+
+    return run
 
 
-def test_simulate_json_reports_the_score_grades_and_objectives():
+def test_simulate_json_reports_the_score_grades_and_objectives(simulate):
     out = simulate("--plan", str(PLANS / "health_package.toml"), "--runs", "12", "--seed", "1")
     assert out.code == 0, out.err
     data = json.loads(out.out)
@@ -342,7 +380,7 @@ def test_simulate_json_reports_the_score_grades_and_objectives():
     assert len(data["per_run"]["score"]) == 12 and "status_quo" not in data, "the status quo only if asked"
 
 
-def test_simulate_csv_has_a_score_and_grade_row_per_run():
+def test_simulate_csv_has_a_score_and_grade_row_per_run(simulate):
     out = simulate("--runs", "3", "--seed", "1", "--format", "csv", "--turns", "4")
     assert out.code == 0, out.err
     rows = list(csv.DictReader(io.StringIO(out.out)))
@@ -357,6 +395,6 @@ def test_simulate_csv_has_a_score_and_grade_row_per_run():
     assert {r["value"] for r in grades} == {"bad"}
 
 
-def test_simulate_can_skip_the_score():
+def test_simulate_can_skip_the_score(simulate):
     out = simulate("--runs", "2", "--turns", "2", "--no-score")
     assert out.code == 0 and "score" not in json.loads(out.out)

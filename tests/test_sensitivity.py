@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from game.cli import main
-from game.engine import GameError, load_plan, run_plan
+from game.content.schema import Plan, PlanStep
+from game.engine import GameError, run_plan
 from game.engine.scoring import score_runs
 from game.engine.sensitivity import Factor, analyse, factors, swing_values, swings
 from game.engine.sweep import PackFiles, SweepTask, remember_world, run_sweep
@@ -96,44 +97,48 @@ def test_per_run_parameter_values_reach_each_run_and_its_status_quo(world):
 
 
 def _task(world, runs: int, chunk: int) -> SweepTask:
-    plan = load_plan(KLEIMAN, world, "both-sides")
-    values = np.linspace(0.0, 0.72, runs).reshape(-1, 1)
-    return SweepTask(PackFiles.of(world), "both-sides", plan, 12, ("hope_efficacy",), values,
-                     ("score", "us_heavy_users"), 11, chunk_runs=chunk)
+    """A sweep of the mini test pack (12 cheap turns: the chunking, not the world, is under test):
+    treatment raised at turn 1, initiation swept across its range, read at turn 8. Efficacy is
+    still drawn per run and the fad event fires at random, so every run draws from its chunk's
+    stream; the score plays each chunk's status-quo twin and horizon too."""
+    plan = Plan(step=[PlanStep(turn=1, action="treatment", level=2)])
+    values = np.linspace(0.1, 0.3, runs).reshape(-1, 1)
+    return SweepTask(PackFiles.of(world), "test-run", plan, 8, ("initiation",), values,
+                     ("score", "heavy_users"), 11, chunk_runs=chunk)
 
 
 # Three chunks (8, 8 and a short 4) over two workers: a worker that drew another chunk's stream,
 # read another chunk's values or handed its rows back out of order would change the numbers.
-def test_a_sweep_gives_the_same_numbers_in_one_process_and_in_worker_processes(world):
-    task = _task(world, runs=20, chunk=8)
-    remember_world(task, world)
+def test_a_sweep_gives_the_same_numbers_in_one_process_and_in_worker_processes(mini_world):
+    task = _task(mini_world, runs=20, chunk=8)
+    remember_world(task, mini_world)
     alone = run_sweep(task)
     assert alone.shape == (20, 2)
     assert np.array_equal(alone, run_sweep(task, workers=2))
 
 
 
-def test_each_chunk_draws_its_own_random_stream(world):
+def test_each_chunk_draws_its_own_random_stream(mini_world):
     """Runs with the same values in different chunks differ by what is still drawn (other parameters,
     events); within a chunk the draws are the engine's own, run by run."""
-    task = _task(world, runs=16, chunk=8)
+    task = _task(mini_world, runs=16, chunk=8)
     same = SweepTask(task.packs, task.scenario, task.plan, task.turn, task.parameters,
-                     np.full((16, 1), 0.4), ("us_heavy_users",), task.seed, chunk_runs=8)
-    remember_world(same, world)
+                     np.full((16, 1), 0.2), ("heavy_users",), task.seed, chunk_runs=8)
+    remember_world(same, mini_world)
     out = run_sweep(same)
     assert not np.array_equal(out[:8], out[8:])
     assert len({tuple(row) for row in out[:8]}) > 1
 
 
-# Starts a cluster of two worker processes, each importing the engine and compiling the world:
-# about 10 s, so it runs under slow (.ci/run); the in-process sweep tests above check the chunking.
+# Starts a cluster of two worker processes, each importing the engine and building the world from
+# the task's files: about 10 s, so it runs under slow (.ci/run); the sweep tests above check the chunking.
 @pytest.mark.slow
-def test_a_sweep_gives_the_same_numbers_on_a_dask_cluster(world):
+def test_a_sweep_gives_the_same_numbers_on_a_dask_cluster(mini_world):
     pytest.importorskip("distributed", reason="the Dask extra is not installed: pip install -e '.[scale]'")
     from distributed import LocalCluster
 
-    task = _task(world, runs=20, chunk=8)  # three chunks, the last short, over two workers
-    remember_world(task, world)
+    task = _task(mini_world, runs=20, chunk=8)  # three chunks, the last short, over two workers
+    remember_world(task, mini_world)
     alone = run_sweep(task)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         on_cluster = run_sweep(task, dask=cluster.scheduler_address)

@@ -18,6 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from browser_room import start_room, stop_room
+from play_helpers import eventually
 
 from game import serve
 from game.app.app import BorderlineApp
@@ -215,9 +216,8 @@ async def test_reconnecting_offers_the_students_own_newest_autosave_and_never_an
         assert isinstance(app.screen, ConfirmDialog) and "Welcome back, Ana" in app.screen.question
         await pilot.press("y")
         await settle(pilot)
-        await pilot.pause(0.5)
+        assert await eventually(pilot, lambda: app.game is not None)  # the autosave replayed
         await settle(pilot)
-        assert app.game is not None
         assert (app.game.seed, app.game.turn) == (11, 1)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from driving import MINI, default_choice, ready, sync
+from play_helpers import eventually
 from room_helpers import class_app, type_into
 
 from game import serve
@@ -130,7 +131,7 @@ async def test_a_student_of_a_class_room_names_themselves_once_and_plays_under_i
         assert isinstance(again.screen, ConfirmDialog) and "Welcome back, Ana Ruiz" in again.screen.question
         await pilot.press("y")
         await ready(pilot)
-        await pilot.pause(0.3)
+        assert await eventually(pilot, lambda: again.game is not None)  # the autosave replayed
         await ready(pilot)
         assert again.game is not None and again.game.turn == 1
         assert again.game.seed == rules.seed_for("Ana Ruiz")
@@ -169,7 +170,7 @@ async def test_a_class_room_continues_only_a_game_of_its_class(mini_world, tmp_p
         assert isinstance(app.screen, TitleScreen)
         await pilot.press("c")
         await ready(pilot)
-        await pilot.pause(0.3)
+        assert await eventually(pilot, lambda: app.game is not None)  # the autosave replayed
         await ready(pilot)
         assert app.game is not None and (app.game.seed, app.game.turn) == (seed, 1)  # (its dilemma asked)
         assert app.classroom is not None and app.classroom.student == "Ana"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_pack
 from teach_helpers import base_world, mini_copy
 
 from game.content.errors import ContentErrors
@@ -104,13 +105,7 @@ def test_bad_scenario_links_are_named_where_written(tmp_path: Path, extra: str, 
 
 def test_packs_that_write_for_different_turns_are_refused(tmp_path: Path) -> None:
     mini = mini_copy(tmp_path, "turn_months = 3")
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "pack.toml").write_text(
-        'id = "other"\nname = "Other"\nversion = "1.0.0"\nturn_months = 1\n'
-        'dependencies = [{ id = "mini" }]\n',
-        encoding="utf-8",
-    )
+    other = write_pack(tmp_path / "other", needs=["mini"], version="1.0.0", extra="turn_months = 1")
     with pytest.raises(ContentErrors) as caught:
         load_world([mini, other])
     assert "packs of one world must agree" in str(caught.value.errors[0])

@@ -6,12 +6,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_scoring import played_game
+from test_scoring import status_quo as scoring_status_quo
 
-from game.engine import Game, run_plan
+from game.engine import Game
+from game.engine.simulate import PlanResult
 from game.engine.state import draw_parameter
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
+# One xdist worker runs this whole module with test_scoring (--dist loadgroup): the founding
+# package and its status quo are test_scoring's games, played once.
+pytestmark = pytest.mark.xdist_group("scoring")
+
 SCENARIO = "both-sides"
 
 
@@ -63,9 +70,18 @@ def test_the_replication_news_follows_the_same_prior(world):
     assert fired["hope_replication_positive"] == pytest.approx(1 / 9, abs=0.03)
 
 
-def test_capital_binds_in_the_founding_package_played_out(world):
-    result = run_plan(world, SCENARIO, BASE / "plans" / "kleiman_package.toml", runs=40, seed=1)
-    game = result.game
+@pytest.fixture(scope="module")
+def founding_package(world) -> PlanResult:
+    """The founding package over 40 runs (seed 1) and the status quo of the same seed and draws,
+    read by both tests below: the very games test_scoring scores (its group runs this module on
+    the same worker, so they are played once; test_scoring checks its shared status quo is the
+    twin run_plan plays, to the bit)."""
+    game = played_game(world, "kleiman_package.toml")
+    return PlanResult(game, scoring_status_quo(world, 40, 1), None)
+
+
+def test_capital_binds_in_the_founding_package_played_out(world, founding_package):
+    game = founding_package.game
     for side in world.sides.values():
         capital = game.history(side.capital)[1:]
         cap = world.stocks[side.capital].maximum
@@ -75,8 +91,9 @@ def test_capital_binds_in_the_founding_package_played_out(world):
     assert any("political capital" in w for w in game.warnings), "some steps could not be paid for"
 
 
-def test_unspent_capital_fades_toward_what_approval_earns(world):
-    game = run_plan(world, SCENARIO, None, runs=40, seed=1).game
+def test_unspent_capital_fades_toward_what_approval_earns(world, founding_package):
+    game = founding_package.status_quo  # the status quo, played beside the package: nothing is spent
+    assert game is not None
     for side in world.sides.values():
         capital = game.history(side.capital)
         assert capital.max() < 80 and 25 < np.median(capital[-1]) < 60, side.capital

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_pack
 
 from game.content.errors import ContentErrors
 from game.content.printable import printable
@@ -21,12 +22,7 @@ PACK = 'id = "modpack"\nname = "Test pack"\nversion = "0.1.0"\n'
 
 
 def pack(tmp_path: Path, files: dict[str, str], manifest: str = PACK) -> Path:
-    folder = tmp_path / "modpack"
-    folder.mkdir(exist_ok=True)
-    (folder / "pack.toml").write_text(manifest, encoding="utf-8")
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_pack(tmp_path / "modpack", files, manifest=manifest)
 
 
 def errors_of(folder: Path) -> list[str]:

@@ -9,6 +9,7 @@ after tomli accepted the text, so it can trust the text to be valid TOML.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from bisect import bisect_right
@@ -63,12 +64,14 @@ class TomlDocument:
         self.data = data
         self.digest: str | None = None  # "sha256:..." of the file's bytes, set by whoever read them
         self._normalised = text.replace("\r\n", "\n")
+
+    @functools.cached_property
+    def _index(self) -> _Scanner:
+        """Where every key, value and string is written, found when first asked: a file that
+        loads without an error is rarely asked at all, and scanning is most of reading one."""
         scanner = _Scanner(self._normalised)
         scanner.scan()
-        self._line_starts = scanner.line_starts
-        self._keys = scanner.keys
-        self._values = scanner.values
-        self._strings = scanner.strings
+        return scanner
 
     def __repr__(self) -> str:
         return f"TomlDocument({self.path!r})"
@@ -77,7 +80,7 @@ class TomlDocument:
         """Where the key (or array element) at `path` is written; falls back to the
         longest prefix that is known, then to 1:1."""
         for end in range(len(path), 0, -1):
-            offset = self._keys.get(path[:end])
+            offset = self._index.keys.get(path[:end])
             if offset is not None:
                 return self._position(offset)
         return Position(1, 1)
@@ -85,14 +88,14 @@ class TomlDocument:
     def value_position(self, path: KeyPath) -> Position:
         """Where the VALUE at `path` starts (the opening quote of a string, the first char
         of a number, the `[` of an array...); falls back like `key_position`."""
-        offset = self._values.get(path)
+        offset = self._index.values.get(path)
         if offset is not None:
             return self._position(offset)
         return self.key_position(path)
 
     def scalar_text(self, path: KeyPath) -> str:
         """The text of the number, boolean or date at ``path`` as written (``1e400``), or ''."""
-        offset = self._values.get(path)
+        offset = self._index.values.get(path)
         if offset is None:
             return ""
         match = _SCALAR.match(self._normalised, offset)
@@ -103,7 +106,7 @@ class TomlDocument:
         string, exact for single-line basic and literal strings without escapes and for
         multi-line strings without escapes or line-ending backslashes; otherwise the
         string's start. A path that is not a string falls back to `value_position`."""
-        span = self._strings.get(path)
+        span = self._index.strings.get(path)
         if span is None:
             return self.value_position(path)
         if not span.exact or not 0 <= offset <= span.content_end - span.content_start:
@@ -116,8 +119,9 @@ class TomlDocument:
         return ContentError(self.path, where.line, where.column, message)
 
     def _position(self, offset: int) -> Position:
-        line = bisect_right(self._line_starts, offset)
-        return Position(line, offset - self._line_starts[line - 1] + 1)
+        line_starts = self._index.line_starts
+        line = bisect_right(line_starts, offset)
+        return Position(line, offset - line_starts[line - 1] + 1)
 
 
 def read_toml(

@@ -31,6 +31,7 @@ from game.content.schema import (
     Stock,
     Table,
 )
+from game.engine.loaded import load_once
 from game.formula import CompiledFormula
 
 SymbolKind = Literal["parameter", "field", "stock", "variable", "flow", "action", "builtin"]
@@ -226,9 +227,15 @@ class World(SymbolScope):
 
 
 def load_world(folders: Sequence[str | Path]) -> World:
-    """Load packs and compile them; raise ContentErrors listing every problem."""
-    content = load_content(folders, __version__)
-    return compile_world(content)
+    """Load packs and compile them; raise ContentErrors listing every problem.
+
+    Packs loaded before with the very same bytes give the world built then (engine/loaded.py).
+    """
+    def load() -> tuple[ContentSet, World]:
+        content = load_content(folders, __version__)
+        return content, compile_world(content)
+
+    return load_once(folders, __version__, load)
 
 
 def compile_world(content: ContentSet) -> World:

@@ -14,6 +14,7 @@ contain is read in one place.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -108,8 +109,14 @@ _REFUSED_NODES: dict[type[ast.AST], str] = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_formula(text: str) -> Formula:
-    """Parse ``text`` into a :class:`Formula`, or raise :class:`FormulaError` saying where."""
+    """Parse ``text`` into a :class:`Formula`, or raise :class:`FormulaError` saying where.
+
+    A formula is the same tree wherever its text is met (a Formula and its nodes are frozen), so
+    each text is parsed once a process: a world built again (a mod on the base game, a save of
+    other packs) parses only the formulas it has not seen. Texts that raise are not kept.
+    """
     if len(text) > MAX_LENGTH:
         raise FormulaError(
             f"formula is {len(text)} characters long; the limit is {MAX_LENGTH}", MAX_LENGTH
@@ -128,6 +135,8 @@ def parse_formula(text: str) -> Formula:
         with warnings.catch_warnings():
             # Python only warns about oddities such as "1and x"; a formula refuses them.
             warnings.simplefilter("error", SyntaxWarning)
+            # and, before 3.12, about a string's invalid escapes ("a\-b"), which it refuses as a string
+            warnings.simplefilter("ignore", DeprecationWarning)
             body = ast.parse(positions.wrapped, mode="eval").body
     except SyntaxError as error:
         at = positions.of_syntax_error(error)
