@@ -50,6 +50,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+@pytest.hookimpl(specname="pytest_sessionfinish", trylast=True)  # beside scheduling.py's
+def pytest_sessionfinish_freeze(session: pytest.Session) -> None:
+    """The tests are over: collect their garbage once (its unraisable exceptions still reach
+    pytest), then freeze what is left, so pytest's five collections as the process ends walk
+    nothing (they took 1-2 s of every worker's end, with the ~400,000 objects a run leaves)."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def own_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Saves, mods, reports and settings of the test run go to a temporary folder, never the checkout's."""
