@@ -677,11 +677,27 @@ def position_of(text: str, offset: int) -> Position:
     return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 40 documents by default: planted mistakes (a newline after an opening triple quote not trimmed,
+# escapes taken as exact) fail in 6 of 6 seeds at 20 documents as at 150; the 150 run under slow.
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=DOCUMENTS, rnd=st.randoms(use_true_random=False), crlf=st.booleans())
 def test_generated_documents_resolve_every_path_to_where_it_is_written(
     document: dict[str, Any], rnd: random.Random, crlf: bool
 ) -> None:
+    check_positions(document, rnd, crlf)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=DOCUMENTS, rnd=st.randoms(use_true_random=False), crlf=st.booleans())
+def test_generated_documents_resolve_every_path_to_where_it_is_written_exhaustive(
+    document: dict[str, Any], rnd: random.Random, crlf: bool
+) -> None:
+    check_positions(document, rnd, crlf)
+
+
+def check_positions(document: dict[str, Any], rnd: random.Random, crlf: bool) -> None:
+    """The document written out at random; every key, value and string character found where written."""
     writer = TomlWriter(rnd)
     writer.table((), document)
     lf_text = writer.text()
