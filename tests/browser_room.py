@@ -37,6 +37,10 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
     "--window-size=1100,800",
+    # no WebGL: with no GPU the terminal's WebGL renderer runs in software (about a quarter of the
+    # browser's processor time here) and xterm.js draws with its canvas instead; what a tab shows
+    # is read from the frames the game sends, whichever renderer paints them
+    "--disable-3d-apis",
 )
 
 # Kept in the page before its own scripts run: every frame the game sends, as text.
