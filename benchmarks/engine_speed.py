@@ -9,7 +9,9 @@ figure is compared with a baseline measured seconds apart in the same process):
   the best repeat's mean; on the compiled program and on the reference path that walks the
   formulas' closures (the speed-up between them);
 - a batch of RUNS runs x TURNS turns, its turns after the first (which compiles the
-  program, once a batch, timed apart), on one thread and on the engine's ``THREADS``;
+  program, once a batch, timed apart), on one thread and on the engine's ``THREADS``, with
+  the minor page faults a turn meets (fresh memory: the recorded history's arrays, kept for
+  the game, are most of it) and its processor time in the system;
 - the element operations a run performs in a turn (counted from the compiled program),
   the time plain numpy takes for that many element operations on arrays of RUNS elements
   (``np.multiply(a, b, out=c)``, cache-hot), and the batch's ratio to it (goal: at most 3),
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -44,19 +47,26 @@ ROOT = Path(__file__).resolve().parent.parent
 class Timing:
     """Wall-clock and processor seconds of one measurement (the processor's time of every
     thread: on a machine others share, the steadier of the two); entered again, it adds up,
-    and keeps each entry's own figures (``walls``, ``cpus``: one per turn in a game)."""
+    and keeps each entry's own figures (``walls``, ``cpus``: one per turn in a game). Also the
+    process's minor page faults (fresh memory the system maps a page at a time) and its
+    processor time in the system, over every entry."""
 
     def __init__(self) -> None:
-        self.wall = self.cpu = 0.0
+        self.wall = self.cpu = self.system = 0.0
+        self.faults = 0
         self.walls: list[float] = []
         self.cpus: list[float] = []
 
     def __enter__(self) -> Timing:
+        self._usage = resource.getrusage(resource.RUSAGE_SELF)
         self._wall, self._cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc: object) -> None:
         wall, cpu = time.perf_counter() - self._wall, time.process_time() - self._cpu
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.faults += usage.ru_minflt - self._usage.ru_minflt
+        self.system += usage.ru_stime - self._usage.ru_stime
         self.wall += wall
         self.cpu += cpu
         self.walls.append(wall)
@@ -211,6 +221,13 @@ def main() -> None:
     row(f"batch {args.runs} runs, first turn:", best(batch_firsts), 1, "   (once a batch: compiles its turn)")
     row(f"batch {args.runs} runs x {steady} turns after it:", batch, 1, "   (one thread)")
     row(f"  on {threads} threads:", threaded, 1)
+    for label, timings in (("one thread", batches), (f"{threads} threads", threaded_runs)):
+        timed = sum(len(t.cpus) for t in timings)
+        faults = sum(t.faults for t in timings) / timed
+        system = sum(t.system for t in timings) / timed * 1e3
+        fresh = faults * resource.getpagesize() / 1e6
+        print(f"  page faults a turn, {label + ':':<12}{faults:9.0f}       "
+              f"({fresh:.1f} MB of fresh pages; {system:.1f} ms a turn in the system)")
     row("  reference path:", batch_ref, 1, f"   (speed-up {batch_ref.cpu / batch.cpu:.2f}x cpu, one thread)")
     print(f"element operations per run-turn:      {operations:9.0f}")
     row(f"plain numpy, as many, on {args.runs} runs:", baseline, 1,

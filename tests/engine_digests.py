@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
 PLANS = BASE / "plans"
 STORED = Path(__file__).parent / "data" / "engine_digests.json"
+MINI = Path(__file__).parent / "packs" / "mini"
 CASES: list[tuple[str, int, int]] = [
     (plan, seed, runs)
     for plan in ("status_quo", "kleiman_package", "designation_followthrough", "legalize_all", "hope_rushed")
@@ -60,6 +63,30 @@ def levers_up_digest(world: World, runs: int, seed: int, reference: bool) -> tup
     finally:
         Stepper.reference = False
     return game_digest(game), game
+
+
+def mini_with(folder: Path, formulas: str) -> World:
+    """The small test pack (tests/packs/mini) copied into ``folder``, ``formulas`` (TOML) added
+    to its world, loaded."""
+    pack = folder / "mini"
+    shutil.copytree(MINI, pack)
+    with (pack / "world.toml").open("a", encoding="utf-8") as world:
+        world.write(formulas)
+    return load_world([pack])
+
+
+def compiled_as_reference(world: World, runs: int, seed: int) -> Game:
+    """``levers_up_digest``'s game on the compiled program, once its digest is shown to be the
+    reference path's."""
+    compiled, game = levers_up_digest(world, runs, seed, False)
+    assert compiled == levers_up_digest(world, runs, seed, True)[0]
+    return game
+
+
+def instructions(game: Game) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Every (function, arguments) of the compiled turn of ``game``'s batch, phase after phase."""
+    tape = game._stepper.programs[game.runs]
+    return [call for phase in (tape.first, tape.substep, tape.end) for _, calls in phase for call in calls]
 
 
 def content_hash(world: World) -> str:

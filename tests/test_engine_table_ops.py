@@ -57,8 +57,7 @@ def test_a_tables_power_matches_numpy_on_the_reference_layout(value, runs):
             out = np.empty((ROWS, runs))
             _power_by_rows(base, exponent, out)
             expected = reference(base, exponent)
-            differ = np.flatnonzero(out.view(np.uint64) != expected.view(np.uint64))
-            assert differ.size == 0, f"{layout} exponent {value}: {differ.size} numbers differ"
+            assert_same_bits(out, expected, f"{layout} exponent {value}")
 
 
 def test_a_row_of_bases_raised_by_row_matches_too():
@@ -110,3 +109,29 @@ def test_argmax_into_writes_into_a_view_of_the_runs():
     _argmax_into(table, wide[:, RUNS:])
     assert (wide[:, :RUNS] == -1).all()
     assert (wide[:, RUNS:] == np.argmax(table, 0, keepdims=True)).all()
+
+
+MIN_MAX_CONSTANTS = [0.0, -0.0, np.nan, np.inf, -np.inf, 1.0, -1.0, 5e-324, 1e300]
+
+
+@pytest.mark.parametrize("constant", MIN_MAX_CONSTANTS)
+@pytest.mark.parametrize("runs", [RUNS, 48])
+def test_minimum_and_maximum_of_a_spread_constant_match_the_repeated_one(constant, runs):
+    """The program spreads a number fixed for the game over every run before a turn's minimum or
+    maximum reads it (``_Builder.spread``): numpy must give the numbers it gives the number
+    repeated along the runs (the reference path's layout), in either operand's place."""
+    values = bases()[:, :runs]
+    for repeated in (np.full((1, 1), constant), np.linspace(-2, 2, ROWS).reshape(ROWS, 1)):
+        repeated[-1, 0] = constant
+        spread = np.empty(values.shape)
+        np.copyto(spread, repeated)
+        orders = (((values, repeated), (values, spread)), ((repeated, values), (spread, values)))
+        for ufunc in (np.minimum, np.maximum):
+            for pair, spread_pair in orders:
+                got = ufunc(*spread_pair, out=np.empty(values.shape))
+                assert_same_bits(got, ufunc(*pair), f"{ufunc.__name__} {constant!r}")
+
+
+def assert_same_bits(got: np.ndarray, expected: np.ndarray, what: str) -> None:
+    differ = np.flatnonzero(got.view(np.uint64) != expected.view(np.uint64))
+    assert differ.size == 0, f"{what}: {differ.size} numbers differ, first {got.flat[differ[0]]!r}"

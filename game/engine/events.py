@@ -7,6 +7,8 @@ the log of what fired and what was answered.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,12 +163,39 @@ def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) ->
     # worked out as (events, runs), a run's clocks along each row, and handed back transposed:
     # gathering (runs, 1) columns side by side into (runs, events) writes one element in every
     # few, gathering them as rows copies each whole (twice as fast on 10,000 runs)
-    last = np.concatenate([state.ev_last[eid].T for eid in ids], axis=0)
-    eligible = (ended_turn.T > turn - 1) & (last + stepper.event_cooldowns.T < turn)
+    # into scratch arrays of this thread's (never handed out, so never seen by anyone): a batch's
+    # clocks are megabytes a turn, fresh memory the system would map page by page each turn
+    last = _gathered(stepper, [state.ev_last[eid].T for eid in ids], "last")
+    cooldowns = stepper.event_cooldowns.T
+    if np.result_type(last, cooldowns) == last.dtype:  # the same sum, written over the clocks
+        eligible = (ended_turn.T > turn - 1) & (np.add(last, cooldowns, out=last) < turn)
+    else:
+        eligible = (ended_turn.T > turn - 1) & (last + cooldowns < turn)
     if stepper.event_once.any():
-        count = np.concatenate([state.ev_count[eid].T for eid in ids], axis=0)
+        count = _gathered(stepper, [state.ev_count[eid].T for eid in ids], "count")
         eligible &= ~stepper.event_once.T | (count == 0)
     return eligible.T
+
+
+_scratch = threading.local()  # .arrays: each stepper's scratch arrays, in this thread
+
+
+def _gathered(stepper: Stepper, rows: list[Array], use: str) -> Array:
+    """``np.concatenate(rows, axis=0)`` into a scratch array of this thread's for ``stepper``
+    and ``use``: good until the thread's next call for them; it goes with the stepper (a game's
+    forks share their stepper, and may be played in threads of their own)."""
+    steppers: weakref.WeakKeyDictionary[Stepper, dict[str, Array]] | None = getattr(_scratch, "arrays", None)
+    if steppers is None:
+        steppers = _scratch.arrays = weakref.WeakKeyDictionary()
+    kept = steppers.get(stepper)
+    if kept is None:
+        kept = steppers[stepper] = {}
+    shape = (sum(row.shape[0] for row in rows), rows[0].shape[1])
+    dtype = np.result_type(*rows)
+    out = kept.get(use)
+    if out is None or out.shape != shape or out.dtype != dtype:
+        out = kept[use] = np.empty(shape, dtype=dtype)
+    return np.concatenate(rows, axis=0, out=out)
 
 
 def holds(

@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -186,15 +187,62 @@ ROW_BY_ROW = range(2, 7)
 into its column is several times faster (measured on 10,000 runs); with more rows it is not."""
 
 
-def _transposed(buffer: Array) -> Array:
-    """A (rows, runs) buffer's values as a new C-ordered (runs, rows) array: ``buffer.T.copy()``."""
+def _transposed(buffer: Array, out: Array) -> Array:
+    """A (rows, runs) buffer's values written into ``out``, a C-ordered (runs, rows) array:
+    ``buffer.T.copy()``'s values, in an array the caller chose."""
     rows = buffer.shape[0]
     if rows not in ROW_BY_ROW:
-        return buffer.T.copy()
-    out = np.empty((buffer.shape[1], rows), dtype=buffer.dtype)
+        np.copyto(out, buffer.T)
+        return out
     for row in range(rows):
         out[:, row] = buffer[row]
     return out
+
+
+def _alone(kept: list[Array]) -> int:
+    """``sys.getrefcount`` of an array only ``kept`` holds, read as ``_Recycler.take`` reads it."""
+    return sys.getrefcount(kept[0])
+
+
+_ALONE = _alone([np.empty(0)])
+"""An array held by its recycler's list and nothing else (CPython counts references exactly)."""
+
+KEEP = 4
+"""Arrays a recycler watches per value: the game holds the last turn's, the recorder a few turns'
+of a lagged name; an array held longer (a recorded history keeps every turn's) is let go."""
+
+
+class _Recycler:
+    """The arrays a program's values leave in, written again once nobody else can see them.
+
+    A batch's values leave the program as new (runs, rows) arrays every turn (tens of megabytes
+    a turn at 10,000 runs). An array the program handed out that no one references any more (no
+    state, env, snapshot, fork, history or view of it: the recycler's list holds the only
+    reference, which CPython counts exactly) is retired, and it is the destination of a later
+    turn's copy of the same value instead of a new array. The engine's rule stands: an array
+    handed out is never written while anyone else can see it."""
+
+    def __init__(self) -> None:
+        self.kept: dict[Any, list[Array]] = {}
+
+    def take(self, key: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Array:
+        """An array of ``shape`` and ``dtype`` for ``key``'s value this turn: a retired one or a new one."""
+        kept = self.kept.get(key)
+        if kept is None:
+            kept = self.kept[key] = []
+        getrefcount = sys.getrefcount
+        for index in range(len(kept)):
+            # every view of it (a lag, a channel's column, a table's row, a view of such a view)
+            # has it as its base: an array a view was made of is counted as held
+            if getrefcount(kept[index]) == _ALONE and kept[index].flags.writeable:
+                array = kept.pop(index)
+                kept.append(array)
+                return array
+        array = np.empty(shape, dtype=dtype)
+        kept.append(array)
+        if len(kept) > KEEP:  # held for good, most likely: no longer watched
+            del kept[0]
+        return array
 
 
 class _OutOfRange(Exception):
@@ -389,6 +437,7 @@ class _Builder:
         self.turn: list[Block] = []
         self.step: list[Block] = []
         self.constants: dict[str, Array] = {}
+        self.spreads: dict[Any, Array] = {}  # spread(): a value fixed for the game, in every run
         self.memo: dict[Any, Array] = {}  # (operation, operands) -> the buffer holding its result
         self.memo_owner: dict[Any, Owner] = {}
         self.memo_by_buffer: dict[int, list[Any]] = {}
@@ -568,8 +617,32 @@ class _Builder:
         if ufunc is np.power and out.shape[0] > 1 and out.shape[1] > 1:
             self.append(tier, (_power_by_rows, (*args, out)), args)
         else:
+            if ufunc is np.minimum or ufunc is np.maximum:
+                args = tuple(self.spread(a, out.shape, tier) for a in args)
             self.run_ufunc(tier, ufunc, args, out)
         return self.remember(out)
+
+    def spread(self, value: Array, shape: tuple[int, ...], tier: int) -> Array:
+        """``value``, or a copy of it spread to ``shape`` once a game when it is the same in every
+        run (one column), fixed for the game, and read by a turn's or a sub-step's minimum or
+        maximum of a value per run: numpy's minimum and maximum run several times slower with an
+        operand repeated along the runs than with two whole arrays, and give the same numbers
+        (tests/test_engine_table_ops.py checks both layouts on NaN, signed zeros and infinities)."""
+        if (
+            tier == SETUP
+            or len(shape) != 2
+            or shape[1] != self.rows
+            or self.rows == 1
+            or value.shape[1] != 1
+            or self.tier(value) != SETUP
+        ):
+            return value
+        key = ("spread", self._identity(value), shape)
+        spread = self.spreads.get(key)
+        if spread is None:
+            spread = self.spreads[key] = self.alloc(SETUP, shape, value.dtype)
+            self.append(SETUP, (np.copyto, (spread, value)), (value,))
+        return spread
 
     def run_ufunc(self, tier: int, ufunc: np.ufunc, args: tuple[Array, ...], out: Array) -> None:
         """Append ``ufunc(*args)`` into ``out``, passing ``out`` the cheapest way numpy allows."""
@@ -738,6 +811,7 @@ class Program:
             self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
         self.ran_setup = False
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
+        self.recycler = _Recycler()  # the arrays the values leave in, written again once nobody holds them
         self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
         self._fixed: tuple[Stepper, dict[Any, Any]] | None = None  # _fixed_env, for one caller
         self._finite_names: frozenset[str] = frozenset()  # _fixed_env: what a finite turn vouches for
@@ -1007,13 +1081,15 @@ class Program:
         # recorder's finiteness test, on the very same arrays, need not read them again
         finite = True
         total, isfinite = np.add.reduce, math.isfinite
+        take = self.recycler.take
         for sid in stocks:
-            value = stocks[sid] = _transposed(slots[sid])
+            buffer = slots[sid]
+            value = stocks[sid] = _transposed(buffer, take(sid, buffer.T.shape, buffer.dtype))
             finite = finite and isfinite(total(value, axis=None))
         named = []
         for name, out in self.outputs.items():
             if self.tier[name] != SETUP:
-                value = _transposed(out)
+                value = _transposed(out, take(name, out.T.shape, out.dtype))
                 finite = finite and isfinite(total(value, axis=None))
                 named.append((name, value))
         env = self._env(stocks, time, lags, channels, side_costs, named)

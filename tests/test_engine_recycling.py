@@ -1,0 +1,97 @@
+"""A batch's values leave the program in arrays that later turns write again once nobody holds
+them (game/engine/program.py ``_Recycler``): whatever a caller kept of a turn (its values, the
+state before it, a snapshot, a fork, a view or a memoryview of one array) keeps its bits while
+the game plays on, and the numbers are the same as a game nobody held anything of."""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+import pytest
+from engine_digests import game_digest
+
+from game.engine import Game, program
+
+SCENARIO = "test-run"
+
+
+def _bits(values: Any) -> Any:
+    """Every array's bytes in ``values`` (a dict, a list or an array), as plain data."""
+    if isinstance(values, np.ndarray):
+        return values.tobytes()
+    if isinstance(values, memoryview):
+        return values.tobytes()
+    if isinstance(values, dict):
+        return {key: _bits(value) for key, value in values.items() if isinstance(value, np.ndarray)}
+    return [_bits(value) for value in values]
+
+
+def _played(world: Any, runs: int, turns: int) -> Game:
+    game = Game(world, SCENARIO, seed=5, runs=runs, snapshots=False)
+    for _ in range(turns):
+        game.resolve_turn()
+    return game
+
+
+def _recycled_names(game: Game) -> list[str]:
+    """Names of the game's values the program hands out in arrays it may write again (not those
+    the game records: their history keeps every turn's array)."""
+    recycler = game._stepper.programs[game.runs].recycler
+    recorded = game._recorder.series
+    return [key for key in recycler.kept if isinstance(key, str) and key in game.env and key not in recorded]
+
+
+@pytest.mark.parametrize("runs", [9, 2 * program.MIN_RUNS_PER_THREAD])
+def test_what_a_caller_kept_of_a_turn_keeps_its_bits(mini_world, runs):
+    game = _played(mini_world, runs, 3)
+    names = _recycled_names(game)
+    assert names, "the program recycles some values' arrays"
+    name = names[0]
+    kept = {
+        "values": dict(game.env),
+        "state": game._state.frozen_copy().stocks,
+        "snapshot": dict(game.snapshot().stocks),
+        "view": game.env[name][1:3],
+        "view of a view": game.env[name][1:][:1, :1],
+        "memoryview": memoryview(game.env[names[-1]]),
+    }
+    fork = game.fork()
+    kept["fork"] = dict(fork.env)
+    before = {what: _bits(value) for what, value in kept.items()}
+    while game.turn < game.turns:
+        game.resolve_turn()
+    assert {what: _bits(value) for what, value in kept.items()} == before
+    # the fork, played on from what it held, ends as the game itself did
+    while fork.turn < fork.turns:
+        fork.resolve_turn()
+    assert game_digest(fork) == game_digest(game)
+
+
+@pytest.mark.parametrize("runs", [9, 2 * program.MIN_RUNS_PER_THREAD])
+def test_an_array_nobody_holds_is_written_again_and_the_numbers_stay(mini_world, runs):
+    game = _played(mini_world, runs, 3)
+    names = _recycled_names(game)
+    name = names[0]
+    probe = weakref.ref(game.env[name])  # a weak reference: it holds nothing
+    reused_at = None
+    while game.turn < game.turns:
+        game.resolve_turn()
+        if any(value is probe() for value in game.env.values()):
+            reused_at = game.turn
+    assert probe() is not None and reused_at is not None, f"{name}'s array of turn 3 is handed out again"
+    assert game_digest(game) == game_digest(_held_every_turn(mini_world, runs, names))
+
+
+def _held_every_turn(world: Any, runs: int, names: list[str]) -> Game:
+    """The same game, with every turn's values held to its end: nothing is ever written again."""
+    game = Game(world, SCENARIO, seed=5, runs=runs, snapshots=False)
+    held = []
+    while game.turn < game.turns:
+        game.resolve_turn()
+        held.append(game.env)
+    # no array a turn handed out is handed out again while an earlier turn's values hold it
+    handed = [id(values[name]) for values in held for name in names]
+    assert len(set(handed)) == len(handed)
+    return game
