@@ -37,6 +37,10 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
     "--window-size=1100,800",
+    # no WebGL: with no GPU the terminal's WebGL renderer runs in software (about a quarter of the
+    # browser's processor time here) and xterm.js draws with its canvas instead; what a tab shows
+    # is read from the frames the game sends, whichever renderer paints them
+    "--disable-3d-apis",
 )
 
 # Kept in the page before its own scripts run: every frame the game sends, as text.
@@ -82,10 +86,11 @@ def room_env(folder: Path) -> dict[str, str]:
     return env
 
 
-def start_room(
-    folder: Path, *args: str, env: Mapping[str, str] | None = None, timeout: float = 30.0
+def launch_room(
+    folder: Path, *args: str, env: Mapping[str, str] | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
-    """``borderline serve`` on a free localhost port (more options in ``args``), once it listens."""
+    """``borderline serve`` started on a free localhost port (more options in ``args``), not yet
+    listening: start what else the test needs (a browser) while it starts, then wait_listening."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "game", "serve", "--port", str(port), *args],
@@ -93,6 +98,11 @@ def start_room(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    return process, port
+
+
+def wait_listening(process: subprocess.Popen[bytes], port: int, timeout: float = 30.0) -> None:
+    """Wait until a launched room listens; stop it and fail, saying why, if it exits or never does."""
     deadline, pause = time.monotonic() + timeout, 0.01
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -100,11 +110,20 @@ def start_room(
             raise AssertionError(f"borderline serve exited with {process.returncode}: {err}")
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return process, port
+                return
         time.sleep(pause)  # short at first, then every 0.2 s: a room listens within a second or two
         pause = min(2 * pause, 0.2)
     stop_room(process)
     raise AssertionError(f"borderline serve did not listen on port {port} in {timeout:.0f} s")
+
+
+def start_room(
+    folder: Path, *args: str, env: Mapping[str, str] | None = None, timeout: float = 30.0
+) -> tuple[subprocess.Popen[bytes], int]:
+    """``borderline serve`` on a free localhost port (more options in ``args``), once it listens."""
+    process, port = launch_room(folder, *args, env=env)
+    wait_listening(process, port, timeout)
+    return process, port
 
 
 def stop_room(process: subprocess.Popen[bytes]) -> None:

@@ -71,6 +71,7 @@ def test_prescription_only_empties_home_labs_and_hands_the_market_to_mexico(tmp_
         "--runs",
         "20",
         "--status-quo",
+        "--no-score",  # what is read here is the indicators: not the score's two games to its horizon
         "--out",
         str(out),
     ]

@@ -45,11 +45,25 @@ if slow:
         time.sleep(0.5)
         real_fsync(fd)
     os.fsync = fsync
-print("ready", flush=True)
-i = 1
-while True:
-    save_game(games[i % 2], "victim", folder=folder, overwrite=True)
-    i += 1
+
+def save_forever():
+    i = 1
+    while True:
+        save_game(games[i % 2], "victim", folder=folder, overwrite=True)
+        i += 1
+
+if sys.argv[2] != "forks":
+    print("ready", flush=True)
+    save_forever()
+# forks: each line read starts a saver forked from this prepared process (a real process with
+# the games in memory, killed by the test), reaped here and its end printed
+for _ in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        print("ready", os.getpid(), flush=True)
+        save_forever()
+    _, status = os.waitpid(pid, 0)
+    print("ended", os.waitstatus_to_exitcode(status), flush=True)
 """
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
@@ -58,16 +72,18 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 def start(folder: Path, mode: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", CHILD.format(mini=str(MINI)), str(folder), mode],
+        stdin=subprocess.PIPE if mode == "forks" else None,
         stdout=subprocess.PIPE,
         text=True,
     )
 
 
-def wait_for(child: subprocess.Popen[str], word: str) -> None:
+def wait_for(child: subprocess.Popen[str], word: str) -> list[str]:
+    """Read the child's lines until one starting with ``word``; the words after it."""
     assert child.stdout is not None
     for line in child.stdout:
-        if line.strip() == word:
-            return
+        if line.split()[:1] == [word]:
+            return line.split()[1:]
     raise AssertionError(f"the child ended before printing {word!r} (exit {child.wait()})")
 
 
@@ -101,10 +117,20 @@ def test_kills_at_random_moments_never_leave_a_damaged_save(tmp_path):
     world = load_world([MINI])
     rng = random.Random(20240611)
     turns_seen = set()
-    for _ in range(4):
-        child = start(tmp_path, "fast")
-        wait_for(child, "ready")
-        time.sleep(rng.uniform(0.0, 0.15))
-        kill(child)
-        turns_seen.add(check_intact(tmp_path, world))
+    # one child prepares the two games (a Python start, the world and 9 turns: most of the cost);
+    # each round forks a saver from it, and that process is the one killed, at a random moment
+    parent = start(tmp_path, "forks")
+    assert parent.stdin is not None
+    try:
+        for _ in range(4):
+            parent.stdin.write("go\n")
+            parent.stdin.flush()
+            (pid,) = wait_for(parent, "ready")
+            time.sleep(rng.uniform(0.0, 0.15))
+            os.kill(int(pid), signal.SIGKILL)
+            assert wait_for(parent, "ended") == [str(-signal.SIGKILL)], "the saver died of the kill"
+            turns_seen.add(check_intact(tmp_path, world))
+    finally:
+        parent.stdin.close()
+        parent.wait(timeout=10)
     assert turns_seen <= {3, 6}

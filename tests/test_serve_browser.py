@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,39 +17,47 @@ from browser_room import (
     CHROMEDRIVER,
     CHROMIUM,
     NO_BROWSER,
+    launch_room,
     open_browser,
     press,
-    start_room,
     stop_room,
     wait_for_text,
+    wait_listening,
 )
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None, reason=NO_BROWSER)
 
 
-@pytest.fixture
-def room(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A room of two seats on a free localhost port, its saves in a folder of the test's."""
-    process, port = start_room(tmp_path, "--max-players", "2")
+@contextmanager
+def room_in_browser(folder: Path, *args: str) -> Iterator[tuple[Any, str]]:
+    """A room (``borderline serve`` with ``args``, its saves in ``folder``/saves) and a headless
+    Chromium, the browser opening while the room starts (each takes a second or two, and neither
+    needs the other until the page is asked for); both stopped together at the end."""
+    process, port = launch_room(folder, *args)
     try:
-        yield f"http://127.0.0.1:{port}/", tmp_path / "saves"
+        driver = open_browser(folder / "chromium-profile")
+        try:
+            wait_listening(process, port)
+            yield driver, f"http://127.0.0.1:{port}/"
+        finally:
+            process.terminate()  # the room shuts down while the browser quits
+            driver.quit()
     finally:
         stop_room(process)
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    driver = open_browser(tmp_path / "chromium-profile")
-    try:
-        yield driver
-    finally:
-        driver.quit()
+def room(tmp_path: Path) -> Iterator[tuple[Any, str, Path]]:
+    """A room of two seats on a free localhost port, its saves in a folder of the test's, and a
+    browser to visit it."""
+    with room_in_browser(tmp_path, "--max-players", "2") as (driver, url):
+        yield driver, url, tmp_path / "saves"
 
 
-def test_a_student_plays_a_turn_in_headless_chromium_and_the_save_is_in_their_folder(room, browser):
+def test_a_student_plays_a_turn_in_headless_chromium_and_the_save_is_in_their_folder(room):
     from selenium.webdriver.common.keys import Keys
 
-    url, saves = room
+    browser, url, saves = room
     browser.get(url)
     assert "fonts.googleapis" not in browser.page_source
     wait_for_text(browser, "your name")
@@ -79,22 +88,19 @@ def wait_for_autosave(folder: Path, turn: int, timeout: float = 60.0) -> Path:
 
 
 @pytest.mark.slow
-def test_a_class_room_in_chromium_asks_the_name_on_the_class_card_and_plays_the_class(tmp_path, browser):
+def test_a_class_room_in_chromium_asks_the_name_on_the_class_card_and_plays_the_class(tmp_path):
     from selenium.webdriver.common.keys import Keys
 
     from game.saves.format import read_save
 
     class_file = Path(__file__).resolve().parent.parent / "content" / "base" / "classes" / "one_period.toml"
-    process, port = start_room(tmp_path, "--max-players", "1", "--class", str(class_file))
-    try:
-        browser.get(f"http://127.0.0.1:{port}/")
+    with room_in_browser(tmp_path, "--max-players", "1", "--class", str(class_file)) as (browser, url):
+        browser.get(url)
         wait_for_text(browser, "one class period")  # the class's card asks the name
         press(browser, "Ana Lopez" + Keys.ENTER)
         wait_for_text(browser, "End turn")  # the class's game, with no new-game screen between
         press(browser, "e")
         saved = wait_for_autosave(tmp_path / "saves" / "Ana Lopez", 1)
-    finally:
-        stop_room(process)
     save, _ = read_save(saved)
     assert save.classroom is not None and save.classroom.class_id == "one-period-demo"
     assert save.classroom.student == "Ana Lopez" and save.scenario == "one-period"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from browser_room import free_port, start_room, stop_room
+from browser_room import free_port, launch_room, stop_room, wait_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "docs" / "room.nginx.conf"
@@ -43,7 +43,15 @@ def site_config(rooms: list[int], listen: int) -> str:
 def proxied(tmp_path: Path) -> Iterator[tuple[int, list[int]]]:
     listen = free_port()
     url = f"http://127.0.0.1:{listen}"
-    started = [start_room(tmp_path / f"host{i}", "--max-players", "1", "--public-url", url) for i in (1, 2)]
+    # both rooms start at once (each takes a second or two to listen), nginx once they listen
+    started = [launch_room(tmp_path / f"host{i}", "--max-players", "1", "--public-url", url) for i in (1, 2)]
+    try:
+        for process, port in started:
+            wait_listening(process, port)
+    except BaseException:
+        for process, _ in started:
+            stop_room(process)
+        raise
     rooms = [port for _, port in started]
     (tmp_path / "room.conf").write_text(site_config(rooms, listen))
     (tmp_path / "nginx.conf").write_text(
@@ -75,6 +83,8 @@ def proxied(tmp_path: Path) -> Iterator[tuple[int, list[int]]]:
         yield listen, rooms
     finally:
         nginx.terminate()
+        for process, _ in started:  # the rooms shut down together, not one after the other
+            process.terminate()
         nginx.wait(timeout=15)
         for process, _ in started:
             stop_room(process)

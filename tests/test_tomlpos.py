@@ -11,6 +11,7 @@ import os
 import random
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -677,11 +678,27 @@ def position_of(text: str, offset: int) -> Position:
     return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document=DOCUMENTS, rnd=st.randoms(use_true_random=False), crlf=st.booleans())
-def test_generated_documents_resolve_every_path_to_where_it_is_written(
-    document: dict[str, Any], rnd: random.Random, crlf: bool
-) -> None:
+def positions_test(documents: int) -> Callable[..., None]:
+    """The property below, checked on ``documents`` generated documents."""
+
+    @settings(max_examples=documents, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(document=DOCUMENTS, rnd=st.randoms(use_true_random=False), crlf=st.booleans())
+    def check(document: dict[str, Any], rnd: random.Random, crlf: bool) -> None:
+        check_positions(document, rnd, crlf)
+
+    return check
+
+
+# 40 documents by default: planted mistakes (a newline after an opening triple quote not trimmed,
+# escapes taken as exact) fail in 6 of 6 seeds at 20 documents as at 150; the 150 run under slow.
+test_generated_documents_resolve_every_path_to_where_it_is_written = positions_test(40)
+test_generated_documents_resolve_every_path_to_where_it_is_written_exhaustive = pytest.mark.slow(
+    positions_test(150)
+)
+
+
+def check_positions(document: dict[str, Any], rnd: random.Random, crlf: bool) -> None:
+    """The document written out at random; every key, value and string character found where written."""
     writer = TomlWriter(rnd)
     writer.table((), document)
     lf_text = writer.text()
