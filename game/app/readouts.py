@@ -326,7 +326,7 @@ def timeline(game: Game) -> list[TimelineEntry]:
         entries.append((e.turn, 1, TimelineEntry(e.turn, game.date(e.turn), "event", e.title)))
     for c in game.choices_made:
         spec = world.events[c.event].spec
-        label = c.label or next((ch.label for ch in spec.choices if ch.id == c.choice), c.choice)
+        label = world.choice_label(c.event, c.choice, c.label)
         said = (
             f"{spec.title}: nobody chose; the default, {label}"
             if c.by_default

@@ -191,7 +191,7 @@ def _timeline(game: Game) -> list[str]:
         events.setdefault(e.turn, []).append(f"event: {e.title}")
     for c in game.choices_made:
         spec = world.events[c.event].spec
-        label = c.label or next((ch.label for ch in spec.choices if ch.id == c.choice), c.choice)
+        label = world.choice_label(c.event, c.choice, c.label)
         said = (
             f"nobody answered {spec.title!r}: its default, {label}"
             if c.by_default

@@ -71,7 +71,7 @@ class Answer:
 
     def describe(self, game: Game) -> str:
         spec = game.world.events[self.event].spec
-        label = next((c.label for c in spec.choices if c.id == self.choice), self.choice)
+        label = game.world.choice_label(self.event, self.choice)
         when = f"{game.scenario.turn_name} {self.turn} ({game.date(self.turn)})"
         return f"with {spec.title or self.event!r} answered {label!r} in {when}"
 

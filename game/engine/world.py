@@ -213,6 +213,11 @@ class World(SymbolScope):
         """The id of the entity table whose content says it holds ``role`` (e.g. "organizations")."""
         return next((tid for tid, info in self.tables.items() if info.spec.role == role), None)
 
+    def choice_label(self, event: str, choice: str, shown: str = "") -> str:
+        """A dilemma choice's words: as the player read them (``shown``, a variant's label), else
+        its label, else its id."""
+        return shown or next((c.label for c in self.events[event].spec.choices if c.id == choice), choice)
+
     def item(self, name: str) -> Any | None:
         """The content item a name was declared by (its unit, source, short name...), if any."""
         sym = self.symbols.get(name)

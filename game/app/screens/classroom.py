@@ -326,7 +326,7 @@ class WhatIfDialog(ModalScreen[None]):
             spec = game.world.events[c.event].spec
             if len(spec.choices) < 2:
                 continue
-            label = c.label or next((ch.label for ch in spec.choices if ch.id == c.choice), c.choice)
+            label = game.world.choice_label(c.event, c.choice, c.label)
             said = f"nobody answered: {label}" if c.by_default else f"answered {label}"
             text = f"{word} {c.turn} ({game.date(c.turn)}): {spec.title or c.event}: {said}"
             items.append(((c.turn, 1), text, f"a{i}"))
