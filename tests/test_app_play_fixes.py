@@ -198,6 +198,32 @@ async def test_a_too_small_terminal_gets_a_clear_notice_and_the_game_back_after(
 
 
 @sync
+async def test_the_notice_comes_when_the_terminal_shrinks_and_only_then(mini, tmp_path):
+    """A screen at full size carries no notice (one mounted on every screen cost each a mount
+    and a layout); shrinking the terminal brings it, on the screen in view and on a dialog
+    opened while small, and growing it gives the keys back where the player left them."""
+    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
+        assert not app.screen.query(SizeNotice)
+        dashboard = app.screen.query_one("#dashboard")
+        app.screen.set_focus(dashboard)
+        await ready(pilot)
+        await pilot.resize_terminal(70, 30)
+        await ready(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "Make the terminal at least 80×24" in text and "70×30" in text and "MEXICO" not in text
+        await pilot.press("question_mark")
+        await ready(pilot)
+        assert isinstance(app.screen, HelpDialog)
+        assert "Make the terminal at least 80×24" in "\n".join(screen_lines(app))
+        await pilot.press("escape")
+        await pilot.resize_terminal(*SIZE)
+        await ready(pilot)
+        assert "MEXICO" in "\n".join(screen_lines(app))
+        assert app.screen.focused is dashboard
+
+
+@sync
 async def test_the_selected_row_is_marked_without_colour(mini, tmp_path, monkeypatch):
     """Defect 16: the highlighted row was marked only by a background shade."""
     monkeypatch.setenv("NO_COLOR", "1")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -26,11 +26,19 @@ from game import locations
 from game.app.commands import KeysProvider
 from game.app.screens.title import TitleScreen
 from game.app.settings import Settings
-from game.app.widgets.size_notice import HORIZONTAL_BREAKPOINTS, VERTICAL_BREAKPOINTS, SizeNotice
+from game.app.widgets.size_notice import (
+    HORIZONTAL_BREAKPOINTS,
+    MIN_HEIGHT,
+    MIN_WIDTH,
+    VERTICAL_BREAKPOINTS,
+    SizeNotice,
+)
 from game.content.printable import printable
 
 if TYPE_CHECKING:
+    from textual import events
     from textual.driver import Driver
+    from textual.geometry import Size
 
     from game.app.mod_list import ModList
     from game.classroom import ClassRules, ClassSession
@@ -154,10 +162,21 @@ class BorderlineApp(App[None]):
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._add_size_notice)
 
-    def _add_size_notice(self, screen: Screen[Any]) -> None:
-        """Give every screen the notice it shows while the terminal is too small (see SizeNotice)."""
-        if not screen.query(SizeNotice):
-            screen.mount(SizeNotice(id="size-notice"))
+    def on_resize(self, event: events.Resize) -> None:
+        # runs before App's own handler: the screen in view still shows its widgets and focus
+        try:
+            screen = self.screen
+        except ScreenStackError:  # no screen yet: the first one gets its notice when it appears
+            return
+        self._add_size_notice(screen, event.size)
+
+    def _add_size_notice(self, screen: Screen[Any], size: Size | None = None) -> None:
+        """Give the screen in view the notice it shows while the terminal is too small (see
+        SizeNotice), once it is too small: a notice mounted on every screen as it appeared cost
+        each screen a mount, its styling and a layout pass, for a widget almost never shown."""
+        width, height = self.size if size is None else size
+        if (width < MIN_WIDTH or height < MIN_HEIGHT) and not screen.query(SizeNotice):
+            screen.mount(SizeNotice(id="size-notice", last_focus=screen.focused))
 
     def on_ready(self) -> None:
         if self.served and self.class_file is None:  # a room of a class: the class's dialog asks

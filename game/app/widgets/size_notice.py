@@ -3,7 +3,8 @@
 Below 80x24 names shrink to stubs and whole rows vanish, so rather than a broken screen the
 player reads one clear sentence: how big the terminal is and how big it must be. The app's
 breakpoints put ``-too-narrow`` or ``-too-short`` on every screen, and the app's stylesheet
-then hides the screen's widgets and shows this one (each screen gets one when it appears).
+then hides the screen's widgets and shows this one (the app mounts one on the screen in view
+when the terminal is too small, and on each screen that comes into view while it is).
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ class SizeNotice(Static):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, last_focus: Widget | None = None) -> None:
+        """``last_focus``: the widget focused on the screen as the terminal became too small."""
         super().__init__(id=id)
-        self.last_focus: Widget | None = None
+        self.last_focus = last_focus
 
     def on_mount(self) -> None:
         self.watch(self.screen, "focused", self._remember, init=True)
