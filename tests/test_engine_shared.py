@@ -88,3 +88,24 @@ def test_games_of_other_seeds_in_threads_on_one_program_get_their_own_numbers(ba
     games = [Game(world, "both-sides", seed=seed) for seed in seeds]
     assert play_at_once(games, turns) == []
     assert [game_digest(game) for game in games] == alone
+
+
+def test_a_game_and_its_status_quo_twin_set_up_their_shared_program_once(base_world, monkeypatch):
+    """The twin has the very same parameters (other arrays, the same bits): taking turns with it
+    does not run the once-a-game tier again each turn."""
+    program._SHARED.clear()
+    setups = []
+    run = program.Program._run
+
+    def counted(self, blocks, turn, where=None):
+        if blocks is self.builder.setup:
+            setups.append(turn)
+        return run(self, blocks, turn, where)
+
+    monkeypatch.setattr(program.Program, "_run", counted)
+    game = Game(base_world, "both-sides", seed=31, status_quo=True)
+    for _ in range(4):
+        game.resolve_turn()
+    assert game.status_quo is not None and game.status_quo.turn == 4
+    assert setups == [1]
+    program._SHARED.clear()
