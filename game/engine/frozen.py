@@ -59,6 +59,34 @@ class FrozenList(list[T]):
 
 
 _LEAVES = (str, bytes, int, float, complex, bool, type(None), BaseModel, TomlDocument)
+LEAF, ARRAY, DICT, LIST, SET, TUPLE, DATACLASS = range(7)
+_KINDS: dict[type, tuple[int, tuple[str, ...]]] = {}  # each type met: what it is (and its fields)
+
+
+def _kind(cls: type) -> tuple[int, tuple[str, ...]]:
+    """What values of a type are to ``freeze`` (worked out once a type: a world holds ~12,000)."""
+    found = _KINDS.get(cls)
+    if found is not None:
+        return found
+    names: tuple[str, ...] = ()
+    if issubclass(cls, _LEAVES) or issubclass(cls, FrozenDict | FrozenList | frozenset):
+        kind = LEAF
+    elif issubclass(cls, np.ndarray):
+        kind = ARRAY
+    elif issubclass(cls, dict):
+        kind = DICT
+    elif issubclass(cls, list):
+        kind = LIST
+    elif issubclass(cls, set):
+        kind = SET
+    elif cls is tuple:
+        kind = TUPLE
+    elif dataclasses.is_dataclass(cls):
+        kind, names = DATACLASS, tuple(f.name for f in dataclasses.fields(cls))
+    else:
+        kind = LEAF  # an object of its own (a function, a path): kept as it is
+    found = _KINDS[cls] = (kind, names)
+    return found
 
 
 def freeze(value: T) -> T:
@@ -67,30 +95,29 @@ def freeze(value: T) -> T:
 
 
 def _freeze(value: Any, done: dict[int, Any]) -> Any:
-    if isinstance(value, _LEAVES):
+    kind, names = _KINDS.get(type(value)) or _kind(type(value))
+    if kind == LEAF:
         return value
     found = done.get(id(value))
     if found is not None:
         return found
     done[id(value)] = value  # a cycle back to it meets the object itself
     frozen: Any = value
-    if isinstance(value, np.ndarray):
+    if kind == ARRAY:
         value.flags.writeable = False
-    elif isinstance(value, FrozenDict | FrozenList | frozenset):
-        pass
-    elif isinstance(value, dict):
+    elif kind == DICT:
         frozen = FrozenDict({key: _freeze(item, done) for key, item in value.items()})
-    elif isinstance(value, list):
-        frozen = FrozenList(_freeze(item, done) for item in value)
-    elif isinstance(value, set):
-        frozen = frozenset(_freeze(item, done) for item in value)
-    elif type(value) is tuple:
-        frozen = tuple(_freeze(item, done) for item in value)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
+    elif kind == LIST:
+        frozen = FrozenList([_freeze(item, done) for item in value])
+    elif kind == SET:
+        frozen = frozenset([_freeze(item, done) for item in value])
+    elif kind == TUPLE:
+        frozen = tuple([_freeze(item, done) for item in value])
+    else:
+        for name in names:
+            old = getattr(value, name)
             new = _freeze(old, done)
             if new is not old:
-                object.__setattr__(value, f.name, new)  # a frozen dataclass is written once, here
+                object.__setattr__(value, name, new)  # a frozen dataclass is written once, here
     done[id(value)] = frozen
     return frozen
