@@ -9,6 +9,7 @@ import pytest
 from engine_digests import game_digest, play_at_once
 
 from game.engine import Game, program
+from game.engine.stepping import Stepper
 
 # a drawn parameter pinned, and one that events change (read through its own input)
 PINS = {"hope_efficacy": 0.6, "us_approval_shock": 0.05}
@@ -45,12 +46,11 @@ def test_games_of_other_seeds_and_pins_share_a_program_of_their_shape(base_world
     plain = _played(world, 1, seed=3, runs=4)
     other_seed = _played(world, 1, seed=4, runs=4)
     per_run = _played(world, 1, seed=5, runs=4, pins={"hope_efficacy": [0.1, 0.2, 0.3, 0.4]})
-    # one value in every run: that parameter is one column, so its operations run once
-    pinned = _played(world, 1, seed=3, runs=4, pins=PINS)
+    pinned = _played(world, 1, seed=3, runs=4, pins=PINS)  # one value in every run
     big = _played(world, 1, seed=3, runs=program.SHARED_UP_TO_RUNS + 1)
     programs = [game._stepper.programs[game.runs] for game in (plain, other_seed, per_run, pinned)]
-    assert programs[0] is programs[1] is programs[2]
-    assert programs[3] is not programs[0]
+    assert programs[0] is programs[1] is programs[2] is programs[3]
+    assert _played(world, 1, seed=3, runs=5)._stepper.programs[5] is not programs[0]
     assert not any(big._stepper.programs[big.runs] in shared.values() for shared in program._SHARED.values())
     lone = [_played(world, 1, seed=3), _played(world, 1, seed=9, pins=PINS)]
     assert lone[0]._stepper.programs[1] is lone[1]._stepper.programs[1]
@@ -74,9 +74,7 @@ def test_games_taking_turns_on_one_program_each_get_their_own_numbers(base_world
         if turn == 2:  # a fork and a forecast step on the same program in between
             games[0].fork().resolve_turn()
             games[1].preview({"hope": 1}, turns=2)
-    shared = [game._stepper.programs[runs] for game in games]
-    # a batch's parameter pinned to one value in every run is one column: the pinned two share
-    assert shared[1] is shared[2] and (shared[0] is shared[1]) == (runs == 1)
+    assert len({id(game._stepper.programs[runs]) for game in games}) == 1
     assert [game_digest(game) for game in games] == alone
 
 
@@ -109,3 +107,22 @@ def test_a_game_and_its_status_quo_twin_set_up_their_shared_program_once(base_wo
     assert game.status_quo is not None and game.status_quo.turn == 4
     assert setups == [1]
     program._SHARED.clear()
+
+
+def test_a_batch_with_parameters_pinned_in_every_run_computes_what_the_reference_path_does(base_world):
+    """Its program is the one of any batch of as many runs (every parameter per run): the numbers
+    are still the reference path's, to the bit, whichever parameters are pinned."""
+    world = base_world
+    digests = []
+    for reference in (False, True):
+        Stepper.reference = reference
+        try:
+            game = Game(world, "both-sides", seed=8, runs=6, pins={**PINS, "staged_killing_share": 0.45})
+            for aid in ("hope", "us_violence_focus", "legalize_all_drugs"):
+                game.set_level(aid, world.actions[aid].levels - 1, enforce=False)
+            for _ in range(6):
+                game.resolve_turn()
+            digests.append(game_digest(game))
+        finally:
+            Stepper.reference = False
+    assert digests[0] == digests[1]

@@ -358,13 +358,15 @@ so this (with the world, the scenario and the runs) is all a program's structure
 
 
 def layout_of(stepper: Stepper, rows: int) -> Layout:
-    """How ``stepper``'s parameters enter a program of ``rows`` runs. A parameter the formulas read
-    as it is (no action or event changes it) that has the same bits in every run is one column,
-    as a number fixed for the game would be: its operations then run once, not once per run."""
+    """How ``stepper``'s parameters enter a program of ``rows`` runs. In a batch too big to share
+    its program, a parameter the formulas read as it is (no action or event changes it) that has
+    the same bits in every run is one column, as a number fixed for the game would be: its
+    operations then run once, not once per run. A smaller batch keeps every parameter per run
+    (a few dozen numbers cost a numpy call what one does), so any pins share its program."""
     entries = []
     for key, value in stepper.params.items():
         one = False
-        if key in stepper.const and value.ndim == 2 and value.shape[0] == rows and rows > 1:
+        if key in stepper.const and value.ndim == 2 and value.shape[0] == rows and rows > SHARED_UP_TO_RUNS:
             bits = value.view(np.uint64) if value.dtype == np.float64 else value
             one = bool((bits == bits[:1]).all())
         entries.append((key, value.shape, value.dtype.str, one))
