@@ -11,6 +11,7 @@ from game.engine.budget import MemoryBudgetExceeded
 from game.engine.errors import ActionRefused, GameError, PinOutOfRange, SimulationError
 from game.engine.game import Game
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
+from game.engine.plans import PlanBlock, replay_plans
 from game.engine.replay import Step, replay, undo_last_turn
 from game.engine.scoring import Debrief, ObjectiveResult
 from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise, summarise_scores
@@ -30,6 +31,7 @@ __all__ = [
     "MemoryBudgetExceeded",
     "ObjectiveResult",
     "PinOutOfRange",
+    "PlanBlock",
     "PlanResult",
     "SimulationError",
     "Snapshot",
@@ -41,6 +43,7 @@ __all__ = [
     "load_plan",
     "load_world",
     "replay",
+    "replay_plans",
     "undo_last_turn",
     "run_plan",
     "summarise",
