@@ -109,6 +109,29 @@ def test_each_block_of_the_base_world_is_its_plans_own_game_to_the_bit(base_worl
         assert differences(block, plan, seed, own, quo=False) == [], f"block {block.index}"
 
 
+def test_a_lever_ramps_only_in_the_blocks_that_moved_it(base_world):
+    """HOPE lowered from 1 to 0 ramps to a value that a finished ramp's arithmetic misses by an
+    ulp: once its ramp is over the block holds the level's own numbers, as its own game does,
+    while another block's ramp of the same lever runs. And a ramp over in one block goes on in
+    another (treatment ramps over four quarters)."""
+    lowered = Plan(
+        step=[
+            PlanStep(turn=1, action="hope", level=1),
+            PlanStep(turn=1, action="treatment_expansion", level=2),
+            PlanStep(turn=5, action="hope", level=0),
+        ]
+    )
+    later = Plan(
+        step=[
+            PlanStep(turn=3, action="treatment_expansion", level=3),
+            PlanStep(turn=10, action="hope", level=2),
+        ]
+    )
+    blocks = replay_plans(base_world, "both-sides", [lowered, later], 1, 11, turns=12)
+    for block, plan in zip(blocks, [lowered, later], strict=True):
+        assert differences(block, plan, 11, {}, quo=False) == [], f"block {block.index}"
+
+
 def test_blocks_are_not_the_same_game_when_plans_differ(mini_world):
     """The promise is not vacuous: different plans give different blocks, equal plans equal ones."""
     raise_enforcement = Plan(step=[PlanStep(turn=2, action="enforcement", level=2)])
