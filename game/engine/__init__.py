@@ -10,8 +10,8 @@ game.history("us_heavy_users"), game.attribution("us_heavy_users")
 from game.engine.budget import MemoryBudgetExceeded
 from game.engine.errors import ActionRefused, GameError, PinOutOfRange, SimulationError
 from game.engine.game import Game
-from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.plans import PlanBlock, replay_plans
+from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import Step, replay, undo_last_turn
 from game.engine.scoring import Debrief, ObjectiveResult
 from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise, summarise_scores

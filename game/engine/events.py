@@ -121,12 +121,11 @@ def _draw_event(
         prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
     prob = stepper.scale.chance(prob)  # written for the content's turn
     # default_rng's own generator, built without its checks (a third of a lone turn's events)
-    stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
     if stepper.blocks == 1:
+        stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
         draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
     else:  # a batch of plans: each block draws what its own game would
-        own = np.random.Generator(np.random.PCG64(stream)).random((R // stepper.blocks, 1))
-        draw = np.tile(own, (stepper.blocks, 1))
+        draw = _block_draws(stepper, eid, turn)
     fired = eligible & (draw < prob)
     if not fired.any():
         return
@@ -162,6 +161,20 @@ def _draw_event(
         else:
             planned = planned_choices.get((turn, eid))
             answers.append((eid, planned or default, fired, not planned, ""))
+
+
+def _block_draws(stepper: Stepper, eid: str, turn: int) -> Array:
+    """An event's draws in a batch of plans: each block's runs draw what its own game's would
+    (from [its seed, event, turn]); blocks of the same seed draw the same numbers."""
+    seeds, runs = stepper.block_seeds, stepper.runs // stepper.blocks
+    by_seed: dict[int, Array] = {}
+    for seed in seeds:
+        if seed not in by_seed:
+            stream = np.random.SeedSequence([seed, stable_hash(eid), turn])
+            by_seed[seed] = np.random.Generator(np.random.PCG64(stream)).random((runs, 1))
+    if len(by_seed) == 1:
+        return np.tile(by_seed[seeds[0]], (len(seeds), 1))
+    return np.concatenate([by_seed[seed] for seed in seeds])
 
 
 def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) -> Array:

@@ -75,9 +75,11 @@ class Game:
         difficulty: str | None = None,
         allow_out_of_range: bool = False,
         blocks: Sequence[Mapping[str, float]] | None = None,
+        block_seeds: Sequence[int] | None = None,
     ) -> None:
         """``blocks`` (game.engine.plans.replay_plans): the runs are that many equal blocks, block k
-        drawing what a game of its runs with ``blocks[k]`` as pins would draw."""
+        drawing what a game of its runs with ``blocks[k]`` as pins (and ``block_seeds[k]`` as
+        seed, if given; ``seed`` otherwise) would draw."""
         if scenario not in world.scenarios:
             raise GameError(
                 f"{unknown('scenario', scenario, world.scenarios, world.pack_ids)}; "
@@ -148,13 +150,18 @@ class Game:
         else:
             if not self.blocks or self.runs % len(self.blocks):
                 raise GameError(f"{self.runs} runs do not make {len(self.blocks)} equal blocks")
+            seeds = [self.seed] * len(self.blocks) if block_seeds is None else [int(s) for s in block_seeds]
+            if len(seeds) != len(self.blocks) or min(seeds) < 0:
+                raise GameError(f"give {len(self.blocks)} seeds, one per block, each zero or more")
             for own in self.blocks:
                 check_pins(world, own, allow_out_of_range=allow_out_of_range)
             each = self.runs // len(self.blocks)
-            self._params = draw_blocks(world, self.scenario, self.blocks, self.seed, each, level)
+            self._params = draw_blocks(world, self.scenario, self.blocks, seeds, each, level)
+        self.block_seeds = seeds if self.blocks is not None else None
         self._stepper = Stepper(world, scenario, self.scenario, self.seed, self.runs, self._params)
         if self.blocks is not None:
             self._stepper.blocks = len(self.blocks)
+            self._stepper.block_seeds = tuple(seeds)
         # a batch of plans: each block's answers to its dilemmas, by (turn, event)
         self.block_choices: list[dict[tuple[int, str], str]] | None = None
         self.block_answers: list[tuple[ChoiceMade, tuple[int, ...]]] = []  # and the blocks of each given
@@ -177,6 +184,7 @@ class Game:
                 allow_out_of_range=allow_out_of_range,
                 difficulty=self.difficulty,
                 blocks=self.blocks,
+                block_seeds=self.block_seeds,
             )
             if status_quo
             else None

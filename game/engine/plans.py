@@ -62,7 +62,9 @@ class PlanBlock:
 
     @property
     def seed(self) -> int:
-        return self.batch.seed
+        """The seed of this block's game."""
+        seeds = self.batch.block_seeds
+        return seeds[self.index] if seeds is not None else self.batch.seed
 
     def history(self, name: str) -> Array:
         """As ``Game.history``: (turn + 1, runs) or (turn + 1, runs, rows), this block's runs."""
@@ -128,7 +130,7 @@ def replay_plans(
     scenario: str,
     plans: Sequence[Plan | str | Path | None],
     runs_each: int,
-    seed: int = 0,
+    seed: int | Sequence[int] = 0,
     pins: Sequence[Mapping[str, float]] | None = None,
     *,
     turns: int | None = None,
@@ -138,11 +140,12 @@ def replay_plans(
 ) -> list[PlanBlock]:
     """Play each plan over ``runs_each`` runs in one batch; return a block per plan, in order.
 
-    Block k is ``run_plan(world, scenario, plans[k], runs=runs_each, seed=seed, pins=pins[k])``
+    Block k is ``run_plan(world, scenario, plans[k], runs=runs_each, seed=seed[k], pins=pins[k])``
     to the bit (see the module's docstring), played at the cost of one game of
     ``len(plans) * runs_each`` runs. Plans are what-if tools, as in ``run_plan``: a level the
-    game would refuse is set anyway and told in the block's ``warnings``. ``pins``: one mapping
-    per plan (default: none). With ``status_quo``, each block has its unplanned twin.
+    game would refuse is set anyway and told in the block's ``warnings``. ``seed``: one for
+    every plan (the plans then meet the same luck), or one per plan. ``pins``: one mapping per
+    plan (default: none). With ``status_quo``, each block has its unplanned twin.
     """
     if not plans:
         raise GameError("give at least one plan")
@@ -151,6 +154,9 @@ def replay_plans(
     given = [dict(p) for p in pins] if pins is not None else [{} for _ in plans]
     if len(given) != len(plans):
         raise GameError(f"{len(given)} sets of pins given for {len(plans)} plans: give one per plan")
+    seeds = [seed] * len(plans) if isinstance(seed, int | np.integer) else list(seed)
+    if len(seeds) != len(plans):
+        raise GameError(f"{len(seeds)} seeds given for {len(plans)} plans: give one, or one per plan")
     checked: list[Plan | None] = []
     for plan in plans:
         if isinstance(plan, str | Path):
@@ -161,13 +167,14 @@ def replay_plans(
     game = Game(
         world,
         scenario,
-        seed,
+        seeds[0],
         runs_each * len(plans),
         status_quo=status_quo,
         snapshots=False,
         difficulty=difficulty,
         allow_out_of_range=allow_out_of_range,
         blocks=given,
+        block_seeds=seeds,
     )
     last = game.turns if turns is None else turns
     if not 1 <= last <= game.turns:

@@ -330,13 +330,14 @@ def draw_blocks(
     world: World,
     scenario: Scenario,
     pins: Sequence[Mapping[str, float]],
-    seed: int,
+    seeds: Sequence[int],
     runs: int,
     difficulty: Difficulty | None = None,
 ) -> dict[str, Array]:
     """The parameters of a batch of plans: block k's ``runs`` runs hold what a game of ``runs``
-    runs with the seed and ``pins[k]`` would draw, so each block is that game's runs."""
-    blocks = [draw_parameters(world, scenario, own, seed, runs, difficulty) for own in pins]
+    runs with ``seeds[k]`` and ``pins[k]`` would draw, so each block is that game's runs."""
+    pairs = zip(pins, seeds, strict=True)
+    blocks = [draw_parameters(world, scenario, own, seed, runs, difficulty) for own, seed in pairs]
     return {
         pid: value if world.parameters[pid].over is not None else np.concatenate([b[pid] for b in blocks])
         for pid, value in blocks[0].items()

@@ -40,6 +40,7 @@ class Stepper:
 
     reference = False
     blocks = 1  # a batch of plans (game.engine.plans): equal blocks of runs, each its own game
+    block_seeds: tuple[int, ...] = ()  # and each block's seed
 
     def __init__(
         self,
