@@ -6,6 +6,7 @@ hit budget and capital refusals, prerequisites and dilemmas."""
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +14,12 @@ import pytest
 
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanChoice, PlanStep
-from game.engine import GameError, PinOutOfRange, load_plan, run_plan
+from game.engine import GameError, PinOutOfRange, SimulationError, load_plan, load_world, run_plan
 from game.engine.plans import PlanBlock, replay_plans
 from game.engine.world import World
 
 PLANS = Path(__file__).resolve().parent.parent / "content" / "base" / "plans"
+MINI = Path(__file__).resolve().parent / "packs" / "mini"
 
 
 def differences(block: PlanBlock, plan: Plan | None, pins: dict[str, float], quo: bool) -> list[str]:
@@ -166,3 +168,18 @@ def test_bad_batches_are_refused_with_the_reason(mini_world):
         replay_plans(mini_world, "test-run", [plan, plan], 2, pins=[{}, {uncertain: high + 1}])
     with pytest.raises(GameError, match="turns must be between"):
         replay_plans(mini_world, "test-run", [plan], 2, turns=99)
+
+
+def test_a_value_out_of_its_range_in_a_batch_names_the_plan_and_its_seed(tmp_path):
+    """The engine's model error in a batch says whose game it is: the plan, its run and seed."""
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    with (folder / "world.toml").open("a") as f:  # drains light users only where enforcement is high
+        f.write('\n[flow.overdrain]\nformula = "30 * light_users * (enforcement == 2)"\n')
+        f.write('out_of = "light_users"\n')
+    world = load_world([folder])
+    calm = Plan()
+    harsh = Plan(step=[PlanStep(turn=2, action="enforcement", level=2)])
+    whose = r"light_users .* \(plan 2 of a batch of plans, its run [0-2], seed 9\)"
+    with pytest.raises(SimulationError, match=whose):
+        replay_plans(world, "test-run", [calm, calm, harsh], 3, [7, 8, 9])

@@ -214,9 +214,15 @@ class Stepper:
             where = f" ({sym.located.doc.path}:{pos.line}:{pos.column})"
         axis = sym.axis if sym is not None else None
         rows = self.world.tables[axis].rows if axis else ()
+        game = f"seed {self.seed}"
+        if self.blocks > 1:  # a batch of plans: whose game it is
+            each = self.runs // self.blocks
+            block = breach.run // each
+            seed = self.block_seeds[block]
+            game = f"plan {block} of a batch of plans, its run {breach.run % each}, seed {seed}"
         raise SimulationError(
             f"{replace(breach, name=name).describe(rows)}{where} at turn {turn} of scenario "
-            f"{self.scenario_id} (seed {self.seed}); {why}. The content lets it leave its physical "
+            f"{self.scenario_id} ({game}); {why}. The content lets it leave its physical "
             f"range: {fix}"
         )
 
