@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from batch_helpers import Games, random_plan
 from commandline import borderline
 
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanStep
-from game.engine import SimulationError, load_world, replay_plans, run_plan
+from game.engine import SimulationError, load_world, run_plan
 from game.engine.world import IndicatorInfo, World
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,61 +73,33 @@ def outside_declared_ranges(game) -> list[tuple[str, np.ndarray]]:
     return problems
 
 
-def random_cases(world: World, count: int, rng: random.Random) -> list[tuple[Plan, dict[str, float], int]]:
+def random_cases(world: World, count: int, draws: int, runs: int) -> Games:
     """``count`` random plans over every action (any level, any turn, one to thirty changes),
     each with some uncertain parameters pinned at an end of their range and a seed of its own.
 
     Drawn from a seeded generator rather than Hypothesis: a Hypothesis example of many plans
     would start from its simplest (every plan one change to the first action at turn 1)."""
-    actions = sorted(world.actions)
+    rng = random.Random(draws)
     uncertain = sorted(pid for pid, p in world.parameters.items() if p.range is not None and p.over is None)
     out = []
     for _ in range(count):
-        steps = []
-        for _ in range(rng.randint(1, 30)):
-            aid = rng.choice(actions)
-            level = int(rng.random() * (world.actions[aid].levels - 1) + 0.5)
-            steps.append(PlanStep(turn=rng.randint(1, TURNS), action=aid, level=level))
+        plan = random_plan(world, rng, TURNS, 1, 30)
         ends = {pid: rng.randint(0, 1) for pid in rng.sample(uncertain, rng.randint(0, 8))}
         pins = {pid: float(world.parameters[pid].range[top]) for pid, top in ends.items()}
-        out.append((Plan(step=steps), pins, rng.randrange(2**32)))
-    return out
+        out.append((plan, pins, rng.randrange(2**32)))
+    return Games(world, SCENARIO, out, runs, f"random_cases(world, {count}, {draws}, {runs})")
 
 
-def play_all_and_check(
-    world: World, games: list[tuple[Plan, dict[str, float], int]], runs: int, draws: int | None = None
-) -> None:
-    """Each (plan, pins, seed) played over ``runs`` runs, all of them in one batch of plans
-    (block k is run_plan's game of plan k to the bit, tests/test_engine_plans.py), and every
-    indicator of every run checked at once. A failure names the plan, pins and seed of a game
-    that fails, which ``run_plan`` plays alone to reproduce it."""
-
-    def culprit(k: int) -> str:
-        plan, pins, seed = games[k]
-        return (
-            f"\nplan {k} of random_cases(world, {len(games)}, random.Random({draws})): "
-            f"run_plan(world, {SCENARIO!r}, Plan(step={plan.step!r}), runs={runs}, "
-            f"seed={seed}, pins={pins!r}, status_quo=False)"
-        )
-
-    try:
-        blocks = replay_plans(
-            world, SCENARIO, [g[0] for g in games], runs, [g[2] for g in games], [g[1] for g in games]
-        )
-    except SimulationError as err:  # which plan? each alone says
-        for k, (plan, pins, seed) in enumerate(games):
-            try:
-                run_plan(world, SCENARIO, plan, runs=runs, seed=seed, pins=pins, status_quo=False)
-            except SimulationError:
-                raise AssertionError(f"{err}{culprit(k)}") from err
-        raise
-    batch = blocks[0].batch
+def play_all_and_check(games: Games) -> None:
+    """Every plan played in one batch of plans (block k is run_plan's game of plan k to the bit,
+    tests/test_engine_plans.py), and every indicator of every run checked at once. A failure
+    names the plan, pins and seed of a game that fails, which ``run_plan`` plays alone."""
+    batch = games.play()
     assert batch.turn == TURNS
     problems = outside_declared_ranges(batch)
     if problems:
         what, bad = problems[0]
-        k = int(np.flatnonzero(bad)[0]) // runs
-        raise AssertionError(f"{what}{culprit(k)}")
+        raise AssertionError(f"{what}{games.culprit_of_run(int(np.flatnonzero(bad)[0]))}")
 
 
 def every_action_at(world: World, top: bool) -> Plan:
@@ -145,7 +118,7 @@ def test_extreme_plans_stay_inside_every_declared_range(world):
         every_action_at(world, top=False),
         Plan(step=[PlanStep(turn=1, action="legalize_all_drugs", level=1)]),
     ]
-    play_all_and_check(world, [(plan, {}, 11) for plan in extremes], runs=24)
+    play_all_and_check(Games(world, SCENARIO, [(plan, {}, 11) for plan in extremes], 24, "the extreme plans"))
 
 
 # Twelve random plans by default, in one batch: a quick check that everyday changes keep the
@@ -153,8 +126,7 @@ def test_extreme_plans_stay_inside_every_declared_range(world):
 # under slow. The generator's seed is new each run, as Hypothesis's would be, and a failure
 # names it with the plan, pins and seed of a failing game.
 def test_random_plans_stay_inside_every_declared_range(world):
-    draws = random.getrandbits(64)
-    play_all_and_check(world, random_cases(world, 12, random.Random(draws)), runs=6, draws=draws)
+    play_all_and_check(random_cases(world, 12, random.getrandbits(64), runs=6))
 
 
 # 200 random plans of 16 runs, each with its own pins and seed, in four shards of 50 (a batch
@@ -165,8 +137,7 @@ SHARDS = 4
 @pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_random_plans_stay_inside_every_declared_range_exhaustive(world, shard):
-    draws = random.getrandbits(64) * SHARDS + shard
-    play_all_and_check(world, random_cases(world, 200 // SHARDS, random.Random(draws)), runs=16, draws=draws)
+    play_all_and_check(random_cases(world, 200 // SHARDS, random.getrandbits(64) * SHARDS + shard, runs=16))
 
 
 # --------------------------------------------------------------------------- the population
