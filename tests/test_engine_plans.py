@@ -183,3 +183,19 @@ def test_a_value_out_of_its_range_in_a_batch_names_the_plan_and_its_seed(tmp_pat
     whose = r"light_users .* \(plan 2 of a batch of plans, its run [0-2], seed 9\)"
     with pytest.raises(SimulationError, match=whose):
         replay_plans(world, "test-run", [calm, calm, harsh], 3, [7, 8, 9])
+
+
+def test_a_forked_batch_plays_on_without_changing_the_blocks_it_came_from(mini_world, massacre_seed):
+    """Scoring plays a game on over its horizon in a fork: the blocks keep their own answers."""
+    answer = Plan(choice=[PlanChoice(turn=t, event="massacre", choice="crack_down") for t in range(1, 13)])
+    blocks = replay_plans(mini_world, "test-run", [answer, None], 4, massacre_seed, turns=4)
+    answered = [list(b.choices_made) for b in blocks]
+    assert answered[0], "the massacre fired in the first four turns and was answered"
+    future = blocks[0].batch.fork()
+    for _ in range(8):
+        future.resolve_turn()
+    assert [list(b.choices_made) for b in blocks] == answered
+    with pytest.raises(GameError, match="cannot be replayed as a batch"):
+        blocks[0].batch.batch(8)
+    with pytest.raises(GameError, match="cannot be spread"):
+        blocks[0].batch.spread({"initiation": [0.1, 0.2]})

@@ -611,6 +611,8 @@ class Game:
         """
         if self.run_pins:
             raise GameError("a game with a value per run for a parameter cannot be replayed as a batch")
+        if self.blocks is not None:
+            raise GameError("a batch of plans cannot be replayed as a batch: replay each plan")
         twin = Game(
             self.world,
             self.scenario_id,
@@ -633,6 +635,7 @@ class Game:
         twin.pending_dilemmas = []
         twin.log = list(self.log)
         twin.choices_made = list(self.choices_made)
+        twin.block_answers = list(self.block_answers)
         twin.events_fired = list(self.events_fired)
         twin.warnings = list(self.warnings)
         twin.dropped = []
@@ -655,6 +658,8 @@ class Game:
         runs then do apart is what those parameters do from here, which is how the game
         says what a forecast depends on.
         """
+        if self.blocks is not None:
+            raise GameError("a batch of plans cannot be spread: spread one plan's own game")
         counts = {len(np.ravel(v)) for v in values.values()}
         if len(counts) != 1:
             raise GameError("give every parameter the same number of values, one per run")
