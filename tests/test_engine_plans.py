@@ -99,15 +99,13 @@ def test_each_block_of_the_mini_pack_is_its_plans_own_game_to_the_bit(mini_world
 
 @pytest.mark.parametrize("seed", [11])
 def test_each_block_of_the_base_world_is_its_plans_own_game_to_the_bit(base_world, seed):
-    names = ["kleiman_package", "legalize_all", "designation_followthrough", "hope_rushed"]
-    names.append("cut_every_programme")
+    names = ["kleiman_package", "legalize_all", "designation_followthrough"]
     plans = [load_plan(PLANS / f"{n}.toml", base_world, "both-sides") for n in names]
-    plans.append(random_plan(base_world, random.Random(seed), 40))
+    plans.append(random_plan(base_world, random.Random(seed), 16))
     # pins at the ends of their ranges in some blocks, drawn in the others
-    pins = [{}, {"dto_violence_responsiveness": 0.8}, {"designation_capacity": 0.6}, {}, {}]
-    pins.append({"framing_noise": -1.0})
-    blocks = replay_plans(base_world, "both-sides", plans, 3, seed, pins, turns=24)
-    assert blocks[0].turn == 24
+    pins = [{}, {"dto_violence_responsiveness": 0.8}, {"designation_capacity": 0.6}, {"framing_noise": -1.0}]
+    blocks = replay_plans(base_world, "both-sides", plans, 3, seed, pins, turns=16)
+    assert blocks[0].turn == 16
     assert any(b.choices_made for b in blocks), "dilemmas fired"
     for block, plan, own in zip(blocks, plans, pins, strict=True):
         assert differences(block, plan, own, quo=False) == [], f"block {block.index}"
