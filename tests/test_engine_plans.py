@@ -35,7 +35,7 @@ def differences(block: PlanBlock, plan: Plan | None, pins: dict[str, float], quo
     for pid in block.world.parameters:
         if lone.parameter(pid).tobytes() != np.ascontiguousarray(block.parameter(pid)).tobytes():
             out.append(f"parameter {pid}")
-    for what in ("warnings", "log", "choices_made", "ending_id"):
+    for what in ("warnings", "log", "choices_made", "events_fired", "ending_id"):
         if getattr(lone, what) != getattr(block, what):
             out.append(what)
     if not np.array_equal(lone.ended_turn, block.ended_turn):

@@ -34,6 +34,7 @@ class Draw:
     masks: dict[str, Array] = field(default_factory=dict)  # dilemma's event id -> runs where it fired
     answered: list[ChoiceMade] = field(default_factory=list)
     answered_in: list[tuple[int, ...]] = field(default_factory=list)  # a batch of plans: blocks of each
+    fired_in: list[tuple[int, FiredEvent]] = field(default_factory=list)  # and each block's own record
 
 
 def draw_events(
@@ -136,6 +137,8 @@ def _draw_event(
         add_capital(stepper, state, side_id, amount, fired)
     title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
     out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
+    if planned_blocks is not None:  # a batch of plans: what each block's own game records
+        out.fired_in.extend(_fired_in_blocks(stepper, state, env, eid, turn, fired))
     if spec.choices:
         default = next(c.id for c in spec.choices if c.default)
         if interactive:
@@ -175,6 +178,36 @@ def _block_draws(stepper: Stepper, eid: str, turn: int) -> Array:
     if len(by_seed) == 1:
         return np.tile(by_seed[seeds[0]], (len(seeds), 1))
     return np.concatenate([by_seed[seed] for seed in seeds])
+
+
+def _fired_in_blocks(
+    stepper: Stepper, state: State, env: Mapping[Any, Array], eid: str, turn: int, fired: Array
+) -> list[tuple[int, FiredEvent]]:
+    """An event that fired in a batch of plans as each block's own game records it: in the words
+    of the block's first run where it fired, with the share of the block's runs. Each variant's
+    condition is evaluated once for every run (``event_words`` reads one run)."""
+    info = stepper.world.events[eid]
+    spec, runs = info.spec, stepper.runs // stepper.blocks
+    by_block = fired[:, 0].reshape(stepper.blocks, runs)
+    conditions: dict[int, Array] = {}
+    out = []
+    for block in np.flatnonzero(by_block.any(axis=1)).tolist():
+        run = block * runs + int(np.argmax(by_block[block]))
+        count = int(state.ev_count[eid][run, 0])
+        title, text = spec.title, spec.text
+        for i, (variant, formula) in enumerate(zip(spec.variants, info.variant_conditions, strict=True)):
+            if count < variant.repeat:
+                continue
+            if i not in conditions:
+                what = f"the condition of variant {i + 1} of event {eid}"
+                origin = finite.item_origin(stepper, "event", eid, what, "variants", i, "condition")
+                conditions[i] = holds(stepper, formula, env, origin, turn)
+            if conditions[i][run, 0]:
+                title, text = variant.title or spec.title, variant.text or spec.text
+                break
+        share = float(by_block[block].mean())
+        out.append((block, FiredEvent(turn, eid, title, text, share)))
+    return out
 
 
 def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) -> Array:

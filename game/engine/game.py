@@ -165,6 +165,7 @@ class Game:
         # a batch of plans: each block's answers to its dilemmas, by (turn, event)
         self.block_choices: list[dict[tuple[int, str], str]] | None = None
         self.block_answers: list[tuple[ChoiceMade, tuple[int, ...]]] = []  # and the blocks of each given
+        self.block_events: list[tuple[int, FiredEvent]] = []  # the events each block's own game records
         self.turn_years = self._stepper.turn_years
         self.dt = self._stepper.dt
         self._recorder = Recorder(self._stepper, record)
@@ -582,6 +583,7 @@ class Game:
         self.events_fired.extend(drawn.fired)
         self.choices_made.extend(drawn.answered)
         self.block_answers.extend(zip(drawn.answered, drawn.answered_in, strict=False))
+        self.block_events.extend(drawn.fired_in)
         self._dilemma_mask.update(drawn.masks)
         self.pending_dilemmas.extend(drawn.dilemmas)
         ending = self._check_endings(turn, env)
@@ -636,6 +638,7 @@ class Game:
         twin.log = list(self.log)
         twin.choices_made = list(self.choices_made)
         twin.block_answers = list(self.block_answers)
+        twin.block_events = list(self.block_events)
         twin.events_fired = list(self.events_fired)
         twin.warnings = list(self.warnings)
         twin.dropped = []

@@ -25,7 +25,7 @@ import numpy as np
 from game.content.schema import Plan
 from game.engine.errors import GameError
 from game.engine.game import Game
-from game.engine.records import ChoiceMade, Decision
+from game.engine.records import ChoiceMade, Decision, FiredEvent
 from game.engine.replay import LevelChoice
 from game.engine.simulate import check_plan, load_plan
 from game.engine.state import Array
@@ -81,6 +81,11 @@ class PlanBlock:
     def choices_made(self) -> list[ChoiceMade]:
         """The dilemmas answered in this block's runs, in order."""
         return [made for made, blocks in self.batch.block_answers if self.index in blocks]
+
+    @property
+    def events_fired(self) -> list[FiredEvent]:
+        """The events that fired in this block's runs, as its own game records them."""
+        return [fired for block, fired in self.batch.block_events if block == self.index]
 
     @property
     def ended_turn(self) -> Array:
