@@ -5,11 +5,19 @@ means playing one game per plan, and a game of a few runs costs nearly as much a
 thousands. ``replay_plans`` plays K plans of R runs each as one game of K x R runs: runs
 k*R .. k*R+R-1 (block k) follow plan k's levels, dilemma answers and pins.
 
-The promise: block k is, to the bit, ``run_plan(world, scenario, plans[k], runs=R, seed=seed,
-pins=pins[k])``: the same history of every recorded name, the same warnings, the same decision
-log and answers, the same endings. Each block draws what that game draws (parameters from
-[seed, parameter], events from [seed, event, turn], R values tiled over the blocks), pays its own
-costs and capital, ramps its own levers, and answers its own dilemmas.
+The promise: block k is, to the bit, ``run_plan(world, scenario, plans[k], runs=R,
+seed=seeds[k], pins=pins[k])``: the same history of every recorded name and the same parameter
+draws, the same warnings, decision log, answers, events fired and endings (tests/
+test_engine_plans.py holds it to that). Each block draws what that game draws (parameters from
+[its seed, parameter], events from [its seed, event, turn]: blocks of one seed share those R
+numbers), pays its own costs and capital, ramps its own levers, and answers its own dilemmas;
+nothing one block does reaches another's numbers.
+
+A block is read like that game (``PlanBlock``: history, parameters, values, warnings, log,
+answers, events, endings, its status-quo twin); the batch itself is a headless ``Game`` of K x R
+runs (``PlanBlock.batch``) that can be scored (each run against its block's twin) or forked and
+played on, but not explained (attribution takes one run), replayed as a batch or spread. A
+model error met by any block stops the batch, naming the plan, its run and its seed.
 """
 
 from __future__ import annotations
