@@ -17,6 +17,7 @@ import numpy as np
 
 from game.content.schema import Choice, Ending
 from game.engine import finite
+from game.engine.blocks import block_draws, fired_in_blocks
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
 from game.engine.state import NEVER, Array, State, stable_hash
@@ -126,7 +127,7 @@ def _draw_event(
         stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
         draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
     else:  # a batch of plans: each block draws what its own game would
-        draw = _block_draws(stepper, eid, turn)
+        draw = block_draws(stepper, eid, turn)
     fired = eligible & (draw < prob)
     if not fired.any():
         return
@@ -138,7 +139,7 @@ def _draw_event(
     title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
     out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
     if planned_blocks is not None:  # a batch of plans: what each block's own game records
-        out.fired_in.extend(_fired_in_blocks(stepper, state, env, eid, turn, fired))
+        out.fired_in.extend(fired_in_blocks(stepper, state, env, eid, turn, fired))
     if spec.choices:
         default = next(c.id for c in spec.choices if c.default)
         if interactive:
@@ -164,50 +165,6 @@ def _draw_event(
         else:
             planned = planned_choices.get((turn, eid))
             answers.append((eid, planned or default, fired, not planned, ""))
-
-
-def _block_draws(stepper: Stepper, eid: str, turn: int) -> Array:
-    """An event's draws in a batch of plans: each block's runs draw what its own game's would
-    (from [its seed, event, turn]); blocks of the same seed draw the same numbers."""
-    seeds, runs = stepper.block_seeds, stepper.runs // stepper.blocks
-    by_seed: dict[int, Array] = {}
-    for seed in seeds:
-        if seed not in by_seed:
-            stream = np.random.SeedSequence([seed, stable_hash(eid), turn])
-            by_seed[seed] = np.random.Generator(np.random.PCG64(stream)).random((runs, 1))
-    if len(by_seed) == 1:
-        return np.tile(by_seed[seeds[0]], (len(seeds), 1))
-    return np.concatenate([by_seed[seed] for seed in seeds])
-
-
-def _fired_in_blocks(
-    stepper: Stepper, state: State, env: Mapping[Any, Array], eid: str, turn: int, fired: Array
-) -> list[tuple[int, FiredEvent]]:
-    """An event that fired in a batch of plans as each block's own game records it: in the words
-    of the block's first run where it fired, with the share of the block's runs. Each variant's
-    condition is evaluated once for every run (``event_words`` reads one run)."""
-    info = stepper.world.events[eid]
-    spec, runs = info.spec, stepper.runs // stepper.blocks
-    by_block = fired[:, 0].reshape(stepper.blocks, runs)
-    conditions: dict[int, Array] = {}
-    out = []
-    for block in np.flatnonzero(by_block.any(axis=1)).tolist():
-        run = block * runs + int(np.argmax(by_block[block]))
-        count = int(state.ev_count[eid][run, 0])
-        title, text = spec.title, spec.text
-        for i, (variant, formula) in enumerate(zip(spec.variants, info.variant_conditions, strict=True)):
-            if count < variant.repeat:
-                continue
-            if i not in conditions:
-                what = f"the condition of variant {i + 1} of event {eid}"
-                origin = finite.item_origin(stepper, "event", eid, what, "variants", i, "condition")
-                conditions[i] = holds(stepper, formula, env, origin, turn)
-            if conditions[i][run, 0]:
-                title, text = variant.title or spec.title, variant.text or spec.text
-                break
-        share = float(by_block[block].mean())
-        out.append((block, FiredEvent(turn, eid, title, text, share)))
-    return out
 
 
 def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) -> Array:
