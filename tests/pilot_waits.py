@@ -14,12 +14,18 @@ on its debounce timer, and the process
 quiet for the last window (a worker thread computing keeps it waiting, as Textual's does).
 A test that waits for a worker's result still says so (``driving.ready``).
 
-Frames are drawn when the app has settled, once: a headless app under test otherwise paints
-its screen (every dirty widget's lines, cut and joined) at each tick of the screen's update
-timer, about four frames a key, which the headless driver then throws away. Here the screen
-notes that it owes a frame and the wait draws it when the app has settled, by Textual's own
-code: each state a test can look at is still drawn whole (a widget that fails to draw still
-fails the test), and ``export_screenshot`` draws its own picture as before.
+Frames are drawn lazily: a headless app under test otherwise paints its screen (every dirty
+widget's lines, cut and joined) at each tick of the screen's update timer, about four frames a
+key, which the headless driver then throws away, and even one frame a settled state was a fifth
+of the app tests' processor time. Here the screen notes that it owes a frame, and the frame is
+drawn, by Textual's own code, when
+- a screen the test has not seen drawn settles on top (each screen and dialog a test opens is
+  drawn as it first appears; a dialog draws the screen beneath it too), and
+- the test ends with the app still running (its last state is drawn before the app shuts down).
+A widget that fails to draw in either of those states fails the test, as it would in a
+terminal. The states in between, on the same screen, are not drawn: a test that reads the
+screen draws what it reads itself (``render_strips``, ``export_screenshot``), and ``draw()``
+draws the frame owed now for a test that wants one at a given moment.
 
 The heap is set for many short-lived apps: each app started leaves tens of thousands of objects
 in reference cycles, and Python's full collections, which walk every object alive, came about
@@ -75,7 +81,8 @@ def set_heap() -> None:
 
 
 paint = getattr(textual.screen.Screen, "_compositor_refresh", None)  # Textual's: draw the dirty regions
-owed: weakref.WeakSet[Any] = weakref.WeakSet()  # screens whose frame waits for the app to settle
+owed: weakref.WeakSet[Any] = weakref.WeakSet()  # screens whose frame waits to be drawn
+drawn: weakref.WeakSet[Any] = weakref.WeakSet()  # screens drawn at least once on top
 
 
 def defer_frame(screen: Any) -> None:
@@ -91,16 +98,31 @@ def defer_frame(screen: Any) -> None:
     app._update_mouse_over(screen)
 
 
-def paint_owed() -> None:
-    """Draw the frame the running app's screen owes, if it owes one."""
-    try:
-        app = active_app.get()
-    except LookupError:
-        return
+def paint_owed(app: Any = None) -> None:
+    """Draw the frame the app's top screen owes, if it owes one (``app``: the running app)."""
+    if app is None:
+        try:
+            app = active_app.get()
+        except LookupError:
+            return
     screen = app.screen
+    drawn.add(screen)
     if screen in owed and not (app._closing or app._closed):
         owed.discard(screen)
         paint(screen)
+
+
+def draw(pilot: Any) -> None:
+    """Draw the frame the pilot's app owes now: for a test that wants this very state drawn."""
+    paint_owed(pilot.app)
+
+
+def first_sight() -> bool:
+    """Whether the running app's top screen has never been drawn on top: it is drawn once settled."""
+    try:
+        return active_app.get().screen not in drawn
+    except LookupError:
+        return False
 
 
 def settled() -> bool:
@@ -147,6 +169,8 @@ async def wait_until_settled(min_sleep: float = 0.0, max_sleep: float = 1.0) -> 
         if elapsed > min_sleep and busy < QUIET:
             try:
                 if settled():
+                    if not first_sight():
+                        return
                     paint_owed()  # drawing may ask for more (a widget sized on its first draw)
                     if settled():
                         return
@@ -162,6 +186,27 @@ async def wait_until_settled(min_sleep: float = 0.0, max_sleep: float = 1.0) -> 
                 return
 
 
+textual_shutdown = textual.app.App._shutdown
+
+
+async def shutdown(app: Any) -> None:
+    """``App._shutdown``, first drawing the frame the app owes if it is still running (a test's end).
+
+    A widget that fails to draw fails the test once the app has shut down, as Textual reports
+    an app's own failures."""
+    failure: BaseException | None = None
+    if app._running and not (app._closing or app._closed) and not _fallen_back:
+        try:
+            if not settled():
+                await wait_until_settled(0.0, 1.0)  # the last key's work, done (and drawn) first
+            paint_owed(app)
+        except Exception as error:  # noqa: BLE001 (re-raised once the app is down)
+            failure = error
+    await textual_shutdown(app)
+    if failure is not None:
+        raise failure
+
+
 def install() -> None:
     """Use ``wait_until_settled`` wherever Pilot waits for idle (pauses and key presses)."""
     if active_app is None:
@@ -171,3 +216,4 @@ def install() -> None:
     textual.pilot.wait_for_idle = wait_until_settled  # Pilot.pause and the animation waits
     if paint is not None and hasattr(textual.app.App, "_update_mouse_over"):
         textual.screen.Screen._compositor_refresh = defer_frame  # frames drawn when settled
+        textual.app.App._shutdown = shutdown  # type: ignore[method-assign]  # ... and at the end

@@ -40,3 +40,31 @@ async def test_the_footer_follows_focus_and_is_not_rebuilt_when_its_keys_stay(mi
         # the same keys as before the dialog: the very same key widgets, not a rebuilt footer
         assert list(footer_of(main).query("FooterKey")) == keys
         assert "Level" in footer_text(main)
+
+
+def footer_line(app) -> list[tuple[str, object]]:
+    """The screen's last line, each piece of text with its style, as the terminal shows it."""
+    strip = app.screen._compositor.render_strips()[-1]
+    return [(segment.text, segment.style) for segment in strip]
+
+
+@sync
+async def test_keys_changed_in_place_look_as_a_footer_built_afresh(mini_world, tmp_path):
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
+        main = app.screen
+        footer = footer_of(main)
+        for key in ("tab", "shift+tab", "tab"):  # the -/+ keys go, come and go again
+            before = list(footer.query("FooterKey"))
+            await pilot.press(key)
+            await pilot.pause()
+            now = list(footer.query("FooterKey"))
+            # a key shown before and after (e, End turn) is the very same widget, not built anew
+            shown = {(k.key, k.description): k for k in before}
+            stayed = [k for k in now if shown.get((k.key, k.description)) is k]
+            assert len(stayed) >= 3 and len(stayed) < len(now) + len(before) - len(stayed)
+            in_place = footer_line(app)
+            footer.refresh(recompose=True)  # Footer's own way: every key built and mounted anew
+            await pilot.pause()
+            assert footer_line(app) == in_place, f"after {key}"
+            assert all(k.has_class("-compact") for k in footer.query("FooterKey"))

@@ -27,7 +27,7 @@ def test_a_textual_without_the_attributes_read_gets_its_own_wait(monkeypatch):
 
 
 def test_a_widget_that_fails_to_draw_after_a_key_still_fails_the_test():
-    """Frames wait for the app to settle (pilot_waits.defer_frame), but each settled state is drawn."""
+    """Frames are drawn lazily (pilot_waits.defer_frame), but the state a test ends in is drawn."""
     from textual.app import App, ComposeResult
     from textual.widget import Widget
 
@@ -53,9 +53,42 @@ def test_a_widget_that_fails_to_draw_after_a_key_still_fails_the_test():
     async def play() -> None:
         async with Small().run_test(size=(20, 4)) as pilot:
             assert textual_screen.Screen._compositor_refresh is pilot_waits.defer_frame
-            await pilot.press("b")
+            await pilot.press("a")  # nothing: the screen is drawn as it first settles, whole
+            assert textual_screen.Screen in [type(s) for s in pilot_waits.drawn]
+            await pilot.press("b")  # broken, on a screen already drawn: drawn when the test ends
 
     import textual.screen as textual_screen
 
     with pytest.raises(RuntimeError, match="cannot draw this line"):
+        asyncio.run(play())
+
+
+def test_a_dialog_that_fails_to_draw_fails_the_test_though_the_test_closed_it():
+    """Each screen is drawn when it first settles on top, even one the test leaves at once."""
+    from textual.app import App, ComposeResult
+    from textual.screen import ModalScreen
+    from textual.widget import Widget
+
+    class Broken(Widget):
+        def render_line(self, y: int):  # noqa: ANN201 (Strip)
+            raise RuntimeError("cannot draw this dialog")
+
+    class Dialog(ModalScreen[None]):
+        BINDINGS = [("escape", "dismiss", "Close")]
+
+        def compose(self) -> ComposeResult:
+            yield Broken()
+
+    class Small(App[None]):
+        def key_d(self) -> None:
+            self.push_screen(Dialog())
+
+    pilot_waits.install()
+
+    async def play() -> None:
+        async with Small().run_test(size=(20, 4)) as pilot:
+            await pilot.press("d")
+            await pilot.press("escape")  # gone before the test ends: its frame was drawn on arrival
+
+    with pytest.raises(RuntimeError, match="cannot draw this dialog"):
         asyncio.run(play())

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 from game.app.words import reflow
@@ -91,7 +92,7 @@ def class_summary(rules: ClassRules, world: World) -> str:
     return "\n\n".join(part for part in (about, " ".join(lines)) if part)
 
 
-class JoinClassDialog(ModalScreen["Path | None"]):
+class JoinClassDialog(ModalScreen["Path | None"], StyledOnce["Path | None"]):
     """Open a class file: one the packs ship, or any path the teacher handed out."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -154,7 +155,7 @@ class Seated:
     players: dict[str, str] = field(default_factory=dict)
 
 
-class StudentNameDialog(ModalScreen["Seated | None"]):
+class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"]):
     """The class, what it fixes, and the student's name (recorded in every save and export); in a
     hot-seat class, a name for each side's player. ``served``: a room of this class, where the
     name is needed to start at all (escape does not cancel)."""
@@ -241,7 +242,7 @@ class StudentNameDialog(ModalScreen["Seated | None"]):
         self.dismiss(None)
 
 
-class AnswersDialog(ModalScreen[bool]):
+class AnswersDialog(ModalScreen[bool], StyledOnce[bool]):
     """The class's questions, each with a box for the answer; ctrl+s keeps them, escape leaves as was."""
 
     BINDINGS = [
@@ -283,7 +284,7 @@ class AnswersDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class WhatIfDialog(ModalScreen[None]):
+class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
     """Choose a decision or a dilemma's answer of the game, change it, and see both outcomes."""
 
     BINDINGS = [

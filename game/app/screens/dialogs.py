@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from game.app.commands import game_keys, key_label
 from game.app.consequences import choice_consequences, choice_words, event_consequences
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 from game.app.words import reflow
@@ -32,7 +33,7 @@ HELP_KEY = Binding("question_mark", "app.help", "Help", key_display="?")
 """? on a dialog: a modal screen hides the app's keys, so each dialog binds it again."""
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(ModalScreen[bool], StyledOnce[bool]):
     """Ask before something that cannot be undone; y/enter on the yes button, n/escape for no."""
 
     HELP = (
@@ -119,7 +120,7 @@ def cost_line(game: Game, aid: str, level: int) -> str:
     return text
 
 
-class DilemmaDialog(ModalScreen[str]):
+class DilemmaDialog(ModalScreen[str], StyledOnce[str]):
     """An event that needs an answer: pick one choice with the arrows and enter."""
 
     HELP = (
@@ -183,7 +184,7 @@ class DilemmaDialog(ModalScreen[str]):
         self.notify("This needs an answer: pick a choice and press enter.")
 
 
-class NewsDialog(ModalScreen[None]):
+class NewsDialog(ModalScreen[None], StyledOnce[None]):
     """What happened at the end of the turn."""
 
     HELP = (
@@ -252,7 +253,7 @@ class NewsDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class BusyDialog(ModalScreen[None]):
+class BusyDialog(ModalScreen[None], StyledOnce[None]):
     """Work that replaces the game in view is under way: nothing else may change the game
     meanwhile (a turn ended during an undo would be lost when the undo lands)."""
 
@@ -274,7 +275,7 @@ class BusyDialog(ModalScreen[None]):
         yield KeysFooter()
 
 
-class SaveDialog(ModalScreen[str | None]):
+class SaveDialog(ModalScreen[str | None], StyledOnce[str | None]):
     """Ask for a save's name."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -324,7 +325,7 @@ class SaveDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class HelpDialog(ModalScreen[None]):
+class HelpDialog(ModalScreen[None], StyledOnce[None]):
     """Every key of the screen underneath, and what that screen is for."""
 
     BINDINGS = [

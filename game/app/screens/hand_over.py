@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.words import reflow
 
 
-class HandOverScreen(Screen[None]):
+class HandOverScreen(StyledOnce[None]):
     """"Pass the keyboard to Beto (Mexico)": enter when the next player has the seat."""
 
     HELP = (

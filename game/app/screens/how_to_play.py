@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Label, Markdown
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 
 GUIDE = """\
@@ -52,7 +52,7 @@ turn: **Continue** on the title screen picks it up.
 """
 
 
-class HowToPlayScreen(Screen[None]):
+class HowToPlayScreen(StyledOnce[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:

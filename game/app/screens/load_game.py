@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 from game.content.printable import printable
@@ -184,7 +184,7 @@ def turn_words(turn: int, date: str, over: bool = False) -> str:
 AUTOSAVE_NAME = re.compile(r"Autosave, turn \d+")
 
 
-class LoadScreen(Screen[None]):
+class LoadScreen(StyledOnce[None]):
     """Saved games, newest first; enter loads."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]

@@ -21,10 +21,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets import unchanged
 from game.app.widgets.action_panel import ActionPanel
 from game.app.widgets.dashboard import Dashboard
@@ -69,7 +69,7 @@ class StatusLine(Static):
     """
 
 
-class GameScreen(Screen[None]):
+class GameScreen(StyledOnce[None]):
     """Base of the screens that show a game: level changes with their confirmations and refusals.
 
     ``version`` goes up whenever the game changes; each screen redraws in ``refresh_panes``.

@@ -17,10 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 from game.content.printable import printable
@@ -154,7 +154,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-class ModsScreen(Screen[None]):
+class ModsScreen(StyledOnce[None]):
     """The mods folder's packs: enable, disable and order them; read each one's problems."""
 
     HELP = (

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from game.app.app import BorderlineApp
     from game.engine import World
 
-from textual.screen import Screen
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 
@@ -88,7 +88,7 @@ def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = No
     return Content("").join(parts).rstrip()
 
 
-class NewGameScreen(Screen[None]):
+class NewGameScreen(StyledOnce[None]):
     """Pick a scenario (↑↓), read its briefing, press enter to play."""
 
     HELP = (

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MAX_STUDENT_NAME = 40
 
 
-class StudentNameScreen(Screen[str]):
+class StudentNameScreen(StyledOnce[str]):
     """Ask the student's name; dismiss with it once it makes a usable folder name."""
 
     HELP = (

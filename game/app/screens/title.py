@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 
@@ -43,7 +43,7 @@ MENU = (
 )
 
 
-class TitleScreen(Screen[None]):
+class TitleScreen(StyledOnce[None]):
     """The first screen: a menu that works before the world has loaded."""
 
     HELP = (
