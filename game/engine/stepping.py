@@ -116,6 +116,8 @@ class Stepper:
     """
 
     reference = False
+    blocks = 1  # a batch of plans (game.engine.plans): equal blocks of runs, each its own game
+    block_seeds: tuple[int, ...] = ()  # and each block's seed
 
     def __init__(
         self,
@@ -217,6 +219,7 @@ class Stepper:
             ev_last,
             ev_start,
             ev_until,
+            blocks=self.blocks,
         )
 
     def initial_env(self, state: State) -> dict[Any, Array]:
@@ -285,9 +288,15 @@ class Stepper:
             where = f" ({sym.located.doc.path}:{pos.line}:{pos.column})"
         axis = sym.axis if sym is not None else None
         rows = self.world.tables[axis].rows if axis else ()
+        game = f"seed {self.seed}"
+        if self.blocks > 1:  # a batch of plans: whose game it is
+            each = self.runs // self.blocks
+            block = breach.run // each
+            seed = self.block_seeds[block]
+            game = f"plan {block} of a batch of plans, its run {breach.run % each}, seed {seed}"
         raise SimulationError(
             f"{replace(breach, name=name).describe(rows)}{where} at turn {turn} of scenario "
-            f"{self.scenario_id} (seed {self.seed}); {why}. The content lets it leave its physical "
+            f"{self.scenario_id} ({game}); {why}. The content lets it leave its physical "
             f"range: {fix}"
         )
 
@@ -298,7 +307,9 @@ class Stepper:
         if aid not in state.ramping:
             return state.ch_target[aid]
         frac = np.minimum(1.0, elapsed / self.ramps[aid])
-        return state.ch_start[aid] + (state.ch_target[aid] - state.ch_start[aid]) * frac
+        ramped = state.ch_start[aid] + (state.ch_target[aid] - state.ch_start[aid]) * frac
+        blocks = state.ramped_runs(aid)  # a batch of plans: only the blocks ramping it
+        return ramped if blocks is None else np.where(blocks, ramped, state.ch_target[aid])
 
     def side_costs(
         self,
@@ -463,12 +474,15 @@ class Stepper:
         self,
         state: State,
         turn: int,
-        pending: Mapping[str, int],
+        pending: Mapping[str, int | Array],
         mix: Mix | None,
         lags: Mapping[Any, Array],
         env_prev: Mapping[Any, Array],
     ) -> dict[Any, Array]:
-        """Resolve one turn on ``state`` in place and return the end-of-turn values."""
+        """Resolve one turn on ``state`` in place and return the end-of-turn values.
+
+        ``pending`` holds the levels set for this turn: one for every run, or (a batch of plans)
+        an int array of one per run, the runs that keep their level holding it."""
         world, R = self.world, next(iter(state.stocks.values())).shape[0] if state.stocks else self.runs
         # 1. decisions: commit level changes, pay capital, start ramps
         prev_channels = {aid: self.channels(aid, state, state.elapsed[aid]) for aid in world.actions}
@@ -479,8 +493,17 @@ class Stepper:
             if not changed.any():
                 continue
             capital = np.zeros((R, 1))
-            for old in np.unique(state.level[aid][changed]):
-                capital = np.where(state.level[aid] == old, info.capital_to_change(int(old), level), capital)
+            if isinstance(level, np.ndarray):  # a batch of plans: a level per run (game.engine.plans)
+                moves = np.unique(np.concatenate([state.level[aid], level], axis=1)[changed[:, 0]], axis=0)
+                for old, new in moves.tolist():
+                    to = info.capital_to_change(old, new)
+                    capital = np.where((state.level[aid] == old) & (level == new), to, capital)
+                target = info.channels[level[:, 0]]
+            else:
+                for old in np.unique(state.level[aid][changed]):
+                    to = info.capital_to_change(int(old), level)
+                    capital = np.where(state.level[aid] == old, to, capital)
+                target = info.channels[level][None, :]
             capital = np.where(changed, capital, 0.0)
             if mix is not None:
                 capital = capital * mix.actions[aid]
@@ -491,16 +514,16 @@ class Stepper:
                     state.stocks[side.capital] - capital, spec.minimum, spec.maximum
                 )
             state.ch_start[aid] = np.where(changed, prev_channels[aid], state.ch_start[aid])
-            state.ch_target[aid] = np.where(changed, info.channels[level][None, :], state.ch_target[aid])
+            state.ch_target[aid] = np.where(changed, target, state.ch_target[aid])
             state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
             state.level[aid] = np.where(changed, level, state.level[aid])
-            state.ramping.add(aid)
+            state.start_ramp(aid, changed)
         channels = {}
         for aid in world.actions:
             state.elapsed[aid] = state.elapsed[aid] + 1.0
             now = self.channels(aid, state, state.elapsed[aid])
-            if aid in state.ramping and state.elapsed[aid].min() >= self.ramps[aid]:
-                state.ramping.discard(aid)
+            if aid in state.ramping:
+                state.end_ramp(aid, state.elapsed[aid], self.ramps[aid])
             channels[aid] = now if mix is None else np.where(mix.actions[aid] > 0, now, prev_channels[aid])
         # 2. event shocks queued at the end of the last turn
         for mod, eid, mask, value in state.jumps:
