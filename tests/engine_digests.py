@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,27 @@ def game_digest(game: Game) -> str:
     h.update(repr([(e.turn, e.event, e.share) for e in game.events_fired]).encode())
     h.update(repr((game.ended_turn.ravel().tolist(), game.ending_id)).encode())
     return h.hexdigest()
+
+
+def play_at_once(games: list[Game], turns: int) -> list[BaseException]:
+    """Play ``turns`` turns of each game, all at once in threads of their own; what they raised."""
+    start = threading.Barrier(len(games))
+    errors: list[BaseException] = []
+
+    def play(game: Game) -> None:
+        try:
+            start.wait()
+            for _ in range(turns):
+                game.resolve_turn()
+        except BaseException as exc:  # noqa: BLE001 (handed back to the test)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=play, args=(game,)) for game in games]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def levers_up_digest(world: World, runs: int, seed: int, reference: bool) -> tuple[str, Game]:

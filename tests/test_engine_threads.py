@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import shutil
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_digests import game_digest
+from engine_digests import game_digest, play_at_once
 
 from game.engine import Game, load_world, program
 from game.engine.errors import SimulationError
@@ -35,23 +34,7 @@ def test_forks_played_in_threads_at_once_match_forks_played_alone(base_world):
         for _ in range(12):
             twin.resolve_turn()
         alone.append(game_digest(twin))
-    start = threading.Barrier(len(forks))
-    errors: list[BaseException] = []
-
-    def play(fork: Game) -> None:
-        try:
-            start.wait()
-            for _ in range(12):
-                fork.resolve_turn()
-        except BaseException as exc:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(exc)
-
-    threads = [threading.Thread(target=play, args=(fork,)) for fork in forks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert play_at_once(forks, 12) == []
     assert [game_digest(fork) for fork in forks] == alone
 
 

@@ -3,7 +3,8 @@ conserved in a finite population, and no stock clamped silently.
 
 The property tests play random plans over every action (any level, any turn) with the
 uncertain parameters drawn, and pinned at the ends of their ranges, plus the all-maximum,
-all-minimum and legalize-everything plans. The quick version runs by default; the
+all-minimum and legalize-everything plans, many plans in one batch (``replay_plans``: each
+block is its plan's own game, to the bit). The quick version runs by default; the
 exhaustive one is marked ``slow`` (``pytest -m slow``).
 """
 
@@ -15,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from batch_helpers import Games, random_plan
 from commandline import borderline
-from hypothesis import HealthCheck, given, seed, settings
-from hypothesis import strategies as st
 
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanStep
@@ -50,44 +50,56 @@ def bound_at(game, info: IndicatorInfo, which: str, turn: int) -> np.ndarray | N
     return np.asarray(bound.evaluate(env), dtype=np.float64)
 
 
-def assert_inside_declared_ranges(game) -> None:
-    """Every indicator, in every run and turn, inside the range its content declares."""
+def outside_declared_ranges(game) -> list[tuple[str, np.ndarray]]:
+    """Every indicator value outside the range its content declares, in any run and turn: what is
+    wrong, and the runs where it is (a (runs,) mask)."""
+    problems = []
     for ind_id, info in game.world.indicators.items():
         series = game.history(ind_id)
-        assert np.isfinite(series).all(), ind_id
+        bad = ~np.isfinite(series).reshape(series.shape[0], series.shape[1], -1).all(axis=2).all(axis=0)
+        if bad.any():
+            problems.append((f"{ind_id} is not finite", bad))
         for turn in range(series.shape[0]):
             value = series[turn] if info.axis is not None else series[turn][:, None]
             low, high = bound_at(game, info, "low", turn), bound_at(game, info, "high", turn)
             if low is not None:
-                assert (value >= np.asarray(low) - 1e-6).all(), f"{ind_id} below {low} at turn {turn}"
+                bad = ~np.broadcast_to(value >= np.asarray(low) - 1e-6, value.shape).all(axis=1)
+                if bad.any():
+                    problems.append((f"{ind_id} below {low} at turn {turn}", bad))
             if high is not None:
-                assert (value <= np.asarray(high) + 1e-6).all(), f"{ind_id} above its maximum at turn {turn}"
+                bad = ~np.broadcast_to(value <= np.asarray(high) + 1e-6, value.shape).all(axis=1)
+                if bad.any():
+                    problems.append((f"{ind_id} above its maximum at turn {turn}", bad))
+    return problems
 
 
-def plans(world: World):
-    step = st.builds(
-        lambda turn, action, frac: PlanStep(
-            turn=turn, action=action, level=int(frac * (world.actions[action].levels - 1) + 0.5)
-        ),
-        st.integers(1, TURNS),
-        st.sampled_from(sorted(world.actions)),
-        st.floats(0, 1),
-    )
-    return st.lists(step, min_size=1, max_size=30).map(lambda steps: Plan(step=steps))
+def random_cases(world: World, count: int, draws: int, runs: int) -> Games:
+    """``count`` random plans over every action (any level, any turn, one to thirty changes),
+    each with some uncertain parameters pinned at an end of their range and a seed of its own.
 
-
-def corner_pins(world: World):
-    """Some uncertain parameters pinned at one end of their range."""
+    Drawn from a seeded generator rather than Hypothesis: a Hypothesis example of many plans
+    would start from its simplest (every plan one change to the first action at turn 1)."""
+    rng = random.Random(draws)
     uncertain = sorted(pid for pid, p in world.parameters.items() if p.range is not None and p.over is None)
-    return st.dictionaries(st.sampled_from(uncertain), st.booleans(), max_size=8).map(
-        lambda ends: {pid: float(world.parameters[pid].range[int(top)]) for pid, top in ends.items()}
-    )
+    out = []
+    for _ in range(count):
+        plan = random_plan(world, rng, TURNS, 1, 30)
+        ends = {pid: rng.randint(0, 1) for pid in rng.sample(uncertain, rng.randint(0, 8))}
+        pins = {pid: float(world.parameters[pid].range[top]) for pid, top in ends.items()}
+        out.append((plan, pins, rng.randrange(2**32)))
+    return Games(world, SCENARIO, out, runs, f"random_cases(world, {count}, {draws}, {runs})")
 
 
-def play_and_check(world: World, plan: Plan, seed: int, pins: dict[str, float], runs: int) -> None:
-    result = run_plan(world, SCENARIO, plan, runs=runs, seed=seed, pins=pins, status_quo=False)
-    assert result.game.turn == TURNS
-    assert_inside_declared_ranges(result.game)
+def play_all_and_check(games: Games) -> None:
+    """Every plan played in one batch of plans (block k is run_plan's game of plan k to the bit,
+    tests/test_engine_plans.py), and every indicator of every run checked at once. A failure
+    names the plan, pins and seed of a game that fails, which ``run_plan`` plays alone."""
+    batch = games.play()
+    assert batch.turn == TURNS
+    problems = outside_declared_ranges(batch)
+    if problems:
+        what, bad = problems[0]
+        raise AssertionError(f"{what}{games.culprit_of_run(int(np.flatnonzero(bad)[0]))}")
 
 
 def every_action_at(world: World, top: bool) -> Plan:
@@ -99,45 +111,33 @@ def every_action_at(world: World, top: bool) -> Plan:
     )
 
 
-@pytest.mark.parametrize("which", ["all maximum", "all minimum", "legalize everything"])
-def test_extreme_plans_stay_inside_every_declared_range(world, which):
-    plan = {
-        "all maximum": every_action_at(world, top=True),
-        "all minimum": every_action_at(world, top=False),
-        "legalize everything": Plan(step=[PlanStep(turn=1, action="legalize_all_drugs", level=1)]),
-    }[which]
-    play_and_check(world, plan, seed=11, pins={}, runs=24)
+def test_extreme_plans_stay_inside_every_declared_range(world):
+    """All maximum, all minimum and legalize everything, 24 runs each, in one batch."""
+    extremes = [
+        every_action_at(world, top=True),
+        every_action_at(world, top=False),
+        Plan(step=[PlanStep(turn=1, action="legalize_all_drugs", level=1)]),
+    ]
+    play_all_and_check(Games(world, SCENARIO, [(plan, {}, 11) for plan in extremes], 24, "the extreme plans"))
 
 
-# Six random plans by default: a quick check that everyday changes keep the world possible
-# (the extreme plans above cover the corners); the 200-plan sweep below runs under slow.
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_random_plans_stay_inside_every_declared_range(world, data):
-    plan = data.draw(plans(world))
-    pins = data.draw(corner_pins(world))
-    play_and_check(world, plan, data.draw(st.integers(0, 2**32)), pins, runs=6)
+# Twelve random plans by default, in one batch: a quick check that everyday changes keep the
+# world possible (the extreme plans above cover the corners); the 200-plan sweep below runs
+# under slow. The generator's seed is new each run, as Hypothesis's would be, and a failure
+# names it with the plan, pins and seed of a failing game.
+def test_random_plans_stay_inside_every_declared_range(world):
+    play_all_and_check(random_cases(world, 12, random.getrandbits(64), runs=6))
 
 
-# 200 random plans in four shards of 50, which the two workers share: one test of 200 was the
-# critical path of .ci/run (90 s on one worker while the other had finished). Each shard has a
-# seed of its own, drawn anew each run as Hypothesis's own would be; a failure prints the drawn
-# plan, pins and seed (Hypothesis's falsifying example), which is what reproduces it.
+# 200 random plans of 16 runs, each with its own pins and seed, in four shards of 50 (a batch
+# each), which the two workers share.
 SHARDS = 4
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_random_plans_stay_inside_every_declared_range_exhaustive(world, shard):
-    @seed(random.getrandbits(64) * SHARDS + shard)
-    @settings(max_examples=200 // SHARDS, deadline=None)
-    @given(data=st.data())
-    def check(data: st.DataObject) -> None:
-        plan = data.draw(plans(world))
-        pins = data.draw(corner_pins(world))
-        play_and_check(world, plan, data.draw(st.integers(0, 2**32)), pins, runs=16)
-
-    check()
+    play_all_and_check(random_cases(world, 200 // SHARDS, random.getrandbits(64) * SHARDS + shard, runs=16))
 
 
 # --------------------------------------------------------------------------- the population

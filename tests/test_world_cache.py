@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import MINI
+from pydantic import BaseModel
 
 from game import __version__
 from game.content.errors import ContentErrors
-from game.engine import load_world
+from game.content.tomlpos import TomlDocument
+from game.engine import World, load_world
 from game.engine import loaded as loaded_worlds
+from game.engine.frozen import FrozenDict, FrozenList
 
 
 @pytest.fixture
@@ -91,19 +96,58 @@ def test_only_the_last_few_worlds_are_kept(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("edit", ["replace an entry", "write into an array", "add to a list"])
-def test_a_world_someone_changed_is_never_handed_out_again(pack: Path, edit: str) -> None:
+def test_a_kept_world_refuses_every_change_and_is_handed_out_intact(pack: Path, edit: str) -> None:
     first = load_world([pack])
-    if edit == "replace an entry":
-        first.parameters["us_budget"] = first.parameters["quit_rate"]
-    elif edit == "write into an array":
-        name = next(iter(first.fields))
-        first.fields[name][...] = first.fields[name] + 1.0
-    else:
-        first.stock_order.append("nothing")
+    name = next(iter(first.fields))
+    with pytest.raises((TypeError, ValueError), match="read-only"):
+        if edit == "replace an entry":
+            first.parameters["us_budget"] = first.parameters["quit_rate"]
+        elif edit == "write into an array":
+            first.fields[name][...] = first.fields[name] + 1.0
+        else:
+            first.stock_order.append("nothing")
     again = load_world([pack])
-    assert again is not first
+    assert again is first
     assert again.parameters["us_budget"].value == 10.0 and "nothing" not in again.stock_order
-    assert load_world([pack]) is again  # the fresh one is kept in its place
+
+
+def test_everything_a_world_holds_is_read_only(mini_world: World) -> None:
+    """Every dict, list, set and array reachable from a built world refuses a change, down through
+    its dataclasses (content models and parsed files are frozen or kept as they are)."""
+    seen: set[int] = set()
+    stack: list[object] = [mini_world]
+    kinds: set[str] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, str | bytes | int | float | BaseModel | TomlDocument | None):
+            continue
+        seen.add(id(item))
+        if isinstance(item, np.ndarray):
+            assert not item.flags.writeable
+            kinds.add("array")
+        elif isinstance(item, dict):
+            assert isinstance(item, FrozenDict), type(item)
+            stack += [*item.keys(), *item.values()]
+            kinds.add("dict")
+        elif isinstance(item, list):
+            assert isinstance(item, FrozenList)
+            stack += item
+            kinds.add("list")
+        elif isinstance(item, set):
+            raise AssertionError(f"a set in a world: {item!r}")
+        elif isinstance(item, tuple | frozenset):
+            stack += list(item)
+        elif dataclasses.is_dataclass(item):
+            stack += [getattr(item, f.name) for f in dataclasses.fields(item)]
+    assert kinds == {"array", "dict", "list"}
+
+
+def test_a_kept_world_whose_content_set_was_changed_is_not_handed_out_again(pack: Path) -> None:
+    """The content set and its packs are plain dataclasses: an attribute set again is seen."""
+    first = load_world([pack])
+    first.content.warnings = [*first.content.warnings]
+    again = load_world([pack])
+    assert again is not first and load_world([pack]) is again
 
 
 def test_threads_loading_the_same_packs_all_get_a_whole_world(pack: Path) -> None:

@@ -10,6 +10,7 @@ game.history("us_heavy_users"), game.attribution("us_heavy_users")
 from game.engine.budget import MemoryBudgetExceeded
 from game.engine.errors import ActionRefused, GameError, PinOutOfRange, SimulationError
 from game.engine.game import Game
+from game.engine.plans import PlanBlock, replay_plans
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import Step, replay, undo_last_turn
 from game.engine.scoring import Debrief, ObjectiveResult
@@ -30,6 +31,7 @@ __all__ = [
     "MemoryBudgetExceeded",
     "ObjectiveResult",
     "PinOutOfRange",
+    "PlanBlock",
     "PlanResult",
     "SimulationError",
     "Snapshot",
@@ -41,6 +43,7 @@ __all__ = [
     "load_plan",
     "load_world",
     "replay",
+    "replay_plans",
     "undo_last_turn",
     "run_plan",
     "summarise",

@@ -7,7 +7,7 @@ is set to the bound, so that a stock emptied by an exact outflow does not read -
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +61,11 @@ def settle(value: Array, low: float | None, high: float | None) -> tuple[Array, 
 
 
 def describe_flows(
-    env: Mapping[Any, Array], inflows: list[str], outflows: list[str], breach: Breach, shape: tuple[int, ...]
+    env: Mapping[Any, Array],
+    inflows: Sequence[str],
+    outflows: Sequence[str],
+    breach: Breach,
+    shape: tuple[int, ...],
 ) -> str:
     """The flows that moved a stock, each with what it added to the stock a year (an outflow's
     rate counts against it) in the run and row that broke its range: ``growth -15.43``."""

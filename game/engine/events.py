@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Collection, Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ import numpy as np
 
 from game.content.schema import Choice, Ending
 from game.engine import finite
+from game.engine.blocks import block_draws, fired_in_blocks
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
 from game.engine.state import NEVER, Array, State, stable_hash
@@ -33,6 +34,8 @@ class Draw:
     dilemmas: list[Dilemma] = field(default_factory=list)
     masks: dict[str, Array] = field(default_factory=dict)  # dilemma's event id -> runs where it fired
     answered: list[ChoiceMade] = field(default_factory=list)
+    answered_in: list[tuple[int, ...]] = field(default_factory=list)  # a batch of plans: blocks of each
+    fired_in: list[tuple[int, FiredEvent]] = field(default_factory=list)  # and each block's own record
 
 
 def draw_events(
@@ -46,11 +49,13 @@ def draw_events(
     planned_choices: Mapping[tuple[int, str], str],
     pending: MutableMapping[str, int],
     locked: Collection[str] = frozenset(),
+    planned_blocks: Sequence[Mapping[tuple[int, str], str]] | None = None,
 ) -> Draw:
     """Draw every event of the turn just resolved; apply what fired and the answers known now.
 
     An interactive game leaves its dilemmas to the player; a headless one answers them from
-    ``planned_choices`` or with each dilemma's default choice.
+    ``planned_choices`` or with each dilemma's default choice; a batch of plans from each block's
+    own ``planned_blocks`` (``answered_in`` then names the blocks of each answer given).
     """
     world = stepper.world
     out = Draw()
@@ -76,6 +81,7 @@ def draw_events(
                     planned_choices,
                     pending,
                     locked,
+                    planned_blocks,
                 )
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired, by_default, label in answers:
@@ -97,6 +103,7 @@ def _draw_event(
     planned_choices: Mapping[tuple[int, str], str],
     pending: MutableMapping[str, int],
     locked: Collection[str],
+    planned_blocks: Sequence[Mapping[tuple[int, str], str]] | None = None,
 ) -> None:
     """One event of ``draw_events`` whose clocks let it fire in the runs of ``eligible`` (called
     under numpy's floating-point warnings ignored, as each formula's evaluation is)."""
@@ -116,8 +123,11 @@ def _draw_event(
         prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
     prob = stepper.scale.chance(prob)  # written for the content's turn
     # default_rng's own generator, built without its checks (a third of a lone turn's events)
-    stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
-    draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
+    if stepper.blocks == 1:
+        stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
+        draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
+    else:  # a batch of plans: each block draws what its own game would
+        draw = block_draws(stepper, eid, turn)
     fired = eligible & (draw < prob)
     if not fired.any():
         return
@@ -128,6 +138,8 @@ def _draw_event(
         add_capital(stepper, state, side_id, amount, fired)
     title, text = event_words(stepper, state, env, eid, turn, int(np.argmax(fired[:, 0])))
     out.fired.append(FiredEvent(turn, eid, title, text, float(fired.mean())))
+    if planned_blocks is not None:  # a batch of plans: what each block's own game records
+        out.fired_in.extend(fired_in_blocks(stepper, state, env, eid, turn, fired))
     if spec.choices:
         default = next(c.id for c in spec.choices if c.default)
         if interactive:
@@ -138,6 +150,18 @@ def _draw_event(
             else:  # nothing to decide: what happens when nobody decides, as in a headless run
                 shown = dilemma.choices[0].label if dilemma.choices else ""  # the words the player would read
                 answers.append((eid, default, fired, True, shown))
+        elif planned_blocks is not None:  # a batch of plans: each block answers as its plan says
+            runs = R // len(planned_blocks)
+            by_choice: dict[str | None, list[int]] = {}
+            for block, planned_here in enumerate(planned_blocks):
+                if fired[block * runs : (block + 1) * runs].any():
+                    by_choice.setdefault(planned_here.get((turn, eid)), []).append(block)
+            for planned, blocks in sorted(by_choice.items(), key=lambda item: item[0] or ""):
+                where = np.zeros((len(planned_blocks), 1), dtype=bool)
+                where[blocks] = True
+                mask = fired & np.repeat(where, runs, axis=0)
+                answers.append((eid, planned or default, mask, not planned, ""))
+                out.answered_in.append(tuple(blocks))
         else:
             planned = planned_choices.get((turn, eid))
             answers.append((eid, planned or default, fired, not planned, ""))
@@ -410,7 +434,7 @@ def apply_choice(
         state.ch_target[aid] = np.where(changed, info.channels[level][None, :], state.ch_target[aid])
         state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
         state.level[aid] = np.where(changed, level, state.level[aid])
-        state.ramping.add(aid)
+        state.start_ramp(aid, changed)
 
 
 def reach_endings(

@@ -35,7 +35,16 @@ from game.engine.recording import Recorder
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import replay
 from game.engine.scoring import Debrief, debrief
-from game.engine.state import NEVER, Array, Overlay, Snapshot, State, check_pins, draw_parameters
+from game.engine.state import (
+    NEVER,
+    Array,
+    Overlay,
+    Snapshot,
+    State,
+    check_pins,
+    draw_blocks,
+    draw_parameters,
+)
 from game.engine.stepping import Stepper
 from game.engine.timescale import TurnScale
 from game.engine.world import ActionInfo, World
@@ -65,7 +74,12 @@ class Game:
         snapshots: bool | None = None,
         difficulty: str | None = None,
         allow_out_of_range: bool = False,
+        blocks: Sequence[Mapping[str, float]] | None = None,
+        block_seeds: Sequence[int] | None = None,
     ) -> None:
+        """``blocks`` (game.engine.plans.replay_plans): the runs are that many equal blocks, block k
+        drawing what a game of its runs with ``blocks[k]`` as pins (and ``block_seeds[k]`` as
+        seed, if given; ``seed`` otherwise) would draw."""
         if scenario not in world.scenarios:
             raise GameError(
                 f"{unknown('scenario', scenario, world.scenarios, world.pack_ids)}; "
@@ -127,11 +141,31 @@ class Game:
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
         self._dilemma_mask: dict[str, Array] = {}
-        self._snapshots: dict[int, tuple[State, dict[str, int], dict[Any, Array]]] = {}
-        self._params = draw_parameters(
-            world, self.scenario, {**self.pins, **self.run_pins}, self.seed, self.runs, level
-        )
+        self._snapshots: dict[int, tuple[State, dict[str, Any], dict[Any, Array]]] = {}
+        self.blocks = [dict(pins) for pins in blocks] if blocks is not None else None
+        if self.blocks is None:
+            self._params = draw_parameters(
+                world, self.scenario, {**self.pins, **self.run_pins}, self.seed, self.runs, level
+            )
+        else:
+            if not self.blocks or self.runs % len(self.blocks):
+                raise GameError(f"{self.runs} runs do not make {len(self.blocks)} equal blocks")
+            seeds = [self.seed] * len(self.blocks) if block_seeds is None else [int(s) for s in block_seeds]
+            if len(seeds) != len(self.blocks) or min(seeds) < 0:
+                raise GameError(f"give {len(self.blocks)} seeds, one per block, each zero or more")
+            for own in self.blocks:
+                check_pins(world, own, allow_out_of_range=allow_out_of_range)
+            each = self.runs // len(self.blocks)
+            self._params = draw_blocks(world, self.scenario, self.blocks, seeds, each, level)
+        self.block_seeds = seeds if self.blocks is not None else None
         self._stepper = Stepper(world, scenario, self.scenario, self.seed, self.runs, self._params)
+        if self.blocks is not None:
+            self._stepper.blocks = len(self.blocks)
+            self._stepper.block_seeds = tuple(seeds)
+        # a batch of plans: each block's answers to its dilemmas, by (turn, event)
+        self.block_choices: list[dict[tuple[int, str], str]] | None = None
+        self.block_answers: list[tuple[ChoiceMade, tuple[int, ...]]] = []  # and the blocks of each given
+        self.block_events: list[tuple[int, FiredEvent]] = []  # the events each block's own game records
         self.turn_years = self._stepper.turn_years
         self.dt = self._stepper.dt
         self._recorder = Recorder(self._stepper, record)
@@ -150,6 +184,8 @@ class Game:
                 snapshots=False,
                 allow_out_of_range=allow_out_of_range,
                 difficulty=self.difficulty,
+                blocks=self.blocks,
+                block_seeds=self.block_seeds,
             )
             if status_quo
             else None
@@ -503,6 +539,11 @@ class Game:
         if self.turn >= self.turns or (self.interactive and self.is_over):
             raise GameError("the game is over")
         turn = self.turn + 1
+        return self._step(turn, self._commit(turn))
+
+    def _commit(self, turn: int) -> dict[str, int]:
+        """The levels chosen for ``turn``, logged (and warned about where a headless plan sets a
+        level whose prerequisite is unmet), handed over and no longer pending."""
         self._drop_unsupported()  # a played game drops them as they break: this is a last check
         for aid, level, unmet in self.unsupported_changes():  # a headless plan plays them, warned
             said = f"turn {turn}: {aid} -> {level}: "
@@ -513,12 +554,16 @@ class Game:
             cost = float(np.mean(self.action_cost(aid, level)))
             capital = self.world.actions[aid].capital_to_change(previous, level)
             self.log.append(Decision(turn, aid, level, previous, cost, capital))
+        pending, self._pending = self._pending, {}
+        return pending
+
+    def _step(self, turn: int, pending: Mapping[str, int | Array]) -> TurnReport:
+        """Resolve turn ``turn`` with the levels ``pending`` sets (one per run, in a batch of plans)."""
         lags = self._recorder.lags(turn)
         if self._keep_snapshots:
-            self._snapshots[turn] = (self._state.frozen_copy(), dict(self._pending), self.env)
+            self._snapshots[turn] = (self._state.frozen_copy(), dict(pending), self.env)
         with np.errstate(all="ignore"):
-            env = self._stepper.advance(self._state, turn, self._pending, None, lags, self.env)
-        self._pending = {}
+            env = self._stepper.advance(self._state, turn, pending, None, lags, self.env)
         self.turn = turn
         env.update(lags)
         self.env = env
@@ -533,9 +578,12 @@ class Game:
             planned_choices=self.planned_choices,
             pending=self._pending,
             locked=self.locks,
+            planned_blocks=self.block_choices,
         )
         self.events_fired.extend(drawn.fired)
         self.choices_made.extend(drawn.answered)
+        self.block_answers.extend(zip(drawn.answered, drawn.answered_in, strict=False))
+        self.block_events.extend(drawn.fired_in)
         self._dilemma_mask.update(drawn.masks)
         self.pending_dilemmas.extend(drawn.dilemmas)
         ending = self._check_endings(turn, env)
@@ -565,6 +613,8 @@ class Game:
         """
         if self.run_pins:
             raise GameError("a game with a value per run for a parameter cannot be replayed as a batch")
+        if self.blocks is not None:
+            raise GameError("a batch of plans cannot be replayed as a batch: replay each plan")
         twin = Game(
             self.world,
             self.scenario_id,
@@ -587,6 +637,8 @@ class Game:
         twin.pending_dilemmas = []
         twin.log = list(self.log)
         twin.choices_made = list(self.choices_made)
+        twin.block_answers = list(self.block_answers)
+        twin.block_events = list(self.block_events)
         twin.events_fired = list(self.events_fired)
         twin.warnings = list(self.warnings)
         twin.dropped = []
@@ -609,6 +661,8 @@ class Game:
         runs then do apart is what those parameters do from here, which is how the game
         says what a forecast depends on.
         """
+        if self.blocks is not None:
+            raise GameError("a batch of plans cannot be spread: spread one plan's own game")
         counts = {len(np.ravel(v)) for v in values.values()}
         if len(counts) != 1:
             raise GameError("give every parameter the same number of values, one per run")

@@ -11,18 +11,16 @@ The key is what a load's result depends on: the game's version, the working fold
 messages name files relative to it), each pack folder as given and the SHA-256 of every
 file read from it. The files are read through the same safe reader as a load; anything
 odd (a refused file, a folder problem, a file changed while it was loaded) simply loads
-afresh, where the load reports it. Worlds are read-only once built (the engine never
-changes one; tests/conftest.py checks the shared ones), so one object can serve every
-caller; programs compiled for a world are shared through it too (program.program_for).
-Should a caller change one anyway, it is not handed out again: each kept world's state
-(its arrays' bytes, the identity of every item its dicts and lists hold; content models
-are frozen) is checked when it is asked for (~15 ms for the base game), and a world that
-differs is dropped and loaded afresh.
+afresh, where the load reports it. Worlds are read-only once built (every dict, list, set
+and array in one refuses a change: engine/frozen.py), so one object can serve every caller;
+programs compiled for a world are shared through it too (program.program_for). What a
+caller could still change (an attribute of the content set or of a pack, plain dataclasses)
+is checked when a kept world is asked for (``state_of``, a few microseconds), and a world
+that differs is dropped and loaded afresh.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import threading
@@ -31,13 +29,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-from pydantic import BaseModel
-
 from game.content.errors import ContentError
 from game.content.loader import ContentSet, pack_files
 from game.content.safe_read import FileRefused, ReadBudget, read_limited
-from game.content.tomlpos import TomlDocument
 from game.limits import MAX_CONTENT_FILE_BYTES, MAX_PACKS
 
 if TYPE_CHECKING:
@@ -48,7 +42,7 @@ KEPT = 8
 
 Key = tuple[str, str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]]
 
-_loaded: OrderedDict[Key, tuple[World, bytes]] = OrderedDict()  # each world with its state
+_loaded: OrderedDict[Key, tuple[World, tuple[int, ...]]] = OrderedDict()  # each world with its state
 _lock = threading.Lock()
 
 
@@ -87,42 +81,15 @@ def content_key(folders: Sequence[str | Path], game_version: str) -> Key | None:
     return game_version, cwd, tuple(packs)
 
 
-def state_of(world: World) -> bytes:
-    """A digest of what a caller could change in a world: every array's bytes, every number, and
-    the identity of every other item its dicts, lists, sets and dataclasses hold (content models
-    and parsed files are frozen, and kept by identity)."""
-    digest = hashlib.blake2b(digest_size=16)
-    seen: set[int] = set()
-    stack: list[object] = [world]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, int | float | bool | None):
-            digest.update(repr(item).encode())
-            continue
-        if isinstance(item, str | bytes | BaseModel | TomlDocument):
-            digest.update(id(item).to_bytes(8, "little"))
-            continue
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        digest.update(id(item).to_bytes(8, "little"))
-        if isinstance(item, np.ndarray):
-            digest.update(repr((item.shape, item.dtype.str)).encode())
-            digest.update(np.ascontiguousarray(item).tobytes())
-        elif isinstance(item, dict):
-            digest.update(len(item).to_bytes(8, "little"))
-            for key, value in item.items():
-                stack += [key, value]
-        elif isinstance(item, list | tuple):
-            digest.update(len(item).to_bytes(8, "little"))
-            stack += item
-        elif isinstance(item, set | frozenset):
-            digest.update(repr(sorted(map(repr, item))).encode())
-        elif dataclasses.is_dataclass(item):
-            stack += [getattr(item, f.name) for f in dataclasses.fields(item)]
-        elif hasattr(item, "__dict__"):
-            stack.append(vars(item))
-    return digest.digest()
+def state_of(world: World) -> tuple[int, ...]:
+    """What a caller could still change in a built world: which objects the attributes of its
+    content set and of each of its packs hold (plain dataclasses, whose attributes can be set
+    again). Everything else in it refuses a change (engine/frozen.py)."""
+    content = world.content
+    held = [id(world.content), *map(id, vars(content).values())]
+    for pack in content.packs:
+        held += map(id, vars(pack).values())
+    return tuple(held)
 
 
 def _key_of(content: ContentSet, key: Key) -> Key:

@@ -6,7 +6,9 @@ numpy calls, with the same operands in the same order (so every number is identi
 bit), onto three tiers of instructions:
 
 - *setup*, run once per game: whatever reads only constants, table fields and parameters
-  (a parameter drawn per run is still fixed for the whole game);
+  (a parameter drawn per run is still fixed for the whole game). The parameters are the
+  program's inputs, not numbers compiled into it: games of other seeds or pins share one
+  program, and setup runs again for whichever game takes it (``Program._bind``);
 - *turn*, run once per turn: whatever reads the date, action levels, costs, events or lags
   but no stock;
 - *step*, run at every sub-step: whatever reads a stock, one group per computed name, so
@@ -341,26 +343,46 @@ os.register_at_fork(after_in_child=_forget_pool)
 
 SHARED_UP_TO_RUNS = 64
 """Games of up to this many runs share a compiled program with any other game of the same world,
-scenario and numbers (the parameters drawn or pinned, the tables' fields): a new lone game then
-starts without compiling its turn again. Bigger batches hold too much memory to keep."""
+scenario and shape (``Layout``): a new lone game then starts without compiling its turn again,
+whatever its seed or pins. Bigger batches hold too much memory to keep."""
 SHARED_PER_WORLD = 16
 """Programs kept per world, the least recently used dropped first."""
 
 _SHARED: dict[int, OrderedDict[Any, Program]] = {}  # id(world) -> its programs, by what they compute
 _SHARED_LOCK = threading.Lock()
 
+Layout = tuple[tuple[str, tuple[int, ...], str, bool], ...]
+"""A game's parameters as a program takes them: (id, the game's array shape, dtype, whether one
+column serves every run). The parameters are the program's inputs, not numbers compiled into it,
+so this (with the world, the scenario and the runs) is all a program's structure depends on."""
+
+
+def layout_of(stepper: Stepper, rows: int) -> Layout:
+    """How ``stepper``'s parameters enter a program of ``rows`` runs. In a batch too big to share
+    its program, a parameter the formulas read as it is (no action or event changes it) that has
+    the same bits in every run is one column, as a number fixed for the game would be: its
+    operations then run once, not once per run. A smaller batch keeps every parameter per run
+    (a few dozen numbers cost a numpy call what one does), so any pins share its program."""
+    entries = []
+    for key, value in stepper.params.items():
+        one = False
+        if key in stepper.const and value.ndim == 2 and value.shape[0] == rows and rows > SHARED_UP_TO_RUNS:
+            bits = value.view(np.uint64) if value.dtype == np.float64 else value
+            one = bool((bits == bits[:1]).all())
+        entries.append((key, value.shape, value.dtype.str, one))
+    return tuple(entries)
+
 
 def program_for(stepper: Stepper, rows: int) -> Program:
-    """A program for ``stepper``'s game of ``rows`` runs: one compiled before for a game computing
-    the very same numbers (same world, scenario and constants, to the bit), or a new one."""
+    """A program for ``stepper``'s game of ``rows`` runs: one compiled before for a game of the same
+    world, scenario and layout of parameters (their values are the program's inputs, set when a
+    game takes it), or a new one."""
+    layout = layout_of(stepper, rows)
     if rows > SHARED_UP_TO_RUNS:
-        return Program(stepper, rows)
-    digest = hashlib.blake2b(digest_size=16)
-    for key, value in (*stepper.const.items(), *stepper.params.items()):
-        array = np.ascontiguousarray(value)
-        digest.update(repr((key, array.shape, array.dtype.str)).encode())
-        digest.update(array.tobytes())
-    key = (stepper.scenario_id, rows, digest.digest())
+        return Program(stepper, rows, layout)
+    # the scenario's turn length is compiled in (the sub-step's dt), its other settings are not
+    timing = (stepper.dt, stepper.turn_years)
+    key = (stepper.scenario_id, rows, timing, layout)
     world = stepper.world
     with _SHARED_LOCK:
         programs = _SHARED.get(id(world))
@@ -369,7 +391,7 @@ def program_for(stepper: Stepper, rows: int) -> Program:
             weakref.finalize(world, _SHARED.pop, id(world), None)  # a world gone takes its programs
         program = programs.get(key)
         if program is None:
-            program = programs[key] = Program(stepper, rows)
+            program = programs[key] = Program(stepper, rows, layout)
             if len(programs) > SHARED_PER_WORLD:
                 programs.popitem(last=False)
         programs.move_to_end(key)
@@ -768,12 +790,15 @@ class _Builder:
 class Program:
     """One stepper's turn as tiers of instructions over fixed buffers, for ``rows`` runs."""
 
-    def __init__(self, stepper: Stepper, rows: int) -> None:
+    def __init__(self, stepper: Stepper, rows: int, layout: Layout | None = None) -> None:
         self.stepper = stepper
         self.rows = rows
         world = stepper.world
         b = self.builder = _Builder(rows)
-        self._inputs(stepper)
+        self.layout = layout_of(stepper, rows) if layout is None else layout
+        # each parameter's buffer, filled from the game that takes the program (``_bind``)
+        self.game_inputs: list[tuple[str, Array, bool]] = []
+        self._inputs(stepper, self.layout)
         self.outputs: dict[str, Array] = {}
         self.tier: dict[str, int] = {}
         groups: dict[str, list[Block]] = {}
@@ -809,12 +834,17 @@ class Program:
             # the first span keeps the program's own buffers: the turn's outputs are read from them
             private = {} if number == 0 else {id(buffer): np.empty_like(buffer) for buffer in shared}
             self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
-        self.ran_setup = False
+        self.bound: Stepper | None = None  # whose parameters the buffers hold, set up for its game
+        self._bound_bits = b""  # the bits of those parameters: a game of the very same needs no setup
+        self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
         self.recycler = _Recycler()  # the arrays the values leave in, written again once nobody holds them
         self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
-        self._fixed: tuple[Stepper, dict[Any, Any]] | None = None  # _fixed_env, for one caller
-        self._finite_names: frozenset[str] = frozenset()  # _fixed_env: what a finite turn vouches for
+        # _fixed_env of each game that took the program: its constants and the names fixed for
+        # it, and the names a finite turn vouches for (the game's own, gone with its stepper)
+        self._fixed: weakref.WeakKeyDictionary[Stepper, tuple[dict[Any, Any], frozenset[str]]] = (
+            weakref.WeakKeyDictionary()
+        )
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
 
     # ------------------------------------------------------------------ building
@@ -834,14 +864,17 @@ class Program:
             and id(buffer) not in inputs
         ]
 
-    def _inputs(self, stepper: Stepper) -> None:
+    def _inputs(self, stepper: Stepper, layout: Layout) -> None:
         b, world, rows = self.builder, stepper.world, self.rows
         for key, value in stepper.const.items():
-            if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[0] == rows and rows > 1:
-                bits = value.view(np.uint64) if value.dtype == np.float64 else value
-                if (bits == bits[:1]).all():
-                    value = value[:1]  # the same in every run: one column serves them all
-            b.register(key, value.T, SETUP)
+            if key not in stepper.params:  # the world's fields, the turn's length: the same for every game
+                b.register(key, value.T, SETUP)
+        for key, shape, dtype, one in layout:
+            # read by name where the formulas read it, under a key of its own where actions or
+            # events change it (the name is then the modified value, computed from this)
+            slot = key if key in stepper.const else ("parameter", key)
+            buffer = b.input(slot, (shape[1], 1 if one else shape[0]), SETUP, np.dtype(dtype))
+            self.game_inputs.append((key, buffer, one))
         for key in ("turn", "year"):
             b.input(key, (1, 1), TURN)
         for sid in world.stocks:
@@ -869,7 +902,7 @@ class Program:
         if own is not None:
             value = own.emit(b)
         else:  # a parameter or a field that actions or events change (a constant: laid out on use)
-            value = stepper.params[name] if name in stepper.params else world.fields[name]
+            value = b.read(("parameter", name)) if name in stepper.params else world.fields[name]
         if name not in world.modifiers:
             return value
         mult: Array | float = 1.0
@@ -905,7 +938,7 @@ class Program:
         return b.ufunc(np.add, b.ufunc(np.multiply, value, mult), add)
 
     def _emit_integration(
-        self, sid: str, inflows: list[str], outflows: list[str], low: float | None, high: float | None
+        self, sid: str, inflows: Sequence[str], outflows: Sequence[str], low: float | None, high: float | None
     ) -> None:
         """One sub-step of Euler integration of a stock, in place in its buffer."""
         b = self.builder
@@ -1029,12 +1062,8 @@ class Program:
         same share a program; the turn's errors name the caller's game). Hold ``lock``."""
         self.stepper = caller
         stepper, slots = caller, self.builder.slots
-        if not self.ran_setup:
-            self._run(self.builder.setup, turn)
-            for name, out in self.outputs.items():
-                if self.tier[name] == SETUP:
-                    out.flags.writeable = False
-            self.ran_setup = True
+        if self.bound is not caller:
+            self._bind(caller, turn)
         time = stepper.time(turn)
         inputs: list[tuple[Any, Array]] = [*time.items(), *lags.items(), *side_costs.items()]
         inputs += [(("channels", aid), value) for aid, value in channels.items()]
@@ -1062,7 +1091,7 @@ class Program:
             stocks.update(self._readers[0](flat))
             env = self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
             if math.isfinite(np.add.reduce(flat)):  # every number of the turn, the values among them
-                env.finite = self._finite_names
+                env.finite = self._fixed_env()[1]
             return env
         copyto = np.copyto
         for key, value in inputs:
@@ -1094,7 +1123,7 @@ class Program:
                 named.append((name, value))
         env = self._env(stocks, time, lags, channels, side_costs, named)
         if finite:
-            env.finite = self._finite_names
+            env.finite = self._fixed_env()[1]
         return env
 
     def _env(
@@ -1109,7 +1138,7 @@ class Program:
         """The turn's end values: the names computed this turn (``named``, copies of their
         buffers) beside the constants and the names fixed for the game, which are the same
         arrays every turn (a copy of one dict, not a view made of each name each turn)."""
-        env = TurnValues(self._fixed_env())
+        env = TurnValues(self._fixed_env()[0])
         env.update(time)
         env.update(lags)
         env.update(side_costs)
@@ -1119,12 +1148,16 @@ class Program:
         env.update(named)
         return env
 
-    def _fixed_env(self) -> dict[Any, Array]:
-        """The caller's constants and the names fixed for the game, with every other name's key
-        in its place (its value is set each turn), so each turn's values keep one order."""
+    def _fixed_env(self) -> tuple[dict[Any, Array], frozenset[str]]:
+        """The caller's constants and the names fixed for its game, with every other name's key
+        in its place (its value is set each turn), so each turn's values keep one order; and the
+        names whose values a finite turn vouches for. Made once a game, while its numbers are in
+        the buffers: the names fixed for the game leave as read-only copies of their own, as
+        another game taking the program computes its own into the same buffers."""
         stepper = self.stepper
-        if self._fixed is not None and self._fixed[0] is stepper:
-            return self._fixed[1]
+        made = self._fixed.get(stepper)
+        if made is not None:
+            return made
         world = stepper.world
         fixed: dict[Any, Any] = dict(stepper.const)
         keys = [
@@ -1137,12 +1170,43 @@ class Program:
         ]
         fixed.update(dict.fromkeys(keys))
         for name, out in self.outputs.items():
-            fixed[name] = out.T if self.tier[name] == SETUP else None
-        self._fixed = (stepper, fixed)
+            if self.tier[name] == SETUP:
+                value = fixed[name] = out.T.copy()
+                value.flags.writeable = False
+            else:
+                fixed[name] = None
         # the names fixed for the game are the same read-only arrays every turn: tested once
         setup = [name for name in self.outputs if self.tier[name] == SETUP]
         turned = [name for name in self.outputs if self.tier[name] != SETUP]
         if not all(math.isfinite(np.add.reduce(fixed[name], axis=None)) for name in setup):
             setup = []
-        self._finite_names = frozenset([*world.stocks, *turned, *setup])
-        return fixed
+        made = self._fixed[stepper] = (fixed, frozenset([*world.stocks, *turned, *setup]))
+        return made
+
+    def _bind(self, caller: Stepper, turn: int) -> None:
+        """Make the buffers hold ``caller``'s game: its parameters copied into their inputs and the
+        once-a-game tier run on them (games of other seeds or pins share the program and take turns
+        on it; each takes it back in the state its own setup leaves)."""
+        bits = self._bits.get(caller)
+        if bits is None:
+            values = (np.ascontiguousarray(caller.params[key]) for key, _, _ in self.game_inputs)
+            bits = self._bits[caller] = b"".join(value.tobytes() for value in values)
+        if self.bound is not None and bits == self._bound_bits:
+            # a game of the same numbers (a status-quo twin, a game like one before): set up already
+            self.bound = caller
+            return
+        self.bound = None  # until the setup has run through: a nan in it leaves nobody set up
+        for key, buffer, one in self.game_inputs:
+            value = caller.params[key]
+            np.copyto(buffer, (value[:1] if one else value).T)
+        fixed = [out for name, out in self.outputs.items() if self.tier[name] == SETUP]
+        for out in fixed:
+            out.flags.writeable = True
+        try:
+            self._run(self.builder.setup, turn)
+        finally:
+            for out in fixed:
+                out.flags.writeable = False
+        if self.scalar is not None:
+            self.scalar.refresh()
+        self.bound, self._bound_bits = caller, bits

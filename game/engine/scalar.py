@@ -194,6 +194,9 @@ class ScalarRunner:
         self.spans_out = [self._span(b) for b in self.outputs]
         from game.engine import program as compiled  # the program imports this module first
 
+        # the numbers of the once-a-game tier (parameters among them): read again from their
+        # buffers when another game takes the program and its setup has run (``refresh``)
+        self.spans_fixed = [self._span(b) for b in self.held if builder.tiers[id(b)] == compiled.SETUP]
         self.settle = compiled._settle_in_place
         self.argmax = compiled._argmax_into
         self.writes_last = (compiled._power_by_rows, compiled._argmax_into)  # their result: the last argument
@@ -473,6 +476,12 @@ class ScalarRunner:
         once they were stored (one numpy call instead of two)."""
         lo = self.index[id(buffer)]
         return np.array([self.values[lo : lo + buffer.shape[0]]], dtype=buffer.dtype)
+
+    def refresh(self) -> None:
+        """The once-a-game numbers read again from their buffers (another game's, just set up)."""
+        values = self.values
+        for column, lo, hi, _ in self.spans_fixed:
+            values[lo:hi] = column.tolist()
 
     def store(self) -> None:
         """The names' values and the stocks back into the program's buffers, for copying out."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -40,6 +40,43 @@ class State:
     jumps: list[tuple[Modifier, str, Array, Array]] = field(default_factory=list)  # mod, event, mask, value
     ramping: set[str] = field(default_factory=set)  # actions whose ramp may be unfinished in a run
     armed: set[tuple[str, int]] = field(default_factory=set)  # event effects ever switched on
+    # A batch of plans (game.engine.plans) plays ``blocks`` equal blocks of runs, each a game of
+    # its own: an action ramps in a block where it changed, as it would in that block's own game.
+    # ``ramp_runs`` marks, for an action in ``ramping``, the runs of the blocks ramping it.
+    blocks: int = 1
+    ramp_runs: dict[str, Array] = field(default_factory=dict)
+
+    def start_ramp(self, aid: str, changed: Array) -> None:
+        """The action's level changed in the runs of ``changed`` (any, in a lone game): it ramps,
+        in a batch of plans in the blocks where it changed."""
+        if self.blocks > 1:
+            runs = changed.shape[0] // self.blocks
+            moved = np.repeat(changed.reshape(self.blocks, runs).any(axis=1), runs).reshape(-1, 1)
+            held = self.ramp_runs.get(aid) if aid in self.ramping else None
+            self.ramp_runs[aid] = moved if held is None else moved | held
+        self.ramping.add(aid)
+
+    def end_ramp(self, aid: str, elapsed: Array, turns: float) -> None:
+        """Stop ramping the action where its ramp is over in every run (of a block, in a batch)."""
+        if aid not in self.ramping:
+            return
+        if self.blocks == 1:
+            if elapsed.min() >= turns:
+                self.ramping.discard(aid)
+            return
+        runs = elapsed.shape[0] // self.blocks
+        going = np.repeat(elapsed.reshape(self.blocks, runs).min(axis=1) < turns, runs).reshape(-1, 1)
+        held = self.ramp_runs.get(aid)
+        going = going if held is None else going & held
+        if going.any():
+            self.ramp_runs[aid] = going
+        else:
+            self.ramping.discard(aid)
+            self.ramp_runs.pop(aid, None)
+
+    def ramped_runs(self, aid: str) -> Array | None:
+        """In a batch of plans, the runs whose block ramps the action (None: every run does)."""
+        return self.ramp_runs.get(aid) if self.blocks > 1 else None
 
     def copy(self) -> State:
         def c(d: dict[Any, Array]) -> dict[Any, Array]:
@@ -58,6 +95,8 @@ class State:
             [(m, e, k.copy(), v.copy()) for m, e, k, v in self.jumps],
             set(self.ramping),
             set(self.armed),
+            self.blocks,
+            dict(self.ramp_runs),
         )
 
     def frozen_copy(self) -> State:
@@ -77,6 +116,8 @@ class State:
             list(self.jumps),
             set(self.ramping),
             set(self.armed),
+            self.blocks,
+            dict(self.ramp_runs),
         )
 
     def digest(self) -> str:
@@ -105,7 +146,7 @@ class State:
         return h.hexdigest()
 
     def tile(self, run: int, copies: int) -> State:
-        """``copies`` identical copies of one run, for attribution."""
+        """``copies`` identical copies of one run, for attribution: one game (not a batch of plans)."""
 
         def t(d: dict[Any, Array]) -> dict[Any, Array]:
             return {k: np.repeat(v[run : run + 1], copies, axis=0) for k, v in d.items()}
@@ -129,7 +170,7 @@ class State:
                 )
                 for m, e, k, v in self.jumps
             ],
-            set(self.ramping),
+            {aid for aid in self.ramping if aid not in self.ramp_runs or self.ramp_runs[aid][run, 0]},
             set(self.armed),
         )
 
@@ -283,3 +324,21 @@ def draw_parameters(
         if difficulty is not None and pid in difficulty.multiply and pid not in pins:
             out[pid] = out[pid] * difficulty.multiply[pid]
     return out
+
+
+def draw_blocks(
+    world: World,
+    scenario: Scenario,
+    pins: Sequence[Mapping[str, float]],
+    seeds: Sequence[int],
+    runs: int,
+    difficulty: Difficulty | None = None,
+) -> dict[str, Array]:
+    """The parameters of a batch of plans: block k's ``runs`` runs hold what a game of ``runs``
+    runs with ``seeds[k]`` and ``pins[k]`` would draw, so each block is that game's runs."""
+    pairs = zip(pins, seeds, strict=True)
+    blocks = [draw_parameters(world, scenario, own, seed, runs, difficulty) for own, seed in pairs]
+    return {
+        pid: value if world.parameters[pid].over is not None else np.concatenate([b[pid] for b in blocks])
+        for pid, value in blocks[0].items()
+    }

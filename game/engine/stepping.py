@@ -14,8 +14,9 @@ game, and split apart they would hand those tables around rather than read more 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,82 @@ from game.engine.timescale import TurnScale
 from game.engine.world import Modifier, World
 from game.formula import NotANumber
 
+Integration = tuple[tuple[str, tuple[str, ...], tuple[str, ...], float | None, float | None], ...]
+
+
+@dataclass(frozen=True)
+class WorldTurn:
+    """What a turn's order of work depends on that is the same for every game of a world."""
+
+    integration: Integration
+    """Each stock some flow moves: (stock, its inflows, its outflows, its minimum, its maximum)."""
+    phases: dict[str, tuple[str, ...]]
+    """Which names to compute at each moment of a turn, in dependency order. ``all``: everything.
+    ``first`` (first sub-step): everything that does not depend on stocks, plus what the flows
+    need. ``step`` (later sub-steps): what depends on stocks and feeds a flow. ``end`` (end of
+    turn): everything that depends on stocks, for the record. ``lagged``: what depends on a
+    lagged value or a side's action cost (the guesses ``Stepper.initial_env`` improves)."""
+
+
+_TURNS: dict[int, WorldTurn] = {}  # id(world) -> its WorldTurn (a world is read-only once built)
+_TURNS_LOCK = threading.Lock()
+
+
+def _turn_of(world: World) -> WorldTurn:
+    """The world's ``WorldTurn``, worked out for its first game and kept while it lives."""
+    found = _TURNS.get(id(world))
+    if found is not None:
+        return found
+    integration = tuple(
+        (
+            sid,
+            tuple(f for f, spec in world.flow_specs.items() if spec.into == sid),
+            tuple(f for f, spec in world.flow_specs.items() if spec.out_of == sid),
+            world.stocks[sid].minimum,
+            world.stocks[sid].maximum,
+        )
+        for sid in world.stocks
+        if any(sid in (spec.into, spec.out_of) for spec in world.flow_specs.values())
+    )
+    uses: dict[str, set[str]] = {}
+    lagged: set[str] = set()
+    costs = {f"{sid}_action_cost" for sid in world.sides}
+    for name in world.order:
+        own = world.variables.get(name) or world.flows.get(name)
+        names = set(own.names) if own is not None else set()
+        reads_lag = own is not None and bool(own.lags)
+        for mod in world.modifiers.get(name, ()):
+            if mod.formula is not None:
+                names |= set(mod.formula.names)
+                reads_lag = reads_lag or bool(mod.formula.lags)
+        uses[name] = names
+        if reads_lag or any(n in lagged or n in costs for n in names):
+            lagged.add(name)
+    dynamic: set[str] = set()
+    for name in world.order:
+        if any(n in world.stocks or n in dynamic for n in uses[name]):
+            dynamic.add(name)
+    feeds_flows: set[str] = set()
+    todo = list(world.flows)
+    while todo:
+        name = todo.pop()
+        if name not in feeds_flows:
+            feeds_flows.add(name)
+            todo.extend(n for n in uses.get(name, ()) if n in uses)
+    order = world.order
+    phases = {
+        "all": tuple(order),
+        "first": tuple(n for n in order if n not in dynamic or n in feeds_flows),
+        "step": tuple(n for n in order if n in dynamic and n in feeds_flows),
+        "end": tuple(n for n in order if n in dynamic),
+        "lagged": tuple(n for n in order if n in lagged),
+    }
+    with _TURNS_LOCK:
+        if id(world) not in _TURNS:
+            _TURNS[id(world)] = WorldTurn(integration, phases)
+            weakref.finalize(world, _TURNS.pop, id(world), None)  # a world gone takes it along
+        return _TURNS[id(world)]
+
 
 class Stepper:
     """Resolves turns of one scenario over ``runs`` runs with the parameters drawn for them.
@@ -39,6 +116,8 @@ class Stepper:
     """
 
     reference = False
+    blocks = 1  # a batch of plans (game.engine.plans): equal blocks of runs, each its own game
+    block_seeds: tuple[int, ...] = ()  # and each block's seed
 
     def __init__(
         self,
@@ -75,17 +154,7 @@ class Stepper:
         self.event_cooldowns = np.array([cooldowns], dtype=np.int64).reshape(1, -1)
         once = [info.spec.once for info in world.events.values()]
         self.event_once = np.array([once], dtype=bool).reshape(1, -1)
-        self.integration = [
-            (
-                sid,
-                [f for f, spec in world.flow_specs.items() if spec.into == sid],
-                [f for f, spec in world.flow_specs.items() if spec.out_of == sid],
-                world.stocks[sid].minimum,
-                world.stocks[sid].maximum,
-            )
-            for sid in world.stocks
-            if any(sid in (spec.into, spec.out_of) for spec in world.flow_specs.values())
-        ]
+        self.integration = _turn_of(world).integration
 
     # ------------------------------------------------------------------ setting up
 
@@ -150,6 +219,7 @@ class Stepper:
             ev_last,
             ev_start,
             ev_until,
+            blocks=self.blocks,
         )
 
     def initial_env(self, state: State) -> dict[Any, Array]:
@@ -162,9 +232,16 @@ class Stepper:
             lag_guess[(name, k)] = base if base is not None else np.ones((1, 1))
         env: dict[Any, Array] = {}
         costs = {f"{sid}_action_cost": np.zeros((1, 1)) for sid in self.world.sides}
+        # after the first pass only what reads a guess can change: the rest is the same numbers
+        # computed from the same numbers, kept from the pass before
+        again = self.plans["lagged"]
         with np.errstate(all="ignore"):
             for _ in range(12):
-                env = self.evaluate(0, state.stocks, lag_guess, channels, active, costs, None)
+                if not env:
+                    env = self.evaluate(0, state.stocks, lag_guess, channels, active, costs, None)
+                else:
+                    previous = {**env, **lag_guess, **costs}
+                    env = self.evaluate(0, state.stocks, {}, channels, active, costs, None, previous, again)
                 new_guess = {(n, k): env[n] for n, k in self.world.lagged}
                 new_costs = self.side_costs(state.level, None, env)
                 same = all(np.array_equal(new_guess[key], lag_guess[key]) for key in new_guess) and all(
@@ -211,9 +288,15 @@ class Stepper:
             where = f" ({sym.located.doc.path}:{pos.line}:{pos.column})"
         axis = sym.axis if sym is not None else None
         rows = self.world.tables[axis].rows if axis else ()
+        game = f"seed {self.seed}"
+        if self.blocks > 1:  # a batch of plans: whose game it is
+            each = self.runs // self.blocks
+            block = breach.run // each
+            seed = self.block_seeds[block]
+            game = f"plan {block} of a batch of plans, its run {breach.run % each}, seed {seed}"
         raise SimulationError(
             f"{replace(breach, name=name).describe(rows)}{where} at turn {turn} of scenario "
-            f"{self.scenario_id} (seed {self.seed}); {why}. The content lets it leave its physical "
+            f"{self.scenario_id} ({game}); {why}. The content lets it leave its physical "
             f"range: {fix}"
         )
 
@@ -224,7 +307,9 @@ class Stepper:
         if aid not in state.ramping:
             return state.ch_target[aid]
         frac = np.minimum(1.0, elapsed / self.ramps[aid])
-        return state.ch_start[aid] + (state.ch_target[aid] - state.ch_start[aid]) * frac
+        ramped = state.ch_start[aid] + (state.ch_target[aid] - state.ch_start[aid]) * frac
+        blocks = state.ramped_runs(aid)  # a batch of plans: only the blocks ramping it
+        return ramped if blocks is None else np.where(blocks, ramped, state.ch_target[aid])
 
     def side_costs(
         self,
@@ -371,57 +456,33 @@ class Stepper:
         return env
 
     def _evaluation_plans(self) -> dict[str, list[Any]]:
-        """Which names to compute at each moment of a turn, as (name, evaluator, modified).
-
-        ``all``: everything, in dependency order. ``first`` (first sub-step): everything that
-        does not depend on stocks, plus what the flows need. ``step`` (later sub-steps): what
-        depends on stocks and feeds a flow. ``end`` (end of turn): everything that depends on
-        stocks, for the record.
-        """
+        """Which names to compute at each moment of a turn, as (name, evaluator, modified), in
+        dependency order (``WorldTurn.phases``): ``all``, ``first``, ``step`` and ``end``."""
         world = self.world
-        uses: dict[str, set[str]] = {}
         entries = {}
         for name in world.order:
             own = world.variables.get(name) or world.flows.get(name)
             if own is not None:
-                evaluate, names = own.evaluate, set(own.names)
+                evaluate = own.evaluate
             else:
                 fixed = self.params[name] if name in self.params else world.fields[name]
-                evaluate, names = (lambda value: lambda env: value)(fixed), set()
-            for mod in world.modifiers.get(name, ()):
-                if mod.formula is not None:
-                    names |= set(mod.formula.names)
-            uses[name] = names
+                evaluate = (lambda value: lambda env: value)(fixed)
             entries[name] = (name, evaluate, name in world.modifiers)
-        dynamic: set[str] = set()
-        for name in world.order:
-            if any(n in world.stocks or n in dynamic for n in uses[name]):
-                dynamic.add(name)
-        feeds_flows: set[str] = set()
-        todo = list(world.flows)
-        while todo:
-            name = todo.pop()
-            if name not in feeds_flows:
-                feeds_flows.add(name)
-                todo.extend(n for n in uses.get(name, ()) if n in uses)
-        order = world.order
-        return {
-            "all": [entries[n] for n in order],
-            "first": [entries[n] for n in order if n not in dynamic or n in feeds_flows],
-            "step": [entries[n] for n in order if n in dynamic and n in feeds_flows],
-            "end": [entries[n] for n in order if n in dynamic],
-        }
+        return {phase: [entries[n] for n in names] for phase, names in _turn_of(world).phases.items()}
 
     def advance(
         self,
         state: State,
         turn: int,
-        pending: Mapping[str, int],
+        pending: Mapping[str, int | Array],
         mix: Mix | None,
         lags: Mapping[Any, Array],
         env_prev: Mapping[Any, Array],
     ) -> dict[Any, Array]:
-        """Resolve one turn on ``state`` in place and return the end-of-turn values."""
+        """Resolve one turn on ``state`` in place and return the end-of-turn values.
+
+        ``pending`` holds the levels set for this turn: one for every run, or (a batch of plans)
+        an int array of one per run, the runs that keep their level holding it."""
         world, R = self.world, next(iter(state.stocks.values())).shape[0] if state.stocks else self.runs
         # 1. decisions: commit level changes, pay capital, start ramps
         prev_channels = {aid: self.channels(aid, state, state.elapsed[aid]) for aid in world.actions}
@@ -432,8 +493,17 @@ class Stepper:
             if not changed.any():
                 continue
             capital = np.zeros((R, 1))
-            for old in np.unique(state.level[aid][changed]):
-                capital = np.where(state.level[aid] == old, info.capital_to_change(int(old), level), capital)
+            if isinstance(level, np.ndarray):  # a batch of plans: a level per run (game.engine.plans)
+                moves = np.unique(np.concatenate([state.level[aid], level], axis=1)[changed[:, 0]], axis=0)
+                for old, new in moves.tolist():
+                    to = info.capital_to_change(old, new)
+                    capital = np.where((state.level[aid] == old) & (level == new), to, capital)
+                target = info.channels[level[:, 0]]
+            else:
+                for old in np.unique(state.level[aid][changed]):
+                    to = info.capital_to_change(int(old), level)
+                    capital = np.where(state.level[aid] == old, to, capital)
+                target = info.channels[level][None, :]
             capital = np.where(changed, capital, 0.0)
             if mix is not None:
                 capital = capital * mix.actions[aid]
@@ -444,16 +514,16 @@ class Stepper:
                     state.stocks[side.capital] - capital, spec.minimum, spec.maximum
                 )
             state.ch_start[aid] = np.where(changed, prev_channels[aid], state.ch_start[aid])
-            state.ch_target[aid] = np.where(changed, info.channels[level][None, :], state.ch_target[aid])
+            state.ch_target[aid] = np.where(changed, target, state.ch_target[aid])
             state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
             state.level[aid] = np.where(changed, level, state.level[aid])
-            state.ramping.add(aid)
+            state.start_ramp(aid, changed)
         channels = {}
         for aid in world.actions:
             state.elapsed[aid] = state.elapsed[aid] + 1.0
             now = self.channels(aid, state, state.elapsed[aid])
-            if aid in state.ramping and state.elapsed[aid].min() >= self.ramps[aid]:
-                state.ramping.discard(aid)
+            if aid in state.ramping:
+                state.end_ramp(aid, state.elapsed[aid], self.ramps[aid])
             channels[aid] = now if mix is None else np.where(mix.actions[aid] > 0, now, prev_channels[aid])
         # 2. event shocks queued at the end of the last turn
         for mod, eid, mask, value in state.jumps:

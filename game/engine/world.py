@@ -1,8 +1,8 @@
 """Compiling loaded content into a World: names resolved, formulas compiled, order derived.
 
 A World is built once and shared by every game played on it: its fields cannot be
-reassigned, and nothing in the engine changes the dicts and arrays inside it (they are
-not copied, so callers must treat them as read-only too). Building it performs every
+reassigned, and every dict, list, set and array inside it refuses a change (engine/frozen.py):
+a caller wanting another world makes a changed copy (``dataclasses.replace``). Building it performs every
 check that needs the whole set of packs at once: unknown names in formulas, references
 between items, dependency cycles, effect targets, scenario settings. All problems are
 collected and raised together as ContentErrors; a world with any error is not built.
@@ -31,6 +31,7 @@ from game.content.schema import (
     Stock,
     Table,
 )
+from game.engine.frozen import freeze
 from game.engine.loaded import load_once
 from game.formula import CompiledFormula
 
@@ -177,7 +178,7 @@ class World(SymbolScope):
     sides: dict[str, SideDef]
     scenarios: dict[str, Scenario]
     indicators: dict[str, IndicatorInfo]
-    lagged: set[tuple[str, int]]
+    lagged: frozenset[tuple[str, int]]
     stock_jumps: dict[str, list[Modifier]] = field(default_factory=dict)  # event effects on stocks
     ending_formulas: dict[tuple[str, int], CompiledFormula] = field(default_factory=dict)
     history: dict[str, HistoryInfo] = field(default_factory=dict)
@@ -247,4 +248,4 @@ def compile_world(content: ContentSet) -> World:
     """Compile loaded content, one builder step per kind of item; raise ContentErrors for all problems."""
     from game.engine.building import build_world  # the builder imports this module's types
 
-    return build_world(content)
+    return freeze(build_world(content))

@@ -193,7 +193,7 @@ class Builder(SymbolScope):
             sides=self.sides,
             scenarios=self.scenarios,
             indicators=self.indicators,
-            lagged=self.lagged,
+            lagged=frozenset(self.lagged),
             stock_jumps=self.stock_jumps,
             ending_formulas=self.ending_formulas,
             objective_values=self.objective_values,
