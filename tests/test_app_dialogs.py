@@ -43,7 +43,17 @@ async def test_a_dilemma_waits_for_the_players_choice(mini_world, tmp_path):
         game = app.game
         await end_turn_into_the_dilemma(pilot)
         dilemma = game.pending_dilemmas[0]
-        await pilot.press("escape")  # must be answered
+        await pilot.press("escape")  # must be answered, and says so
+        await pilot.pause()
+        assert isinstance(app.screen, DilemmaDialog)
+        assert any("needs an answer" in n.message for n in app._notifications)
+        # its help offers no escape: only the keys that do something
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog)
+        keys = "\n".join(str(s.render()) for s in app.screen.query(".help-keys"))
+        assert "esc" not in keys.split() and "enter" in keys, keys
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DilemmaDialog)
         await pilot.press("down", "enter")
