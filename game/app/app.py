@@ -67,7 +67,7 @@ class BorderlineApp(App[None]):
     TITLE = "Borderline"
     SUB_TITLE = "drug policy on both sides of the border"
     CSS_PATH = Path(__file__).parent / "borderline.tcss"
-    COMMANDS = App.COMMANDS | {KeysProvider}
+    COMMANDS = {KeysProvider}  # the game's keys, then Textual's own commands (one provider: one order)
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_game", "Quit"),

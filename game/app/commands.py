@@ -12,8 +12,9 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits
 from textual.screen import Screen
+from textual.system_commands import SystemCommandsProvider
 
 
 def own_actions(node: object) -> set[str]:
@@ -85,8 +86,13 @@ def key_label(key: str, display: str | None) -> str:
     return names.get(key, key)
 
 
-class KeysProvider(Provider):
-    """Offers each key of the screen the palette was opened from, as a named command."""
+class KeysProvider(SystemCommandsProvider):
+    """Offers each key of the screen the palette was opened from, as a named command, and then
+    Textual's own commands (Keys, Maximize, Screenshot, Theme).
+
+    One provider for both, so the palette lists them in the same order at every launch: as two
+    providers their hits arrived in an order that changed from one launch to the next.
+    """
 
     def _commands(self) -> Iterator[tuple[str, str, partial[Any]]]:
         for key, active in game_keys(self.screen):
@@ -100,6 +106,8 @@ class KeysProvider(Provider):
     async def discover(self) -> Hits:
         for label, help_text, command in self._commands():
             yield DiscoveryHit(label, command, help=help_text)
+        async for hit in super().discover():
+            yield hit
 
     def _indicator_commands(self) -> Iterator[tuple[str, str, partial[Any]]]:
         """On a game's screens: "Chart: X" and "Why: X" for every indicator, by name."""
@@ -133,3 +141,5 @@ class KeysProvider(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
+        async for hit in super().search(query):
+            yield hit

@@ -10,7 +10,7 @@ import numpy as np
 
 from game.engine import finite
 from game.engine.records import FiredEvent
-from game.engine.state import Array, State, stable_hash
+from game.engine.state import Array, State, event_draws
 from game.engine.stepping import Stepper
 
 
@@ -21,8 +21,7 @@ def block_draws(stepper: Stepper, eid: str, turn: int) -> Array:
     by_seed: dict[int, Array] = {}
     for seed in seeds:
         if seed not in by_seed:
-            stream = np.random.SeedSequence([seed, stable_hash(eid), turn])
-            by_seed[seed] = np.random.Generator(np.random.PCG64(stream)).random((runs, 1))
+            by_seed[seed] = event_draws(seed, eid, turn, runs)
     if len(by_seed) == 1:
         return np.tile(by_seed[seeds[0]], (len(seeds), 1))
     return np.concatenate([by_seed[seed] for seed in seeds])

@@ -9,10 +9,8 @@ game.limits (BORDERLINE_MEMORY_LIMIT) when a Game is made.
 
 from __future__ import annotations
 
-import weakref
-
 from game.engine.errors import GameError
-from game.engine.world import World
+from game.engine.world import World, derived
 from game.limits import MEMORY_ENV, describe_bytes, memory_limit
 
 _FLOAT = 8
@@ -53,29 +51,20 @@ def recorded_names(world: World) -> set[str]:
 
 
 def _sizes(world: World) -> tuple[int, int, int, int]:
-    """Numbers a run of the world records and keeps live, and how many arrays each takes: worked
-    out once a world (a world is read-only once built)."""
-    found = _SIZES.get(id(world))
-    if found is None:
-        names = recorded_names(world)
-        recorded = sum(_columns(world, name) for name in names)
-        live_names = {*world.symbols, *world.stocks}
-        live = sum(_columns(world, name) for name in live_names)
-        live += sum(len(info.channels[0]) * 4 for info in world.actions.values())  # ramps and levels
-        live += 6 * (len(world.events) + sum(len(m) for m in world.modifiers.values()))
-        found = (recorded, len(names), live, len(live_names))
-        if id(world) not in _SIZES:
-            _SIZES[id(world)] = found
-            weakref.finalize(world, _SIZES.pop, id(world), None)
-    return found
-
-
-_SIZES: dict[int, tuple[int, int, int, int]] = {}  # id(world) -> _sizes(world)
+    """Numbers a run of the world records and keeps live, and how many arrays each takes (worked
+    out once a world: ``derived``)."""
+    names = recorded_names(world)
+    recorded = sum(_columns(world, name) for name in names)
+    live_names = {*world.symbols, *world.stocks}
+    live = sum(_columns(world, name) for name in live_names)
+    live += sum(len(info.channels[0]) * 4 for info in world.actions.values())  # ramps and levels
+    live += 6 * (len(world.events) + sum(len(m) for m in world.modifiers.values()))
+    return recorded, len(names), live, len(live_names)
 
 
 def estimate_bytes(world: World, runs: int, turns: int, *, status_quo: bool, snapshots: bool) -> int:
     """A generous estimate of the memory a game of ``runs`` runs and ``turns`` turns needs."""
-    recorded, names, live, live_names = _sizes(world)
+    recorded, names, live, live_names = derived(world, _sizes)
     per_run = (turns + 1) * recorded + _WORKING_COPIES * live
     arrays = (turns + 1) * names + _WORKING_COPIES * live_names
     if snapshots:

@@ -20,7 +20,7 @@ from game.engine import finite
 from game.engine.blocks import block_draws, fired_in_blocks
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
-from game.engine.state import NEVER, Array, State, stable_hash
+from game.engine.state import NEVER, Array, State, event_draws
 from game.engine.stepping import Stepper
 from game.errors import did_you_mean
 from game.formula import CompiledFormula
@@ -122,10 +122,8 @@ def _draw_event(
         value = finite.evaluate(stepper, info.probability, env, origin, turn, quiet=True)
         prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
     prob = stepper.scale.chance(prob)  # written for the content's turn
-    # default_rng's own generator, built without its checks (a third of a lone turn's events)
     if stepper.blocks == 1:
-        stream = np.random.SeedSequence([stepper.seed, stable_hash(eid), turn])
-        draw = np.random.Generator(np.random.PCG64(stream)).random((R, 1))
+        draw = event_draws(stepper.seed, eid, turn, R)
     else:  # a batch of plans: each block draws what its own game would
         draw = block_draws(stepper, eid, turn)
     fired = eligible & (draw < prob)

@@ -237,6 +237,14 @@ def stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
+def event_draws(seed: int, eid: str, turn: int, runs: int) -> Array:
+    """An event's uniform draws at ``turn`` for the ``runs`` runs of a game of ``seed``: from
+    [seed, event, turn], so an event's luck does not depend on which other events a pack has.
+    default_rng's own generator, built without its checks (a third of a lone turn's events)."""
+    stream = np.random.SeedSequence([seed, stable_hash(eid), turn])
+    return np.random.Generator(np.random.PCG64(stream)).random((runs, 1))
+
+
 def draw_parameter(param: Parameter, rng: np.random.Generator, runs: int) -> Array:
     """Draw ``runs`` values of an uncertain parameter, kept inside its range."""
     low, high = param.range  # type: ignore[misc]

@@ -14,7 +14,6 @@ game, and split apart they would hand those tables around rather than read more 
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -28,7 +27,7 @@ from game.engine.errors import SimulationError
 from game.engine.program import Program, program_for
 from game.engine.state import NEVER, Array, Mix, Overlay, State
 from game.engine.timescale import TurnScale
-from game.engine.world import Modifier, World
+from game.engine.world import Modifier, World, derived
 from game.formula import NotANumber
 
 Integration = tuple[tuple[str, tuple[str, ...], tuple[str, ...], float | None, float | None], ...]
@@ -48,15 +47,12 @@ class WorldTurn:
     lagged value or a side's action cost (the guesses ``Stepper.initial_env`` improves)."""
 
 
-_TURNS: dict[int, WorldTurn] = {}  # id(world) -> its WorldTurn (a world is read-only once built)
-_TURNS_LOCK = threading.Lock()
-
-
 def _turn_of(world: World) -> WorldTurn:
     """The world's ``WorldTurn``, worked out for its first game and kept while it lives."""
-    found = _TURNS.get(id(world))
-    if found is not None:
-        return found
+    return derived(world, _work_out_turn)
+
+
+def _work_out_turn(world: World) -> WorldTurn:
     integration = tuple(
         (
             sid,
@@ -101,11 +97,7 @@ def _turn_of(world: World) -> WorldTurn:
         "end": tuple(n for n in order if n in dynamic),
         "lagged": tuple(n for n in order if n in lagged),
     }
-    with _TURNS_LOCK:
-        if id(world) not in _TURNS:
-            _TURNS[id(world)] = WorldTurn(integration, phases)
-            weakref.finalize(world, _TURNS.pop, id(world), None)  # a world gone takes it along
-        return _TURNS[id(world)]
+    return WorldTurn(integration, phases)
 
 
 class Stepper:

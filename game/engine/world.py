@@ -10,10 +10,12 @@ collected and raised together as ContentErrors; a world with any error is not bu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -242,6 +244,26 @@ def load_world(folders: Sequence[str | Path]) -> World:
         return content, compile_world(content)
 
     return load_once(folders, __version__, load)
+
+
+T = TypeVar("T")
+_DERIVED: dict[tuple[int, Callable[[World], Any]], Any] = {}  # (id(world), make) -> make(world)
+_DERIVED_LOCK = threading.Lock()
+
+
+def derived(world: World, make: Callable[[World], T]) -> T:
+    """``make(world)``, worked out for the world's first caller and kept while the world lives
+    (a world is read-only once built, so what is derived from it alone never changes)."""
+    key = (id(world), make)
+    found = _DERIVED.get(key)
+    if found is None:
+        made = make(world)
+        with _DERIVED_LOCK:
+            if key not in _DERIVED:
+                _DERIVED[key] = made
+                weakref.finalize(world, _DERIVED.pop, key, None)  # a world gone takes it along
+            found = _DERIVED[key]
+    return found  # type: ignore[no-any-return]
 
 
 def compile_world(content: ContentSet) -> World:

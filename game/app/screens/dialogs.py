@@ -131,10 +131,13 @@ class DilemmaDialog(ModalScreen[str], StyledOnce[str]):
     )
 
     BINDINGS = [
-        Binding("escape", "must_choose", "Choose", show=False),
+        # escape only says the dilemma needs an answer: no description, so neither the help nor
+        # the palette offers it as a key that does something
+        Binding("escape", "must_choose", "", show=False),
         HELP_KEY,
         Binding("q", "app.quit_game", "Quit"),  # a modal screen hides the app's keys
     ]
+    UNLIKE_ELSEWHERE = ("esc",)  # the help's list of keys on any screen leaves out "esc back"
 
     def __init__(
         self,
@@ -357,7 +360,9 @@ class HelpDialog(ModalScreen[None], StyledOnce[None]):
             ("q", "quit (asks first)"),
             ("ctrl+p", "command palette: every key above, by name"),
         ]
-        rows += [row(key, text) for key, text in general if key not in shown]
+        # keys that do not do on the screen what they do elsewhere (a dilemma's escape goes nowhere)
+        unlike = getattr(self.underneath, "UNLIKE_ELSEWHERE", ())
+        rows += [row(key, text) for key, text in general if key not in shown and key not in unlike]
         help_text = getattr(self.underneath, "help_text", None)
         extra = help_text() if callable(help_text) else getattr(self.underneath, "HELP", "")
         with Vertical(classes="dialog-box wide"):
