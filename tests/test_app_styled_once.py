@@ -14,7 +14,6 @@ from textual.widget import Widget
 
 import game.app.screens as screens_package
 from game.app.screens.styled import StyledOnce, size_classes
-from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.size_notice import HORIZONTAL_BREAKPOINTS, VERTICAL_BREAKPOINTS
 
 
@@ -108,54 +107,3 @@ async def test_screens_opened_are_styled_once_and_as_a_whole_restyle_would_style
         styled = styles_of(main)
         app.update_styles(main)
         assert styles_of(main) == styled
-
-
-@sync
-async def test_a_dialog_opened_leaves_the_screen_beneath_as_laid_out_a_resize_does_not(mini_world, tmp_path):
-    """Opening a dialog does not lay out the screen beneath again, nor the dialog for its own
-    Resize (posted for the size its first layout was just made at); a terminal that changes
-    size still lays out the dialog and the screen beneath for the new size."""
-    from textual.geometry import Size
-
-    async with started(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED) as pilot:
-        app = pilot.app
-        main = app.screen
-        laid_out: collections.Counter[Screen[Any]] = collections.Counter()  # any layout
-        resized: collections.Counter[Screen[Any]] = collections.Counter()  # one for a Resize
-        refresh_layout, screen_resized = Screen._refresh_layout, Screen._screen_resized
-
-        def counting_layout(screen: Screen[Any], *args: Any, **kwargs: Any) -> None:
-            laid_out[screen] += 1
-            refresh_layout(screen, *args, **kwargs)
-
-        def counting_resized(screen: Screen[Any], size: Size) -> None:
-            resized[screen] += 1
-            screen_resized(screen, size)
-
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(Screen, "_refresh_layout", counting_layout)
-            patch.setattr(Screen, "_screen_resized", counting_resized)
-            await pilot.press("question_mark")
-            await pilot.pause()
-            dialog = app.screen
-            assert dialog is not main and laid_out[dialog] >= 1
-            assert laid_out[main] == 0 and resized[dialog] == 0, (dict(laid_out), dict(resized))
-            resized.clear()
-            await pilot.resize_terminal(90, 30)
-            await pilot.pause()
-            assert resized[dialog] >= 1 and resized[main] >= 1, dict(resized)
-            for screen in (dialog, main):  # each laid out for 30 lines: its footer on the last
-                assert screen.query_one(KeysFooter).region.bottom == 30, screen
-
-
-@sync
-async def test_the_only_screen_is_laid_out_for_a_terminal_resized_to_the_same_classes(mini_world, tmp_path):
-    """The title alone on the stack (no screen beneath to tell a stale size) is laid out again
-    when the terminal grows within the same breakpoint classes."""
-
-    async with started(mini_world, tmp_path) as pilot:
-        app = pilot.app
-        assert type(app.screen).__name__ == "TitleScreen" and len(app.screen_stack) == 1
-        await pilot.resize_terminal(110, 36)
-        await pilot.pause()
-        assert app.screen.query_one(KeysFooter).region.bottom == 36  # laid out for 36 lines

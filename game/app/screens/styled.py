@@ -9,18 +9,11 @@ app's stylesheet selects under it. Styling is most of what opening a screen or a
 so this base gives a screen its breakpoint classes when it is made (the resize then finds them
 set and restyles nothing) and skips the restyle of its first resume, when every widget on it
 was styled a moment before. Later resumes (a dialog closed over it) restyle as Textual does.
-
-It is laid out once, too. A screen's first layout (when it resumes at the top) posts the screen
-a Resize for the size it was just laid out at, and Textual's handler lays it out again, and the
-screen beneath it (each push laid out three screens' worth). The handler is skipped for a
-Resize that changes nothing: this screen was laid out at that size with these breakpoint
-classes, and each screen beneath was laid out at that size with nothing waiting to be laid
-out. A terminal that changes size (the Resize the app posts) is handled as Textual does.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from textual import events
 from textual.geometry import Size
@@ -59,24 +52,3 @@ class StyledOnce(Screen[ResultType]):
         if not self._resumed:  # just composed: each widget was styled as it was mounted
             self._resumed = True
             event.refresh_styles = False
-
-    async def _on_resize(self, event: events.Resize) -> None:
-        # runs before Screen's handler, which a Resize that changes nothing does not reach
-        size = event.size
-        classes = size_classes(size)
-        if (
-            getattr(self, "_size", None) == size
-            and all(self.has_class(name) == on for name, on in classes.items())
-            and all(_settled_at(screen, size) for screen in self.app._background_screens)
-        ):
-            event.stop()
-            event.prevent_default()
-
-
-def _settled_at(screen: Screen[Any], size: Size) -> bool:
-    """Whether ``screen`` (beneath the one in view) was laid out at ``size`` and has nothing
-    waiting to be laid out (Textual's private state; a Textual without it: no). A screen
-    beneath is always owed a repaint (Textual marks it so as it goes under, and repaints it
-    as part of each frame of the one in view), which a layout would not change."""
-    waiting = getattr(screen, "_layout_required", True) or getattr(screen, "_dirty_widgets", True)
-    return not waiting and getattr(screen, "_size", None) == size
