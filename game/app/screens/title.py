@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.app.screens.styled import StyledOnce
+from game.app.widgets import unchanged
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
 
@@ -91,13 +92,14 @@ class TitleScreen(StyledOnce[None]):
         app = self.borderline
         label = self.query_one("#world-status", Static)
         if status == "loading":
-            label.update("Loading the world…")
+            unchanged.update(label, "Loading the world…")
         elif status == "ready" and app.world is not None:
             packs = ", ".join(f"{pid} {version}" for pid, version in app.world.packs)
             scenarios = len(app.world.scenarios)
-            label.update(f"Ready: {packs} · {scenarios} scenario{'s' if scenarios != 1 else ''}")
+            unchanged.update(label, f"Ready: {packs} · {scenarios} scenario{'s' if scenarios != 1 else ''}")
         else:
-            label.update(f"✗ The content has {len(app.world_errors)} error(s): open Mods to read them.")
+            errors = len(app.world_errors)
+            unchanged.update(label, f"✗ The content has {errors} error(s): open Mods to read them.")
 
     def action_reload(self) -> None:
         """Read every pack again without restarting: for a modder editing a pack."""

@@ -24,8 +24,29 @@ def looks(visual: VisualType) -> object:
 
 
 def update(widget: Static, content: VisualType) -> bool:
-    """``widget.update(content)`` unless it shows that already; True if it changed."""
+    """``widget.update(content)`` unless it shows that already; True if it changed.
+
+    The screen is laid out again only if the widget's size may change: Textual's ``update``
+    lays the whole screen out on every change of text, though a pane whose width and height
+    the stylesheet sets (the turn header, the status line), or whose new text takes as many
+    lines at its width as the old, keeps its size and only needs redrawing."""
     if looks(widget.content) == looks(content):
         return False
-    widget.update(content)
+    lines = _lines(widget)
+    widget.update(content, layout=lines is None)
+    if lines is not None and _lines(widget) != lines:
+        widget.refresh(layout=True)
     return True
+
+
+def _lines(widget: Static) -> int | None:
+    """The lines the widget's content takes at its width (0 where the stylesheet sets its height),
+    or None where its size may follow its content in a way not worked out here: not laid out
+    yet (or hidden), or as wide as its content."""
+    styles = widget.styles
+    if not widget.content_size.area or (styles.width is not None and styles.width.is_auto):
+        return None
+    if styles.height is None or not styles.height.is_auto:
+        return 0
+    # Textual measures a widget's height with its styles as the rules, as here
+    return widget.visual.get_height(styles, widget.content_size.width)  # type: ignore[arg-type]
