@@ -14,6 +14,15 @@ def screen_lines(app: Any) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+def lines_over(app: Any, *widgets: Any) -> list[str]:
+    """The text of the screen's lines across the widgets (the rectangle holding them all), as
+    the terminal shows it: only the widgets there are drawn, not the whole screen."""
+    crop = widgets[0].region.union(*(widget.region for widget in widgets[1:]))
+    rows = range(crop.y, crop.bottom)
+    chops = app.screen._compositor._render_chops(crop, rows.__contains__)
+    return ["".join(strip.text for strip in chops[y].values() if strip is not None) for y in rows]
+
+
 def play(game: Game, turns: int | None = None) -> Game:
     """Play ``turns`` turns (default: to the end), answering each dilemma with its default."""
     for _ in range(game.turns - game.turn if turns is None else turns):

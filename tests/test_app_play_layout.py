@@ -5,26 +5,33 @@ names ("2011 level (Calderón)", "Knights Templar (La Familia)") the defects wer
 from __future__ import annotations
 
 from driving import started
-from play_helpers import screen_lines
+from play_helpers import lines_over, screen_lines
 from teach_helpers import base_world  # compiled once per process, shared with conftest's base_world
 from test_app import highlight_action, ready, sync
 
 from game.app.screens.cartels import CartelsScreen, OrganizationsTable
 from game.app.widgets.action_panel import ActionPanel
+from game.app.widgets.detail_pane import DetailPane
 from game.app.widgets.turn_header import TurnHeader
 
 
 async def cut_lines(pilot) -> list[str]:
-    """Every line shown while walking the whole action panel that ends a word with an ellipsis."""
+    """Every line shown while walking the whole action panel that ends a word with an ellipsis.
+
+    The whole screen is read on the first row; a row highlighted changes only the action panel
+    (its highlight, the rows scrolled into view) and the detail pane (that row's action), so
+    on each later row only the lines across those two are drawn and read."""
     app = pilot.app
     panel = app.screen.query_one(ActionPanel)
+    detail = app.screen.query_one(DetailPane)
     panel.focus()
     panel.highlighted = 0
-    found: list[str] = []
-    for index in range(panel.option_count):
+    await pilot.pause()
+    found = [line for line in screen_lines(app) if "…" in line]
+    for index in range(1, panel.option_count):
         panel.highlighted = index  # each row in turn, and the detail pane shows its action
         await pilot.pause()
-        found += [line for line in screen_lines(app) if "…" in line and line not in found]
+        found += [line for line in lines_over(app, panel, detail) if "…" in line and line not in found]
     return found
 
 
