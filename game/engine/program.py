@@ -839,7 +839,7 @@ class Program:
         self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
         self.recycler = _Recycler()  # the arrays the values leave in, written again once nobody holds them
-        self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
+        self._readers: tuple[Callable[[Array], Any], ...] | None = None  # stocks, names, finite
         # _fixed_env of each game that took the program: its constants and the names fixed for
         # it, and the names a finite turn vouches for (the game's own, gone with its stepper)
         self._fixed: weakref.WeakKeyDictionary[Stepper, tuple[dict[Any, Any], frozenset[str]]] = (
@@ -1083,14 +1083,16 @@ class Program:
             # (the next turn copies its inputs in, and numpy's steps write what they read first)
             if self._readers is None:
                 scalar = self.scalar
+                leaving = {n: out for n, out in self.outputs.items() if self.tier[n] != SETUP}
                 self._readers = (
                     scalar.reader({sid: slots[sid] for sid in stocks}),
-                    scalar.reader({n: out for n, out in self.outputs.items() if self.tier[n] != SETUP}),
+                    scalar.reader(leaving),
+                    scalar.finite_test([*(slots[sid] for sid in stocks), *leaving.values()]),
                 )
             flat = self.scalar.flat()
             stocks.update(self._readers[0](flat))
             env = self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
-            if math.isfinite(np.add.reduce(flat)):  # every number of the turn, the values among them
+            if self._readers[2](flat):  # every number that leaves
                 env.finite = self._fixed_env()[1]
             return env
         copyto = np.copyto

@@ -16,6 +16,7 @@ before the call and read back after it.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -470,6 +471,27 @@ class ScalarRunner:
             return pairs
 
         return read
+
+    def finite_test(self, buffers: Iterable[Array]) -> Callable[[Array], bool]:
+        """A function of ``flat()`` telling whether every number of ``buffers`` is finite: their
+        float64 numbers taken and summed in one call each (an inf or a nan makes the sum inf or
+        nan; a sum that overflows from finite numbers only answers no, and the caller's detailed
+        test then finds nothing). Only these numbers: a buffer no turn writes (a scratch the
+        program never used, as ``np.empty`` left it) may hold anything, a nan among them."""
+        float64 = np.dtype(np.float64)
+        positions = [
+            position
+            for buffer in buffers
+            if buffer.dtype == float64
+            for position in range(self.index[id(buffer)], self.index[id(buffer)] + buffer.shape[0])
+        ]
+        index = np.array(positions, dtype=np.intp)
+        total, isfinite = np.add.reduce, math.isfinite
+
+        def finite(flat: Array) -> bool:
+            return isfinite(total(flat.take(index)))
+
+        return finite
 
     def take(self, buffer: Array) -> Array:
         """A held buffer's numbers as a new (1, rows) array, as ``buffer.T.copy()`` would give
