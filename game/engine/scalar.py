@@ -146,6 +146,17 @@ class _Code:
         return namespace["phase"]  # type: ignore[no-any-return]
 
 
+def _getter(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    """``operator.itemgetter(*positions)``, a tuple whatever their number (itemgetter of one
+    place gives the item itself)."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        (only,) = positions
+        return lambda values: (values[only],)
+    return lambda values: ()
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(source: str) -> CodeType:
     """Python's compiling of a phase's source, once per distinct source: every lone game of a
@@ -433,65 +444,55 @@ class ScalarRunner:
         column, lo, hi, cast = self._span(slot)
         return lo, hi, None if cast is float else cast
 
-    def flat(self) -> Array:
-        """This turn's numbers, every one of them, as one float64 array (made once a turn)."""
-        return np.array(self.values, dtype=np.float64)
-
-    def reader(self, named: Mapping[Any, Array]) -> Callable[[Array], list[tuple[Any, Array]]]:
-        """A function of ``flat()`` giving each named buffer's numbers as the (1, rows) array
-        ``buffer.T.copy()`` would be once they were stored: a view of the flat array for a
-        float64 buffer (no copy each), a new array for the others. Made once; each call makes
-        the single numbers' views in one ``itemgetter`` call, not one Python call each."""
+    def leaver(
+        self, *groups: Mapping[Any, Array]
+    ) -> Callable[[], tuple[list[list[tuple[Any, Array]]], bool]]:
+        """A function giving, for each group of named buffers, each name's numbers as the
+        (1, rows) array ``buffer.T.copy()`` would be once they were stored, and whether every
+        float among them is finite. Made once; each call lays the float64 buffers' numbers end
+        to end in one new array (only these: the runner holds many more, scratch among them)
+        and hands out views of it, a single number's in one ``itemgetter`` call; the other
+        types' buffers get arrays of their own. The finiteness test is one sum of that array (an
+        inf or a nan makes it inf or nan; a sum that overflows from finite numbers only answers
+        no, and the caller's detailed test then finds nothing): a buffer no turn writes may
+        hold anything, a nan among them, and is not looked at."""
         float64 = np.dtype(np.float64)
-        singles: list[tuple[Any, int]] = []
-        tables: list[tuple[Any, int, int]] = []
-        others: list[tuple[Any, Array]] = []
-        for name, buffer in named.items():
-            if buffer.dtype != float64:
-                others.append((name, buffer))
-            elif buffer.shape[0] == 1:
-                singles.append((name, self.index[id(buffer)]))
-            else:
+        positions: list[int] = []  # of the numbers laid end to end, in this order
+        layout: list[tuple[list[Any], list[int], list[tuple[Any, int, int]], list[tuple[Any, Array]]]] = []
+        for named in groups:
+            singles: list[Any] = []
+            at: list[int] = []  # each single's place in the array laid out
+            tables: list[tuple[Any, int, int]] = []
+            others: list[tuple[Any, Array]] = []
+            for name, buffer in named.items():
                 lo = self.index[id(buffer)]
-                tables.append((name, lo, lo + buffer.shape[0]))
-        names = [name for name, _ in singles]
-        positions = [position for _, position in singles]
-        getter = operator.itemgetter(*positions) if len(positions) > 1 else None
-        take = self.take
+                if buffer.dtype != float64:
+                    others.append((name, buffer))
+                    continue
+                if buffer.shape[0] == 1:
+                    singles.append(name)
+                    at.append(len(positions))
+                else:
+                    tables.append((name, len(positions), len(positions) + buffer.shape[0]))
+                positions.extend(range(lo, lo + buffer.shape[0]))
+            layout.append((singles, at, tables, others))
+        getters = [_getter(at) for _, at, _, _ in layout]
+        gather = _getter(positions)
+        values, take = self.values, self.take
+        total, isfinite, array = np.add.reduce, math.isfinite, np.array
 
-        def read(flat: Array) -> list[tuple[Any, Array]]:
-            cells = flat.reshape(-1, 1, 1)  # cells[i]: number i as a (1, 1) view
-            if getter is not None:
-                pairs = list(zip(names, getter(cells), strict=True))
-            else:
-                pairs = [(name, cells[position]) for name, position in singles]
-            row = flat[None]
-            pairs += [(name, row[:, lo:hi]) for name, lo, hi in tables]
-            pairs += [(name, take(buffer)) for name, buffer in others]
-            return pairs
+        def leave() -> tuple[list[list[tuple[Any, Array]]], bool]:
+            laid = array(gather(values), dtype=float64)  # what flat[positions] would be
+            cells, row = laid.reshape(-1, 1, 1), laid[None]  # cells[i]: number i as a (1, 1) view
+            out = []
+            for (singles, _, tables, others), getter in zip(layout, getters, strict=True):
+                pairs = list(zip(singles, getter(cells), strict=True))
+                pairs += [(name, row[:, lo:hi]) for name, lo, hi in tables]
+                pairs += [(name, take(buffer)) for name, buffer in others]
+                out.append(pairs)
+            return out, isfinite(total(laid))
 
-        return read
-
-    def finite_test(self, buffers: Iterable[Array]) -> Callable[[Array], bool]:
-        """A function of ``flat()`` telling whether every number of ``buffers`` is finite: their
-        float64 numbers taken and summed in one call each (an inf or a nan makes the sum inf or
-        nan; a sum that overflows from finite numbers only answers no, and the caller's detailed
-        test then finds nothing). Only these numbers: a buffer no turn writes (a scratch the
-        program never used, as ``np.empty`` left it) may hold anything, a nan among them."""
-        float64 = np.dtype(np.float64)
-        positions = [
-            position
-            for buffer in buffers
-            if buffer.dtype == float64
-            for position in range(self.index[id(buffer)], self.index[id(buffer)] + buffer.shape[0])
-        ]
-        index = np.array(positions, dtype=np.intp)
-        total, isfinite = np.add.reduce, math.isfinite
-
-        def finite(flat: Array) -> bool:
-            return isfinite(total(flat.take(index)))
-
-        return finite
+        return leave
 
     def take(self, buffer: Array) -> Array:
         """A held buffer's numbers as a new (1, rows) array, as ``buffer.T.copy()`` would give
