@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from game.engine import Game, program
+from game.engine import Game, SimulationError, World, load_world, program
 
 
 @pytest.fixture
@@ -47,3 +49,49 @@ def test_a_lone_turn_vouches_for_its_values_whatever_its_scratch_holds(
         clean.resolve_turn()
     for name in base_world.indicators:
         assert game.value(name).tobytes() == clean.value(name).tobytes(), name
+
+
+MINI = Path(__file__).parent / "packs" / "mini"
+
+
+def mini_ending(tmp_path: Path, condition: str) -> World:
+    """The mini pack with its one ending's condition replaced."""
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    world_toml = folder / "world.toml"
+    text = world_toml.read_text(encoding="utf-8")
+    assert 'condition = "us_approval < 0"' in text
+    world_toml.write_text(text.replace('condition = "us_approval < 0"', f'condition = "{condition}"'))
+    return load_world([folder])
+
+
+ENDS_AT = {"turn >= 3": 3, "turn >= 2 and us_approval > -1": 2, "turn < 0": None, "turn == 1": 1}
+
+
+@pytest.mark.parametrize("condition", list(ENDS_AT))
+def test_a_lone_game_ends_where_each_run_of_a_batch_ends(tmp_path, condition):
+    """An ending tested on a lone game's single number (no numpy calls) ends it at the turn a
+    batch's runs end, and names the same ending; one never met lets it play on."""
+    world = mini_ending(tmp_path, condition)
+    alone, batch = Game(world, "test-run", seed=5), Game(world, "test-run", seed=5, runs=3)
+    endings = []
+    for _ in range(4):
+        endings.append((alone.resolve_turn().ending, batch.resolve_turn().ending))
+    assert [a for a, _ in endings] == [b for _, b in endings]
+    assert alone.ended_turn.tolist() == batch.ended_turn[:1].tolist()
+    assert alone.ending_id == batch.ending_id[:1]
+    ended = [turn for turn, (ending, _) in enumerate(endings, 1) if ending is not None]
+    assert ended[:1] == ([ENDS_AT[condition]] if ENDS_AT[condition] else [])
+
+
+def test_a_nan_ending_condition_stops_a_lone_game_as_it_stops_a_batch(tmp_path):
+    """A nan where an ending's condition is decided is refused with the same words alone and in
+    a batch (numpy would take it as true)."""
+    world = mini_ending(tmp_path, "heavy_users * 0 / (heavy_users * 0) + turn")
+    messages = []
+    for runs in (1, 3):
+        with pytest.raises(SimulationError) as caught:
+            Game(world, "test-run", seed=1, runs=runs).resolve_turn()
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "the ending collapse" in messages[0] and "is nan (not a number)" in messages[0]

@@ -110,6 +110,18 @@ def truth(stepper: Stepper, value: Array, origin: Origin, turn: int | None) -> A
     return value.astype(bool)
 
 
+def holds(stepper: Stepper, value: Array, origin: Origin, turn: int | None) -> bool | None:
+    """``truth`` of a single number (a lone game's condition) as a Python bool, without numpy's
+    calls: nonzero is true, a nan is refused with ``truth``'s error; None for anything wider
+    (the caller then takes ``truth``'s array)."""
+    if value.shape != (1, 1):
+        return None
+    number = value.item()
+    if number != number:
+        truth(stepper, value, origin, turn)  # raises its error for the nan
+    return bool(number)
+
+
 def finite(stepper: Stepper, value: Array, origin: Origin, turn: int | None) -> Array:
     """A number the game is about to use (a probability, an effect's size), refusing nan and inf."""
     value = np.asarray(value, dtype=np.float64)
