@@ -127,11 +127,16 @@ def _draw_event(
         value = finite.evaluate(stepper, info.probability, env, origin, turn, quiet=True)
         prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
     prob = stepper.scale.chance(prob)  # written for the content's turn
-    if stepper.blocks == 1:
-        draw = event_draws(stepper.seed, eid, turn, R)
-    else:  # a batch of plans: each block draws what its own game would
-        draw = block_draws(stepper, eid, turn)
-    fired = eligible & (draw < prob)
+    if isinstance(prob, float) and not 0.0 < prob < 1.0:
+        # a certainty either way: a draw (in [0, 1), from a stream of this event and turn only,
+        # so no other draw moves) could not change whether it fires, and costs tens of us
+        fired = eligible.copy() if prob >= 1.0 else np.zeros_like(eligible)
+    else:
+        if stepper.blocks == 1:
+            draw = event_draws(stepper.seed, eid, turn, R)
+        else:  # a batch of plans: each block draws what its own game would
+            draw = block_draws(stepper, eid, turn)
+        fired = eligible & (draw < prob)
     if not fired.any():
         return
     state.ev_count[eid] = state.ev_count[eid] + fired
