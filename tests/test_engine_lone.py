@@ -95,3 +95,26 @@ def test_a_nan_ending_condition_stops_a_lone_game_as_it_stops_a_batch(tmp_path):
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
     assert "the ending collapse" in messages[0] and "is nan (not a number)" in messages[0]
+
+
+def test_a_lone_games_side_costs_on_numbers_are_the_arrays_bits(base_world, monkeypatch):
+    """Each side's cost of its levers, summed on Python floats for one run, is to the bit the
+    sum of (1, 1) arrays, for levels drawn at random on every lever (and a cost that is a
+    formula of the turn's values among them)."""
+    game = Game(base_world, "both-sides", seed=3, runs=1)
+    game.resolve_turn()
+    stepper, env = game._stepper, game.env
+    rng = np.random.default_rng(0)
+    checked = 0
+    for _ in range(40):
+        actions = base_world.actions.items()
+        levels = {aid: np.array([[int(rng.integers(len(info.spec.levels)))]]) for aid, info in actions}
+        alone = stepper.side_costs(levels, None, env)
+        with monkeypatch.context() as patched:
+            patched.setattr(type(stepper), "_side_costs_alone", lambda self, levels, env: None)
+            arrays = stepper.side_costs(levels, None, env)
+        assert alone.keys() == arrays.keys()
+        for key, value in arrays.items():
+            assert alone[key].shape == value.shape and alone[key].tobytes() == value.tobytes(), key
+            checked += value.item() != 0.0
+    assert checked > 40, "some levels cost money"

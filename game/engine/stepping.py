@@ -310,6 +310,10 @@ class Stepper:
         env: Mapping[Any, Array],
         old_levels: dict[str, Array] | None = None,
     ) -> dict[str, Array]:
+        if mix is None and self.runs == 1:
+            alone = self._side_costs_alone(levels, env)
+            if alone is not None:
+                return alone
         costs = {sid: np.zeros((1, 1)) for sid in self.world.sides}
         for aid, info in self.world.actions.items():
             cost = self.action_cost(aid, levels[aid], env)
@@ -319,6 +323,23 @@ class Stepper:
             if info.spec.side in costs:
                 costs[info.spec.side] = costs[info.spec.side] + cost
         return {f"{sid}_action_cost": value for sid, value in costs.items()}
+
+    def _side_costs_alone(
+        self, levels: dict[str, Array], env: Mapping[Any, Array]
+    ) -> dict[str, Array] | None:
+        """``side_costs`` of a lone game on Python floats: each side's 0.0 plus its actions' costs
+        in the world's order, the very IEEE additions numpy makes on (1, 1) arrays, without a
+        numpy call each (None when a cost is not a single float64: the arrays' way decides)."""
+        float64 = np.dtype(np.float64)
+        totals = dict.fromkeys(self.world.sides, 0.0)
+        for aid, info in self.world.actions.items():
+            cost = self.action_cost(aid, levels[aid], env)
+            side = info.spec.side
+            if side in totals:
+                if cost.shape != (1, 1) or cost.dtype != float64:
+                    return None
+                totals[side] = totals[side] + cost.item()
+        return {f"{sid}_action_cost": np.full((1, 1), total) for sid, total in totals.items()}
 
     def action_cost(self, aid: str, level: Array | int, env: Mapping[Any, Array]) -> Array:
         """Money per turn the action costs at a level, in each run."""
@@ -337,7 +358,7 @@ class Stepper:
         level_arr = np.asarray(level, dtype=np.int64).reshape(-1, 1)
         scope = Overlay(env)
         scope[aid] = info.values[level_arr]
-        origin = finite.item_origin(self, "action", aid, f"the cost of action {aid}", "cost")
+        origin = finite.cached_origin(self, "action", aid, f"the cost of action {aid}", "cost")
         value = finite.evaluate(self, info.cost_formula, scope, origin, None)  # type: ignore[arg-type]
         return finite.finite(self, value, origin, None)
 
