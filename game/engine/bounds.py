@@ -108,7 +108,13 @@ class IndicatorRanges:
         ]
         self._lone_names = list(dict.fromkeys(name for checks in self._one_run for name, _, _ in checks))
         self._lone_getter = _getter(self._lone_names)
-        self._lone_layout: tuple[list[Any], list[tuple[int, int, int, Any, float | None]]] | None = None
+        self._lone_layout: list[tuple[tuple[int, ...], np.dtype[Any]]] | None = None  # last checked
+        place = {name: index for index, name in enumerate(self._lone_names)}
+        self._lone_checks = [
+            (side, place[name], bound_def, tolerance)
+            for side, checks in enumerate(self._one_run)
+            for name, bound_def, tolerance in checks
+        ]
 
     def first_breach(
         self, env: Mapping[Any, Array], few: bool = False
@@ -126,21 +132,21 @@ class IndicatorRanges:
         ``max`` with 1.0, a product, a comparison), so it decides the same. False when a value
         is not one run's, or for anything the vector test should see (a nan fails every test).
 
-        The values are read in one ``itemgetter`` call and laid end to end as Python numbers
-        in one ``concatenate``; their shapes and types are checked as one list against those
-        the last call met (a game's are the same every turn)."""
+        The values are read in one ``itemgetter`` call and turned into Python numbers by one
+        ``tolist`` each; their shapes and types are checked as one list against those the last
+        call met (a game's are the same every turn)."""
         if not self._lone_names:
             return True
         values = self._lone_getter(env)
         layout = [(value.shape, value.dtype) for value in values]
-        known = self._lone_layout  # (layout, checks): one object, read once (forks share ranges)
-        if known is None or known[0] != layout:
-            known = self._lone_checks(layout)
-            if known is None:
+        known = self._lone_layout  # the layout it was checked for (forks share these ranges)
+        if known is None or known != layout:
+            float64 = np.dtype(np.float64)
+            if any(len(shape) != 2 or shape[0] != 1 or dtype != float64 for shape, dtype in layout):
                 return False
-            self._lone_layout = known
-        numbers = np.concatenate(values, axis=None).tolist()
-        for side, start, stop, bound_def, tolerance in known[1]:
+            self._lone_layout = layout
+        rows = [value.tolist() for value in values]  # [[numbers of its one run]] each
+        for side, index, bound_def, tolerance in self._lone_checks:
             if tolerance is None:  # a formula: its bound and tolerance this turn
                 evaluated = bound_def.evaluate(env)
                 if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
@@ -151,30 +157,11 @@ class IndicatorRanges:
                 tolerance = ROUND_OFF * max(1.0, abs(bound))
             else:
                 bound = bound_def
-            for number in numbers[start:stop]:
+            for number in rows[index][0]:
                 gap = (bound - number) if side == 0 else (number - bound)
                 if not gap <= tolerance:
                     return False
         return True
-
-    def _lone_checks(
-        self, layout: list[tuple[tuple[int, ...], np.dtype[Any]]]
-    ) -> tuple[list[Any], list[tuple[int, int, int, Any, float | None]]] | None:
-        """For values of these shapes and types (one run's float64 numbers, else None): each
-        check of ``_one_run`` with where its indicator's numbers lie once laid end to end."""
-        float64 = np.dtype(np.float64)
-        if any(len(shape) != 2 or shape[0] != 1 or dtype != float64 for shape, dtype in layout):
-            return None
-        starts, at = {}, 0
-        for name, (shape, _) in zip(self._lone_names, layout, strict=True):
-            starts[name] = (at, at + shape[1])
-            at += shape[1]
-        checks = [
-            (side, *starts[name], bound_def, tolerance)
-            for side, side_checks in enumerate(self._one_run)
-            for name, bound_def, tolerance in side_checks
-        ]
-        return layout, checks
 
     def _all_inside(self, env: Mapping[Any, Array]) -> bool:
         """Whether no indicator can be out of its range, tested at once for all of them.
