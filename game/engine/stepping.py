@@ -137,6 +137,9 @@ class Stepper:
         self.programs: dict[int, Program] = {}  # the turn compiled to a tape, by number of runs
         self.program_lock = threading.Lock()
         self.inactive = np.zeros((1, 1))
+        self.active = np.ones((1, 1))  # an armed effect acting, in a game of one run
+        for constant in (self.inactive, self.active):
+            constant.flags.writeable = False
         self.origins: dict[Any, finite.Origin] = {}  # finite.cached_origin
         self.cost_lists: dict[str, Array] = {}  # each action's costs by level, for this turn's length
         self.level_costs: dict[str, tuple[Array, Array]] = {}  # action_cost: the last levels' costs
@@ -323,6 +326,15 @@ class Stepper:
             if info.spec.side in costs:
                 costs[info.spec.side] = costs[info.spec.side] + cost
         return {f"{sid}_action_cost": value for sid, value in costs.items()}
+
+    def _active_alone(self, state: State, turn: int, active: dict[tuple[str, int], Array]) -> None:
+        """``advance``'s test of which armed effects act this turn, for a game of one run: each
+        is 1.0 from its start turn to its last, else 0.0, as the (1, 1) float64 array the
+        arrays' test gives (the same two read-only arrays every turn: a program input that is
+        the array it loaded last turn is not loaded again)."""
+        starts, untils, on = state.ev_start, state.ev_until, self.active
+        for key in state.armed:
+            active[key] = on if starts[key].item() <= turn <= untils[key].item() else self.inactive
 
     def _side_costs_alone(
         self, levels: dict[str, Array], env: Mapping[Any, Array]
@@ -556,7 +568,9 @@ class Stepper:
                 self.out_of_range(mod.target, breach, turn, f"event {eid} moved it")
         state.jumps = []
         active = dict.fromkeys(state.ev_start, self.inactive)
-        for key in state.armed:
+        if mix is None and R == 1:  # one run: its numbers compared as Python's, one shared array each way
+            self._active_alone(state, turn, active)
+        for key in () if mix is None and R == 1 else state.armed:
             now_active = ((state.ev_start[key] <= turn) & (turn <= state.ev_until[key])).astype(np.float64)
             if mix is not None:
                 was = ((state.ev_start[key] <= turn - 1) & (turn - 1 <= state.ev_until[key])).astype(
