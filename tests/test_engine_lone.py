@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_digests import game_digest
 
 from game.engine import Game, SimulationError, World, load_world, program
+from game.engine.scalar import ScalarRunner
 
 
 @pytest.fixture
@@ -118,3 +120,30 @@ def test_a_lone_games_side_costs_on_numbers_are_the_arrays_bits(base_world, monk
             assert alone[key].shape == value.shape and alone[key].tobytes() == value.tobytes(), key
             checked += value.item() != 0.0
     assert checked > 40, "some levels cost money"
+
+
+@pytest.mark.parametrize("plan", ["quiet", "busy"])
+def test_stocks_that_come_back_unchanged_are_not_loaded_again_and_change_nothing(
+    base_world, monkeypatch, plan
+):
+    """A lone turn does not load again the stocks it handed out last turn when they come back
+    as they left (their numbers are still in place); the game is to the bit the one that loads
+    every stock every turn, with levers moved (capital paid from a stock) and events jumping
+    stocks on the way, and with another game and a fork taking turns on the same program."""
+
+    def played() -> list[str]:
+        program._SHARED.clear()
+        games = [Game(base_world, "both-sides", seed=seed, runs=1) for seed in (2, 7)]
+        for turn in range(12):
+            if plan == "busy" and turn in (1, 5):
+                games[0].set_level("hope", 2 if turn == 1 else 0)
+                games[1].set_level("mx_violence_targeting", 1)
+            for game in games:
+                game.resolve_turn()
+            if turn == 6:
+                games[1].fork().resolve_turn()
+        return [game_digest(game) for game in games]
+
+    kept = played()
+    monkeypatch.setattr(ScalarRunner, "kept", lambda self, stocks: None)
+    assert played() == kept

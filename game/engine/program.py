@@ -1088,6 +1088,7 @@ class Program:
                 )
             (stocks_out, named), finite = self._leave()
             stocks.update(stocks_out)
+            self.scalar.kept(stocks_out)
             env = self._env(stocks, time, lags, channels, side_costs, named)
             if finite:  # every number that leaves
                 env.finite = self._fixed_env()[1]

@@ -198,7 +198,8 @@ class ScalarRunner:
         builder = program.builder
         self.places: dict[Any, tuple[int, int, Callable[[Any], Any] | None]] = {}  # input slots (load)
         self.loaded: dict[Any, Array] = {}  # the array each input's numbers were last loaded from
-        self.rewritten = set(program.stepper.world.stocks)  # inputs the turn itself changes
+        # inputs the turn itself changes: good again only once the turn has handed them out (kept)
+        self.rewritten = set(program.stepper.world.stocks)
         outputs = [*program.outputs.values(), *(builder.slots[sid] for sid in program.stepper.world.stocks)]
         # a value fixed for the game (read-only once computed) never needs writing back
         written = {id(b) for b in outputs}
@@ -423,11 +424,16 @@ class ScalarRunner:
         """A turn's inputs, (key of the slot, value as the game holds it: one row per run, here
         one), as numbers, as copying each value into its slot and reading the slot would give."""
         values, slots, places, loaded = self.values, self.program.builder.slots, self.places, self.loaded
+        rewritten = self.rewritten
         for key, value in inputs:
             if loaded.get(key) is value:
+                if key in rewritten:  # the turn writes its slot: good for this turn only
+                    del loaded[key]
                 continue  # its numbers are in place: the engine replaces its arrays, never writes into one
-            if key not in self.rewritten:
+            if key not in rewritten:
                 loaded[key] = value
+            else:
+                loaded.pop(key, None)
             place = places.get(key)
             if place is None:
                 place = places[key] = self._place(slots[key])
@@ -438,6 +444,11 @@ class ScalarRunner:
                 column = np.empty((hi - lo, 1), dtype=slots[key].dtype)
                 np.copyto(column, value.T)
                 values[lo:hi] = [(cast or float)(x) for x in column[:, 0].tolist()]
+
+    def kept(self, stocks: Iterable[tuple[Any, Array]]) -> None:
+        """The stocks a turn just handed out (arrays made of their slots' numbers, which stay in
+        place until the next turn loads): each is not loaded again if it comes back unchanged."""
+        self.loaded.update(stocks)
 
     def _place(self, slot: Array) -> tuple[int, int, Callable[[Any], Any] | None]:
         """Where an input slot's numbers are, and their Python type unless float."""
