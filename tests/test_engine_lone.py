@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,8 +11,9 @@ import numpy as np
 import pytest
 from engine_digests import game_digest
 
-from game.engine import Game, SimulationError, World, load_world, program
+from game.engine import Game, SimulationError, World, load_world, program, scalar_formulas
 from game.engine.scalar import ScalarRunner
+from game.formula import CompiledFormula, NotANumber
 
 
 @pytest.fixture
@@ -147,3 +149,79 @@ def test_stocks_that_come_back_unchanged_are_not_loaded_again_and_change_nothing
     kept = played()
     monkeypatch.setattr(ScalarRunner, "kept", lambda self, stocks: None)
     assert played() == kept
+
+
+def every_formula(world: World) -> list[CompiledFormula]:
+    """Every compiled formula a world holds (its items' conditions, probabilities, effects,
+    endings, costs, bounds, variables and flows), found by walking its fields."""
+    found: dict[int, CompiledFormula] = {}
+    seen: set[int] = set()
+
+    def walk(value: object, depth: int) -> None:
+        if depth > 6 or id(value) in seen or isinstance(value, str | bytes | int | float | np.ndarray):
+            return
+        seen.add(id(value))
+        if isinstance(value, CompiledFormula):
+            found[id(value)] = value
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, depth + 1)
+        elif isinstance(value, list | tuple | set | frozenset):
+            for item in value:
+                walk(item, depth + 1)
+        elif dataclasses.is_dataclass(value):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name, None), depth + 1)
+
+    walk(world, 0)
+    return list(found.values())
+
+
+def outcome(evaluate, env):  # type: ignore[no-untyped-def]
+    """A formula's value as (dtype, shape, bits), or the words of the nan it met (a nan left in
+    a value always stops the game with words that do not show its sign)."""
+    try:
+        with np.errstate(all="ignore"):
+            value = np.asarray(evaluate(env))
+    except NotANumber as exc:
+        return ("nan", str(exc), exc.offset)
+    if value.dtype.kind == "f":  # a nan as one value, whatever its sign bit (as tests/test_scalar_ops.py)
+        value = np.where(np.isnan(value), np.nan, value)
+    return (value.dtype.str, value.shape, value.tobytes())
+
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, 1e300, -1e300, np.inf, -np.inf, np.nan]
+
+
+def test_every_formula_on_numbers_gives_the_closures_bits_or_their_error(base_world):
+    """Each of the base world's formulas that translates to Python numbers gives, on a lone
+    game's values at several turns and with each name it reads set to special numbers (signed
+    zeros, tiny, huge, infinities, nan), the very value of its closure (type, shape, bits), or
+    the same nan error at the same place."""
+    formulas = every_formula(base_world)
+    translated = [f for f in formulas if scalar_formulas.translate(f) is not None]
+    assert len(formulas) > 300 and len(translated) > 0.6 * len(formulas)
+    game = Game(base_world, "both-sides", seed=6, runs=1)
+    envs = []
+    for _ in range(8):
+        game.resolve_turn()
+        envs.append(dict(game.env))
+    rng = np.random.default_rng(1)
+    compared = 0
+    for formula in translated:
+
+        def mine(env, formula=formula):  # type: ignore[no-untyped-def]
+            value = scalar_formulas.evaluate(base_world, formula, env)
+            return value if value is not None else formula.evaluate(env)  # left to numpy: the same
+
+        for env in envs[::3]:
+            assert outcome(mine, env) == outcome(formula.evaluate, env), formula.text
+            compared += scalar_formulas.evaluate(base_world, formula, env) is not None
+        names = [n for n in formula.names if np.asarray(envs[-1].get(n)).shape == (1, 1)]
+        for _ in range(6):
+            env = dict(envs[-1])
+            for name in names:
+                env[name] = np.full((1, 1), SPECIAL[rng.integers(len(SPECIAL))])
+            assert outcome(mine, env) == outcome(formula.evaluate, env), formula.text
+            compared += 1
+    assert compared > 1000

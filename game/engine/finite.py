@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game.engine import scalar_formulas
 from game.engine.errors import SimulationError
 from game.formula import CompiledFormula, NotANumber
 
@@ -81,6 +82,10 @@ def evaluate(
     """``formula`` evaluated, with a nan met inside it reported at its origin (``quiet``: the
     caller already ignores numpy's floating-point warnings, as this does)."""
     try:
+        if stepper.runs == 1:  # a lone game: on Python numbers where the formula allows
+            alone = scalar_formulas.evaluate(stepper.world, formula, env)
+            if alone is not None:
+                return alone
         if quiet:
             return np.asarray(formula.evaluate(env))
         with np.errstate(all="ignore"):

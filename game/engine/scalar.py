@@ -105,6 +105,22 @@ function for them: the same result in every case (a nan first wins, then a nan s
 the larger or smaller, the second of two equal numbers; a division by zero is numpy's)."""
 
 
+def operation_line(ufunc: Any, operands: list[str], function: str) -> str:
+    """The Python expression computing ``EXACT``'s operation for ``ufunc`` on ``operands``
+    (names in the generated code): an operator, a line written out (``INLINE``, calling
+    ``function`` only for a division by zero), or a call of ``function``."""
+    inline = INLINE.get(ufunc)
+    if inline is not None:
+        a, b = operands
+        return inline.format(a=a, b=b, numpy=function)
+    symbol = INFIX.get(ufunc)
+    if symbol is not None and len(operands) == 2:
+        return f"{operands[0]} {symbol} {operands[1]}"
+    if symbol is not None:
+        return f"{symbol}{operands[0]}"
+    return f"{function}({', '.join(operands)})"
+
+
 def _argmax(*values: Any) -> int:
     """numpy's ``argmax`` of a few numbers: the first of the largest, or the first nan (a nan
     wins as soon as it is met, as numpy's loop stops there)."""
@@ -364,16 +380,7 @@ class ScalarRunner:
         if all(kind == "constant" for kind, _ in readers) and len(readers) == 2:
             return f"V[{target}] = {code.bind(operation(*(a for _, a in readers)))}"
         operands = [self._read(code, kind, a) for kind, a in readers]
-        inline = INLINE.get(ufunc)
-        if inline is not None:
-            a, b = operands
-            return f"V[{target}] = {inline.format(a=a, b=b, numpy=code.bind(operation))}"
-        symbol = INFIX.get(ufunc)
-        if symbol is not None and len(operands) == 2:
-            return f"V[{target}] = {operands[0]} {symbol} {operands[1]}"
-        if symbol is not None:
-            return f"V[{target}] = {symbol}{operands[0]}"
-        return f"V[{target}] = {code.bind(operation)}({', '.join(operands)})"
+        return f"V[{target}] = {operation_line(ufunc, operands, code.bind(operation))}"
 
     def _read(self, code: _Code, kind: str, a: Any) -> str:
         """An operand as the generated code reads it: a number's place, or a constant."""
