@@ -15,8 +15,10 @@ rows), or a value that is not one float64 number when it is read, is evaluated a
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Mapping
+from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -146,8 +148,8 @@ def translate(formula: CompiledFormula) -> Callable[[Mapping[Any, Array]], Any] 
     body = "\n".join(f"    {line}" for line in source.lines)
     namespace: dict[str, Any] = {}
     # the source is made of local names and bound names only, never from content text
-    code = compile(f"def formula(env):\n{body}\n", "<borderline lone formula>", "exec")
-    exec(code, {**source.names, "FLOAT": _FLOAT, "NOT_ON_NUMBERS": NOT_ON_NUMBERS}, namespace)
+    names = {**source.names, "FLOAT": _FLOAT, "NOT_ON_NUMBERS": NOT_ON_NUMBERS}
+    exec(_compiled(f"def formula(env):\n{body}\n"), names, namespace)
     return namespace["formula"]  # type: ignore[no-any-return]
 
 
@@ -156,6 +158,13 @@ def _quiet_divide(a: float, b: float) -> float:
     evaluation is (it runs only when the divisor is zero)."""
     with np.errstate(all="ignore"):
         return float(np.true_divide(a, b))
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(source: str) -> CodeType:
+    """Python's compiling of a formula's source, once per distinct source (the worlds a process
+    loads share most formulas, and their sources hold bound names only, never values)."""
+    return compile(source, "<borderline lone formula>", "exec")
 
 
 NOT_ON_NUMBERS = object()
