@@ -219,4 +219,4 @@ def evaluate(world: World, formula: CompiledFormula, env: Mapping[Any, Array]) -
     value = function(env)
     if value is NOT_ON_NUMBERS:
         return None
-    return np.full((1, 1), value)
+    return np.array([[value]])  # a Python float or bool: float64 or bool, as numpy's value is

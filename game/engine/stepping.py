@@ -351,7 +351,7 @@ class Stepper:
                 if cost.shape != (1, 1) or cost.dtype != float64:
                     return None
                 totals[side] = totals[side] + cost.item()
-        return {f"{sid}_action_cost": np.full((1, 1), total) for sid, total in totals.items()}
+        return {f"{sid}_action_cost": np.array([[total]]) for sid, total in totals.items()}
 
     def action_cost(self, aid: str, level: Array | int, env: Mapping[Any, Array]) -> Array:
         """Money per turn the action costs at a level, in each run."""
