@@ -225,3 +225,21 @@ def test_every_formula_on_numbers_gives_the_closures_bits_or_their_error(base_wo
             assert outcome(mine, env) == outcome(formula.evaluate, env), formula.text
             compared += 1
     assert compared > 1000
+
+
+def test_a_value_recorded_as_it_came_last_turn_is_still_made_a_float_when_it_comes_otherwise(base_world):
+    """The recorder keeps a turn's values as they come when each is a float64 of its record's
+    shape, as last turn; one that comes as another type (or shape) is still made one."""
+    game = Game(base_world, "both-sides", seed=2, runs=1)
+    game.resolve_turn()
+    game.resolve_turn()  # the values came as floats of their shapes: kept as they came
+    recorder = game._recorder
+    name = next(n for n in recorder.names if n in base_world.indicators and recorder._axes[n] is None)
+    env = dict(game.env)
+    env[name] = np.array([[3]], dtype=np.int64)
+    recorder.record(env, game._state.stocks, 3)
+    kept = recorder.series[name][-1]
+    assert kept.dtype == np.float64 and kept.shape == (1, 1) and kept[0, 0] == 3.0
+    env[name] = np.array([[2.5]])
+    recorder.record(env, game._state.stocks, 4)
+    assert recorder.series[name][-1] is env[name]
