@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine.scalar import EXACT, operation_line
+from game.engine.exact import EXACT, operation_line
 from game.engine.world import World, derived
 from game.formula import CompiledFormula
 from game.formula.compiler import NanCheck
