@@ -258,7 +258,7 @@ class Stepper:
     def time(self, turn: int) -> dict[Any, Array]:
         sc = self.scenario
         year = sc.start_year + (sc.start_quarter - 1) * 0.25 + (turn - 1) * self.turn_years
-        return {"turn": np.full((1, 1), float(turn)), "year": np.full((1, 1), year)}
+        return {"turn": np.array([[float(turn)]]), "year": np.array([[float(year)]])}
 
     def check_finite(self, name: str, value: Array, turn: int) -> None:
         if not np.all(np.isfinite(value)):
