@@ -191,23 +191,27 @@ def _line(source: _Source, step: tuple[Any, ...]) -> str:
     return f"if {value} != {value}: {source.bind(test)}({source.bind(np.full((1, 1), np.nan))})"
 
 
-def _translations(world: World) -> dict[int, Callable[[Mapping[Any, Array]], Any] | None]:
-    """A world's formulas translated so far, by identity (a world's formulas live as long as it)."""
+OnNumbers = Callable[[Mapping[Any, Array]], Any]
+
+
+def _translations(world: World) -> dict[int, tuple[CompiledFormula, OnNumbers | None]]:
+    """A world's formulas translated so far, by identity, each kept with its formula (so that a
+    formula from elsewhere, gone, never lends its identity to another's translation)."""
     return {}
 
 
 _LOCK = threading.Lock()
 
 
-def on_numbers(world: World, formula: CompiledFormula) -> Callable[[Mapping[Any, Array]], Any] | None:
-    """``translate(formula)`` for one of ``world``'s formulas, once per formula."""
+def on_numbers(world: World, formula: CompiledFormula) -> OnNumbers | None:
+    """``translate(formula)`` for a formula ``world``'s games evaluate, once per formula."""
     translations = derived(world, _translations)
-    key = id(formula)
-    if key not in translations:
-        made = translate(formula)
+    found = translations.get(id(formula))
+    if found is None or found[0] is not formula:
+        found = (formula, translate(formula))
         with _LOCK:
-            translations.setdefault(key, made)
-    return translations[key]
+            translations[id(formula)] = found
+    return found[1]
 
 
 def evaluate(world: World, formula: CompiledFormula, env: Mapping[Any, Array]) -> Array | None:
