@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from game.engine.scalar import EXACT, INLINE, _argmax
+from game.engine.exact import EXACT, INLINE, _argmax
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, -2.5, 1e-308, 5e-324, 1e308, -1e308,
            math.inf, -math.inf, math.nan, 0.1, 0.7, 1 / 3]

@@ -7,7 +7,8 @@ is set to the bound, so that a stock emptied by an exact outflow does not read -
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,13 @@ from game.engine.world import IndicatorInfo, World
 
 Array = np.ndarray
 ROUND_OFF = 1e-9  # relative tolerance for round-off at a bound
+
+
+def _getter(names: list[str]) -> Callable[[Mapping[Any, Array]], tuple[Array, ...]]:
+    """``operator.itemgetter(*names)``, a tuple whatever their number."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    return lambda env: tuple(env[name] for name in names)
 
 
 def _tolerance(bound: Array | float) -> Array:
@@ -98,6 +106,15 @@ class IndicatorRanges:
             + [(info.id, formula, None) for info, formula in formulas]
             for fixed, formulas in self._sides
         ]
+        self._lone_names = list(dict.fromkeys(name for checks in self._one_run for name, _, _ in checks))
+        self._lone_getter = _getter(self._lone_names)
+        self._lone_layout: list[tuple[tuple[int, ...], np.dtype[Any]]] | None = None  # last checked
+        place = {name: index for index, name in enumerate(self._lone_names)}
+        self._lone_checks = [
+            (side, place[name], bound_def, tolerance)
+            for side, checks in enumerate(self._one_run)
+            for name, bound_def, tolerance in checks
+        ]
 
     def first_breach(
         self, env: Mapping[Any, Array], few: bool = False
@@ -113,27 +130,37 @@ class IndicatorRanges:
         """``_all_inside`` for a game of one run, on Python numbers: ``_breach``'s own test, each
         operation an IEEE one that Python's floats round as numpy does (a subtraction, ``abs``,
         ``max`` with 1.0, a product, a comparison), so it decides the same. False when a value
-        is not one run's, or for anything the vector test should see (a nan fails every test)."""
-        float64 = np.dtype(np.float64)
-        for side, checks in enumerate(self._one_run):
-            for name, bound_def, tolerance in checks:
-                value = env[name]
-                if value.shape[0] != 1 or value.dtype != float64:
+        is not one run's, or for anything the vector test should see (a nan fails every test).
+
+        The values are read in one ``itemgetter`` call and turned into Python numbers by one
+        ``tolist`` each; their shapes and types are checked as one list against those the last
+        call met (a game's are the same every turn)."""
+        if not self._lone_names:
+            return True
+        values = self._lone_getter(env)
+        layout = [(value.shape, value.dtype) for value in values]
+        known = self._lone_layout  # the layout it was checked for (forks share these ranges)
+        if known is None or known != layout:
+            float64 = np.dtype(np.float64)
+            if any(len(shape) != 2 or shape[0] != 1 or dtype != float64 for shape, dtype in layout):
+                return False
+            self._lone_layout = layout
+        rows = [value.tolist() for value in values]  # [[numbers of its one run]] each
+        for side, index, bound_def, tolerance in self._lone_checks:
+            if tolerance is None:  # a formula: its bound and tolerance this turn
+                evaluated = bound_def.evaluate(env)
+                if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
                     return False
-                if tolerance is None:  # a formula: its bound and tolerance this turn
-                    evaluated = bound_def.evaluate(env)
-                    if evaluated.shape != (1, 1) or evaluated.dtype != float64:
-                        return False
-                    bound = evaluated.item()
-                    if bound != bound:
-                        return False  # numpy's maximum keeps a nan, Python's max may not
-                    tolerance = ROUND_OFF * max(1.0, abs(bound))
-                else:
-                    bound = bound_def
-                for number in value.ravel().tolist() if value.size > 1 else (value.item(),):
-                    gap = (bound - number) if side == 0 else (number - bound)
-                    if not gap <= tolerance:
-                        return False
+                bound = evaluated.item()
+                if bound != bound:
+                    return False  # numpy's maximum keeps a nan, Python's max may not
+                tolerance = ROUND_OFF * max(1.0, abs(bound))
+            else:
+                bound = bound_def
+            for number in rows[index][0]:
+                gap = (bound - number) if side == 0 else (number - bound)
+                if not gap <= tolerance:
+                    return False
         return True
 
     def _all_inside(self, env: Mapping[Any, Array]) -> bool:

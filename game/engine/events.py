@@ -111,9 +111,14 @@ def _draw_event(
     spec = info.spec
     origin = finite.cached_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
     met = finite.evaluate(stepper, info.condition, env, origin, turn, quiet=True)
-    eligible = eligible & finite.truth(stepper, met, origin, turn)
-    if not eligible.any():
-        return
+    alone = finite.holds(stepper, met, origin, turn) if R == 1 else None
+    if alone is not None:  # one run, eligible by its clocks: the condition decides
+        if not alone:
+            return
+    else:
+        eligible = eligible & finite.truth(stepper, met, origin, turn)
+        if not eligible.any():
+            return
     if isinstance(info.probability, float):
         prob: Array | float = info.probability
     else:
@@ -122,11 +127,16 @@ def _draw_event(
         value = finite.evaluate(stepper, info.probability, env, origin, turn, quiet=True)
         prob = np.broadcast_to(finite.finite(stepper, value, origin, turn), (R, 1))
     prob = stepper.scale.chance(prob)  # written for the content's turn
-    if stepper.blocks == 1:
-        draw = event_draws(stepper.seed, eid, turn, R)
-    else:  # a batch of plans: each block draws what its own game would
-        draw = block_draws(stepper, eid, turn)
-    fired = eligible & (draw < prob)
+    if isinstance(prob, float) and not 0.0 < prob < 1.0:
+        # a certainty either way: a draw (in [0, 1), from a stream of this event and turn only,
+        # so no other draw moves) could not change whether it fires, and costs tens of us
+        fired = eligible.copy() if prob >= 1.0 else np.zeros_like(eligible)
+    else:
+        if stepper.blocks == 1:
+            draw = event_draws(stepper.seed, eid, turn, R)
+        else:  # a batch of plans: each block draws what its own game would
+            draw = block_draws(stepper, eid, turn)
+        fired = eligible & (draw < prob)
     if not fired.any():
         return
     state.ev_count[eid] = state.ev_count[eid] + fired
@@ -445,19 +455,25 @@ def reach_endings(
     """
     scenario, runs = stepper.scenario, (stepper.runs, 1)
     going = ended_turn == NEVER
-    for i, end in enumerate(scenario.endings):
-        formula = stepper.world.ending_formulas[(stepper.scenario_id, i)]
-        origin = finite.cached_origin(
-            stepper, "scenario", stepper.scenario_id, f"the ending {end.id}", "endings", i, "condition"
-        )
-        met = finite.truth(stepper, finite.evaluate(stepper, formula, env, origin, turn), origin, turn)
-        hit = met if met.shape in (runs, (1, 1)) else np.broadcast_to(met, runs)  # & broadcasts those
-        new = hit & going
-        if new.any():
-            ended_turn = np.where(new, turn, ended_turn)
-            going = ended_turn == NEVER
-            for r in np.flatnonzero(new[:, 0]):
-                ending_id[r] = end.id
+    formulas, sid = stepper.world.ending_formulas, stepper.scenario_id
+    with np.errstate(all="ignore"):  # each formula's evaluation, as evaluate's own when not quiet
+        for i, end in enumerate(scenario.endings):
+            origin = finite.cached_origin(
+                stepper, "scenario", sid, f"the ending {end.id}", "endings", i, "condition"
+            )
+            value = finite.evaluate(stepper, formulas[(sid, i)], env, origin, turn, quiet=True)
+            if runs == (1, 1):  # a lone game: its one run ends here or goes on, tested as numbers
+                alone = finite.holds(stepper, value, origin, turn)
+                if alone is not None and not (alone and going.item()):
+                    continue
+            met = finite.truth(stepper, value, origin, turn)
+            hit = met if met.shape in (runs, (1, 1)) else np.broadcast_to(met, runs)  # & broadcasts those
+            new = hit & going
+            if new.any():
+                ended_turn = np.where(new, turn, ended_turn)
+                going = ended_turn == NEVER
+                for r in np.flatnonzero(new[:, 0]):
+                    ending_id[r] = end.id
     reached = None
     if ended_turn[0, 0] == turn and ending_id[0] is not None:
         reached = next(e for e in scenario.endings if e.id == ending_id[0])

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game.engine import scalar_formulas
 from game.engine.errors import SimulationError
 from game.formula import CompiledFormula, NotANumber
 
@@ -81,6 +82,10 @@ def evaluate(
     """``formula`` evaluated, with a nan met inside it reported at its origin (``quiet``: the
     caller already ignores numpy's floating-point warnings, as this does)."""
     try:
+        if stepper.runs == 1:  # a lone game: on Python numbers where the formula allows
+            alone = scalar_formulas.evaluate(stepper.world, formula, env)
+            if alone is not None:
+                return alone
         if quiet:
             return np.asarray(formula.evaluate(env))
         with np.errstate(all="ignore"):
@@ -108,6 +113,18 @@ def truth(stepper: Stepper, value: Array, origin: Origin, turn: int | None) -> A
             )
         )
     return value.astype(bool)
+
+
+def holds(stepper: Stepper, value: Array, origin: Origin, turn: int | None) -> bool | None:
+    """``truth`` of a single number (a lone game's condition) as a Python bool, without numpy's
+    calls: nonzero is true, a nan is refused with ``truth``'s error; None for anything wider
+    (the caller then takes ``truth``'s array)."""
+    if value.shape != (1, 1):
+        return None
+    number = value.item()
+    if number != number:
+        truth(stepper, value, origin, turn)  # raises its error for the nan
+    return bool(number)
 
 
 def finite(stepper: Stepper, value: Array, origin: Origin, turn: int | None) -> Array:

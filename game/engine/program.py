@@ -839,7 +839,7 @@ class Program:
         self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
         self.scalar: ScalarRunner | None = None  # a one-run game's turns on Python numbers
         self.recycler = _Recycler()  # the arrays the values leave in, written again once nobody holds them
-        self._readers: tuple[Callable[[Array], Any], Callable[[Array], Any]] | None = None
+        self._leave: Callable[[], tuple[list[list[tuple[Any, Array]]], bool]] | None = None  # its values out
         # _fixed_env of each game that took the program: its constants and the names fixed for
         # it, and the names a finite turn vouches for (the game's own, gone with its stepper)
         self._fixed: weakref.WeakKeyDictionary[Stepper, tuple[dict[Any, Any], frozenset[str]]] = (
@@ -1081,16 +1081,16 @@ class Program:
             self._run_steps(end, turn)
             # the numbers leave as arrays made from them: the buffers are not brought up to date
             # (the next turn copies its inputs in, and numpy's steps write what they read first)
-            if self._readers is None:
-                scalar = self.scalar
-                self._readers = (
-                    scalar.reader({sid: slots[sid] for sid in stocks}),
-                    scalar.reader({n: out for n, out in self.outputs.items() if self.tier[n] != SETUP}),
+            if self._leave is None:
+                self._leave = self.scalar.leaver(
+                    {sid: slots[sid] for sid in stocks},
+                    {n: out for n, out in self.outputs.items() if self.tier[n] != SETUP},
                 )
-            flat = self.scalar.flat()
-            stocks.update(self._readers[0](flat))
-            env = self._env(stocks, time, lags, channels, side_costs, self._readers[1](flat))
-            if math.isfinite(np.add.reduce(flat)):  # every number of the turn, the values among them
+            (stocks_out, named), finite = self._leave()
+            stocks.update(stocks_out)
+            self.scalar.kept(stocks_out)
+            env = self._env(stocks, time, lags, channels, side_costs, named)
+            if finite:  # every number that leaves
                 env.finite = self._fixed_env()[1]
             return env
         copyto = np.copyto

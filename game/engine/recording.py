@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,18 @@ class Recorder:
         self.ranges = IndicatorRanges(world)
         self._vouched: frozenset[str] | None = None  # record: the names a turn's program vouched for
         self._unvouched: list[str] = []  # and the computed names it did not
+        self._unvouched_records: list[tuple[int, str]] = []  # and the recorded names (by place)
         self._shapes = [(name, self._axes[name], self._shape(stepper, name)) for name in self.names]
+        self._reading()
+
+    def _reading(self) -> None:
+        """How a turn's values of the recorded names are read: in one ``itemgetter`` call, and
+        the shapes and types that were recorded as they came (None: not yet)."""
+        names = self.names
+        self._getter: Callable[[Mapping[Any, Array]], tuple[Array, ...]] = (
+            operator.itemgetter(*names) if len(names) > 1 else lambda env: tuple(env[n] for n in names)
+        )
+        self._as_kept: list[tuple[tuple[int, ...], np.dtype[Any]]] | None = None
 
     @staticmethod
     def _shape(stepper: Stepper, name: str) -> tuple[int, int]:
@@ -65,8 +77,9 @@ class Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = self.stepper, self.names, self._axes
         twin.computed, twin.ranges, twin._shapes = self.computed, self.ranges, self._shapes
-        twin._vouched, twin._unvouched = None, []
+        twin._vouched, twin._unvouched, twin._unvouched_records = None, [], []
         twin.series = {name: list(values) for name, values in self.series.items()}
+        twin._reading()
         return twin
 
     def tile(self, stepper: Stepper, run: int, copies: int) -> Recorder:
@@ -74,8 +87,9 @@ class Recorder:
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
         twin.computed, twin.ranges = self.computed, self.ranges
-        twin._vouched, twin._unvouched = None, []
+        twin._vouched, twin._unvouched, twin._unvouched_records = None, [], []
         twin._shapes = [(name, axis, self._shape(stepper, name)) for name, axis, _ in self._shapes]
+        twin._reading()
         twin.series = {
             name: [np.repeat(value[run : run + 1], copies, axis=0) for value in values]
             for name, values in self.series.items()
@@ -85,13 +99,21 @@ class Recorder:
     def record(self, env: Mapping[Any, Array], stocks: Mapping[str, Array], turn: int) -> None:
         """Append the values after a turn; raise SimulationError naming any computed quantity
         (recorded or not) or stock that is not finite, or any indicator outside its declared range."""
-        recorded = []
-        shape, float64 = self.stepper.shape, np.dtype(np.float64)
-        for name, axis, want in self._shapes:
-            value = env[name]
-            arr = value if value.shape == want and value.dtype == float64 else shape(value, axis)
-            recorded.append(arr)
-            self.series[name].append(arr)
+        values = self._getter(env)
+        layout = [(value.shape, value.dtype) for value in values]
+        if layout == self._as_kept:  # each one a float64 of its record's shape, as last turn
+            recorded = list(values)
+        else:
+            shape, float64 = self.stepper.shape, np.dtype(np.float64)
+            recorded = [
+                value if value.shape == want and value.dtype == float64 else shape(value, axis)
+                for value, (_, axis, want) in zip(values, self._shapes, strict=True)
+            ]
+            if all(arr is value for arr, value in zip(recorded, values, strict=True)):
+                self._as_kept = layout
+        series = self.series
+        for name, arr in zip(self.names, recorded, strict=True):
+            series[name].append(arr)
         # every value is checked once (a recorded name is usually a computed one or a stock too),
         # less those the program vouches for (it found them finite as they left it); the culprit
         # is named only when something is wrong
@@ -99,10 +121,10 @@ class Recorder:
         if vouched is not self._vouched:  # the program's own set, the same object every turn
             self._vouched = vouched
             self._unvouched = [name for name in self.computed if name not in vouched]
+            self._unvouched_records = [(i, name) for i, name in enumerate(self.names) if name not in vouched]
         checked = {name: env[name] for name in self._unvouched if name in env}
         checked.update((sid, value) for sid, value in stocks.items() if sid not in vouched)
-        pairs = zip(self.names, recorded, strict=True)
-        checked.update((name, arr) for name, arr in pairs if name not in checked and name not in vouched)
+        checked.update((name, recorded[i]) for i, name in self._unvouched_records if name not in checked)
         # a sum is finite only if every element is (an inf or a nan makes it inf or nan): one
         # reduction per value and no temporary; a sum that overflows from finite values only
         # sends it to the detailed check, which then finds nothing to report

@@ -16,6 +16,7 @@ before the call and read back after it.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -24,99 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game.engine.exact import EXACT, _argmax, operation_line
 from game.formula.compiler import NanCheck
 
 if TYPE_CHECKING:  # the program builds its runner
     from game.engine.program import Block, Program
 
 Array = np.ndarray
-
-
-def _divide(a: float, b: float) -> float:
-    if b:
-        return a / b
-    return float(np.true_divide(a, b))  # 1/0, 0/0: numpy's inf and nan, not Python's error
-
-
-def _maximum(a: float, b: float) -> float:
-    """numpy's maximum: nan wins, and of two equal numbers (0.0 and -0.0) the second."""
-    if a != a:
-        return a
-    if b != b:
-        return b
-    return a if a > b else b
-
-
-def _minimum(a: float, b: float) -> float:
-    if a != a:
-        return a
-    if b != b:
-        return b
-    return a if a < b else b
-
-
-EXACT: dict[Any, Callable[..., Any]] = {
-    np.add: operator.add,
-    np.subtract: operator.sub,
-    np.multiply: operator.mul,
-    np.true_divide: _divide,
-    np.negative: operator.neg,
-    np.absolute: abs,
-    np.maximum: _maximum,
-    np.minimum: _minimum,
-    np.less: operator.lt,
-    np.less_equal: operator.le,
-    np.greater: operator.gt,
-    np.greater_equal: operator.ge,
-    np.equal: operator.eq,
-    np.not_equal: operator.ne,
-    np.logical_and: lambda a, b: bool(a) and bool(b),
-    np.logical_or: lambda a, b: bool(a) or bool(b),
-    np.logical_not: operator.not_,
-}
-"""numpy's element-wise operations that Python computes identically on single numbers."""
-
-
-INFIX: dict[Any, str] = {
-    np.add: "+",
-    np.subtract: "-",
-    np.multiply: "*",
-    np.negative: "-",
-    np.less: "<",
-    np.less_equal: "<=",
-    np.greater: ">",
-    np.greater_equal: ">=",
-    np.equal: "==",
-    np.not_equal: "!=",
-    np.logical_not: "not ",
-}
-"""The operations above that Python writes as an operator (the same operation as ``EXACT``'s:
-``operator.add(a, b)`` is ``a + b``), so the generated code calls no function for them."""
-
-
-INLINE: dict[Any, str] = {
-    np.true_divide: "{a} / {b} if {b} else {numpy}({a}, {b})",
-    np.maximum: "{a} if {a} > {b} or {a} != {a} else {b}",
-    np.minimum: "{a} if {a} < {b} or {a} != {a} else {b}",
-}
-"""``EXACT``'s division, maximum and minimum written out in the generated line, so it calls no
-function for them: the same result in every case (a nan first wins, then a nan second, then
-the larger or smaller, the second of two equal numbers; a division by zero is numpy's)."""
-
-
-def _argmax(*values: Any) -> int:
-    """numpy's ``argmax`` of a few numbers: the first of the largest, or the first nan (a nan
-    wins as soon as it is met, as numpy's loop stops there)."""
-    best, where = values[0], 0
-    if best != best:
-        return 0
-    for index in range(1, len(values)):
-        value = values[index]
-        if not value <= best:
-            best, where = value, index
-            if value != value:
-                return index
-    return where
 
 
 class _Code:
@@ -143,6 +58,17 @@ class _Code:
         source = f"def phase(V, O):\n{body}\n"
         exec(_compiled(source), self.names, namespace)
         return namespace["phase"]  # type: ignore[no-any-return]
+
+
+def _getter(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    """``operator.itemgetter(*positions)``, a tuple whatever their number (itemgetter of one
+    place gives the item itself)."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        (only,) = positions
+        return lambda values: (values[only],)
+    return lambda values: ()
 
 
 @functools.lru_cache(maxsize=64)
@@ -186,7 +112,8 @@ class ScalarRunner:
         builder = program.builder
         self.places: dict[Any, tuple[int, int, Callable[[Any], Any] | None]] = {}  # input slots (load)
         self.loaded: dict[Any, Array] = {}  # the array each input's numbers were last loaded from
-        self.rewritten = set(program.stepper.world.stocks)  # inputs the turn itself changes
+        # inputs the turn itself changes: good again only once the turn has handed them out (kept)
+        self.rewritten = set(program.stepper.world.stocks)
         outputs = [*program.outputs.values(), *(builder.slots[sid] for sid in program.stepper.world.stocks)]
         # a value fixed for the game (read-only once computed) never needs writing back
         written = {id(b) for b in outputs}
@@ -351,16 +278,7 @@ class ScalarRunner:
         if all(kind == "constant" for kind, _ in readers) and len(readers) == 2:
             return f"V[{target}] = {code.bind(operation(*(a for _, a in readers)))}"
         operands = [self._read(code, kind, a) for kind, a in readers]
-        inline = INLINE.get(ufunc)
-        if inline is not None:
-            a, b = operands
-            return f"V[{target}] = {inline.format(a=a, b=b, numpy=code.bind(operation))}"
-        symbol = INFIX.get(ufunc)
-        if symbol is not None and len(operands) == 2:
-            return f"V[{target}] = {operands[0]} {symbol} {operands[1]}"
-        if symbol is not None:
-            return f"V[{target}] = {symbol}{operands[0]}"
-        return f"V[{target}] = {code.bind(operation)}({', '.join(operands)})"
+        return f"V[{target}] = {operation_line(ufunc, operands, code.bind(operation))}"
 
     def _read(self, code: _Code, kind: str, a: Any) -> str:
         """An operand as the generated code reads it: a number's place, or a constant."""
@@ -411,11 +329,16 @@ class ScalarRunner:
         """A turn's inputs, (key of the slot, value as the game holds it: one row per run, here
         one), as numbers, as copying each value into its slot and reading the slot would give."""
         values, slots, places, loaded = self.values, self.program.builder.slots, self.places, self.loaded
+        rewritten = self.rewritten
         for key, value in inputs:
             if loaded.get(key) is value:
+                if key in rewritten:  # the turn writes its slot: good for this turn only
+                    del loaded[key]
                 continue  # its numbers are in place: the engine replaces its arrays, never writes into one
-            if key not in self.rewritten:
+            if key not in rewritten:
                 loaded[key] = value
+            else:
+                loaded.pop(key, None)
             place = places.get(key)
             if place is None:
                 place = places[key] = self._place(slots[key])
@@ -427,49 +350,65 @@ class ScalarRunner:
                 np.copyto(column, value.T)
                 values[lo:hi] = [(cast or float)(x) for x in column[:, 0].tolist()]
 
+    def kept(self, stocks: Iterable[tuple[Any, Array]]) -> None:
+        """The stocks a turn just handed out (arrays made of their slots' numbers, which stay in
+        place until the next turn loads): each is not loaded again if it comes back unchanged."""
+        self.loaded.update(stocks)
+
     def _place(self, slot: Array) -> tuple[int, int, Callable[[Any], Any] | None]:
         """Where an input slot's numbers are, and their Python type unless float."""
         column, lo, hi, cast = self._span(slot)
         return lo, hi, None if cast is float else cast
 
-    def flat(self) -> Array:
-        """This turn's numbers, every one of them, as one float64 array (made once a turn)."""
-        return np.array(self.values, dtype=np.float64)
-
-    def reader(self, named: Mapping[Any, Array]) -> Callable[[Array], list[tuple[Any, Array]]]:
-        """A function of ``flat()`` giving each named buffer's numbers as the (1, rows) array
-        ``buffer.T.copy()`` would be once they were stored: a view of the flat array for a
-        float64 buffer (no copy each), a new array for the others. Made once; each call makes
-        the single numbers' views in one ``itemgetter`` call, not one Python call each."""
+    def leaver(
+        self, *groups: Mapping[Any, Array]
+    ) -> Callable[[], tuple[list[list[tuple[Any, Array]]], bool]]:
+        """A function giving, for each group of named buffers, each name's numbers as the
+        (1, rows) array ``buffer.T.copy()`` would be once they were stored, and whether every
+        float among them is finite. Made once; each call lays the float64 buffers' numbers end
+        to end in one new array (only these: the runner holds many more, scratch among them)
+        and hands out views of it, a single number's in one ``itemgetter`` call; the other
+        types' buffers get arrays of their own. The finiteness test is one sum of that array (an
+        inf or a nan makes it inf or nan; a sum that overflows from finite numbers only answers
+        no, and the caller's detailed test then finds nothing): a buffer no turn writes may
+        hold anything, a nan among them, and is not looked at."""
         float64 = np.dtype(np.float64)
-        singles: list[tuple[Any, int]] = []
-        tables: list[tuple[Any, int, int]] = []
-        others: list[tuple[Any, Array]] = []
-        for name, buffer in named.items():
-            if buffer.dtype != float64:
-                others.append((name, buffer))
-            elif buffer.shape[0] == 1:
-                singles.append((name, self.index[id(buffer)]))
-            else:
+        positions: list[int] = []  # of the numbers laid end to end, in this order
+        layout: list[tuple[list[Any], list[int], list[tuple[Any, int, int]], list[tuple[Any, Array]]]] = []
+        for named in groups:
+            singles: list[Any] = []
+            at: list[int] = []  # each single's place in the array laid out
+            tables: list[tuple[Any, int, int]] = []
+            others: list[tuple[Any, Array]] = []
+            for name, buffer in named.items():
                 lo = self.index[id(buffer)]
-                tables.append((name, lo, lo + buffer.shape[0]))
-        names = [name for name, _ in singles]
-        positions = [position for _, position in singles]
-        getter = operator.itemgetter(*positions) if len(positions) > 1 else None
-        take = self.take
+                if buffer.dtype != float64:
+                    others.append((name, buffer))
+                    continue
+                if buffer.shape[0] == 1:
+                    singles.append(name)
+                    at.append(len(positions))
+                else:
+                    tables.append((name, len(positions), len(positions) + buffer.shape[0]))
+                positions.extend(range(lo, lo + buffer.shape[0]))
+            layout.append((singles, at, tables, others))
+        getters = [_getter(at) for _, at, _, _ in layout]
+        gather = _getter(positions)
+        values, take = self.values, self.take
+        total, isfinite, array = np.add.reduce, math.isfinite, np.array
 
-        def read(flat: Array) -> list[tuple[Any, Array]]:
-            cells = flat.reshape(-1, 1, 1)  # cells[i]: number i as a (1, 1) view
-            if getter is not None:
-                pairs = list(zip(names, getter(cells), strict=True))
-            else:
-                pairs = [(name, cells[position]) for name, position in singles]
-            row = flat[None]
-            pairs += [(name, row[:, lo:hi]) for name, lo, hi in tables]
-            pairs += [(name, take(buffer)) for name, buffer in others]
-            return pairs
+        def leave() -> tuple[list[list[tuple[Any, Array]]], bool]:
+            laid = array(gather(values), dtype=float64)  # what flat[positions] would be
+            cells, row = laid.reshape(-1, 1, 1), laid[None]  # cells[i]: number i as a (1, 1) view
+            out = []
+            for (singles, _, tables, others), getter in zip(layout, getters, strict=True):
+                pairs = list(zip(singles, getter(cells), strict=True))
+                pairs += [(name, row[:, lo:hi]) for name, lo, hi in tables]
+                pairs += [(name, take(buffer)) for name, buffer in others]
+                out.append(pairs)
+            return out, isfinite(total(laid))
 
-        return read
+        return leave
 
     def take(self, buffer: Array) -> Array:
         """A held buffer's numbers as a new (1, rows) array, as ``buffer.T.copy()`` would give

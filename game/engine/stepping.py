@@ -137,6 +137,9 @@ class Stepper:
         self.programs: dict[int, Program] = {}  # the turn compiled to a tape, by number of runs
         self.program_lock = threading.Lock()
         self.inactive = np.zeros((1, 1))
+        self.active = np.ones((1, 1))  # an armed effect acting, in a game of one run
+        for constant in (self.inactive, self.active):
+            constant.flags.writeable = False
         self.origins: dict[Any, finite.Origin] = {}  # finite.cached_origin
         self.cost_lists: dict[str, Array] = {}  # each action's costs by level, for this turn's length
         self.level_costs: dict[str, tuple[Array, Array]] = {}  # action_cost: the last levels' costs
@@ -255,7 +258,7 @@ class Stepper:
     def time(self, turn: int) -> dict[Any, Array]:
         sc = self.scenario
         year = sc.start_year + (sc.start_quarter - 1) * 0.25 + (turn - 1) * self.turn_years
-        return {"turn": np.full((1, 1), float(turn)), "year": np.full((1, 1), year)}
+        return {"turn": np.array([[float(turn)]]), "year": np.array([[float(year)]])}
 
     def check_finite(self, name: str, value: Array, turn: int) -> None:
         if not np.all(np.isfinite(value)):
@@ -310,6 +313,10 @@ class Stepper:
         env: Mapping[Any, Array],
         old_levels: dict[str, Array] | None = None,
     ) -> dict[str, Array]:
+        if mix is None and self.runs == 1:
+            alone = self._side_costs_alone(levels, env)
+            if alone is not None:
+                return alone
         costs = {sid: np.zeros((1, 1)) for sid in self.world.sides}
         for aid, info in self.world.actions.items():
             cost = self.action_cost(aid, levels[aid], env)
@@ -319,6 +326,32 @@ class Stepper:
             if info.spec.side in costs:
                 costs[info.spec.side] = costs[info.spec.side] + cost
         return {f"{sid}_action_cost": value for sid, value in costs.items()}
+
+    def _active_alone(self, state: State, turn: int, active: dict[tuple[str, int], Array]) -> None:
+        """``advance``'s test of which armed effects act this turn, for a game of one run: each
+        is 1.0 from its start turn to its last, else 0.0, as the (1, 1) float64 array the
+        arrays' test gives (the same two read-only arrays every turn: a program input that is
+        the array it loaded last turn is not loaded again)."""
+        starts, untils, on = state.ev_start, state.ev_until, self.active
+        for key in state.armed:
+            active[key] = on if starts[key].item() <= turn <= untils[key].item() else self.inactive
+
+    def _side_costs_alone(
+        self, levels: dict[str, Array], env: Mapping[Any, Array]
+    ) -> dict[str, Array] | None:
+        """``side_costs`` of a lone game on Python floats: each side's 0.0 plus its actions' costs
+        in the world's order, the very IEEE additions numpy makes on (1, 1) arrays, without a
+        numpy call each (None when a cost is not a single float64: the arrays' way decides)."""
+        float64 = np.dtype(np.float64)
+        totals = dict.fromkeys(self.world.sides, 0.0)
+        for aid, info in self.world.actions.items():
+            cost = self.action_cost(aid, levels[aid], env)
+            side = info.spec.side
+            if side in totals:
+                if cost.shape != (1, 1) or cost.dtype != float64:
+                    return None
+                totals[side] = totals[side] + cost.item()
+        return {f"{sid}_action_cost": np.array([[total]]) for sid, total in totals.items()}
 
     def action_cost(self, aid: str, level: Array | int, env: Mapping[Any, Array]) -> Array:
         """Money per turn the action costs at a level, in each run."""
@@ -337,7 +370,7 @@ class Stepper:
         level_arr = np.asarray(level, dtype=np.int64).reshape(-1, 1)
         scope = Overlay(env)
         scope[aid] = info.values[level_arr]
-        origin = finite.item_origin(self, "action", aid, f"the cost of action {aid}", "cost")
+        origin = finite.cached_origin(self, "action", aid, f"the cost of action {aid}", "cost")
         value = finite.evaluate(self, info.cost_formula, scope, origin, None)  # type: ignore[arg-type]
         return finite.finite(self, value, origin, None)
 
@@ -535,7 +568,9 @@ class Stepper:
                 self.out_of_range(mod.target, breach, turn, f"event {eid} moved it")
         state.jumps = []
         active = dict.fromkeys(state.ev_start, self.inactive)
-        for key in state.armed:
+        if mix is None and R == 1:  # one run: its numbers compared as Python's, one shared array each way
+            self._active_alone(state, turn, active)
+        for key in () if mix is None and R == 1 else state.armed:
             now_active = ((state.ev_start[key] <= turn) & (turn <= state.ev_until[key])).astype(np.float64)
             if mix is not None:
                 was = ((state.ev_start[key] <= turn - 1) & (turn - 1 <= state.ev_until[key])).astype(
