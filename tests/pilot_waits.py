@@ -41,9 +41,11 @@ every Pilot in the process; a 1 s cap per wait stays as in Textual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import warnings
 import weakref
+from collections.abc import Iterator
 from time import monotonic, process_time
 from typing import Any
 
@@ -217,3 +219,21 @@ def install() -> None:
     if paint is not None and hasattr(textual.app.App, "_update_mouse_over"):
         textual.screen.Screen._compositor_refresh = defer_frame  # frames drawn when settled
         textual.app.App._shutdown = shutdown  # type: ignore[method-assign]  # ... and at the end
+
+
+@contextlib.contextmanager
+def as_textual() -> Iterator[None]:
+    """Frames and waits as Textual does them, inside the block: each layout and paint when Textual
+    asks for it, not one deferred frame once settled. For a test about what a sequence of layouts
+    leaves on the screen: the deferred frame lays everything out afresh in one pass, which hides
+    a widget kept at a size worked out in an earlier layout (the dashboard after the terminal
+    shrinks kept its wrapped rows' height under the deferred frames' harness only in a terminal)."""
+    global _fallen_back
+    kept = _fallen_back, textual.screen.Screen._compositor_refresh
+    if paint is not None:
+        textual.screen.Screen._compositor_refresh = paint
+    _fallen_back = True
+    try:
+        yield
+    finally:
+        _fallen_back, textual.screen.Screen._compositor_refresh = kept

@@ -78,6 +78,12 @@ class MarkedOptionList(OptionList):
     def on_resize(self) -> None:
         if self.row_width != self._laid_out_for:  # a change of height alone moves no row
             self._relayout()
+            if self.styles.auto_dimensions:
+                # A list as tall as its rows was sized, in the layout that resized it, by its old
+                # rows wrapped at the new width; asking for a layout now is lost (Textual keeps a
+                # layout asked for while one is pending under the old size's key), so ask again
+                # once this one is done, or the list keeps the wrapped height until the next turn.
+                self.call_after_refresh(self.refresh, layout=True)
 
     def watch_show_vertical_scrollbar(self) -> None:
         self.call_after_refresh(self._relayout)  # the scrollbar took (or gave back) columns
