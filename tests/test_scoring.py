@@ -44,14 +44,18 @@ def world(base_world):
 
 
 # A score costs four 40-turn games: the plan and its status-quo twin, each played on over the
-# ten-year horizon. Every plan here is scored against the same status quo (same world, runs
-# and seed), so the twin and its horizon are played once per module and shared, read-only;
-# test_a_health_package_scores_above_the_status_quo checks that scores against the shared twin
-# are those of run_plan's own twin, to the bit. A plan (a file, or the same steps built by two
-# tests) scored by several tests is scored once.
+# ten-year horizon. The plans the default run scores (40 runs, seed 1: BATCHED) are played as
+# the blocks of one batch of plans with its twin (replay_plans: block k is run_plan's game of
+# plan k beside its own twin, to the bit), scored once and read by every test (read-only):
+# eleven plans cost about what three played one at a time cost.
+# test_a_health_package_scores_above_the_status_quo checks a block's scores against its plan's
+# own game and twin played alone, to the bit. Any other plan (the slow tests') is played alone
+# against a status quo played once per module and shared, as is its horizon.
 _QUO: dict[tuple[int, int, int], tuple[World, Game]] = {}
 _QUO_FUTURES: dict[tuple[int, int], Game] = {}
 _SCORED: dict[tuple[int, str | None, int, int], tuple[World, RunScores]] = {}
+_BATCH: dict[int, tuple[World, list[str | None], Game]] = {}
+LATE = PlanStep(turn=37, action="legalize_all_drugs", level=1)
 
 
 def status_quo(world: World, runs: int, seed: int) -> Game:
@@ -79,14 +83,62 @@ def status_quo_played_on_once() -> Iterator[None]:
         yield
 
 
-def scores(
-    world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED, played: Game | None = None
-) -> RunScores:
-    """The plan's scores over ``runs`` runs against the shared status quo; read-only.
+def batched(world: World) -> list[Plan | str | None]:
+    """The plans the default run's tests score, played in one batch: the status quo, the plan
+    files they grade, two packages with everything legalized late, and the close calls."""
+    return [
+        None,
+        "abolish_opiate_substitution.toml",
+        "health_package.toml",
+        "kleiman_package.toml",
+        "cut_every_programme.toml",
+        with_steps(world, "kleiman_package.toml", LATE),
+        with_steps(world, "health_package.toml", LATE),
+        *(Plan(step=[PlanStep(turn=1, action=aid, level=lv)]) for aid, lv in sorted(CLOSE_CALLS)),
+    ]
 
-    ``played``: the plan's game already played (its twin is not read), instead of playing it.
-    """
-    return _scored(world, plan, runs, seed, played)
+
+def batch_of_plans(world: World) -> tuple[list[str | None], Game]:
+    """The batched plans' names and their batch (RUNS runs a plan, seed SEED), played once."""
+    if id(world) not in _BATCH or _BATCH[id(world)][0] is not world:
+        plans = batched(world)
+        files = [PLANS / plan if isinstance(plan, str) else plan for plan in plans]
+        blocks = replay_plans(world, SCENARIO, files, RUNS, SEED, status_quo=True)
+        _BATCH[id(world)] = (world, [_named(plan) for plan in plans], blocks[0].batch)
+    return _BATCH[id(world)][1], _BATCH[id(world)][2]
+
+
+def block_of(scored: RunScores, block: int) -> RunScores:
+    """The scores of block ``block``'s runs (RUNS a block) of a batch of plans' scores."""
+    rows = slice(block * RUNS, (block + 1) * RUNS)
+    return dataclasses.replace(
+        scored,
+        total=scored.total[rows],
+        scores=scored.scores[rows],
+        weights=scored.weights[rows],
+        mine=scored.mine[rows],
+        theirs=scored.theirs[rows],
+        earned=scored.earned[rows],
+        grades=scored.grades[rows],
+    )
+
+
+def assert_scored_alike(block: RunScores, alone: RunScores) -> None:
+    """A block's scores are those of its plan's game played alone, to the bit."""
+    for name in ("total", "scores", "weights", "mine", "theirs"):
+        mine, theirs = np.ascontiguousarray(getattr(block, name)), np.ascontiguousarray(getattr(alone, name))
+        assert mine.tobytes() == theirs.tobytes(), name
+    assert block.grades == alone.grades and block.earned == alone.earned
+
+
+def scores(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> RunScores:
+    """The plan's scores over ``runs`` runs: a batched plan's block, any other plan's game
+    played alone against the shared status quo; read-only."""
+    if (runs, seed) == (RUNS, SEED):
+        names, batch = batch_of_plans(world)
+        if _named(plan) in names:
+            return block_of(score_runs(batch), names.index(_named(plan)))
+    return _scored(world, plan, runs, seed)
 
 
 _PLAYED: dict[tuple[int, str | None, int, int], tuple[World, Game]] = {}
@@ -97,8 +149,8 @@ def _named(plan: Plan | str | None) -> str | None:
 
 
 def played_game(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> Game:
-    """The plan's game (a file or steps), played once, its twin the shared status quo; read-only.
-    test_uncertainty reads the founding package's from here (the same worker: one xdist group)."""
+    """The plan's game (a file or steps), played once alone, its twin the shared status quo;
+    read-only."""
     key = (id(world), _named(plan), runs, seed)
     if key not in _PLAYED or _PLAYED[key][0] is not world:
         steps = load_plan(PLANS / plan, world, SCENARIO) if isinstance(plan, str) else plan
@@ -108,29 +160,21 @@ def played_game(world: World, plan: Plan | str | None, runs: int = RUNS, seed: i
     return _PLAYED[key][1]
 
 
-def _scored(
-    world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED, played: Game | None = None
-) -> RunScores:
+def _scored(world: World, plan: Plan | str | None, runs: int = RUNS, seed: int = SEED) -> RunScores:
     key = (id(world), _named(plan), runs, seed)
-    if key in _SCORED and _SCORED[key][0] is world:
-        return _SCORED[key][1]
-    if played is None:
-        game = played_game(world, plan, runs, seed)
-    else:
-        game = played.fork()
-        game.status_quo = status_quo(world, runs, seed)
-    scored = score_runs(game)
-    _SCORED[key] = (world, scored)
-    return scored
+    if key not in _SCORED or _SCORED[key][0] is not world:
+        _SCORED[key] = (world, score_runs(played_game(world, plan, runs, seed)))
+    return _SCORED[key][1]
 
 
 def myopic_scores(world: World, plan: Plan | str) -> RunScores:
-    """The plan's game scored by a scenario with no horizon (no terminal value): the same game as
-    ``scores`` plays (the horizon only changes how a game is scored, not how it is played)."""
-    game = played_game(world, plan).fork()
+    """A batched plan's game scored by a scenario with no horizon (no terminal value): the same
+    game as ``scores`` reads (the horizon only changes how a game is scored, not how it is played)."""
+    names, batch = batch_of_plans(world)
+    game = batch.fork()
     game.scenario = game.scenario.model_copy(update={"horizon_years": 0.0})
-    game.status_quo = status_quo(world, RUNS, SEED)
-    return score_runs(game)
+    game.status_quo = batch.status_quo
+    return block_of(score_runs(game), names.index(_named(plan)))
 
 
 def top_share(scored) -> float:
@@ -188,20 +232,19 @@ def test_abolishing_opiate_substitution_scores_below_the_status_quo(world):
 
 
 def test_a_health_package_scores_above_the_status_quo(world):
-    # one play of the package beside its own twin, scored against each (a plan played alone gives
-    # the numbers it gives beside its twin: the engine digests check that, to the bit)
-    played = run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=RUNS, seed=SEED).game
-    scored = scores(world, "health_package.toml", played=played)
+    scored = scores(world, "health_package.toml")
+    # the package's block of the batch of plans every test here reads is its own game beside
+    # its own twin, played alone as run_plan plays it, to the bit (its block is not the batch's
+    # first: its rows, draws and twin are a block's)
+    alone = run_plan(world, SCENARIO, PLANS / "health_package.toml", runs=RUNS, seed=SEED).game
+    assert_scored_alike(scored, score_runs(alone))
     assert np.all(scored.total > 0) and np.median(scored.total) > 5
-    own_twin = score_runs(played)
-    assert own_twin.total.tobytes() == scored.total.tobytes(), "the shared status quo is each plan's twin"
-    assert own_twin.grades == scored.grades
 
 
 @pytest.mark.parametrize("package", ["kleiman_package.toml", "health_package.toml"])
 def test_legalizing_everything_in_the_last_four_turns_does_not_raise_a_packages_score(world, package):
     plain = scores(world, package)
-    late = scores(world, with_steps(world, package, PlanStep(turn=37, action="legalize_all_drugs", level=1)))
+    late = scores(world, with_steps(world, package, LATE))
     loss = plain.total - late.total
     assert np.median(loss) > 5, "the addiction it leaves behind counts"
     # in the fentanyl era legal supply of known strength also averts overdoses at once: only where
@@ -210,7 +253,7 @@ def test_legalizing_everything_in_the_last_four_turns_does_not_raise_a_packages_
 
 
 def test_the_terminal_value_counts_the_state_left_behind(world):
-    late = with_steps(world, "kleiman_package.toml", PlanStep(turn=37, action="legalize_all_drugs", level=1))
+    late = with_steps(world, "kleiman_package.toml", LATE)
     gain_myopic = myopic_scores(world, late).total - myopic_scores(world, "kleiman_package.toml").total
     gain = scores(world, late).total - scores(world, "kleiman_package.toml").total
     assert np.median(gain) < np.median(gain_myopic) - 5, "ten more years of addiction count"
@@ -221,9 +264,9 @@ def test_the_terminal_value_counts_the_state_left_behind(world):
 # would show first: measured over 40 runs (seed 1, the fentanyl-era model), the levels whose
 # 95th-percentile score comes within 15 points of it: hope 4 +35 (15% of runs at the top),
 # naloxone_distribution 3 +21, hope 3 +20 and opiate_substitution 3 +16; every other level
-# stays below +12. These run by default; every other level of every lever runs under ``slow``
-# (.ci/run), each game costing a second or two (80 turns, the horizon included) whatever its
-# runs. Re-measure and update this list when the model moves.
+# stays below +12. These run by default (blocks of the batch of plans above); every other level
+# of every lever runs under ``slow`` (.ci/run). Re-measure and update this list when the model
+# moves.
 CLOSE_CALLS = {("hope", 4), ("hope", 3), ("naloxone_distribution", 3), ("opiate_substitution", 3)}
 
 
@@ -238,12 +281,11 @@ def lever_levels(world: World) -> list[tuple[str, int]]:
     ]
 
 
-# The close calls (the default run) are played alone against the shared status quo; the other
-# levels (slow) as blocks of batches of plans (replay_plans: block k is run_plan's game of lever
-# k, to the bit), LEVERS_A_BATCH a batch (its histories, its twin's and their horizons' are held
-# at once), each scored with the batch's own twin. test_a_levers_block_scores_as_its_own_game
-# checks a block's scores against the lever's game played alone, to the bit. (Four close calls
-# in a batch with its own twin cost more than four lone games against the shared twin.)
+# The close calls (the default run) are blocks of the batch of plans the default run's tests
+# read; the other levels (slow) are blocks of batches of their own (replay_plans),
+# LEVERS_A_BATCH a batch (its histories, its twin's and their horizons' are held at once), each
+# scored with the batch's own twin. test_a_levers_block_scores_as_its_own_game checks a block's
+# scores against the lever's game played alone, to the bit.
 LEVERS_A_BATCH = 16
 _LEVERS: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[World, RunScores]] = {}
 
@@ -257,7 +299,7 @@ def lever_batch(world: World, action: str, level: int) -> list[tuple[str, int]]:
 
 def lever_scores(world: World, action: str, level: int) -> RunScores:
     """The scores of the lever's runs (level set at turn 1, nothing else): a close call's
-    game alone, another's block of its batch."""
+    block of the default run's batch, another's block of its own batch."""
     if (action, level) in CLOSE_CALLS:
         return scores(world, Plan(step=[PlanStep(turn=1, action=action, level=level)]))
     levers = lever_batch(world, action, level)
@@ -266,19 +308,7 @@ def lever_scores(world: World, action: str, level: int) -> RunScores:
         plans = [Plan(step=[PlanStep(turn=1, action=aid, level=lv)]) for aid, lv in levers]
         blocks = replay_plans(world, SCENARIO, plans, RUNS, SEED, status_quo=True)
         _LEVERS[key] = (world, score_runs(blocks[0].batch))
-    scored = _LEVERS[key][1]
-    block = levers.index((action, level))
-    rows = slice(block * RUNS, (block + 1) * RUNS)
-    return dataclasses.replace(
-        scored,
-        total=scored.total[rows],
-        scores=scored.scores[rows],
-        weights=scored.weights[rows],
-        mine=scored.mine[rows],
-        theirs=scored.theirs[rows],
-        earned=scored.earned[rows],
-        grades=scored.grades[rows],
-    )
+    return block_of(_LEVERS[key][1], levers.index((action, level)))
 
 
 @pytest.mark.parametrize(
@@ -298,11 +328,8 @@ def test_a_levers_block_scores_as_its_own_game(world):
     """A lever's scores from its batch are those of its game played alone, to the bit: the
     sixth lever of the first batch (past the first, so a block that is not the batch's start)."""
     action, level = [lever for lever in lever_levels(world) if lever not in CLOSE_CALLS][5]
-    batch = lever_scores(world, action, level)
     alone = scores(world, Plan(step=[PlanStep(turn=1, action=action, level=level)]))
-    for field in ("total", "scores", "weights", "mine", "theirs"):
-        assert getattr(batch, field).tobytes() == np.ascontiguousarray(getattr(alone, field)).tobytes(), field
-    assert batch.grades == alone.grades and batch.earned == alone.earned
+    assert_scored_alike(lever_scores(world, action, level), alone)
 
 
 def test_the_close_calls_are_levels_of_the_base_game(world):
