@@ -570,15 +570,15 @@ class Stepper:
         active = dict.fromkeys(state.ev_start, self.inactive)
         if mix is None and R == 1:  # one run: its numbers compared as Python's, one shared array each way
             self._active_alone(state, turn, active)
-        for key in () if mix is None and R == 1 else state.armed:
-            now_active = ((state.ev_start[key] <= turn) & (turn <= state.ev_until[key])).astype(np.float64)
-            if mix is not None:
-                was = ((state.ev_start[key] <= turn - 1) & (turn - 1 <= state.ev_until[key])).astype(
-                    np.float64
-                )
-                eid = key[0].split(":")[0]
-                now_active = np.where(mix.events[eid] > 0, now_active, was)
-            active[key] = now_active
+        else:
+            for key in state.armed:
+                start, until = state.ev_start[key], state.ev_until[key]
+                now_active = ((start <= turn) & (turn <= until)).astype(np.float64)
+                if mix is not None:
+                    was = ((start <= turn - 1) & (turn - 1 <= until)).astype(np.float64)
+                    eid = key[0].split(":")[0]
+                    now_active = np.where(mix.events[eid] > 0, now_active, was)
+                active[key] = now_active
         side_costs = self.side_costs(state.level, mix, env_prev, old_levels)
         if mix is None and not self.reference:
             # forks share this stepper and its programs' buffers, and games computing the same
