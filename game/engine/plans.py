@@ -34,8 +34,8 @@ from game.content.schema import Plan
 from game.engine.errors import GameError
 from game.engine.game import Game
 from game.engine.records import ChoiceMade, Decision, FiredEvent
-from game.engine.replay import LevelChoice
-from game.engine.simulate import check_plan, load_plan
+from game.engine.replay import decisions_by_turn
+from game.engine.simulate import last_turn, plan_for
 from game.engine.state import Array
 from game.engine.world import World
 
@@ -170,13 +170,7 @@ def replay_plans(
     seeds = [seed] * len(plans) if isinstance(seed, int | np.integer) else list(seed)
     if len(seeds) != len(plans):
         raise GameError(f"{len(seeds)} seeds given for {len(plans)} plans: give one, or one per plan")
-    checked: list[Plan | None] = []
-    for plan in plans:
-        if isinstance(plan, str | Path):
-            plan = load_plan(plan, world, scenario)
-        elif plan is not None:
-            check_plan(plan, world, scenario)
-        checked.append(plan)
+    checked = [plan_for(plan, world, scenario) for plan in plans]
     game = Game(
         world,
         scenario,
@@ -189,19 +183,12 @@ def replay_plans(
         blocks=given,
         block_seeds=seeds,
     )
-    last = game.turns if turns is None else turns
-    if not 1 <= last <= game.turns:
-        raise GameError(f"turns must be between 1 and {game.turns} for scenario {scenario}")
+    last = last_turn(game, turns)
     blocks = [PlanBlock(game, k, runs_each, plan, given[k]) for k, plan in enumerate(checked)]
     game.block_choices = [
         {(c.turn, c.event): c.choice for c in plan.choice} if plan is not None else {} for plan in checked
     ]
-    steps: list[dict[int, list[LevelChoice]]] = []
-    for plan in checked:
-        by_turn: dict[int, list[LevelChoice]] = {}
-        for step in plan.step if plan is not None else ():
-            by_turn.setdefault(step.turn, []).append(step)
-        steps.append(by_turn)
+    steps = [decisions_by_turn(plan.step if plan is not None else ()) for plan in checked]
     for turn in range(1, last + 1):
         pending: dict[str, Any] = {}
         for block, by_turn in zip(blocks, steps, strict=True):

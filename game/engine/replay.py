@@ -48,6 +48,14 @@ class Step:
     level: int
 
 
+def decisions_by_turn(decisions: Iterable[LevelChoice]) -> dict[int, list[LevelChoice]]:
+    """Each turn's decisions, in the order given (the order they are set in before the turn)."""
+    by_turn: dict[int, list[LevelChoice]] = {}
+    for decision in decisions:
+        by_turn.setdefault(decision.turn, []).append(decision)
+    return by_turn
+
+
 def replay(
     game: Game,
     decisions: Iterable[LevelChoice],
@@ -67,9 +75,7 @@ def replay(
     order, so a dilemma left unanswered in the log is still waiting at the end.
     """
     last = game.turns if turns is None else turns
-    by_turn: dict[int, list[LevelChoice]] = {}
-    for decision in decisions:
-        by_turn.setdefault(decision.turn, []).append(decision)
+    by_turn = decisions_by_turn(decisions)
     answered = list(answers)
     game.planned_choices = {(a.turn, a.event): a.choice for a in answered}
     for turn in range(game.turn + 1, last + 1):

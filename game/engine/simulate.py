@@ -80,6 +80,24 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
         raise ContentErrors(errors)
 
 
+def plan_for(plan: Plan | str | Path | None, world: World, scenario: str) -> Plan | None:
+    """``plan`` read from its file, or checked against ``world`` and ``scenario`` if given as a Plan."""
+    if isinstance(plan, str | Path):
+        return load_plan(plan, world, scenario)
+    if plan is not None:
+        check_plan(plan, world, scenario)
+    return plan
+
+
+def last_turn(game: Game, turns: int | None) -> int:
+    """The last turn a headless game is played to: ``turns``, or the scenario's last (GameError
+    for a number outside the scenario)."""
+    last = game.turns if turns is None else turns
+    if not 1 <= last <= game.turns:
+        raise GameError(f"turns must be between 1 and {game.turns} for scenario {game.scenario_id}")
+    return last
+
+
 def run_plan(
     world: World,
     scenario: str,
@@ -98,16 +116,11 @@ def run_plan(
     the game would have refused is kept in ``game.warnings``. Pins must lie inside their
     parameters' ranges unless ``allow_out_of_range`` (PinOutOfRange otherwise).
     """
-    if isinstance(plan, str | Path):
-        plan = load_plan(plan, world, scenario)
-    elif plan is not None:
-        check_plan(plan, world, scenario)
+    plan = plan_for(plan, world, scenario)
     game = Game(
         world, scenario, seed, runs, pins, status_quo=status_quo, allow_out_of_range=allow_out_of_range
     )
-    total = game.turns if turns is None else turns
-    if not 1 <= total <= game.turns:
-        raise GameError(f"turns must be between 1 and {game.turns} for scenario {scenario}")
+    total = last_turn(game, turns)
     replay(game, plan.step if plan else (), plan.choice if plan else (), total)
     return PlanResult(game, game.status_quo, plan)
 
