@@ -13,6 +13,7 @@ from engine_digests import game_digest
 
 from game.engine import Game, SimulationError, World, load_world, program, scalar_formulas
 from game.engine.scalar import ScalarRunner
+from game.engine.stepping import Stepper
 from game.formula import CompiledFormula, NotANumber
 
 
@@ -243,3 +244,45 @@ def test_a_value_recorded_as_it_came_last_turn_is_still_made_a_float_when_it_com
     env[name] = np.array([[2.5]])
     recorder.record(env, game._state.stocks, 4)
     assert recorder.series[name][-1] is env[name]
+
+
+NAN_MOD = 'id = "late_mod"\nname = "Late trouble"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n'
+LATE_TROUBLE = {
+    # 0/0 from turn 2 on (not a constant the loader could fold), then compared: the nan check
+    # of a formula in the middle of a lone turn's phase, blocks of other formulas around it
+    "nan": '[variable.late]\nformula = "where(turn >= 2, heavy_users * 0 / (heavy_users * 0), 1)"\n'
+    '[variable.steer]\nformula = "where(late > 1, 1, 2)"\n',
+    # a stock drained below its floor at turn 2: the error names the rates of its flows, as
+    # computed in the very sub-step that broke it (numbers the phase had not written back yet)
+    "range": '[stock.reserve]\ninitial = 10.0\nminimum = 0.0\n'
+    '[flow.drain]\nformula = "where(turn >= 2, 1000 + heavy_users, 0)"\nout_of = "reserve"\n'
+    '[flow.refill]\nformula = "light_users * 2"\ninto = "reserve"\n',
+}
+
+
+@pytest.mark.parametrize("trouble", list(LATE_TROUBLE))
+def test_trouble_in_the_middle_of_a_lone_turn_is_told_as_the_long_way_tells_it(
+    tmp_path, monkeypatch, trouble
+):
+    """A nan met by a formula's check, or a stock pushed out of its range, part-way through a
+    lone turn (its numbers held in the phase's local variables) stops the game with the words
+    the reference path (each formula's closure on arrays) gives: the same formula named, the
+    same value, the same flows' rates."""
+    folder = tmp_path / "late_mod"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(NAN_MOD)
+    (folder / "mod.toml").write_text(LATE_TROUBLE[trouble])
+    world = load_world([MINI, folder])
+    messages = []
+    for reference in (False, True):
+        monkeypatch.setattr(Stepper, "reference", reference)
+        game = Game(world, "test-run", seed=1, runs=1)
+        game.resolve_turn()  # turn 1 plays: the trouble starts at turn 2
+        with pytest.raises(SimulationError) as caught:
+            game.resolve_turn()
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    if trouble == "nan":
+        assert messages[0].startswith("variable steer (") and "nan (not a number)" in messages[0]
+    else:
+        assert "reserve" in messages[0] and "drain" in messages[0] and "refill" in messages[0]

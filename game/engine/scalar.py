@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game.engine import scalar_locals
 from game.engine.exact import EXACT, _argmax, operation_line
 from game.formula.compiler import NanCheck
 
@@ -39,6 +40,7 @@ class _Code:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.blocks: list[int] = []  # the block each line is of (whose formula: named if a nan is met)
         self.names: dict[str, Any] = {}
         self._by_id: dict[int, str] = {}
 
@@ -51,12 +53,13 @@ class _Code:
             self.names[name] = value
         return name
 
-    def compile(self) -> Callable[[list[Any], list[int]], None]:
-        body = "\n".join(f"    {line}" for line in self.lines) or "    pass"
+    def compile(self, needed: frozenset[int]) -> Callable[[list[Any], list[int]], None]:
+        """The phase as one function with its numbers in local variables (``scalar_locals``),
+        writing back to ``V`` the places in ``needed`` (read anywhere else) that it writes."""
+        code, first_line, written = _phase_code("\n".join(self.lines), needed)
+        escape = scalar_locals.escape(self.blocks, first_line, written)
         namespace: dict[str, Any] = {}
-        # the source is made here from numbers' places and bound names only, never from content text
-        source = f"def phase(V, O):\n{body}\n"
-        exec(_compiled(source), self.names, namespace)
+        exec(code, {**self.names, "_escape": escape}, namespace)
         return namespace["phase"]  # type: ignore[no-any-return]
 
 
@@ -72,11 +75,19 @@ def _getter(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled(source: str) -> CodeType:
-    """Python's compiling of a phase's source, once per distinct source: every lone game of a
-    world and scenario generates the same text (positions and bound names, never values), and
+def _lines(text: str) -> scalar_locals.PhaseLines:
+    """A phase's lines read once per distinct text: every lone game of a world and scenario
+    generates the same text (positions and bound names, never values)."""
+    return scalar_locals.PhaseLines(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _phase_code(text: str, needed: frozenset[int]) -> tuple[CodeType, int, list[tuple[str, int]]]:
+    """Python's compiling of a phase on locals, once per distinct text and places needed:
     compiling it costs a tenth of a second, more than the rest of a first turn."""
-    return compile(source, "<borderline scalar phase>", "exec")
+    source, first_line, written = scalar_locals.source(_lines(text), set(needed))
+    # the source is made here from numbers' places and bound names only, never from content text
+    return compile(source, "<borderline scalar phase>", "exec"), first_line, written
 
 
 class Phase:
@@ -127,7 +138,7 @@ class ScalarRunner:
         self.settle = compiled._settle_in_place
         self.argmax = compiled._argmax_into
         self.writes_last = (compiled._power_by_rows, compiled._argmax_into)  # their result: the last argument
-        self.phases = tuple(self.translate(phase) for phase in (program.first, program.substep, program.end))
+        self.phases = self._phases(program, outputs)
 
     # ------------------------------------------------------------------ translating
 
@@ -172,14 +183,33 @@ class ScalarRunner:
         start = self.index[id(root)]
         return [start + first + row * step for row in range(value.shape[0])]
 
-    def translate(self, blocks: list[Block]) -> Phase:
-        """A phase as one generated Python function: a line per instruction, in order."""
+    def translate(self, blocks: list[Block]) -> _Code:
+        """A phase as the lines of one generated Python function: a line per instruction (a
+        table's, a line per row), in order, each noted with its block."""
         code = _Code()
         for position, (_, instructions) in enumerate(blocks):
-            code.lines.append(f"O[0] = {position}")  # whose formula runs: named if a nan is met
             for function, args in instructions:
-                code.lines.append(self._step(code, function, args))
-        return Phase([owner for owner, _ in blocks], code.compile())
+                line = self._step(code, function, args)
+                if line:
+                    rows = line.split("\n    ")
+                    code.lines += rows
+                    code.blocks += [position] * len(rows)
+        return code
+
+    def _phases(self, program: Program, leaving: list[Array]) -> tuple[Phase, ...]:
+        """The program's three phases as functions on locals: a place one of them writes goes
+        back to the list if another phase (or itself, a sub-step later) may read it first, or
+        if it leaves the program (``store``, the names and stocks copied out)."""
+        parts = [program.first, program.substep, program.end]
+        codes = [self.translate(blocks) for blocks in parts]
+        needed = {p for b in leaving if id(b) in self.index for p in range(*self._span(b)[1:3])}
+        for code in codes:
+            needed |= _lines("\n".join(code.lines)).reads_in
+        frozen = frozenset(needed)
+        return tuple(
+            Phase([owner for owner, _ in blocks], code.compile(frozen))
+            for blocks, code in zip(parts, codes, strict=True)
+        )
 
     def _step(self, code: _Code, function: Any, args: tuple[Any, ...]) -> str:
         out: Any = None
