@@ -254,6 +254,10 @@ LATE_TROUBLE = {
     '[variable.steer]\nformula = "where(late > 1, 1, 2)"\n',
     # a stock drained below its floor at turn 2: the error names the rates of its flows, as
     # computed in the very sub-step that broke it (numbers the phase had not written back yet)
+    # an event's condition meets a nan at its comparison from turn 2 on: passed over by the
+    # lone game's quick test of conditions, it must still stop the game with its own words
+    "condition": '[event.odd]\ntitle = "t"\ntext = "t"\n'
+    'condition = "where(turn >= 2, heavy_users * 0 / (heavy_users * 0), 0) > 1"\n',
     "range": '[stock.reserve]\ninitial = 10.0\nminimum = 0.0\n'
     '[flow.drain]\nformula = "where(turn >= 2, 1000 + heavy_users, 0)"\nout_of = "reserve"\n'
     '[flow.refill]\nformula = "light_users * 2"\ninto = "reserve"\n',
@@ -265,9 +269,10 @@ def test_trouble_in_the_middle_of_a_lone_turn_is_told_as_the_long_way_tells_it(
     tmp_path, monkeypatch, trouble
 ):
     """A nan met by a formula's check, or a stock pushed out of its range, part-way through a
-    lone turn (its numbers held in the phase's local variables) stops the game with the words
-    the reference path (each formula's closure on arrays) gives: the same formula named, the
-    same value, the same flows' rates."""
+    lone turn (its numbers held in the phase's local variables), or a nan met by an event's
+    condition after it (conditions plainly false are passed over quickly) stops the game with
+    the words the reference path (each formula's closure on arrays) gives: the same formula
+    named, the same value, the same flows' rates."""
     folder = tmp_path / "late_mod"
     folder.mkdir()
     (folder / "pack.toml").write_text(NAN_MOD)
@@ -284,5 +289,7 @@ def test_trouble_in_the_middle_of_a_lone_turn_is_told_as_the_long_way_tells_it(
     assert messages[0] == messages[1]
     if trouble == "nan":
         assert messages[0].startswith("variable steer (") and "nan (not a number)" in messages[0]
+    elif trouble == "condition":
+        assert messages[0].startswith("the condition of event odd (") and "comparison >" in messages[0]
     else:
         assert "reserve" in messages[0] and "drain" in messages[0] and "refill" in messages[0]
