@@ -14,10 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from game.engine import scalar_formulas
 from game.engine.world import IndicatorInfo, World
+from game.formula import CompiledFormula, NotANumber
 
 Array = np.ndarray
 ROUND_OFF = 1e-9  # relative tolerance for round-off at a bound
+_UNSEEN = object()  # a bound formula not yet looked at for a lone game's translation
 
 
 def _getter(names: list[str]) -> Callable[[Mapping[Any, Array]], tuple[Array, ...]]:
@@ -89,6 +92,8 @@ class IndicatorRanges:
     """Every indicator with a declared range, checked against the recorded values of a turn."""
 
     def __init__(self, world: World) -> None:
+        self.world = world
+        self._on_numbers: dict[int, Any] = {}  # id(bound formula) -> its lone game's translation
         self.checked: list[IndicatorInfo] = [
             info for info in world.indicators.values() if info.low is not None or info.high is not None
         ]
@@ -148,10 +153,9 @@ class IndicatorRanges:
         rows = [value.tolist() for value in values]  # [[numbers of its one run]] each
         for side, index, bound_def, tolerance in self._lone_checks:
             if tolerance is None:  # a formula: its bound and tolerance this turn
-                evaluated = bound_def.evaluate(env)
-                if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
+                bound = self._bound_alone(bound_def, env)
+                if bound is None:
                     return False
-                bound = evaluated.item()
                 if bound != bound:
                     return False  # numpy's maximum keeps a nan, Python's max may not
                 tolerance = ROUND_OFF * max(1.0, abs(bound))
@@ -162,6 +166,25 @@ class IndicatorRanges:
                 if not gap <= tolerance:
                     return False
         return True
+
+    def _bound_alone(self, formula: CompiledFormula, env: Mapping[Any, Array]) -> float | None:
+        """A bound that is a formula, as one run's number: on Python numbers where the formula
+        allows (``scalar_formulas``: the same number), else its closure's; None when it is not
+        one float64 number. A nan the formula meets inside is its closure's to report."""
+        function = self._on_numbers.get(id(formula), _UNSEEN)
+        if function is _UNSEEN:
+            function = self._on_numbers[id(formula)] = scalar_formulas.on_numbers(self.world, formula)
+        if function is not None:
+            try:
+                number = function(env)
+            except NotANumber:
+                number = None
+            if type(number) is float:
+                return number
+        evaluated = formula.evaluate(env)
+        if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
+            return None
+        return float(evaluated.item())
 
     def _all_inside(self, env: Mapping[Any, Array]) -> bool:
         """Whether no indicator can be out of its range, tested at once for all of them.
