@@ -7,7 +7,6 @@ the log of what fired and what was answered.
 
 from __future__ import annotations
 
-import math
 import threading
 import weakref
 from collections.abc import Collection, Mapping, MutableMapping, Sequence
@@ -17,15 +16,15 @@ from typing import Any
 import numpy as np
 
 from game.content.schema import Choice, Ending
-from game.engine import finite, scalar_formulas
+from game.engine import finite, lone_events
 from game.engine.blocks import block_draws, fired_in_blocks
 from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
 from game.engine.state import NEVER, Array, State, event_draw, event_draws
 from game.engine.stepping import Stepper
-from game.engine.world import World, derived
+from game.engine.world import derived
 from game.errors import did_you_mean
-from game.formula import CompiledFormula, NotANumber
+from game.formula import CompiledFormula
 
 
 @dataclass
@@ -67,10 +66,10 @@ def draw_events(
     clocks = eligibility(stepper, state, turn, ended_turn)
     candidates: list[bool] = np.logical_or.reduce(clocks, axis=0).tolist()
     # a lone game: an event whose condition is plainly false on its numbers is passed over
-    conditions = derived(world, _lone_conditions) if stepper.runs == 1 else None
+    conditions = derived(world, lone_events.conditions) if stepper.runs == 1 else None
     with np.errstate(all="ignore"):
         for column, eid in enumerate(world.events):
-            if candidates[column] and not (conditions is not None and _unmet(conditions[column], env)):
+            if candidates[column] and (conditions is None or not lone_events.unmet(conditions[column], env)):
                 eligible = clocks[:, column : column + 1]
                 _draw_event(
                     stepper,
@@ -92,26 +91,6 @@ def draw_events(
         answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
         out.answered.append(ChoiceMade(turn, eid, choice, by_default, label))
     return out
-
-
-def _lone_conditions(world: World) -> list[scalar_formulas.OnNumbers | None]:
-    """Each event's condition on a lone game's Python numbers (None: left to numpy), in the
-    world's order of events."""
-    return [scalar_formulas.on_numbers(world, info.condition) for info in world.events.values()]
-
-
-def _unmet(condition: scalar_formulas.OnNumbers | None, env: Mapping[Any, Array]) -> bool:
-    """Whether a lone game's event condition is false on its numbers: a number, not a nan, that
-    is zero (``_draw_event`` would evaluate it to the same number and go no further). Anything
-    else (left to numpy, a value read that is not one number, a nan, the formula's own nan
-    error) is not decided here: ``_draw_event`` evaluates it again and decides, or raises."""
-    if condition is None:
-        return False
-    try:
-        value = condition(env)
-    except NotANumber:
-        return False
-    return value is not scalar_formulas.NOT_ON_NUMBERS and not value  # a nan is true to Python
 
 
 def _draw_event(
@@ -144,7 +123,7 @@ def _draw_event(
         if not eligible.any():
             return
     if alone and stepper.scale.identity:  # one run, its chance as written: numbers, no arrays
-        chance = _chance_alone(stepper, eid, env, turn)
+        chance = lone_events.chance(stepper, eid, env, turn)
         if not (event_draw(stepper.seed, eid, turn) < chance if 0.0 < chance < 1.0 else chance >= 1.0):
             return  # as ``fired`` below would be false (a certainty either way draws no number)
         fired = eligible.copy()
@@ -186,20 +165,6 @@ def _draw_event(
         else:
             planned = planned_choices.get((turn, eid))
             answers.append((eid, planned or default, fired, not planned, ""))
-
-
-def _chance_alone(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int) -> float:
-    """A lone game's chance of an event this turn (its probability as written: the turn is the
-    content's): the number ``_fired`` compares its draw with, refused as it refuses a nan or
-    an infinity."""
-    probability = stepper.world.events[eid].probability
-    if isinstance(probability, float):
-        return probability
-    origin = finite.cached_origin(stepper, "event", eid, f"the probability of event {eid}", "probability")
-    value = finite.evaluate(stepper, probability, env, origin, turn, quiet=True)
-    if value.shape == (1, 1) and value.dtype == np.float64 and math.isfinite(value.item()):
-        return float(value.item())
-    return float(np.broadcast_to(finite.finite(stepper, value, origin, turn), (1, 1)).item())
 
 
 def _fired(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int, eligible: Array) -> Array:

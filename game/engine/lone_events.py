@@ -1,0 +1,55 @@
+"""A lone game's events on its numbers: which conditions are plainly false, and an event's chance.
+
+``events.draw_events`` asks, for a game of one run, whether an event's condition is plainly
+false on the game's Python numbers before it evaluates the event the long way, and takes the
+event's chance as a Python number to compare its draw with (``state.event_draw``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from game.engine import finite, scalar_formulas
+from game.engine.state import Array
+from game.engine.stepping import Stepper
+from game.engine.world import World
+from game.formula import NotANumber
+
+
+def conditions(world: World) -> list[scalar_formulas.OnNumbers | None]:
+    """Each event's condition on a lone game's Python numbers (None: left to numpy), in the
+    world's order of events."""
+    return [scalar_formulas.on_numbers(world, info.condition) for info in world.events.values()]
+
+
+def unmet(condition: scalar_formulas.OnNumbers | None, env: Mapping[Any, Array]) -> bool:
+    """Whether a lone game's event condition is false on its numbers: a number, not a nan, that
+    is zero (``events._draw_event`` would evaluate it to the same number and go no further).
+    Anything else (left to numpy, a value read that is not one number, a nan, the formula's
+    own nan error) is not decided here: ``events._draw_event`` evaluates it again and decides,
+    or raises."""
+    if condition is None:
+        return False
+    try:
+        value = condition(env)
+    except NotANumber:
+        return False
+    return value is not scalar_formulas.NOT_ON_NUMBERS and not value  # a nan is true to Python
+
+
+def chance(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int) -> float:
+    """A lone game's chance of an event this turn (its probability as written: the turn is the
+    content's): the number ``events._fired`` compares its draw with, refused as it refuses a
+    nan or an infinity."""
+    probability = stepper.world.events[eid].probability
+    if isinstance(probability, float):
+        return probability
+    origin = finite.cached_origin(stepper, "event", eid, f"the probability of event {eid}", "probability")
+    value = finite.evaluate(stepper, probability, env, origin, turn, quiet=True)
+    if value.shape == (1, 1) and value.dtype == np.float64 and math.isfinite(value.item()):
+        return float(value.item())
+    return float(np.broadcast_to(finite.finite(stepper, value, origin, turn), (1, 1)).item())
