@@ -151,9 +151,13 @@ class IndicatorRanges:
                 return False
             self._lone_layout = layout
         rows = [value.tolist() for value in values]  # [[numbers of its one run]] each
+        bounds: dict[tuple[str, Any], float | None] = {}  # this turn's, by formula (text, axis)
         for side, index, bound_def, tolerance in self._lone_checks:
             if tolerance is None:  # a formula: its bound and tolerance this turn
-                bound = self._bound_alone(bound_def, env)
+                same = (bound_def.text, bound_def.axis)  # a text means one value on one turn's values
+                if same not in bounds:
+                    bounds[same] = self._bound_alone(bound_def, env)
+                bound = bounds[same]
                 if bound is None:
                     return False
                 if bound != bound:
