@@ -131,3 +131,27 @@ def test_a_turns_snapshot_keeps_its_numbers_while_the_game_plays_on(base_world):
         assert game._snapshots[turn][0].digest() == digest, f"the snapshot of turn {turn} changed"
     for turn, split in splits.items():
         assert game.attribution("us_heavy_users", turn) == split
+
+
+RANGES_MOD = (
+    'id = "ranges_mod"\nname = "Ranges"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n',
+    # two indicators bounded by formulas of different texts, the looser one checked first
+    '[variable.loose]\nformula = "light_users * 3"\n'
+    'indicator = { side = "us", good = "down", range = [0, "light_users * 1000"] }\n'
+    '[variable.tight]\nformula = "light_users * 3"\n'
+    'indicator = { side = "us", good = "down", range = [0, "light_users * 2"] }\n',
+)
+
+
+def test_each_bound_formula_of_a_lone_game_is_its_own(tmp_path):
+    """A lone game's range test works each bound formula out once a turn, by its text: a
+    tighter bound written differently is its own, and its breach is found (as the search finds
+    it) even after a looser bound passed."""
+    folder = tmp_path / "ranges_mod"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(RANGES_MOD[0])
+    (folder / "mod.toml").write_text(RANGES_MOD[1])
+    world = load_world([MINI, folder])
+    with pytest.raises(SimulationError) as caught:
+        Game(world, "test-run", seed=1, runs=1).resolve_turn()
+    assert str(caught.value).startswith("tight = ") and "above its maximum" in str(caught.value)
