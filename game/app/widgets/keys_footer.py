@@ -36,7 +36,7 @@ from textual.widget import Widget
 if TYPE_CHECKING:
     from textual import events
     from textual.binding import Binding
-    from textual.css.styles import RenderStyles, StylesBase
+    from textual.css.styles import StylesBase
     from textual.screen import Screen
 
 Shown = tuple[tuple[str, "Binding", bool, str], ...]
@@ -178,6 +178,8 @@ class KeysFooter(Widget, can_focus=False):
         self._placed: list[Placed] = []  # the keys on the line as last drawn, for the mouse
         self._hover: Key | None = None
         self._scroll = 0  # cells scrolled off to the left when the keys do not fit
+        self._styles: dict[tuple[tuple[str, ...], ...], tuple[Style, Color]] = {}
+        self._drawn: tuple[object, Strip] | None = None  # the line last drawn, and what it showed
 
     # -- which keys -------------------------------------------------------------------------
 
@@ -231,15 +233,27 @@ class KeysFooter(Widget, can_focus=False):
 
     # -- drawing ----------------------------------------------------------------------------
 
-    def _layered(self, *layers: RenderStyles) -> tuple[Style, Color]:
-        """The Rich style of a node made of ``layers`` under this footer, as Textual's
-        DOMNode.rich_style works it out along a widget's ancestors; and its background."""
+    def notify_style_update(self) -> None:
+        # the styles kept below are Textual's own kind of cache (as get_component_rich_style's),
+        # dropped whenever the stylesheet styles this widget again (a theme, a class, a reload)
+        super().notify_style_update()
+        self._styles.clear()
+        self._drawn = None
+
+    def _layered(self, *layers: tuple[str, ...]) -> tuple[Style, Color]:
+        """The Rich style of a node under this footer made of ``layers`` (each the component
+        classes of one node, merged in order), worked out as Textual's DOMNode.rich_style works
+        it out along a widget's ancestors; and its background. Kept until the styles change."""
+        kept = self._styles.get(layers)
+        if kept is not None:
+            return kept
         background = Color(0, 0, 0, 0)
         color = Color(255, 255, 255, 0)
         style = Style()
         opacity = 1.0
         chain: list[StylesBase] = [node.styles for node in reversed(self.ancestors_with_self)]
-        for styles in [*chain, *layers]:
+        chain += [self.get_component_styles(*names) for names in layers]
+        for styles in chain:
             has_rule = styles.has_rule
             opacity *= styles.opacity
             tinted = styles.background.tint(styles.background_tint)
@@ -255,32 +269,31 @@ class KeysFooter(Widget, can_focus=False):
             (background + color).rich_color if (background.a or color.a) else None,
             background.rich_color if background.a else None,
         )
+        self._styles[layers] = style, background
         return style, background
 
-    def _item_layer(self, item: Key) -> RenderStyles:
-        names = ["keys-footer--item"]
-        if item == self._hover and item.kind != "label":
-            names.append("keys-footer--hover")
-        if not item.enabled:
-            names.append("keys-footer--disabled")
-        return self.get_component_styles(*names)
+    def _item_layer(self, item: Key) -> tuple[str, ...]:
+        """The component classes standing for the item's FooterKey: hovered, dimmed or not."""
+        hovered = ("keys-footer--hover",) if item == self._hover and item.kind != "label" else ()
+        dimmed = () if item.enabled else ("keys-footer--disabled",)
+        return ("keys-footer--item", *hovered, *dimmed)
 
     def _text_of(self, item: Key, compact_key: bool = False) -> Text:
         """The key as a FooterKey (or a group's FooterLabel) renders itself; ``compact_key``:
         spaced as a compact key whatever the footer's style."""
         if item.kind == "label":
-            style, _ = self._layered(self.get_component_styles("keys-footer--label"))
+            style, _ = self._layered(("keys-footer--label",))
             return Text(item.display, style)
         layer = self._item_layer(item)
         base, _ = self._layered(layer)
-        key_style, _ = self._layered(layer, self.get_component_styles("keys-footer--key"))
+        key_style, _ = self._layered(layer, ("keys-footer--key",))
         if item.description:
             key_pad = self.get_component_styles("keys-footer--key").padding
             words = self.get_component_styles("keys-footer--description")
             words_pad = words.padding
             if compact_key:
                 key_pad, words_pad = Spacing(0, 0, 0, 0), Spacing(0, 0, 0, 1)
-            words_style, _ = self._layered(layer, words)
+            words_style, _ = self._layered(layer, ("keys-footer--description",))
             text = Text.assemble(
                 (" " * key_pad.left + item.display + " " * key_pad.right, key_style),
                 (" " * words_pad.left + item.description + " " * words_pad.right, words_style),
@@ -336,6 +349,9 @@ class KeysFooter(Widget, can_focus=False):
         gap = self._gap_style()
         if y:
             return Strip.blank(width, gap)
+        what = (width, self.keys, self._hover, self._scroll)
+        if self._drawn is not None and self._drawn[0] == what:
+            return self._drawn[1]
         console = self.app.console
         line = Text()
         placed: list[Placed] = []
@@ -360,6 +376,7 @@ class KeysFooter(Widget, can_focus=False):
             over = Strip(right_part.render(console)).crop(0, end - start)
             strip = Strip.join([strip.crop(0, start), over, strip.crop(end, width)])
             self._placed.insert(0, Placed(palette, start + 1, end))  # over the keys beneath
+        self._drawn = (width, self.keys, self._hover, self._scroll), strip
         return strip
 
     def _gap_style(self) -> Style:
