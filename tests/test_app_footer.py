@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from driving import started, sync
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Label
@@ -204,3 +205,33 @@ async def test_a_click_presses_the_key_a_dimmed_key_rings_and_the_hovered_key_sa
         assert footer.tooltip == "Down"  # a group's key: its description as tooltip, as Textual's
         await pilot.hover(app.screen, offset=(0, 0))
         assert footer.tooltip is None
+
+
+async def wheel(pilot, widget, down: int) -> None:
+    """Turn the mouse wheel over the widget's fifth cell as a terminal reports it (Pilot has no wheel)."""
+    x, y = widget.region.x + 5, widget.region.y
+    kind = events.MouseScrollDown if down > 0 else events.MouseScrollUp
+    pilot.app.post_message(kind(None, x, y, 0, down, 0, False, False, False, screen_x=x, screen_y=y))
+    await pilot.pause()
+
+
+@sync
+async def test_the_wheel_scrolls_keys_that_do_not_fit_and_a_click_then_presses_what_is_shown():
+    app = Keys()
+    async with app.run_test(size=(60, 6)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeysFooter)
+        assert "Dates" not in footer_text(app.screen)
+        for _ in range(30):  # far past the end: it stops at the last key
+            await wheel(pilot, footer, 1)
+        await pilot.pause()
+        scrolled = footer_text(app.screen)
+        # as Textual's Footer scrolls: to the keys' end, the palette's key still drawn over them
+        assert "Dates, dried" in scrolled and "Apples" not in scrolled and "▏^p palette" in scrolled
+        await pilot.click(footer, offset=(scrolled.index("Dates"), 0))
+        await pilot.pause()
+        assert app.pressed == ["d"]  # the key drawn there now, not the one that was there before
+        for _ in range(30):
+            await wheel(pilot, footer, -1)
+        await pilot.pause()
+        assert footer_text(app.screen).startswith("a Apples")
