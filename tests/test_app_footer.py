@@ -8,6 +8,8 @@ too narrow for its keys, the roomy non-compact style).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -159,12 +161,19 @@ class Keys(App[None]):
         self.bells += 1
 
 
+@contextlib.asynccontextmanager
+async def keys_app(width: int, compact: bool = True) -> AsyncIterator[tuple[Keys, KeysFooter, Any]]:
+    """The small app running headless ``width`` columns wide: the app, its footer, the pilot."""
+    app = Keys(compact)
+    async with app.run_test(size=(width, 6)) as pilot:
+        await pilot.pause()
+        yield app, app.query_one(KeysFooter), pilot
+
+
 @pytest.mark.parametrize("compact", [True, False])
 @sync
 async def test_groups_dimmed_keys_and_a_narrow_footer_look_as_textuals(compact):
-    app = Keys(compact)
-    async with app.run_test(size=(150, 6)) as pilot:
-        await pilot.pause()
+    async with keys_app(150, compact) as (app, footer, pilot):
         text = await same_as_textual(pilot)
         assert "Move" in text and "Tilt" in text and "Bananas" in text
         for word in ("Apples", "Bananas", "Tilt", "Move", "Dates", "palette"):
@@ -181,10 +190,7 @@ async def test_groups_dimmed_keys_and_a_narrow_footer_look_as_textuals(compact):
 
 @sync
 async def test_a_click_presses_the_key_a_dimmed_key_rings_and_the_hovered_key_says_its_tooltip():
-    app = Keys()
-    async with app.run_test(size=(150, 6)) as pilot:
-        await pilot.pause()
-        footer = app.query_one(KeysFooter)
+    async with keys_app(150) as (app, footer, pilot):
         text = footer_text(app.screen)
         await pilot.click(footer, offset=(text.index("Apples"), 0))
         await pilot.click(footer, offset=(text.index("Cherries") - 2, 0))  # the key itself
@@ -217,10 +223,7 @@ async def wheel(pilot, widget, down: int) -> None:
 
 @sync
 async def test_the_wheel_scrolls_keys_that_do_not_fit_and_a_click_then_presses_what_is_shown():
-    app = Keys()
-    async with app.run_test(size=(60, 6)) as pilot:
-        await pilot.pause()
-        footer = app.query_one(KeysFooter)
+    async with keys_app(60) as (app, footer, pilot):
         assert "Dates" not in footer_text(app.screen)
         for _ in range(30):  # far past the end: it stops at the last key
             await wheel(pilot, footer, 1)
