@@ -1,11 +1,12 @@
 """Processor time of the app's busiest path: open a game and end turns by key, headless.
 
 Each sample opens a game on the small test world (tests/packs/mini, seed 3) at 80x24, ends
-``--turns`` turns with e (answering what each turn brings up) and closes the app, and counts
-the process's processor time (workers' threads included). Samples alternate between the
-footer the game uses (KeysFooter: rebuilds its keys only when they change) and Textual's
-stock Footer behaviour (rebuilt on every focus move and every dialog opened or closed), so
-both see the same machine noise; the medians and their ratio are printed.
+``--turns`` turns with e (answering what each turn brings up), opens the help, charts and
+cartels screens and closes the app, and counts the process's processor time (workers' threads
+included). Samples alternate between the footer the game uses (KeysFooter: one widget drawing
+its keys as one line, redrawn only when they change) and Textual's stock compact Footer in its
+place on every screen (a widget per key, all built again on every focus move and every dialog
+opened or closed), so both see the same machine noise; the medians and their ratio are printed.
 
     python benchmarks/app_turns.py [--rounds 8] [--turns 2]
 """
@@ -30,31 +31,47 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=2)
     args = parser.parse_args()
 
-    from driving import MINI, end_turn, started
+    import importlib
+    import pkgutil
+
+    from driving import MINI, end_turn, ready, started
     from textual.widgets import Footer
 
+    import game.app.screens
     from game.app.widgets.keys_footer import KeysFooter
     from game.engine import load_world
 
     world = load_world([MINI])
-    ours = KeysFooter.bindings_changed
+    screens = [
+        importlib.import_module(f"game.app.screens.{module.name}")
+        for module in pkgutil.iter_modules(game.app.screens.__path__)
+    ]
+    screens = [module for module in screens if getattr(module, "KeysFooter", None) is KeysFooter]
+
+    def stock_footer() -> Footer:
+        return Footer(compact=True)
 
     async def session(folder: Path) -> None:
         async with started(world, folder, scenario="test-run", seed=3) as pilot:
             for _ in range(args.turns):
                 await end_turn(pilot)
+            for key in ("question_mark", "escape", "c", "escape", "m", "escape"):
+                await pilot.press(key)
+                await ready(pilot)
 
     samples: dict[str, list[float]] = {"stock Footer": [], "KeysFooter": []}
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(session(Path(folder)))  # warm: imports, the compiled turn, the stylesheet
         for _ in range(args.rounds):
             for name in samples:
-                stock = name == "stock Footer"
-                KeysFooter.bindings_changed = Footer.bindings_changed if stock else ours  # type: ignore[method-assign]
+                footer = stock_footer if name == "stock Footer" else KeysFooter
+                for module in screens:
+                    module.KeysFooter = footer  # type: ignore[attr-defined]
                 start = time.process_time()
                 asyncio.run(session(Path(folder)))
                 samples[name].append(time.process_time() - start)
-    KeysFooter.bindings_changed = ours  # type: ignore[method-assign]
+    for module in screens:
+        module.KeysFooter = KeysFooter  # type: ignore[attr-defined]
     medians = {name: statistics.median(xs) for name, xs in samples.items()}
     for name, median in medians.items():
         least = min(samples[name])

@@ -193,7 +193,7 @@ async def test_a_confirmation_can_state_what_the_change_costs(mini_world, tmp_pa
 async def test_quit_asks_first_a_dialog_shows_its_own_keys_and_q_still_quits_from_a_dilemma(
     mini_world, tmp_path
 ):
-    from textual.widgets import Footer
+    from game.app.widgets.keys_footer import KeysFooter
 
     async with started(mini_world, tmp_path, scenario="test-run", seed=DILEMMA_SEED) as pilot:
         app = pilot.app
@@ -201,7 +201,7 @@ async def test_quit_asks_first_a_dialog_shows_its_own_keys_and_q_still_quits_fro
         await pilot.pause()
         confirm = app.screen
         assert isinstance(confirm, ConfirmDialog)
-        footer = confirm.query_one(Footer)
+        footer = confirm.query_one(KeysFooter)
         keys = {k for k, b in confirm.active_bindings.items() if b.binding.show}
         assert {"y", "n"} <= keys and "e" not in keys and footer.display
         await pilot.press("n")
@@ -209,7 +209,7 @@ async def test_quit_asks_first_a_dialog_shows_its_own_keys_and_q_still_quits_fro
         assert isinstance(app.screen, MainScreen) and app.is_running
         await end_turn_into_the_dilemma(pilot)
         dilemma = app.screen
-        assert dilemma.query_one(Footer)
+        assert dilemma.query_one(KeysFooter)
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog) and app.screen.question == "Quit Borderline?"

@@ -1,8 +1,23 @@
-"""The footer shows the keys of what has focus, and rebuilds them only when they change."""
+"""The footer: the keys of what has focus, drawn by one widget just as Textual's Footer draws them.
+
+Each look is checked against Textual's own Footer put in the footer's place on the same
+screen: the same cells, characters and styles, key hovered or not, on the game's screens and
+on a small app with what the game does not use yet (a group of keys, a dimmed key, a footer
+too narrow for its keys, the roomy non-compact style).
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
 from driving import started, sync
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Label
 
 from game.app.screens.main import MainScreen
 from game.app.widgets.keys_footer import KeysFooter
@@ -13,12 +28,52 @@ def footer_of(screen) -> KeysFooter:
 
 
 def footer_text(screen) -> str:
-    """Each key and group label the footer shows, in order."""
-    return " ".join(str(part.render()) for part in footer_of(screen).query("FooterKey, FooterLabel"))
+    """The footer's line as the terminal shows it."""
+    return "".join(char for char, _ in last_line(screen.app))
+
+
+def last_line(app) -> list[tuple[str, object]]:
+    """The screen's last line, each cell's character with its style, as the terminal shows it
+    (without the offsets Textual's widgets note in their styles for selecting text: no look)."""
+    strip = app.screen._compositor.render_strips()[-1]
+    styles = [(segment, segment.style and segment.style.clear_meta_and_links()) for segment in strip]
+    return [(char, style) for segment, style in styles for char in segment.text]
+
+
+async def textual_footer_line(pilot, hover_x: int | None = None, **options: Any) -> list[tuple[str, object]]:
+    """The last line with Textual's own Footer in the KeysFooter's place (hovered at ``hover_x``)."""
+    screen = pilot.app.screen
+    ours = footer_of(screen)
+    ours.display = False
+    theirs = Footer(compact=ours.compact, **options)
+    await screen.mount(theirs)
+    screen.refresh_bindings()  # the signal Textual's Footer draws its keys on
+    await pilot.pause()
+    await pilot.pause()
+    if hover_x is not None:
+        await pilot.hover(theirs, offset=(hover_x, 0))
+        await pilot.pause()
+    line = last_line(pilot.app)
+    await pilot.hover(screen, offset=(0, 0))
+    await theirs.remove()
+    ours.display = True
+    await pilot.pause()
+    return line
+
+
+async def same_as_textual(pilot, hover_x: int | None = None, **options: Any) -> str:
+    """Check that our footer draws as Textual's, at rest and hovered at ``hover_x``; its text."""
+    ours = footer_of(pilot.app.screen)
+    if hover_x is not None:
+        await pilot.hover(ours, offset=(hover_x, 0))
+        await pilot.pause()
+    line = last_line(pilot.app)
+    assert line == await textual_footer_line(pilot, hover_x, **options), "".join(c for c, _ in line)
+    return "".join(c for c, _ in line)
 
 
 @sync
-async def test_the_footer_follows_focus_and_is_not_rebuilt_when_its_keys_stay(mini_world, tmp_path):
+async def test_the_footer_follows_focus_and_is_not_redrawn_when_its_keys_stay(mini_world, tmp_path):
     async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
         main = app.screen
@@ -30,41 +85,156 @@ async def test_the_footer_follows_focus_and_is_not_rebuilt_when_its_keys_stay(mi
         await pilot.press("shift+tab")
         await pilot.pause()
         assert "Level" in footer_text(main)
-        keys = list(footer_of(main).query("FooterKey"))
+        keys = footer_of(main).keys
         await pilot.press("question_mark")  # a dialog over the screen, then back
         await pilot.pause()
         assert app.screen is not main and "Level" not in footer_text(app.screen)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is main
-        # the same keys as before the dialog: the very same key widgets, not a rebuilt footer
-        assert list(footer_of(main).query("FooterKey")) == keys
+        # the same keys as before the dialog: the very same records, not made again
+        assert footer_of(main).keys is keys
         assert "Level" in footer_text(main)
 
 
-def footer_line(app) -> list[tuple[str, object]]:
-    """The screen's last line, each piece of text with its style, as the terminal shows it."""
-    strip = app.screen._compositor.render_strips()[-1]
-    return [(segment.text, segment.style) for segment in strip]
+@sync
+async def test_the_games_footers_look_as_textuals_at_rest_and_hovered(mini_world, tmp_path):
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
+        text = await same_as_textual(pilot)  # the lever list's keys, the palette's on the right
+        assert "Level" in text and text.rstrip().endswith("palette")
+        await same_as_textual(pilot, hover_x=text.index("End turn"))
+        await same_as_textual(pilot, hover_x=text.rindex("palette"))
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "Level" not in await same_as_textual(pilot)
+        await pilot.press("m")  # the Cartels screen's own keys
+        await pilot.pause()
+        assert "More columns" in await same_as_textual(pilot)
+        await pilot.press("escape", "q")  # a dialog's keys
+        await pilot.pause()
+        await same_as_textual(pilot, hover_x=0)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await same_as_textual(pilot)
+        assert app.is_running
+
+
+class Keys(App[None]):
+    """A small app with what the game's screens do not use yet: a group, a dimmed key, tooltips."""
+
+    AUTO_FOCUS = None
+    BINDINGS = [
+        Binding("a", "press('a')", "Apples", tooltip="Pick an apple"),
+        Binding("left", "move(-1)", "Left", group=Binding.Group("Move")),
+        Binding("right", "move(1)", "Right", group=Binding.Group("Move")),
+        Binding("up", "tilt(1)", "Up", group=Binding.Group("Tilt", compact=True)),
+        Binding("down", "tilt(-1)", "Down", group=Binding.Group("Tilt", compact=True)),
+        Binding("b", "press('b')", "Bananas (not now)"),
+        Binding("c", "press('c')", "Cherries"),
+        Binding("d", "press('d')", "Dates, dried and stoned, by the crate"),
+    ]
+
+    def __init__(self, compact: bool = True) -> None:
+        super().__init__()
+        self.compact = compact
+        self.pressed: list[str] = []
+        self.bells = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label("fruit")
+        yield KeysFooter(compact=self.compact)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if parameters == ("b",) else True  # b is shown dimmed: it cannot act now
+
+    def action_press(self, what: str) -> None:
+        self.pressed.append(what)
+
+    def action_move(self, by: int) -> None:
+        self.pressed.append(f"move {by}")
+
+    def action_tilt(self, by: int) -> None:
+        self.pressed.append(f"tilt {by}")
+
+    def bell(self) -> None:
+        self.bells += 1
+
+
+@contextlib.asynccontextmanager
+async def keys_app(width: int, compact: bool = True) -> AsyncIterator[tuple[Keys, KeysFooter, Any]]:
+    """The small app running headless ``width`` columns wide: the app, its footer, the pilot."""
+    app = Keys(compact)
+    async with app.run_test(size=(width, 6)) as pilot:
+        await pilot.pause()
+        yield app, app.query_one(KeysFooter), pilot
+
+
+@pytest.mark.parametrize("compact", [True, False])
+@sync
+async def test_groups_dimmed_keys_and_a_narrow_footer_look_as_textuals(compact):
+    async with keys_app(150, compact) as (app, footer, pilot):
+        text = await same_as_textual(pilot)
+        assert "Move" in text and "Tilt" in text and "Bananas" in text
+        for word in ("Apples", "Bananas", "Tilt", "Move", "Dates", "palette"):
+            await same_as_textual(pilot, hover_x=text.index(word))
+        for gap in range(len(text)):
+            if text[gap] == " " and text[gap - 1] != " ":
+                await same_as_textual(pilot, hover_x=gap)  # between keys: nothing lit
+                break
+        await pilot.resize_terminal(60, 6)  # too narrow: the keys are cut before the palette's
+        await pilot.pause()
+        narrow = await same_as_textual(pilot)
+        assert "Dates" not in narrow and "palette" in narrow
 
 
 @sync
-async def test_keys_changed_in_place_look_as_a_footer_built_afresh(mini_world, tmp_path):
-    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
-        app = pilot.app
-        main = app.screen
-        footer = footer_of(main)
-        for key in ("tab", "shift+tab", "tab"):  # the -/+ keys go, come and go again
-            before = list(footer.query("FooterKey"))
-            await pilot.press(key)
-            await pilot.pause()
-            now = list(footer.query("FooterKey"))
-            # a key shown before and after (e, End turn) is the very same widget, not built anew
-            shown = {(k.key, k.description): k for k in before}
-            stayed = [k for k in now if shown.get((k.key, k.description)) is k]
-            assert len(stayed) >= 3 and len(stayed) < len(now) + len(before) - len(stayed)
-            in_place = footer_line(app)
-            footer.refresh(recompose=True)  # Footer's own way: every key built and mounted anew
-            await pilot.pause()
-            assert footer_line(app) == in_place, f"after {key}"
-            assert all(k.has_class("-compact") for k in footer.query("FooterKey"))
+async def test_a_click_presses_the_key_a_dimmed_key_rings_and_the_hovered_key_says_its_tooltip():
+    async with keys_app(150) as (app, footer, pilot):
+        text = footer_text(app.screen)
+        await pilot.click(footer, offset=(text.index("Apples"), 0))
+        await pilot.click(footer, offset=(text.index("Cherries") - 2, 0))  # the key itself
+        await pilot.click(footer, offset=(text.index("Apples") + len("Apples"), 0))  # a gap
+        await pilot.pause()
+        assert app.pressed == ["a", "c"] and app.bells == 0
+        await pilot.click(footer, offset=(text.index("Bananas"), 0))
+        await pilot.pause()
+        assert app.pressed == ["a", "c"] and app.bells == 1  # dimmed: not pressed, the bell rings
+        await pilot.click(footer, offset=(text.index("Tilt") - 2, 0))  # ↓, a key of the Tilt group
+        await pilot.pause()
+        assert app.pressed[-1] == "tilt -1"
+        await pilot.hover(footer, offset=(text.index("Apples"), 0))
+        assert footer.tooltip == "Pick an apple"
+        await pilot.hover(footer, offset=(text.index("Cherries"), 0))
+        assert footer.tooltip is None  # a key with no tooltip shows none
+        await pilot.hover(footer, offset=(text.index("Tilt") - 2, 0))
+        assert footer.tooltip == "Down"  # a group's key: its description as tooltip, as Textual's
+        await pilot.hover(app.screen, offset=(0, 0))
+        assert footer.tooltip is None
+
+
+async def wheel(pilot, widget, down: int) -> None:
+    """Turn the mouse wheel over the widget's fifth cell as a terminal reports it (Pilot has no wheel)."""
+    x, y = widget.region.x + 5, widget.region.y
+    kind = events.MouseScrollDown if down > 0 else events.MouseScrollUp
+    pilot.app.post_message(kind(None, x, y, 0, down, 0, False, False, False, screen_x=x, screen_y=y))
+    await pilot.pause()
+
+
+@sync
+async def test_the_wheel_scrolls_keys_that_do_not_fit_and_a_click_then_presses_what_is_shown():
+    async with keys_app(60) as (app, footer, pilot):
+        assert "Dates" not in footer_text(app.screen)
+        for _ in range(30):  # far past the end: it stops at the last key
+            await wheel(pilot, footer, 1)
+        await pilot.pause()
+        scrolled = footer_text(app.screen)
+        # as Textual's Footer scrolls: to the keys' end, the palette's key still drawn over them
+        assert "Dates, dried" in scrolled and "Apples" not in scrolled and "▏^p palette" in scrolled
+        await pilot.click(footer, offset=(scrolled.index("Dates"), 0))
+        await pilot.pause()
+        assert app.pressed == ["d"]  # the key drawn there now, not the one that was there before
+        for _ in range(30):
+            await wheel(pilot, footer, -1)
+        await pilot.pause()
+        assert footer_text(app.screen).startswith("a Apples")
