@@ -90,6 +90,13 @@ def _result_dtype(ufunc: np.ufunc, args: Sequence[Array | float]) -> np.dtype[An
     return dtype
 
 
+ARGMAX_BY_NUMPY = 2048
+"""Runs up to which ``_argmax_into`` hands a table to numpy's argmax whole: each row compared is
+three numpy calls, which at a few runs cost far more than numpy's copy of the table (8 rows:
+2 runs 29 us against 2 us, 256 runs 41 against 10, 2048 runs 223 against 92; 10,000 runs is
+where the rows' calls were measured to win)."""
+
+
 def _argmax_into(value: Array, out: Array) -> None:
     """``np.argmax(value, 0)`` of a (rows, runs) table, into ``out``: the first row of the largest
     value in each run, a nan counting as the largest.
@@ -99,8 +106,14 @@ def _argmax_into(value: Array, out: Array) -> None:
     time instead: a later row replaces the best so far only where it is strictly greater, so
     ties keep the first row, as numpy's does. A nan is never greater than anything: a table
     with one falls back to numpy itself (found by one sum, which no finite table makes nan).
+    Up to ``ARGMAX_BY_NUMPY`` runs numpy's copy costs less than the rows' calls.
     """
-    if value.dtype != np.float64 or value.shape[0] < 2 or not math.isfinite(np.add.reduce(value, axis=None)):
+    if (
+        value.shape[1] <= ARGMAX_BY_NUMPY
+        or value.dtype != np.float64
+        or value.shape[0] < 2
+        or not math.isfinite(np.add.reduce(value, axis=None))
+    ):
         np.argmax(value, 0, out, keepdims=True)
         return
     best = value[0:1].copy()
@@ -257,13 +270,23 @@ class _OutOfRange(Exception):
 
 def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: str, first_run: int) -> None:
     """``bounds.settle`` on a stock's buffer, as the reference integration does: round-off at a
-    bound is set to the bound, a real breach stops the turn (``first_run``: the span's offset)."""
+    bound is set to the bound, a real breach stops the turn (``first_run``: the span's offset).
+
+    ``settle``'s own first test (its least value not under ``low``, its greatest not over
+    ``high``; a nan fails it) is made here first on the buffer with one reduction a bound, as
+    nearly every stock is well inside its range every sub-step (two method calls and a transposed
+    view less, a hundred times a turn)."""
+    if (low is None or _least(stock, None) >= low) and (high is None or _greatest(stock, None) <= high):
+        return
     value = stock.T
     settled, breach = settle(value, low, high)
     if breach is not None:
         raise _OutOfRange(sid, replace(breach, run=breach.run + first_run))
     if settled is not value:
         np.copyto(stock, settled.T)
+
+
+_least, _greatest = np.minimum.reduce, np.maximum.reduce
 
 
 def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
@@ -309,6 +332,50 @@ def _span(blocks: list[Block], span: tuple[int, int], rows: int, private: Mappin
                 args = (*args[:4], lo)
             spanned.append((function, tuple(view(a) for a in args)))
         out.append((owner, spanned))
+    return out
+
+
+EXACT_ELEMENTWISE = frozenset(
+    (
+        np.add, np.subtract, np.multiply, np.divide,
+        np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+        np.logical_and, np.logical_or,
+    )
+)
+"""Operations whose every element is the one correctly rounded (or exactly decided) result of its
+two operands, whichever of numpy's loops computes it: the same bits whether an operand comes as a
+whole array, a broadcast one or a single number (powers, exponentials, logarithms, minimum and
+maximum are left out: their loops may differ in a shortcut, a last bit or a zero's sign)."""
+
+QUICK_OPERANDS = True
+"""Hand numpy a one-element operand of an exact element-wise call as its 0-d view (see
+``_quick_operands``); False gives the plain tape (benchmarks/small_batches.py compares the two)."""
+
+
+def _quick_operands(blocks: list[Block]) -> list[Block]:
+    """The same instructions, with each one-element operand of an ``EXACT_ELEMENTWISE`` call whose
+    result has more elements passed as a 0-d view of its buffer.
+
+    A (1, 1) operand is a value the same in every run (a constant, the date, a parameter fixed for
+    all runs): numpy broadcasts it against the other operand through its general iterator, about
+    1 us of overhead a call whatever the runs, three times what the whole call costs at a few
+    runs; a 0-d array takes the loop numpy keeps for a single number. The view reads the same
+    buffer (whatever a later turn writes there, the call reads), and every element is the same
+    number (``EXACT_ELEMENTWISE``)."""
+    out: list[Block] = []
+    for owner, instructions in blocks:
+        quick = []
+        for function, args in instructions:
+            if function in EXACT_ELEMENTWISE:
+                nin = function.nin  # type: ignore[attr-defined]
+                result = args[nin]
+                if result.size > 1 and any(isinstance(a, np.ndarray) and a.size == 1 for a in args[:nin]):
+                    operands = tuple(
+                        a.reshape(()) if isinstance(a, np.ndarray) and a.size == 1 else a for a in args[:nin]
+                    )
+                    args = (*operands, *args[nin:])
+            quick.append((function, args))
+        out.append((owner, quick))
     return out
 
 
@@ -833,7 +900,8 @@ class Program:
         for number, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             # the first span keeps the program's own buffers: the turn's outputs are read from them
             private = {} if number == 0 else {id(buffer): np.empty_like(buffer) for buffer in shared}
-            self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
+            phases = tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end))
+            self.spans.append(tuple(map(_quick_operands, phases)) if QUICK_OPERANDS else phases)
         self.bound: Stepper | None = None  # whose parameters the buffers hold, set up for its game
         self._bound_bits = b""  # the bits of those parameters: a game of the very same needs no setup
         self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
