@@ -1,9 +1,9 @@
 """A turn of a small batch (2-1024 runs), where each of the tape's ~3,300 numpy calls costs its
 overhead whatever the runs: the program's turn as it runs now against the plain tape
-(``program.QUICK_OPERANDS`` off, and every argmax by rows: ``ARGMAX_BY_NUMPY`` 0), processor
-time, the two alternated in the same run, best of a few repeats, each game's numbers checked to
-the bit against the other's first. (The stocks' in-range test in one reduction a bound has no
-switch: compare a checkout before it.)
+(``program.QUICK_OPERANDS`` off, no batch small: ``SMALL_BATCH_RUNS`` 0, and every argmax by
+rows: ``ARGMAX_BY_NUMPY`` 0), processor time, the two alternated in the same run, best of a few
+repeats, each game's numbers checked to the bit against the other's first. (The stocks' in-range
+test in one reduction a bound has no switch: compare a checkout before it.)
 
     python benchmarks/small_batches.py [--runs 2 4 16 64 256 1024] [--turns 20] [--repeats 5]
 """
@@ -19,7 +19,7 @@ from game.engine import program as compiled
 
 BASE = Path(__file__).resolve().parent.parent / "content" / "base"
 SCENARIO = "both-sides"
-ARGMAX_BY_NUMPY = compiled.ARGMAX_BY_NUMPY
+ARGMAX_BY_NUMPY, SMALL_BATCH_RUNS = compiled.ARGMAX_BY_NUMPY, compiled.SMALL_BATCH_RUNS
 
 
 def turns_of(world: World, runs: int, turns: int, quick: bool) -> tuple[float, float, str]:
@@ -27,6 +27,7 @@ def turns_of(world: World, runs: int, turns: int, quick: bool) -> tuple[float, f
     game of ``runs`` runs on a program built with or without the quick operands, and its numbers."""
     compiled.QUICK_OPERANDS = quick
     compiled.ARGMAX_BY_NUMPY = ARGMAX_BY_NUMPY if quick else 0
+    compiled.SMALL_BATCH_RUNS = SMALL_BATCH_RUNS if quick else 0
     compiled._SHARED.clear()  # a program of this setting, not one kept from the other
     game = Game(world, SCENARIO, seed=3, runs=runs)
     game.resolve_turn()  # the program is built on the first turn: not timed
@@ -78,6 +79,7 @@ def main() -> None:
             f"{now_program * 1e3:10.2f}ms {plain_program * 1e3:8.2f}ms {now_program / plain_program:6.2f}"
         )
     compiled.QUICK_OPERANDS, compiled.ARGMAX_BY_NUMPY = True, ARGMAX_BY_NUMPY
+    compiled.SMALL_BATCH_RUNS = SMALL_BATCH_RUNS
 
 
 if __name__ == "__main__":

@@ -388,11 +388,14 @@ def _quick_operands(blocks: list[Block]) -> list[Block]:
     return _exact_calls_with(blocks, _zero_d)
 
 
-SPREAD_UP_TO_RUNS = 256
-"""A batch of up to this many runs reads a table's value fixed for the game (one column) from a copy
-spread over every run (see ``Program._spread_fixed``): numpy's same-shape loop costs about half
-its broadcasting one at a few runs (8 rows, 4 runs: 1.1 against 1.9 us); the copies grow with the
-runs (a bigger batch's calls are long enough for the broadcast not to matter)."""
+SMALL_BATCH_RUNS = 256
+"""A batch of up to this many runs is small: its calls' overhead, not their elements, is what a
+turn costs. Such a batch reads a table's value fixed for the game (one column) from a copy spread
+over every run (see ``Program._spread_fixed``): numpy's same-shape loop costs about half its
+broadcasting one at a few runs (8 rows, 4 runs: 1.1 against 1.9 us); the copies grow with the runs.
+And its values leave the program as plain transposed copies, found finite by one sum over all
+their buffers (``Program._leave_small``): the recycler and the copy row by row save a big batch
+tens of megabytes a turn, and cost a small one ten times what its copies cost."""
 
 
 class TurnValues(dict[Any, Array]):
@@ -915,7 +918,7 @@ class Program:
         # copies of values fixed for the game spread over every run, refreshed after each setup
         self.spreads: list[tuple[Array, Array]] = []
         run: tuple[list[Block], ...] = (first, substep, end)
-        if QUICK_OPERANDS and parts == 1 and 1 < rows <= SPREAD_UP_TO_RUNS:
+        if QUICK_OPERANDS and parts == 1 and 1 < rows <= SMALL_BATCH_RUNS:
             run = self._spread_fixed(run)
         self.spans = []
         for number, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
@@ -935,6 +938,8 @@ class Program:
             weakref.WeakKeyDictionary()
         )
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
+        # a small batch's names computed each turn, and flat views of what leaves (``_leave_small``)
+        self._small: tuple[list[tuple[str, Array]], list[Array]] | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -1225,6 +1230,12 @@ class Program:
             failures = [failed for failed in (future.result() for future in futures) if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
+        if self.rows <= SMALL_BATCH_RUNS:
+            named, finite = self._leave_small(stocks)
+            env = self._env(stocks, time, lags, channels, side_costs, named)
+            if finite:
+                env.finite = self._fixed_env()[1]
+            return env
         # each value leaves as a copy and is summed while that copy is still in the cache: the
         # recorder's finiteness test, on the very same arrays, need not read them again
         finite = True
@@ -1244,6 +1255,26 @@ class Program:
         if finite:
             env.finite = self._fixed_env()[1]
         return env
+
+    def _leave_small(self, stocks: dict[str, Array]) -> tuple[list[tuple[str, Array]], bool]:
+        """A small batch's values as they leave the program (see ``SMALL_BATCH_RUNS``): the stocks
+        replaced in ``stocks``, and the names computed this turn, each a new C-ordered (runs, rows)
+        copy of its buffer; and whether every one is finite, from one sum over all the buffers (a
+        nan or an infinity makes it so; a sum too big for a float makes it so too, and the
+        recorder then tests each value itself)."""
+        slots = self.builder.slots
+        if self._small is None:
+            turned = [(name, out) for name, out in self.outputs.items() if self.tier[name] != SETUP]
+            buffers = [slots[sid] for sid in stocks] + [out for _, out in turned]
+            # a C-ordered buffer's flat view reads what the buffer holds each turn; another's is a copy
+            flat = [buffer.reshape(-1) if buffer.flags.c_contiguous else buffer for buffer in buffers]
+            self._small = (turned, flat)
+        turned, flat = self._small
+        for sid in stocks:
+            stocks[sid] = slots[sid].T.copy()
+        named = [(name, out.T.copy()) for name, out in turned]
+        every = np.concatenate([value if value.ndim == 1 else value.ravel() for value in flat])
+        return named, math.isfinite(np.add.reduce(every))
 
     def _env(
         self,
