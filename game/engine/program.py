@@ -55,6 +55,7 @@ from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.scalar import Phase, ScalarRunner
 from game.engine.world import Modifier
 from game.formula import NotANumber
+from game.formula.compiler import NanCheck
 
 if TYPE_CHECKING:  # the stepper builds programs
     from game.engine.stepping import Stepper
@@ -286,7 +287,7 @@ def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: s
         np.copyto(stock, settled.T)
 
 
-_least, _greatest = np.minimum.reduce, np.maximum.reduce
+_least, _greatest, _sum = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 
 
 def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
@@ -375,6 +376,15 @@ def _zero_d(operand: Any, result: Array) -> Any:
     return operand
 
 
+def _nan_screened(check: NanCheck, value: Array) -> None:
+    """``check(value)``, made only when one sum of the value is not a number: a nan makes the sum
+    one (so does an infinity of each sign, which the check then clears), and nearly every value
+    is clean every sub-step (one reduction instead of ``isnan`` and ``any``)."""
+    total = _sum(value, None)
+    if total != total:
+        check(value)
+
+
 def _quick_operands(blocks: list[Block]) -> list[Block]:
     """The same instructions, with each one-element operand of an ``EXACT_ELEMENTWISE`` call whose
     result has more elements passed as a 0-d view of its buffer.
@@ -384,8 +394,17 @@ def _quick_operands(blocks: list[Block]) -> list[Block]:
     1 us of overhead a call whatever the runs, three times what the whole call costs at a few
     runs; a 0-d array takes the loop numpy keeps for a single number. The view reads the same
     buffer (whatever a later turn writes there, the call reads), and every element is the same
-    number (``EXACT_ELEMENTWISE``)."""
-    return _exact_calls_with(blocks, _zero_d)
+    number (``EXACT_ELEMENTWISE``). A nan check of a value of several numbers is screened by one
+    sum first (``_nan_screened``)."""
+
+    def screened(call: Instruction) -> Instruction:
+        function, args = call
+        if isinstance(function, NanCheck) and args[0].size > 1:
+            return _nan_screened, (function, *args)
+        return call
+
+    quick = _exact_calls_with(blocks, _zero_d)
+    return [(owner, [screened(call) for call in calls]) for owner, calls in quick]
 
 
 SMALL_BATCH_RUNS = 256
