@@ -1,7 +1,8 @@
-"""A batch's values leave the program in arrays that later turns write again once nobody holds
-them (game/engine/program.py ``_Recycler``): whatever a caller kept of a turn (its values, the
-state before it, a snapshot, a fork, a view or a memoryview of one array) keeps its bits while
-the game plays on, and the numbers are the same as a game nobody held anything of."""
+"""A big batch's values leave the program in arrays that later turns write again once nobody holds
+them (game/engine/program.py ``_Recycler``), a small one's in new copies each turn: whatever a
+caller kept of a turn (its values, the state before it, a snapshot, a fork, a view or a
+memoryview of one array) keeps its bits while the game plays on, and the numbers are the same as
+a game nobody held anything of."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def _recycled_names(game: Game) -> list[str]:
     return [key for key in recycler.kept if isinstance(key, str) and key in game.env and key not in recorded]
 
 
-@pytest.mark.parametrize("runs", [9, 2 * program.MIN_RUNS_PER_THREAD])
+@pytest.mark.parametrize("runs", [program.SMALL_BATCH_RUNS + 1, 2 * program.MIN_RUNS_PER_THREAD])
 def test_what_a_caller_kept_of_a_turn_keeps_its_bits(mini_world, runs):
     game = _played(mini_world, runs, 3)
     names = _recycled_names(game)
@@ -69,7 +70,7 @@ def test_what_a_caller_kept_of_a_turn_keeps_its_bits(mini_world, runs):
     assert game_digest(fork) == game_digest(game)
 
 
-@pytest.mark.parametrize("runs", [9, 2 * program.MIN_RUNS_PER_THREAD])
+@pytest.mark.parametrize("runs", [program.SMALL_BATCH_RUNS + 1, 2 * program.MIN_RUNS_PER_THREAD])
 def test_an_array_nobody_holds_is_written_again_and_the_numbers_stay(mini_world, runs):
     game = _played(mini_world, runs, 3)
     names = _recycled_names(game)
@@ -95,3 +96,18 @@ def _held_every_turn(world: Any, runs: int, names: list[str]) -> Game:
     handed = [id(values[name]) for values in held for name in names]
     assert len(set(handed)) == len(handed)
     return game
+
+
+@pytest.mark.parametrize("runs", [2, 9, program.SMALL_BATCH_RUNS])
+def test_a_small_batchs_values_are_its_own_each_turn(mini_world, runs):
+    """A small batch's values leave as new copies each turn, never written again: what a caller
+    kept of a turn keeps its bits, and no array is handed out twice (every turn's held to the end)."""
+    game = _played(mini_world, runs, 3)
+    kept = dict(game.env)
+    before = _bits(kept)
+    turned, _ = game._stepper.programs[runs]._small  # the names the program computes each turn
+    names = [name for name, _ in turned] + list(mini_world.stocks)
+    while game.turn < game.turns:
+        game.resolve_turn()
+    assert _bits(kept) == before
+    assert game_digest(game) == game_digest(_held_every_turn(mini_world, runs, names))

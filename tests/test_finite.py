@@ -26,10 +26,10 @@ def mod(tmp_path: Path, text: str) -> list[Path]:
     return [MINI, folder]
 
 
-def failure(tmp_path: Path, text: str, turns: int = 3) -> str:
+def failure(tmp_path: Path, text: str, turns: int = 3, runs: int = 1) -> str:
     world = load_world(mod(tmp_path, text))
     with pytest.raises(SimulationError) as caught:
-        game = Game(world, "test-run", seed=1)
+        game = Game(world, "test-run", seed=1, runs=runs)
         for _ in range(turns):
             game.resolve_turn()
     return str(caught.value)
@@ -46,6 +46,16 @@ def test_nan_reaching_a_comparison_names_the_spot_in_the_formula(tmp_path: Path)
     message = failure(tmp_path, text)
     assert message.startswith("variable steer (") and "mod.toml:4:18" in message
     assert "nan (not a number) reached the comparison >" in message
+
+
+@pytest.mark.parametrize("runs", [1, 3])  # a lone game's numbers, a batch's arrays
+def test_nan_reaching_a_comparison_mid_game_names_the_spot_and_the_turn(tmp_path: Path, runs: int) -> None:
+    # finite until turn 2, when it is 0/0: met by the compiled turn, not the game's set-up
+    late = "heavy_users * 0 / (heavy_users * max(2 - turn, 0))"
+    text = f'[variable.ratio]\nformula = "{late}"\n[variable.steer]\nformula = "where(ratio > 1, 1, 2)"\n'
+    message = failure(tmp_path, text, runs=runs)
+    assert message.startswith("variable steer (") and "mod.toml:4:18" in message
+    assert "nan (not a number) reached the comparison >" in message and "at turn 2 " in message
 
 
 def test_a_nan_probability_never_silently_means_never(tmp_path: Path) -> None:

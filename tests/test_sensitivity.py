@@ -16,6 +16,10 @@ from game.engine.scoring import score_runs
 from game.engine.sensitivity import Factor, analyse, factors, swing_values, swings
 from game.engine.sweep import PackFiles, SweepTask, remember_world, run_sweep
 
+# One xdist worker runs this whole module (--dist loadgroup): SALib (scipy, pandas) is imported
+# by the first analysis a process runs, about 2 s of processor time; once, not once per worker.
+pytestmark = pytest.mark.xdist_group("sensitivity")
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "content" / "base"
 KLEIMAN = BASE / "plans" / "kleiman_package.toml"

@@ -55,6 +55,7 @@ from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.scalar import Phase, ScalarRunner
 from game.engine.world import Modifier
 from game.formula import NotANumber
+from game.formula.compiler import NanCheck
 
 if TYPE_CHECKING:  # the stepper builds programs
     from game.engine.stepping import Stepper
@@ -90,6 +91,13 @@ def _result_dtype(ufunc: np.ufunc, args: Sequence[Array | float]) -> np.dtype[An
     return dtype
 
 
+ARGMAX_BY_NUMPY = 2048
+"""Runs up to which ``_argmax_into`` hands a table to numpy's argmax whole: each row compared is
+three numpy calls, which at a few runs cost far more than numpy's copy of the table (8 rows:
+2 runs 29 us against 2 us, 256 runs 41 against 10, 2048 runs 223 against 92; 10,000 runs is
+where the rows' calls were measured to win)."""
+
+
 def _argmax_into(value: Array, out: Array) -> None:
     """``np.argmax(value, 0)`` of a (rows, runs) table, into ``out``: the first row of the largest
     value in each run, a nan counting as the largest.
@@ -99,8 +107,14 @@ def _argmax_into(value: Array, out: Array) -> None:
     time instead: a later row replaces the best so far only where it is strictly greater, so
     ties keep the first row, as numpy's does. A nan is never greater than anything: a table
     with one falls back to numpy itself (found by one sum, which no finite table makes nan).
+    Up to ``ARGMAX_BY_NUMPY`` runs numpy's copy costs less than the rows' calls.
     """
-    if value.dtype != np.float64 or value.shape[0] < 2 or not math.isfinite(np.add.reduce(value, axis=None)):
+    if (
+        value.shape[1] <= ARGMAX_BY_NUMPY
+        or value.dtype != np.float64
+        or value.shape[0] < 2
+        or not math.isfinite(np.add.reduce(value, axis=None))
+    ):
         np.argmax(value, 0, out, keepdims=True)
         return
     best = value[0:1].copy()
@@ -257,13 +271,23 @@ class _OutOfRange(Exception):
 
 def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: str, first_run: int) -> None:
     """``bounds.settle`` on a stock's buffer, as the reference integration does: round-off at a
-    bound is set to the bound, a real breach stops the turn (``first_run``: the span's offset)."""
+    bound is set to the bound, a real breach stops the turn (``first_run``: the span's offset).
+
+    ``settle``'s own first test (its least value not under ``low``, its greatest not over
+    ``high``; a nan fails it) is made here first on the buffer with one reduction a bound, as
+    nearly every stock is well inside its range every sub-step (two method calls and a transposed
+    view less, a hundred times a turn)."""
+    if (low is None or _least(stock, None) >= low) and (high is None or _greatest(stock, None) <= high):
+        return
     value = stock.T
     settled, breach = settle(value, low, high)
     if breach is not None:
         raise _OutOfRange(sid, replace(breach, run=breach.run + first_run))
     if settled is not value:
         np.copyto(stock, settled.T)
+
+
+_least, _greatest, _sum = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 
 
 def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
@@ -310,6 +334,89 @@ def _span(blocks: list[Block], span: tuple[int, int], rows: int, private: Mappin
             spanned.append((function, tuple(view(a) for a in args)))
         out.append((owner, spanned))
     return out
+
+
+EXACT_ELEMENTWISE = frozenset(
+    (
+        np.add, np.subtract, np.multiply, np.divide,
+        np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+        np.logical_and, np.logical_or,
+    )
+)
+"""Operations whose every element is the one correctly rounded (or exactly decided) result of its
+two operands, whichever of numpy's loops computes it: the same bits whether an operand comes as a
+whole array, a broadcast one or a single number (powers, exponentials, logarithms, minimum and
+maximum are left out: their loops may differ in a shortcut, a last bit or a zero's sign)."""
+
+QUICK_OPERANDS = True
+"""Hand numpy a one-element operand of an exact element-wise call as its 0-d view (see
+``_quick_operands``); False gives the plain tape (benchmarks/small_batches.py compares the two)."""
+
+
+def _exact_calls_with(blocks: list[Block], operand: Callable[[Any, Array], Any]) -> list[Block]:
+    """The same instructions, each operand of an ``EXACT_ELEMENTWISE`` call replaced by
+    ``operand(it, the call's result buffer)`` (which hands back the very operand to keep it)."""
+    out: list[Block] = []
+    for owner, instructions in blocks:
+        rewritten = []
+        for function, args in instructions:
+            if function in EXACT_ELEMENTWISE:
+                nin = function.nin  # type: ignore[attr-defined]
+                result = args[nin]
+                args = (*(operand(a, result) for a in args[:nin]), *args[nin:])
+            rewritten.append((function, args))
+        out.append((owner, rewritten))
+    return out
+
+
+def _zero_d(operand: Any, result: Array) -> Any:
+    """A one-element operand of a call whose result has more, as a 0-d view of its buffer."""
+    if isinstance(operand, np.ndarray) and operand.size == 1 and result.size > 1:
+        return operand.reshape(())
+    return operand
+
+
+def _nan_screened(check: NanCheck, value: Array) -> None:
+    """``check(value)``, made only when one sum of the value is not a number: a nan makes the sum
+    one (so does an infinity of each sign, which the check then clears), and nearly every value
+    is clean every sub-step (one reduction instead of ``isnan`` and ``any``)."""
+    total = _sum(value, None)
+    if total != total:
+        check(value)
+
+
+def _quick_operands(blocks: list[Block]) -> list[Block]:
+    """The same instructions, with each one-element operand of an ``EXACT_ELEMENTWISE`` call whose
+    result has more elements passed as a 0-d view of its buffer.
+
+    A (1, 1) operand is a value the same in every run (a constant, the date, a parameter fixed for
+    all runs): numpy broadcasts it against the other operand through its general iterator, about
+    1 us of overhead a call whatever the runs, three times what the whole call costs at a few
+    runs; a 0-d array takes the loop numpy keeps for a single number. The view reads the same
+    buffer (whatever a later turn writes there, the call reads), and every element is the same
+    number (``EXACT_ELEMENTWISE``). A nan check of a value of several numbers is screened by one
+    sum first (``_nan_screened``)."""
+
+    def screened(call: Instruction) -> Instruction:
+        function, args = call
+        if isinstance(function, NanCheck) and args[0].size > 1:
+            return _nan_screened, (function, *args)
+        return call
+
+    quick = _exact_calls_with(blocks, _zero_d)
+    return [(owner, [screened(call) for call in calls]) for owner, calls in quick]
+
+
+SMALL_BATCH_RUNS = 1024
+"""A batch of up to this many runs is small: its calls' overhead, not their elements, is what a
+turn costs. Such a batch reads a table's value fixed for the game (one column) from a copy spread
+over every run (see ``Program._spread_fixed``): numpy's same-shape loop costs about half its
+broadcasting one at a few runs (8 rows, 4 runs: 1.1 against 1.9 us), still less at 1024 runs
+(3.0 against 5.2 us). And its values leave the program as plain transposed copies, found finite
+by one sum over all their buffers (``Program._leave_small``): the recycler and the copy row by row
+save a big batch tens of megabytes a turn, and cost a small one ten times what its copies cost.
+(benchmarks/small_batches.py, the program's part of a turn against the plain tape: 0.74-0.93 at
+550 and 1024 runs with this bound, none at 2048.)"""
 
 
 class TurnValues(dict[Any, Array]):
@@ -829,11 +936,17 @@ class Program:
         parts = THREADS if rows >= THREADS * MIN_RUNS_PER_THREAD else 1
         bounds = [rows * i // parts for i in range(parts + 1)]
         shared = self._shared_per_run_invariants() if parts > 1 else []
+        # copies of values fixed for the game spread over every run, refreshed after each setup
+        self.spreads: list[tuple[Array, Array]] = []
+        run: tuple[list[Block], ...] = (first, substep, end)
+        if QUICK_OPERANDS and parts == 1 and 1 < rows <= SMALL_BATCH_RUNS:
+            run = self._spread_fixed(run)
         self.spans = []
         for number, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             # the first span keeps the program's own buffers: the turn's outputs are read from them
             private = {} if number == 0 else {id(buffer): np.empty_like(buffer) for buffer in shared}
-            self.spans.append(tuple(_span(phase, (lo, hi), rows, private) for phase in (first, substep, end)))
+            phases = tuple(_span(phase, (lo, hi), rows, private) for phase in run)
+            self.spans.append(tuple(map(_quick_operands, phases)) if QUICK_OPERANDS else phases)
         self.bound: Stepper | None = None  # whose parameters the buffers hold, set up for its game
         self._bound_bits = b""  # the bits of those parameters: a game of the very same needs no setup
         self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
@@ -846,8 +959,40 @@ class Program:
             weakref.WeakKeyDictionary()
         )
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
+        # a small batch's names computed each turn, and flat views of what leaves (``_leave_small``)
+        self._small: tuple[list[tuple[str, Array]], list[Array]] | None = None
 
     # ------------------------------------------------------------------ building
+
+    def _spread_fixed(self, phases: tuple[list[Block], ...]) -> tuple[list[Block], ...]:
+        """The phases with each operand of an ``EXACT_ELEMENTWISE`` call that is a table's value
+        fixed for the game (one column of several rows, a constant or computed by the setup tier)
+        read from a copy spread over every run (``self.spreads``, filled after each setup): the
+        same numbers, through numpy's loop for operands of one shape instead of its broadcasting
+        iterator. A one-row operand is left to ``_quick_operands``."""
+        b, rows = self.builder, self.rows
+        spread_of: dict[tuple[int, tuple[int, ...], tuple[int, ...]], Array] = {}
+
+        def spread(value: Any, shape: tuple[int, ...]) -> Any:
+            if (
+                not isinstance(value, np.ndarray)
+                or value.shape == shape
+                or value.shape != (shape[0], 1)
+                or shape[0] < 2
+                or b.tier(value) != SETUP
+            ):
+                return value
+            key = (value.__array_interface__["data"][0], value.shape, value.strides)
+            copy = spread_of.get(key)
+            if copy is None:
+                copy = spread_of[key] = np.empty((shape[0], rows), dtype=value.dtype)
+                self.spreads.append((copy, value))
+            return copy
+
+        def spread_operand(value: Any, result: Array) -> Any:
+            return spread(value, result.shape) if result.shape[1] == rows else value
+
+        return tuple(_exact_calls_with(blocks, spread_operand) for blocks in phases)
 
     def _shared_per_run_invariants(self) -> list[Array]:
         """The buffers every span would share and the turn writes: a value the same in every
@@ -1106,6 +1251,12 @@ class Program:
             failures = [failed for failed in (future.result() for future in futures) if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
+        if self.rows <= SMALL_BATCH_RUNS:
+            named, finite = self._leave_small(stocks)
+            env = self._env(stocks, time, lags, channels, side_costs, named)
+            if finite:
+                env.finite = self._fixed_env()[1]
+            return env
         # each value leaves as a copy and is summed while that copy is still in the cache: the
         # recorder's finiteness test, on the very same arrays, need not read them again
         finite = True
@@ -1125,6 +1276,26 @@ class Program:
         if finite:
             env.finite = self._fixed_env()[1]
         return env
+
+    def _leave_small(self, stocks: dict[str, Array]) -> tuple[list[tuple[str, Array]], bool]:
+        """A small batch's values as they leave the program (see ``SMALL_BATCH_RUNS``): the stocks
+        replaced in ``stocks``, and the names computed this turn, each a new C-ordered (runs, rows)
+        copy of its buffer; and whether every one is finite, from one sum over all the buffers (a
+        nan or an infinity makes it so; a sum too big for a float makes it so too, and the
+        recorder then tests each value itself)."""
+        slots = self.builder.slots
+        if self._small is None:
+            turned = [(name, out) for name, out in self.outputs.items() if self.tier[name] != SETUP]
+            buffers = [slots[sid] for sid in stocks] + [out for _, out in turned]
+            # a C-ordered buffer's flat view reads what the buffer holds each turn; another's is a copy
+            flat = [buffer.reshape(-1) if buffer.flags.c_contiguous else buffer for buffer in buffers]
+            self._small = (turned, flat)
+        turned, flat = self._small
+        for sid in stocks:
+            stocks[sid] = slots[sid].T.copy()
+        named = [(name, out.T.copy()) for name, out in turned]
+        every = np.concatenate([value if value.ndim == 1 else value.ravel() for value in flat])
+        return named, math.isfinite(np.add.reduce(every))
 
     def _env(
         self,
@@ -1207,6 +1378,8 @@ class Program:
         finally:
             for out in fixed:
                 out.flags.writeable = False
+        for copy, value in self.spreads:
+            np.copyto(copy, value)
         if self.scalar is not None:
             self.scalar.refresh()
         self.bound, self._bound_bits = caller, bits
