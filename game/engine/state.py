@@ -17,7 +17,6 @@ import numpy as np
 
 from game.content.errors import did_you_mean
 from game.content.schema import Difficulty, Parameter, Scenario
-from game.engine import first_draw
 from game.engine.errors import GameError, PinOutOfRange
 from game.engine.world import Modifier, World
 
@@ -247,10 +246,8 @@ def event_draws(seed: int, eid: str, turn: int, runs: int) -> Array:
 
 
 def event_draw(seed: int, eid: str, turn: int) -> float:
-    """``event_draws(seed, eid, turn, 1)``'s one number (a lone game's), worked out on Python's
-    integers (``first_draw``): the same number, without numpy setting up a stream for it."""
-    drawn = first_draw.first_uniform([seed, stable_hash(eid), turn])
-    return drawn if drawn is not None else float(event_draws(seed, eid, turn, 1).item())
+    """``event_draws(seed, eid, turn, 1)``'s one number, a lone game's, as a Python float."""
+    return float(event_draws(seed, eid, turn, 1).item())
 
 
 def draw_parameter(param: Parameter, rng: np.random.Generator, runs: int) -> Array:
