@@ -14,7 +14,9 @@ figure is compared with a baseline measured seconds apart in the same process):
   the game, are most of it) and its processor time in the system;
 - the element operations a run performs in a turn (counted from the compiled program),
   the time plain numpy takes for that many element operations on arrays of RUNS elements
-  (``np.multiply(a, b, out=c)``, cache-hot), and the batch's ratio to it (goal: at most 3),
+  (``np.multiply(a, b, out=c)``, cache-hot, each array starting on a cache line: numpy's
+  own arrays start anywhere, and an unaligned multiply costs twice as much), and the batch's
+  ratio to it (goal: at most 3),
   like with like: the batch on one thread against numpy on one thread (processor time), and
   the batch on THREADS threads against numpy on as many threads, each on its share of the
   runs (wall-clock time); each as the ratio of the sums over every turn, and turn by turn: the
@@ -260,7 +262,8 @@ def main() -> None:
     threaded_turns = turn_by_turn(threaded_runs, threaded_baselines, True)
     print(f"  the same, turn by turn:                   {threaded_turns}")
     print("  (like with like: the same number of element operations, on arrays of as many runs, each")
-    print("   batch turn timed right beside its own share of the baseline, in the same process)")
+    print("   batch turn timed right beside its own share of the baseline, in the same process; the")
+    print("   baseline's arrays start on cache lines, numpy's fastest case, the same in every run)")
     print(f"machine: {cores} cores, load average {load:.1f} during the run "
           f"({'busy: wall-clock figures are slower than on an idle machine' if load > cores else 'quiet'})")
 
