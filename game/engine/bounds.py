@@ -20,7 +20,6 @@ from game.formula import CompiledFormula, NotANumber
 
 Array = np.ndarray
 ROUND_OFF = 1e-9  # relative tolerance for round-off at a bound
-_UNSEEN = object()  # a bound formula not yet looked at for a lone game's translation
 
 
 def _getter(names: list[str]) -> Callable[[Mapping[Any, Array]], tuple[Array, ...]]:
@@ -93,7 +92,6 @@ class IndicatorRanges:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._on_numbers: dict[int, Any] = {}  # id(bound formula) -> its lone game's translation
         self.checked: list[IndicatorInfo] = [
             info for info in world.indicators.values() if info.low is not None or info.high is not None
         ]
@@ -175,9 +173,7 @@ class IndicatorRanges:
         """A bound that is a formula, as one run's number: on Python numbers where the formula
         allows (``scalar_formulas``: the same number), else its closure's; None when it is not
         one float64 number. A nan the formula meets inside is its closure's to report."""
-        function = self._on_numbers.get(id(formula), _UNSEEN)
-        if function is _UNSEEN:
-            function = self._on_numbers[id(formula)] = scalar_formulas.on_numbers(self.world, formula)
+        function = scalar_formulas.on_numbers(self.world, formula)  # translated once per formula
         if function is not None:
             try:
                 number = function(env)

@@ -143,7 +143,6 @@ class Stepper:
         self.origins: dict[Any, finite.Origin] = {}  # finite.cached_origin
         self.cost_lists: dict[str, Array] = {}  # each action's costs by level, for this turn's length
         self.level_costs: dict[str, tuple[Array, Array]] = {}  # action_cost: the last levels' costs
-        self.level_numbers: dict[str, tuple[Array, float]] = {}  # _side_costs_alone: the same as numbers
         # the events' clocks, one column per event in the world's order (events.eligibility)
         self.event_ids = list(world.events)
         cooldowns = [self.scale.cooldown(info.spec.cooldown) for info in world.events.values()]
@@ -345,21 +344,13 @@ class Stepper:
         numpy call each (None when a cost is not a single float64: the arrays' way decides)."""
         float64 = np.dtype(np.float64)
         totals = dict.fromkeys(self.world.sides, 0.0)
-        numbers = self.level_numbers  # an action's cost by levels alone: its number for the same levels
         for aid, info in self.world.actions.items():
-            level = levels[aid]
-            known = numbers.get(aid)
-            if known is not None and known[0] is level:  # arrays are replaced, never written into
-                number = known[1]
-            else:
-                cost = self.action_cost(aid, level, env)
-                if cost.shape != (1, 1) or cost.dtype != float64:
-                    if info.spec.side in totals:
-                        return None
-                    continue
-                number = cost.item()
-                if info.cost_list is not None:
-                    numbers[aid] = (level, number)
+            cost = self.action_cost(aid, levels[aid], env)  # kept while the levels are the same array
+            if cost.shape != (1, 1) or cost.dtype != float64:
+                if info.spec.side in totals:
+                    return None
+                continue
+            number = cost.item()
             side = info.spec.side
             if side in totals:
                 totals[side] = totals[side] + number
