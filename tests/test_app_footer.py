@@ -17,6 +17,8 @@ from driving import started, sync
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Footer, Label
 
 from game.app.screens.main import MainScreen
@@ -34,42 +36,54 @@ def footer_text(screen) -> str:
 
 def last_line(app) -> list[tuple[str, object]]:
     """The screen's last line, each cell's character with its style, as the terminal shows it
-    (without the offsets Textual's widgets note in their styles for selecting text: no look)."""
-    strip = app.screen._compositor.render_strips()[-1]
+    (without the offsets Textual's widgets note in their styles for selecting text: no look).
+    Only that line is drawn, by the compositor's own code, not the whole screen."""
+    compositor = app.screen._compositor
+    bottom = compositor.size.height - 1
+    chops = compositor._render_chops(Region(0, bottom, compositor.size.width, 1), bottom.__eq__)
+    strip = Strip.join(part for part in chops[bottom].values() if part is not None)
     styles = [(segment, segment.style and segment.style.clear_meta_and_links()) for segment in strip]
     return [(char, style) for segment, style in styles for char in segment.text]
 
 
-async def textual_footer_line(pilot, hover_x: int | None = None, **options: Any) -> list[tuple[str, object]]:
-    """The last line with Textual's own Footer in the KeysFooter's place (hovered at ``hover_x``)."""
+async def lines_hovered(pilot, footer, hovers: tuple[int, ...]) -> list[list[tuple[str, object]]]:
+    """The last line with the mouse off the footer, then with it over each of ``hovers`` in turn
+    (the mouse moving from key to key, as a player's does: a key left must go dark again)."""
+    screen = pilot.app.screen
+    await pilot.hover(screen, offset=(0, 0))
+    await pilot.pause()
+    lines = [last_line(pilot.app)]
+    for x in hovers:
+        await pilot.hover(footer, offset=(x, 0))
+        await pilot.pause()
+        lines.append(last_line(pilot.app))
+    await pilot.hover(screen, offset=(0, 0))
+    return lines
+
+
+async def same_as_textual(pilot, *hovers: int, **options: Any) -> str:
+    """Check that our footer draws as Textual's Footer put in its place on the same screen, at
+    rest and hovered at each of ``hovers``; our footer's text at rest.
+
+    Textual's Footer is mounted once for all of them (a Footer mounted per look cost the file
+    most of its time: a widget per key, styled and laid out)."""
     screen = pilot.app.screen
     ours = footer_of(screen)
+    mine = await lines_hovered(pilot, ours, hovers)
     ours.display = False
     theirs = Footer(compact=ours.compact, **options)
     await screen.mount(theirs)
     screen.refresh_bindings()  # the signal Textual's Footer draws its keys on
     await pilot.pause()
     await pilot.pause()
-    if hover_x is not None:
-        await pilot.hover(theirs, offset=(hover_x, 0))
-        await pilot.pause()
-    line = last_line(pilot.app)
-    await pilot.hover(screen, offset=(0, 0))
+    textuals = await lines_hovered(pilot, theirs, hovers)
     await theirs.remove()
     ours.display = True
     await pilot.pause()
-    return line
-
-
-async def same_as_textual(pilot, hover_x: int | None = None, **options: Any) -> str:
-    """Check that our footer draws as Textual's, at rest and hovered at ``hover_x``; its text."""
-    ours = footer_of(pilot.app.screen)
-    if hover_x is not None:
-        await pilot.hover(ours, offset=(hover_x, 0))
-        await pilot.pause()
-    line = last_line(pilot.app)
-    assert line == await textual_footer_line(pilot, hover_x, **options), "".join(c for c, _ in line)
-    return "".join(c for c, _ in line)
+    for hover, line, textual in zip((None, *hovers), mine, textuals, strict=True):
+        text = "".join(c for c, _ in line)
+        assert line == textual, f"hovered at {hover}: {text!r} / Textual's {''.join(c for c, _ in textual)!r}"
+    return "".join(c for c, _ in mine[0])
 
 
 @sync
@@ -101,10 +115,9 @@ async def test_the_footer_follows_focus_and_is_not_redrawn_when_its_keys_stay(mi
 async def test_the_games_footers_look_as_textuals_at_rest_and_hovered(mini_world, tmp_path):
     async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
         app = pilot.app
-        text = await same_as_textual(pilot)  # the lever list's keys, the palette's on the right
+        text = footer_text(app.screen)  # the lever list's keys, the palette's on the right
         assert "Level" in text and text.rstrip().endswith("palette")
-        await same_as_textual(pilot, hover_x=text.index("End turn"))
-        await same_as_textual(pilot, hover_x=text.rindex("palette"))
+        assert await same_as_textual(pilot, text.index("End turn"), text.rindex("palette")) == text
         await pilot.press("tab")
         await pilot.pause()
         assert "Level" not in await same_as_textual(pilot)
@@ -113,7 +126,7 @@ async def test_the_games_footers_look_as_textuals_at_rest_and_hovered(mini_world
         assert "More columns" in await same_as_textual(pilot)
         await pilot.press("escape", "q")  # a dialog's keys
         await pilot.pause()
-        await same_as_textual(pilot, hover_x=0)
+        await same_as_textual(pilot, 0)
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         await same_as_textual(pilot)
@@ -174,14 +187,11 @@ async def keys_app(width: int, compact: bool = True) -> AsyncIterator[tuple[Keys
 @sync
 async def test_groups_dimmed_keys_and_a_narrow_footer_look_as_textuals(compact):
     async with keys_app(150, compact) as (app, footer, pilot):
-        text = await same_as_textual(pilot)
+        text = footer_text(app.screen)
         assert "Move" in text and "Tilt" in text and "Bananas" in text
-        for word in ("Apples", "Bananas", "Tilt", "Move", "Dates", "palette"):
-            await same_as_textual(pilot, hover_x=text.index(word))
-        for gap in range(len(text)):
-            if text[gap] == " " and text[gap - 1] != " ":
-                await same_as_textual(pilot, hover_x=gap)  # between keys: nothing lit
-                break
+        words = [text.index(word) for word in ("Apples", "Bananas", "Tilt", "Move", "Dates", "palette")]
+        gap = next(x for x in range(1, len(text)) if text[x] == " " and text[x - 1] != " ")
+        assert await same_as_textual(pilot, *words, gap) == text  # a gap between keys: nothing lit
         await pilot.resize_terminal(60, 6)  # too narrow: the keys are cut before the palette's
         await pilot.pause()
         narrow = await same_as_textual(pilot)
