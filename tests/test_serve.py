@@ -15,12 +15,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 from browser_room import start_room, stop_room
 from play_helpers import eventually
 
-from game import serve
 from game.app.app import BorderlineApp
 from game.app.screens.dialogs import ConfirmDialog
 from game.app.screens.student import StudentNameScreen
@@ -31,6 +29,8 @@ from game.saves import autosave
 # One xdist worker runs this whole module (--dist loadgroup):
 # its served room is started once per module.
 pytestmark = pytest.mark.xdist_group("serve")
+# aiohttp and game.serve (about 0.35 s of processor time) are imported by the serve tests when
+# they run, not when each xdist worker collects this module: one worker runs the 'serve' group
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "packs" / "mini"
@@ -65,6 +65,8 @@ async def wait_until(check, timeout: float = 20.0) -> None:
 
 @sync
 async def test_the_page_is_offline_and_a_tab_past_the_cap_is_told_the_room_is_full(room):
+    import aiohttp  # imported when the test runs (see pytestmark)
+
     base = f"http://127.0.0.1:{room}"
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{base}/") as page:
@@ -97,6 +99,8 @@ async def test_the_page_is_offline_and_a_tab_past_the_cap_is_told_the_room_is_fu
 
 
 def test_serve_listens_on_localhost_unless_told_and_warns_for_a_network():
+    from game import serve
+
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.port == 8000
     assert serve.lan_warning(serve.RoomOptions()) is None
@@ -105,6 +109,8 @@ def test_serve_listens_on_localhost_unless_told_and_warns_for_a_network():
 
 
 def test_a_network_room_gives_browsers_the_teachers_address(monkeypatch):
+    from game import serve
+
     monkeypatch.setattr(serve, "lan_address", lambda: "192.168.1.20")
     assert serve.public_url_for(serve.RoomOptions(host="0.0.0.0", port=8123)) == "http://192.168.1.20:8123"
     assert serve.public_url_for(serve.RoomOptions(port=8123)) == "http://127.0.0.1:8123"
@@ -149,6 +155,8 @@ def test_max_players_must_be_a_positive_number(capsys):
 
 
 def test_each_tab_runs_the_game_in_served_mode():
+    from game import serve
+
     command = serve.game_command(serve.RoomOptions(packs=["mods/x"]))
     assert command.startswith(sys.executable.replace("'", "")) or sys.executable in command
     assert "-m game" in command and command.endswith("--served")

@@ -16,7 +16,6 @@ from driving import MINI, default_choice, ready, sync
 from play_helpers import eventually
 from room_helpers import class_app, type_into
 
-from game import serve
 from game.app.screens.classroom import StudentNameDialog
 from game.app.screens.dialogs import ConfirmDialog
 from game.app.screens.main import MainScreen
@@ -25,6 +24,10 @@ from game.classroom import ClassRules
 from game.cli import build_parser, main
 from game.engine import Game
 from game.saves import autosave, latest_autosave, load_save
+
+# One xdist worker runs the serve tests (--dist loadgroup): aiohttp and game.serve (about 0.35 s of
+# processor time) are imported by them when they run, not by every worker collecting the module
+pytestmark = pytest.mark.xdist_group("serve")
 
 CLASS = """
 class_id = "room-7"
@@ -64,6 +67,8 @@ def refuse_to_listen(*_: object, **__: object) -> None:
 def test_a_bad_class_file_stops_serve_with_one_clear_error_before_it_listens(
     tmp_path, monkeypatch, capsys, text, where, expected
 ):
+    from game import serve  # imported when the test runs (see pytestmark)
+
     bad = class_file(tmp_path, text)
     monkeypatch.setattr(serve, "RoomServer", refuse_to_listen)
     assert main(["serve", "--class", str(bad), "--port", "8799"]) == 1
@@ -73,12 +78,16 @@ def test_a_bad_class_file_stops_serve_with_one_clear_error_before_it_listens(
 
 
 def test_a_class_file_that_is_not_there_is_named(tmp_path, monkeypatch, capsys):
+    from game import serve  # imported when the test runs (see pytestmark)
+
     monkeypatch.setattr(serve, "RoomServer", refuse_to_listen)
     assert main(["serve", "--class", str(tmp_path / "nope.toml")]) == 1
     assert "nope.toml" in capsys.readouterr().err
 
 
 def test_each_tab_of_a_class_room_starts_the_game_of_that_class(tmp_path):
+    from game import serve  # imported when the test runs (see pytestmark)
+
     path = class_file(tmp_path)
     command = serve.game_command(serve.RoomOptions(class_file=path))
     args = build_parser().parse_args(shlex.split(command)[3:])  # after: python -m game

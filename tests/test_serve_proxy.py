@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 from browser_room import free_port, launch_room, stop_room, wait_listening
 
@@ -23,9 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "docs" / "room.nginx.conf"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 
-pytestmark = pytest.mark.skipif(
-    NGINX is None, reason="nginx is not installed (Debian: apt-get install -y nginx-light)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        NGINX is None, reason="nginx is not installed (Debian: apt-get install -y nginx-light)"
+    ),
+    # one xdist worker runs the serve tests (--dist loadgroup): aiohttp is imported by them when
+    # they run, not by every worker collecting the module
+    pytest.mark.xdist_group("serve"),
+]
 
 
 def site_config(rooms: list[int], listen: int) -> str:
@@ -94,6 +98,8 @@ WEBSOCKET_URL = re.compile(r'data-session-websocket-url="([^"]+)"')
 
 
 def test_the_documented_nginx_config_spreads_students_over_two_rooms_then_says_full(proxied):
+    import aiohttp  # imported when the test runs (see pytestmark)
+
     listen, rooms = proxied
 
     async def play() -> None:

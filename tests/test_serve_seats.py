@@ -13,13 +13,19 @@ import shlex
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 from browser_room import free_port
 
-from game.serve import HOLD_SECONDS, RoomOptions, RoomServer
+if TYPE_CHECKING:
+    import aiohttp
+
+    from game.serve import RoomServer
+
+# One xdist worker runs the serve tests (--dist loadgroup): aiohttp and game.serve (about 0.35 s of
+# processor time) are imported by them when they run, not by every worker collecting the module
+pytestmark = pytest.mark.xdist_group("serve")
 
 WEBSOCKET_URL = re.compile(r'data-session-websocket-url="(ws://[^"]+)"')
 # stands in for a game: it runs until its server's pipe closes, as a served game does (a stand-in
@@ -45,6 +51,11 @@ class Clock:
 
 @asynccontextmanager
 async def room(seats: int) -> AsyncIterator[tuple[RoomServer, Clock, str, aiohttp.ClientSession]]:
+    import aiohttp
+    from aiohttp.test_utils import TestServer
+
+    from game.serve import RoomOptions, RoomServer
+
     port = free_port()
     server = RoomServer(RoomOptions(port=port, max_players=seats))
     server.command = A_GAME
@@ -82,6 +93,8 @@ async def connect(http: aiohttp.ClientSession, url: str) -> aiohttp.ClientWebSoc
 
 @sync
 async def test_a_page_that_got_the_game_keeps_its_seat_until_its_websocket_takes_it():
+    import aiohttp
+
     async with room(seats=1) as (server, _, base, http):
         status, first = await load_page(http, base)
         assert status == 200 and re.search(r"/ws/[\w-]{16,}$", first), first
@@ -103,6 +116,10 @@ async def test_a_page_that_got_the_game_keeps_its_seat_until_its_websocket_takes
 
 @sync
 async def test_a_lapsed_hold_frees_the_seat_and_its_late_websocket_is_refused():
+    import aiohttp
+
+    from game.serve import HOLD_SECONDS
+
     async with room(seats=1) as (server, clock, base, http):
         _, abandoned = await load_page(http, base)
         clock.now += HOLD_SECONDS  # the page never connected: its hold lapses
@@ -119,6 +136,8 @@ async def test_a_lapsed_hold_frees_the_seat_and_its_late_websocket_is_refused():
 
 @sync
 async def test_two_pages_for_two_seats_both_get_their_games_in_either_order():
+    import aiohttp
+
     async with room(seats=2) as (server, _, base, http):
         (_, first), (_, second) = [await load_page(http, base) for _ in range(2)]
         assert first != second and server.full
