@@ -69,7 +69,10 @@ def draw_events(
     conditions = derived(world, lone_events.conditions) if stepper.runs == 1 else None
     with np.errstate(all="ignore"):
         for column, eid in enumerate(world.events):
-            if candidates[column] and (conditions is None or not lone_events.unmet(conditions[column], env)):
+            if not candidates[column]:
+                continue
+            holds = None if conditions is None else lone_events.verdict(conditions[column], env)
+            if holds is not False:
                 eligible = clocks[:, column : column + 1]
                 _draw_event(
                     stepper,
@@ -85,6 +88,7 @@ def draw_events(
                     pending,
                     locked,
                     planned_blocks,
+                    holds,
                 )
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired, by_default, label in answers:
@@ -107,14 +111,19 @@ def _draw_event(
     pending: MutableMapping[str, int],
     locked: Collection[str],
     planned_blocks: Sequence[Mapping[tuple[int, str], str]] | None = None,
+    holds: bool | None = None,
 ) -> None:
     """One event of ``draw_events`` whose clocks let it fire in the runs of ``eligible`` (called
-    under numpy's floating-point warnings ignored, as each formula's evaluation is)."""
+    under numpy's floating-point warnings ignored, as each formula's evaluation is). ``holds``:
+    a lone game's condition already found true on its numbers (``lone_events.verdict``)."""
     info, R = stepper.world.events[eid], stepper.runs
     spec = info.spec
-    origin = finite.cached_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
-    met = finite.evaluate(stepper, info.condition, env, origin, turn, quiet=True)
-    alone = finite.holds(stepper, met, origin, turn) if R == 1 else None
+    if holds and R == 1:
+        alone: bool | None = True
+    else:
+        origin = finite.cached_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
+        met = finite.evaluate(stepper, info.condition, env, origin, turn, quiet=True)
+        alone = finite.holds(stepper, met, origin, turn) if R == 1 else None
     if alone is not None:  # one run, eligible by its clocks: the condition decides
         if not alone:
             return

@@ -1,7 +1,8 @@
 """A lone game's events on its numbers: which conditions are plainly false, and an event's chance.
 
-``events.draw_events`` asks, for a game of one run, whether an event's condition is plainly
-false on the game's Python numbers before it evaluates the event the long way, and takes the
+``events.draw_events`` asks, for a game of one run, whether an event's condition holds on the
+game's Python numbers (an event whose condition is false goes no further, one whose condition
+is true is not evaluated again), and takes the
 event's chance as a Python number to compare its draw with (``state.event_draw``).
 """
 
@@ -26,19 +27,21 @@ def conditions(world: World) -> list[scalar_formulas.OnNumbers | None]:
     return [scalar_formulas.on_numbers(world, info.condition) for info in world.events.values()]
 
 
-def unmet(condition: scalar_formulas.OnNumbers | None, env: Mapping[Any, Array]) -> bool:
-    """Whether a lone game's event condition is false on its numbers: a number, not a nan, that
-    is zero (``events._draw_event`` would evaluate it to the same number and go no further).
-    Anything else (left to numpy, a value read that is not one number, a nan, the formula's
-    own nan error) is not decided here: ``events._draw_event`` evaluates it again and decides,
-    or raises."""
+def verdict(condition: scalar_formulas.OnNumbers | None, env: Mapping[Any, Array]) -> bool | None:
+    """Whether a lone game's event condition holds, decided on its numbers: False for a number
+    that is zero, True for one that is neither zero nor a nan (``events._draw_event`` would
+    evaluate it to the same number and decide the same), None for anything else (left to numpy,
+    a value read that is not one number, a nan, the formula's own nan error): then
+    ``events._draw_event`` evaluates it the long way and decides, or raises."""
     if condition is None:
-        return False
+        return None
     try:
         value = condition(env)
     except NotANumber:
-        return False
-    return value is not scalar_formulas.NOT_ON_NUMBERS and not value  # a nan is true to Python
+        return None
+    if value is scalar_formulas.NOT_ON_NUMBERS or value != value:  # a nan is refused the long way
+        return None
+    return bool(value)
 
 
 def chance(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int) -> float:
@@ -48,6 +51,14 @@ def chance(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int) -> floa
     probability = stepper.world.events[eid].probability
     if isinstance(probability, float):
         return probability
+    on_numbers = scalar_formulas.on_numbers(stepper.world, probability)
+    if on_numbers is not None:  # its number as ``finite.evaluate`` would give it, without an array
+        try:
+            number = on_numbers(env)
+        except NotANumber:
+            number = None  # the long way raises the formula's own error, named where it is written
+        if type(number) is float and math.isfinite(number):
+            return number
     origin = finite.cached_origin(stepper, "event", eid, f"the probability of event {eid}", "probability")
     value = finite.evaluate(stepper, probability, env, origin, turn, quiet=True)
     if value.shape == (1, 1) and value.dtype == np.float64 and math.isfinite(value.item()):
