@@ -7,6 +7,7 @@ the log of what fired and what was answered.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import Collection, Mapping, MutableMapping, Sequence
@@ -482,8 +483,15 @@ def reach_endings(
     scenario, runs = stepper.scenario, (stepper.runs, 1)
     going = ended_turn == NEVER
     formulas, sid = stepper.world.ending_formulas, stepper.scenario_id
-    with np.errstate(all="ignore"):  # each formula's evaluation, as evaluate's own when not quiet
-        for i, end in enumerate(scenario.endings):
+    decided: list[bool | None] | None = None  # a lone game: each condition on its numbers, if decided
+    if runs == (1, 1):
+        conditions = derived(stepper.world, lone_events.endings)
+        decided = [lone_events.verdict(conditions[(sid, i)], env) for i in range(len(scenario.endings))]
+    quiet = decided is not None and all(holds is False for holds in decided)  # nothing to evaluate
+    with contextlib.nullcontext() if quiet else np.errstate(all="ignore"):
+        for i, end in enumerate(scenario.endings):  # the errstate: as each evaluation's own when not quiet
+            if decided is not None and decided[i] is False:
+                continue  # plainly not met: evaluated the long way, it would be passed over
             origin = finite.cached_origin(
                 stepper, "scenario", sid, f"the ending {end.id}", "endings", i, "condition"
             )

@@ -27,6 +27,12 @@ def conditions(world: World) -> list[scalar_formulas.OnNumbers | None]:
     return [scalar_formulas.on_numbers(world, info.condition) for info in world.events.values()]
 
 
+def endings(world: World) -> dict[tuple[str, int], scalar_formulas.OnNumbers | None]:
+    """Each scenario's ending conditions on a lone game's Python numbers (None: left to numpy),
+    by (scenario, position), as ``world.ending_formulas``."""
+    return {key: scalar_formulas.on_numbers(world, formula) for key, formula in world.ending_formulas.items()}
+
+
 def verdict(condition: scalar_formulas.OnNumbers | None, env: Mapping[Any, Array]) -> bool | None:
     """Whether a lone game's event condition holds, decided on its numbers: False for a number
     that is zero, True for one that is neither zero nor a nan (``events._draw_event`` would
