@@ -326,3 +326,22 @@ def test_a_lone_games_event_chances_and_conditions_on_numbers_are_the_long_ways(
                     assert holds == bool(np.asarray(info.condition.evaluate(env)).item()), eid
                 decided += 1
     assert chances >= 16 and decided > 16 * len(events) // 2
+
+
+def test_a_true_or_false_copied_into_a_number_is_a_float_on_the_lone_turn(tmp_path, monkeypatch):
+    """A comparison copied into a number's place becomes 1.0 or 0.0 there, as numpy's cast makes
+    it (a copy between places of the same type is taken as it is): negated, the false one is
+    -0.0, not Python's integer 0; the lone turn leaves the reference path's bits."""
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    with (folder / "world.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[variable.signed_zero]\nformula = "-(turn > 100) * 1"\n')
+    world = load_world([folder])
+    values = []
+    for reference in (False, True):
+        monkeypatch.setattr(Stepper, "reference", reference)
+        game = Game(world, "test-run", seed=1)
+        game.resolve_turn()
+        values.append(game.env["signed_zero"])
+    assert values[1].tobytes() == np.array([[-0.0]]).tobytes()
+    assert values[0].dtype == values[1].dtype and values[0].tobytes() == values[1].tobytes()
