@@ -183,6 +183,17 @@ def mini_world() -> Iterator[World]:
     yield from _shared([MINI])
 
 
+@pytest.fixture(scope="session")
+def fresh_process(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, Any]:
+    """What one new interpreter found (tests/fresh_process.py): the modules the engine and the
+    save system import, and the digests of the games it played. Started once per run, whichever
+    worker asks first; read-only."""
+    from fresh_process import shared_answer
+
+    base = tmp_path_factory.getbasetemp()
+    return shared_answer(base if worker_id == "master" else base.parent)
+
+
 # --------------------------------------------------------------------------- packs and games
 
 

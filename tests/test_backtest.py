@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_overdoses import history_backtest
 
 from game.cli import main
 from game.content.schema import History, Scenario
@@ -199,10 +200,11 @@ def test_the_verb_reports_user_mistakes_in_one_line(mini_with_history, capsys, t
     assert "bad.toml:4:10: unknown action 'nothing'" in capsys.readouterr().err
 
 
+# the same backtest (the history plan, 100 runs, seed 1) as test_us_history's first: played once
+# on the worker of that module's xdist group
+@pytest.mark.xdist_group("overdoses")
 def test_mexicos_homicides_track_inegi_under_the_history_plan(base_world):
-    world = base_world
-    plan = ROOT / "content" / "base" / "plans" / "history.toml"
-    result = run_backtest(world, "both-sides", plan, runs=100, seed=1)
+    result = history_backtest(base_world, 1)
     (inegi,) = [s for s in result.series if s.id == "inegi_homicides"]
     assert inegi.passed, inegi.failures
     median = {row.year: row.median for row in inegi.years}

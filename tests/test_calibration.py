@@ -10,13 +10,11 @@ never loosened.
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fresh_process import GAMES
 
 from game.engine import Game, replay_plans, run_plan
 from game.engine.simulate import PlanResult
@@ -555,20 +553,12 @@ def test_fact_14_same_plan_and_seed_give_identical_numbers(world):
         assert np.array_equal(first.history(indicator), second.history(indicator)), indicator
 
 
-# every indicator's whole history, as bytes: the same digest means the same numbers to the bit
-HISTORY_DIGEST = (
-    "hashlib.sha256(b''.join(g.history(i).tobytes() for i in sorted(g.world.indicators))).hexdigest()"
-)
-
-
-def test_fact_14_identical_in_a_new_process(world):
-    code = (
-        "import hashlib; from game.engine import load_world, run_plan;"
-        f"w = load_world([{str(BASE)!r}]);"
-        f"g = run_plan(w, {SCENARIO!r}, {str(PLANS / 'designation_followthrough.toml')!r}, runs={RUNS},"
-        f" seed={SEED}, status_quo=False).game;"
-        f"print({HISTORY_DIGEST})"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+def test_fact_14_identical_in_a_new_process(world, fresh_process):
+    # a new interpreter (tests/fresh_process.py) played this game: every indicator's whole
+    # history, as bytes (the same digest means the same numbers to the bit)
+    spec = GAMES["fact 14"]
+    plan = str(PLANS / "designation_followthrough.toml")
+    assert (spec.packs, spec.scenario, spec.plan) == ((str(BASE),), SCENARIO, plan)
+    assert (spec.runs, spec.seed) == (RUNS, SEED)
     g = play(world, "designation_followthrough.toml").game  # fact 7's game
-    assert out.stdout.strip() == eval(HISTORY_DIGEST, {"hashlib": hashlib, "g": g})
+    assert fresh_process["digests"]["fact 14"] == spec.digest(g)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fresh_process import GAMES
 
 from game.engine import ActionRefused, Game, GameError, load_world, run_plan
 from game.engine.game import NEVER
@@ -100,16 +99,12 @@ def test_same_seed_same_numbers_and_different_seed_different_draws(world):
     assert not np.array_equal(a.game.history("heavy_users"), c.game.history("heavy_users"))
 
 
-def test_same_numbers_in_a_new_process(world):
-    code = (
-        "from game.engine import load_world, run_plan;"
-        f"w = load_world([{str(MINI)!r}]);"
-        "r = run_plan(w, 'test-run', None, runs=20, seed=5, status_quo=False);"
-        "print(r.game.history('violence').tobytes().hex())"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    here = run_plan(world, "test-run", None, runs=20, seed=5, status_quo=False).game.history("violence")
-    assert out.stdout.strip() == here.tobytes().hex()
+def test_same_numbers_in_a_new_process(world, fresh_process):
+    # the new interpreter (tests/fresh_process.py) played GAMES["mini"]: 20 runs, seed 5, no twin
+    spec = GAMES["mini"]
+    assert (spec.packs, spec.plan, spec.runs, spec.seed) == ((str(MINI.resolve()),), None, 20, 5)
+    here = run_plan(world, "test-run", None, runs=20, seed=5, status_quo=False).game
+    assert fresh_process["digests"]["mini"] == spec.digest(here)
 
 
 def test_batch_draws_uncertain_parameters_per_run(world):
@@ -218,14 +213,10 @@ def test_a_game_ends_at_the_last_turn(world):
         game.resolve_turn()
 
 
-def test_the_engine_never_imports_textual():
-    code = (
-        "import sys, game.engine, game.cli, game.content.loader, game.formula;"
-        "from game.engine import load_world;"
-        "print('textual' in sys.modules or any(m.startswith('textual.') for m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+def test_the_engine_never_imports_textual(fresh_process):
+    # a new interpreter imported game.engine, game.cli, game.content.loader and game.formula,
+    # after game.saves alone (tests/fresh_process.py)
+    assert fresh_process["engine_textual"] == [], f"with game.saves alone: {fresh_process['saves_ui']}"
 
 
 def test_preview_shows_the_direction_of_a_change_without_touching_the_game(world):

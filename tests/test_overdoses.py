@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from game.content.schema import Plan, PlanStep
-from game.engine import Game, run_plan
+from game.engine import Game, World, run_plan
+from game.engine.backtest import BacktestResult, run_backtest
 
 # One xdist worker runs this whole module and test_us_history (--dist loadgroup):
 # their 40-run history game is played once.
@@ -35,6 +36,18 @@ def history_run(world) -> Game:
     if id(world) not in _HISTORY_RUNS:
         _HISTORY_RUNS[id(world)] = run_plan(world, SCENARIO, HISTORY, runs=40, seed=1, status_quo=False).game
     return _HISTORY_RUNS[id(world)]
+
+
+_BACKTESTS: dict[tuple[int, int], BacktestResult] = {}
+
+
+def history_backtest(world: World, seed: int) -> BacktestResult:
+    """The backtest of the history plan over 100 runs, read-only: played once per process and seed
+    for test_us_history and test_backtest's INEGI test (which runs in this xdist group too)."""
+    key = (id(world), seed)
+    if key not in _BACKTESTS:
+        _BACKTESTS[key] = run_backtest(world, SCENARIO, HISTORY, runs=100, seed=seed)
+    return _BACKTESTS[key]
 
 
 def year(game, name: str, y: int) -> np.ndarray:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_overdoses import HISTORY, SCENARIO, history_run, world, year
+from test_overdoses import HISTORY, SCENARIO, history_backtest, history_run, world, year
 
 from game.engine import run_plan
-from game.engine.backtest import run_backtest
 
 US_SERIES = {
     "nsduh_cannabis_users",
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.xdist_group("overdoses")
 
 @pytest.mark.parametrize("seed", [1, 7])
 def test_every_us_series_tracks_history_under_the_history_plan(world, seed):
-    result = run_backtest(world, SCENARIO, HISTORY, runs=100, seed=seed)
+    result = history_backtest(world, seed)  # the history plan, 100 runs (shared with test_backtest)
     us = [s for s in result.series if s.id != "inegi_homicides"]
     assert US_SERIES <= {s.id for s in us}, "the US series the issue names are in history.toml"
     assert len(us) >= 6
