@@ -946,6 +946,7 @@ class Program:
         # a big batch's leaving buffers, and each span's part of each (``_leaving_buffers``)
         self._leaving: list[tuple[Any, Array]] | None = None
         self._span_parts: list[list[tuple[Array, slice] | None]] = []
+        self._span_slots: list[dict[Any, Array]] = [{} for _ in self.span_bounds]  # its runs of inputs
         for number, (lo, hi) in enumerate(self.span_bounds):
             # the first span keeps the program's own buffers: the turn's outputs are read from them
             private = {} if number == 0 else {id(buffer): np.empty_like(buffer) for buffer in shared}
@@ -1188,13 +1189,27 @@ class Program:
         return None
 
     def _integrate_in_thread(
-        self, errors: Mapping[str, Any], number: int, turn: int, outs: list[Array] | None
+        self,
+        errors: Mapping[str, Any],
+        number: int,
+        turn: int,
+        entering: list[tuple[Any, Array]],
+        outs: list[Array] | None,
     ) -> tuple[Failure | None, bool]:
         """Span ``number``'s ``_integrate_turn`` in a worker thread, under the caller's
         floating-point error handling (numpy keeps it per thread: a thread starts with numpy's
         defaults), then, in a big batch (``outs`` given), its runs of the values leaving
         (``_leave_span``) while they are in this core's cache: on the calling thread alone they
-        took a third of a two-thread turn, the other core idle."""
+        took a third of a two-thread turn, the other core idle. It starts by copying its runs of
+        the values ``entering`` the turn run by run into their slots."""
+        if entering:
+            lo, hi = self.span_bounds[number]
+            parts = self._span_slots[number]
+            for key, value in entering:
+                part = parts.get(key)
+                if part is None:  # a slot's view of this span's runs, made once
+                    part = parts[key] = self.builder.slots[key][..., lo:hi]
+                np.copyto(part, value[lo:hi].T)
         with np.errstate(**errors):  # type: ignore[arg-type]
             failed = self._integrate_turn(self.spans[number], turn)
             if failed is not None or outs is None:  # lost, or a small batch's (``_leave_small``)
@@ -1285,8 +1300,16 @@ class Program:
                 env.finite = self._fixed_env()[1]
             return env
         copyto = np.copyto
+        threads = len(self.spans) > 1 and self.rows > SMALL_BATCH_RUNS
+        # a big batch split over threads: each span's thread copies its own runs of each value
+        # given run by run (``_enter_span``); a value the same in every run is copied here, once
+        entering: list[tuple[Any, Array]] = []
         for key, value in inputs:
-            copyto(slots[key], value.T)
+            slot = slots[key]
+            if threads and value.shape[0] == self.rows and slot.shape[-1] == self.rows:
+                entering.append((key, value))
+            else:
+                copyto(slot, value.T)
         # a big batch's values leave as copies into arrays the recycler hands out (here, on the
         # calling thread, before any span starts), each span's runs copied by its own thread and
         # summed while they are still in its cache: the recorder's finiteness test, on the very
@@ -1303,8 +1326,8 @@ class Program:
         else:
             pool = _thread_pool()
             errors = np.geterr()
-            spans = range(len(self.spans))
-            futures = [pool.submit(self._integrate_in_thread, errors, number, turn, outs) for number in spans]
+            run, spans = self._integrate_in_thread, range(len(self.spans))
+            futures = [pool.submit(run, errors, number, turn, entering, outs) for number in spans]
             done = [future.result() for future in futures]
             failures = [failed for failed, _ in done if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
