@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from engine_digests import game_digest
 
-from game.engine import Game, SimulationError, World, load_world, program, scalar_formulas
+from game.engine import Game, SimulationError, World, load_world, lone_events, program, scalar_formulas
 from game.engine.scalar import ScalarRunner
 from game.engine.stepping import Stepper
 from game.formula import CompiledFormula, NotANumber
@@ -293,3 +293,55 @@ def test_trouble_in_the_middle_of_a_lone_turn_is_told_as_the_long_way_tells_it(
         assert messages[0].startswith("the condition of event odd (") and "comparison >" in messages[0]
     else:
         assert "reserve" in messages[0] and "drain" in messages[0] and "refill" in messages[0]
+
+
+def test_a_lone_games_event_chances_and_conditions_on_numbers_are_the_long_ways(base_world):
+    """Each event's chance that a lone game compares its draw with, taken on Python numbers, is
+    to the bit the probability its formula gives on (1, 1) arrays; and each condition decided on
+    numbers (``lone_events.verdict``) is what the formula gives the long way, turn after turn of
+    a game whose values move (events firing, a lever raised)."""
+    game = Game(base_world, "both-sides", seed=5, runs=1)
+    stepper, events = game._stepper, base_world.events
+    formulas = [eid for eid, info in events.items() if not isinstance(info.probability, float)]
+    on_numbers = [eid for eid in formulas if scalar_formulas.on_numbers(base_world, events[eid].probability)]
+    assert on_numbers, "some event's probability is a formula worked out on numbers"
+    chances = decided = 0
+    lever = next(iter(base_world.actions))
+    while game.turn < 16:
+        if game.turn == 4:
+            game.set_level(lever, len(base_world.actions[lever].spec.levels) - 1)
+        game.resolve_turn()
+        env = game.env
+        for eid in formulas:
+            with np.errstate(all="ignore"):
+                long_way = np.asarray(events[eid].probability.evaluate(env), dtype=np.float64)
+            if long_way.shape == (1, 1) and np.isfinite(long_way).all():
+                chance = lone_events.chance(stepper, eid, env, game.turn)
+                assert type(chance) is float and chance.hex() == float(long_way.item()).hex(), eid
+                chances += chance != 0.0
+        for eid, info in events.items():
+            holds = lone_events.verdict(scalar_formulas.on_numbers(base_world, info.condition), env)
+            if holds is not None:
+                with np.errstate(all="ignore"):
+                    assert holds == bool(np.asarray(info.condition.evaluate(env)).item()), eid
+                decided += 1
+    assert chances >= 16 and decided > 16 * len(events) // 2
+
+
+def test_a_true_or_false_copied_into_a_number_is_a_float_on_the_lone_turn(tmp_path, monkeypatch):
+    """A comparison copied into a number's place becomes 1.0 or 0.0 there, as numpy's cast makes
+    it (a copy between places of the same type is taken as it is): negated, the false one is
+    -0.0, not Python's integer 0; the lone turn leaves the reference path's bits."""
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    with (folder / "world.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[variable.signed_zero]\nformula = "-(turn > 100) * 1"\n')
+    world = load_world([folder])
+    values = []
+    for reference in (False, True):
+        monkeypatch.setattr(Stepper, "reference", reference)
+        game = Game(world, "test-run", seed=1)
+        game.resolve_turn()
+        values.append(game.env["signed_zero"])
+    assert values[1].tobytes() == np.array([[-0.0]]).tobytes()
+    assert values[0].dtype == values[1].dtype and values[0].tobytes() == values[1].tobytes()

@@ -7,9 +7,11 @@ is set to the bound, so that a stock emptied by an exact outflow does not read -
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -27,6 +29,13 @@ def _getter(names: list[str]) -> Callable[[Mapping[Any, Array]], tuple[Array, ..
     if len(names) > 1:
         return operator.itemgetter(*names)
     return lambda env: tuple(env[name] for name in names)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(source: str) -> CodeType:
+    """Python's compiling of a lone game's range checks, once per distinct source: every game of
+    a world generates the same (a new game's recorder makes its own ranges)."""
+    return compile(source, "<borderline range checks>", "exec")
 
 
 def _tolerance(bound: Array | float) -> Array:
@@ -111,7 +120,8 @@ class IndicatorRanges:
         ]
         self._lone_names = list(dict.fromkeys(name for checks in self._one_run for name, _, _ in checks))
         self._lone_getter = _getter(self._lone_names)
-        self._lone_layout: list[tuple[tuple[int, ...], np.dtype[Any]]] | None = None  # last checked
+        # the layout of values last checked, and its checks as a function (_all_inside_one_run)
+        self._lone_test: tuple[list[tuple[tuple[int, ...], np.dtype[Any]]], Callable[..., bool]] | None = None
         place = {name: index for index, name in enumerate(self._lone_names)}
         self._lone_checks = [
             (side, place[name], bound_def, tolerance)
@@ -137,37 +147,57 @@ class IndicatorRanges:
 
         The values are read in one ``itemgetter`` call and turned into Python numbers by one
         ``tolist`` each; their shapes and types are checked as one list against those the last
-        call met (a game's are the same every turn)."""
+        call met (a game's are the same every turn), and the checks for that layout are one
+        generated function (``_lone_function``), made once per layout."""
         if not self._lone_names:
             return True
         values = self._lone_getter(env)
         layout = [(value.shape, value.dtype) for value in values]
-        known = self._lone_layout  # the layout it was checked for (forks share these ranges)
-        if known is None or known != layout:
+        known = self._lone_test  # (layout, its checks): forks share these ranges, maybe in threads
+        if known is None or known[0] != layout:
             float64 = np.dtype(np.float64)
             if any(len(shape) != 2 or shape[0] != 1 or dtype != float64 for shape, dtype in layout):
                 return False
-            self._lone_layout = layout
-        rows = [value.tolist() for value in values]  # [[numbers of its one run]] each
-        bounds: dict[tuple[str, Any], float | None] = {}  # this turn's, by formula (text, axis)
+            known = self._lone_test = (layout, self._lone_function([shape[1] for shape, _ in layout]))
+        return known[1]([value.tolist()[0] for value in values], env)  # type: ignore[no-any-return]
+
+    def _lone_function(self, widths: list[int]) -> Callable[[list[list[float]], Mapping[Any, Array]], bool]:
+        """The checks of ``_all_inside_one_run`` for values of these widths (numbers per value),
+        in their order, as one generated function of the values' numbers and the env: a line per
+        number and bound, ``_breach``'s gap against the tolerance; a bound that is a formula
+        worked out where it is first needed, once a call per (text, axis) (a text means one value
+        on one turn's values), and False if it is not a number or is nan (numpy's maximum keeps
+        a nan, Python's max may not). False at the first check that fails, as the loop was."""
+        names: dict[str, Any] = {"_bound": self._bound_alone, "_round_off": ROUND_OFF}
+        lines = ["def inside(R, env):"]
+        local: dict[tuple[str, Any], str] = {}  # a formula bound's (text, axis) -> its local name
         for side, index, bound_def, tolerance in self._lone_checks:
-            if tolerance is None:  # a formula: its bound and tolerance this turn
-                same = (bound_def.text, bound_def.axis)  # a text means one value on one turn's values
-                if same not in bounds:
-                    bounds[same] = self._bound_alone(bound_def, env)
-                bound = bounds[same]
+            if tolerance is None:  # a formula
+                same = (bound_def.text, bound_def.axis)
+                bound = local.get(same)
                 if bound is None:
-                    return False
-                if bound != bound:
-                    return False  # numpy's maximum keeps a nan, Python's max may not
-                tolerance = ROUND_OFF * max(1.0, abs(bound))
+                    bound = local[same] = f"b{len(local)}"
+                    names[f"f{bound}"] = bound_def
+                    lines += [
+                        f"    {bound} = _bound(f{bound}, env)",
+                        f"    if {bound} is None or {bound} != {bound}: return False",
+                        f"    t{bound} = _round_off * max(1.0, abs({bound}))",
+                    ]
+                limit = f"t{bound}"
             else:
-                bound = bound_def
-            for number in rows[index][0]:
-                gap = (bound - number) if side == 0 else (number - bound)
-                if not gap <= tolerance:
-                    return False
-        return True
+                bound = f"k{len(names)}"
+                names[bound] = bound_def
+                limit = f"k{len(names)}"
+                names[limit] = tolerance
+            for row in range(widths[index]):
+                number = f"R[{index}][{row}]"
+                gap = f"{bound} - {number}" if side == 0 else f"{number} - {bound}"
+                lines.append(f"    if not {gap} <= {limit}: return False")
+        lines.append("    return True")
+        namespace: dict[str, Any] = {}
+        # the source is made of places and bound names only, never of content text
+        exec(_compiled("\n".join(lines)), names, namespace)
+        return namespace["inside"]  # type: ignore[no-any-return]
 
     def _bound_alone(self, formula: CompiledFormula, env: Mapping[Any, Array]) -> float | None:
         """A bound that is a formula, as one run's number: on Python numbers where the formula

@@ -7,6 +7,7 @@ the log of what fired and what was answered.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import Collection, Mapping, MutableMapping, Sequence
@@ -22,7 +23,6 @@ from game.engine.errors import GameError
 from game.engine.records import ChoiceMade, Dilemma, FiredEvent
 from game.engine.state import NEVER, Array, State, event_draw, event_draws
 from game.engine.stepping import Stepper
-from game.engine.world import derived
 from game.errors import did_you_mean
 from game.formula import CompiledFormula
 
@@ -66,10 +66,10 @@ def draw_events(
     clocks = eligibility(stepper, state, turn, ended_turn)
     candidates: list[bool] = np.logical_or.reduce(clocks, axis=0).tolist()
     # a lone game: an event whose condition is plainly false on its numbers is passed over
-    conditions = derived(world, lone_events.conditions) if stepper.runs == 1 else None
+    verdicts = lone_events.event_verdicts(stepper, env, candidates)
     with np.errstate(all="ignore"):
         for column, eid in enumerate(world.events):
-            if candidates[column] and (conditions is None or not lone_events.unmet(conditions[column], env)):
+            if candidates[column] and verdicts[column] is not False:
                 eligible = clocks[:, column : column + 1]
                 _draw_event(
                     stepper,
@@ -85,6 +85,7 @@ def draw_events(
                     pending,
                     locked,
                     planned_blocks,
+                    verdicts[column],
                 )
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired, by_default, label in answers:
@@ -107,14 +108,17 @@ def _draw_event(
     pending: MutableMapping[str, int],
     locked: Collection[str],
     planned_blocks: Sequence[Mapping[tuple[int, str], str]] | None = None,
+    holds: bool | None = None,
 ) -> None:
     """One event of ``draw_events`` whose clocks let it fire in the runs of ``eligible`` (called
-    under numpy's floating-point warnings ignored, as each formula's evaluation is)."""
+    under numpy's floating-point warnings ignored, as each formula's evaluation is); ``holds``: a
+    lone game's ``lone_events.verdict`` of its condition."""
     info, R = stepper.world.events[eid], stepper.runs
     spec = info.spec
     origin = finite.cached_origin(stepper, "event", eid, f"the condition of event {eid}", "condition")
-    met = finite.evaluate(stepper, info.condition, env, origin, turn, quiet=True)
-    alone = finite.holds(stepper, met, origin, turn) if R == 1 else None
+    if not holds:  # else one run's condition already found true
+        met = finite.evaluate(stepper, info.condition, env, origin, turn, quiet=True)
+    alone = holds or (finite.holds(stepper, met, origin, turn) if R == 1 else None)
     if alone is not None:  # one run, eligible by its clocks: the condition decides
         if not alone:
             return
@@ -199,16 +203,8 @@ def eligibility(stepper: Stepper, state: State, turn: int, ended_turn: Array) ->
     ids = stepper.event_ids
     if not ids:
         return np.zeros((stepper.runs, 0), dtype=bool)
-    if ended_turn.shape[0] == 1:  # one run: the same tests on Python's integers, a column each
-        if not ended_turn.item() > turn - 1:
-            return np.zeros((1, len(ids)), dtype=bool)
-        fired_last, fired_count = state.ev_last, state.ev_count
-        clocks = zip(ids, stepper.event_cooldowns[0].tolist(), stepper.event_once[0].tolist(), strict=True)
-        row = [
-            fired_last[eid].item() + cooldown < turn and not (once and fired_count[eid].item() != 0)
-            for eid, cooldown, once in clocks
-        ]
-        return np.array([row], dtype=bool)
+    if ended_turn.shape[0] == 1:  # one run: the same tests on Python's integers
+        return lone_events.clocks(stepper, state, turn, ended_turn)
     # worked out as (events, runs), a run's clocks along each row, and handed back transposed:
     # gathering (runs, 1) columns side by side into (runs, events) writes one element in every
     # few, gathering them as rows copies each whole (twice as fast on 10,000 runs)
@@ -473,8 +469,11 @@ def reach_endings(
     scenario, runs = stepper.scenario, (stepper.runs, 1)
     going = ended_turn == NEVER
     formulas, sid = stepper.world.ending_formulas, stepper.scenario_id
-    with np.errstate(all="ignore"):  # each formula's evaluation, as evaluate's own when not quiet
-        for i, end in enumerate(scenario.endings):
+    decided = lone_events.ending_verdicts(stepper, env)  # a lone game's, on its numbers: False is unmet
+    with contextlib.nullcontext() if all(d is False for d in decided) else np.errstate(all="ignore"):
+        for i, end in enumerate(scenario.endings):  # the errstate: as each evaluation's own when not quiet
+            if decided[i] is False:
+                continue  # plainly not met: evaluated the long way, it would be passed over
             origin = finite.cached_origin(
                 stepper, "scenario", sid, f"the ending {end.id}", "endings", i, "condition"
             )

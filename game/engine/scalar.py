@@ -289,8 +289,16 @@ class ScalarRunner:
         return True
 
     def _copy(self, code: _Code, readers: list[tuple[str, Any]], target: int) -> str:
-        """``np.copyto``, with or without a condition: the value cast to the buffer's type."""
-        value = f"{code.bind(self.casts[target])}({self._read(code, *readers[0])})"
+        """``np.copyto``, with or without a condition: the value cast to the buffer's type (a
+        constant's cast once, here; a number already of that type as it is)."""
+        cast = self.casts[target]
+        kind, source = readers[0]
+        if kind == "constant":
+            value = code.bind(cast(source))
+        elif self.casts[source] is cast:
+            value = f"V[{source}]"
+        else:
+            value = f"{code.bind(cast)}(V[{source}])"
         if len(readers) == 1:
             return f"V[{target}] = {value}"
         return f"if {self._read(code, *readers[1])}: V[{target}] = {value}"

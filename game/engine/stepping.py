@@ -513,7 +513,12 @@ class Stepper:
         an int array of one per run, the runs that keep their level holding it."""
         world, R = self.world, next(iter(state.stocks.values())).shape[0] if state.stocks else self.runs
         # 1. decisions: commit level changes, pay capital, start ramps
-        prev_channels = {aid: self.channels(aid, state, state.elapsed[aid]) for aid in world.actions}
+        # the channels before any change: read only where a level changes, or by a counterfactual
+        prev_channels = (
+            {aid: self.channels(aid, state, state.elapsed[aid]) for aid in world.actions}
+            if pending or mix is not None
+            else {}
+        )
         old_levels = dict(state.level) if mix is not None else None
         for aid, level in sorted(pending.items()):  # the log's order, so a replay matches to the bit
             info = world.actions[aid]
