@@ -89,7 +89,7 @@ def threaded(monkeypatch: pytest.MonkeyPatch):
     ("runs", "games"),
     [
         (96, 4),
-        # a big batch: its values leave from each span's own thread into recycled arrays
+        # a big batch: its values leave the program into recycled arrays
         (program.SMALL_BATCH_RUNS + 2, 1),
         # spans of 200 runs: numpy lets go of the interpreter inside each call, so the threads
         # really overlap; with the spans sharing their buffers about 1 game in 15 went wrong
@@ -214,9 +214,8 @@ def test_of_errors_in_several_spans_the_batch_raises_the_one_met_first(threaded,
 
 @pytest.mark.parametrize("last", [False, True])
 def test_a_big_batch_names_a_value_going_infinite_in_any_span_alone(threaded, tmp_path, last):
-    """A big batch's values leave the program span by span, each span's thread testing its own
-    runs: a variable nobody records going infinite in ONE run, in the first span or the last,
-    still stops the game at that turn and names it."""
+    """A big batch split over threads by runs: a variable nobody records going infinite in ONE
+    run, in the first span or the last, still stops the game at that turn and names it."""
     world = blowup_world(tmp_path, "1 / (turn - 2 + 10 * (1 - efficacy))")
     runs = program.SMALL_BATCH_RUNS + 3
     threaded.setattr(program, "MIN_RUNS_PER_THREAD", runs // 3)

@@ -942,12 +942,7 @@ class Program:
         if QUICK_OPERANDS and parts == 1 and 1 < rows <= SMALL_BATCH_RUNS:
             run = self._spread_fixed(run)
         self.spans = []
-        self.span_bounds = list(zip(bounds, bounds[1:], strict=False))  # each span's runs, lo to hi
-        # a big batch's leaving buffers, and each span's part of each (``_leaving_buffers``)
-        self._leaving: list[tuple[Any, Array]] | None = None
-        self._span_parts: list[list[tuple[Array, slice] | None]] = []
-        self._span_slots: list[dict[Any, Array]] = [{} for _ in self.span_bounds]  # its runs of inputs
-        for number, (lo, hi) in enumerate(self.span_bounds):
+        for number, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             # the first span keeps the program's own buffers: the turn's outputs are read from them
             private = {} if number == 0 else {id(buffer): np.empty_like(buffer) for buffer in shared}
             phases = tuple(_span(phase, (lo, hi), rows, private) for phase in run)
@@ -1189,68 +1184,12 @@ class Program:
         return None
 
     def _integrate_in_thread(
-        self,
-        errors: Mapping[str, Any],
-        number: int,
-        turn: int,
-        entering: list[tuple[Any, Array]],
-        outs: list[Array] | None,
-    ) -> tuple[Failure | None, bool]:
-        """Span ``number``'s ``_integrate_turn`` in a worker thread, under the caller's
-        floating-point error handling (numpy keeps it per thread: a thread starts with numpy's
-        defaults), then, in a big batch (``outs`` given), its runs of the values leaving
-        (``_leave_span``) while they are in this core's cache: on the calling thread alone they
-        took a third of a two-thread turn, the other core idle. It starts by copying its runs of
-        the values ``entering`` the turn run by run into their slots."""
-        if entering:
-            lo, hi = self.span_bounds[number]
-            parts = self._span_slots[number]
-            for key, value in entering:
-                part = parts.get(key)
-                if part is None:  # a slot's view of this span's runs, made once
-                    part = parts[key] = self.builder.slots[key][..., lo:hi]
-                np.copyto(part, value[lo:hi].T)
+        self, errors: Mapping[str, Any], phases: tuple[list[Block], ...], turn: int
+    ) -> Failure | None:
+        """``_integrate_turn`` in a worker thread, under the caller's floating-point error
+        handling (numpy keeps it per thread: a thread starts with numpy's defaults)."""
         with np.errstate(**errors):  # type: ignore[arg-type]
-            failed = self._integrate_turn(self.spans[number], turn)
-            if failed is not None or outs is None:  # lost, or a small batch's (``_leave_small``)
-                return failed, True
-            return None, self._leave_span(number, outs)
-
-    def _leaving_buffers(self, stocks: Mapping[str, Array]) -> list[tuple[Any, Array]]:
-        """The buffers a big batch's values leave from, by key: the stocks', then each name's
-        computed each turn (the names fixed for the game leave once, in ``_fixed_env``)."""
-        if self._leaving is None:
-            slots = self.builder.slots
-            self._leaving = [(sid, slots[sid]) for sid in stocks]
-            self._leaving += [(name, out) for name, out in self.outputs.items() if self.tier[name] != SETUP]
-            # each span's part of each buffer: its runs' columns, or (a value the same in every
-            # run: the first span's, as the turn's outputs are read from the program's own buffers)
-            # the whole buffer for the first span and nothing for the others
-            self._span_parts = [
-                [
-                    (buffer[:, lo:hi], slice(lo, hi))
-                    if buffer.ndim == 2 and buffer.shape[1] == self.rows
-                    else (buffer, slice(None)) if number == 0 else None
-                    for _, buffer in self._leaving
-                ]
-                for number, (lo, hi) in enumerate(self.span_bounds)
-            ]
-        return self._leaving
-
-    def _leave_span(self, number: int, outs: list[Array]) -> bool:
-        """Span ``number``'s runs of every value leaving, copied into ``outs`` (the recycled
-        (runs, rows) arrays, one per ``_leaving_buffers`` entry), and whether all it copied is
-        finite: each copy summed while it is still in the cache (a nan or an infinity makes the
-        sum so; a sum too big for a float too, and the recorder then tests each value itself)."""
-        finite = True
-        total, isfinite = np.add.reduce, math.isfinite
-        for part, out in zip(self._span_parts[number], outs, strict=True):
-            if part is None:
-                continue
-            buffer, runs = part
-            value = _transposed(buffer, out[runs])
-            finite = finite and isfinite(total(value, axis=None))
-        return finite
+            return self._integrate_turn(phases, turn)
 
     def advance(
         self,
@@ -1300,49 +1239,39 @@ class Program:
                 env.finite = self._fixed_env()[1]
             return env
         copyto = np.copyto
-        threads = len(self.spans) > 1 and self.rows > SMALL_BATCH_RUNS
-        # a big batch split over threads: each span's thread copies its own runs of each value
-        # given run by run (``_enter_span``); a value the same in every run is copied here, once
-        entering: list[tuple[Any, Array]] = []
         for key, value in inputs:
-            slot = slots[key]
-            if threads and value.shape[0] == self.rows and slot.shape[-1] == self.rows:
-                entering.append((key, value))
-            else:
-                copyto(slot, value.T)
-        # a big batch's values leave as copies into arrays the recycler hands out (here, on the
-        # calling thread, before any span starts), each span's runs copied by its own thread and
-        # summed while they are still in its cache: the recorder's finiteness test, on the very
-        # same arrays, need not read them again
-        big = self.rows > SMALL_BATCH_RUNS
-        leaving = self._leaving_buffers(stocks) if big else []
-        take = self.recycler.take
-        outs = [take(key, buffer.T.shape, buffer.dtype) for key, buffer in leaving] if big else None
+            copyto(slots[key], value.T)
         if len(self.spans) == 1:
             failed = self._integrate_turn(self.spans[0], turn)
             if failed is not None:
                 raise failed[1]
-            finite = outs is None or self._leave_span(0, outs)
         else:
             pool = _thread_pool()
-            errors = np.geterr()
-            run, spans = self._integrate_in_thread, range(len(self.spans))
-            futures = [pool.submit(run, errors, number, turn, entering, outs) for number in spans]
-            done = [future.result() for future in futures]
-            failures = [failed for failed, _ in done if failed is not None]
+            futures = [pool.submit(self._integrate_in_thread, np.geterr(), span, turn) for span in self.spans]
+            failures = [failed for failed in (future.result() for future in futures) if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
-            finite = all(span_finite for _, span_finite in done)
-        if outs is None:
+        if self.rows <= SMALL_BATCH_RUNS:
             named, finite = self._leave_small(stocks)
             env = self._env(stocks, time, lags, channels, side_costs, named)
             if finite:
                 env.finite = self._fixed_env()[1]
             return env
-        # nothing is handed out before every span has come through the turn
-        handed = [(key, out) for (key, _), out in zip(leaving, outs, strict=True)]
-        stocks.update(handed[: len(stocks)])
-        named = handed[len(stocks) :]
+        # each value leaves as a copy and is summed while that copy is still in the cache: the
+        # recorder's finiteness test, on the very same arrays, need not read them again
+        finite = True
+        total, isfinite = np.add.reduce, math.isfinite
+        take = self.recycler.take
+        for sid in stocks:
+            buffer = slots[sid]
+            value = stocks[sid] = _transposed(buffer, take(sid, buffer.T.shape, buffer.dtype))
+            finite = finite and isfinite(total(value, axis=None))
+        named = []
+        for name, out in self.outputs.items():
+            if self.tier[name] != SETUP:
+                value = _transposed(out, take(name, out.T.shape, out.dtype))
+                finite = finite and isfinite(total(value, axis=None))
+                named.append((name, value))
         env = self._env(stocks, time, lags, channels, side_costs, named)
         if finite:
             env.finite = self._fixed_env()[1]
