@@ -10,6 +10,7 @@ import pytest
 from game.engine import Game, SimulationError, load_world
 from game.engine.bounds import ROUND_OFF
 from game.engine.events import eligibility
+from game.engine.world import World
 
 MINI = Path(__file__).parent / "packs" / "mini"
 
@@ -91,21 +92,29 @@ def test_event_clocks_at_once_are_each_events_own(request, game):
     assert every.any() and not every.all()
 
 
-@pytest.mark.parametrize("runs", [1, 3, 80])
-def test_a_name_going_infinite_mid_game_is_named_whatever_the_runs(tmp_path, runs):
-    """The end of a turn's finiteness test, at once over a lone game's numbers or name by name,
-    stops the game at the turn a variable nobody records stops being finite, and names it."""
+BLOWN_UP = r"^variable blowup \(.*mod.toml:1:11\) is not a finite number at turn 2"
+"""The error of a ``blowup_world`` whose variable stops being finite at turn 2."""
+
+
+def blowup_world(tmp_path: Path, formula: str) -> World:
+    """The mini world and a mod whose one variable, ``blowup``, nobody records, is ``formula``."""
     folder = tmp_path / "blowup"
     folder.mkdir()
     (folder / "pack.toml").write_text(
         'id = "blowup"\nname = "Blow-up"\nversion = "1.0"\ndependencies = [{ id = "mini" }]\n'
     )
-    (folder / "mod.toml").write_text('[variable.blowup]\nformula = "1 / (turn - 2) + heavy_users"\n')
-    world = load_world([MINI, folder])
+    (folder / "mod.toml").write_text(f'[variable.blowup]\nformula = "{formula}"\n')
+    return load_world([MINI, folder])
+
+
+@pytest.mark.parametrize("runs", [1, 3, 80])
+def test_a_name_going_infinite_mid_game_is_named_whatever_the_runs(tmp_path, runs):
+    """The end of a turn's finiteness test, at once over a lone game's numbers or name by name,
+    stops the game at the turn a variable nobody records stops being finite, and names it."""
+    world = blowup_world(tmp_path, "1 / (turn - 2) + heavy_users")
     game = Game(world, "test-run", seed=1, runs=runs)
     game.resolve_turn()
-    finite = r"^variable blowup \(.*mod.toml:1:11\) is not a finite number at turn 2"
-    with pytest.raises(SimulationError, match=finite):
+    with pytest.raises(SimulationError, match=BLOWN_UP):
         game.resolve_turn()
 
 

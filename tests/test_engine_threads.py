@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from engine_digests import game_digest, play_at_once
+from test_engine_fast_checks import BLOWN_UP, blowup_world
 
 from game.engine import Game, load_world, program
 from game.engine.errors import SimulationError
@@ -88,6 +89,8 @@ def threaded(monkeypatch: pytest.MonkeyPatch):
     ("runs", "games"),
     [
         (96, 4),
+        # a big batch: its values leave the program into recycled arrays
+        (program.SMALL_BATCH_RUNS + 2, 1),
         # spans of 200 runs: numpy lets go of the interpreter inside each call, so the threads
         # really overlap; with the spans sharing their buffers about 1 game in 15 went wrong
         pytest.param(600, 40, marks=pytest.mark.slow),
@@ -207,3 +210,21 @@ def test_of_errors_in_several_spans_the_batch_raises_the_one_met_first(threaded,
     assert len(game._stepper.programs[32].spans) == 3
     assert "reservoir_a" in messages[0]
     assert messages[1] == messages[0]
+
+
+@pytest.mark.parametrize("last", [False, True])
+def test_a_big_batch_names_a_value_going_infinite_in_any_span_alone(threaded, tmp_path, last):
+    """A big batch split over threads by runs: a variable nobody records going infinite in ONE
+    run, in the first span or the last, still stops the game at that turn and names it."""
+    world = blowup_world(tmp_path, "1 / (turn - 2 + 10 * (1 - efficacy))")
+    runs = program.SMALL_BATCH_RUNS + 3
+    threaded.setattr(program, "MIN_RUNS_PER_THREAD", runs // 3)
+    efficacy = np.zeros(runs)
+    efficacy[-1 if last else 0] = 1.0  # 1 / 0 at turn 2 in that run alone
+    game = Game(world, "test-run", seed=1, runs=runs, pins={"efficacy": efficacy})
+    game.resolve_turn()
+    assert len(game._stepper.programs[runs].spans) == 3
+    run = runs - 1 if last else 0
+    assert np.isfinite(game.env["blowup"]).all() and game.env["blowup"][run, 0] == -1.0  # 1 / (1 - 2)
+    with pytest.raises(SimulationError, match=BLOWN_UP):
+        game.resolve_turn()
