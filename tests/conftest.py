@@ -43,12 +43,15 @@ sys.dont_write_bytecode = False
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto`` (the suite's default) starts one worker more than the machine has processors:
-    the workers idle about a fifth of the time (the app tests wait on Textual's timers, the served
-    and browser tests on other processes), and a third worker on two cores fills that time
-    (plain ``pytest`` on a 2-core machine at load 1.5-3: 131 s with two workers, 108 and 129 s
-    with three, 133 s with four)."""
-    return (os.cpu_count() or 1) + 1
+    """``-n auto`` (the suite's default) starts one worker per processor. A third worker on two
+    cores once filled the time the app tests spent waiting on Textual's timers (131 s with two
+    workers against 108-129 s with three, when those waits were longer); with the suite as it is
+    now, three workers only fight over the two cores and each collects the suite once more: plain
+    ``pytest`` on a 2-core machine, alternated (23:36 on 2026-11-30 to 00:05, load 1.8-3.1), two
+    workers 93, 100, 102, 93 and 87 s wall (128-160 s of processor time) against three workers'
+    102, 113, 113, 102 and 113 s (175-194 s); twice, on host minutes half as fast, two took 142
+    and 126 s."""
+    return os.cpu_count() or 1
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
