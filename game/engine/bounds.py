@@ -18,7 +18,7 @@ import numpy as np
 
 from game.engine import scalar_formulas
 from game.engine.world import IndicatorInfo, World
-from game.formula import CompiledFormula, NotANumber
+from game.formula import CompiledFormula
 
 Array = np.ndarray
 ROUND_OFF = 1e-9  # relative tolerance for round-off at a bound
@@ -203,14 +203,9 @@ class IndicatorRanges:
         """A bound that is a formula, as one run's number: on Python numbers where the formula
         allows (``scalar_formulas``: the same number), else its closure's; None when it is not
         one float64 number. A nan the formula meets inside is its closure's to report."""
-        function = scalar_formulas.on_numbers(self.world, formula)  # translated once per formula
-        if function is not None:
-            try:
-                number = function(env)
-            except NotANumber:
-                number = None
-            if type(number) is float:
-                return number
+        number = scalar_formulas.number(self.world, formula, env)
+        if number is not None:
+            return number
         evaluated = formula.evaluate(env)
         if evaluated.shape != (1, 1) or evaluated.dtype != np.float64:
             return None

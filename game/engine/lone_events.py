@@ -93,14 +93,10 @@ def chance(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int) -> floa
     probability = stepper.world.events[eid].probability
     if isinstance(probability, float):
         return probability
-    on_numbers = scalar_formulas.on_numbers(stepper.world, probability)
-    if on_numbers is not None:  # its number as ``finite.evaluate`` would give it, without an array
-        try:
-            number = on_numbers(env)
-        except NotANumber:
-            number = None  # the long way raises the formula's own error, named where it is written
-        if type(number) is float and math.isfinite(number):
-            return number
+    # its number as ``finite.evaluate`` would give it, without an array
+    number = scalar_formulas.number(stepper.world, probability, env)
+    if number is not None and math.isfinite(number):
+        return number
     origin = finite.cached_origin(stepper, "event", eid, f"the probability of event {eid}", "probability")
     value = finite.evaluate(stepper, probability, env, origin, turn, quiet=True)
     if value.shape == (1, 1) and value.dtype == np.float64 and math.isfinite(value.item()):

@@ -25,7 +25,7 @@ import numpy as np
 
 from game.engine.exact import EXACT, operation_line
 from game.engine.world import World, derived
-from game.formula import CompiledFormula
+from game.formula import CompiledFormula, NotANumber
 from game.formula.compiler import NanCheck
 
 Array = np.ndarray
@@ -212,6 +212,20 @@ def on_numbers(world: World, formula: CompiledFormula) -> OnNumbers | None:
         with _LOCK:
             translations[id(formula)] = found
     return found[1]
+
+
+def number(world: World, formula: CompiledFormula, env: Mapping[Any, Array]) -> float | None:
+    """``formula``'s value in a game of one run as a Python float, worked out on Python numbers;
+    None when it is left to numpy, is not a float (a true/false), or meets a nan inside (evaluated
+    the long way, the formula then raises its own error, named where it is written)."""
+    function = on_numbers(world, formula)
+    if function is None:
+        return None
+    try:
+        value = function(env)
+    except NotANumber:
+        return None
+    return value if type(value) is float else None
 
 
 def evaluate(world: World, formula: CompiledFormula, env: Mapping[Any, Array]) -> Array | None:

@@ -346,14 +346,11 @@ class Stepper:
         totals = dict.fromkeys(self.world.sides, 0.0)
         for aid, info in self.world.actions.items():
             cost = self.action_cost(aid, levels[aid], env)  # kept while the levels are the same array
-            if cost.shape != (1, 1) or cost.dtype != float64:
-                if info.spec.side in totals:
-                    return None
-                continue
-            number = cost.item()
             side = info.spec.side
             if side in totals:
-                totals[side] = totals[side] + number
+                if cost.shape != (1, 1) or cost.dtype != float64:
+                    return None
+                totals[side] = totals[side] + cost.item()
         return {f"{sid}_action_cost": np.array([[total]]) for sid, total in totals.items()}
 
     def action_cost(self, aid: str, level: Array | int, env: Mapping[Any, Array]) -> Array:
