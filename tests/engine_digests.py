@@ -5,6 +5,11 @@ tests/data/engine_digests.json, with the hash of the content they were played on
 engine's reference path (the formulas' closures, as the engine computed before it compiled
 turns into programs); the test plays them on the compiled program and compares. When the
 content changes, record them again (on the reference path, so they stay a reference).
+
+The file holds one set of digests per kind of machine: numpy's exp, log and power give other
+last bits on processors with AVX-512 than elsewhere (game/engine/numerics.py), so a set is
+recorded under its machine's ``numerics_key()`` and the test compares with the set whose key
+is this machine's. Recording on a new kind of machine adds its set beside the others.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from game.engine import Game, World, load_world, run_plan
+from game.engine.numerics import numerics_key, same_numerics
 from game.engine.stepping import Stepper
 from game.saves.packs import pack_records
 
@@ -147,12 +153,42 @@ def case_digest(
     return digest + (":" + attribution_digest(played.game) if runs == 1 else "")
 
 
+def digests_here(stored: dict[str, Any]) -> dict[str, str] | None:
+    """The recorded set of digests for this machine's numerics, if one was recorded."""
+    for recorded in stored["sets"]:
+        if same_numerics(recorded["numerics"]):
+            return recorded["digests"]  # type: ignore[no-any-return]
+    return None
+
+
 def main() -> None:
     world = load_world([BASE])
     Stepper.reference = True
     digests = {f"{plan}/{seed}/{runs}": case_digest(world, plan, seed, runs) for plan, seed, runs in CASES}
-    STORED.write_text(json.dumps({"content": content_hash(world), "digests": digests}, indent=1) + "\n")
-    print(f"wrote {len(digests)} digests to {STORED}")
+    content = content_hash(world)
+    stored = json.loads(STORED.read_text()) if STORED.exists() else {"content": content, "sets": []}
+    if stored["content"] != content:
+        print(f"content/base changed: dropping {len(stored['sets'])} set(s) recorded on other machines")
+        stored = {"content": content, "sets": []}
+    others = [s for s in stored["sets"] if not same_numerics(s["numerics"])]
+    here = {"numerics": numerics_key(), "recorded_on": machine_described(), "digests": digests}
+    STORED.write_text(json.dumps({"content": content, "sets": [*others, here]}, indent=1) + "\n")
+    kept = f"{len(others)} other set(s) kept"
+    print(f"wrote {len(digests)} digests for {here['numerics']} to {STORED} ({kept})")
+
+
+def machine_described() -> str:
+    """The processor and date, for the person who reads the file."""
+    import datetime
+    import platform
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {datetime.date.today().isoformat()}"
 
 
 if __name__ == "__main__":
