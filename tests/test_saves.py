@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from game.engine import Game, load_world, run_plan
+from game.engine.numerics import numerics_key
 from game.saves import (
     LoadedSave,
     PackMismatch,
@@ -127,7 +128,8 @@ def test_a_save_is_human_readable_and_floats_read_back_to_the_same_bits(world, t
     game = play(world)
     text = save_game(game, "readable", folder=tmp_path).read_text(encoding="utf-8")
     doc = json.loads(text)
-    assert doc["format"] == "borderline-save" and doc["version"] == 3
+    assert doc["format"] == "borderline-save" and doc["version"] == 4
+    assert doc["numerics"] == numerics_key()  # the routines that computed its numbers
     assert doc["scenario"] == "test-run" and doc["seed"] == game.seed and doc["pins"] == {"quit_rate": 0.17}
     assert doc["packs"][0]["id"] == "mini" and doc["packs"][0]["hash"].startswith("sha256:")
     assert set(doc["packs"][0]["files"]) == {"pack.toml", "world.toml"}

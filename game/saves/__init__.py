@@ -8,8 +8,9 @@
 
 A save records the packs (ids, versions, content hashes), the scenario, seed and pinned
 parameters, every decision and dilemma answer by turn, and a snapshot of the state. Loading
-replays the log into a new Game and checks the snapshot, so a save is both a way to
-continue and a proof of how the game went. Every problem a player can cause ends in a
+replays the log into a new Game and checks the snapshot (to the bit on the same kind of
+machine, within ``verdict.TOLERANCE`` for a save made on another), so a save is both a way
+to continue and a proof of how the game went. Every problem a player can cause ends in a
 SaveError whose message names the file, what is wrong and what to do; a failed load or
 save changes nothing on disk.
 """
@@ -44,6 +45,7 @@ from game.saves.files import (
 from game.saves.format import FORMAT_VERSION, ClassroomRecord, SaveFile, dump, read_save
 from game.saves.packs import locate_packs, pack_differences, pack_records
 from game.saves.replay import differences, replay, save_record
+from game.saves.verdict import TOLERANCE, judge
 
 __all__ = [
     "FORMAT_VERSION",
@@ -82,6 +84,8 @@ class LoadedSave:
     checked: int = 0  # values compared between the replay and the save
     game_id: str | None = None  # the game the save belongs to (None: saved before games had ids)
     classroom: ClassroomRecord | None = None  # a class game's class, student and answers
+    # set when the save verifies only within the tolerance, being made on another kind of machine
+    numerics_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -323,7 +327,9 @@ def load_save(
             f"{path}: the save's log cannot be played{on}: {exc}; "
             "the file may have been edited by hand: restore it or load another save"
         ) from None
-    diffs, checked = differences(save, game)
+    found, checked = differences(save, game)
+    verdict = judge(found, checked, save.numerics)
+    diffs = verdict.refused
     if diffs:
         if pack_diffs:
             cause = "the packs differ from the save's"
@@ -332,8 +338,15 @@ def load_save(
                 f"the file was edited, or this version of the game ({__version__}) computes differently "
                 f"from the one that saved it ({save.game_version})"
             )
-        else:
+        elif not verdict.foreign:
             cause = "the file was edited after it was saved, or the game's engine changed since"
+        else:
+            within = len(verdict.found) - len(diffs)
+            cause = (
+                "the file was edited, or the game's engine changed since: a save made on a machine "
+                f"that computes exp, log and power differently agrees to within {TOLERANCE:g}, and "
+                f"this one does not{f'; {within} more values differ by less' if within else ''}"
+            )
         if not allow_pack_mismatch:
             shown = "\n  - ".join(diffs[:8]) + (
                 f"\n  ... and {len(diffs) - 8} more" if len(diffs) > 8 else ""
@@ -350,8 +363,18 @@ def load_save(
         )
     elif save.game_version != __version__:
         warnings.append(
-            f"saved by version {save.game_version} of the game; replayed identically by {__version__}"
+            f"saved by version {save.game_version} of the game; replayed "
+            f"{'identically' if verdict.exact else f'to within {TOLERANCE:g}'} by {__version__}"
         )
     return LoadedSave(
-        game, path, save.name or path.stem, save.saved_at, warnings, diffs, checked, save.game, save.classroom
+        game,
+        path,
+        save.name or path.stem,
+        save.saved_at,
+        warnings,
+        diffs,
+        checked,
+        save.game,
+        save.classroom,
+        verdict.note,
     )

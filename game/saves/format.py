@@ -13,6 +13,9 @@ Version history
      ``classroom``: a class game's class (its id, title, rules and length), the student's
      name and their answers to the class's questions (two lines of work each made a 2).
   3  all of them: a save may carry its game's id, its difficulty and a classroom record.
+  4  ``numerics``: the machine's floating-point routines (``game.engine.numerics``), so a
+     replay on another kind of machine can tell last-bit drift from an edit (absent in
+     older saves: the routines they were made with are unknown).
 
 Reading never trusts the file: size, encoding, syntax, duplicate keys, non-finite
 numbers, unknown keys, wrong types and values out of range all end in one SaveError that
@@ -37,7 +40,7 @@ from game.limits import MAX_SAVE_BYTES, MAX_STUDENT_NAME_CHARS
 from game.saves.errors import SaveError
 
 FORMAT: Final = "borderline-save"
-FORMAT_VERSION: Final = 3
+FORMAT_VERSION: Final = 4
 MAX_BYTES = MAX_SAVE_BYTES
 MAX_SEED = 2**63 - 1
 
@@ -138,10 +141,10 @@ class ClassroomRecord(Record):
 
 
 class SaveFile(Record):
-    """A whole save, version 3."""
+    """A whole save, version 4."""
 
     format: Literal["borderline-save"]
-    version: Literal[3]
+    version: Literal[4]
     game_version: Name
     game: Annotated[str, Field(pattern=r"^[0-9a-z]{1,32}$")] | None = None
     name: Text
@@ -161,6 +164,11 @@ class SaveFile(Record):
     )
     state: Snapshot | None
     classroom: ClassroomRecord | None = None
+    numerics: Annotated[dict[Name, Name], Field(max_length=16)] | None = Field(
+        None,
+        description="the saving machine's exp, log and power routines (game.engine.numerics_key); "
+        "absent in saves made before they were recorded",
+    )
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> SaveFile:
@@ -345,7 +353,13 @@ def _v2_to_v3(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return {**doc, "version": 3}, []
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Saves gain ``numerics``, optional: one made before it existed does not say which
+    routines computed it, so its replay is judged as one from another kind of machine."""
+    return {**doc, "version": 4}, []
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def migrate(path: Path, doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -2,19 +2,23 @@
 
 A save is restored by replaying: a new Game of the same scenario, seed and pins is played
 turn by turn with the logged levels and dilemma answers, then its state is compared with
-the saved snapshot, bit for bit. The engine is deterministic, so the two agree unless the
-content, the engine or the file changed.
+the saved snapshot, bit for bit. The engine is deterministic, so on one kind of machine the
+two agree unless the content, the engine or the file changed; across kinds of machine
+(``game.engine.numerics``) they may differ in the last bits, which ``game.saves.verdict``
+judges.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from game import __version__
 from game.engine import ChoiceMade, Game
+from game.engine.numerics import numerics_key
 from game.engine.replay import Step
 from game.engine.replay import replay as replay_log
 from game.saves.format import (
@@ -114,6 +118,7 @@ def save_record(
         players=dict(game.players),
         state=snapshot(game),
         classroom=classroom,
+        numerics=numerics_key(),
     )
 
 
@@ -159,34 +164,52 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _diff(saved: Any, replayed: Any, where: str, out: list[str]) -> int:
+def relative(a: Any, b: Any) -> float:
+    """How far apart two differing values are: ``|a - b|`` over the larger magnitude for two
+    floats (0 for 0.0 against -0.0), infinite for anything else (an int, a name, a missing key)."""
+    if not (isinstance(a, float) and isinstance(b, float)):
+        return math.inf
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0.0 else abs(a - b) / scale
+
+
+class Difference(NamedTuple):
+    """One difference between a save and its replay: as the player reads it, and how far apart
+    its two values are (``relative``; infinite when it is not two floats)."""
+
+    line: str
+    size: float = math.inf
+
+
+def _diff(saved: Any, replayed: Any, where: str, out: list[Difference]) -> int:
     """Append every difference between two JSON-like trees; return how many values were checked."""
     if isinstance(saved, dict) and isinstance(replayed, dict):
         checked = 0
         for key in sorted(saved.keys() | replayed.keys(), key=str):
             here = f"{where}.{key}"
             if key not in replayed:
-                out.append(f"{here}: in the save, not in the replay")
+                out.append(Difference(f"{here}: in the save, not in the replay"))
             elif key not in saved:
-                out.append(f"{here}: in the replay, not in the save")
+                out.append(Difference(f"{here}: in the replay, not in the save"))
             else:
                 checked += _diff(saved[key], replayed[key], here, out)
         return checked
     if isinstance(saved, list) and isinstance(replayed, list):
         if len(saved) != len(replayed):
-            out.append(f"{where}: {len(saved)} entries in the save, {len(replayed)} in the replay")
+            lengths = f"{len(saved)} entries in the save, {len(replayed)} in the replay"
+            out.append(Difference(f"{where}: {lengths}"))
             return 0
         return sum(
             _diff(s, r, f"{where}[{i}]", out) for i, (s, r) in enumerate(zip(saved, replayed, strict=True))
         )
     if not _same(saved, replayed):
-        out.append(f"{where}: saved {saved!r}, replayed {replayed!r}")
+        out.append(Difference(f"{where}: saved {saved!r}, replayed {replayed!r}", relative(saved, replayed)))
     return 1
 
 
-def differences(save: SaveFile, game: Game) -> tuple[list[str], int]:
+def differences(save: SaveFile, game: Game) -> tuple[list[Difference], int]:
     """What the replayed game disagrees with in the save, and how many values were compared."""
-    out: list[str] = []
+    out: list[Difference] = []
     checked = 0
     replayed_log = [t.model_dump() for t in log_by_turn(game)]
     saved_log = [
@@ -206,7 +229,7 @@ def differences(save: SaveFile, game: Game) -> tuple[list[str], int]:
     if save.state is not None:
         checked += _diff(save.state.model_dump(), snapshot(game).model_dump(), "state", out)
     if save.state is not None and game.date() != save.date:
-        out.append(f"date: saved {save.date!r}, replayed {game.date()!r}")
+        out.append(Difference(f"date: saved {save.date!r}, replayed {game.date()!r}"))
     return out, checked
 
 
