@@ -451,6 +451,9 @@ class BorderlineApp(App[None]):
         self.open_game(
             loaded.game, loaded.warnings, loaded.game_id, autosave=True, session=self._session_of(loaded)
         )
+        if loaded.numerics_note is not None:  # verified across kinds of machine: said once, not asked
+            note = f"Loaded. {loaded.numerics_note[0].upper()}{loaded.numerics_note[1:]}."
+            self.notify(note, title="Save verified", timeout=10, markup=False)
 
     def _session_of(self, loaded: LoadedSave) -> ClassSession | None:
         """A loaded class game's session, its rules applied to the game again (locks, undo)."""

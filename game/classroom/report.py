@@ -32,6 +32,7 @@ from game.saves import PackMismatch, ReplayMismatch, SaveError, load_save
 from game.saves.files import AUTOSAVE_FOLDER, SUFFIX, autosave_game, autosave_paths
 from game.saves.format import SaveFile, read_save
 from game.saves.packs import locate_packs
+from game.saves.verdict import TOLERANCE
 
 NOT_COUNTED = ("tampered", "unreadable", "other content", "another class", "not a class game", "duplicate")
 
@@ -51,6 +52,7 @@ class Counted:
     saved_at: str
     session: ClassSession | None = None
     notes: list[str] = field(default_factory=list)
+    other_machine: bool = False  # made on another kind of machine: verified within the tolerance
 
     @property
     def levers(self) -> list[str]:
@@ -239,7 +241,8 @@ def _check(
         session = judge.session(student, classroom.answers)
     word = game.scenario.turn_name
     notes = [] if game.is_over else [f"unfinished: {game.turn} of {game.turns} {word}s played"]
-    return Counted(path, student, game, game.debrief(), save.saved_at, session, notes)
+    other = bool(loaded.numerics_note)  # verified within the tolerance, made on another kind of machine
+    return Counted(path, student, game, game.debrief(), save.saved_at, session, notes, other)
 
 
 def collect(
@@ -468,6 +471,8 @@ def class_markdown(report: ClassReport) -> str:
     unfinished = [e for e in report.counted if e.notes]
     if unfinished:
         head.append(f"- Unfinished: {', '.join(f'{e.student} ({e.notes[0]})' for e in unfinished)}")
+    if others := [e.student for e in report.counted if e.other_machine]:
+        head.append(f"- Made on other kinds of machine, numbers within {TOLERANCE:g}: {', '.join(others)}")
     parts = [head]
     if report.counted:
         parts += [
