@@ -416,6 +416,8 @@ def test_a_missing_file_or_a_folder_is_named(world, tmp_path):
         (lambda d: d["state"]["history"]["heavy_users"].pop(), "state.history.heavy_users: 8 entries"),
         (lambda d: d["log"][0]["decisions"][0].update(previous=0), r"log\[0\].decisions\[0\].previous"),
         (lambda d: d.update(date="1999Q1"), "date: saved '1999Q1'"),
+        (lambda d: d.update(numerics="AVX-512"), "numerics: Input should be a valid dictionary"),
+        (lambda d: d["numerics"].update(routines=1), r"numerics\.routines: Input should be a valid string"),
     ],
 )
 def test_bad_edits_are_caught_and_explained(good_save, world, change, message):

@@ -108,7 +108,8 @@ def _save_path(raw: str) -> Path:
 
 
 def load(raw: str, packs: list[Path] | None) -> tuple[Any, Any]:
-    """The save replayed and checked to the bit, and its class session (None outside a class)."""
+    """The save replayed and checked (to the bit, or within the tolerance for a save made on
+    another kind of machine: game.saves.verdict), and its class session (None outside a class)."""
     from game.classroom import ClassError, ClassRules
     from game.saves import ReplayMismatch, SaveError, load_save
 
