@@ -99,7 +99,7 @@ def test_random_bytes_give_only_save_errors(world, target, data):
 @FUZZ
 @given(
     doc=st.dictionaries(st.text(max_size=12), json_values, max_size=8),
-    version=st.one_of(st.integers(-3, 3), json_values),
+    version=st.one_of(st.integers(-3, 4), json_values),
 )
 def test_random_json_documents_give_only_save_errors(world, target, doc, version):
     doc = {**doc, "format": "borderline-save", "version": version}
