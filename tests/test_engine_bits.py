@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from engine_digests import (
     CASES,
@@ -98,3 +99,22 @@ def test_digests_are_compared_only_with_a_set_recorded_under_this_machines_numer
     assert digests_here(stored) is None
     stored["sets"].append({"numerics": known, "digests": {"a": "2"}})
     assert digests_here(stored) == {"a": "2"}
+
+
+def test_a_machine_whose_numpy_computes_exp_log_and_power_otherwise_has_another_key(monkeypatch):
+    """numpy's own routines (as on AVX-512) are told from the C library's by their bits."""
+    from numerics_drift import OneUlpOff
+
+    here = numerics_key()
+    numerics_key.cache_clear()
+    try:
+        with monkeypatch.context() as m:
+            for name in ("exp", "log", "power"):
+                m.setattr(np, name, OneUlpOff(getattr(np, name), np.inf))
+            elsewhere = numerics_key()
+    finally:
+        numerics_key.cache_clear()
+    assert numerics_key() == here
+    assert elsewhere["routines"] == "numpy's own"  # whatever this machine's are
+    assert elsewhere["numpy_bits"] != here["numpy_bits"]
+    assert elsewhere["c_library"] == here["c_library"]
