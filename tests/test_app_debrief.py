@@ -100,3 +100,24 @@ async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_
         await pilot.pause()
         grade = str(app.screen.query_one("#grade").render())
         assert "capped at CATASTROPHIC" in grade and "collapse" in grade
+
+
+@sync
+async def test_a_debrief_the_content_breaks_goes_back_to_the_title_saying_why(mini_world, tmp_path):
+    """Scoring plays the world on past an ending; content that breaks there (as Learning's capital
+    did once) ends the game with a notification, as a broken turn does, not a traceback."""
+    from game.engine import SimulationError
+
+    async with started(mini_world, tmp_path) as pilot:
+        app = pilot.app
+        game = resolve_turns(new_game(mini_world), 1)
+
+        def broken() -> None:
+            raise SimulationError("stock_x = 100.06 in run 0, above its maximum 100 at turn 26")
+
+        game.debrief = broken  # type: ignore[method-assign]
+        app.show_debrief(game)
+        await pilot.pause()
+        assert not isinstance(app.screen, DebriefScreen) and len(app.screen_stack) == 1
+        said = [n for n in app._notifications if n.title == "The game cannot go on"]
+        assert said and "while scoring it" in said[0].message and "above its maximum 100" in said[0].message

@@ -21,7 +21,7 @@ from commandline import borderline
 
 from game.content.errors import ContentErrors
 from game.content.schema import Plan, PlanStep
-from game.engine import SimulationError, load_world, run_plan
+from game.engine import Game, SimulationError, load_world, run_plan
 from game.engine.world import IndicatorInfo, World
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -273,3 +273,25 @@ def test_a_range_may_be_one_sided_or_a_formula_and_must_not_be_upside_down(tmp_p
     )
     with pytest.raises(ContentErrors, match="low end 100.0 is above its high end 0.0"):
         load_world([folder])
+
+
+@pytest.mark.parametrize("difficulty", ["easy", "standard", "hard"])
+def test_political_capital_stays_under_its_cap_at_every_difficulty_even_played_on_past_an_ending(
+    world, difficulty
+):
+    """A playtest's crash: on Learning (half as much capital income again) a game that legalized
+    everything and took each dilemma's last choice was voted out in 2012; its debrief plays the
+    world on to the scoring horizon, where Mexico's capital earned past 100 and the model broke
+    (the app showed a traceback). What is earned past the cap is lost (politics.toml)."""
+    game = Game(world, SCENARIO, seed=5, difficulty=difficulty, status_quo=True)
+    game.interactive = True
+    game.set_level("legalize_all_drugs", 1, enforce=False)
+    while not game.is_over:
+        game.resolve_turn()
+        while game.pending_dilemmas:
+            dilemma = game.pending_dilemmas[0]
+            game.choose(dilemma.event, dilemma.choices[-1].id)
+    assert game.debrief().grade  # scored to the horizon, no model error on the way
+    for side in world.sides.values():
+        capital = game.history(side.capital)
+        assert 0.0 <= capital.min() and capital.max() <= world.stocks[side.capital].maximum, side.capital

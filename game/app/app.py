@@ -601,10 +601,30 @@ class BorderlineApp(App[None]):
 
     def show_debrief(self, game: Game) -> None:
         from game.app.screens.debrief import DebriefScreen
+        from game.engine import SimulationError
 
+        try:  # scoring plays the world on to the scenario's horizon, which the content may break
+            debrief = DebriefScreen(game)
+        except SimulationError as exc:
+            self.cannot_go_on(exc, "scoring it")
+            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(DebriefScreen(game))
+        self.push_screen(debrief)
+
+    def cannot_go_on(self, exc: Exception, doing: str = "") -> None:
+        """Back to the title, saying why: the content's rules broke the world (a stock or an
+        indicator left its range, a number went infinite) while playing a turn or ``doing``."""
+        while_ = f" while {doing}" if doing else ""
+        self.back_to_title()
+        self.notify(
+            f"The content stopped this game{while_}: {printable(str(exc))}. The last autosave is from "
+            "the turn before; fix the pack (borderline validate) or play without it.",
+            title="The game cannot go on",
+            severity="error",
+            timeout=30,
+            markup=False,
+        )
 
     def back_to_title(self) -> None:
         while len(self.screen_stack) > 1:

@@ -32,7 +32,6 @@ from game.app.widgets.detail_pane import DetailPane
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.news_feed import NewsFeed
 from game.app.widgets.turn_header import TurnHeader
-from game.content.printable import printable
 
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
@@ -711,15 +710,7 @@ class MainScreen(GameScreen):
             else:
                 report = game.resolve_turn()
         except SimulationError as exc:  # a pack's arithmetic broke: the game cannot go on
-            app.back_to_title()
-            app.notify(
-                f"The content stopped this game: {printable(str(exc))}. The last autosave is from the "
-                "turn before; fix the pack (borderline validate) or play without it.",
-                title="The game cannot go on",
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
+            app.cannot_go_on(exc)
             return
         self.version += 1
         app.autosave(game)
