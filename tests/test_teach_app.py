@@ -143,6 +143,12 @@ def test_a_class_game_from_name_to_exports(tmp_path: Path) -> None:
             await settle(pilot)
             result = str(app.screen.query_one("#whatif-result").render())
             assert "without the decision on" in result and "score:" in result
+            # the outcome fills the dialog at 80x24, the list out of the way (it once sat below
+            # the list, off the screen)
+            shown = "\n".join(screen_lines(app))
+            assert "without the decision on" in shown and "score:" in shown, shown
+            await pilot.press("enter")  # back to the decisions
+            await pilot.pause()
             # the decision just tried stays highlighted, so enter offers its changes again
             picker = app.screen.query_one("#whatif-list", OptionList)
             assert picker.highlighted == 0 and picker.has_focus

@@ -141,4 +141,39 @@ async def test_the_debriefs_what_if_offers_the_dilemmas_other_answers(
         await ready(pilot)
         result = str(pilot.app.screen.query_one("#whatif-result").render())
         assert f"with 'A massacre' answered 'Deny' in quarter {turn}" in result and "score:" in result
-        assert picker.highlighted == prompts.index(answered)  # back on the answer just tried
+        await pilot.press("escape")  # from the outcome back to the decisions
+        await ready(pilot)
+        assert picker.highlighted == prompts.index(answered) and picker.has_focus  # on the answer just tried
+
+
+@sync
+async def test_the_outcome_of_a_what_if_fills_the_dialog_at_80x24_whatever_the_decisions(
+    base_world, tmp_path
+):
+    """A game of a dozen decisions: the list of them filled the dialog and the comparison sat below
+    it, off the screen, with nothing to scroll to it (a playtest found it so on every debrief)."""
+    from play_helpers import screen_lines
+
+    from game.app.screens.classroom import WhatIfDialog
+
+    game = Game(base_world, "both-sides", 4, status_quo=True)
+    levers = sorted(base_world.actions)[:12]
+    for lever in levers:
+        game.set_level(lever, 1, enforce=False)
+        game.resolve_turn()
+    async with started(base_world, tmp_path) as pilot:
+        pilot.app.push_screen(WhatIfDialog(game))
+        await ready(pilot)
+        await pilot.press("enter")  # the first decision
+        await ready(pilot)
+        await pilot.press("enter")  # drop it
+        await ready(pilot)
+        shown = "\n".join(screen_lines(pilot.app))
+        assert "without the decision on" in shown and "Addiction" in shown, shown  # the outcome, first
+        row = next(line for line in shown.splitlines() if "Addiction" in line)
+        assert "→" in row and ")" in row, shown  # a row on one line, its points not wrapped below it
+        assert "-0.0 " not in shown and "(-0.0)" not in shown, shown  # a change too small to show is no loss
+        await pilot.press("end")  # its end, by keys: the score
+        await ready(pilot)
+        shown = "\n".join(screen_lines(pilot.app))
+        assert "score:" in shown, shown

@@ -237,11 +237,16 @@ def what_if(game: Game, changes: Sequence[Change], answers: Sequence[Answer] = (
     return WhatIf(game, changed, notes + answered, before, after, rows, list(changed.warnings), unused)
 
 
+def _unsigned_zero(value: float, decimals: int) -> float:
+    """``value``, or 0.0 where it would print as zero at ``decimals`` places ("-0.0" reads as a loss)."""
+    return 0.0 if round(value, decimals) == 0 else value
+
+
 def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
     """The game and its what-if side by side, objective by objective, with the difference in points.
 
     ``compact``: for a narrow screen (the debrief's dialog): no status-quo column (the debrief
-    shows it), short number columns, labels cut to fit in about 76 columns.
+    shows it), short number columns, labels cut to fit in 73 columns (76 less a scrollbar).
     """
     game = result.original
     word = game.scenario.turn_name
@@ -254,18 +259,19 @@ def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
     lines.append("")
     n = 9 if compact else 12
     longest = max([len(o.label) for o in result.objectives] + [9])
-    width = min(longest, 24) if compact else longest
+    width = min(longest, 17) if compact else longest  # compact: 73 columns, a scrollbar beside them in 76
     columns = [] if compact else [f"{'status quo':>{n}}"]
     columns += [f"{'your game':>{n}}", f"{'what if':>{n}}", f"{'difference':>{n + 1}}", f"{'points':>20}"]
     lines.append(f"{'objective':<{width}}  " + "  ".join(columns))
     for o in result.objectives:
         d = o.decimals
         label = o.label if len(o.label) <= width else o.label[: width - 1] + "…"
-        points = (  # + 0.0: no "-0.0"
-            f"{o.points_before + 0.0:+.1f} → {o.points_after + 0.0:+.1f} ({o.points_change + 0.0:+.1f})"
+        before, after, change = (
+            _unsigned_zero(x, 1) for x in (o.points_before, o.points_after, o.points_change)
         )
+        points = f"{before:+.1f} → {after:+.1f} ({change:+.1f})"
         cells = [] if compact else [f"{o.status_quo:>{n},.{d}f}"]
-        difference = o.after - o.before + 0.0
+        difference = _unsigned_zero(o.after - o.before, d)
         cells += [f"{o.before:>{n},.{d}f}", f"{o.after:>{n},.{d}f}", f"{difference:>+{n + 1},.{d}f}"]
         cells.append(f"{points:>20}")
         lines.append(f"{label:<{width}}  " + "  ".join(cells))

@@ -289,13 +289,21 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
+        Binding("enter", "back", "Try another", show=False),  # from an outcome (the list takes its own)
     ]
+
+    DEFAULT_CSS = """
+    WhatIfDialog #whatif-result-box { display: none; max-height: 100%; }
+    WhatIfDialog.outcome #whatif-result-box { display: block; }
+    WhatIfDialog.outcome #whatif-list { display: none; }
+    """
 
     def __init__(self, game: Game) -> None:
         super().__init__(classes="dialog")
         self.game = game
         # the item being changed: "d<i>", the game's i-th decision, or "a<i>", its i-th answer
         self.chosen: str | None = None
+        self._tried: str | None = None  # the item whose outcome is shown (the list hidden meanwhile)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
@@ -310,7 +318,7 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
             yield MarkedOptionList(*self._decisions(), id="whatif-list")
             with VerticalScroll(classes="dialog-scroll", id="whatif-result-box"):
                 yield Static("", id="whatif-result")
-            yield Static("enter to choose · escape to go back", classes="dialog-hint")
+            yield Static("enter to choose · escape to go back", classes="dialog-hint", id="whatif-hint")
         yield KeysFooter()
 
     def _decisions(self) -> list[Option]:
@@ -396,12 +404,29 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
             result_box.update(Content.styled(f"✗ {exc}", "$text-error"))
         else:
             result_box.update(Content(comparison_text(result, compact=True)))
-        self._show_decisions()
-        self.query_one("#whatif-help", Static).update(
-            Content("Choose another decision or answer to try, or escape to go back to the debrief.")
+        # the outcome in the dialog's whole height, the list out of the way: at 80x24 the two did
+        # not fit, and the comparison sat below the list where nothing scrolled to it
+        self._tried, self.chosen = self.chosen, None
+        self.add_class("outcome")
+        box = self.query_one("#whatif-result-box", VerticalScroll)
+        box.scroll_home(animate=False)
+        box.focus()
+        self.query_one("#whatif-help", Static).update(Content("The outcomes side by side (↑↓ scroll):"))
+        self.query_one("#whatif-hint", Static).update(
+            Content("enter or escape: choose another decision or answer to try")
         )
 
     def action_back(self) -> None:
+        if self._tried is not None:  # from an outcome, back to the decisions, the one tried highlighted
+            self.chosen, self._tried = self._tried, None
+            self.remove_class("outcome")
+            self.query_one("#whatif-help", Static).update(
+                Content("Choose another decision or answer to try, or escape to go back to the debrief.")
+            )
+            self.query_one("#whatif-hint", Static).update(Content("enter to choose · escape to go back"))
+            self._show_decisions()
+            self._picker.focus()
+            return
         if self.chosen is not None:
             self._show_decisions()
             return
