@@ -66,8 +66,9 @@ def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = No
             currency = sc.score_currency or "one currency"
             parts.append(
                 Content(
-                    f"Each objective weighs what it costs, valued in {currency}; the shares are at "
-                    "the starting levels and move with the status quo's.\n"
+                    f"Each objective weighs what it costs, valued in {currency}. These shares are at "
+                    "the starting levels; the debrief weighs each by what it costs in the status quo "
+                    "over the whole game, so one that grows there weighs more.\n"
                 )
             )
         if sc.horizon_years:
