@@ -148,3 +148,20 @@ async def test_the_mods_screen_indents_a_long_description_as_a_block(tmp_path):
         text = str(app.screen.query_one("#mods-text").render())
         lines = [line for line in text.splitlines() if "wrap over" in line or "description is long" in line]
         assert len(lines) >= 2 and all(line.startswith("   ") for line in lines)
+
+
+@sync
+async def test_a_difficulty_is_found_by_the_name_the_game_shows_or_listed_with_it(base_world, tmp_path):
+    """`--difficulty learning` (the name the new-game screen and README use) starts the base pack's
+    easy; a difficulty it does not have lists each id with its name (a playtester was told "no
+    difficulty 'learning'; choose one of: easy, standard, hard")."""
+    app = make_app(base_world, tmp_path, scenario="both-sides", seed=3, difficulty="Learning")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, MainScreen) and app.game is not None and app.game.difficulty == "easy"
+    app = make_app(base_world, tmp_path, scenario="both-sides", seed=3, difficulty="nightmare")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        assert app.game is None
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "No difficulty 'nightmare'" in said and "easy (Learning)" in said, said

@@ -305,10 +305,14 @@ class BorderlineApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
-            elif self.start_difficulty not in (None, *message.world.difficulties):
-                known = ", ".join(message.world.difficulties) or "none (the packs define no difficulties)"
+            elif not (named := self._difficulty_named(message.world, self.start_difficulty))[0]:
+                known = ", ".join(
+                    f"{did} ({d.name})" if d.name and d.name.lower() != did.lower() else did
+                    for did, d in message.world.difficulties.items()
+                )
                 self.notify(
-                    f"No difficulty {self.start_difficulty!r}; choose one of: {known}",
+                    f"No difficulty {self.start_difficulty!r}; choose one of: "
+                    f"{known or 'none (the packs define no difficulties)'}",
                     severity="error",
                     timeout=10,
                     markup=False,
@@ -317,11 +321,21 @@ class BorderlineApp(App[None]):
                 from game.engine import GameError
 
                 try:
-                    self.start_game(
-                        scenario, self.start_seed, self.start_players or None, self.start_difficulty
-                    )
+                    self.start_game(scenario, self.start_seed, self.start_players or None, named[1])
                 except GameError as exc:  # a --player side the world does not have
                     self.notify(printable(str(exc)), severity="error", timeout=10, markup=False)
+
+    @staticmethod
+    def _difficulty_named(world: World, asked: str | None) -> tuple[bool, str | None]:
+        """Whether the packs have the difficulty ``--difficulty`` asked for, by id or by the name
+        the game shows it under ("learning" for the base pack's easy), case aside; and its id
+        (None where none was asked: the packs' default)."""
+        if asked is None or asked in world.difficulties:
+            return True, asked
+        for did, level in world.difficulties.items():
+            if asked.lower() in (did.lower(), (level.name or "").lower()):
+                return True, did
+        return False, None
 
     def _say_reloaded(self, message: WorldLoaded) -> None:
         if message.world is None:
