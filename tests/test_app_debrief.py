@@ -121,3 +121,27 @@ async def test_a_debrief_the_content_breaks_goes_back_to_the_title_saying_why(mi
         assert not isinstance(app.screen, DebriefScreen) and len(app.screen_stack) == 1
         said = [n for n in app._notifications if n.title == "The game cannot go on"]
         assert said and "while scoring it" in said[0].message and "above its maximum 100" in said[0].message
+
+
+def test_an_ending_that_did_not_lower_the_grade_says_the_score_earned_it_or_less():
+    """ "Grade: CATASTROPHIC" above "This ending caps the grade at BAD." read as a contradiction to
+    a playtester: the note says the score alone earned the lower grade."""
+    from types import SimpleNamespace as Of
+
+    from game.app.screens.debrief import cap_note
+
+    grades = [
+        Of(label="catastrophic", min_score=-1e9),
+        Of(label="bad", min_score=-10.0),
+        Of(label="good", min_score=10.0),
+    ]
+    ending = Of(grade_cap="bad", title="Voted out in Washington")
+    below = cap_note(None, Of(ending=ending, grades=grades, earned="catastrophic"))  # type: ignore[arg-type]
+    assert below == (
+        "This ending (voted out in Washington) caps the grade at BAD; "
+        "the score alone earned CATASTROPHIC, lower still."
+    )
+    same = cap_note(None, Of(ending=ending, grades=grades, earned="bad"))  # type: ignore[arg-type]
+    assert same.endswith("caps the grade at BAD: the score alone earned it too.")
+    above = cap_note(None, Of(ending=ending, grades=grades, earned="good"))  # type: ignore[arg-type]
+    assert above.startswith("Grade capped at BAD because of the ending") and "GOOD" in above

@@ -119,7 +119,12 @@ def cap_note(game: Game, debrief: Debrief) -> str:
             f"Grade capped at {cap.label.upper()} because of the ending ({reason}): "
             f"the score alone would have earned {earned.label.upper()}."
         )
-    return f"This ending ({reason}) caps the grade at {cap.label.upper()}."
+    if cap.min_score == earned.min_score:
+        return f"This ending ({reason}) caps the grade at {cap.label.upper()}: the score alone earned it too."
+    return (
+        f"This ending ({reason}) caps the grade at {cap.label.upper()}; the score alone earned "
+        f"{earned.label.upper()}, lower still."
+    )
 
 
 class DebriefScreen(GameScreen):
