@@ -31,3 +31,13 @@ def test_the_json_gives_each_ending_its_share_and_turn_and_refused_steps_warn(tm
     assert ended <= 1 + 1e-9
     assert "warning: turn 1: us_target_designated_suppliers -> 1: Mexico has not announced" in err
     assert data["warnings"] and all(f"warning: {w}" in err for w in data["warnings"])
+
+
+def test_a_plan_a_player_could_play_has_an_empty_warnings_list(tmp_path, capsys):
+    """README lists `warnings` among the JSON's keys: it is there, empty, when nothing was refused
+    (a playtester's script found no key at all)."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text('scenario = "one-period"\n')
+    assert main(["simulate", "--plan", str(plan), "--turns", "2", "--seed", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["warnings"] == [] and "warning:" not in err

@@ -105,10 +105,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         payload.update(scores)
         payload["per_run"] = per_run
     payload["endings"] = _endings(game)
-    if game.warnings:
-        payload["warnings"] = game.warnings
-        for warning in game.warnings:  # the plan did what a player would have been refused
-            print(f"warning: {warning}", file=sys.stderr)
+    payload["warnings"] = list(game.warnings)  # always there, as README lists it: [] for none
+    for warning in game.warnings:  # the plan did what a player would have been refused
+        print(f"warning: {warning}", file=sys.stderr)
     if args.save is not None:
         _save_simulated(game, args.save)
     import json  # output formats load with the verb that writes them, not at start-up
