@@ -139,14 +139,14 @@ class NewGameScreen(StyledOnce[None]):
                         for did, level in self.world.difficulties.items()
                     ]
                     yield MarkedOptionList(*levels, id="difficulties")
-                yield Label("Seed (same seed, same world):")
+                yield Static("Seed (same seed, same world):", classes="field-label")  # wraps when narrow
                 seed = self.borderline.start_seed
                 field = Input(
                     str(seed if seed is not None else random.randrange(1, 100_000)), id="seed", type="integer"
                 )
                 field.cursor_blink = self.borderline.cursor_blink
                 yield field
-                yield Label("Two players? Name each:", id="players-label")
+                yield Static("Two players? Name each:", id="players-label", classes="field-label")
                 for sid in self.world.sides:
                     name = Input(
                         placeholder=f"{side_short(self.world, sid)} player (or empty)",
