@@ -378,6 +378,14 @@ def test_the_debrief_markdown_lists_points_and_the_scale(lone_package):
     text = debrief_markdown(lone_package, lone_package.debrief())
     assert "| objective | your run | status quo | better by | score | weight | points |" in text
     assert "## Grade scale" in text and "merely distasteful: +30 or more" in text and "← this score" in text
+    # as the debrief screen shows them: the difficulty, and the hidden numbers this world drew
+    # (a playtester's export had neither)
+    from game.app.readouts import drawn_parameters, parameter_line
+
+    assert "- Difficulty: Standard" in text
+    hidden = text.split("## The hidden numbers of this world", 1)[1]
+    drawn = drawn_parameters(lone_package)
+    assert drawn and all(parameter_line(d) in hidden for d in drawn)
 
 
 def test_scoring_works_for_a_pack_with_plain_weights(tmp_path):

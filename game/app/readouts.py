@@ -474,12 +474,22 @@ def player_lines(game: Game, debrief: Debrief) -> list[str]:
     return exported(game, debrief)
 
 
+def report_sections(game: Game) -> list[tuple[str, list[str]]]:
+    """The debrief's sections an exported report adds to the classroom's own: the game against
+    what really happened, and the hidden numbers this world drew (why the same plan can fare
+    otherwise in another world)."""
+    return [
+        ("Against what really happened", history_lines(game)),
+        ("The hidden numbers of this world", [parameter_line(d) for d in drawn_parameters(game)]),
+    ]
+
+
 def debrief_markdown(game: Game, debrief: Debrief | None = None) -> str:
     """The debrief as a Markdown report a teacher can collect (a class game's: see game.classroom;
     a two-player game's lists each player's grade)."""
     from game.classroom.exports import markdown
 
-    return markdown(game, None, [("Against what really happened", history_lines(game))])
+    return markdown(game, None, report_sections(game))
 
 
 # --------------------------------------------------------------------------- batch runs

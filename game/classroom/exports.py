@@ -101,6 +101,7 @@ def _header(game: Game, session: ClassSession | None, debrief: Debrief) -> list[
         f"- Scenario: `{game.scenario_id}`, seed {game.seed}, {game.turn} of {game.turns} {word}s played "
         f"({game.date(1)} to {game.date(max(game.turn, 1))})",
         f"- Packs: {', '.join(f'{pid} {ver}' for pid, ver in game.world.packs)}",
+        *_difficulty(game),
         f"- Grade: **{debrief.grade}** (score {debrief.score:+.1f} against the status quo)",
     ]
     if debrief.grade_text:
@@ -110,6 +111,12 @@ def _header(game: Game, session: ClassSession | None, debrief: Debrief) -> list[
     if debrief.earned and debrief.earned != debrief.grade:
         lines.append(f"- The score alone earned {debrief.earned}; the ending capped the grade.")
     return lines
+
+
+def _difficulty(game: Game) -> list[str]:
+    """The difficulty the game was played at, as the game names it (none where the packs have none)."""
+    level = game.world.difficulties.get(game.difficulty) if game.difficulty is not None else None
+    return [] if level is None else [f"- Difficulty: {name_of(level.name, game.difficulty or '')}"]
 
 
 def player_lines(game: Game, debrief: Debrief) -> list[str]:

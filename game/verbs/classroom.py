@@ -135,7 +135,7 @@ def load(raw: str, packs: list[Path] | None) -> tuple[Any, Any]:
 
 
 def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
-    from game.app.against_history import history_lines  # wording only: no Textual
+    from game.app.readouts import report_sections  # wording only: no Textual
     from game.classroom.exports import write_exports
 
     game, session = load(args.file, packs)
@@ -146,7 +146,7 @@ def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
             session,
             formats=formats,
             folder=args.out,
-            sections=[("Against what really happened", history_lines(game))],
+            sections=report_sections(game),
         )
     except OSError as exc:
         raise ClassroomCliError(f"cannot write the exports: {exc.strerror or exc}") from None

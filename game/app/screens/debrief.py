@@ -267,6 +267,7 @@ class DebriefScreen(GameScreen):
     def action_export(self) -> None:
         """The debrief as Markdown and the game's turns and decisions as CSV, in the reports folder
         (a served student's own folder), and, in a browser, downloaded to the student's machine too."""
+        from game.app.readouts import report_sections
         from game.classroom.exports import write_exports
 
         given = self.borderline.reports_folder
@@ -277,7 +278,7 @@ class DebriefScreen(GameScreen):
                 self.session,
                 folder=folder,
                 student=self.borderline.student,  # a served student's name, when not a class's
-                sections=[("Against what really happened", history_lines(self.game))],
+                sections=report_sections(self.game),
             )
         except OSError as exc:
             self.say(
