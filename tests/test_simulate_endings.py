@@ -8,8 +8,11 @@ nothing on standard error.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from game.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_json_gives_each_ending_its_share_and_turn_and_refused_steps_warn(tmp_path, capsys):
@@ -41,3 +44,22 @@ def test_a_plan_a_player_could_play_has_an_empty_warnings_list(tmp_path, capsys)
     assert main(["simulate", "--plan", str(plan), "--turns", "2", "--seed", "1"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["warnings"] == [] and "warning:" not in err
+
+
+def test_a_saved_plan_that_met_an_ending_says_where_when_it_played_on(tmp_path, capsys):
+    """A plan's game plays on past its ending (a player's stops there): `replay` and the exported
+    debrief said "40 of 40 quarters played" and "Ending: Voted out" with nothing to reconcile them
+    (a playtester's legalize-everything plan, seed 7, was voted out in 2016)."""
+    plan = ROOT / "content" / "base" / "plans" / "legalize_all.toml"
+    save = tmp_path / "legal.json"
+    assert main(["simulate", "--plan", str(plan), "--seed", "7", "--save", str(save)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    ended = data["endings"]["us_election_lost"]["median_turn"]
+    assert ended < 40  # the game this test is about: voted out before its last quarter
+    assert main(["replay", str(save)]) == 0
+    said = capsys.readouterr().out
+    assert f"it met the ending 'Voted out in Washington' in quarter {ended:g} (" in said
+    assert "the plan played on to quarter 40" in said
+    assert main(["export", str(save), "--out", str(tmp_path / "out"), "--format", "md"]) == 0
+    text = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
+    assert f"- Ending: Voted out in Washington in quarter {ended:g} (" in text

@@ -107,10 +107,20 @@ def _header(game: Game, session: ClassSession | None, debrief: Debrief) -> list[
     if debrief.grade_text:
         lines.append(f"- {debrief.grade_text}")
     if debrief.ending is not None:
-        lines.append(f"- Ending: {debrief.ending.title}. {debrief.ending.text}")
+        lines.append(f"- Ending: {debrief.ending.title}{played_on(game)}. {debrief.ending.text}")
     if debrief.earned and debrief.earned != debrief.grade:
         lines.append(f"- The score alone earned {debrief.earned}; the ending capped the grade.")
     return lines
+
+
+def played_on(game: Game) -> str:
+    """Where a game met its ending before its last turn played, when a headless plan played on
+    past it (a plan's game keeps going; a player's stops there): "" otherwise."""
+    ended = int(game.ended_turn[0, 0])
+    if ended >= game.turn:
+        return ""
+    word = game.scenario.turn_name
+    return f" in {word} {ended} ({game.date(ended)}); the plan played on to {word} {game.turn}"
 
 
 def _difficulty(game: Game) -> list[str]:

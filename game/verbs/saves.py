@@ -28,6 +28,8 @@ def _loaded_save(args: argparse.Namespace) -> Any:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from game.classroom.exports import played_on
+
     loaded = _loaded_save(args)
     game = loaded.game
     for warning in loaded.warnings:
@@ -39,6 +41,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         f"{decisions} decision{'s' if decisions != 1 else ''}, "
         f"{choices} dilemma answer{'s' if choices != 1 else ''}"
     )
+    if game.ending is not None and (after := played_on(game)):
+        print(f"it met the ending '{game.ending.title or game.ending.id}'{after}")
     print(f"headline indicators at {game.date()} (status quo in brackets):")
     world, twin = game.world, game.status_quo
     headline = sorted(world.indicators.items(), key=lambda kv: (kv[1].side or "", kv[1].order, kv[0]))
