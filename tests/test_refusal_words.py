@@ -34,3 +34,20 @@ def test_a_refusal_for_capital_separates_this_change_from_the_rest_of_the_plan(b
         f"needs {own:.0f} political capital; with the {planned:.0f} the other planned changes take, "
         f"that is {own + planned:.0f}, and {game.capital(side):.0f} is available"
     )
+
+
+def test_a_shortfall_under_one_point_shows_the_decimals_that_tell_the_two_apart(base_world):
+    """A playtester read "needs 3 political capital, 3 available": 2.96 was available."""
+    import numpy as np
+
+    game = Game(base_world, "both-sides", seed=1, runs=1, interactive=True)
+    aid = next(
+        a
+        for a, info in sorted(base_world.actions.items())
+        if info.spec.side == "us" and not info.prerequisites and info.capital_to_change(0, 1) >= 1
+    )
+    cost = base_world.actions[aid].capital_to_change(game.committed_level(aid), 1)
+    capital = base_world.sides["us"].capital
+    game._state.stocks[capital] = np.full((1, 1), cost - 0.04)
+    words = next(r for r in game.check_level(aid, 1) if "political capital" in r)
+    assert words == f"needs {cost:.0f} political capital, {cost - 0.04:.2f} available"

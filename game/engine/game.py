@@ -374,13 +374,14 @@ class Game:
             if capital > available + 1e-9:
                 own = info.capital_to_change(current, level)
                 planned = capital - own  # what the side's other planned changes already take
+                need, have = _shortfall(capital, available)
                 if planned > 1e-9:
                     reasons.append(
                         f"needs {own:.0f} political capital; with the {planned:.0f} the other planned "
-                        f"changes take, that is {capital:.0f}, and {available:.0f} is available"
+                        f"changes take, that is {need}, and {have} is available"
                     )
                 else:
-                    reasons.append(f"needs {own:.0f} political capital, {available:.0f} available")
+                    reasons.append(f"needs {need} political capital, {have} available")
         return reasons
 
     def planned_cost(self, side: str, pending: Mapping[str, int] | None = None) -> float:
@@ -725,3 +726,15 @@ class Game:
             if info.axis is None:
                 out[ind] = float(np.mean(with_change.value(ind)) - np.mean(without.value(ind)))
         return out
+
+
+def _shortfall(needed: float, available: float) -> tuple[str, str]:
+    """``needed`` and ``available`` as a refusal shows them: whole points, or as many decimals as
+    it takes to tell them apart (2.96 available of 3 needed read "3 available")."""
+    if f"{needed:.0f}" != f"{available:.0f}":
+        return f"{needed:.0f}", f"{available:.0f}"
+    for decimals in range(1, 4):
+        if f"{needed:.{decimals}f}" != f"{available:.{decimals}f}":
+            whole = float(needed).is_integer()
+            return (f"{needed:.0f}" if whole else f"{needed:.{decimals}f}"), f"{available:.{decimals}f}"
+    return f"{needed:.0f}", f"{available:.4f}"
