@@ -185,6 +185,13 @@ def test_the_cli_table_draws_a_tornado(capsys):
     assert "… and" in out
 
 
+def test_the_cli_writes_numbers_out_not_in_scientific_notation():
+    """A playtester read "mean 9.511e+04 deaths per year" for overdose deaths."""
+    from game.verbs.sensitivity import _fmt
+
+    assert _fmt(95110.4, 4) == "95,110" and _fmt(0.0123456, 4) == "0.01235" and _fmt(2.5, 4) == "2.5"
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

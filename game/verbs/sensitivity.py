@@ -217,8 +217,11 @@ def _digits(ranking: Ranking) -> int:
     return 0 if largest >= 100 else 1 if largest >= 10 else 2 if largest >= 1 else 3
 
 
-def _fmt(value: float, significant: int) -> str:
-    return f"{value:,.{significant}g}"
+def _fmt(value: float, digits: int) -> str:
+    """A number to ``digits`` significant figures, written out (95,110, never 9.511e+04)."""
+    from game.app.words import significant  # wording only: no Textual
+
+    return significant(value, digits)
 
 
 def _cut(text: str, width: int) -> str:
