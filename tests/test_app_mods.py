@@ -78,6 +78,8 @@ async def test_a_mod_dropped_in_the_mods_folder_loads_and_space_disables_it(mods
         await open_mods(pilot)
         assert loaded_ids(app) == ["mini", "extra_rows"]
         assert "extra_rows 0.1.0" in str(app.screen.query_one("#mods-list").get_option("extra_rows").prompt)
+        # the folder named where the text speaks of it (it said "(above)" of a path printed below)
+        assert f"A mod is a folder in the mods folder ({mods})" in screen_text(app).replace("\n", " ")
         await highlight(pilot, "extra_rows")
         # the highlighted mod is marked, as every list is, not only shaded (NO_COLOR drops shades)
         marked = [line for line in screen_lines(app) if "▸" in line]

@@ -46,8 +46,8 @@ After the last turn (or a lost election or a collapse) the **debrief** grades yo
 against the status quo, from "catastrophic" to "merely distasteful", the best anyone can do.
 
 ## Keys
-e end turn · c charts · w why · m cartels · s save · ? help on any screen · q quit ·
-escape back · tab next pane · ctrl+p every command by name. The game autosaves every
+e end turn · c charts · w why · m cartels · s save · u undo the last turn · g next hint ·
+? help on any screen · q quit · escape back · tab next pane · ctrl+p every command by name. The game autosaves every
 turn: **Continue** on the title screen picks it up.
 """
 

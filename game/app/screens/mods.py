@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 CORE = "core:"  # option ids of packs that are not in the mods folder (the base game, --pack)
 
 
-def mods_text(app: BorderlineApp) -> Content:
+def mods_text(app: BorderlineApp, mods_folder: Path) -> Content:
     """The packs in play, in load order, or the errors that stopped them."""
     from game.app.words import plural, reflow
 
@@ -73,7 +73,7 @@ def mods_text(app: BorderlineApp) -> Content:
             parts.append(Content(f" • {error}\n"))
     parts.append(
         Content(
-            "\nA mod is a folder in the mods folder (above); one elsewhere loads with "
+            f"\nA mod is a folder in the mods folder ({_shown(mods_folder)}); one elsewhere loads with "
             "borderline --pack PATH. Check one with: borderline validate PATH. "
             "New one: borderline new-pack NAME. The guide is docs/MODDING.md."
         )
@@ -280,7 +280,7 @@ class ModsScreen(StyledOnce[None]):
 
     def _show(self, _status: str | None = None) -> None:
         entry = self._highlighted_entry()
-        overall = mods_text(self.borderline)
+        overall = mods_text(self.borderline, self.mods.folder)
         if entry is None:
             text = overall
         else:
