@@ -101,6 +101,15 @@ async def test_left_and_right_change_a_level_and_cartels_shows_whole_names_and_s
         assert after_names[0] == "Market"  # the third column, whole, right after the names
         sliding = table.ordered_columns[table.fixed_columns :]
         assert table.scroll_x == sum(c.get_render_width(table) for c in sliding[:2])
+        # and shows only whole columns: the table ends where the last one that fits ends, so
+        # no header is cut at the screen's edge ("Rev", "($B" once were)
+        widths = [c.get_render_width(table) for c in table.ordered_columns]
+        fixed = sum(widths[: table.fixed_columns])
+        shown = table.scrollable_content_region.width - fixed
+        ends = [
+            sum(widths[table.fixed_columns + 2 : k]) for k in range(table.fixed_columns + 3, len(widths) + 1)
+        ]
+        assert shown in ends, (shown, ends)
         await pilot.press("left_square_bracket")
         await ready(pilot)
         assert table.first_column == 1

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
 from game.app.screens.main import GameScreen, StatusLine
@@ -76,8 +77,28 @@ class OrganizationsTable(DataTable[object]):
         if not sliding:
             return
         self.first_column = max(0, min(self.first_column + step, len(sliding) - 1))
+        self.fit_whole_columns()
         x = sum(column.get_render_width(self) for column in sliding[: self.first_column])
         self.scroll_to(x=x, animate=False, immediate=True)
+
+    def fit_whole_columns(self) -> None:
+        """The table only as wide as the whole columns that fit from the first in view: the next
+        column, cut at the screen's edge, showed a few letters of its header ("Rev", "($B") and
+        digits that read as numbers of their own."""
+        parent = self.parent
+        if not isinstance(parent, Widget) or not self.ordered_columns:
+            return
+        columns = self.ordered_columns
+        fixed = sum(column.get_render_width(self) for column in columns[: self.fixed_columns])
+        gutter = self.styles.scrollbar_size_vertical if self.row_count > self.size.height else 0
+        room = parent.size.width - fixed - gutter
+        used = 0
+        for column in columns[self.fixed_columns + self.first_column :]:
+            width = column.get_render_width(self)
+            if used + width > room:
+                break
+            used += width
+        self.styles.max_width = fixed + used + gutter if used else None
 
 
 def quantity_label(world: World, name: str) -> tuple[str, str]:
@@ -164,6 +185,11 @@ class CartelsScreen(GameScreen):
         yield StatusLine("", id="status")
         yield KeysFooter()
 
+    def on_resize(self) -> None:
+        # the table's width is the whole columns that fit: worked out again for the new width
+        table = self.query_one(OrganizationsTable)
+        table.call_after_refresh(table.fit_whole_columns)
+
     def on_mount(self) -> None:
         self.refresh_panes()
         self._drawn_on_mount = True
@@ -233,6 +259,8 @@ class CartelsScreen(GameScreen):
         if first:
             table.first_column = 0
             table.call_after_refresh(table.action_columns, first)
+        else:
+            table.call_after_refresh(table.fit_whole_columns)
 
     def _mark_cursor_row(self) -> None:
         """The highlighted organization's rank carries ▸, which survives NO_COLOR (a shade does not)."""
