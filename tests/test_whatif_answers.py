@@ -173,7 +173,27 @@ async def test_the_outcome_of_a_what_if_fills_the_dialog_at_80x24_whatever_the_d
         row = next(line for line in shown.splitlines() if "Addiction" in line)
         assert "→" in row and ")" in row, shown  # a row on one line, its points not wrapped below it
         assert "-0.0 " not in shown and "(-0.0)" not in shown, shown  # a change too small to show is no loss
+        import re
+
+        for a, b, change in re.findall(r"([+-]\d+\.\d) → ([+-]\d+\.\d) \(([+-]\d+\.\d)\)", shown):
+            assert round(float(b) - float(a), 1) == float(change), shown  # each row adds up as read
         await pilot.press("end")  # its end, by keys: the score
         await ready(pilot)
         shown = "\n".join(screen_lines(pilot.app))
         assert "score:" in shown, shown
+
+
+def test_a_rows_points_add_up_as_shown():
+    """+3.8 → +4.4 read "(+0.5)" when the decimals behind them made it so (a playtester)."""
+    from types import SimpleNamespace as Of
+
+    row = Of(
+        label="Deaths", decimals=0, status_quo=10.0, before=9.0, after=8.0,
+        points_before=3.84, points_after=4.36, points_change=0.52,
+    )  # fmt: skip
+    result = Of(
+        original=Of(scenario=Of(turn_name="quarter", name="S"), scenario_id="s", seed=1, turn=4),
+        changes=["x"], identical=False, objectives=[row], before=Of(score=1.0, grade="bad"),
+        after=Of(score=1.5, grade="bad"), warnings=[], unused=[],
+    )  # fmt: skip
+    assert "+3.8 → +4.4 (+0.6)" in comparison_text(result, compact=True)  # type: ignore[arg-type]

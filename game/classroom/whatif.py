@@ -266,9 +266,10 @@ def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
     for o in result.objectives:
         d = o.decimals
         label = o.label if len(o.label) <= width else o.label[: width - 1] + "…"
-        before, after, change = (
-            _unsigned_zero(x, 1) for x in (o.points_before, o.points_after, o.points_change)
-        )
+        # the change as the two shown numbers differ (+3.8 → +4.4 is +0.6, whatever the decimals
+        # hidden behind them made it), so the row adds up as read
+        before, after = round(o.points_before, 1), round(o.points_after, 1)
+        before, after, change = (_unsigned_zero(x, 1) for x in (before, after, after - before))
         points = f"{before:+.1f} → {after:+.1f} ({change:+.1f})"
         cells = [] if compact else [f"{o.status_quo:>{n},.{d}f}"]
         difference = _unsigned_zero(o.after - o.before, d)
