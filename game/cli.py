@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
     sim.add_argument("--turns", type=_positive, metavar="T", help="stop after T turns")
     sim.add_argument(
+        "--difficulty",
+        metavar="NAME",
+        help="a difficulty's id or the name the game shows (learning, standard, hard; default: the packs')",
+    )
+    sim.add_argument(
         "--param",
         action="append",
         default=[],

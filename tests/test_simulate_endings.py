@@ -63,3 +63,21 @@ def test_a_saved_plan_that_met_an_ending_says_where_when_it_played_on(tmp_path, 
     assert main(["export", str(save), "--out", str(tmp_path / "out"), "--format", "md"]) == 0
     text = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
     assert f"- Ending: Voted out in Washington in quarter {ended:g} (" in text
+
+
+def test_simulate_plays_at_a_difficulty_named_as_the_game_names_it(tmp_path, capsys):
+    """A teacher reproducing a Learning game headless: simulate had no --difficulty (a playtester)."""
+    argv = ["simulate", "--turns", "2", "--seed", "3", "--no-score"]
+    assert main([*argv, "--difficulty", "learning", "--save", str(tmp_path / "easy.json")]) == 0
+    learning = json.loads(capsys.readouterr().out)
+    assert main(argv) == 0
+    standard = json.loads(capsys.readouterr().out)
+    assert learning["difficulty"] == "easy" and standard["difficulty"] == "standard"
+    # Learning's uncertain numbers sit at their best estimates; Standard's are drawn
+    assert learning["indicators"] != standard["indicators"]
+    assert json.loads((tmp_path / "easy.json").read_text(encoding="utf-8"))["difficulty"] == "easy"
+    assert main([*argv, "--difficulty", "nightmare"]) == 1
+    assert (
+        "unknown difficulty 'nightmare'; choose one of: easy (Learning), standard, hard"
+        in capsys.readouterr().err
+    )

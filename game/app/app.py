@@ -305,14 +305,13 @@ class BorderlineApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
-            elif not (named := self._difficulty_named(message.world, self.start_difficulty))[0]:
-                known = ", ".join(
-                    f"{did} ({d.name})" if d.name and d.name.lower() != did.lower() else did
-                    for did, d in message.world.difficulties.items()
-                )
+            elif (
+                self.start_difficulty is not None
+                and message.world.difficulty_named(self.start_difficulty) is None
+            ):
                 self.notify(
                     f"No difficulty {self.start_difficulty!r}; choose one of: "
-                    f"{known or 'none (the packs define no difficulties)'}",
+                    f"{message.world.difficulties_listed()}",
                     severity="error",
                     timeout=10,
                     markup=False,
@@ -321,21 +320,14 @@ class BorderlineApp(App[None]):
                 from game.engine import GameError
 
                 try:
-                    self.start_game(scenario, self.start_seed, self.start_players or None, named[1])
+                    level = (
+                        None
+                        if self.start_difficulty is None
+                        else message.world.difficulty_named(self.start_difficulty)
+                    )
+                    self.start_game(scenario, self.start_seed, self.start_players or None, level)
                 except GameError as exc:  # a --player side the world does not have
                     self.notify(printable(str(exc)), severity="error", timeout=10, markup=False)
-
-    @staticmethod
-    def _difficulty_named(world: World, asked: str | None) -> tuple[bool, str | None]:
-        """Whether the packs have the difficulty ``--difficulty`` asked for, by id or by the name
-        the game shows it under ("learning" for the base pack's easy), case aside; and its id
-        (None where none was asked: the packs' default)."""
-        if asked is None or asked in world.difficulties:
-            return True, asked
-        for did, level in world.difficulties.items():
-            if asked.lower() in (did.lower(), (level.name or "").lower()):
-                return True, did
-        return False, None
 
     def _say_reloaded(self, message: WorldLoaded) -> None:
         if message.world is None:

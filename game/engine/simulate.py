@@ -109,16 +109,25 @@ def run_plan(
     pins: Mapping[str, float] | None = None,
     status_quo: bool = True,
     allow_out_of_range: bool = False,
+    difficulty: str | None = None,
 ) -> PlanResult:
     """Play a scenario headless, setting levels as the plan says before each turn.
 
     Plans are what-if tools: budgets, capital and prerequisites do not stop them, but what
     the game would have refused is kept in ``game.warnings``. Pins must lie inside their
-    parameters' ranges unless ``allow_out_of_range`` (PinOutOfRange otherwise).
+    parameters' ranges unless ``allow_out_of_range`` (PinOutOfRange otherwise). ``difficulty``:
+    a difficulty's id (default: the packs' default), as a player would choose it.
     """
     plan = plan_for(plan, world, scenario)
     game = Game(
-        world, scenario, seed, runs, pins, status_quo=status_quo, allow_out_of_range=allow_out_of_range
+        world,
+        scenario,
+        seed,
+        runs,
+        pins,
+        status_quo=status_quo,
+        allow_out_of_range=allow_out_of_range,
+        difficulty=difficulty,
     )
     total = last_turn(game, turns)
     replay(game, plan.step if plan else (), plan.choice if plan else (), total)

@@ -192,9 +192,30 @@ class World(SymbolScope):
         marked = next((did for did, d in self.difficulties.items() if d.default), None)
         return marked or next(iter(self.difficulties), None)
 
+    def difficulty_named(self, asked: str) -> str | None:
+        """The id of the difficulty ``asked`` names, by id or by the name the game shows it under
+        ("learning" for the base pack's easy), case aside; None when the packs have none such."""
+        if asked in self.difficulties:
+            return asked
+        wanted = asked.lower()
+        return next(
+            (did for did, d in self.difficulties.items() if wanted in (did.lower(), (d.name or "").lower())),
+            None,
+        )
+
+    def difficulties_listed(self) -> str:
+        """Each difficulty's id, with the name the game shows where it differs: "easy (Learning),
+        standard, hard"; what a refusal of an unknown one offers instead."""
+        listed = ", ".join(
+            f"{did} ({d.name})" if d.name and d.name.lower() != did.lower() else did
+            for did, d in self.difficulties.items()
+        )
+        return listed or "none (the packs define no difficulties)"
+
     def history_of(self, indicator: str) -> list[HistoryInfo]:
         """The real series the pack compares with an indicator, in id order."""
         return [h for h in self.history.values() if h.indicator == indicator]
+
     # (scenario, objective index) -> value of one unit of the indicator, for the score's weights
     objective_values: dict[tuple[str, int], CompiledFormula | float] = field(default_factory=dict)
 
@@ -239,6 +260,7 @@ def load_world(folders: Sequence[str | Path]) -> World:
 
     Packs loaded before with the very same bytes give the world built then (engine/loaded.py).
     """
+
     def load() -> tuple[ContentSet, World]:
         content = load_content(folders, __version__)
         return content, compile_world(content)

@@ -60,6 +60,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         args.scenario = _plan_scenario(args.plan) or "both-sides"
     scenario = world.scenarios.get(args.scenario)
     scored = not args.no_score and scenario is not None and bool(scenario.objectives)
+    difficulty = None if args.difficulty is None else world.difficulty_named(args.difficulty)
+    if args.difficulty is not None and difficulty is None:
+        known = world.difficulties_listed()
+        raise CliError(f"unknown difficulty {args.difficulty!r}; choose one of: {known}")
     try:
         result = run_plan(
             world,
@@ -71,6 +75,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             pins=pins,
             status_quo=args.status_quo or scored,
             allow_out_of_range=args.allow_out_of_range,
+            difficulty=difficulty,
         )
         scores = summarise_scores(result.game) if scored else None
     except ContentErrors as exc:
@@ -93,6 +98,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     payload: dict[str, Any] = {
         "scenario": args.scenario,
         "seed": args.seed,
+        "difficulty": game.difficulty,
         "runs": args.runs,
         "turns": game.turn,
         "dates": dates,
