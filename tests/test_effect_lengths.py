@@ -33,6 +33,7 @@ def test_an_effect_is_told_in_its_targets_units_not_as_a_raw_number(base_world):
 
     share = next(p for p, info in base_world.parameters.items() if info.unit.startswith("fraction"))
     assert "+3.5 percentage points" in said(share, add=0.035)
+    assert "-0.44 percentage points" in said(share, add=-0.00441)  # not -0.441: two figures, as read
     assert said(share, add=0.035).endswith("from now on")  # no length: the rest of the game
     points = next(p for p, info in base_world.parameters.items() if info.unit == "points")
     assert "-2 points" in said(points, add=-2.0, turns=8)

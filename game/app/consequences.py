@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
+from game.app import words
 from game.app.words import turns
 
 if TYPE_CHECKING:
@@ -123,11 +124,13 @@ def _factor_words(factor: float) -> str:
 def _amount_words(world: World, target: str, amount: float) -> str:
     unit = str(getattr(world.item(target), "unit", "") or "")
     sign = "-" if amount < 0 else "+"
+    # two significant figures: an amount worked out for the game as it stands (a share of a
+    # credibility of 0.0044) read "-0.441 percentage points" beside a choice's "-10"
     if unit.startswith(("fraction", "share")):  # 0.035 of a whole: 3.5 points
-        return f"{sign}{abs(amount) * 100:.3g} percentage points"
+        return f"{sign}{words.significant(abs(amount) * 100, 2)} percentage points"
     if unit in ("%", "points", "percentage points"):
-        return f"{sign}{abs(amount):g} points"
-    return f"{sign}{abs(amount):g} {unit}".rstrip()
+        return f"{sign}{words.significant(abs(amount), 3)} points"
+    return f"{sign}{words.significant(abs(amount), 3)} {unit}".rstrip()
 
 
 def event_consequences(
