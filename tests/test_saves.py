@@ -552,3 +552,22 @@ def test_a_v1_save_without_its_snapshot_or_hashes_is_refused(good_save, world):
 def test_the_save_system_never_imports_the_user_interface(fresh_process):
     # a new interpreter imported game.saves, before anything else (tests/fresh_process.py)
     assert fresh_process["saves_ui"] == []
+
+
+def test_two_answers_of_one_turn_replay_whatever_order_the_save_lists_them_in(base_world, tmp_path):
+    """A class report called an honest student's save tampered: two dilemmas of one year, one left
+    to its default, were saved in one order and replayed in the other ("log[3].choices[0].event:
+    saved 'hope_replication_null', replayed 'massacre'"). A turn's answers are a set."""
+    game = Game(base_world, "one-period", seed=1, interactive=True)
+    while not game.is_over:
+        game.resolve_turn()
+        while game.pending_dilemmas:
+            dilemma = game.pending_dilemmas[0]
+            game.choose(dilemma.event, next(c.id for c in dilemma.choices if c.default))
+    saved = save_game(game, "Ana", folder=tmp_path)
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    turn = next(t for t in doc["log"] if len(t["choices"]) > 1)  # seed 1 answers two in year 1
+    turn["choices"].reverse()  # as the live game may list them
+    saved.write_text(json.dumps(doc), encoding="utf-8")
+    loaded = load_save(saved, base_world)
+    assert not loaded.differences and loaded.game.turn == game.turn

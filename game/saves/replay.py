@@ -211,7 +211,9 @@ def differences(save: SaveFile, game: Game) -> tuple[list[Difference], int]:
     """What the replayed game disagrees with in the save, and how many values were compared."""
     out: list[Difference] = []
     checked = 0
-    replayed_log = [t.model_dump() for t in log_by_turn(game)]
+    # a turn's dilemma answers are a set: a live game lists one left to its default where it fell
+    # due, the replay where it is met (an honest class save was called tampered for the order)
+    replayed_log = [{**t.model_dump(), "choices": _answers_of(t.choices)} for t in log_by_turn(game)]
     saved_log = [
         {
             "turn": t.turn,
@@ -221,7 +223,7 @@ def differences(save: SaveFile, game: Game) -> tuple[list[Difference], int]:
                 else d.model_dump()
                 for d in sorted(t.decisions, key=lambda d: d.action)
             ],
-            "choices": [c.model_dump() for c in t.choices],
+            "choices": _answers_of(t.choices),
         }
         for t in save.log
     ]
@@ -231,6 +233,11 @@ def differences(save: SaveFile, game: Game) -> tuple[list[Difference], int]:
     if save.state is not None and game.date() != save.date:
         out.append(Difference(f"date: saved {save.date!r}, replayed {game.date()!r}"))
     return out, checked
+
+
+def _answers_of(choices: list[ChoiceRecord]) -> list[dict[str, Any]]:
+    """A turn's answers in one order, the event's (each event is answered once a turn)."""
+    return [c.model_dump() for c in sorted(choices, key=lambda c: (c.event, c.choice))]
 
 
 def _previous(game: Game, turn: int, action: str) -> int | None:
