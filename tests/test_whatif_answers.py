@@ -193,7 +193,27 @@ def test_a_rows_points_add_up_as_shown():
     )  # fmt: skip
     result = Of(
         original=Of(scenario=Of(turn_name="quarter", name="S"), scenario_id="s", seed=1, turn=4),
-        changes=["x"], identical=False, objectives=[row], before=Of(score=1.0, grade="bad"),
-        after=Of(score=1.5, grade="bad"), warnings=[], unused=[],
+        changes=["x"], identical=False, objectives=[row], warnings=[], unused=[],
+        before=Of(score=1.0, grade="bad", earned="bad", ending=None),
+        after=Of(score=1.5, grade="bad", earned="bad", ending=None),
     )  # fmt: skip
     assert "+3.8 → +4.4 (+0.6)" in comparison_text(result, compact=True)  # type: ignore[arg-type]
+
+
+def test_a_what_if_whose_ending_capped_its_grade_says_so():
+    """+20.0 read "(bad)" beside a scale whose unpleasant band is +10 to +30, with no reason (a
+    playtester): the what-if met an ending that caps the grade, and now the table says so."""
+    from types import SimpleNamespace as Of
+
+    result = Of(
+        original=Of(scenario=Of(turn_name="year", name="S"), scenario_id="s", seed=1, turn=10),
+        changes=["x"], identical=False, objectives=[], warnings=[], unused=[],
+        before=Of(score=22.9, grade="unpleasant", earned="unpleasant", ending=None),
+        after=Of(score=20.0, grade="bad", earned="unpleasant", ending=Of(title="Voted out in Washington")),
+    )  # fmt: skip
+    text = comparison_text(result)  # type: ignore[arg-type]
+    assert "score: +22.9 (unpleasant) → +20.0 (bad): -2.9 points" in text
+    assert (
+        "note: the what-if met the ending 'Voted out in Washington', which caps the grade at bad "
+        "(the score alone earned unpleasant)"
+    ) in text

@@ -280,6 +280,12 @@ def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
     lines.append("")
     change = a.score - b.score
     lines.append(f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade}): {change:+.1f} points")
+    for side, debrief in (("your game", b), ("the what-if", a)):  # a grade below its score's band: why
+        if debrief.ending is not None and debrief.earned and debrief.earned != debrief.grade:
+            lines.append(
+                f"note: {side} met the ending '{debrief.ending.title}', which caps the grade at "
+                f"{debrief.grade} (the score alone earned {debrief.earned})"
+            )
     for warning in result.warnings:
         lines.append(f"note: the game would have refused: {warning}")
     for unused in result.unused:

@@ -209,12 +209,24 @@ def cmd_whatif(args: argparse.Namespace, packs: list[Path] | None) -> int:
     return 0
 
 
+def _graded(debrief: Any) -> dict[str, Any]:
+    """A game's score and grade, with the ending that capped the grade and what the score alone
+    earned (the grade can sit below its score's band: an ending caps it)."""
+    ending = debrief.ending
+    return {
+        "score": debrief.score,
+        "grade": debrief.grade,
+        "earned": debrief.earned or debrief.grade,
+        "ending": None if ending is None else {"id": ending.id, "title": ending.title},
+    }
+
+
 def _as_json(result: Any) -> dict[str, Any]:
     return {
         "changes": result.changes,
         "identical": result.identical,
-        "game": {"score": result.before.score, "grade": result.before.grade},
-        "what_if": {"score": result.after.score, "grade": result.after.grade},
+        "game": _graded(result.before),
+        "what_if": _graded(result.after),
         "objectives": [
             {
                 "indicator": o.indicator,
