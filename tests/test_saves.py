@@ -571,3 +571,20 @@ def test_two_answers_of_one_turn_replay_whatever_order_the_save_lists_them_in(ba
     saved.write_text(json.dumps(doc), encoding="utf-8")
     loaded = load_save(saved, base_world)
     assert not loaded.differences and loaded.game.turn == game.turn
+
+
+def test_a_dilemma_nobody_chose_is_still_nobodys_choice_after_a_load(base_world, tmp_path):
+    """What if? said "answered Stay the course" after a load where the live game had said
+    "nobody answered" (a playtester): the save now keeps who chose, and the load restores it."""
+    game = Game(base_world, "one-period", seed=2, interactive=True)
+    while not game.is_over:
+        game.resolve_turn()
+        while game.pending_dilemmas:
+            dilemma = game.pending_dilemmas[0]
+            game.choose(dilemma.event, dilemma.choices[0].id)
+    nobody = [(c.turn, c.event) for c in game.choices_made if c.by_default]
+    assert nobody, "seed 2 leaves HOPE's replication dilemma to its default in year 5"
+    loaded = load_save(save_game(game, "Ana", folder=tmp_path), base_world)
+    assert not loaded.differences
+    assert [(c.turn, c.event) for c in loaded.game.choices_made if c.by_default] == nobody
+    assert [c for c in loaded.game.choices_made] == [c for c in game.choices_made]

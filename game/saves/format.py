@@ -15,7 +15,8 @@ Version history
   3  all of them: a save may carry its game's id, its difficulty and a classroom record.
   4  ``numerics``: the machine's floating-point routines (``game.engine.numerics``), so a
      replay on another kind of machine can tell last-bit drift from an edit (absent in
-     older saves: the routines they were made with are unknown).
+     older saves: the routines they were made with are unknown); a dilemma's answer says
+     ``by_default`` when nobody chose it (absent: someone did).
 
 Reading never trusts the file: size, encoding, syntax, duplicate keys, non-finite
 numbers, unknown keys, wrong types and values out of range all end in one SaveError that
@@ -82,6 +83,11 @@ class ChoiceRecord(Record):
 
     event: Name
     choice: Name
+    by_default: bool = Field(
+        False,
+        description="nobody chose: the default was taken (nobody played the side, the game was over, "
+        "no choice was left); the debrief and exports say so rather than 'answered'",
+    )
 
 
 class TurnRecord(Record):

@@ -10,6 +10,7 @@ judges.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from typing import Any, NamedTuple
@@ -85,7 +86,9 @@ def log_by_turn(game: Game) -> list[TurnRecord]:
             DecisionRecord(action=d.action, level=d.level, previous=d.previous)
         )
     for c in game.choices_made:
-        turns.setdefault(c.turn, ([], []))[1].append(ChoiceRecord(event=c.event, choice=c.choice))
+        turns.setdefault(c.turn, ([], []))[1].append(
+            ChoiceRecord(event=c.event, choice=c.choice, by_default=c.by_default)
+        )
     return [TurnRecord(turn=t, decisions=d, choices=c) for t, (d, c) in sorted(turns.items())]
 
 
@@ -149,6 +152,12 @@ def replay(save: SaveFile, world: Any, *, allow_out_of_range: bool = False) -> G
     ]
     answers = [ChoiceMade(t.turn, c.event, c.choice) for t in save.log for c in t.choices]
     replay_log(game, steps, answers, save.turn, live_last_turn=True)
+    # the replay answers every logged dilemma as chosen; the save says which nobody chose
+    defaulted = {(t.turn, c.event) for t in save.log for c in t.choices if c.by_default}
+    game.choices_made = [
+        dataclasses.replace(c, by_default=True) if (c.turn, c.event) in defaulted else c
+        for c in game.choices_made
+    ]
     for aid, level in save.pending.items():
         game.set_level(aid, level, enforce=False)
     game.interactive = True
@@ -237,7 +246,8 @@ def differences(save: SaveFile, game: Game) -> tuple[list[Difference], int]:
 
 def _answers_of(choices: list[ChoiceRecord]) -> list[dict[str, Any]]:
     """A turn's answers in one order, the event's (each event is answered once a turn)."""
-    return [c.model_dump() for c in sorted(choices, key=lambda c: (c.event, c.choice))]
+    # who chose is not replayed (a replay answers from the log): restored from the save instead
+    return [c.model_dump(exclude={"by_default"}) for c in sorted(choices, key=lambda c: (c.event, c.choice))]
 
 
 def _previous(game: Game, turn: int, action: str) -> int | None:
