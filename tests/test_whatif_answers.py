@@ -217,3 +217,25 @@ def test_a_what_if_whose_ending_capped_its_grade_says_so():
         "note: the what-if met the ending 'Voted out in Washington', which caps the grade at bad "
         "(the score alone earned unpleasant)"
     ) in text
+
+
+def test_the_compact_table_gives_its_labels_the_room_the_dialog_has():
+    """At 120x40 the dialog is wider than at 80x24: its labels were cut to 17 columns all the same."""
+    from types import SimpleNamespace as Of
+
+    label = "American lives: drug overdose deaths"
+    row = Of(
+        label=label, decimals=0, status_quo=10.0, before=9.0, after=8.0,
+        points_before=1.0, points_after=1.0, points_change=0.0,
+    )  # fmt: skip
+    result = Of(
+        original=Of(scenario=Of(turn_name="quarter", name="S"), scenario_id="s", seed=1, turn=4),
+        changes=[], identical=True, objectives=[row], warnings=[], unused=[],
+        before=Of(score=1.0, grade="bad", earned="bad", ending=None),
+        after=Of(score=1.0, grade="bad", earned="bad", ending=None),
+    )  # fmt: skip
+    narrow = comparison_text(result, compact=True)  # type: ignore[arg-type]
+    wide = comparison_text(result, compact=True, room=83)  # type: ignore[arg-type]
+    assert label[:16] + "…" in narrow and label[:26] + "…" in wide
+    rows = [line for text in (narrow, wide) for line in text.splitlines() if line.startswith("American")]
+    assert [len(line) for line in rows] == [73, 83]  # each row fills its room exactly

@@ -242,11 +242,12 @@ def _unsigned_zero(value: float, decimals: int) -> float:
     return 0.0 if round(value, decimals) == 0 else value
 
 
-def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
+def comparison_text(result: WhatIf, *, compact: bool = False, room: int = 73) -> str:
     """The game and its what-if side by side, objective by objective, with the difference in points.
 
     ``compact``: for a narrow screen (the debrief's dialog): no status-quo column (the debrief
-    shows it), short number columns, labels cut to fit in 73 columns (76 less a scrollbar).
+    shows it), short number columns, labels cut so a row fits in ``room`` columns (73 by
+    default: 80 columns less the dialog's frame and a scrollbar).
     """
     game = result.original
     word = game.scenario.turn_name
@@ -259,7 +260,8 @@ def comparison_text(result: WhatIf, *, compact: bool = False) -> str:
     lines.append("")
     n = 9 if compact else 12
     longest = max([len(o.label) for o in result.objectives] + [9])
-    width = min(longest, 17) if compact else longest  # compact: 73 columns, a scrollbar beside them in 76
+    # compact: the label column is what the number columns (56) leave of the width
+    width = max(9, min(longest, room - 56)) if compact else longest
     columns = [] if compact else [f"{'status quo':>{n}}"]
     columns += [f"{'your game':>{n}}", f"{'what if':>{n}}", f"{'difference':>{n + 1}}", f"{'points':>20}"]
     lines.append(f"{'objective':<{width}}  " + "  ".join(columns))

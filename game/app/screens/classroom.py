@@ -403,7 +403,8 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
         except WhatIfError as exc:
             result_box.update(Content.styled(f"✗ {exc}", "$text-error"))
         else:
-            result_box.update(Content(comparison_text(result, compact=True)))
+            room = self.query_one(".dialog-box").content_region.width - 3  # less a scrollbar
+            result_box.update(Content(comparison_text(result, compact=True, room=room)))
         # the outcome in the dialog's whole height, the list out of the way: at 80x24 the two did
         # not fit, and the comparison sat below the list where nothing scrolled to it
         self._tried, self.chosen = self.chosen, None
