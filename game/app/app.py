@@ -295,6 +295,7 @@ class BorderlineApp(App[None]):
             self.join_class(path)
         if self.start_scenario is not None:
             scenario, self.start_scenario = self.start_scenario, None
+            asked = self.start_difficulty
             if message.world is None:
                 self.notify("The content has errors: see Mods.", severity="error", timeout=10)
             elif scenario not in message.world.scenarios:
@@ -305,13 +306,9 @@ class BorderlineApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
-            elif (
-                self.start_difficulty is not None
-                and message.world.difficulty_named(self.start_difficulty) is None
-            ):
+            elif asked is not None and (level := message.world.difficulty_named(asked)) is None:
                 self.notify(
-                    f"No difficulty {self.start_difficulty!r}; choose one of: "
-                    f"{message.world.difficulties_listed()}",
+                    f"No difficulty {asked!r}; choose one of: {message.world.difficulties_listed()}",
                     severity="error",
                     timeout=10,
                     markup=False,
@@ -320,11 +317,7 @@ class BorderlineApp(App[None]):
                 from game.engine import GameError
 
                 try:
-                    level = (
-                        None
-                        if self.start_difficulty is None
-                        else message.world.difficulty_named(self.start_difficulty)
-                    )
+                    level = None if asked is None else level
                     self.start_game(scenario, self.start_seed, self.start_players or None, level)
                 except GameError as exc:  # a --player side the world does not have
                     self.notify(printable(str(exc)), severity="error", timeout=10, markup=False)

@@ -68,8 +68,8 @@ def numerics_key() -> dict[str, str]:
     }
 
 
-def same_numerics(recorded: dict[str, str], here: dict[str, str] | None = None) -> bool:
+def same_numerics(recorded: dict[str, str]) -> bool:
     """Whether numbers recorded under ``recorded`` (a key, or the parts of one that are known)
     are this machine's to the bit: every part it gives is this machine's."""
-    key = numerics_key() if here is None else here
+    key = numerics_key()
     return all(key.get(part) == value for part, value in recorded.items())
