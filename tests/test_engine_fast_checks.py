@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.engine import Game, SimulationError, load_world
+from game.engine import Game, SimulationError, load_world, program
 from game.engine.bounds import ROUND_OFF
 from game.engine.events import eligibility
 from game.engine.world import World
@@ -107,10 +107,11 @@ def blowup_world(tmp_path: Path, formula: str) -> World:
     return load_world([MINI, folder])
 
 
-@pytest.mark.parametrize("runs", [1, 3, 80])
+@pytest.mark.parametrize("runs", [1, 3, 80, program.SMALL_BATCH_RUNS + 1])
 def test_a_name_going_infinite_mid_game_is_named_whatever_the_runs(tmp_path, runs):
-    """The end of a turn's finiteness test, at once over a lone game's numbers or name by name,
-    stops the game at the turn a variable nobody records stops being finite, and names it."""
+    """The end of a turn's finiteness test, at once over a lone game's numbers or name by name
+    (a big batch's summed inside its turn, as each value is final), stops the game at the turn a
+    variable nobody records stops being finite, and names it."""
     world = blowup_world(tmp_path, "1 / (turn - 2) + heavy_users")
     game = Game(world, "test-run", seed=1, runs=runs)
     game.resolve_turn()

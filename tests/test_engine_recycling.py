@@ -1,5 +1,6 @@
 """A big batch's values leave the program in arrays that later turns write again once nobody holds
-them (game/engine/program.py ``_Recycler``), a small one's in new copies each turn: whatever a
+them (game/engine/program.py: the names a turn computes as views of a ``_Generation``'s buffers,
+the stocks in a ``_Recycler``'s arrays), a small one's in new copies each turn: whatever a
 caller kept of a turn (its values, the state before it, a snapshot, a fork, a view or a
 memoryview of one array) keeps its bits while the game plays on, and the numbers are the same as
 a game nobody held anything of."""
@@ -37,11 +38,35 @@ def _played(world: Any, runs: int, turns: int) -> Game:
 
 
 def _recycled_names(game: Game) -> list[str]:
-    """Names of the game's values the program hands out in arrays it may write again (not those
-    the game records: their history keeps every turn's array)."""
-    recycler = game._stepper.programs[game.runs].recycler
-    recorded = game._recorder.series
-    return [key for key in recycler.kept if isinstance(key, str) and key in game.env and key not in recorded]
+    """Names of the game's values the program hands out in arrays it may write again: the names
+    it computes (the game records copies of those it records) and the stocks it recycles."""
+    compiled = game._stepper.programs[game.runs]
+    turned = [name for name, _ in compiled._turned]
+    return turned + [key for key in compiled.recycler.kept if isinstance(key, str) and key in game.env]
+
+
+def test_a_big_batchs_names_leave_uncopied_in_two_generations_and_its_history_keeps_copies(mini_world):
+    """Turn after turn the names a big batch computes leave as read-only views of one of two sets
+    of buffers, the one the last turn's values do not hold (no copy of them a turn); what the
+    game records of them is a C-ordered copy, which later turns leave alone."""
+    runs = program.SMALL_BATCH_RUNS + 1
+    game = _played(mini_world, runs, 1)
+    compiled = game._stepper.programs[runs]
+    name = next(n for n, _ in compiled._turned if n in game.recorded)
+    buffers = []  # which buffers each turn's value views (their ids: holding one would keep it)
+    for _ in range(4):
+        game.resolve_turn()
+        value = game.env[name]
+        assert not value.flags.writeable and value.base is not None
+        buffers.append(id(value.base))
+        recorded = game._recorder.series[name][-1]
+        assert recorded.flags.c_contiguous and recorded.base is None
+        assert np.array_equal(recorded, value)
+        del value
+    assert buffers[0] == buffers[2] and buffers[1] == buffers[3] and buffers[0] != buffers[1]
+    history = game.history(name).copy()
+    game.resolve_turn()
+    assert np.array_equal(game.history(name)[:-1], history)
 
 
 @pytest.mark.parametrize("runs", [program.SMALL_BATCH_RUNS + 1, 2 * program.MIN_RUNS_PER_THREAD])

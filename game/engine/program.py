@@ -25,7 +25,10 @@ Inside a program the runs are the *last* axis: a quantity over a table of n rows
 along a table's handful of rows. Element-wise results do not depend on the layout. A sum
 over a table's rows is emitted as additions of whole rows in exactly the order numpy's
 pairwise summation adds a row's elements (``_pairwise``), so it too is identical to the
-bit. Values are turned back to (runs, n) arrays as they leave the program, once a turn.
+bit. Values leave the program as (runs, n) arrays once a turn: copies in a small batch; in a
+big one each name as a read-only view (the buffer's transpose) of one of two sets of buffers
+that turns take in turn once nobody holds them (``_Generation``), so no name is copied unless
+someone keeps it (the recorded history keeps copies).
 
 Why one long module: the builder that places each numpy call in a tier, the buffer bookkeeping
 (allocation, reuse, release) and the runner that executes the tiers must agree on every buffer's
@@ -215,6 +218,16 @@ def _transposed(buffer: Array, out: Array) -> Array:
     return out
 
 
+def kept_copy(value: Array) -> Array:
+    """A C-ordered copy of a value as it left the program, to keep beyond the turn: a name a
+    big batch handed out as a view of its (rows, runs) buffer (``TurnValues.transient``) is
+    copied the way ``_transposed`` copies such a buffer (numpy's own copy of the view is
+    several times slower for a few rows)."""
+    if value.flags.c_contiguous:
+        return value.copy()
+    return _transposed(value.T, np.empty(value.shape, value.dtype))
+
+
 def _alone(kept: list[Array]) -> int:
     """``sys.getrefcount`` of an array only ``kept`` holds, read as ``_Recycler.take`` reads it."""
     return sys.getrefcount(kept[0])
@@ -297,29 +310,35 @@ def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
     return partial(ufunc, out=out) if ufunc.nin == 1 else ufunc
 
 
-def _span(blocks: list[Block], span: tuple[int, int], rows: int, private: Mapping[int, Array]) -> list[Block]:
+def _span(
+    blocks: list[Block],
+    span: tuple[int, int],
+    rows: int,
+    private: Mapping[int, Array],
+    swap: Mapping[int, Array] | None = None,
+) -> list[Block]:
     """The same instructions, over runs ``span[0]`` to ``span[1]`` only (every instruction works
     run by run, so a phase may be run on a few runs at a time).
 
     ``private`` maps the id of each buffer of a value the same in every run that the turn writes
     (one column, not one per run) to this span's own copy: spans run at once in threads, and a
-    shared one would be overwritten by another thread at another place in the tape.
+    shared one would be overwritten by another thread at another place in the tape. ``swap``
+    maps the id of a buffer to another of its shape that the instructions use instead (a
+    generation's, see ``_Generation``), cut to the span like the buffer would be.
     """
     lo, hi = span
-    if span == (0, rows) and not private:
+    if span == (0, rows) and not private and not swap:
         return blocks
 
     def view(value: Any) -> Any:
         if not isinstance(value, np.ndarray):
             return value
-        probe: Any = value
-        while isinstance(probe, np.ndarray):
-            copy = private.get(id(probe))
-            if copy is not None:
-                offset = value.__array_interface__["data"][0] - probe.__array_interface__["data"][0]
-                return np.ndarray(value.shape, value.dtype, copy, offset, value.strides)
-            probe = probe.base
-        if value.ndim == 2 and value.shape[1] == rows:
+        own = _rebased(value, private)
+        if own is not value:
+            return own
+        if swap:
+            value = _rebased(value, swap)
+        if value.ndim == 2 and value.shape[1] == rows and (lo, hi) != (0, rows):
             return value[:, lo:hi]
         return value
 
@@ -347,6 +366,50 @@ EXACT_ELEMENTWISE = frozenset(
 two operands, whichever of numpy's loops computes it: the same bits whether an operand comes as a
 whole array, a broadcast one or a single number (powers, exponentials, logarithms, minimum and
 maximum are left out: their loops may differ in a shortcut, a last bit or a zero's sign)."""
+
+GENERATIONS = 2
+"""Sets of buffers a big batch's values leave in without a copy (see ``_Generation``): a turn
+writes one set while the game still shows the last turn's values in the other."""
+
+
+class _Generation:
+    """The buffers a big batch's names computed each turn leave the program in, handed out as
+    they are: each name's value is a read-only (runs, rows) view of its buffer, not a copy.
+
+    A turn is run on instructions that write a generation's buffers in place of the program's
+    own (``_span``'s ``swap``), and only on a generation nobody can see any more: none of its
+    views nor a view made from one nor its buffers is referenced outside it (CPython counts
+    references exactly; the counts it has on its own are taken once it is made). The game's
+    values of the last turn hold one generation while the turn writes the other; with both held
+    (a fork, or a caller keeping an old turn's values) the turn runs on the program's own
+    buffers and its values leave as copies. Either way the numbers are the same: every buffer
+    a turn reads it has written earlier in the turn (one read before would read, on a new
+    generation, the nans it starts with, and the turn would stop on them; the threads' tests
+    compare big batches with the reference path). What is kept beyond a turn or two (the
+    recorded history, the stocks) is copied by whoever keeps it."""
+
+    def __init__(
+        self, spans: list[tuple[list[Block], ...]], outputs: dict[str, Array], named: list[tuple[str, Array]]
+    ) -> None:
+        self.spans = spans
+        self.outputs = outputs  # each name's buffer in this generation (the program's layout)
+        self.named = named  # each name's view as it leaves
+        self.buffers = list({id(buffer): buffer for buffer in outputs.values()}.values())
+        self.views = [view for _, view in named]
+        self._alone: tuple[int, ...] = ()
+
+    def settle(self) -> None:
+        """Count the references the generation has on its own (once its maker lets go of it)."""
+        self._alone = self._counts()
+
+    def _counts(self) -> tuple[int, ...]:
+        counts = sys.getrefcount
+        return (*(counts(buffer) for buffer in self.buffers), *(counts(view) for view in self.views))
+
+    def free(self) -> bool:
+        """Whether nobody but the generation sees its buffers (a turn may write them)."""
+        return self._counts() == self._alone
+
 
 QUICK_OPERANDS = True
 """Hand numpy a one-element operand of an exact element-wise call as its 0-d view (see
@@ -427,6 +490,9 @@ class TurnValues(dict[Any, Array]):
     left for it to test."""
 
     finite: frozenset[str] = frozenset()
+    transient: frozenset[str] = frozenset()
+    """The names whose arrays are the program's own, written again a turn or two later once
+    nobody holds them (``_Generation``): whoever keeps one longer keeps a copy."""
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -941,12 +1007,23 @@ class Program:
         run: tuple[list[Block], ...] = (first, substep, end)
         if QUICK_OPERANDS and parts == 1 and 1 < rows <= SMALL_BATCH_RUNS:
             run = self._spread_fixed(run)
-        self.spans = []
-        for number, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        self._run_phases, self._bounds = run, bounds
+        self._privates: list[dict[int, Array]] = []
+        for number in range(parts):
             # the first span keeps the program's own buffers: the turn's outputs are read from them
-            private = {} if number == 0 else {id(buffer): np.empty_like(buffer) for buffer in shared}
-            phases = tuple(_span(phase, (lo, hi), rows, private) for phase in run)
-            self.spans.append(tuple(map(_quick_operands, phases)) if QUICK_OPERANDS else phases)
+            self._privates.append({id(buffer): np.empty_like(buffer) for buffer in shared} if number else {})
+        self.spans = self._spans()
+        # the names computed each turn, and the generations a big batch's values leave in
+        self._turned = [(name, out) for name, out in self.outputs.items() if self.tier[name] != SETUP]
+        self._sums = np.zeros(len(self._turned))  # each one's sum, as a generation's turn finds it
+        self._checked: tuple[list[Block], ...] | None = None  # a generation's phases, made with the first
+        self._groups, self._plans = groups, plans
+        for private in self._privates[1:]:  # each span sums its own runs
+            private[id(self._sums)] = np.zeros_like(self._sums)
+        self._span_sums = [self._sums, *(private[id(self._sums)] for private in self._privates[1:])]
+        self.generations: list[_Generation] = []
+        self.generation: _Generation | None = None  # the one the turn under way writes
+        self._transient = frozenset(name for name, _ in self._turned)
         self.bound: Stepper | None = None  # whose parameters the buffers hold, set up for its game
         self._bound_bits = b""  # the bits of those parameters: a game of the very same needs no setup
         self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
@@ -961,6 +1038,69 @@ class Program:
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
         # a small batch's names computed each turn, and flat views of what leaves (``_leave_small``)
         self._small: tuple[list[tuple[str, Array]], list[Array]] | None = None
+
+    def _with_sums(self) -> tuple[list[Block], ...]:
+        """The turn's phases with each name computed each turn summed into ``_sums`` as soon as
+        its value is final, while it is still in the processor's cache (a generation's turn: its
+        values leave uncopied, and a sum is finite only if every number summed is): a name the
+        end values compute, after its instructions there; one computed once a turn, after the
+        turn's tier; any other after everything."""
+        sums, reduce = self._sums, np.add.reduce
+        groups, plans, turn = self._groups, self._plans, self.builder.turn
+        checks = {
+            name: (name, [(reduce, (out, None, None, sums[i : i + 1].reshape(())))])
+            for i, (name, out) in enumerate(self._turned)
+        }
+        end: list[Block] = []
+        for name in plans["end"]:
+            end += groups[name]
+            if groups[name] and name in checks:
+                end.append(checks.pop(name))
+        once = [checks.pop(name) for name, _ in self._turned if self.tier[name] == TURN and name in checks]
+        first, substep, _ = self._run_phases
+        first = turn + once + first[len(turn) :]
+        return first, substep, end + list(checks.values())
+
+    def _spans(self, swap: Mapping[int, Array] | None = None) -> list[tuple[list[Block], ...]]:
+        """The turn's phases for each span of runs (one span, or one a thread), on the program's
+        own buffers or, summing each value as it is final (``_with_sums``), with ``swap``'s."""
+        spans = []
+        bounds, rows = self._bounds, self.rows
+        for number, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            private = self._privates[number]
+            if swap is None:
+                run = self._run_phases
+            else:
+                if self._checked is None:
+                    self._checked = self._with_sums()
+                run = self._checked
+            phases = tuple(_span(phase, (lo, hi), rows, private, swap) for phase in run)
+            spans.append(tuple(map(_quick_operands, phases)) if QUICK_OPERANDS else phases)
+        return spans
+
+    def _free_generation(self) -> _Generation | None:
+        """A generation a big batch's turn may write (``_Generation``), made when none is free
+        and fewer than ``GENERATIONS`` are; None when every one is held."""
+        for generation in self.generations:
+            if generation.free():
+                return generation
+        if len(self.generations) >= GENERATIONS:
+            return None
+        generation = self._new_generation()
+        generation.settle()  # its own references counted once nothing else here holds its arrays
+        self.generations.append(generation)
+        return generation
+
+    def _new_generation(self) -> _Generation:
+        # nans to start with: a buffer read before the turn writes it would stop the turn
+        swap = {id(out): np.full_like(out, np.nan) for _, out in self._turned}
+        outputs = {name: swap[id(out)] for name, out in self._turned}
+        named = []
+        for name, buffer in outputs.items():
+            view = buffer.T
+            view.flags.writeable = False
+            named.append((name, view))
+        return _Generation(self._spans(swap), outputs, named)
 
     # ------------------------------------------------------------------ building
 
@@ -1140,7 +1280,8 @@ class Program:
         """The reference integration's error for a stock out of range, naming its flows' rates."""
         stepper = self.stepper
         _, inflows, outflows, _, _ = next(entry for entry in stepper.integration if entry[0] == exc.stock)
-        rates = {fid: self.outputs[fid].T for fid in (*inflows, *outflows)}
+        outputs = self.outputs if self.generation is None else self.generation.outputs
+        rates = {fid: outputs[fid].T for fid in (*inflows, *outflows)}
         shape = (self.rows, self.builder.slots[exc.stock].shape[0])
         flows = describe_flows(rates, inflows, outflows, exc.breach, shape)
         try:
@@ -1241,13 +1382,16 @@ class Program:
         copyto = np.copyto
         for key, value in inputs:
             copyto(slots[key], value.T)
-        if len(self.spans) == 1:
-            failed = self._integrate_turn(self.spans[0], turn)
+        big = self.rows > SMALL_BATCH_RUNS
+        generation = self.generation = self._free_generation() if big and GENERATIONS else None
+        spans = self.spans if generation is None else generation.spans
+        if len(spans) == 1:
+            failed = self._integrate_turn(spans[0], turn)
             if failed is not None:
                 raise failed[1]
         else:
             pool = _thread_pool()
-            futures = [pool.submit(self._integrate_in_thread, np.geterr(), span, turn) for span in self.spans]
+            futures = [pool.submit(self._integrate_in_thread, np.geterr(), span, turn) for span in spans]
             failures = [failed for failed in (future.result() for future in futures) if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
@@ -1266,13 +1410,19 @@ class Program:
             buffer = slots[sid]
             value = stocks[sid] = _transposed(buffer, take(sid, buffer.T.shape, buffer.dtype))
             finite = finite and isfinite(total(value, axis=None))
-        named = []
-        for name, out in self.outputs.items():
-            if self.tier[name] != SETUP:
+        if generation is not None:  # the names leave as they are, in buffers the next turn leaves alone
+            named = generation.named
+            for sums in self._span_sums:
+                finite = finite and isfinite(total(sums))
+        else:
+            named = []
+            for name, out in self._turned:
                 value = _transposed(out, take(name, out.T.shape, out.dtype))
                 finite = finite and isfinite(total(value, axis=None))
                 named.append((name, value))
         env = self._env(stocks, time, lags, channels, side_costs, named)
+        if generation is not None:
+            env.transient = self._transient
         if finite:
             env.finite = self._fixed_env()[1]
         return env

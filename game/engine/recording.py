@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from game.engine.bounds import IndicatorRanges
+from game.engine.program import kept_copy
 from game.engine.state import Array
 from game.engine.stepping import Stepper
 
@@ -53,6 +54,8 @@ class Recorder:
         self.computed += [f"{sid}_action_cost" for sid in world.sides]
         self.ranges = IndicatorRanges(world)
         self._vouched: frozenset[str] | None = None  # record: the names a turn's program vouched for
+        self._transient: frozenset[str] | None = None  # and the names it handed out as its own arrays
+        self._copied: list[int] = []  # (the places of the recorded ones among them)
         self._unvouched: list[str] = []  # and the computed names it did not
         self._unvouched_records: list[tuple[int, str]] = []  # and the recorded names (by place)
         self._shapes = [(name, self._axes[name], self._shape(stepper, name)) for name in self.names]
@@ -78,6 +81,7 @@ class Recorder:
         twin.stepper, twin.names, twin._axes = self.stepper, self.names, self._axes
         twin.computed, twin.ranges, twin._shapes = self.computed, self.ranges, self._shapes
         twin._vouched, twin._unvouched, twin._unvouched_records = None, [], []
+        twin._transient, twin._copied = None, []
         twin.series = {name: list(values) for name, values in self.series.items()}
         twin._reading()
         return twin
@@ -88,6 +92,7 @@ class Recorder:
         twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
         twin.computed, twin.ranges = self.computed, self.ranges
         twin._vouched, twin._unvouched, twin._unvouched_records = None, [], []
+        twin._transient, twin._copied = None, []
         twin._shapes = [(name, axis, self._shape(stepper, name)) for name, axis, _ in self._shapes]
         twin._reading()
         twin.series = {
@@ -111,6 +116,13 @@ class Recorder:
             ]
             if all(arr is value for arr, value in zip(recorded, values, strict=True)):
                 self._as_kept = layout
+        transient: frozenset[str] = getattr(env, "transient", frozenset())
+        if transient:  # the program's own arrays, written again in a turn or two: kept as copies
+            if transient is not self._transient:
+                self._transient = transient
+                self._copied = [i for i, name in enumerate(self.names) if name in transient]
+            for i in self._copied:
+                recorded[i] = kept_copy(recorded[i])
         series = self.series
         for name, arr in zip(self.names, recorded, strict=True):
             series[name].append(arr)
