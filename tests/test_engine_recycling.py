@@ -46,9 +46,9 @@ def _recycled_names(game: Game) -> list[str]:
 
 
 def test_a_big_batchs_names_leave_uncopied_in_two_generations_and_its_history_keeps_copies(mini_world):
-    """Turn after turn the names a big batch computes leave as read-only views of one of two sets
-    of buffers, the one the last turn's values do not hold (no copy of them a turn); what the
-    game records of them is a C-ordered copy, which later turns leave alone."""
+    """Turn after turn the names a big batch computes and its stocks leave as read-only views of
+    one of two sets of buffers, the one the last turn's values do not hold (no copy of them a
+    turn); what the game records of them is a C-ordered copy, which later turns leave alone."""
     runs = program.SMALL_BATCH_RUNS + 1
     game = _played(mini_world, runs, 1)
     compiled = game._stepper.programs[runs]
@@ -62,7 +62,11 @@ def test_a_big_batchs_names_leave_uncopied_in_two_generations_and_its_history_ke
         recorded = game._recorder.series[name][-1]
         assert recorded.flags.c_contiguous and recorded.base is None
         assert np.array_equal(recorded, value)
-        del value
+        # the stocks too (but one an event's effect jumped after the turn: a new array)
+        stocks = [game._state.stocks[sid] for sid in mini_world.stocks]
+        views = [stock for stock in stocks if stock.base is not None]
+        assert len(views) >= len(stocks) - 2 and not any(view.flags.writeable for view in views)
+        del value, stocks, views
     assert buffers[0] == buffers[2] and buffers[1] == buffers[3] and buffers[0] != buffers[1]
     history = game.history(name).copy()
     game.resolve_turn()

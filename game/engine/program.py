@@ -26,9 +26,9 @@ along a table's handful of rows. Element-wise results do not depend on the layou
 over a table's rows is emitted as additions of whole rows in exactly the order numpy's
 pairwise summation adds a row's elements (``_pairwise``), so it too is identical to the
 bit. Values leave the program as (runs, n) arrays once a turn: copies in a small batch; in a
-big one each name as a read-only view (the buffer's transpose) of one of two sets of buffers
-that turns take in turn once nobody holds them (``_Generation``), so no name is copied unless
-someone keeps it (the recorded history keeps copies).
+big one each name and stock as a read-only view (the buffer's transpose) of one of two sets of
+buffers that turns take in turn once nobody holds them (``_Generation``), so nothing is copied
+unless someone keeps it (the recorded history keeps copies).
 
 Why one long module: the builder that places each numpy call in a tier, the buffer bookkeeping
 (allocation, reuse, release) and the runner that executes the tiers must agree on every buffer's
@@ -373,8 +373,8 @@ writes one set while the game still shows the last turn's values in the other.""
 
 
 class _Generation:
-    """The buffers a big batch's names computed each turn leave the program in, handed out as
-    they are: each name's value is a read-only (runs, rows) view of its buffer, not a copy.
+    """The buffers a big batch's names computed each turn and its stocks leave the program in,
+    handed out as they are: each value is a read-only (runs, rows) view of its buffer, not a copy.
 
     A turn is run on instructions that write a generation's buffers in place of the program's
     own (``_span``'s ``swap``), and only on a generation nobody can see any more: none of its
@@ -385,17 +385,26 @@ class _Generation:
     buffers and its values leave as copies. Either way the numbers are the same: every buffer
     a turn reads it has written earlier in the turn (one read before would read, on a new
     generation, the nans it starts with, and the turn would stop on them; the threads' tests
-    compare big batches with the reference path). What is kept beyond a turn or two (the
-    recorded history, the stocks) is copied by whoever keeps it."""
+    compare big batches with the reference path). The stocks leave the same way, from the
+    generation's own stock buffers (the next turn copies them into the other's as its inputs).
+    What is kept beyond a turn or two (the recorded history) is copied by whoever keeps it."""
 
     def __init__(
-        self, spans: list[tuple[list[Block], ...]], outputs: dict[str, Array], named: list[tuple[str, Array]]
+        self,
+        spans: list[tuple[list[Block], ...]],
+        outputs: dict[str, Array],
+        slots: dict[Any, Array],
+        named: list[tuple[str, Array]],
+        stocks: list[tuple[str, Array]],
     ) -> None:
         self.spans = spans
         self.outputs = outputs  # each name's buffer in this generation (the program's layout)
+        self.slots = slots  # the program's inputs by key, each stock's its own in this generation
         self.named = named  # each name's view as it leaves
-        self.buffers = list({id(buffer): buffer for buffer in outputs.values()}.values())
-        self.views = [view for _, view in named]
+        self.stocks = stocks  # and each stock's
+        kept = [*outputs.values(), *(slots[sid] for sid, _ in stocks)]
+        self.buffers = list({id(buffer): buffer for buffer in kept}.values())
+        self.views = [view for _, view in (*named, *stocks)]
         self._alone: tuple[int, ...] = ()
 
     def settle(self) -> None:
@@ -1015,7 +1024,9 @@ class Program:
         self.spans = self._spans()
         # the names computed each turn, and the generations a big batch's values leave in
         self._turned = [(name, out) for name, out in self.outputs.items() if self.tier[name] != SETUP]
-        self._sums = np.zeros(len(self._turned))  # each one's sum, as a generation's turn finds it
+        self._stocks = list(world.stocks)  # each stock's slot, in the order the turn's stocks come
+        # each name's and each stock's sum, as a generation's turn finds it
+        self._sums = np.zeros(len(self._turned) + len(self._stocks))
         self._checked: tuple[list[Block], ...] | None = None  # a generation's phases, made with the first
         self._groups, self._plans = groups, plans
         for private in self._privates[1:]:  # each span sums its own runs
@@ -1023,7 +1034,7 @@ class Program:
         self._span_sums = [self._sums, *(private[id(self._sums)] for private in self._privates[1:])]
         self.generations: list[_Generation] = []
         self.generation: _Generation | None = None  # the one the turn under way writes
-        self._transient = frozenset(name for name, _ in self._turned)
+        self._transient = frozenset([*(name for name, _ in self._turned), *self._stocks])
         self.bound: Stepper | None = None  # whose parameters the buffers hold, set up for its game
         self._bound_bits = b""  # the bits of those parameters: a game of the very same needs no setup
         self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
@@ -1044,14 +1055,19 @@ class Program:
         its value is final, while it is still in the processor's cache (a generation's turn: its
         values leave uncopied, and a sum is finite only if every number summed is): a name the
         end values compute, after its instructions there; one computed once a turn, after the
-        turn's tier; any other after everything."""
+        turn's tier; any other after everything. The stocks, as the end values begin."""
         sums, reduce = self._sums, np.add.reduce
         groups, plans, turn = self._groups, self._plans, self.builder.turn
         checks = {
             name: (name, [(reduce, (out, None, None, sums[i : i + 1].reshape(())))])
             for i, (name, out) in enumerate(self._turned)
         }
-        end: list[Block] = []
+        slots, first_stock = self.builder.slots, len(self._turned)
+        # the stocks are final once the last sub-step has integrated them: before the end values
+        end: list[Block] = [
+            (sid, [(reduce, (slots[sid], None, None, sums[i : i + 1].reshape(())))])
+            for i, sid in enumerate(self._stocks, start=first_stock)
+        ]
         for name in plans["end"]:
             end += groups[name]
             if groups[name] and name in checks:
@@ -1092,15 +1108,24 @@ class Program:
         return generation
 
     def _new_generation(self) -> _Generation:
+        slots = self.builder.slots
         # nans to start with: a buffer read before the turn writes it would stop the turn
         swap = {id(out): np.full_like(out, np.nan) for _, out in self._turned}
+        swap.update((id(slots[sid]), np.full_like(slots[sid], np.nan)) for sid in self._stocks)
         outputs = {name: swap[id(out)] for name, out in self._turned}
-        named = []
-        for name, buffer in outputs.items():
-            view = buffer.T
-            view.flags.writeable = False
-            named.append((name, view))
-        return _Generation(self._spans(swap), outputs, named)
+        own = {**slots, **{sid: swap[id(slots[sid])] for sid in self._stocks}}
+
+        def leaving(buffers: Iterable[tuple[str, Array]]) -> list[tuple[str, Array]]:
+            views = []
+            for name, buffer in buffers:
+                view = buffer.T
+                view.flags.writeable = False
+                views.append((name, view))
+            return views
+
+        named = leaving(outputs.items())
+        stocks = leaving((sid, own[sid]) for sid in self._stocks)
+        return _Generation(self._spans(swap), outputs, own, named, stocks)
 
     # ------------------------------------------------------------------ building
 
@@ -1379,12 +1404,13 @@ class Program:
             if finite:  # every number that leaves
                 env.finite = self._fixed_env()[1]
             return env
-        copyto = np.copyto
-        for key, value in inputs:
-            copyto(slots[key], value.T)
         big = self.rows > SMALL_BATCH_RUNS
         generation = self.generation = self._free_generation() if big and GENERATIONS else None
         spans = self.spans if generation is None else generation.spans
+        into = slots if generation is None else generation.slots
+        copyto = np.copyto
+        for key, value in inputs:
+            copyto(into[key], value.T)
         if len(spans) == 1:
             failed = self._integrate_turn(spans[0], turn)
             if failed is not None:
@@ -1406,15 +1432,16 @@ class Program:
         finite = True
         total, isfinite = np.add.reduce, math.isfinite
         take = self.recycler.take
-        for sid in stocks:
-            buffer = slots[sid]
-            value = stocks[sid] = _transposed(buffer, take(sid, buffer.T.shape, buffer.dtype))
-            finite = finite and isfinite(total(value, axis=None))
-        if generation is not None:  # the names leave as they are, in buffers the next turn leaves alone
+        if generation is not None:  # the values leave as they are, in buffers the next turn leaves alone
+            stocks.update(generation.stocks)
             named = generation.named
             for sums in self._span_sums:
                 finite = finite and isfinite(total(sums))
         else:
+            for sid in stocks:
+                buffer = slots[sid]
+                value = stocks[sid] = _transposed(buffer, take(sid, buffer.T.shape, buffer.dtype))
+                finite = finite and isfinite(total(value, axis=None))
             named = []
             for name, out in self._turned:
                 value = _transposed(out, take(name, out.T.shape, out.dtype))
