@@ -94,3 +94,22 @@ def test_a_scenario_of_one_sides_levers_does_not_ask_the_other_sides_dilemmas(ba
     for _ in range(4):
         headless.resolve_turn()
     assert headless.state_digest() == game.state_digest()
+
+
+def test_the_export_says_which_levers_a_dilemmas_answer_moved(base_world):
+    """A teacher reading an export met a lever at a level no row of its table of decisions set: a
+    dilemma's answer had raised it. The answer's line now says what it moved."""
+    from game.classroom.exports import decision_rows, markdown
+
+    game = Game(base_world, "both-sides", seed=7, runs=1, interactive=True, status_quo=True)
+    promise = "promise_violence_reduction"
+    while not any(c.event == "mx_election_2012" for c in game.choices_made):
+        game.resolve_turn()
+        for dilemma in list(game.pending_dilemmas):
+            ids = [c.id for c in dilemma.choices]
+            game.choose(dilemma.event, promise if promise in ids else ids[0])
+    targeting = base_world.actions["mx_violence_targeting"].spec
+    assert game.level("mx_violence_targeting") == 1
+    assert "mx_violence_targeting" not in {row.action for row in decision_rows(game)}
+    line = next(x for x in markdown(game).splitlines() if "answered 'Mexico votes" in x)
+    assert line.endswith(f"(raises {targeting.name} to {targeting.levels[1]})")

@@ -214,7 +214,8 @@ def _timeline(game: Game) -> list[str]:
             if c.by_default
             else f"answered {spec.title!r}: {label}"
         )
-        events.setdefault(c.turn, []).append(said)
+        moves = _lever_moves(game, c.event, c.choice)
+        events.setdefault(c.turn, []).append(said + (f" ({moves})" if moves else ""))
     if not rows:
         lines.append("No decisions: the status quo was kept throughout.")
     else:
@@ -234,6 +235,22 @@ def _timeline(game: Game) -> list[str]:
             for text in events[turn]:
                 lines.append(f"- {game.date(turn)}: {text}")
     return lines
+
+
+def _lever_moves(game: Game, event: str, choice_id: str) -> str:
+    """The levers a dilemma's answer moved, which the table of decisions (the player's own) does
+    not list: "raises Kingpin strategy to Aggressive"."""
+    world = game.world
+    choice = next((c for c in world.events[event].spec.choices if c.id == choice_id), None)
+    if choice is None:
+        return ""
+    moves = []
+    for verb, levels in (("raises", choice.set_action), ("lowers", choice.lower_action)):
+        for aid, level in levels.items():
+            spec = world.actions[aid].spec
+            label = spec.levels[level] if 0 <= level < len(spec.levels) else str(level)
+            moves.append(f"{verb} {name_of(spec.name, aid)} to {label}")
+    return "; ".join(moves)
 
 
 def _answers(session: ClassSession | None) -> list[str]:
