@@ -45,32 +45,35 @@ def _recycled_names(game: Game) -> list[str]:
     return turned + [key for key in compiled.recycler.kept if isinstance(key, str) and key in game.env]
 
 
-def test_a_big_batchs_names_leave_uncopied_in_two_generations_and_its_history_keeps_copies(mini_world):
+def test_a_big_batchs_values_leave_uncopied_in_two_generations_but_what_it_records(mini_world):
     """Turn after turn the names a big batch computes and its stocks leave as read-only views of
     one of two sets of buffers, the one the last turn's values do not hold (no copy of them a
-    turn); what the game records of them is a C-ordered copy, which later turns leave alone."""
+    turn); what the game records leaves as a C-ordered copy of its own, the very array its
+    history keeps, which later turns leave alone."""
     runs = program.SMALL_BATCH_RUNS + 1
     game = _played(mini_world, runs, 1)
     compiled = game._stepper.programs[runs]
-    name = next(n for n, _ in compiled._turned if n in game.recorded)
+    name = next(n for n, _ in compiled._turned if n not in game.recorded)
+    kept = next(n for n, _ in compiled._turned if n in game.recorded)
+    stocks = [sid for sid in mini_world.stocks if sid not in game.recorded]
+    assert stocks, "the mini world has a stock nobody records"
     buffers = []  # which buffers each turn's value views (their ids: holding one would keep it)
     for _ in range(4):
         game.resolve_turn()
         value = game.env[name]
         assert not value.flags.writeable and value.base is not None
         buffers.append(id(value.base))
-        recorded = game._recorder.series[name][-1]
+        recorded = game.env[kept]
         assert recorded.flags.c_contiguous and recorded.base is None
-        assert np.array_equal(recorded, value)
+        assert recorded is game._recorder.series[kept][-1]
         # the stocks too (but one an event's effect jumped after the turn: a new array)
-        stocks = [game._state.stocks[sid] for sid in mini_world.stocks]
-        views = [stock for stock in stocks if stock.base is not None]
-        assert len(views) >= len(stocks) - 2 and not any(view.flags.writeable for view in views)
-        del value, stocks, views
+        views = [game._state.stocks[sid] for sid in stocks if game._state.stocks[sid].base is not None]
+        assert len(views) >= len(stocks) - 1 and not any(view.flags.writeable for view in views)
+        del value, recorded, views
     assert buffers[0] == buffers[2] and buffers[1] == buffers[3] and buffers[0] != buffers[1]
-    history = game.history(name).copy()
+    history = game.history(kept).copy()
     game.resolve_turn()
-    assert np.array_equal(game.history(name)[:-1], history)
+    assert np.array_equal(game.history(kept)[:-1], history)
 
 
 @pytest.mark.parametrize("runs", [program.SMALL_BATCH_RUNS + 1, 2 * program.MIN_RUNS_PER_THREAD])

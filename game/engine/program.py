@@ -68,6 +68,7 @@ Instruction = tuple[Callable[..., Any], tuple[Any, ...]]
 Owner = str | Modifier  # whose formula an instruction belongs to, for error messages
 Block = tuple[Owner, list[Instruction]]
 Failure = tuple[tuple[int, int], Exception]  # an error a span met, and where in the turn (phase, block)
+Copies = tuple[Sequence[tuple[Array, Array]], tuple[int, int]]  # (buffer, array) pairs and a span of runs
 
 SETUP, TURN, STEP = 0, 1, 2
 THREADS = 2
@@ -406,6 +407,19 @@ class _Generation:
         self.buffers = list({id(buffer): buffer for buffer in kept}.values())
         self.views = [view for _, view in (*named, *stocks)]
         self._alone: tuple[int, ...] = ()
+        # for each set of names a game keeps: which of the generation's buffers leave as copies
+        self.keeping: dict[frozenset[str], list[tuple[str, Array, bool]]] = {}
+
+    def kept(self, names: frozenset[str]) -> list[tuple[str, Array, bool]]:
+        """Each name of ``names`` the generation hands out, its buffer, and whether it is a stock."""
+        found = self.keeping.get(names)
+        if found is None:
+            found = self.keeping[names] = [
+                *((name, self.outputs[name], False) for name, _ in self.named if name in names),
+                *((sid, self.slots[sid], True) for sid, _ in self.stocks if sid in names),
+            ]
+            self.settle()  # the list refers to buffers too (asked for while nobody else held any)
+        return found
 
     def settle(self) -> None:
         """Count the references the generation has on its own (once its maker lets go of it)."""
@@ -1035,6 +1049,7 @@ class Program:
         self.generations: list[_Generation] = []
         self.generation: _Generation | None = None  # the one the turn under way writes
         self._transient = frozenset([*(name for name, _ in self._turned), *self._stocks])
+        self._transients: dict[frozenset[str], frozenset[str]] = {}
         self.bound: Stepper | None = None  # whose parameters the buffers hold, set up for its game
         self._bound_bits = b""  # the bits of those parameters: a game of the very same needs no setup
         self._bits: weakref.WeakKeyDictionary[Stepper, bytes] = weakref.WeakKeyDictionary()
@@ -1093,6 +1108,14 @@ class Program:
             phases = tuple(_span(phase, (lo, hi), rows, private, swap) for phase in run)
             spans.append(tuple(map(_quick_operands, phases)) if QUICK_OPERANDS else phases)
         return spans
+
+    def _transient_less(self, kept: frozenset[str]) -> frozenset[str]:
+        """The names a generation's turn hands out as views: all but those its game keeps (the
+        same set object every turn, as the recorder reads it)."""
+        found = self._transients.get(kept)
+        if found is None:
+            found = self._transients[kept] = self._transient - kept
+        return found
 
     def _free_generation(self) -> _Generation | None:
         """A generation a big batch's turn may write (``_Generation``), made when none is free
@@ -1331,8 +1354,12 @@ class Program:
             self.scalar.store()  # type: ignore[union-attr]  # the error names the flows' rates: from the buffers
             raise self._range_error(exc, turn) from None
 
-    def _integrate_turn(self, phases: tuple[list[Block], ...], turn: int) -> Failure | None:
-        """The turn's sub-steps and its end values, for one span of runs (runs never interact).
+    def _integrate_turn(
+        self, phases: tuple[list[Block], ...], turn: int, copies: Copies = ((), (0, 0))
+    ) -> Failure | None:
+        """The turn's sub-steps and its end values, for one span of runs (runs never interact);
+        then ``copies``: each (buffer, array) pair's span of runs (the second item) copied
+        from the buffer into the (runs, rows) array.
 
         An error is handed back with where in the turn it arose (the phase, the block), so that
         of several spans the one the whole batch would have met first is raised."""
@@ -1347,15 +1374,18 @@ class Program:
                 if not where:  # not a formula's nan nor a stock's breach: nothing to order by
                     raise
                 return (number, where[0]), exc
+        pairs, (lo, hi) = copies
+        for buffer, out in pairs:
+            _transposed(buffer[:, lo:hi], out[lo:hi])
         return None
 
     def _integrate_in_thread(
-        self, errors: Mapping[str, Any], phases: tuple[list[Block], ...], turn: int
+        self, errors: Mapping[str, Any], phases: tuple[list[Block], ...], turn: int, copies: Copies
     ) -> Failure | None:
         """``_integrate_turn`` in a worker thread, under the caller's floating-point error
         handling (numpy keeps it per thread: a thread starts with numpy's defaults)."""
         with np.errstate(**errors):  # type: ignore[arg-type]
-            return self._integrate_turn(phases, turn)
+            return self._integrate_turn(phases, turn, copies)
 
     def advance(
         self,
@@ -1411,13 +1441,24 @@ class Program:
         copyto = np.copyto
         for key, value in inputs:
             copyto(into[key], value.T)
+        # what the game keeps of a generation's values leaves as copies, each thread its own runs'
+        kept: list[tuple[str, Array, bool]] = []
+        pairs: list[tuple[Array, Array]] = []
+        if generation is not None and caller.kept:
+            kept = generation.kept(caller.kept)
+            pairs = [(buffer, np.empty(buffer.T.shape, buffer.dtype)) for _, buffer, _ in kept]
+        bounds = self._bounds
         if len(spans) == 1:
-            failed = self._integrate_turn(spans[0], turn)
+            failed = self._integrate_turn(spans[0], turn, (pairs, (0, self.rows)))
             if failed is not None:
                 raise failed[1]
         else:
             pool = _thread_pool()
-            futures = [pool.submit(self._integrate_in_thread, np.geterr(), span, turn) for span in spans]
+            errors = np.geterr()
+            futures = [
+                pool.submit(self._integrate_in_thread, errors, span, turn, (pairs, (lo, hi)))
+                for span, lo, hi in zip(spans, bounds, bounds[1:], strict=False)
+            ]
             failures = [failed for failed in (future.result() for future in futures) if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
@@ -1435,6 +1476,10 @@ class Program:
         if generation is not None:  # the values leave as they are, in buffers the next turn leaves alone
             stocks.update(generation.stocks)
             named = generation.named
+            if kept:
+                copies = [(name, out) for (name, _, _), (_, out) in zip(kept, pairs, strict=True)]
+                stocks.update(item for item, (_, _, stock) in zip(copies, kept, strict=True) if stock)
+                named = [*named, *copies]
             for sums in self._span_sums:
                 finite = finite and isfinite(total(sums))
         else:
@@ -1449,7 +1494,7 @@ class Program:
                 named.append((name, value))
         env = self._env(stocks, time, lags, channels, side_costs, named)
         if generation is not None:
-            env.transient = self._transient
+            env.transient = self._transient_less(caller.kept)
         if finite:
             env.finite = self._fixed_env()[1]
         return env

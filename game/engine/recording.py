@@ -47,6 +47,7 @@ class Recorder:
         for side in world.sides.values():
             names |= {side.budget, side.capital} | ({side.approval} if side.approval else set())
         self.names: list[str] = sorted(names)
+        stepper.kept = frozenset(self.names)
         self._axes = {n: world.symbols[n].axis if n in world.symbols else None for n in self.names}
         self.series: dict[str, list[Array]] = {name: [] for name in self.names}
         # every quantity computed at a turn, not only the recorded ones, is checked for finiteness
@@ -90,6 +91,7 @@ class Recorder:
         """``copies`` copies of one run's history, recorded from now on by ``stepper``."""
         twin = Recorder.__new__(Recorder)
         twin.stepper, twin.names, twin._axes = stepper, self.names, self._axes
+        stepper.kept = frozenset(self.names)
         twin.computed, twin.ranges = self.computed, self.ranges
         twin._vouched, twin._unvouched, twin._unvouched_records = None, [], []
         twin._transient, twin._copied = None, []

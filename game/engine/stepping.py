@@ -141,6 +141,9 @@ class Stepper:
         for constant in (self.inactive, self.active):
             constant.flags.writeable = False
         self.origins: dict[Any, finite.Origin] = {}  # finite.cached_origin
+        # the names the game keeps every turn's value of (its recorder's): a big batch's turn
+        # hands these out as copies of their own, made by the threads that computed them
+        self.kept: frozenset[str] = frozenset()
         self.cost_lists: dict[str, Array] = {}  # each action's costs by level, for this turn's length
         self.level_costs: dict[str, tuple[Array, Array]] = {}  # action_cost: the last levels' costs
         # the events' clocks, one column per event in the world's order (events.eligibility)
