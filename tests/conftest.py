@@ -40,6 +40,31 @@ MINI = Path(__file__).resolve().parent / "packs" / "mini"
 # then looks for every module's bytecode there only, and compiled numpy, Textual and the rest
 # again in a fresh clone.)
 sys.dont_write_bytecode = False
+# The same for what this process did not compile itself: the xdist workers and every
+# interpreter a test starts (`borderline serve`, its games, the command-line forks) inherit
+# the environment, and each compiled Textual, aiohttp and jinja2 again, every run.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+def _write_missing_bytecode() -> None:
+    """Write the bytecode of the modules imported before this file ran (pytest, its plugins and
+    what they import: Textual, Rich, Hypothesis, jinja2, ~400 modules) that Python, told not
+    to, did not keep. Each pytest process compiled them from source at every start: 0.7 s of
+    `pytest --version`'s 1.2 s, in the controller and in each worker. Once written, a stat each."""
+    import py_compile
+
+    for module in list(sys.modules.values()):
+        spec = getattr(module, "__spec__", None)
+        source, cached = getattr(spec, "origin", None), getattr(spec, "cached", None)
+        if not source or not cached or not source.endswith(".py") or os.path.exists(cached):
+            continue
+        try:
+            py_compile.compile(source, cfile=cached, doraise=True)
+        except (OSError, py_compile.PyCompileError):  # a read-only install: compiled again next time
+            pass
+
+
+_write_missing_bytecode()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
