@@ -111,5 +111,26 @@ def test_the_export_says_which_levers_a_dilemmas_answer_moved(base_world):
     targeting = base_world.actions["mx_violence_targeting"].spec
     assert game.level("mx_violence_targeting") == 1
     assert "mx_violence_targeting" not in {row.action for row in decision_rows(game)}
-    line = next(x for x in markdown(game).splitlines() if "answered 'Mexico votes" in x)
+    exported = markdown(game).splitlines()
+    line = next(x for x in exported if "answered 'Mexico votes" in x)
     assert line.endswith(f"(raises {targeting.name} to {targeting.levels[1]})")
+    # and the table of the levers that ended away from their start says what moved each
+    ended = exported[exported.index("Levers at the end, where they moved from the start:") :]
+    assert f"| MX | {targeting.name} | {targeting.levels[0]} | {targeting.levels[1]} | answers |" in ended
+
+
+def test_an_objective_that_weighs_almost_nothing_reads_under_1_percent_not_0(base_world):
+    """The debrief's weights showed "0%" for objectives that count a little (a playtester): one
+    that would round to 0% now reads "<1%" in the export's table, as the briefing says "under 1%"."""
+    from game.app.words import percent
+    from game.classroom.exports import markdown
+
+    game = Game(base_world, "both-sides", seed=7, runs=1, status_quo=True)
+    game.resolve_turn()
+    small = [r for r in game.debrief().objectives if 0 < r.weight < 0.005]
+    assert small, "the base world has an objective weighing under half a percent"
+    rows = [x for x in markdown(game).splitlines() if x.startswith("| ") and " | " in x]
+    for row in small:
+        [line] = [x for x in rows if x.startswith(f"| {row.label}")]
+        assert " | <1% | " in line and " | 0% | " not in line
+    assert percent(small[0].weight, short=True) == "<1%"  # the debrief screen's column

@@ -63,10 +63,11 @@ def percent_change(new: float, old: float) -> float | None:
     return (new - old) / abs(old) * 100.0
 
 
-def percent(share: float) -> str:
-    """A share of a whole as a whole percent; a share that would round to 0% is "under 1%"."""
+def percent(share: float, *, short: bool = False) -> str:
+    """A share of a whole as a whole percent; a share that would round to 0% is "under 1%"
+    (``short``: "<1%", for a table's column)."""
     if 0 < share < 0.005:
-        return "under 1%"
+        return "<1%" if short else "under 1%"
     return f"{share:.0%}"
 
 

@@ -40,6 +40,11 @@ def name_of(world_name: str, ident: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def level_label(levels: Sequence[str], level: int) -> str:
+    """A lever's level as the game names it (its number, if the lever has no such level)."""
+    return levels[level] if 0 <= level < len(levels) else str(level)
+
+
 def number(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
@@ -78,8 +83,8 @@ def decision_rows(game: Game) -> list[DecisionRow]:
                 name_of(spec.name, d.action),
                 d.previous,
                 d.level,
-                labels[d.previous] if 0 <= d.previous < len(labels) else str(d.previous),
-                labels[d.level] if 0 <= d.level < len(labels) else str(d.level),
+                level_label(labels, d.previous),
+                level_label(labels, d.level),
                 d.cost,
                 d.capital,
                 side.money_unit if side is not None else "",
@@ -162,7 +167,8 @@ def _objectives(game: Game, debrief: Debrief) -> list[str]:
         label = name_of(row.label, row.indicator) + (f" ({info.unit})" if info.unit else "")
         lines.append(
             f"| {label} | {number(row.value, info.decimals)} | {number(row.status_quo, info.decimals)} "
-            f"| {row.better_percent:+.1f}% | {row.score:+.1f} | {row.weight:.0%} | {row.contribution:+.1f} |"
+            f"| {row.better_percent:+.1f}% | {row.score:+.1f} | {_share(row.weight)} "
+            f"| {row.contribution:+.1f} |"
         )
     lines.append(f"| **your score** | | | | | | **{debrief.score:+.1f}** |")
     lines += ["", "## Grade scale", ""]
@@ -229,12 +235,51 @@ def _timeline(game: Game) -> list[str]:
                 f"| {r.date} | {who} | {r.name} | {r.label_from} | {r.label_to} "
                 f"| {r.cost:,.3f} {r.money_unit} | {r.capital:g} |"
             )
+    lines += _levers_at_the_end(game)
     if events:
         lines += ["", "What happened along the way:", ""]
         for turn in sorted(events):
             for text in events[turn]:
                 lines.append(f"- {game.date(turn)}: {text}")
     return lines
+
+
+def _levers_at_the_end(game: Game) -> list[str]:
+    """Each lever that ended the game away from its starting level, and what moved it: the
+    table of decisions lists the player's own changes only, and a dilemma's answer moves
+    levers too."""
+    world = game.world
+    decided = {d.action for d in game.log}
+    answered: set[str] = set()
+    for c in game.choices_made:
+        choice = next((x for x in world.events[c.event].spec.choices if x.id == c.choice), None)
+        if choice is not None:
+            answered |= {*choice.set_action, *choice.lower_action}
+    rows = []
+    for aid, info in world.actions.items():
+        start, end = game.scenario.action_levels.get(aid, 0), game.committed_level(aid)
+        if start == end:
+            continue
+        spec, side = info.spec, world.sides.get(info.spec.side)
+        who = (side.short_name or side.name or spec.side) if side is not None else spec.side
+        moved = [what for what, did in (("decisions", aid in decided), ("answers", aid in answered)) if did]
+        levels = f"{level_label(spec.levels, start)} | {level_label(spec.levels, end)}"
+        rows.append(f"| {who} | {name_of(spec.name, aid)} | {levels} | {' and '.join(moved) or '-'} |")
+    if not rows:
+        return []
+    return [
+        "",
+        "Levers at the end, where they moved from the start:",
+        "",
+        "| side | lever | start | end | moved by |",
+        "|---|---|---|---|---|",
+        *rows,
+    ]
+
+
+def _share(weight: float) -> str:
+    """An objective's weight as a whole percent; one that would round to 0% is "<1%"."""
+    return "<1%" if 0 < weight < 0.005 else f"{weight:.0%}"
 
 
 def _lever_moves(game: Game, event: str, choice_id: str) -> str:
@@ -248,8 +293,7 @@ def _lever_moves(game: Game, event: str, choice_id: str) -> str:
     for verb, levels in (("raises", choice.set_action), ("lowers", choice.lower_action)):
         for aid, level in levels.items():
             spec = world.actions[aid].spec
-            label = spec.levels[level] if 0 <= level < len(spec.levels) else str(level)
-            moves.append(f"{verb} {name_of(spec.name, aid)} to {label}")
+            moves.append(f"{verb} {name_of(spec.name, aid)} to {level_label(spec.levels, level)}")
     return "; ".join(moves)
 
 

@@ -207,7 +207,7 @@ class DebriefScreen(GameScreen):
 
     def _fill_tables(self, terminal_width: int) -> None:
         from game.app.readouts import display_name, measure_words, timeline
-        from game.app.words import quarter, with_unit
+        from game.app.words import percent, quarter, with_unit
 
         self._filled_for = terminal_width
         world = self.game.world
@@ -229,7 +229,7 @@ class DebriefScreen(GameScreen):
                 Text(with_unit(row.value, info.decimals, info.short_unit), justify="right"),
                 Text(with_unit(row.status_quo, info.decimals, info.short_unit), justify="right"),
                 Text(f"{row.score:+.1f} {verdict}", style=style, justify="right"),
-                Text(f"{row.weight:.0%}", justify="right"),
+                Text(percent(row.weight, short=True), justify="right"),
                 Text(f"{row.contribution:+.1f}", style=style, justify="right"),
                 height=None,
             )

@@ -353,7 +353,8 @@ class HelpDialog(ModalScreen[None], StyledOnce[None]):
                 shown.add(label)
                 rows.append(row(label, active.binding.description))
         general = [
-            ("↑↓", "move in a list; enter picks"),
+            ("↑↓", "move in a list"),
+            ("enter", "pick; on a lever: its details and evidence (pgdn reads on)"),
             ("tab", "next pane (shift+tab: previous)"),
             ("esc", "back"),
             ("?", "this help, on any screen"),

@@ -47,7 +47,8 @@ against the status quo, from "catastrophic" to "merely distasteful", the best an
 
 ## Keys
 e end turn · c charts · w why · m cartels · s save · u undo the last turn · g next hint ·
-? help on any screen · q quit · escape back · tab next pane · ctrl+p every command by name.
+enter on a lever: its details and evidence · ? help on any screen · q quit · escape back ·
+tab next pane · ctrl+p every command by name.
 The game autosaves every turn: **Continue** on the title screen picks it up.
 """
 

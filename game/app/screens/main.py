@@ -393,7 +393,7 @@ class MainScreen(GameScreen):
         self._drawn_on_mount = True
         self.query_one(ActionPanel).focus()
         if self.game.turn == 0:
-            self.say(f"↑↓ action · +/- or ←/→ level · tab: next pane · e: end {self.turn_word} · ?: help")
+            self.say(f"↑↓ action · ←/→ level · enter: details, evidence · e: end {self.turn_word} · ?: help")
         if self.game.pending_dilemmas:
             self.ask_dilemmas()
         elif self.game.is_over:
