@@ -114,6 +114,38 @@ def test_the_report_counts_every_save_but_the_edited_one_and_flags_it(
     assert "Student 03 says: the market is a focal point." in md
 
 
+def test_an_unfinished_game_is_listed_but_not_graded_beside_finished_ones(
+    classroom: tuple[Path, Path, list[Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A student who played one year of three was counted in the grades, the scores and the
+    worst games as if graded on it (a playtester): the class's statistics are the finished
+    games', and the unfinished one stays in class.csv and in the list of unfinished games."""
+    class_file, saves, _ = classroom
+    folder = tmp_path / "collected"
+    shutil.copytree(saves, folder)
+    rules = ClassRules.from_file(class_file, base_world())
+    late = rules.new_game(base_world(), "Late Student")
+    play_out(late, 1)
+    record = ClassroomRecord(
+        class_id=rules.spec.class_id,
+        title=rules.spec.title,
+        student="Late Student",
+        turns=rules.turns(base_world()),
+        settings=rules.settings,
+    )
+    save_game(late, "Late Student - hp-test", folder=folder, classroom=record)
+
+    assert main(["report", str(folder), "--out", str(tmp_path / "out"), "--class", str(class_file)]) == 0
+    capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "class.csv").read_text(encoding="utf-8"))))
+    assert "Late Student" in {r["name"] for r in rows} and len(rows) == STUDENTS + 1
+    md = (tmp_path / "out" / "class.md").read_text(encoding="utf-8")
+    assert "- Unfinished: Late Student (unfinished: 1 of 3" in md
+    assert f"the {STUDENTS} finished games'" in md and f"({STUDENTS} games)." in md
+    graded = md[md.index("## Grades") : md.index("## Answers")]
+    assert "Late Student" not in graded
+
+
 def test_a_report_catches_rule_breaking_that_replays_cleanly(
     classroom: tuple[Path, Path, list[Path]], tmp_path: Path
 ) -> None:

@@ -20,7 +20,7 @@ import io
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from game.classroom.exports import decision_rows, name_of
@@ -475,11 +475,20 @@ def class_markdown(report: ClassReport) -> str:
         head.append(f"- Made on other kinds of machine, numbers within {TOLERANCE:g}: {', '.join(others)}")
     parts = [head]
     if report.counted:
+        # the grades, outcomes and strategies are the finished games' (a game stopped after a
+        # year is graded on that year alone); of a class where nobody finished, every game's
+        finished = [e for e in report.counted if not e.notes]
+        graded = replace(report, counted=finished or report.counted)
+        if finished and unfinished:
+            head.append(
+                f"- Grades, outcomes, strategies and the best and worst games are the {len(finished)} "
+                "finished games'; the unfinished ones are in class.csv"
+            )
         parts += [
-            _grades(report),
-            _medians(report),
-            _strategies(report),
-            _best_and_worst(report),
+            _grades(graded),
+            _medians(graded),
+            _strategies(graded),
+            _best_and_worst(graded),
             _answers(report),
         ]
     parts.append(_not_counted(report))
