@@ -14,6 +14,7 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from game import __version__, locations
@@ -413,7 +414,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.play_class is not None:
         if args.play_scenario is not None:
             raise CliError("--class sets the scenario and the seed: leave out --scenario and --seed")
-        _check_class_file(args.play_class)
+        args.play_class = str(_check_class_file(args.play_class, given_packs(args)))
     players = _parse_players(args.players)
     if players and args.play_scenario is None:
         raise CliError("--player needs --scenario ID (the players of which new game?)")
@@ -428,18 +429,30 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
 
 
-def _check_class_file(raw: str) -> None:
-    """A class file read and checked against its schema before the game starts (its ids are checked
-    against the world once the game has loaded it)."""
-    from game.classroom import ClassRules
+def _check_class_file(raw: str, packs: Sequence[str | Path]) -> Path:
+    """A class file (a path, or a shipped class's id or name) read and checked against its schema
+    before the game starts (its ids are checked against the world once the game has loaded it)."""
+    from game.classroom import ClassError, ClassRules, class_file
     from game.content.errors import ContentErrors
 
-    if not os.path.lexists(raw):
-        raise CliError(f"class file {raw!r} does not exist")
     try:
-        ClassRules.from_file(raw)
+        path = class_file(raw, packs)
+        ClassRules.from_file(path)
+    except ClassError as exc:
+        raise CliError(str(exc)) from None
     except ContentErrors as exc:
         raise CliError(_listed("the class file has", exc.errors)) from None
+    return path
+
+
+def _shipped_or_given(raw: str, packs: Sequence[str | Path]) -> str:
+    """``--class``'s file: the path given, or the shipped class of that id or name."""
+    from game.classroom import ClassError, class_file
+
+    try:
+        return str(class_file(raw, packs))
+    except ClassError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -455,7 +468,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     try:
         if args.serve_class is not None:
-            options.class_file = check_room_class(args.serve_class, options.packs)
+            given = _shipped_or_given(args.serve_class, options.packs)
+            options.class_file = check_room_class(given, options.packs)
         serve_room(options)
     except ServeError as exc:
         raise CliError(str(exc)) from None

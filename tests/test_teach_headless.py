@@ -146,6 +146,29 @@ def test_an_unfinished_game_is_listed_but_not_graded_beside_finished_ones(
     assert "Late Student" not in graded
 
 
+def test_a_shipped_class_is_named_by_its_id_from_any_folder(
+    classroom: tuple[Path, Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """TEACHING's commands named content/base/classes/one_period.toml, which exists only in a
+    source checkout (a playtester, from another folder): a class the game ships is also named
+    by its class_id or its file's name, and a name that is neither lists what it ships."""
+    from game import locations
+    from game.classroom import class_file
+
+    monkeypatch.chdir(tmp_path)
+    shipped = locations.base_pack() / "classes" / "one_period.toml"
+    assert class_file("one-period-demo") == class_file("one_period") == shipped
+    _, saves, _ = classroom
+    out = tmp_path / "out"
+    assert main(["report", str(saves), "--out", str(out), "--class", "one-period-demo"]) == 0
+    assert f"0 game(s) counted, {STUDENTS} not counted" in capsys.readouterr().out  # another class's
+    assert main(["report", str(saves), "--out", str(out), "--class", "one-perod-demo"]) != 0
+    err = capsys.readouterr().err
+    assert "class 'one-perod-demo': no such file" in err and "one-period-demo (one_period.toml)" in err
+    assert "Traceback" not in err
+
+
 def test_a_report_catches_rule_breaking_that_replays_cleanly(
     classroom: tuple[Path, Path, list[Path]], tmp_path: Path
 ) -> None:

@@ -12,9 +12,12 @@ from game.classroom.rules import (
     ClassError,
     ClassRules,
     ClassSession,
+    class_file,
     pair_name,
     student_key,
     student_name,
 )
 
-__all__ = ["ClassError", "ClassRules", "ClassSession", "pair_name", "student_key", "student_name"]
+__all__ = [
+    "ClassError", "ClassRules", "ClassSession", "class_file", "pair_name", "student_key", "student_name"
+]

@@ -40,6 +40,48 @@ class ClassError(BorderlineError):
     """A class rule a game or a name does not meet; the message says what and what to do."""
 
 
+def shipped_classes(packs: Sequence[str | Path] = ()) -> list[Path]:
+    """The class files the base game and ``packs`` (folders) ship, in their ``classes`` folders."""
+    from game.content.loader import CLASSES_FOLDER
+
+    found: list[Path] = []
+    for pack in locations.default_packs(packs):
+        folder = Path(pack) / CLASSES_FOLDER
+        if folder.is_dir():
+            found += sorted(p for p in folder.glob("*.toml") if p.is_file() and not p.name.startswith("."))
+    return found
+
+
+def _class_id(path: Path) -> str:
+    """A class file's ``class_id``, read without checking the rest ("" if it cannot be read)."""
+    import tomllib
+
+    try:
+        found = tomllib.loads(path.read_text(encoding="utf-8")).get("class_id", "")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    return found if isinstance(found, str) else ""
+
+
+def class_file(raw: str | Path, packs: Sequence[str | Path] = ()) -> Path:
+    """The class file ``raw`` names: a path, or the ``class_id`` or file name of a class the base
+    game or ``packs`` ship (``one-period-demo`` or ``one_period``), so that a teacher whose game
+    was installed from a wheel need not know where it put them. Raise ClassError naming the
+    shipped classes when it is neither."""
+    path = Path(raw).expanduser()
+    if path.exists():
+        return path
+    shipped = shipped_classes(packs)
+    name = str(raw)
+    for candidate in shipped:
+        if name in (candidate.stem, candidate.name, candidate.stem.replace("_", "-"), _class_id(candidate)):
+            return candidate
+    names = ", ".join(f"{_class_id(p) or p.stem} ({p.name})" for p in shipped) or "none"
+    raise ClassError(
+        f"class {name!r}: no such file, and no class the game ships has that id or name (it ships: {names})"
+    )
+
+
 def student_name(text: str) -> str:
     """The name a class game records: what the student typed on one line, no control characters.
 

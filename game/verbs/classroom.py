@@ -48,7 +48,8 @@ def add_verbs(verbs: Any) -> None:
         "--class",
         dest="class_file",
         metavar="FILE",
-        help="the class file: games must keep to its scenario, seeds, pins and locked levers",
+        help="the class file (or a shipped class's id, e.g. one-period-demo): games must keep to its "
+        "scenario, seeds, pins and locked levers",
     )
 
     what = verbs.add_parser(
@@ -162,7 +163,7 @@ def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
 
 
 def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
-    from game.classroom import ClassRules
+    from game.classroom import ClassError, ClassRules, class_file
     from game.classroom.report import ReportError, collect, write_report
     from game.content.errors import ContentErrors
 
@@ -170,7 +171,9 @@ def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
     rules = None
     if args.class_file is not None:
         try:
-            rules = ClassRules.from_file(args.class_file, world)
+            rules = ClassRules.from_file(class_file(args.class_file, packs or ()), world)
+        except ClassError as exc:
+            raise ClassroomCliError(str(exc)) from None
         except ContentErrors as exc:
             raise ClassroomCliError(str(exc)) from None
     try:
