@@ -222,7 +222,8 @@ async def test_the_load_screen_opens_another_machines_save_without_asking(saved,
 
 
 def test_the_class_report_counts_another_machines_save_and_catches_edits(saved, mini_world, tmp_path):
-    from game.classroom.report import class_markdown, collect
+    from game.classroom.class_files import class_markdown
+    from game.classroom.report import collect
 
     edited(saved, drifted)
     edited(saved, keyed(foreign_key()))

@@ -173,7 +173,8 @@ def test_a_report_catches_rule_breaking_that_replays_cleanly(
     classroom: tuple[Path, Path, list[Path]], tmp_path: Path
 ) -> None:
     """A save copied under another name replays to itself, but not to that student's seed."""
-    from game.classroom.report import class_csv, collect
+    from game.classroom.class_files import class_csv
+    from game.classroom.report import collect
 
     class_file, _, paths = classroom
     doc = json.loads(paths[0].read_text(encoding="utf-8"))

@@ -164,7 +164,8 @@ def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
 
 def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
     from game.classroom import ClassError, ClassRules, class_file
-    from game.classroom.report import ReportError, collect, write_report
+    from game.classroom.class_files import write_report
+    from game.classroom.report import ReportError, collect
     from game.content.errors import ContentErrors
 
     world = _world(packs)
