@@ -28,7 +28,7 @@ pairwise summation adds a row's elements (``_pairwise``), so it too is identical
 bit. Values leave the program as (runs, n) arrays once a turn: copies in a small batch; in a
 big one each name and stock as a read-only view (the buffer's transpose) of one of two sets of
 buffers that turns take in turn once nobody holds them (``_Generation``), so nothing is copied
-unless someone keeps it (the recorded history keeps copies).
+but what the game keeps (its recorded history, copied by the threads that computed it).
 
 Why one long module: the builder that places each numpy call in a tier, the buffer bookkeeping
 (allocation, reuse, release) and the runner that executes the tiers must agree on every buffer's
@@ -388,7 +388,9 @@ class _Generation:
     generation, the nans it starts with, and the turn would stop on them; the threads' tests
     compare big batches with the reference path). The stocks leave the same way, from the
     generation's own stock buffers (the next turn copies them into the other's as its inputs).
-    What is kept beyond a turn or two (the recorded history) is copied by whoever keeps it."""
+    What is kept beyond a turn or two (the recorded history) leaves as copies instead, made by
+    the turn's threads for the names the game says it keeps (``Stepper.kept``), and by
+    whoever keeps any other name (``TurnValues.transient``)."""
 
     def __init__(
         self,
