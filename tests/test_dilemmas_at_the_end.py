@@ -49,10 +49,10 @@ def test_the_debrief_and_the_export_say_nobody_chose_a_default_taken_at_the_end(
     assert taken.by_default and not chosen.by_default
     assert taken == chosen  # the same answer to the world: saves and replays compare equal
     said = [e.text for e in timeline(last) if e.kind == "choice"]
-    assert said and "nobody chose" in said[0] and "chose " not in said[0].replace("nobody chose", "")
+    assert said and "not put to a player; the default" in said[0] and "chose " not in said[0]
     assert [e.text for e in timeline(probe) if e.kind == "choice"][0].startswith(f"{dilemma.title}: chose ")
-    assert f"nobody answered {dilemma.title!r}" in markdown(last)
-    assert f"answered {dilemma.title!r}" in markdown(probe) and "nobody answered" not in markdown(probe)
+    assert f"{dilemma.title!r} was not put to a player: its default" in markdown(last)
+    assert f"answered {dilemma.title!r}" in markdown(probe) and "not put to a player" not in markdown(probe)
 
 
 def test_a_dilemma_left_with_one_choice_is_told_in_the_words_the_player_would_have_read(base_world):
@@ -71,7 +71,7 @@ def test_a_dilemma_left_with_one_choice_is_told_in_the_words_the_player_would_ha
     taken = next(c for c in game.choices_made if c.event == "mx_election_2012")
     assert taken.by_default and taken.label == "Keep to your own course"
     said = [e.text for e in timeline(game) if e.kind == "choice" and "2012" in e.text]
-    assert said == ["Mexico votes, July 2012: nobody chose; the default, Keep to your own course"]
+    assert said == ["Mexico votes, July 2012: not put to a player; the default, Keep to your own course"]
 
 
 def test_a_scenario_of_one_sides_levers_does_not_ask_the_other_sides_dilemmas(base_world):

@@ -328,7 +328,7 @@ def timeline(game: Game) -> list[TimelineEntry]:
         spec = world.events[c.event].spec
         label = world.choice_label(c.event, c.choice, c.label)
         said = (
-            f"{spec.title}: nobody chose; the default, {label}"
+            f"{spec.title}: not put to a player; the default, {label}"
             if c.by_default
             else f"{spec.title}: chose {label}"
         )

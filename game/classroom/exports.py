@@ -216,7 +216,7 @@ def _timeline(game: Game) -> list[str]:
         spec = world.events[c.event].spec
         label = world.choice_label(c.event, c.choice, c.label)
         said = (
-            f"nobody answered {spec.title!r}: its default, {label}"
+            f"{spec.title!r} was not put to a player: its default, {label}"
             if c.by_default
             else f"answered {spec.title!r}: {label}"
         )

@@ -336,7 +336,7 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
             if len(spec.choices) < 2:
                 continue
             label = game.world.choice_label(c.event, c.choice, c.label)
-            said = f"nobody answered: {label}" if c.by_default else f"answered {label}"
+            said = f"not put to a player: {label}" if c.by_default else f"answered {label}"
             text = f"{word} {c.turn} ({game.date(c.turn)}): {spec.title or c.event}: {said}"
             items.append(((c.turn, 1), text, f"a{i}"))
         if not items:
