@@ -432,14 +432,12 @@ def cmd_play(args: argparse.Namespace) -> int:
 def _check_class_file(raw: str, packs: Sequence[str | Path]) -> Path:
     """A class file (a path, or a shipped class's id or name) read and checked against its schema
     before the game starts (its ids are checked against the world once the game has loaded it)."""
-    from game.classroom import ClassError, ClassRules, class_file
+    from game.classroom import ClassRules
     from game.content.errors import ContentErrors
 
+    path = Path(_shipped_or_given(raw, packs))
     try:
-        path = class_file(raw, packs)
         ClassRules.from_file(path)
-    except ClassError as exc:
-        raise CliError(str(exc)) from None
     except ContentErrors as exc:
         raise CliError(_listed("the class file has", exc.errors)) from None
     return path
