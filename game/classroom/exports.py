@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.classroom.rules import ClassSession
+from game.content.schema import Choice
 from game.engine import Debrief, Game
 from game.locations import reports_folder
 from game.saves.files import safe_name
@@ -252,7 +253,7 @@ def _levers_at_the_end(game: Game) -> list[str]:
     decided = {d.action for d in game.log}
     answered: set[str] = set()
     for c in game.choices_made:
-        choice = next((x for x in world.events[c.event].spec.choices if x.id == c.choice), None)
+        choice = _choice(game, c.event, c.choice)
         if choice is not None:
             answered |= {*choice.set_action, *choice.lower_action}
     rows = []
@@ -277,6 +278,11 @@ def _levers_at_the_end(game: Game) -> list[str]:
     ]
 
 
+def _choice(game: Game, event: str, choice_id: str) -> Choice | None:
+    """A dilemma's answer as the content writes it (None if the packs no longer have it)."""
+    return next((c for c in game.world.events[event].spec.choices if c.id == choice_id), None)
+
+
 def _share(weight: float) -> str:
     """An objective's weight as a whole percent; one that would round to 0% is "<1%"."""
     return "<1%" if 0 < weight < 0.005 else f"{weight:.0%}"
@@ -285,8 +291,7 @@ def _share(weight: float) -> str:
 def _lever_moves(game: Game, event: str, choice_id: str) -> str:
     """The levers a dilemma's answer moved, which the table of decisions (the player's own) does
     not list: "raises Kingpin strategy to Aggressive"."""
-    world = game.world
-    choice = next((c for c in world.events[event].spec.choices if c.id == choice_id), None)
+    world, choice = game.world, _choice(game, event, choice_id)
     if choice is None:
         return ""
     moves = []
