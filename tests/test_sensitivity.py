@@ -175,7 +175,7 @@ def test_the_cli_ranks_hope_efficacy_first_for_the_founding_package(capsys):
 
 def test_the_cli_table_draws_a_tornado(capsys):
     # the table is the point, not the model: two trajectories read at turn 4 rank 98 factors
-    argv = ["--samples", "2", "--turn", "4", "--outputs", "us_heavy_users", "--top", "4"]
+    argv = ["--samples", "2", "--turn", "4", "--outputs", "us_heavy_users,score", "--top", "4"]
     assert main(["sensitivity", *argv]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if "│" in line]
@@ -183,6 +183,11 @@ def test_the_cli_table_draws_a_tornado(capsys):
     widths = [line.count("█") for line in rows]
     assert widths == sorted(widths, reverse=True) and widths[0] > 0
     assert "… and" in out
+    # mu* is a size: the legend says why its bars spread both ways (a playtester read a direction
+    # in them), and the status quo's score, which nothing moves, says how to rank a plan's
+    assert "a size, not a direction: its bar spreads both ways" in out
+    assert "no parameter moves it here (the status quo scored against itself" in out
+    assert "--plan FILE ranks a plan's" in out
 
 
 def test_the_cli_writes_numbers_out_not_in_scientific_notation():

@@ -165,7 +165,8 @@ def as_table(result: PlanSensitivity, world: Any, top: int) -> str:
     what = f"plan {result.plan}" if result.plan else "the status quo"
     if result.method == "morris":
         measure = ("effect: the mean change of the output as the parameter crosses its range "
-                   "(Morris mu*), ± its 95% interval")
+                   "(Morris mu*), ± its 95% interval; a size, not a direction: its bar spreads "
+                   "both ways")
     else:
         measure = ("effect: the share of the output's variance due to the parameter, with its "
                    "interactions (Sobol' ST), ± its 95% interval; alone: S1")
@@ -176,7 +177,7 @@ def as_table(result: PlanSensitivity, world: Any, top: int) -> str:
     ]
     for ranking in result.rankings:
         lines.append("")
-        lines += _tornado(ranking, world, result.method, top, width)
+        lines += _tornado(ranking, world, result.method, top, width, planned=bool(result.plan))
     return "\n".join(lines) + "\n"
 
 
@@ -187,7 +188,7 @@ def _output_label(world: Any, output: str) -> tuple[str, str]:
     return f"{info.name} ({output})", info.unit
 
 
-def _tornado(ranking: Ranking, world: Any, method: str, top: int, width: int) -> list[str]:
+def _tornado(ranking: Ranking, world: Any, method: str, top: int, width: int, *, planned: bool) -> list[str]:
     label, unit = _output_label(world, ranking.output)
     digits = 3 if method == "sobol" else _digits(ranking)
     lines = [f"{label}: mean {_fmt(ranking.mean, 4)} {unit}, sd {_fmt(ranking.spread, 4)}"]
@@ -199,8 +200,10 @@ def _tornado(ranking: Ranking, world: Any, method: str, top: int, width: int) ->
     half = max(6, (width - 5 - name_width - number_width - 4) // 2)
     largest = max((e.effect for e in shown), default=0.0)
     if largest <= 0:
-        return lines + ["     no parameter moves it here (a plan scored against itself scores 0 in every run)"
-                        if ranking.output == "score" else "     no parameter moves it here"]
+        why = ""
+        if ranking.output == "score" and not planned:
+            why = " (the status quo scored against itself scores 0 in every run: --plan FILE ranks a plan's)"
+        return [*lines, f"     no parameter moves it here{why}"]
     for rank, (effect, name, number) in enumerate(zip(shown, names, numbers, strict=True), 1):
         cells = round(half * effect.effect / largest)
         bar = (" " * (half - cells) + "█" * cells + "│" + "█" * cells) if method == "morris" else (
