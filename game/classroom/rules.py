@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,12 +40,12 @@ class ClassError(BorderlineError):
     """A class rule a game or a name does not meet; the message says what and what to do."""
 
 
-def shipped_classes(packs: Sequence[str | Path] = ()) -> list[Path]:
-    """The class files the base game and ``packs`` (folders) ship, in their ``classes`` folders."""
+def shipped_classes(packs: Iterable[str | Path]) -> list[Path]:
+    """The class files the pack folders ``packs`` ship (each one's ``classes`` folder), in their order."""
     from game.content.loader import CLASSES_FOLDER
 
     found: list[Path] = []
-    for pack in locations.default_packs(packs):
+    for pack in packs:
         folder = Path(pack) / CLASSES_FOLDER
         if folder.is_dir():
             found += sorted(p for p in folder.glob("*.toml") if p.is_file() and not p.name.startswith("."))
@@ -71,7 +71,7 @@ def class_file(raw: str | Path, packs: Sequence[str | Path] = ()) -> Path:
     path = Path(raw).expanduser()
     if path.exists():
         return path
-    shipped = shipped_classes(packs)
+    shipped = shipped_classes(locations.default_packs(packs))
     name = str(raw)
     for candidate in shipped:
         if name in (candidate.stem, candidate.name, candidate.stem.replace("_", "-"), _class_id(candidate)):

@@ -32,16 +32,9 @@ if TYPE_CHECKING:
 
 def class_files(world: World | None) -> list[Path]:
     """The class files the loaded packs ship (each pack's ``classes`` folder), in pack order."""
-    from game.content.loader import CLASSES_FOLDER
+    from game.classroom.rules import shipped_classes
 
-    if world is None:
-        return []
-    found: list[Path] = []
-    for pack in world.content.packs:
-        folder = Path(pack.folder) / CLASSES_FOLDER
-        if folder.is_dir():
-            found += sorted(p for p in folder.glob("*.toml") if p.is_file() and not p.name.startswith("."))
-    return found
+    return [] if world is None else shipped_classes(pack.folder for pack in world.content.packs)
 
 
 def class_title(path: Path) -> str:
