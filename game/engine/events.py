@@ -60,7 +60,8 @@ def draw_events(
     """
     world = stepper.world
     out = Draw()
-    answers: list[tuple[str, str, Array, bool, str]] = []  # event, choice, where it fired, by default, label
+    # event, choice, where it fired, by default, label, and in a batch of plans the blocks answering
+    answers: list[tuple[str, str, Array, bool, str, tuple[int, ...] | None]] = []
     # cheap checks first, for every event at once (one column each): most are spent or cooling
     # down. Each event's own clock is read before it fires, so reading them all now is the same.
     clocks = eligibility(stepper, state, turn, ended_turn)
@@ -88,10 +89,42 @@ def draw_events(
                     verdicts[column],
                 )
     # answered after every event is drawn, as a player answers, so both give the same numbers
-    for eid, choice, fired, by_default, label in answers:
-        answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
-        out.answered.append(ChoiceMade(turn, eid, choice, by_default, label))
+    for eid, choice, fired, by_default, label, blocks in answers:
+        given = answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
+        _record_answer(stepper, env, out, ChoiceMade(turn, eid, choice, by_default, label), given, blocks)
     return out
+
+
+def _record_answer(
+    stepper: Stepper,
+    env: Mapping[Any, Array],
+    out: Draw,
+    asked: ChoiceMade,
+    given: Array,
+    blocks: tuple[int, ...] | None,
+) -> None:
+    """Record the answer each game actually got: the one asked for where it was on offer in any of
+    its runs (``given``), else the default, which ``answer_dilemma`` applied in its place (a plan or
+    a what-if naming an answer whose levers were already where it takes them). A game is the whole
+    batch, or in a batch of plans each of ``blocks``, as its own game would record it."""
+    if blocks is None and given.any():
+        out.answered.append(asked)
+        return
+    default = next(c for c in stepper.world.events[asked.event].spec.choices if c.default)
+    if blocks is None:  # a lone game records the words its player would have read (the default's variant)
+        lone = stepper.runs == 1
+        label = choice_words(stepper, env, asked.event, default, asked.turn, 0).label if lone else ""
+        out.answered.append(ChoiceMade(asked.turn, asked.event, default.id, True, label))
+        return
+    instead = ChoiceMade(asked.turn, asked.event, default.id, True)
+    runs = stepper.runs // stepper.blocks
+    for made, these in (
+        (asked, tuple(b for b in blocks if given[b * runs : (b + 1) * runs].any())),
+        (instead, tuple(b for b in blocks if not given[b * runs : (b + 1) * runs].any())),
+    ):
+        if these:
+            out.answered.append(made)
+            out.answered_in.append(these)
 
 
 def _draw_event(
@@ -102,7 +135,7 @@ def _draw_event(
     eid: str,
     eligible: Array,
     out: Draw,
-    answers: list[tuple[str, str, Array, bool, str]],
+    answers: list[tuple[str, str, Array, bool, str, tuple[int, ...] | None]],
     interactive: bool,
     planned_choices: Mapping[tuple[int, str], str],
     pending: MutableMapping[str, int],
@@ -153,7 +186,7 @@ def _draw_event(
                 out.masks[eid] = fired
             else:  # nothing to decide: what happens when nobody decides, as in a headless run
                 shown = dilemma.choices[0].label if dilemma.choices else ""  # the words the player would read
-                answers.append((eid, default, fired, True, shown))
+                answers.append((eid, default, fired, True, shown, None))
         elif planned_blocks is not None:  # a batch of plans: each block answers as its plan says
             runs = R // len(planned_blocks)
             by_choice: dict[str | None, list[int]] = {}
@@ -164,11 +197,10 @@ def _draw_event(
                 where = np.zeros((len(planned_blocks), 1), dtype=bool)
                 where[blocks] = True
                 mask = fired & np.repeat(where, runs, axis=0)
-                answers.append((eid, planned or default, mask, not planned, ""))
-                out.answered_in.append(tuple(blocks))
+                answers.append((eid, planned or default, mask, not planned, "", tuple(blocks)))
         else:
             planned = planned_choices.get((turn, eid))
-            answers.append((eid, planned or default, fired, not planned, ""))
+            answers.append((eid, planned or default, fired, not planned, "", None))
 
 
 def _fired(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int, eligible: Array) -> Array:
@@ -405,8 +437,11 @@ def answer_dilemma(
     env: Mapping[Any, Array],
     pending: MutableMapping[str, int],
     locked: Collection[str] = frozenset(),
-) -> None:
-    """Answer a dilemma in the runs of ``mask``: the choice where it is offered, the default elsewhere."""
+) -> Array:
+    """Answer a dilemma in the runs of ``mask``: the choice where it is offered, the default elsewhere.
+
+    Return the runs where the choice itself was given (``mask`` for the default), so the answer
+    recorded is the one applied."""
     spec = stepper.world.events[eid].spec
     choice = next((c for c in spec.choices if c.id == choice_id), None)
     if choice is None:
@@ -419,6 +454,7 @@ def answer_dilemma(
     if elsewhere.any():
         default = next(c for c in spec.choices if c.default)
         apply_choice(stepper, state, now, eid, default, elsewhere, env, pending)
+    return where
 
 
 def apply_choice(
