@@ -153,10 +153,20 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
     hot-seat class, a name for each side's player. ``served``: a room of this class, where the
     name is needed to start at all (escape does not cancel)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("up", "card(-1)", "Scroll the card", show=False),  # the name boxes do not take ↑↓
+        Binding("down", "card(1)", "Scroll the card", show=False),
+    ]
+
+    # the card scrolls when a long one would push the name boxes off an 80x24 screen
+    DEFAULT_CSS = """
+    StudentNameDialog #class-card { height: auto; max-height: 8; margin-bottom: 1; }
+    StudentNameDialog.pair #class-card { max-height: 5; }
+    """
 
     def __init__(self, rules: ClassRules, world: World, *, served: bool = False) -> None:
-        super().__init__(classes="dialog")
+        super().__init__(classes="dialog pair" if rules.spec.hot_seat else "dialog")
         self.rules, self.world, self.served = rules, world, served
 
     @property
@@ -169,7 +179,8 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
 
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(self.rules.spec.title), classes="dialog-title")
-            yield Static(Content(reflow(class_summary(self.rules, self.world))), classes="dialog-text")
+            with VerticalScroll(id="class-card"):
+                yield Static(Content(reflow(class_summary(self.rules, self.world))), classes="dialog-text")
             fields: list[Input] = []
             if self.sides:
                 yield Static(
@@ -195,11 +206,14 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
                 box.cursor_blink = getattr(self.app, "cursor_blink", True)
             yield Static("", classes="dialog-text", id="name-problem")
             leave = "" if self.served else " · escape to cancel"
-            yield Static(f"enter to start{leave}", classes="dialog-hint")
+            yield Static(f"↑↓ scroll the card · enter to start{leave}", classes="dialog-hint")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
+
+    def action_card(self, lines: int) -> None:
+        self.query_one("#class-card", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from game.classroom import ClassError, pair_name, student_name
@@ -233,6 +247,41 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
             self.notify("This room plays this class: type the name(s) to start.", markup=False)
             return
         self.dismiss(None)
+
+
+class ClassBriefingDialog(ModalScreen[bool], StyledOnce[bool]):
+    """The class's scenario briefing, read after the name and before the game (the lesson plan
+    has students read it): the story, what is scored and the grades. True: start; False: back to
+    the name."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, rules: ClassRules, world: World) -> None:
+        super().__init__(classes="dialog")
+        self.rules, self.world = rules, world
+
+    def compose(self) -> ComposeResult:
+        from game.app.screens.new_game import briefing_text
+
+        scenario = self.rules.spec.scenario
+        with Vertical(classes="dialog-box wide"):
+            yield Label(Content(f"Briefing: {self.rules.spec.title}"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll", id="class-briefing"):
+                yield Static(briefing_text(self.world, scenario, length=self.rules.turns(self.world)))
+            yield Static("↑↓ scroll · enter to start · escape to go back", classes="dialog-hint")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#class-briefing", VerticalScroll).focus()
+
+    def action_start(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
 
 
 class AnswersDialog(ModalScreen[bool], StyledOnce[bool]):
