@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from driving import ready, started, sync
 
 from game.classroom.whatif import Answer, comparison_text, what_if
 from game.cli import main
@@ -125,3 +126,34 @@ def test_each_block_of_a_batch_of_plans_records_what_its_own_game_records(
         ]
     election = [[c.choice for c in b.choices_made if c.event == ELECTION] for b in blocks]
     assert election == [["stay_the_course"], [PROMISE]]
+
+
+@sync
+async def test_what_if_shows_an_answer_that_was_not_on_offer_then_but_does_not_offer_it(
+    base_world: World, tmp_path: Path
+) -> None:
+    from textual.widgets import OptionList
+
+    from game.app.screens.classroom import WhatIfDialog
+
+    game = targeting_already(base_world, interactive=True)
+    game.resolve_turn()
+    (made,) = game.choices_made
+    assert made.offered == ("stay_the_course",)  # the promise and the pull-back would move no lever
+    async with started(base_world, tmp_path, batch_runs=0) as pilot:
+        pilot.app.push_screen(WhatIfDialog(game))
+        await ready(pilot)
+        picker = pilot.app.screen.query_one("#whatif-list", OptionList)
+        prompts = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        answer = next(i for i, p in enumerate(prompts) if "Mexico votes, July 2012" in p)
+        assert "not put to a player: Keep to your own course" in prompts[answer]
+        picker.highlighted = answer
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = [picker.get_option_at_index(i) for i in range(picker.option_count)]
+        assert [(str(o.prompt), o.disabled) for o in shown] == [
+            ("answer Promise to target violence, not trafficking instead (was not on offer then)", True),
+            ("answer Pull the army back instead (was not on offer then)", True),
+        ]
+        help_text = str(pilot.app.screen.query_one("#whatif-help").render())
+        assert "no other answer was on offer then" in help_text

@@ -90,8 +90,15 @@ def draw_events(
                 )
     # answered after every event is drawn, as a player answers, so both give the same numbers
     for eid, choice, fired, by_default, label, blocks in answers:
+        on_offer: tuple[str, ...] = ()
+        if stepper.runs == 1 and blocks is None:  # a lone game: what its player could have answered
+            choices = stepper.world.events[eid].spec.choices
+            on_offer = tuple(
+                c.id for c in choices if offered(stepper, state, env, eid, c, pending, turn, locked)[0, 0]
+            )
         given = answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
-        _record_answer(stepper, env, out, ChoiceMade(turn, eid, choice, by_default, label), given, blocks)
+        asked = ChoiceMade(turn, eid, choice, by_default, label, on_offer)
+        _record_answer(stepper, env, out, asked, given, blocks)
     return out
 
 
@@ -114,7 +121,7 @@ def _record_answer(
     if blocks is None:  # a lone game records the words its player would have read (the default's variant)
         lone = stepper.runs == 1
         label = choice_words(stepper, env, asked.event, default, asked.turn, 0).label if lone else ""
-        out.answered.append(ChoiceMade(asked.turn, asked.event, default.id, True, label))
+        out.answered.append(ChoiceMade(asked.turn, asked.event, default.id, True, label, asked.offered))
         return
     instead = ChoiceMade(asked.turn, asked.event, default.id, True)
     runs = stepper.runs // stepper.blocks

@@ -528,7 +528,9 @@ class Game:
             self.locks,
         )
         label = next((c.label for c in dilemma.choices if c.id == choice_id), "")
-        self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id, by_default, label))
+        on_offer = tuple(c.id for c in dilemma.choices)
+        made = ChoiceMade(dilemma.turn, dilemma.event, choice_id, by_default, label, on_offer)
+        self.choices_made.append(made)
         self.pending_dilemmas.remove(dilemma)
 
     # ------------------------------------------------------------------ playing

@@ -405,13 +405,22 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
         if item.startswith("a"):
             answered = game.choices_made[index]
             event = game.world.events[answered.event].spec
+            # an answer that was not on offer then would replay as the default: shown, not offered
+            closed = {c.id for c in event.choices if answered.offered and c.id not in answered.offered}
+            said = " (was not on offer then)"
             options = [
-                Option(f"answer {choice.label} instead", id=f"choice:{choice.id}")
+                Option(
+                    f"answer {choice.label} instead{said if choice.id in closed else ''}",
+                    id=f"choice:{choice.id}",
+                    disabled=choice.id in closed,
+                )
                 for choice in event.choices
                 if choice.id != answered.choice
             ]
-            first = options[0].id if options else None
+            first = next((o.id for o in options if not o.disabled), None)
             heading = f"{event.title or answered.event}, in {word} {answered.turn}:"
+            if first is None:  # the other answers would have changed nothing then
+                heading += " no other answer was on offer then (escape to go back)"
         else:
             decision = game.log[index]
             spec = game.world.actions[decision.action].spec
