@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from textual.geometry import Size
 
     from game.app.mod_list import ModList
+    from game.app.screens.classroom import Seated
     from game.classroom import ClassRules, ClassSession
     from game.content.errors import ContentError
     from game.engine import Game, World
@@ -426,18 +427,19 @@ class BorderlineApp(App[None]):
             self.room_rules = rules
         self._ask_name(rules, world)
 
-    def _ask_name(self, rules: ClassRules, world: World) -> None:
-        """The class card and the student's name; then, in a room, the student seated; else the briefing."""
+    def _ask_name(self, rules: ClassRules, world: World, typed: Seated | None = None) -> None:
+        """The class card and the student's name (``typed``: as typed before, back from the
+        briefing); then, in a room, the student seated; else the briefing."""
         from game.app.screens.classroom import StudentNameDialog
 
         if self.served:
             self.push_screen(
-                StudentNameDialog(rules, world, served=True),
+                StudentNameDialog(rules, world, served=True, typed=typed),
                 lambda seated: self.seat_student(seated.student, seated.players) if seated else None,
             )
             return
         self.push_screen(
-            StudentNameDialog(rules, world),
+            StudentNameDialog(rules, world, typed=typed),
             lambda seated: self.start_class_game(rules, seated.student, seated.players) if seated else None,
         )
 
@@ -448,7 +450,7 @@ class BorderlineApp(App[None]):
         hot-seat class's is played by ``players`` (side id -> name), ``student`` being the pair.
         First the scenario's briefing (``briefed``: read), as the new-game screen shows it; going
         back from it asks the name again."""
-        from game.app.screens.classroom import ClassBriefingDialog
+        from game.app.screens.classroom import ClassBriefingDialog, Seated
 
         world = self.class_world or self.world
         assert world is not None
@@ -457,7 +459,7 @@ class BorderlineApp(App[None]):
                 ClassBriefingDialog(rules, world),
                 lambda start: self.start_class_game(rules, student, players, briefed=True)
                 if start
-                else self._ask_name(rules, world),
+                else self._ask_name(rules, world, Seated(student, dict(players or {}))),
             )
             return
         game = rules.new_game(world, student, players=players or None)

@@ -165,9 +165,12 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
     StudentNameDialog.pair #class-card { max-height: 5; }
     """
 
-    def __init__(self, rules: ClassRules, world: World, *, served: bool = False) -> None:
+    def __init__(
+        self, rules: ClassRules, world: World, *, served: bool = False, typed: Seated | None = None
+    ) -> None:
+        """``typed``: the names typed before (back from the briefing), filled in again."""
         super().__init__(classes="dialog pair" if rules.spec.hot_seat else "dialog")
-        self.rules, self.world, self.served = rules, world, served
+        self.rules, self.world, self.served, self.typed = rules, world, served, typed
 
     @property
     def sides(self) -> list[str]:
@@ -202,8 +205,11 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
                 yield Static("Your name:", classes="dialog-text")
                 fields.append(Input(id="student-name", max_length=200))
                 yield fields[-1]
+            typed = self.typed
             for box in fields:
                 box.cursor_blink = getattr(self.app, "cursor_blink", True)
+                if typed is not None:
+                    box.value = typed.players.get((box.id or "").removeprefix("player-"), typed.student)
             yield Static("", classes="dialog-text", id="name-problem")
             leave = "" if self.served else " · escape to cancel"
             yield Static(f"↑↓ scroll the card · enter to start{leave}", classes="dialog-hint")
