@@ -134,7 +134,7 @@ async def test_what_if_shows_an_answer_that_was_not_on_offer_then_but_does_not_o
 ) -> None:
     from textual.widgets import OptionList
 
-    from game.app.screens.classroom import WhatIfDialog
+    from game.app.screens.what_if import WhatIfDialog
 
     game = targeting_already(base_world, interactive=True)
     game.resolve_turn()

@@ -23,11 +23,11 @@ from game.app.screens.classroom import (
     ClassBriefingDialog,
     JoinClassDialog,
     StudentNameDialog,
-    WhatIfDialog,
     class_files,
 )
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.main import MainScreen, StatusLine
+from game.app.screens.what_if import WhatIfDialog
 from game.app.widgets.action_panel import ActionPanel
 from game.classroom import ClassRules
 from game.saves import read_save

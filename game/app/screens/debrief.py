@@ -341,7 +341,7 @@ class DebriefScreen(GameScreen):
         self.app.push_screen(AnswersDialog(session), kept)
 
     def action_what_if(self) -> None:
-        from game.app.screens.classroom import WhatIfDialog
+        from game.app.screens.what_if import WhatIfDialog
 
         self.app.push_screen(WhatIfDialog(self.game))
 
