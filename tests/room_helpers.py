@@ -32,3 +32,12 @@ async def type_into(pilot: Pilot[Any], text: str) -> None:
         await pilot.press("space" if ch == " " else ch)
     await pilot.press("enter")
     await ready(pilot)
+
+
+async def read_the_briefing(pilot: Pilot[Any]) -> None:
+    """A class game's briefing, read after the name: enter starts the game."""
+    from game.app.screens.classroom import ClassBriefingDialog
+
+    assert isinstance(pilot.app.screen, ClassBriefingDialog), pilot.app.screen
+    await pilot.press("enter")
+    await ready(pilot)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from driving import ready, sync
-from room_helpers import class_app, type_into
+from room_helpers import class_app, read_the_briefing, type_into
 
 from game.app.app import BorderlineApp
 from game.app.screens.classroom import StudentNameDialog
@@ -55,6 +55,7 @@ async def test_a_hot_seat_class_asks_both_names_and_gives_each_player_a_side(min
         box = dialog.query_one("#player-mx")
         box.value = ""
         await type_into(pilot, "Beto")
+        await read_the_briefing(pilot)
         game = app.game
         assert game is not None and game.players == {"us": "Ana", "mx": "Beto"}
         assert app.hotseat is not None and isinstance(app.screen, HandOverScreen)
@@ -70,6 +71,7 @@ async def test_a_served_hot_seat_class_keeps_the_pairs_files_in_their_folder(min
         await ready(pilot)
         await type_into(pilot, "Ana")
         await type_into(pilot, "Beto")
+        await read_the_briefing(pilot)
         assert app.game is not None and app.game.players == {"us": "Ana", "mx": "Beto"}
         assert Path(app.saves_folder) == (tmp_path / "Ana + Beto").absolute()
     assert list((tmp_path / "Ana + Beto" / "autosaves").glob("autosave-*.json"))

@@ -150,8 +150,9 @@ async def test_planned_changes_their_shares_and_the_debriefs_units_scale_and_hid
         drawn = float(game.parameter("efficacy").mean())
         assert f"Efficacy: {drawn:.3g}" in hidden and "range 0 to 1" in hidden
         assert "Initiation: " in hidden and "Quit rate" not in hidden  # only what was drawn
-        word = "low" if drawn < 1 / 3 else "high" if drawn > 2 / 3 else "middling"
-        assert f"{drawn:.3g}, {word}" in hidden
+        best = game.world.parameters["efficacy"].value  # said against the best estimate, not the range
+        word = "close to" if abs(drawn - best) < 0.1 else "above" if drawn > best else "below"
+        assert f"{drawn:.3g}, " in hidden and f"{word} its best estimate of {best:g}" in hidden
 
 
 def test_money_has_one_format():
@@ -226,9 +227,10 @@ def test_hidden_numbers_are_written_out_once_each():
 
     drawn = DrawnParameter("h", "Homicides, 2011", "per year", 15712.3, 16700.0, 15600.0, 19200.0)
     line = parameter_line(drawn)
-    assert line == "Homicides, 2011: 15,700, low (range 15,600 to 19,200, best estimate 16,700, per year)"
+    said = "well below its best estimate of 16,700 (range 15,600 to 19,200, per year)"
+    assert line == f"Homicides, 2011: 15,700, {said}"
     tiny = parameter_line(DrawnParameter("c", "Chance", "", 0.069712, 0.1, 0.06, 0.16))
-    assert "0.0697, low (range 0.06 to 0.16, best estimate 0.1)" in tiny
+    assert "0.0697, well below its best estimate of 0.1 (range 0.06 to 0.16)" in tiny
 
 
 def test_the_briefing_weighs_valued_objectives_as_the_engine_does():

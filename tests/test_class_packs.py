@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from driving import MINI, ready, sync
+from room_helpers import read_the_briefing
 
 from game.app.app import BorderlineApp
 from game.app.screens.classroom import StudentNameDialog
@@ -67,6 +68,7 @@ async def test_a_student_with_mods_enabled_plays_the_class_on_the_class_packs(mo
             await pilot.press(key)
         await pilot.press("enter")
         await ready(pilot)
+        await read_the_briefing(pilot)
         assert isinstance(app.screen, MainScreen) and app.game is not None
         assert [pid for pid, _ in app.game.world.packs] == ["mini"]
         assert "my_number" not in app.game.world.parameters

@@ -119,6 +119,8 @@ def test_a_class_room_in_chromium_asks_the_name_on_the_class_card_and_plays_the_
         driver.get(url)
         wait_for_text(driver, "one class period")  # the class's card asks the name
         press(driver, "Ana Lopez" + Keys.ENTER)
+        wait_for_text(driver, "January 2012")  # the scenario's briefing, as the lesson plan has it read
+        press(driver, Keys.ENTER)
         wait_for_text(driver, "End turn")  # the class's game, with no new-game screen between
         press(driver, "e")
         saved = wait_for_autosave(tmp_path / "saves" / "Ana Lopez", 1)

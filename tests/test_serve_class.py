@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from driving import MINI, default_choice, ready, sync
 from play_helpers import eventually
-from room_helpers import class_app, type_into
+from room_helpers import class_app, read_the_briefing, type_into
 
 from game.app.screens.classroom import StudentNameDialog
 from game.app.screens.dialogs import ConfirmDialog
@@ -110,6 +110,7 @@ async def test_a_student_of_a_class_room_names_themselves_once_and_plays_under_i
         await pilot.pause()
         assert isinstance(app.screen, StudentNameDialog)
         await type_into(pilot, "Ana Ruiz")
+        await read_the_briefing(pilot)
         game = app.game
         assert isinstance(app.screen, MainScreen) and game is not None
         assert (game.scenario_id, game.seed) == ("test-run", rules.seed_for("Ana Ruiz"))
@@ -125,6 +126,7 @@ async def test_a_student_of_a_class_room_names_themselves_once_and_plays_under_i
         assert isinstance(app.screen, TitleScreen)
         await pilot.press("n")
         await ready(pilot)
+        await read_the_briefing(pilot)
         assert isinstance(app.screen, MainScreen) and app.game is not game
         assert app.game.seed == rules.seed_for("Ana Ruiz") and app.classroom is not None
         app.game.resolve_turn()
@@ -162,6 +164,7 @@ async def test_a_class_room_continues_only_a_game_of_its_class(mini_world, tmp_p
         await ready(pilot)
         await type_into(pilot, "Ana")
         assert not isinstance(app.screen, ConfirmDialog), "nothing of this class to continue"
+        await read_the_briefing(pilot)
         assert isinstance(app.screen, MainScreen) and app.game is not None and app.game.turn == 0
         seed = ClassRules.from_file(path).seed_for("Ana")
         assert app.game.seed == seed and app.classroom is not None

@@ -20,13 +20,14 @@ from textual.widgets import OptionList
 from game.app.app import BorderlineApp
 from game.app.screens.classroom import (
     AnswersDialog,
+    ClassBriefingDialog,
     JoinClassDialog,
     StudentNameDialog,
-    WhatIfDialog,
     class_files,
 )
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.main import MainScreen, StatusLine
+from game.app.screens.what_if import WhatIfDialog
 from game.app.widgets.action_panel import ActionPanel
 from game.classroom import ClassRules
 from game.saves import read_save
@@ -89,6 +90,13 @@ def test_a_class_game_from_name_to_exports(tmp_path: Path) -> None:
             assert isinstance(app.screen, StudentNameDialog) and "type your name" in screen_text(app)
             for key in "Ana García":
                 await pilot.press("space" if key == " " else key)
+            await pilot.press("enter")
+            await settle(pilot)
+            # the scenario's briefing next, as the lesson plan has students read it (docs/TEACHING.md)
+            assert isinstance(app.screen, ClassBriefingDialog) and app.game is None
+            briefing = screen_text(app)
+            assert "January 2012. You govern drug policy" in briefing and "10 years" in briefing
+            assert "merely distasteful" in briefing  # the grade scale
             await pilot.press("enter")
             await settle(pilot)
             game = app.game
@@ -231,6 +239,8 @@ def test_a_class_can_hide_the_status_quo_and_the_bands_while_playing(tmp_path: P
             for key in "Zoe":
                 await pilot.press(key)
             await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("enter")  # past the briefing
             await settle(pilot)
             # High Point offers four US levers: the list shows those, not every lever refused
             levers = [o.id for o in app.screen.query_one(ActionPanel).options if not o.disabled]

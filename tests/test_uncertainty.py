@@ -107,7 +107,7 @@ def test_a_drawn_year_keeps_the_digits_that_tell_its_range_apart():
     name = "When fentanyl reaches half its reach"
     year = DrawnParameter("midpoint", name, "year", 2017.14, 2017.0, 2016.2, 2017.8)
     said = parameter_line(year)
-    assert said == f"{name}: 2017.1, middling (range 2016.2 to 2017.8, best estimate 2017, year)"
+    assert said == f"{name}: 2017.1, close to its best estimate of 2017 (range 2016.2 to 2017.8, year)"
     share = DrawnParameter("hope", "HOPE efficacy", "fraction", 0.123, 0.36, 0.0, 0.72)
     said = parameter_line(share)
-    assert said == "HOPE efficacy: 0.123, low (range 0 to 0.72, best estimate 0.36, fraction)"
+    assert said == "HOPE efficacy: 0.123, well below its best estimate of 0.36 (range 0 to 0.72, fraction)"

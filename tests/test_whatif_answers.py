@@ -118,7 +118,7 @@ async def test_the_debriefs_what_if_offers_the_dilemmas_other_answers(
 ) -> None:
     from textual.widgets import OptionList
 
-    from game.app.screens.classroom import WhatIfDialog
+    from game.app.screens.what_if import WhatIfDialog
 
     game = cracked
     turn = massacre_turn(game)
@@ -154,7 +154,7 @@ async def test_the_outcome_of_a_what_if_fills_the_dialog_at_80x24_whatever_the_d
     it, off the screen, with nothing to scroll to it (a playtest found it so on every debrief)."""
     from play_helpers import screen_lines
 
-    from game.app.screens.classroom import WhatIfDialog
+    from game.app.screens.what_if import WhatIfDialog
 
     game = Game(base_world, "both-sides", 4, status_quo=True)
     levers = sorted(base_world.actions)[:12]

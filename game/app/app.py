@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from textual.geometry import Size
 
     from game.app.mod_list import ModList
+    from game.app.screens.classroom import Seated
     from game.classroom import ClassRules, ClassSession
     from game.content.errors import ContentError
     from game.engine import Game, World
@@ -413,7 +414,6 @@ class BorderlineApp(App[None]):
 
     def _join_class_on(self, path: Path, world: World) -> None:
         """The class file checked against the class's world, then the student's name asked."""
-        from game.app.screens.classroom import StudentNameDialog
         from game.classroom import ClassRules
         from game.content.errors import ContentErrors
 
@@ -425,23 +425,43 @@ class BorderlineApp(App[None]):
         self.class_world = world
         if self.served:  # a room of this class: the name seats the student, then their game starts
             self.room_rules = rules
+        self._ask_name(rules, world)
+
+    def _ask_name(self, rules: ClassRules, world: World, typed: Seated | None = None) -> None:
+        """The class card and the student's name (``typed``: as typed before, back from the
+        briefing); then, in a room, the student seated; else the briefing."""
+        from game.app.screens.classroom import StudentNameDialog
+
+        if self.served:
             self.push_screen(
-                StudentNameDialog(rules, world, served=True),
+                StudentNameDialog(rules, world, served=True, typed=typed),
                 lambda seated: self.seat_student(seated.student, seated.players) if seated else None,
             )
             return
         self.push_screen(
-            StudentNameDialog(rules, world),
+            StudentNameDialog(rules, world, typed=typed),
             lambda seated: self.start_class_game(rules, seated.student, seated.players) if seated else None,
         )
 
     def start_class_game(
-        self, rules: ClassRules, student: str, players: dict[str, str] | None = None
+        self, rules: ClassRules, student: str, players: dict[str, str] | None = None, *, briefed: bool = False
     ) -> None:
         """The student's game of the class: its scenario, their seed, the pins, the locks; a
-        hot-seat class's is played by ``players`` (side id -> name), ``student`` being the pair."""
+        hot-seat class's is played by ``players`` (side id -> name), ``student`` being the pair.
+        First the scenario's briefing (``briefed``: read), as the new-game screen shows it; going
+        back from it asks the name again."""
+        from game.app.screens.classroom import ClassBriefingDialog, Seated
+
         world = self.class_world or self.world
         assert world is not None
+        if not briefed:
+            self.push_screen(
+                ClassBriefingDialog(rules, world),
+                lambda start: self.start_class_game(rules, student, players, briefed=True)
+                if start
+                else self._ask_name(rules, world, Seated(student, dict(players or {}))),
+            )
+            return
         game = rules.new_game(world, student, players=players or None)
         self.open_game(game, session=rules.session(student), autosave=True)
 

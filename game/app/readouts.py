@@ -432,7 +432,18 @@ class DrawnParameter:
 
     @property
     def word(self) -> str:
-        return "low" if self.position < 1 / 3 else "high" if self.position > 2 / 3 else "middling"
+        """The draw against its best estimate, the number a player would have assumed: a draw in
+        the low third of a range whose best estimate sits lower still is above it, not "low"."""
+        if self.surprise < NEAR_BEST:
+            return "at" if self.value == self.best else "close to"
+        side = "above" if self.value > self.best else "below"
+        return f"well {side}" if self.surprise >= FAR_FROM_BEST else side
+
+
+# how far from its best estimate a draw is, as a share of its range: far (shown first, in bold),
+# off, or close (counted, not listed, on the debrief screen)
+FAR_FROM_BEST = 0.25
+NEAR_BEST = 0.1
 
 
 def drawn_parameters(game: Game) -> list[DrawnParameter]:
@@ -450,8 +461,19 @@ def drawn_parameters(game: Game) -> list[DrawnParameter]:
     return sorted(out, key=lambda d: (-d.surprise, d.name))
 
 
+def drawn_groups(drawn: Sequence[DrawnParameter]) -> list[tuple[str, list[DrawnParameter]]]:
+    """The draws in three groups by how far each strayed from its best estimate, furthest first
+    (the order of ``drawn``); a group with nothing in it is left out."""
+    groups: list[tuple[str, list[DrawnParameter]]] = [
+        ("Far from their best estimates", [d for d in drawn if d.surprise >= FAR_FROM_BEST]),
+        ("Off their best estimates", [d for d in drawn if NEAR_BEST <= d.surprise < FAR_FROM_BEST]),
+        ("Close to their best estimates", [d for d in drawn if d.surprise < NEAR_BEST]),
+    ]
+    return [(title, members) for title, members in groups if members]
+
+
 def parameter_line(drawn: DrawnParameter) -> str:
-    """ "HOPE efficacy: 0.12, low (range 0 to 0.72, best estimate 0.36, fraction)" """
+    """ "HOPE efficacy: 0.123, well below its best estimate of 0.36 (range 0 to 0.72, fraction)" """
     import math
 
     unit = f", {drawn.unit}" if drawn.unit else ""
@@ -463,7 +485,7 @@ def parameter_line(drawn: DrawnParameter) -> str:
     if drawn.unit.lower() in ("year", "calendar year"):  # 2017, not 2,017
         shown = [text.replace(",", "") for text in shown]
     value, low, high, best = shown
-    return f"{drawn.name}: {value}, {drawn.word} (range {low} to {high}, best estimate {best}{unit})"
+    return f"{drawn.name}: {value}, {drawn.word} its best estimate of {best} (range {low} to {high}{unit})"
 
 
 def player_lines(game: Game, debrief: Debrief) -> list[str]:
@@ -478,10 +500,12 @@ def report_sections(game: Game) -> list[tuple[str, list[str]]]:
     """The debrief's sections an exported report adds to the classroom's own: the game against
     what really happened, and the hidden numbers this world drew (why the same plan can fare
     otherwise in another world)."""
-    return [
-        ("Against what really happened", history_lines(game)),
-        ("The hidden numbers of this world", [parameter_line(d) for d in drawn_parameters(game)]),
+    hidden = [
+        (f"The hidden numbers of this world: {title[:1].lower()}{title[1:]} ({len(members)})",
+         [parameter_line(d) for d in members])
+        for title, members in drawn_groups(drawn_parameters(game))
     ]
+    return [("Against what really happened", history_lines(game)), *hidden]
 
 
 def debrief_markdown(game: Game, debrief: Debrief | None = None) -> str:

@@ -209,13 +209,22 @@ def what_if(game: Game, changes: Sequence[Change], answers: Sequence[Answer] = (
     replies, answered = changed_answers(game, answers)
     changed = replay_with(game, log, replies)
     unused = []
-    came = {(c.turn, c.event): c.choice for c in changed.choices_made}
+    came = {(c.turn, c.event): c for c in changed.choices_made}
     for answer in answers:  # other changes can keep a dilemma from coming up, or move it
-        if came.get((answer.turn, answer.event)) != answer.choice:
-            title = game.world.events[answer.event].spec.title or answer.event
+        given = came.get((answer.turn, answer.event))
+        if given is not None and given.choice == answer.choice:
+            continue
+        world, when = game.world, f"{game.scenario.turn_name} {answer.turn}"
+        title = world.events[answer.event].spec.title or answer.event
+        if given is None:
+            unused.append(f"{title!r} did not come up in {when} of the what-if, so that answer was not given")
+        else:  # it came up, but that answer was not on offer: the replay took the default
+            asked = world.choice_label(answer.event, answer.choice)
+            instead = world.choice_label(answer.event, given.choice, given.label)
             unused.append(
-                f"{title!r} did not come up in {game.scenario.turn_name} {answer.turn} of the what-if, "
-                "so that answer was not given"
+                f"{title!r} came up in {when} of the what-if, but {asked!r} was not on offer there (an "
+                "answer that would move no lever, or one the class locks, is not offered), so the default "
+                f"{instead!r} was taken"
             )
     before, after = game.debrief(), changed.debrief()
     rows = []

@@ -1,5 +1,5 @@
-"""Events and endings: drawing the events of a turn, applying their effects and dilemma answers,
-and checking the scenario's endings.
+"""Events: drawing the events of a turn, applying their effects and dilemma answers (the
+scenario's endings are checked in ``endings``).
 
 Functions here work on a ``State`` and the bookkeeping they are handed; the ``Game`` keeps
 the log of what fired and what was answered.
@@ -7,7 +7,6 @@ the log of what fired and what was answered.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import weakref
 from collections.abc import Collection, Mapping, MutableMapping, Sequence
@@ -16,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from game.content.schema import Choice, Ending
+from game.content.schema import Choice
 from game.engine import finite, lone_events
 from game.engine.blocks import block_draws, fired_in_blocks
 from game.engine.errors import GameError
@@ -60,7 +59,8 @@ def draw_events(
     """
     world = stepper.world
     out = Draw()
-    answers: list[tuple[str, str, Array, bool, str]] = []  # event, choice, where it fired, by default, label
+    # event, choice, where it fired, by default, label, and in a batch of plans the blocks answering
+    answers: list[tuple[str, str, Array, bool, str, tuple[int, ...] | None]] = []
     # cheap checks first, for every event at once (one column each): most are spent or cooling
     # down. Each event's own clock is read before it fires, so reading them all now is the same.
     clocks = eligibility(stepper, state, turn, ended_turn)
@@ -88,10 +88,48 @@ def draw_events(
                     verdicts[column],
                 )
     # answered after every event is drawn, as a player answers, so both give the same numbers
-    for eid, choice, fired, by_default, label in answers:
-        answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
-        out.answered.append(ChoiceMade(turn, eid, choice, by_default, label))
+    for eid, choice, fired, by_default, label, blocks in answers:
+        on_offer: tuple[str, ...] = ()
+        if stepper.runs == 1 and blocks is None:  # a lone game: what its player could have answered
+            choices = stepper.world.events[eid].spec.choices
+            on_offer = tuple(
+                c.id for c in choices if offered(stepper, state, env, eid, c, pending, turn, locked)[0, 0]
+            )
+        given = answer_dilemma(stepper, state, turn, eid, choice, fired, env, pending, locked)
+        asked = ChoiceMade(turn, eid, choice, by_default, label, on_offer)
+        _record_answer(stepper, env, out, asked, given, blocks)
     return out
+
+
+def _record_answer(
+    stepper: Stepper,
+    env: Mapping[Any, Array],
+    out: Draw,
+    asked: ChoiceMade,
+    given: Array,
+    blocks: tuple[int, ...] | None,
+) -> None:
+    """Record the answer each game got: the one asked for where it was on offer in any of its runs
+    (``given``), else the default ``answer_dilemma`` applied instead (a plan or a what-if naming an
+    answer whose levers were already there). A game: the batch, or each of a batch of plans' ``blocks``."""
+    if blocks is None and given.any():
+        out.answered.append(asked)
+        return
+    default = next(c for c in stepper.world.events[asked.event].spec.choices if c.default)
+    if blocks is None:  # a lone game records the words its player would have read (the default's variant)
+        lone = stepper.runs == 1
+        label = choice_words(stepper, env, asked.event, default, asked.turn, 0).label if lone else ""
+        out.answered.append(ChoiceMade(asked.turn, asked.event, default.id, True, label, asked.offered))
+        return
+    instead = ChoiceMade(asked.turn, asked.event, default.id, True)
+    runs = stepper.runs // stepper.blocks
+    for made, these in (
+        (asked, tuple(b for b in blocks if given[b * runs : (b + 1) * runs].any())),
+        (instead, tuple(b for b in blocks if not given[b * runs : (b + 1) * runs].any())),
+    ):
+        if these:
+            out.answered.append(made)
+            out.answered_in.append(these)
 
 
 def _draw_event(
@@ -102,7 +140,7 @@ def _draw_event(
     eid: str,
     eligible: Array,
     out: Draw,
-    answers: list[tuple[str, str, Array, bool, str]],
+    answers: list[tuple[str, str, Array, bool, str, tuple[int, ...] | None]],
     interactive: bool,
     planned_choices: Mapping[tuple[int, str], str],
     pending: MutableMapping[str, int],
@@ -153,7 +191,7 @@ def _draw_event(
                 out.masks[eid] = fired
             else:  # nothing to decide: what happens when nobody decides, as in a headless run
                 shown = dilemma.choices[0].label if dilemma.choices else ""  # the words the player would read
-                answers.append((eid, default, fired, True, shown))
+                answers.append((eid, default, fired, True, shown, None))
         elif planned_blocks is not None:  # a batch of plans: each block answers as its plan says
             runs = R // len(planned_blocks)
             by_choice: dict[str | None, list[int]] = {}
@@ -164,11 +202,10 @@ def _draw_event(
                 where = np.zeros((len(planned_blocks), 1), dtype=bool)
                 where[blocks] = True
                 mask = fired & np.repeat(where, runs, axis=0)
-                answers.append((eid, planned or default, mask, not planned, ""))
-                out.answered_in.append(tuple(blocks))
+                answers.append((eid, planned or default, mask, not planned, "", tuple(blocks)))
         else:
             planned = planned_choices.get((turn, eid))
-            answers.append((eid, planned or default, fired, not planned, ""))
+            answers.append((eid, planned or default, fired, not planned, "", None))
 
 
 def _fired(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int, eligible: Array) -> Array:
@@ -405,8 +442,11 @@ def answer_dilemma(
     env: Mapping[Any, Array],
     pending: MutableMapping[str, int],
     locked: Collection[str] = frozenset(),
-) -> None:
-    """Answer a dilemma in the runs of ``mask``: the choice where it is offered, the default elsewhere."""
+) -> Array:
+    """Answer a dilemma in the runs of ``mask``: the choice where it is offered, the default elsewhere.
+
+    Return the runs where the choice itself was given (``mask`` for the default), so the answer
+    recorded is the one applied."""
     spec = stepper.world.events[eid].spec
     choice = next((c for c in spec.choices if c.id == choice_id), None)
     if choice is None:
@@ -419,6 +459,7 @@ def answer_dilemma(
     if elsewhere.any():
         default = next(c for c in spec.choices if c.default)
         apply_choice(stepper, state, now, eid, default, elsewhere, env, pending)
+    return where
 
 
 def apply_choice(
@@ -456,41 +497,3 @@ def apply_choice(
         state.elapsed[aid] = np.where(changed, 0.0, state.elapsed[aid])
         state.level[aid] = np.where(changed, level, state.level[aid])
         state.start_ramp(aid, changed)
-
-
-def reach_endings(
-    stepper: Stepper, turn: int, env: Mapping[Any, Array], ended_turn: Array, ending_id: list[str | None]
-) -> tuple[Array, Ending | None]:
-    """Mark the runs that meet one of the scenario's endings at this turn (the first one met wins).
-
-    Returns the updated turn each run ended, and the ending run 0 reached at this turn, if any.
-    ``ending_id`` is updated in place.
-    """
-    scenario, runs = stepper.scenario, (stepper.runs, 1)
-    going = ended_turn == NEVER
-    formulas, sid = stepper.world.ending_formulas, stepper.scenario_id
-    decided = lone_events.ending_verdicts(stepper, env)  # a lone game's, on its numbers: False is unmet
-    with contextlib.nullcontext() if all(d is False for d in decided) else np.errstate(all="ignore"):
-        for i, end in enumerate(scenario.endings):  # the errstate: as each evaluation's own when not quiet
-            if decided[i] is False:
-                continue  # plainly not met: evaluated the long way, it would be passed over
-            origin = finite.cached_origin(
-                stepper, "scenario", sid, f"the ending {end.id}", "endings", i, "condition"
-            )
-            value = finite.evaluate(stepper, formulas[(sid, i)], env, origin, turn, quiet=True)
-            if runs == (1, 1):  # a lone game: its one run ends here or goes on, tested as numbers
-                alone = finite.holds(stepper, value, origin, turn)
-                if alone is not None and not (alone and going.item()):
-                    continue
-            met = finite.truth(stepper, value, origin, turn)
-            hit = met if met.shape in (runs, (1, 1)) else np.broadcast_to(met, runs)  # & broadcasts those
-            new = hit & going
-            if new.any():
-                ended_turn = np.where(new, turn, ended_turn)
-                going = ended_turn == NEVER
-                for r in np.flatnonzero(new[:, 0]):
-                    ending_id[r] = end.id
-    reached = None
-    if ended_turn[0, 0] == turn and ending_id[0] is not None:
-        reached = next(e for e in scenario.endings if e.id == ending_id[0])
-    return ended_turn, reached

@@ -29,8 +29,9 @@ from game.content.schema import Ending, Scenario
 from game.engine import finite
 from game.engine.attribution import attribute
 from game.engine.budget import check_memory
+from game.engine.endings import reach_endings
 from game.engine.errors import ActionRefused, GameError
-from game.engine.events import answer_dilemma, draw_events, make_dilemma, reach_endings
+from game.engine.events import answer_dilemma, draw_events, make_dilemma
 from game.engine.recording import Recorder
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import replay
@@ -528,7 +529,9 @@ class Game:
             self.locks,
         )
         label = next((c.label for c in dilemma.choices if c.id == choice_id), "")
-        self.choices_made.append(ChoiceMade(dilemma.turn, dilemma.event, choice_id, by_default, label))
+        on_offer = tuple(c.id for c in dilemma.choices)
+        made = ChoiceMade(dilemma.turn, dilemma.event, choice_id, by_default, label, on_offer)
+        self.choices_made.append(made)
         self.pending_dilemmas.remove(dilemma)
 
     # ------------------------------------------------------------------ playing

@@ -4,7 +4,7 @@ For a game of one run, ``events.draw_events`` reads each event's clocks as Pytho
 asks whether its condition holds on the game's Python numbers (an event whose condition is
 false goes no further, one whose condition is true is not evaluated again), and takes the
 event's chance as a Python number to compare its draw with (``state.event_draw``);
-``events.reach_endings`` passes over the endings whose conditions are false on them.
+``endings.reach_endings`` passes over the endings whose conditions are false on them.
 """
 
 from __future__ import annotations

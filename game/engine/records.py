@@ -35,6 +35,9 @@ class ChoiceMade:
     by_default: bool = field(default=False, compare=False)
     # the choice's words as the player read them (a variant's label); "" where none was shown
     label: str = field(default="", compare=False)
+    # the choices on offer when it was answered (a lone game's; () where not known): What if? offers
+    # no other answer that was not on offer, as the replay would give the default instead
+    offered: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,8 @@ def summarise_scores(game: Game) -> dict[str, object]:
 
 
 def summarise(game: Game) -> dict[str, dict[str, object]]:
-    """Per indicator: its unit and the mean and percentiles over runs of each state."""
+    """Per indicator: its name, unit and the mean and percentiles over runs of each state (the name
+    tells apart ids that read alike, such as total_program_cost and total_programme_spending)."""
     out: dict[str, dict[str, object]] = {}
     for ind_id, info in sorted(game.world.indicators.items()):
         if info.axis is not None:
@@ -176,6 +177,7 @@ def summarise(game: Game) -> dict[str, dict[str, object]]:
         series = game.history(ind_id)  # (turns+1, runs)
         p5, p50, p95 = np.percentile(series, PERCENTILES, axis=1)
         out[ind_id] = {
+            "name": info.name,
             "unit": info.unit,
             "mean": series.mean(axis=1).tolist(),
             "p5": p5.tolist(),

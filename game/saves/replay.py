@@ -222,7 +222,10 @@ def differences(save: SaveFile, game: Game) -> tuple[list[Difference], int]:
     checked = 0
     # a turn's dilemma answers are a set: a live game lists one left to its default where it fell
     # due, the replay where it is met (an honest class save was called tampered for the order)
-    replayed_log = [{**t.model_dump(), "choices": _answers_of(t.choices)} for t in log_by_turn(game)]
+    replayed_log = [
+        {**t.model_dump(), "choices": _answers_of([_as_named(save, game, t.turn, c) for c in t.choices])}
+        for t in log_by_turn(game)
+    ]
     saved_log = [
         {
             "turn": t.turn,
@@ -242,6 +245,24 @@ def differences(save: SaveFile, game: Game) -> tuple[list[Difference], int]:
     if save.state is not None and game.date() != save.date:
         out.append(Difference(f"date: saved {save.date!r}, replayed {game.date()!r}"))
     return out, checked
+
+
+def _as_named(save: SaveFile, game: Game, turn: int, replayed: ChoiceRecord) -> ChoiceRecord:
+    """The replayed answer as the save names it, where the save names one the game did not offer.
+
+    A game records the answer it applied. Saves written before it did (a headless plan's, naming
+    an answer whose levers were already where it takes them) name the answer asked for; the
+    replay, asked for it, applied and recorded the default instead: the same game, to the bit.
+    Any other difference stays one."""
+    saved = (c.choice for t in save.log if t.turn == turn for c in t.choices if c.event == replayed.event)
+    named = next(saved, None)
+    choices = game.world.events[replayed.event].spec.choices
+    default = next((c.id for c in choices if c.default), None)
+    if named is None or named == replayed.choice or replayed.choice != default:
+        return replayed
+    if named not in {c.id for c in choices}:
+        return replayed  # not an answer of this dilemma at all: an edit
+    return replayed.model_copy(update={"choice": named})
 
 
 def _answers_of(choices: list[ChoiceRecord]) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""A class's screens: join a class, type your name, answer the class's questions, and what-if.
+"""A class's screens: join a class, type your name, read the briefing, answer the class's questions.
 
 The class's rules, seeds, exports and what-if replays live in ``game.classroom`` (no Textual);
 these dialogs only ask and show.
@@ -21,13 +21,12 @@ from textual.widgets.option_list import Option
 
 from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
-from game.app.widgets.marked_list import MarkedOptionList
 from game.app.words import reflow
 from game.engine.hotseat import MAX_PLAYER_NAME
 
 if TYPE_CHECKING:
     from game.classroom import ClassRules, ClassSession
-    from game.engine import Game, World
+    from game.engine import World
 
 
 def class_files(world: World | None) -> list[Path]:
@@ -153,11 +152,24 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
     hot-seat class, a name for each side's player. ``served``: a room of this class, where the
     name is needed to start at all (escape does not cancel)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("up", "card(-1)", "Scroll the card", show=False),  # the name boxes do not take ↑↓
+        Binding("down", "card(1)", "Scroll the card", show=False),
+    ]
 
-    def __init__(self, rules: ClassRules, world: World, *, served: bool = False) -> None:
-        super().__init__(classes="dialog")
-        self.rules, self.world, self.served = rules, world, served
+    # the card scrolls when a long one would push the name boxes off an 80x24 screen
+    DEFAULT_CSS = """
+    StudentNameDialog #class-card { height: auto; max-height: 8; margin-bottom: 1; }
+    StudentNameDialog.pair #class-card { max-height: 5; }
+    """
+
+    def __init__(
+        self, rules: ClassRules, world: World, *, served: bool = False, typed: Seated | None = None
+    ) -> None:
+        """``typed``: the names typed before (back from the briefing), filled in again."""
+        super().__init__(classes="dialog pair" if rules.spec.hot_seat else "dialog")
+        self.rules, self.world, self.served, self.typed = rules, world, served, typed
 
     @property
     def sides(self) -> list[str]:
@@ -169,7 +181,8 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
 
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(self.rules.spec.title), classes="dialog-title")
-            yield Static(Content(reflow(class_summary(self.rules, self.world))), classes="dialog-text")
+            with VerticalScroll(id="class-card"):
+                yield Static(Content(reflow(class_summary(self.rules, self.world))), classes="dialog-text")
             fields: list[Input] = []
             if self.sides:
                 yield Static(
@@ -191,15 +204,21 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
                 yield Static("Your name:", classes="dialog-text")
                 fields.append(Input(id="student-name", max_length=200))
                 yield fields[-1]
+            typed = self.typed
             for box in fields:
                 box.cursor_blink = getattr(self.app, "cursor_blink", True)
+                if typed is not None:
+                    box.value = typed.players.get((box.id or "").removeprefix("player-"), typed.student)
             yield Static("", classes="dialog-text", id="name-problem")
             leave = "" if self.served else " · escape to cancel"
-            yield Static(f"enter to start{leave}", classes="dialog-hint")
+            yield Static(f"↑↓ scroll the card · enter to start{leave}", classes="dialog-hint")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
+
+    def action_card(self, lines: int) -> None:
+        self.query_one("#class-card", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from game.classroom import ClassError, pair_name, student_name
@@ -233,6 +252,41 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
             self.notify("This room plays this class: type the name(s) to start.", markup=False)
             return
         self.dismiss(None)
+
+
+class ClassBriefingDialog(ModalScreen[bool], StyledOnce[bool]):
+    """The class's scenario briefing, read after the name and before the game (the lesson plan
+    has students read it): the story, what is scored and the grades. True: start; False: back to
+    the name."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, rules: ClassRules, world: World) -> None:
+        super().__init__(classes="dialog")
+        self.rules, self.world = rules, world
+
+    def compose(self) -> ComposeResult:
+        from game.app.screens.new_game import briefing_text
+
+        scenario = self.rules.spec.scenario
+        with Vertical(classes="dialog-box wide"):
+            yield Label(Content(f"Briefing: {self.rules.spec.title}"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll", id="class-briefing"):
+                yield Static(briefing_text(self.world, scenario, length=self.rules.turns(self.world)))
+            yield Static("↑↓ scroll · enter to start · escape to go back", classes="dialog-hint")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#class-briefing", VerticalScroll).focus()
+
+    def action_start(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
 
 
 class AnswersDialog(ModalScreen[bool], StyledOnce[bool]):
@@ -275,163 +329,3 @@ class AnswersDialog(ModalScreen[bool], StyledOnce[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
-
-
-class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
-    """Choose a decision or a dilemma's answer of the game, change it, and see both outcomes."""
-
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "back", "Try another", show=False),  # from an outcome (the list takes its own)
-    ]
-
-    DEFAULT_CSS = """
-    WhatIfDialog #whatif-result-box { display: none; max-height: 100%; }
-    WhatIfDialog.outcome #whatif-result-box { display: block; }
-    WhatIfDialog.outcome #whatif-list { display: none; }
-    """
-
-    def __init__(self, game: Game) -> None:
-        super().__init__(classes="dialog")
-        self.game = game
-        # the item being changed: "d<i>", the game's i-th decision, or "a<i>", its i-th answer
-        self.chosen: str | None = None
-        self._tried: str | None = None  # the item whose outcome is shown (the list hidden meanwhile)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box wide"):
-            yield Label("What if?", classes="dialog-title")
-            yield Static(
-                "Choose a decision or a dilemma's answer; then drop the decision or give it another "
-                "level, or answer the dilemma otherwise. The game is replayed with the same seed and "
-                "the same draws, and both outcomes are shown side by side.",
-                classes="dialog-text",
-                id="whatif-help",
-            )
-            yield MarkedOptionList(*self._decisions(), id="whatif-list")
-            with VerticalScroll(classes="dialog-scroll", id="whatif-result-box"):
-                yield Static("", id="whatif-result")
-            yield Static("enter to choose · escape to go back", classes="dialog-hint", id="whatif-hint")
-        yield KeysFooter()
-
-    def _decisions(self) -> list[Option]:
-        """The decisions and the dilemmas' answers in the order they came: a turn's decisions are
-        taken before it resolves, its dilemmas come up as it does."""
-        from game.classroom.exports import decision_rows
-
-        game, word = self.game, self.game.scenario.turn_name
-        items = [
-            ((r.turn, 0), f"{word} {r.turn} ({r.date}): {r.name}: {r.label_from} → {r.label_to}", f"d{i}")
-            for i, r in enumerate(decision_rows(game))
-        ]
-        for i, c in enumerate(game.choices_made):
-            spec = game.world.events[c.event].spec
-            if len(spec.choices) < 2:
-                continue
-            label = game.world.choice_label(c.event, c.choice, c.label)
-            said = f"not put to a player: {label}" if c.by_default else f"answered {label}"
-            text = f"{word} {c.turn} ({game.date(c.turn)}): {spec.title or c.event}: {said}"
-            items.append(((c.turn, 1), text, f"a{i}"))
-        if not items:
-            nothing = "Nothing to change: you kept the status quo, and no dilemma came up."
-            return [Option(nothing, disabled=True)]
-        return [Option(text, id=key) for _, text, key in sorted(items, key=lambda item: item[0])]
-
-    def on_mount(self) -> None:
-        self.query_one("#whatif-list", OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option_id is None:
-            return
-        if self.chosen is None:
-            self._offer_changes(event.option_id)
-        else:
-            self._replay(event.option_id)
-
-    def _offer_changes(self, item: str) -> None:
-        game, word = self.game, self.game.scenario.turn_name
-        self.chosen = item
-        index = int(item[1:])
-        if item.startswith("a"):
-            answered = game.choices_made[index]
-            event = game.world.events[answered.event].spec
-            options = [
-                Option(f"answer {choice.label} instead", id=f"choice:{choice.id}")
-                for choice in event.choices
-                if choice.id != answered.choice
-            ]
-            first = options[0].id if options else None
-            heading = f"{event.title or answered.event}, in {word} {answered.turn}:"
-        else:
-            decision = game.log[index]
-            spec = game.world.actions[decision.action].spec
-            options = [Option("drop this decision", id="drop")]
-            options += [
-                Option(f"set it to {label}", id=f"level:{level}")
-                for level, label in enumerate(spec.levels)
-                if level != decision.level
-            ]
-            first, heading = "drop", f"{spec.name or decision.action}, before {word} {decision.turn}:"
-        self._picker.show_options(options, first)
-        self.query_one("#whatif-help", Static).update(Content(heading))
-
-    def _replay(self, choice: str) -> None:
-        from game.classroom.whatif import Answer, Change, WhatIfError, comparison_text, what_if
-
-        assert self.chosen is not None
-        index = int(self.chosen[1:])
-        changes: list[Change] = []
-        answers: list[Answer] = []
-        if self.chosen.startswith("a"):
-            answered = self.game.choices_made[index]
-            answers.append(Answer(answered.turn, answered.event, choice.split(":", 1)[1]))
-        else:
-            decision = self.game.log[index]
-            level = None if choice == "drop" else int(choice.split(":", 1)[1])
-            changes.append(Change(decision.turn, decision.action, level))
-        result_box = self.query_one("#whatif-result", Static)
-        try:
-            result = what_if(self.game, changes, answers)
-        except WhatIfError as exc:
-            result_box.update(Content.styled(f"✗ {exc}", "$text-error"))
-        else:
-            room = self.query_one(".dialog-box").content_region.width - 3  # less a scrollbar
-            result_box.update(Content(comparison_text(result, compact=True, room=room)))
-        # the outcome in the dialog's whole height, the list out of the way: at 80x24 the two did
-        # not fit, and the comparison sat below the list where nothing scrolled to it
-        self._tried, self.chosen = self.chosen, None
-        self.add_class("outcome")
-        box = self.query_one("#whatif-result-box", VerticalScroll)
-        box.scroll_home(animate=False)
-        box.focus()
-        self.query_one("#whatif-help", Static).update(Content("The outcomes side by side (↑↓ scroll):"))
-        self.query_one("#whatif-hint", Static).update(
-            Content("enter or escape: choose another decision or answer to try")
-        )
-
-    def action_back(self) -> None:
-        if self._tried is not None:  # from an outcome, back to the decisions, the one tried highlighted
-            self.chosen, self._tried = self._tried, None
-            self.remove_class("outcome")
-            self.query_one("#whatif-help", Static).update(
-                Content("Choose another decision or answer to try, or escape to go back to the debrief.")
-            )
-            self.query_one("#whatif-hint", Static).update(Content("enter to choose · escape to go back"))
-            self._show_decisions()
-            self._picker.focus()
-            return
-        if self.chosen is not None:
-            self._show_decisions()
-            return
-        self.dismiss(None)
-
-    @property
-    def _picker(self) -> MarkedOptionList:
-        return self.query_one("#whatif-list", MarkedOptionList)
-
-    def _show_decisions(self) -> None:
-        """Back to the decisions, the one just tried highlighted: a list set anew had no
-        highlight, so the first arrow only brought the cursor back and enter did nothing."""
-        tried, self.chosen = self.chosen, None
-        self._picker.show_options(self._decisions(), tried)

@@ -88,19 +88,46 @@ def scale_text(debrief: Debrief) -> Content:
     return Content("\n").join(lines)
 
 
+BRIEF_AFTER = 12  # hidden numbers listed whole on the debrief screen; past it, the list is shortened
+
+
 def hidden_text(game: Game) -> Content:
-    """The uncertain numbers this game drew, the biggest surprises first."""
-    from game.app.readouts import drawn_parameters, parameter_line
+    """The uncertain numbers this game drew, those that strayed furthest from their best estimates
+    first. A long list (the base world's ~100) is grouped: the far ones whole and in bold, those off
+    their best estimates without their ranges, the close ones counted (the export lists them all)."""
+    from game.app.readouts import FAR_FROM_BEST, NEAR_BEST, drawn_groups, drawn_parameters, parameter_line
 
     drawn = drawn_parameters(game)
     if not drawn:
         return Content("Nothing was drawn: every uncertain number sat at its best estimate.")
-    intro = Content(
-        "Drawn once for this game from their ranges, the biggest surprises first. The same plan "
-        "in another world (another seed) meets other numbers: that is why it can fare differently.\n"
-    )
-    lines = [Content.assemble("• ", (parameter_line(d), "bold" if d.surprise >= 0.25 else "")) for d in drawn]
-    return intro + Content("\n").join(lines)
+    parts = [
+        Content(
+            "Drawn once for this game from their ranges: what the model could not know for sure. The "
+            "same plan in another world (another seed) meets other numbers: that is why it can fare "
+            "differently. Those that strayed furthest from their best estimates come first.\n"
+        )
+    ]
+
+    def bullet(line: str, far: bool) -> Content:
+        return Content.assemble("• ", (line, "bold" if far else ""), "\n")
+
+    if len(drawn) <= BRIEF_AFTER:
+        parts += [bullet(parameter_line(d), d.surprise >= FAR_FROM_BEST) for d in drawn]
+        return Content("").join(parts).rstrip()
+    for title, members in drawn_groups(drawn):
+        parts.append(Content.styled(f"\n{title} ({len(members)})\n", "bold"))
+        if members[0].surprise < NEAR_BEST:
+            parts.append(
+                Content(
+                    f"{len(members)} more were drawn within a tenth of their range of their best "
+                    "estimates: the world you planned for. The exported debrief (x) lists them.\n"
+                )
+            )
+        elif members[0].surprise >= FAR_FROM_BEST:
+            parts += [bullet(parameter_line(d), True) for d in members]
+        else:
+            parts += [bullet(parameter_line(d).split(" (range ", 1)[0], False) for d in members]
+    return Content("").join(parts).rstrip()
 
 
 def cap_note(game: Game, debrief: Debrief) -> str:
@@ -314,7 +341,7 @@ class DebriefScreen(GameScreen):
         self.app.push_screen(AnswersDialog(session), kept)
 
     def action_what_if(self) -> None:
-        from game.app.screens.classroom import WhatIfDialog
+        from game.app.screens.what_if import WhatIfDialog
 
         self.app.push_screen(WhatIfDialog(self.game))
 

@@ -36,17 +36,20 @@ def difficulty_text(world: World, difficulty_id: str | None) -> Content:
     )
 
 
-def briefing_text(world: World, scenario_id: str, difficulty_id: str | None = None) -> Content:
+def briefing_text(
+    world: World, scenario_id: str, difficulty_id: str | None = None, length: int | None = None
+) -> Content:
     """A scenario's briefing: the chosen difficulty, dates, the story, what is scored and how much,
-    and the grade scale."""
+    and the grade scale; ``length``: the turns played, where fewer than the scenario's (a class's)."""
     from game.app.readouts import display_name, grade_rows, objective_shares_of
     from game.app.words import percent, quarter, reflow, turns
     from game.engine.scoring import grade_scale
 
     sc = world.scenarios[scenario_id]
-    months = sc.turns * sc.months_per_turn
+    played = sc.turns if length is None else min(length, sc.turns)
+    months = played * sc.months_per_turn
     years = months / 12
-    span = turns(sc.turns, sc.turn_name)
+    span = turns(played, sc.turn_name)
     if sc.months_per_turn != 12:  # ten years need no "(10 years)"
         span += f" ({years:g} year{'' if years == 1 else 's'})"
     start = quarter(f"{sc.start_year}Q{sc.start_quarter}")

@@ -109,11 +109,14 @@ class Dashboard(MarkedOptionList):
         # a narrow dashboard (80 columns, with a scrollbar) gives up to two cells of the trend
         # before it cuts an indicator's name
         longest = max((len(name) for name in self._short_names.values()), default=0)
-        room = width - (VALUE_WIDTH + TREND_WIDTH + CHANGE_WIDTH + GAP_WIDTH + 4)
+        # a gap of 100% or more ("+104%✓") widens its column rather than being cut to "+104…"
+        gaps = [status_quo_cell(r) for r in self._readouts] if self._quo else []
+        gap = max([GAP_WIDTH, *(g.cell_length for g in gaps)])
+        room = width - (VALUE_WIDTH + TREND_WIDTH + CHANGE_WIDTH + gap + 4)
         trend = TREND_WIDTH - min(max(0, longest - room), TREND_WIDTH - MIN_TREND_WIDTH)
         options: list[Option] = []
         current_side: object = object()
-        for r in self._readouts:
+        for i, r in enumerate(self._readouts):
             if r.side != current_side:
                 current_side = r.side
                 heading = columns(
@@ -123,7 +126,7 @@ class Dashboard(MarkedOptionList):
                         Cell("now", VALUE_WIDTH, "right"),
                         Cell({5: "trend", 4: "trnd"}.get(trend, "tr."), trend),
                         Cell("Δ turn", CHANGE_WIDTH, "right"),
-                        Cell("vs sq" if self._quo else "", GAP_WIDTH, "right"),
+                        Cell("vs sq" if self._quo else "", gap, "right"),
                     ],
                 )
                 options.append(Option(heading, id=f"side:{r.side}", disabled=True))
@@ -134,7 +137,7 @@ class Dashboard(MarkedOptionList):
                     Cell(r.format(r.value), VALUE_WIDTH, "right"),
                     Cell(words.sparkline(r.history, trend), trend),
                     Cell(change_cell(r), CHANGE_WIDTH, "right"),
-                    Cell(status_quo_cell(r) if self._quo else "", GAP_WIDTH, "right"),
+                    Cell(gaps[i] if self._quo else "", gap, "right"),
                 ],
             )
             options.append(Option(line, id=r.id))
