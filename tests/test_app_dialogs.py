@@ -47,6 +47,9 @@ async def test_a_dilemma_waits_for_the_players_choice(mini_world, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, DilemmaDialog)
         assert any("needs an answer" in n.message for n in app._notifications)
+        await pilot.press("escape", "escape")  # pressed again: still one notice, not a pile of them
+        await pilot.pause()
+        assert sum("needs an answer" in n.message for n in app._notifications) == 1
         # its help offers no escape: only the keys that do something
         await pilot.press("question_mark")
         await pilot.pause()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from textual import events
     from textual.driver import Driver
     from textual.geometry import Size
+    from textual.notifications import SeverityLevel
 
     from game.app.mod_list import ModList
     from game.app.screens.classroom import Seated
@@ -113,6 +115,8 @@ class BorderlineApp(App[None]):
         players: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        # each notice showing, by what it says: the time its display ends (``notify``)
+        self._notices_until: dict[tuple[str, str, str], float] = {}
         self.class_file = Path(class_file) if class_file is not None else None
         self.classroom: ClassSession | None = None  # the class and student of the game in play
         # Served to a browser (borderline serve): the student's name picks a folder of their own
@@ -541,6 +545,30 @@ class BorderlineApp(App[None]):
                 "secret; the other's stay read-only. When both have ended the turn, it resolves "
                 "once for both.",
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notice, but not again while the same notice still shows: a key pressed
+        again (escape on a dilemma, a refused change) stacked a copy per press over the screen
+        it was about. Another press once it has gone shows it again."""
+        key = (message, title, severity)
+        now = monotonic()
+        if self._notices_until.get(key, 0.0) > now:
+            return
+        self._notices_until = {k: t for k, t in self._notices_until.items() if t > now}
+        self._notices_until[key] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def clear_notifications(self) -> None:
+        self._notices_until.clear()  # gone from the screen: the same notice may show again
+        super().clear_notifications()
 
     def hand_over(self, side: str, reason: str, then: Callable[[], None] | None = None) -> None:
         """Cover the game until the player of ``side`` takes the keyboard; then run ``then``."""
