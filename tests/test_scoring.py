@@ -372,12 +372,33 @@ def test_the_debrief_shows_each_objectives_contribution_and_the_grade_scale(lone
     assert debrief.score >= earned.min_score
 
 
+def test_the_debrief_says_the_plain_change_in_total_valued_harm_beside_the_log_score(lone_package):
+    """A strategist playtester read "+43: about the percent by which your run beats the status
+    quo" where the harm all told was about 31% lower: the score averages capped log ratios. The
+    debrief says the plain figure too: one minus the run's total valued harm over the status
+    quo's, each objective valued at its worth per unit (its weight over the status quo's measure)."""
+    from game.app.screens.debrief import score_meaning
+
+    debrief = lone_package.debrief()
+    worth = [row.weight / row.status_quo for row in debrief.objectives]  # value per unit, to a factor
+    harm = sum(w * row.value for w, row in zip(worth, debrief.objectives, strict=True))
+    harm_quo = sum(w * row.status_quo for w, row in zip(worth, debrief.objectives, strict=True))
+    plain = 100 * (1 - harm / harm_quo)
+    assert debrief.better_percent == pytest.approx(plain)
+    assert plain > 5 and abs(plain - debrief.score) > 1, (plain, debrief.score)  # not the score again
+    assert f"{plain:.0f}% less harm than the status quo, all told" in score_meaning(debrief)
+    flipped = [dataclasses.replace(r, better_percent=-r.better_percent) for r in debrief.objectives]
+    worse = dataclasses.replace(debrief, objectives=flipped)
+    assert f"{plain:.0f}% more harm than the status quo, all told" in score_meaning(worse)
+
+
 def test_the_debrief_markdown_lists_points_and_the_scale(lone_package):
     from game.app.readouts import debrief_markdown
 
     text = debrief_markdown(lone_package, lone_package.debrief())
     assert "| objective | your run | status quo | better by | score | weight | points |" in text
     assert "## Grade scale" in text and "merely distasteful: +30 or more" in text and "← this score" in text
+    assert f"| **{lone_package.debrief().better_percent:+.1f}%** |" in text  # the plain change, all told
     # as the debrief screen shows them: the difficulty, and the hidden numbers this world drew
     # (a playtester's export had neither)
     from game.app.readouts import drawn_parameters, parameter_line

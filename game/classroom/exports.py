@@ -171,7 +171,10 @@ def _objectives(game: Game, debrief: Debrief) -> list[str]:
             f"| {row.better_percent:+.1f}% | {row.score:+.1f} | {_share(row.weight)} "
             f"| {row.contribution:+.1f} |"
         )
-    lines.append(f"| **your score** | | | | | | **{debrief.score:+.1f}** |")
+    lines.append(
+        f"| **all told** (weighed by worth; the score in log points) | | "
+        f"| **{debrief.better_percent:+.1f}%** | | | **{debrief.score:+.1f}** |"
+    )
     lines += ["", "## Grade scale", ""]
     for i, step in enumerate(debrief.grades):
         upper = debrief.grades[i - 1].min_score if i else None

@@ -84,6 +84,16 @@ class Debrief:
     currency: str = ""
     sides: tuple[SideScore, ...] = ()  # a two-player game: each player's score and grade
 
+    @property
+    def better_percent(self) -> float:
+        """The plain percent by which the run beats the status quo, all objectives weighed by
+        their worth: where each is a harm valued in one currency, the percent less total valued
+        harm (weights are each objective's worth in the status quo, so the weighted sum of
+        ``1 - run / status quo`` is ``1 - total harm / the status quo's``). The score is a mean
+        of capped log ratios instead: the two agree for small changes and part for large or
+        mixed ones (+30 points can be a fifth less harm all told, or a third)."""
+        return sum(row.weight * row.better_percent for row in self.objectives)
+
 
 @dataclass(frozen=True)
 class RunScores:

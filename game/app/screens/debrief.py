@@ -45,8 +45,12 @@ def grade_text(game: Game, debrief: Debrief) -> Content:
 
 def score_meaning(debrief: Debrief) -> str:
     """What the score is, in a line: the weighted, capped log ratio to the status quo."""
-    what = "the objectives' worth in " + debrief.currency if debrief.currency else "the objectives' weights"
-    return f"about the percent by which your run beats the status quo, summed over the objectives by {what}"
+    what = "their worth in " + debrief.currency if debrief.currency else "the scenario's weights"
+    plain = debrief.better_percent
+    told = f"{abs(plain):.0f}% {'less' if plain >= 0 else 'more'} harm than the status quo, all told"
+    if not debrief.objectives or round(plain) == 0:
+        told = "about the status quo's harm, all told"
+    return f"each objective's change against the status quo in log points, weighed by {what}: {told}"
 
 
 def scale_text(debrief: Debrief) -> Content:
