@@ -169,7 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID=VALUE",
         help="pin a parameter in every run (repeatable)",
     )
-    sim.add_argument("--format", choices=("json", "csv"), default="json")
+    sim.add_argument(
+        "--format",
+        choices=("json", "csv", "table"),
+        default="json",
+        help="json (default), csv: every indicator, every turn; table: the plan beside the status quo",
+    )
     sim.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     sim.add_argument(
         "--status-quo", action="store_true", help="add the status-quo run (same seed and draws, no plan)"

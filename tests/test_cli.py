@@ -86,6 +86,38 @@ def test_simulate_csv_is_tidy_long_form(mini_as_base, tmp_path):
     assert [r["turn"] for r in heavy] == ["0", "1", "2", "3"]
 
 
+def test_simulate_table_puts_the_plan_beside_the_status_quo_as_its_json_does(mini_as_base, tmp_path, capsys):
+    """A modder trying a lever had only JSON and CSV, and a script to compare with the status quo."""
+    plan = tmp_path / "treat.toml"
+    plan.write_text('name = "Treatment for all"\n[[step]]\nturn = 1\naction = "treatment"\nlevel = 2\n')
+    common = ["simulate", "--scenario", "test-run", "--plan", str(plan), "--runs", "30", "--seed", "4"]
+    assert main([*common, "--status-quo"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert main([*common, "--format", "table"]) == 0
+    table = capsys.readouterr().out
+    lines = table.splitlines()
+    assert lines[0].startswith("Treatment for all · ") and "30 runs · seed 4" in lines[0]
+    assert f"score: {data['score']['p50']:+.1f} (5th-95th percentile {data['score']['p5']:+.1f}" in table
+    assert "a player could make every step of the plan" in table
+    # each headline indicator at the end: the plan's median, then the status quo's
+    row = next(line for line in lines if line.startswith("heavy_users (millions)"))
+    mine, theirs = data["indicators"]["heavy_users"]["p50"][-1], data["status_quo"]["heavy_users"]["p50"][-1]
+    assert row.split()[2] == f"{mine:.2f}" and row.split()[4] == f"{theirs:.2f}", row
+    for objective in data["objectives"]:
+        assert any(line.startswith(objective + " ") for line in lines), objective
+
+
+def test_simulate_table_calls_a_score_a_what_if_when_a_player_is_refused(mini_as_base, tmp_path, capsys):
+    plan = tmp_path / "rush.toml"
+    steps = [("treatment", 2), ("legalize", 1)]  # 30 and 40 political capital of the 50 there is
+    plan.write_text("".join(f'[[step]]\nturn = 1\naction = "{a}"\nlevel = {level}\n' for a, level in steps))
+    assert main(["simulate", "--scenario", "test-run", "--plan", str(plan), "--format", "table"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("rush.toml · ")  # a plan without a name: its file
+    assert "1 step a player would have been refused, made anyway here: the score is a what-if" in out
+    assert "turn 1: legalize -> 1: " in out and "warning: turn 1: legalize -> 1" in err
+
+
 def test_the_same_seed_prints_the_same_numbers(mini_as_base, capsys):
     main(["simulate", "--scenario", "test-run", "--runs", "20", "--seed", "9"])
     first = capsys.readouterr().out

@@ -1,0 +1,176 @@
+"""``borderline simulate --format table``: a plan against the status quo, for a person at a terminal.
+
+JSON and CSV carry every indicator and every turn for a script; this is what a modder trying a
+lever, or a teacher comparing plans, reads first: the score and its spread over the runs, the
+grades, how runs ended early, the steps a player would have been refused (so a what-if score
+is not taken for one a player can reach), each objective against the status quo, and the
+dashboard's indicators at the end, the plan's beside the status quo's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from game.app.words import number, percent, plural
+
+if TYPE_CHECKING:
+    from game.engine import Game
+
+REFUSED_SHOWN = 5
+"""Refused steps listed by name; the rest are counted (all of them are in JSON's ``warnings``)."""
+
+
+def as_table(game: Game, status_quo: Game | None, title: str, seed: int, *, planned: bool = True) -> str:
+    """The table for a played plan: ``status_quo`` is its twin (None: the score and the
+    comparison are left out, as with --no-score); ``planned``: False for no plan at all."""
+    runs = game.runs
+    world, sc = game.world, game.scenario
+    level = world.difficulties.get(game.difficulty) if game.difficulty is not None else None
+    difficulty = (level.name or game.difficulty) if level is not None else "no difficulty"
+    lines = [f"{title} · {sc.name} · {difficulty} · {plural(runs, 'run')} · seed {seed}"]
+    lines.append(f"played {plural(game.turn, sc.turn_name)}, to {game.date(game.turn)}")
+    lines += _score_lines(game) if status_quo is not None and sc.objectives else []
+    lines += _ending_lines(game)
+    lines += _refused_lines(game) if planned else []
+    if status_quo is not None and sc.objectives:
+        lines += ["", *_objective_rows(game)]
+    lines += ["", *_indicator_rows(game, status_quo)]
+    return "\n".join(lines) + "\n"
+
+
+def _spread(values: np.ndarray, show: Callable[[float], str]) -> str:
+    """The median, and the 5th to 95th percentile over runs when there is more than one run."""
+    if values.size == 1:
+        return show(float(values[0]))
+    p5, p50, p95 = np.percentile(values, (5, 50, 95))
+    return f"{show(p50)} (5th-95th percentile {show(p5)} to {show(p95)})"
+
+
+def _points(value: float) -> str:
+    return f"{value:+.1f}"
+
+
+def _percent(value: float) -> str:
+    """A signed whole percent; one that rounds to nothing is 0%, not -0%."""
+    return f"{value:+.0f}%" if round(value) else "0%"
+
+
+def _score_lines(game: Game) -> list[str]:
+    from game.engine.scoring import score_runs
+
+    scored = score_runs(game)
+    # the plain change in the total harm the objectives value (Debrief.better_percent), per run
+    with np.errstate(all="ignore"):
+        ratio = np.where(scored.theirs != 0, scored.mine / scored.theirs, 1.0)
+    goods = [game.world.indicators[i].good for i in scored.objectives]
+    better = np.where([g == "up" for g in goods], ratio - 1.0, 1.0 - ratio)
+    plain = 100.0 * (scored.weights * better).sum(axis=1)
+    shares = scored.grade_shares(game.scenario)
+    grades = ", ".join(f"{label} {percent(share)}" for label, share in shares.items() if share)
+    lines = [
+        f"score: {_spread(scored.total, _points)}: each objective's log change, weighed by its worth",
+        f"harm all told, against the status quo: {_spread(-plain, _percent)}",
+        f"grade{'s' if game.runs > 1 else ''}: {grades}",
+    ]
+    if any(scored.grades[r] != scored.earned[r] for r in range(game.runs)):
+        lines.append("  (an ending caps the grade whatever the score: see below)")
+    return lines
+
+
+def _ending_lines(game: Game) -> list[str]:
+    titles = {e.id: e.title for e in game.scenario.endings}
+    when: dict[str, list[int]] = {}
+    for run, eid in enumerate(game.ending_id):
+        if eid is not None:
+            when.setdefault(eid, []).append(int(game.ended_turn[run, 0]))
+    if not when:
+        return []
+    out = ["ended early:"]
+    for eid, turns in sorted(when.items(), key=lambda item: -len(item[1])):
+        median = int(np.median(turns))
+        share = percent(len(turns) / game.runs)
+        out.append(f"  {titles.get(eid, eid)}: {share} of runs, median {game.date(median)}")
+    return out
+
+
+def _refused_lines(game: Game) -> list[str]:
+    refused = list(game.warnings)
+    if not refused:
+        return ["a player could make every step of the plan (budgets, capital, prerequisites)"]
+    out = [
+        f"{plural(len(refused), 'step')} a player would have been refused, made anyway here: the score is a "
+        "what-if no player can reach"
+    ]
+    out += [f"  {warning}" for warning in refused[:REFUSED_SHOWN]]
+    if len(refused) > REFUSED_SHOWN:
+        out.append(f"  ... and {len(refused) - REFUSED_SHOWN} more (JSON's warnings lists them all)")
+    return out
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns padded to their widest cell: the first left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        rest = zip(row[1:], widths[1:], strict=True)
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in rest]
+        return "  ".join(cells).rstrip()
+
+    return [line(header), *(line(row) for row in rows)]
+
+
+def _objective_rows(game: Game) -> list[str]:
+    from game.engine.scoring import score_runs
+
+    scored = score_runs(game)
+    world, sc = game.world, game.scenario
+    rows = []
+    for i, indicator in enumerate(scored.objectives):
+        info = world.indicators[indicator]
+        mine, theirs = np.median(scored.mine[:, i]), np.median(scored.theirs[:, i])
+        change = (mine - theirs) / abs(theirs) * 100.0 if theirs else 0.0
+        better = -change if info.good != "up" else change
+        rows.append(
+            [
+                sc.objectives[i].label or info.name,
+                number(float(mine), info.decimals),
+                number(float(theirs), info.decimals),
+                _percent(better),
+                percent(float(np.median(scored.weights[:, i])), short=True),
+                f"{np.median(scored.weights[:, i] * scored.scores[:, i]):+.1f}",
+            ]
+        )
+    horizon = f" and {sc.horizon_years:g} years played on" if sc.horizon_years else ""
+    header = ["objective", "plan", "status quo", "better by", "weight", "points"]
+    return [f"objectives, over the game{horizon} (medians of runs):", *_table(header, rows)]
+
+
+def _indicator_rows(game: Game, status_quo: Game | None) -> list[str]:
+    world = game.world
+    shown = [i for i, info in world.indicators.items() if info.headline and info.axis is None]
+    if not shown:
+        shown = [i for i, info in world.indicators.items() if info.axis is None]
+    turn = game.turn
+    rows = []
+    for ind in shown:
+        info = world.indicators[ind]
+        unit = f" ({info.unit})" if info.unit else ""
+        mine = game.history(ind)[turn]
+        row = [info.name + unit, _cell(mine, info.decimals)]
+        if status_quo is not None:
+            theirs = status_quo.history(ind)[turn]
+            row += [_cell(theirs, info.decimals)]
+        rows.append(row)
+    header = ["indicator", "plan"] + (["status quo"] if status_quo is not None else [])
+    spread = " (medians; 5th-95th percentile)" if game.runs > 1 else ""
+    return [f"at {game.date(turn)}{spread}:", *_table(header, rows)]
+
+
+def _cell(values: np.ndarray, decimals: int) -> str:
+    if values.size == 1:
+        return number(float(values.reshape(-1)[0]), decimals)
+    p5, p50, p95 = np.percentile(values, (5, 50, 95))
+    return f"{number(float(p50), decimals)} ({number(float(p5), decimals)}-{number(float(p95), decimals)})"
