@@ -188,7 +188,7 @@ def _objectives(game: Game, debrief: Debrief) -> list[str]:
         lines.append(f"- {step.label}: {span}{mark}")
     if debrief.horizon_years:
         lines.append(
-            f"- Measured over the game and {debrief.horizon_years:g} more years played on with no changes, "
+            f"- Measured {debrief.measured_over}, "
             f"discounted {debrief.discount_rate:.0%} a year; each objective scores 100 x ln(status quo / "
             f"your run), capped at a {debrief.score_cap:g}-fold change; weight = its share of what the "
             "objectives are worth in the status quo"

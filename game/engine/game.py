@@ -141,6 +141,9 @@ class Game:
         self.players: dict[str, str] = {}  # side -> player's name, in a two-player (hot-seat) game
         self.ended_turn = np.full((self.runs, 1), NEVER, dtype=np.int64)
         self.ending_id: list[str | None] = [None] * self.runs
+        # a plan's game (run_plan, a sweep, a batch of plans): a run that met an ending plays on
+        # with no more changes, as a player's game is scored past its ending (``held_back``)
+        self.hold_ended = False
         self._dilemma_mask: dict[str, Array] = {}
         self._snapshots: dict[int, tuple[State, dict[str, Any], dict[Any, Array]]] = {}
         self.blocks = [dict(pins) for pins in blocks] if blocks is not None else None
@@ -561,8 +564,23 @@ class Game:
         pending, self._pending = self._pending, {}
         return pending
 
+    def held_back(self, turn: int) -> str | None:
+        """Why a plan sets no more levels in this one-run game before ``turn``, or None: with
+        ``hold_ended``, it met an ending in an earlier turn. Nobody is left in office to set them;
+        the run plays on with no more changes, as a player's game that ended is scored."""
+        if not self.hold_ended or self.runs != 1 or int(self.ended_turn[0, 0]) >= turn:
+            return None
+        ending = self.ending
+        title = f" ({ending.title})" if ending is not None else ""
+        return f"not made: the game ended in {self.date(int(self.ended_turn[0, 0]))}{title}"
+
     def _step(self, turn: int, pending: Mapping[str, int | Array]) -> TurnReport:
         """Resolve turn ``turn`` with the levels ``pending`` sets (one per run, in a batch of plans)."""
+        if self.hold_ended and pending:
+            held = self.ended_turn < turn  # the runs that met an ending keep their levels
+            if held.any():
+                levels = self._state.level
+                pending = {aid: np.where(held, levels[aid], level) for aid, level in pending.items()}
         lags = self._recorder.lags(turn)
         if self._keep_snapshots:
             self._snapshots[turn] = (self._state.frozen_copy(), dict(pending), self.env)

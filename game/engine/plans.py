@@ -172,6 +172,7 @@ def _block_view(game: Game, block: PlanBlock) -> Game:
     view._stepper = stepper
     view._pending = {}
     view.warnings, view.log = block.warnings, block.log
+    view.ended_turn, view.ending_id = game.ended_turn[rows], game.ending_id[rows]
     return view
 
 
@@ -220,6 +221,7 @@ def replay_plans(
         blocks=given,
         block_seeds=seeds,
     )
+    game.hold_ended = True  # as run_plan: a run that met an ending takes no more of its plan
     last = last_turn(game, turns)
     blocks = [PlanBlock(game, k, runs_each, plan, given[k]) for k, plan in enumerate(checked)]
     game.block_choices = [
@@ -234,6 +236,10 @@ def replay_plans(
                 continue
             view = _block_view(game, block)
             for decision in decisions:  # in the order given, as replay sets them
+                held = view.held_back(turn)  # as run_plan: a lone block that met an ending
+                if held is not None:
+                    view.warnings.append(f"turn {turn}: {decision.action} -> {decision.level}: {held}")
+                    continue
                 view.set_level(decision.action, decision.level, enforce=False)
             for aid, level in view._commit(turn).items():
                 if aid not in pending:

@@ -63,6 +63,7 @@ def replay(
     turns: int | None = None,
     *,
     live_last_turn: bool = False,
+    hold_ended: bool = False,
 ) -> Game:
     """Play ``game`` on to turn ``turns`` (default: its last), setting each turn's levels before it.
 
@@ -73,16 +74,24 @@ def replay(
     numbers). With ``live_last_turn`` the last turn is resolved as a player would, unless
     the game is already over: its dilemmas wait, and then receive their logged answers in
     order, so a dilemma left unanswered in the log is still waiting at the end.
+    ``hold_ended`` (a plan, not a log): a run that meets an ending takes no more of the plan's
+    levels and plays on with no more changes, as a player's game is scored past its ending; in a
+    one-run game those steps are not made, each said in ``game.warnings``.
     """
     last = game.turns if turns is None else turns
     by_turn = decisions_by_turn(decisions)
     answered = list(answers)
     game.planned_choices = {(a.turn, a.event): a.choice for a in answered}
+    game.hold_ended = hold_ended
     for turn in range(game.turn + 1, last + 1):
         live = live_last_turn and turn == last and not game.is_over
         if live_last_turn:
             game.interactive = live
         for decision in by_turn.get(turn, ()):
+            held = game.held_back(turn)
+            if held is not None:
+                game.warnings.append(f"turn {turn}: {decision.action} -> {decision.level}: {held}")
+                continue
             game.set_level(decision.action, decision.level, enforce=False)
         game.resolve_turn()
         if live:

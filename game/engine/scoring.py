@@ -83,6 +83,20 @@ class Debrief:
     score_cap: float = 4.0
     currency: str = ""
     sides: tuple[SideScore, ...] = ()  # a two-player game: each player's score and grade
+    turns_left: int = 0  # turns an ending cut short, played on with no changes before the horizon
+
+    @property
+    def measured_over(self) -> str:
+        """Over what the objectives were measured, in words (the debrief and its export)."""
+        if not self.horizon_years:
+            after = ", played on with no changes to its last turn" if self.turns_left else ""
+            return "over the game" + after
+        if self.turns_left:
+            return (
+                "over the game up to its ending, then played on with no changes to the scenario's last turn "
+                f"and {self.horizon_years:g} more years"
+            )
+        return f"over the game and {self.horizon_years:g} more years played on with no changes"
 
     @property
     def better_percent(self) -> float:
@@ -130,6 +144,14 @@ def grade_for(scenario: Scenario, score: float) -> GradeStep | None:
 def horizon_turns(game: Game) -> int:
     """Turns the game is played on for its terminal value."""
     return int(round(game.scenario.horizon_years * 12 / game.scenario.months_per_turn))
+
+
+def turns_left_by_ending(game: Game) -> int:
+    """The turns a game that met an ending stopped short of its last: they are played on with
+    no more changes before the horizon, so a game scores alike whether it stopped at its ending
+    (a player's) or played on to the last turn holding its levels (a plan's, ``hold_ended``)."""
+    ended = int(game.ended_turn[0, 0])
+    return max(0, game.turns - game.turn) if ended <= game.turn else 0
 
 
 def play_on(game: Game, turns: int) -> Game:
@@ -190,7 +212,7 @@ def score_runs(game: Game) -> RunScores:
     if cached is not None and cached[0] == key:
         return cached[1]
     sc, world, quo = game.scenario, game.world, game.status_quo
-    extra = horizon_turns(game)
+    extra = horizon_turns(game) + turns_left_by_ending(game)
     mine_future = play_on(game, extra) if extra else None
     quo_future = play_on(quo, extra) if extra else None
     first = 1 if game.turn else 0
@@ -324,4 +346,5 @@ def debrief(game: Game) -> Debrief:
         float(sc.score_cap),
         sc.score_currency,
         side_scores(game),
+        turns_left_by_ending(game),
     )

@@ -130,7 +130,7 @@ def run_plan(
         difficulty=difficulty,
     )
     total = last_turn(game, turns)
-    replay(game, plan.step if plan else (), plan.choice if plan else (), total)
+    replay(game, plan.step if plan else (), plan.choice if plan else (), total, hold_ended=True)
     return PlanResult(game, game.status_quo, plan)
 
 

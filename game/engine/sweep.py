@@ -137,7 +137,7 @@ def run_chunk(task: SweepTask, index: int) -> np.ndarray:
         status_quo=SCORE in task.outputs,
     )
     plan = task.plan
-    replay(game, plan.step if plan else (), plan.choice if plan else (), task.turn)
+    replay(game, plan.step if plan else (), plan.choice if plan else (), task.turn, hold_ended=True)
     columns = []
     for output in task.outputs:
         if output == SCORE:

@@ -68,12 +68,7 @@ def scale_text(debrief: Debrief) -> Content:
         lines.append(Content.styled(line, "bold $text-accent") if here else Content(line))
     if debrief.earned and debrief.earned != debrief.grade:
         lines.append(Content(f"  (the score alone earned {debrief.earned}; the ending capped it)"))
-    horizon = (
-        f"over the game and {debrief.horizon_years:g} more years played on with no changes "
-        "(the state you leave counts)"
-        if debrief.horizon_years
-        else "over the game"
-    )
+    horizon = debrief.measured_over + (" (the state you leave counts)" if debrief.horizon_years else "")
     cap = 100 * math.log(debrief.score_cap)
     worth = (
         f"what all objectives are worth in the status quo ({debrief.currency})"
