@@ -62,6 +62,12 @@ def test_a_plan_that_meets_an_ending_scores_the_same_headless_and_played():
     assert mine.score == theirs.score and mine.grade == theirs.grade == "dreadful"
     assert mine.measured_over.startswith("over the game up to its ending, then played on with no changes")
     assert mine.turns_left == headless.turns - ended and theirs.turns_left == 0
+    # simulate's table tells the step not made from one a player would have been refused
+    from game.verbs.simulate_table import as_table
+
+    table = as_table(headless, None, "plan", 3)
+    assert "1 step not made: the run had met an ending" in table and f"\n  {said}" in table
+    assert "step a player would have been refused, made anyway here" in table  # legalizing: capital
 
 
 def test_runs_of_a_batch_that_met_an_ending_keep_their_levels_and_the_others_follow_the_plan():

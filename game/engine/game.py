@@ -51,6 +51,10 @@ from game.engine.timescale import TurnScale
 from game.engine.world import ActionInfo, World
 from game.errors import did_you_mean
 
+NOT_MADE = "not made: "
+"""How a warning says a plan's step was not made at all (its run had met an ending), unlike a
+step a player would have been refused, which a plan makes anyway."""
+
 
 class Game:
     """One scenario played from a seed, over ``runs`` parallel runs.
@@ -572,7 +576,7 @@ class Game:
             return None
         ending = self.ending
         title = f" ({ending.title})" if ending is not None else ""
-        return f"not made: the game ended in {self.date(int(self.ended_turn[0, 0]))}{title}"
+        return f"{NOT_MADE}the game ended in {self.date(int(self.ended_turn[0, 0]))}{title}"
 
     def _step(self, turn: int, pending: Mapping[str, int | Array]) -> TurnReport:
         """Resolve turn ``turn`` with the levels ``pending`` sets (one per run, in a batch of plans)."""

@@ -97,16 +97,29 @@ def _ending_lines(game: Game) -> list[str]:
 
 
 def _refused_lines(game: Game) -> list[str]:
-    refused = list(game.warnings)
+    from game.engine.game import NOT_MADE
+
+    held = [w for w in game.warnings if NOT_MADE in w]
+    refused = [w for w in game.warnings if NOT_MADE not in w]
+    out = []
     if not refused:
-        return ["a player could make every step of the plan (budgets, capital, prerequisites)"]
-    out = [
-        f"{plural(len(refused), 'step')} a player would have been refused, made anyway here: the score is a "
-        "what-if no player can reach"
-    ]
-    out += [f"  {warning}" for warning in refused[:REFUSED_SHOWN]]
-    if len(refused) > REFUSED_SHOWN:
-        out.append(f"  ... and {len(refused) - REFUSED_SHOWN} more (JSON's warnings lists them all)")
+        out.append("a player could make every step of the plan (budgets, capital, prerequisites)")
+    else:
+        out.append(
+            f"{plural(len(refused), 'step')} a player would have been refused, made anyway here: "
+            "the score is a what-if no player can reach"
+        )
+        out += _listed(refused)
+    if held:
+        out.append(f"{plural(len(held), 'step')} not made: the run had met an ending and played on unchanged")
+        out += _listed(held)
+    return out
+
+
+def _listed(warnings: list[str]) -> list[str]:
+    out = [f"  {warning}" for warning in warnings[:REFUSED_SHOWN]]
+    if len(warnings) > REFUSED_SHOWN:
+        out.append(f"  ... and {len(warnings) - REFUSED_SHOWN} more (JSON's warnings lists them all)")
     return out
 
 
