@@ -126,6 +126,21 @@ def test_a_bad_plan_is_reported_with_its_line(mini_as_base, tmp_path, capsys):
     assert "plan.toml:9:9: action 'enforcement' has levels 0 to 2" in err
 
 
+def test_plan_errors_point_at_their_own_steps_out_of_turn_order(mini_as_base, tmp_path, capsys):
+    # a playtester's plan: the later turn first; each message must stay at its own step
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        '[[step]]\nturn = 9\naction = "treatment"\nlevel = 7\n'
+        '[[step]]\nturn = 3\naction = "treatmnt"\nlevel = 1\n'
+        '[[step]]\nturn = 50\naction = "enforcement"\nlevel = 1\n'
+    )
+    assert main(["simulate", "--scenario", "test-run", "--plan", str(plan)]) == 1
+    err = capsys.readouterr().err
+    assert "plan.toml:4:9: action 'treatment' has levels 0 to 2" in err
+    assert "plan.toml:7:10: unknown action 'treatmnt' (did you mean \"treatment\"?)" in err
+    assert "plan.toml:10:8: scenario test-run has 12 turns" in err
+
+
 def test_a_plan_level_far_out_of_range_gets_the_actions_own_range(mini_as_base, tmp_path, capsys):
     plan = tmp_path / "plan.toml"
     plan.write_text('[[step]]\nturn = 1\naction = "enforcement"\nlevel = 99\n')

@@ -817,7 +817,12 @@ class PlanChoice(Strict):
 
 
 class Plan(Strict):
-    """A schedule of action levels (and dilemma answers) for a headless run."""
+    """A schedule of action levels (and dilemma answers) for a headless run.
+
+    Steps stay in the file's order, so ``step[i]`` is the i-th ``[[step]]`` written and a
+    problem with it is reported at its own line; replays group them by turn
+    (``replay.decisions_by_turn``), keeping the file's order within a turn.
+    """
 
     schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
     name: str = ""
@@ -825,11 +830,6 @@ class Plan(Strict):
     scenario: ScenarioId | None = None
     step: list[PlanStep] = Field([], max_length=MAX_PLAN_STEPS)
     choice: list[PlanChoice] = Field([], max_length=MAX_PLAN_STEPS)
-
-    @field_validator("step")
-    @classmethod
-    def _sorted(cls, steps: list[PlanStep]) -> list[PlanStep]:
-        return sorted(steps, key=lambda s: s.turn)
 
 
 # --------------------------------------------------------------------------- class files
