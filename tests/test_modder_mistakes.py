@@ -191,3 +191,32 @@ def test_an_unknown_scenario_hints_that_a_pack_may_be_missing(capsys):
         in err
     )
     assert "the scenarios are: both-sides" in err
+
+
+# ------------------------------------------------------------------ a mod's effect on a base quantity
+
+
+def test_a_cycle_closed_by_a_mods_effect_is_reported_at_the_effect(tmp_path, capsys):
+    effect = (
+        '[[patch.action.hope.effects]]\ntarget = "opioid_overdose_deaths"\n'
+        'multiply = "1 + us_overdose_deaths * 0"\n'
+    )
+    code, _, err = validate(capsys, str(mod(tmp_path, {"a.toml": effect})))
+    assert code == 1
+    assert (
+        "mymod/a.toml:3:12: dependency cycle: opioid_overdose_deaths -> us_overdose_deaths -> "
+        "opioid_overdose_deaths: the effect of action hope on opioid_overdose_deaths reads us_overdose_deaths"
+    ) in err
+    assert "overdoses.toml" not in err
+
+
+def test_a_value_out_of_range_names_the_mods_effect_that_moves_it(tmp_path, capsys):
+    effect = '[[patch.action.hope.effects]]\ntarget = "opioid_overdose_deaths"\nadd = "-1e9"\n'
+    assert main(["simulate", "--turns", "1", "--pack", str(mod(tmp_path, {"a.toml": effect}))]) == 1
+    err = capsys.readouterr().err
+    assert "opioid_overdose_deaths = " in err and "below its minimum 0 (" in err
+    assert (
+        "fix the rules that move it; what moves it: the effect of action hope on opioid_overdose_deaths "
+        f"({tmp_path / 'mymod' / 'a.toml'}:3:7)"
+    ) in err
+    assert "Traceback" not in err

@@ -35,7 +35,7 @@ def build_actions(b: Builder) -> None:
             if isinstance(raw, list):
                 columns.append(np.asarray(raw, dtype=np.float64))
                 modifiers.setdefault(eff.target, []).append(
-                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
+                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1, effect=i)
                 )
             elif isinstance(raw, str):
                 compiled = b.compile(loc, ("effects", i, op), raw)
@@ -49,14 +49,14 @@ def build_actions(b: Builder) -> None:
                             op,
                         )
                     modifiers.setdefault(eff.target, []).append(
-                        Modifier(eff.target, "action", aid, op, row, formula=compiled)
+                        Modifier(eff.target, "action", aid, op, row, formula=compiled, effect=i)
                     )
             else:
                 # a single number: full strength at the top level, scaled by the ramped value
                 assert raw is not None  # the schema requires one of multiply and add
                 columns.append(np.linspace(1.0 if op == "multiply" else 0.0, float(raw), n))
                 modifiers.setdefault(eff.target, []).append(
-                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
+                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1, effect=i)
                 )
         cost_list = cost_formula = None
         if isinstance(act.cost, list):
@@ -318,8 +318,10 @@ def resolve_scenario(
     if parent_id not in b.items["scenario"]:
         known = b.items["scenario"]
         b.error(
-            loc, f"based_on names {parent_id!r}, which is not a scenario{did_you_mean(parent_id, known)}",
-            "based_on", at_value=True,
+            loc,
+            f"based_on names {parent_id!r}, which is not a scenario{did_you_mean(parent_id, known)}",
+            "based_on",
+            at_value=True,
         )
         return
     resolve_scenario(b, parent_id, resolved, (*chain, sid))
@@ -344,7 +346,9 @@ def check_turn_months(b: Builder) -> None:
         if months != first_months:
             b.errors.append(
                 ContentError(
-                    str(pack.folder / "pack.toml"), 1, 1,
+                    str(pack.folder / "pack.toml"),
+                    1,
+                    1,
                     f"turn_months = {months}, but pack {first.manifest.id!r} writes its per-turn numbers "
                     f"for turns of {first_months} months: packs of one world must agree (convert this "
                     "pack's costs, ramps and event chances, or leave turn_months out)",
@@ -380,7 +384,10 @@ def build_scenarios(b: Builder) -> None:
         for i, aid in enumerate(sc.actions):
             if aid not in actions and aid not in items["action"]:
                 b.error(
-                    loc, f"unknown action {aid!r}{did_you_mean(aid, items['action'])}", "actions", i,
+                    loc,
+                    f"unknown action {aid!r}{did_you_mean(aid, items['action'])}",
+                    "actions",
+                    i,
                     at_value=True,
                 )
         for pid, value in sc.parameters.items():
