@@ -220,3 +220,42 @@ def test_a_value_out_of_range_names_the_mods_effect_that_moves_it(tmp_path, caps
         f"({tmp_path / 'mymod' / 'a.toml'}:3:7)"
     ) in err
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- dilemmas
+
+
+def _dilemma(eid: str, condition: str, move: str) -> str:
+    return (
+        f'[event.{eid}]\ntitle = "A scandal"\ntext = "What now?"\ncondition = "{condition}"\n'
+        f'probability = 0.5\nsource = "illustrative"\n[[event.{eid}.choices]]\nid = "ride_it_out"\n'
+        f'label = "Ride it out"\ndefault = true\n[[event.{eid}.choices]]\nid = "cut"\n'
+        f'label = "Cut it"\n{move}\n'
+    )
+
+
+def test_a_choice_that_can_never_move_its_lever_under_the_events_condition_is_warned(tmp_path, capsys):
+    # hope's values are [0.004, 0.1, 0.25, 0.5, 1.0] over 2 turns of ramp: below level 3 it is at
+    # most 0.625 when events are drawn (a cut from the top, halfway), so `hope >= 0.9` never holds
+    files = {
+        "a.toml": _dilemma("hope_scandal", "hope >= 0.9 and turn > 2", "set_action = { hope = 3 }"),
+        "b.toml": _dilemma("hope_row", "hope <= 0.1", "lower_action = { hope = 2 }"),
+        # not sure, so not warned: a cut from level 4 to 2 is at 0.625 a turn later, and 0.625 >= 0.5
+        "c.toml": _dilemma("hope_doubt", "hope >= 0.5", "set_action = { hope = 3 }"),
+        "d.toml": _dilemma("hope_fine", "hope >= 0.5", "lower_action = { hope = 3 }"),
+    }
+    code, _, err = validate(capsys, str(mod(tmp_path, files)))
+    assert code == 0
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2, err
+    assert (
+        "mymod/a.toml:14:16: set_action raises hope to at least level 3, but event hope_scandal happens "
+        "only while hope >= 0.9 and turn > 2, never with hope below level 3: this choice never moves it "
+        "(and, moving nothing, is never offered); set_action only raises: to cut it back, write "
+        "lower_action = { hope = 3 }"
+    ) in warnings[0]
+    assert (
+        "mymod/b.toml:14:18: lower_action lowers hope to at most level 2, but event hope_row happens only "
+        "while hope <= 0.1, never with hope above level 2"
+    ) in warnings[1]
+    assert "lower_action only lowers: to raise it, write set_action = { hope = 2 }" in warnings[1]

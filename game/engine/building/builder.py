@@ -42,6 +42,7 @@ class Builder(SymbolScope):
         self.content = content
         self.items = content.items
         self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []  # problems that do not stop a load
         self.symbols: dict[str, Symbol] = {}
         self.tables: dict[str, TableInfo] = {}
         self.fields: dict[str, np.ndarray] = {}
@@ -80,6 +81,9 @@ class Builder(SymbolScope):
 
     def error(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:
         self.errors.append(loc.error(message, *sub, at_value=at_value))
+
+    def warn(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:
+        self.warnings.append(loc.error(message, *sub, at_value=at_value))
 
     def table_check(self, loc: Located[Any], table: str | None, *sub: str | int) -> str | None:
         if table is not None and table not in self.tables:
