@@ -817,12 +817,11 @@ class PlanChoice(Strict):
 
 
 class Plan(Strict):
-    """A schedule of action levels (and dilemma answers) for a headless run.
+    """A schedule of action levels (and dilemma answers) for a headless run."""
 
-    Steps stay in the file's order, so ``step[i]`` is the i-th ``[[step]]`` written and a
-    problem with it is reported at its own line; replays group them by turn
-    (``replay.decisions_by_turn``), keeping the file's order within a turn.
-    """
+    # Steps stay in the file's order (not sorted by turn), so step[i] is the i-th [[step]]
+    # written and a problem with it is reported at its own line; replays group them by turn
+    # (replay.decisions_by_turn), keeping the file's order within a turn.
 
     schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
     name: str = ""
