@@ -259,3 +259,41 @@ def test_a_choice_that_can_never_move_its_lever_under_the_events_condition_is_wa
         "while hope <= 0.1, never with hope above level 2"
     ) in warnings[1]
     assert "lower_action only lowers: to raise it, write set_action = { hope = 2 }" in warnings[1]
+
+
+# --------------------------------------------------------------------------- plans with a pack
+
+
+LEVER = (
+    '[action.strips]\nside = "us"\ncategory = "Treatment and prevention"\nlevels = ["none", "some"]\n'
+    "cost = [0.0, 0.01]\ncapital_cost = [0.0, 1.0]\n"
+)
+
+
+def test_a_plan_in_a_plans_folder_outside_any_pack_is_checked_with_the_packs_named(tmp_path, capsys):
+    folder = mod(tmp_path / "packs", {"a.toml": LEVER})
+    plan = tmp_path / "plans" / "p.toml"  # a plans folder, but no pack.toml beside it
+    plan.parent.mkdir()
+    plan.write_text(
+        '[[step]]\nturn = 1\naction = "strips"\nlevel = 1\n[[step]]\nturn = 2\naction = "stips"\nlevel = 1\n'
+    )
+    code, _, err = validate(capsys, str(folder), str(plan))
+    assert code == 1
+    assert err.splitlines()[0].endswith(
+        "plans/p.toml:7:10: unknown action 'stips' (did you mean \"strips\"?)"
+    ), err
+    assert "not a content pack" not in err
+
+
+def test_validating_a_pack_checks_the_plans_in_its_plans_folder(tmp_path, capsys):
+    good = '[[step]]\nturn = 1\naction = "strips"\nlevel = 1\n'
+    folder = mod(
+        tmp_path, {"a.toml": LEVER, "plans/good.toml": good, "plans/bad.toml": good.replace("= 1\n", "= 2\n")}
+    )
+    code, out, err = validate(capsys, str(folder))
+    assert code == 1
+    assert f"{folder / 'plans'}: 2 plans checked: 1 with errors" in out
+    assert "mymod/plans/bad.toml:4:9: action 'strips' has levels 0 to 1" in err
+    (folder / "plans" / "bad.toml").unlink()
+    code, out, err = validate(capsys, str(folder), str(folder / "plans" / "good.toml"))
+    assert code == 0 and "plans checked" not in out and out.count("good.toml: ok") == 1  # once, where named

@@ -54,6 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"{plural(len(world.actions), 'action')}, {plural(len(world.events), 'event')}; "
                 f"packs in load order: {order})"
             )
+            checked += _check_pack_plans(folders, files, world, errors)
     for path in files:
         kind, found = validate_single_file(path)
         if not found and kind == "plan":
@@ -75,6 +76,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{len(errors)} errors", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _check_pack_plans(folders: list[Path], files: list[Path], world: Any, errors: list[Any]) -> list[str]:
+    """The plans in each named pack's plans/ folder, checked against the stack (a plan also named
+    on the command line is checked there); a line a folder saying how many are ok."""
+    from game.content.loader import PLANS_FOLDER, validate_single_file
+
+    named = {f.resolve() for f in files}
+    lines = []
+    for folder in folders:
+        plans = [p for p in sorted((folder / PLANS_FOLDER).glob("*.toml")) if p.resolve() not in named]
+        bad = 0
+        for plan in plans:
+            _, found = validate_single_file(plan)
+            found = found or _check_plan_ids(plan, world)
+            errors.extend(found)
+            bad += bool(found)
+        if plans:
+            verdict = f"{bad} with errors" if bad else "ok"
+            lines.append(f"{folder / PLANS_FOLDER}: {plural(len(plans), 'plan')} checked: {verdict}")
+    return lines
 
 
 def _note_without_base(world: Any, folders: list[Path]) -> None:
@@ -113,7 +135,8 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     """A plan's actions, levels, events and turns checked against the world it is for.
 
     The world is the one given (the packs named with it), or else the pack whose plans
-    folder holds the file, or else the base game.
+    folder holds the file, or else the base game. A plans folder that is not in a pack
+    (no pack.toml beside it) says nothing about the plan's packs.
     """
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
@@ -122,6 +145,8 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
 
     plan, doc = load_plan_file(path)
     own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
+    if own is not None and not (own / "pack.toml").is_file():
+        own = None
     if world is not None and own is not None:
         if not any(p.folder.resolve() == own.resolve() for p in world.content.packs):
             world = None  # a plan of a pack that is not in the stack is checked in its own world
