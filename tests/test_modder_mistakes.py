@@ -297,3 +297,20 @@ def test_validating_a_pack_checks_the_plans_in_its_plans_folder(tmp_path, capsys
     (folder / "plans" / "bad.toml").unlink()
     code, out, err = validate(capsys, str(folder), str(folder / "plans" / "good.toml"))
     assert code == 0 and "plans checked" not in out and out.count("good.toml: ok") == 1  # once, where named
+
+
+def test_a_pack_that_does_not_depend_on_base_gets_one_hint_before_the_errors_it_causes(tmp_path, capsys):
+    files = {"a.toml": LEVER + '[variable.reach]\nformula = "heavy_users[opioids] * 2"\nunit = "k"\n'}
+    folder = write_pack(tmp_path / "mymod", files, manifest='id = "mymod"\nname = "M"\nversion = "0.1.0"\n')
+    code, _, err = validate(capsys, str(folder))
+    lines = err.splitlines()
+    assert code == 1 and lines[-1] == "2 errors", err
+    assert lines[0].endswith(
+        "mymod/pack.toml:1:1: hint: nothing from 'base' is loaded (pack.toml does not depend on it); "
+        "loaded with it, 2 of the errors below go away: to build on the base game, add dependencies = "
+        '[{ id = "base", version = ">=0.1.0" }]'
+    )
+    assert "unknown side 'us'" in lines[1] and 'unknown name "heavy_users"' in lines[2]
+    files = {"a.toml": '[variable.reach]\nformula = "nothing_here * 2"\nunit = "k"\n'}
+    code, _, err = validate(capsys, str(mod(tmp_path, files, "other", ())))
+    assert code == 1 and "hint" not in err  # base would not help: no hint

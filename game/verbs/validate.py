@@ -38,10 +38,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             where = "" if path.is_absolute() else f", here or in the mods folder ({locations.mods_folder()})"
             errors.append(ContentError(raw, 1, 1, f"no such file or folder{where}"))
     world = None
+    hints: list[ContentError] = []  # printed before the errors, not counted with them
     if folders:
+        stack = with_dependencies(folders)
         try:
-            world = load_world(with_dependencies(folders))
+            world = load_world(stack)
         except ContentErrors as exc:
+            hints = _without_base_hint(folders, stack, len(exc.errors))
             errors.extend(exc.errors)
         starting = _starting_problems(world) if world is not None else []
         errors.extend(starting)
@@ -69,7 +72,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if world is not None:
         report_content_notes(world)
         _note_without_base(world, folders)
-    for err in errors:
+    for err in [*hints, *errors]:
         print(err, file=sys.stderr)
     if errors:
         if len(errors) > 1:
@@ -97,6 +100,43 @@ def _check_pack_plans(folders: list[Path], files: list[Path], world: Any, errors
             verdict = f"{bad} with errors" if bad else "ok"
             lines.append(f"{folder / PLANS_FOLDER}: {plural(len(plans), 'plan')} checked: {verdict}")
     return lines
+
+
+def _without_base_hint(folders: list[Path], stack: list[Path], failed: int) -> list[Any]:
+    """One hint before the errors of a stack that leaves the base game out and would load (or
+    fail less) with it: a pack.toml without ``dependencies`` otherwise gets an error for every
+    base name it uses ("unknown side 'us'"), and nothing says why."""
+    from game.content.errors import ContentErrors
+    from game.content.loader import read_pack
+    from game.content.packs import manifest, with_dependencies
+    from game.engine import load_world
+
+    base = locations.base_pack()
+    found = manifest(base)
+    if found is None or any((m := manifest(f)) is not None and m.id == found.id for f in stack):
+        return []
+    try:
+        load_world(with_dependencies([base, *folders]))
+        fewer = failed
+    except ContentErrors as exc:
+        fewer = failed - len(exc.errors)
+    if fewer <= 0:
+        return []
+    hints = []
+    for folder in folders:
+        pack = read_pack(folder, [])
+        if pack is None or pack.manifest.dependencies:
+            continue
+        where = "dependencies" if "dependencies" in pack.manifest.model_fields_set else "id"
+        hints.append(
+            pack.manifest_error(
+                f"hint: nothing from {found.id!r} is loaded (pack.toml does not depend on it); loaded "
+                f"with it, {fewer} of the errors below {'goes' if fewer == 1 else 'go'} away: to build on "
+                f'the base game, add dependencies = [{{ id = "{found.id}", version = ">={found.version}" }}]',
+                where,
+            )
+        )
+    return hints
 
 
 def _note_without_base(world: Any, folders: list[Path]) -> None:
