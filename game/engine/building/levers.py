@@ -318,10 +318,8 @@ def resolve_scenario(
     if parent_id not in b.items["scenario"]:
         known = b.items["scenario"]
         b.error(
-            loc,
-            f"based_on names {parent_id!r}, which is not a scenario{did_you_mean(parent_id, known)}",
-            "based_on",
-            at_value=True,
+            loc, f"based_on names {parent_id!r}, which is not a scenario{did_you_mean(parent_id, known)}",
+            "based_on", at_value=True,
         )
         return
     resolve_scenario(b, parent_id, resolved, (*chain, sid))
@@ -346,9 +344,7 @@ def check_turn_months(b: Builder) -> None:
         if months != first_months:
             b.errors.append(
                 ContentError(
-                    str(pack.folder / "pack.toml"),
-                    1,
-                    1,
+                    str(pack.folder / "pack.toml"), 1, 1,
                     f"turn_months = {months}, but pack {first.manifest.id!r} writes its per-turn numbers "
                     f"for turns of {first_months} months: packs of one world must agree (convert this "
                     "pack's costs, ramps and event chances, or leave turn_months out)",
@@ -384,10 +380,7 @@ def build_scenarios(b: Builder) -> None:
         for i, aid in enumerate(sc.actions):
             if aid not in actions and aid not in items["action"]:
                 b.error(
-                    loc,
-                    f"unknown action {aid!r}{did_you_mean(aid, items['action'])}",
-                    "actions",
-                    i,
+                    loc, f"unknown action {aid!r}{did_you_mean(aid, items['action'])}", "actions", i,
                     at_value=True,
                 )
         for pid, value in sc.parameters.items():
