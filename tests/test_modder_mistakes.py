@@ -314,3 +314,73 @@ def test_a_pack_that_does_not_depend_on_base_gets_one_hint_before_the_errors_it_
     files = {"a.toml": '[variable.reach]\nformula = "nothing_here * 2"\nunit = "k"\n'}
     code, _, err = validate(capsys, str(mod(tmp_path, files, "other", ())))
     assert code == 1 and "hint" not in err  # base would not help: no hint
+
+
+# --------------------------------------------------------------------------- accepted silently no more
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[parameter.x]\nvalue = 0.1\nsource = " "\n',
+            'a.toml:3:10: source: must say where the number comes from (a citation, "illustrative: why" '
+            'or "design choice"), got only spaces',
+        ),
+        (
+            '[event.x]\ntitle = "T"\ntext = "T"\nsource = "  "\n',
+            "a.toml:4:10: source: must say where the number comes from",
+        ),
+        (
+            LEVER.replace("[0.0, 1.0]\n", "[0.0, -1.0]\n"),
+            "a.toml:6:22: capital_cost[1]: must be 0.0 or more, got -1.0",
+        ),
+    ],
+)
+def test_a_blank_source_or_a_negative_capital_cost_is_an_error(tmp_path, capsys, text, message):
+    code, _, err = validate(capsys, str(mod(tmp_path, {"a.toml": text})))
+    assert code == 1 and message in err, err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[parameter.x]\nvalue = 25\nrange = [10, 40]\nunit = "fraction"\nsource = "s"\n',
+            'a.toml:2:9: value 25 is a percentage, but the unit is "fraction": a share of 25% is 0.25',
+        ),
+        (
+            '[parameter.x]\nvalue = 0.25\nrange = [-0.5, 0.4]\nunit = "fraction"\nsource = "s"\n',
+            'a.toml:3:10: range.0 -0.5 is below 0, but the unit is "fraction"',
+        ),
+        (
+            '[event.x]\ntitle = "T"\ntext = "T"\n',
+            "a.toml:1:8: event x has no source: its condition, chance and effects are claims about the world",
+        ),
+        (
+            "[patch.action.hope]\nvalues = [0.0, 0.2, 0.4, 0.6, 0.8]\n",
+            "a.toml:1:15: this patch changes values of action hope but not its evidence, which would then "
+            "vouch for numbers it never gave: add [[patch.action.hope.evidence_for]]",
+        ),
+        (
+            '[patch.variable.us_overdose_deaths]\nformula = "opioid_overdose_deaths * 1.0"\n',
+            "a.toml:1:17: this patch changes formula of variable us_overdose_deaths but not its source",
+        ),
+    ],
+)
+def test_doubtful_numbers_and_sources_are_warned(tmp_path, capsys, text, message):
+    code, _, err = validate(capsys, str(mod(tmp_path, {"a.toml": text})))
+    assert code == 0 and f"warning: {tmp_path / 'mymod' / message}" in err, err
+
+
+def test_a_plan_setting_one_action_twice_in_a_turn_is_warned_which_wins(tmp_path, capsys):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        '[[step]]\nturn = 5\naction = "hope"\nlevel = 2\n[[step]]\nturn = 5\naction = "hope"\nlevel = 3\n'
+        '[[step]]\nturn = 6\naction = "hope"\nlevel = 3\n'
+    )
+    warning = "plan.toml:8:9: turn 5 sets hope twice, to level 2 (line 4) and to level 3: the later step wins"
+    code, _, err = validate(capsys, str(plan))
+    assert code == 0 and warning in err and err.count("warning") == 1
+    assert main(["simulate", "--plan", str(plan), "--turns", "1"]) == 0
+    assert warning in capsys.readouterr().err

@@ -89,7 +89,7 @@ class Documented(Strict):
 
 
 class Sourced(Documented):
-    source: str = Field(
+    source: SourceText = Field(
         description='where the number comes from: a citation, "illustrative" or "design choice"',
         min_length=1,
     )
@@ -117,6 +117,21 @@ def _version_range(text: str) -> str:
 VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS), AfterValidator(_version_range)]
 Level = Annotated[int, Field(ge=0, le=MAX_LEVELS)]
 Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
+
+
+def _not_blank(text: str) -> str:
+    """A source given must say something: spaces alone vouch for nothing."""
+    if text and not text.strip():
+        raise ValueError(
+            'must say where the number comes from (a citation, "illustrative: why" or '
+            '"design choice"), got only spaces'
+        )
+    return text
+
+
+SourceText = Annotated[str, AfterValidator(_not_blank)]
+"""Where a number comes from: empty (for items where it is optional) or words, never only spaces."""
+NonNegative = Annotated[Number, Field(ge=0)]
 
 
 class PackDependency(Strict):
@@ -307,14 +322,14 @@ class Stock(Quantity):
     maximum: Number | None = Field(
         None, description="highest value the stock can take; a flow that takes it higher is a model error"
     )
-    source: str = Field("", description="where the starting value comes from")
+    source: SourceText = Field("", description="where the starting value comes from")
 
 
 class Variable(Quantity):
     """An auxiliary quantity recomputed from its formula at every step (a rule)."""
 
     formula: Formula
-    source: str = ""
+    source: SourceText = ""
 
 
 class Flow(Documented):
@@ -326,7 +341,7 @@ class Flow(Documented):
     action: Identifier | None = Field(
         None, description="the action this rule carries out, so the why screen can say so"
     )
-    source: str = ""
+    source: SourceText = ""
 
     @model_validator(mode="after")
     def _has_a_stock(self) -> Flow:
@@ -369,7 +384,7 @@ class Prerequisite(Strict):
 
 class Evidence(Strict):
     claim: str
-    source: str
+    source: SourceText = Field(min_length=1)
 
 
 class Action(Documented):
@@ -389,7 +404,7 @@ class Action(Documented):
         "scenarios with other turns), or a formula using the action's id giving money for this "
         "turn (multiply a rate a year by turn_years)"
     )
-    capital_cost: list[Number] = Field(
+    capital_cost: list[NonNegative] = Field(
         [0.0], description="political capital to raise one step into each level (index = level)"
     )
     capital_cost_lower: Number = Field(0.0, ge=0, description="capital to lower by one step")
@@ -511,7 +526,7 @@ class Event(Documented):
     effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     capital: dict[Side, Number] = {}
     choices: list[Choice] = Field([], max_length=MAX_LIST_ITEMS)
-    source: str = ""
+    source: SourceText = ""
 
     @model_validator(mode="after")
     def _one_default(self) -> Event:
@@ -567,7 +582,7 @@ class Objective(Strict):
         "or the value at the end of the game",
     )
     label: str = ""
-    source: str = Field("", description="where the value per unit comes from")
+    source: SourceText = Field("", description="where the value per unit comes from")
     sides: list[Side] = Field(
         [],
         max_length=MAX_LIST_ITEMS,
@@ -704,7 +719,7 @@ class HistoryPoint(Strict):
     """What really happened in one calendar year, with where the number comes from."""
 
     value: Number = Field(description="the real value, in the series' unit")
-    source: str = Field(
+    source: SourceText = Field(
         "", description="where this year's value comes from; defaults to the series' source"
     )
     note: str = Field("", description='e.g. "preliminary", or how the value was derived')

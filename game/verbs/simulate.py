@@ -38,6 +38,15 @@ def _plan_scenario(path: str | None) -> str | None:
         return None
 
 
+def _warn_about_plan(path: str) -> None:
+    """A plan's likely slips (the plan has loaded and played: it reads again without error)."""
+    from game.content.loader import load_plan_file
+    from game.engine import plan_warnings
+
+    for warning in plan_warnings(*load_plan_file(path)):
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
     from game.engine import (
@@ -114,6 +123,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     payload["warnings"] = list(game.warnings)  # always there, as README lists it: [] for none
     for warning in game.warnings:  # the plan did what a player would have been refused
         print(f"warning: {warning}", file=sys.stderr)
+    if args.plan is not None:
+        _warn_about_plan(args.plan)
     if args.save is not None:
         _save_simulated(game, args.save)
     import json  # output formats load with the verb that writes them, not at start-up

@@ -181,7 +181,7 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
     from game.content.packs import with_dependencies
-    from game.engine import check_plan, load_world
+    from game.engine import check_plan, load_world, plan_warnings
 
     plan, doc = load_plan_file(path)
     own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
@@ -196,6 +196,8 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
         check_plan(plan, world, scenario, doc)
     except ContentErrors as exc:
         return list(exc.errors)
+    for warning in plan_warnings(plan, doc):
+        print(f"warning: {warning}", file=sys.stderr)
     return []
 
 
