@@ -98,11 +98,10 @@ def test_pack_works_after_the_verb(tmp_path, capsys):
     capsys.readouterr()
 
 
-def test_a_mod_named_with_pack_that_is_also_enabled_loads_once(own_folders, capsys):
+def test_a_mod_named_with_pack_that_is_also_enabled_loads_once(mods, capsys):
     # new-pack puts a pack in the mods folder, enabled at once; `--mods --pack NAME` then named
     # the same folder twice, and the loader called it two packs with one id
-    mod(own_folders / "mods", {"a.toml": "[patch.scenario.both-sides.action_levels]\nhope = 1\n"})
-    mods = own_folders / "mods" / "mymod"
+    mods = mod(mods, {"a.toml": "[patch.scenario.both-sides.action_levels]\nhope = 1\n"})
     for named in ("mymod", str(mods), str(mods) + "/."):
         assert main(["simulate", "--mods", "--turns", "1", "--pack", named]) == 0, named
         assert "also used by" not in capsys.readouterr().err
