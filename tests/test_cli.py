@@ -163,9 +163,9 @@ def test_validate_is_clean_on_a_good_pack_and_lists_every_error_otherwise(tmp_pa
     (bad / "a.toml").write_text('[variable.x]\nformula = "y +"\n\n[variable.z]\nformla = "1"\n')
     assert main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert any("a.toml:4:11: missing required key 'formula'" in line for line in err)
-    assert any("a.toml:5:1: unknown key 'formla' (did you mean \"formula\"?)" in line for line in err)
-    assert err[-1] == "2 errors"
+    # one misspelt key, one error: not also "missing required key 'formula'" at the item
+    assert len(err) == 1
+    assert err[0].endswith("a.toml:5:1: unknown key 'formla' (did you mean \"formula\"? it is required)")
     # once the file's keys are right, the formulas are checked too
     (bad / "a.toml").write_text('[variable.x]\nformula = "y +"\n\n[variable.z]\nformula = "1"\n')
     assert main(["validate", str(bad)]) == 1

@@ -383,3 +383,41 @@ def test_a_plan_setting_one_action_twice_in_a_turn_is_warned_which_wins(tmp_path
     assert code == 0 and warning in err and err.count("warning") == 1
     assert main(["simulate", "--plan", str(plan), "--turns", "1"]) == 0
     assert warning in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- messages at their own line
+
+
+def test_small_messages_point_at_their_own_line_and_name_what_they_are_about(tmp_path, capsys):
+    level_list = LEVER + '[[action.strips.effects]]\ntarget = "opioid_overdose_deaths"\n'
+    level_list += "multiply = [1.0, 0.9, 0.8]\n"
+    cases = {
+        "a": (  # the effect's own list, not the [action.strips] header
+            {"a.toml": level_list},
+            "a.toml:9:12: `effects.0.multiply` lists 3 values for 2 levels "
+            "(the effect on 'opioid_overdose_deaths')",
+        ),
+        "b": (  # at the item's header, naming it
+            {"a.toml": "[parameter.strip_share]\nvalue = 0.1\n"},
+            "a.toml:1:12: strip_share: missing required key 'source'",
+        ),
+        "c": (  # one error for a misspelt required key
+            {"a.toml": '[parameter.strip_share]\nvalue = 0.1\nsorce = "s"\n'},
+            "a.toml:3:1: unknown key 'sorce' (did you mean \"source\"? it is required)",
+        ),
+    }
+    for name, (files, message) in cases.items():
+        code, _, err = validate(capsys, str(mod(tmp_path, files, name)))
+        assert code == 1 and err.splitlines()[0].endswith(f"{name}/{message}"), err
+        assert len(err.splitlines()) == 1, err
+    folder = mod(tmp_path, {}, "d")
+    (folder / "pack.toml").write_text(
+        'id = "d"\nname = "D"\nversion = "0.1.0"\ndependencies = [{ id = "base" }]\ngame_version = ">=5.0"\n'
+    )
+    code, _, err = validate(capsys, str(folder))
+    assert code == 1 and "d/pack.toml:5:1: pack 'd' needs game version >=5.0, this is " in err
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[[step]]\nturn = 1\naction = "hope"\nlevle = 2\n')
+    code, _, err = validate(capsys, str(plan))
+    assert code == 1
+    assert err.strip().endswith("plan.toml:4:1: unknown key 'levle' (did you mean \"level\"? it is required)")

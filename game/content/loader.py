@@ -274,12 +274,10 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
     for pack in packs:
         if not version_matches(game_version, pack.manifest.game_version):
             errors.append(
-                ContentError(
-                    _display(pack.folder / "pack.toml"),
-                    1,
-                    1,
+                pack.manifest_error(
                     f"pack {pack.manifest.id!r} needs game version {pack.manifest.game_version}, "
                     f"this is {game_version}",
+                    "game_version",
                 )
             )
     items: dict[str, dict[str, Located[Any]]] = {kind: {} for kind in ITEM_KINDS}

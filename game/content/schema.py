@@ -424,10 +424,13 @@ class Action(Documented):
             raise ValueError(f"`cost` has {len(self.cost)} entries for {n} levels")
         if len(self.capital_cost) not in (1, n):
             raise ValueError(f"`capital_cost` needs 1 or {n} entries")
-        for effect in self.effects:
-            for op in (effect.multiply, effect.add):
+        for i, effect in enumerate(self.effects):
+            for key, op in (("multiply", effect.multiply), ("add", effect.add)):
                 if isinstance(op, list) and len(op) != n:
-                    raise ValueError(f"effect on {effect.target!r} lists {len(op)} values for {n} levels")
+                    raise ValueError(
+                        f"`effects.{i}.{key}` lists {len(op)} values for {n} levels "
+                        f"(the effect on {effect.target!r})"
+                    )
         return self
 
 
