@@ -421,3 +421,18 @@ def test_small_messages_point_at_their_own_line_and_name_what_they_are_about(tmp
     code, _, err = validate(capsys, str(plan))
     assert code == 1
     assert err.strip().endswith("plan.toml:4:1: unknown key 'levle' (did you mean \"level\"? it is required)")
+
+
+def test_a_dependency_written_as_text_and_a_pin_of_a_mods_parameter_say_what_to_do(tmp_path, capsys):
+    manifest = 'id = "d"\nname = "D"\nversion = "0.1.0"\ndependencies = ["base"]\n'
+    folder = write_pack(tmp_path / "d", {}, manifest=manifest)
+    code, _, err = validate(capsys, str(folder))
+    assert code == 1 and err.strip().endswith(
+        'd/pack.toml:4:17: dependencies[0]: must be a table, got the text "base"; write { id = "base" }, '
+        'or with the versions it needs: { id = "base", version = ">=0.1" }'
+    )
+    assert main(["simulate", "--turns", "1", "--param", "strip_share=0.3"]) == 1
+    assert (
+        "unknown parameter 'strip_share': no loaded pack (base) defines it; if a mod does, load it with"
+        in capsys.readouterr().err
+    )

@@ -137,6 +137,11 @@ def validation_errors(
             message = wrong_type(" or ".join(dict.fromkeys(wanted)), value)
         else:
             message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
+        if model.__name__ == "PackManifest" and path[:1] == ("dependencies",) and isinstance(value, str):
+            message += (  # dependencies = ["base"]: what to write instead
+                f'; write {{ id = "{value}" }}, or with the versions it needs: '
+                f'{{ id = "{value}", version = ">=0.1" }}'
+            )
         name = key_name(path)
         named = re.match(r"`([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)`", message)
         patched = bool(getattr(doc, "patches", None))  # a patch broke the item: said at the patch
