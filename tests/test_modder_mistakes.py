@@ -436,3 +436,21 @@ def test_a_dependency_written_as_text_and_a_pin_of_a_mods_parameter_say_what_to_
         "unknown parameter 'strip_share': no loaded pack (base) defines it; if a mod does, load it with"
         in capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    ("spec", "refused"),
+    [
+        (">=0.1,<0.1", True),
+        (">0.2,<=0.2", True),
+        ("==0.1,>=0.2", True),
+        (">=0.1,<=0.1", False),  # exactly 0.1
+        ("~=0.1,<0.1", False),  # not judged: only plain bounds are
+    ],
+)
+def test_a_version_range_that_matches_no_version_says_so(tmp_path, capsys, spec, refused):
+    manifest = f'id = "v"\nname = "V"\nversion = "0.1.0"\n'
+    manifest += f'dependencies = [{{ id = "base", version = "{spec}" }}]\n'
+    code, _, err = validate(capsys, str(write_pack(tmp_path / "v", {}, manifest=manifest)))
+    said = f"v/pack.toml:4:42: version: '{spec}' matches no version, its bounds exclude each other" in err
+    assert said == refused, err

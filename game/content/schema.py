@@ -106,12 +106,41 @@ def _version_range(text: str) -> str:
     if spec in ("", "*"):
         return text
     try:
-        SpecifierSet("==" + spec if spec[0].isdigit() else spec)
+        specifiers = SpecifierSet("==" + spec if spec[0].isdigit() else spec)
     except InvalidSpecifier:
         raise ValueError(
             f'{text!r} is not a version range; write e.g. ">=0.1", ">=1.0,<2", "~=1.2" or "*"'
         ) from None
+    if _matches_nothing(specifiers):
+        raise ValueError(
+            f'{text!r} matches no version, its bounds exclude each other; write e.g. ">=0.1,<0.2"'
+        )
     return text
+
+
+def _matches_nothing(specifiers: Any) -> bool:
+    """Whether bounds of ``>=``, ``>``, ``<=``, ``<`` and ``==`` alone leave no version between them
+    (``>=0.1,<0.1``); a range with any other operator, or a wildcard, is not judged."""
+    from packaging.version import InvalidVersion, Version
+
+    lows: list[tuple[Version, bool]] = []  # (version, included)
+    highs: list[tuple[Version, bool]] = []
+    for spec in specifiers:
+        if spec.operator not in (">=", ">", "<=", "<", "=="):
+            return False
+        try:
+            version = Version(spec.version)
+        except InvalidVersion:  # ==1.*
+            return False
+        if spec.operator in (">=", ">", "=="):
+            lows.append((version, spec.operator != ">"))
+        if spec.operator in ("<=", "<", "=="):
+            highs.append((version, spec.operator != "<"))
+    if not lows or not highs:
+        return False
+    low = max(lows, key=lambda bound: (bound[0], not bound[1]))  # the tightest of each
+    high = min(highs, key=lambda bound: (bound[0], bound[1]))
+    return low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))
 
 
 VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS), AfterValidator(_version_range)]

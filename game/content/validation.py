@@ -137,7 +137,8 @@ def validation_errors(
             message = wrong_type(" or ".join(dict.fromkeys(wanted)), value)
         else:
             message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
-        if model.__name__ == "PackManifest" and path[:1] == ("dependencies",) and isinstance(value, str):
+        a_dependency = len(path) == 2 and path[0] == "dependencies"
+        if model.__name__ == "PackManifest" and a_dependency and isinstance(value, str):
             message += (  # dependencies = ["base"]: what to write instead
                 f'; write {{ id = "{value}" }}, or with the versions it needs: '
                 f'{{ id = "{value}", version = ">=0.1" }}'
