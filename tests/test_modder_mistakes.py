@@ -449,7 +449,7 @@ def test_a_dependency_written_as_text_and_a_pin_of_a_mods_parameter_say_what_to_
     ],
 )
 def test_a_version_range_that_matches_no_version_says_so(tmp_path, capsys, spec, refused):
-    manifest = f'id = "v"\nname = "V"\nversion = "0.1.0"\n'
+    manifest = 'id = "v"\nname = "V"\nversion = "0.1.0"\n'
     manifest += f'dependencies = [{{ id = "base", version = "{spec}" }}]\n'
     code, _, err = validate(capsys, str(write_pack(tmp_path / "v", {}, manifest=manifest)))
     said = f"v/pack.toml:4:42: version: '{spec}' matches no version, its bounds exclude each other" in err
