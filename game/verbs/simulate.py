@@ -38,15 +38,6 @@ def _plan_scenario(path: str | None) -> str | None:
         return None
 
 
-def _warn_about_plan(path: str) -> None:
-    """A plan's likely slips (the plan has loaded and played: it reads again without error)."""
-    from game.content.loader import load_plan_file
-    from game.engine import plan_warnings
-
-    for warning in plan_warnings(*load_plan_file(path)):
-        print(f"warning: {warning}", file=sys.stderr)
-
-
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.content.errors import ContentErrors
     from game.engine import (
@@ -159,6 +150,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     world = _load_world(default_packs(given_packs(args)))
     _write(cli_sensitivity.run(args, world, CliError), args.out)
     return EXIT_OK
+
+
+def _warn_about_plan(path: str) -> None:
+    """A plan's likely slips (the plan has loaded and played: it reads again without error)."""
+    from game.content.loader import load_plan_file
+    from game.engine import plan_warnings
+
+    for warning in plan_warnings(*load_plan_file(path)):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _save_simulated(game: Any, target: str) -> None:
