@@ -56,6 +56,21 @@ def test_it_adds_to_the_base_game_and_changes_nothing_of_it(made, base_world):
     assert world.content.conflicts == [] and world.content.warnings == []
 
 
+def test_the_example_dilemma_offers_its_other_choice(made):
+    # it once scaled the lever back with set_action, which only raises: never offered
+    from game.engine import Game
+
+    game = Game(load_world([locations.base_pack(), made]), "fentanyl-era-trial", seed=2, runs=1)
+    game.interactive = True
+    game.set_level("fentanyl_era_lever", 2)
+    while not game.is_over and not game.pending_dilemmas:
+        game.resolve_turn()
+    offered = {d.event: [c.id for c in d.choices] for d in game.pending_dilemmas}  # seed 2: at turn 3
+    assert offered.get("fentanyl_era_backlash") == ["stay_the_course", "scale_back"]
+    game.choose("fentanyl_era_backlash", "scale_back")
+    assert game.level("fentanyl_era_lever") == 1
+
+
 def test_every_schema_line_resolves_to_a_schema_inside_the_pack(made):
     pack = made
     files = sorted(pack.rglob("*.toml"))

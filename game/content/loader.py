@@ -264,7 +264,7 @@ def version_matches(version: str, spec: str) -> bool:
 def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet:
     """Read, validate and merge packs; raise ContentErrors listing every problem."""
     errors: list[ContentError] = []
-    folders = list(folders)
+    folders = _each_folder_once(folders)
     if len(folders) > MAX_PACKS:
         raise ContentErrors(
             [ContentError(_display(Path(folders[MAX_PACKS])), 1, 1, f"more than {MAX_PACKS} packs at once")]
@@ -274,12 +274,10 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
     for pack in packs:
         if not version_matches(game_version, pack.manifest.game_version):
             errors.append(
-                ContentError(
-                    _display(pack.folder / "pack.toml"),
-                    1,
-                    1,
+                pack.manifest_error(
                     f"pack {pack.manifest.id!r} needs game version {pack.manifest.game_version}, "
                     f"this is {game_version}",
+                    "game_version",
                 )
             )
     items: dict[str, dict[str, Located[Any]]] = {kind: {} for kind in ITEM_KINDS}
@@ -318,6 +316,20 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
     if errors:
         raise ContentErrors(errors)
     return ContentSet(packs, items, sorted(report.warnings), report.conflicts)
+
+
+def _each_folder_once(folders: Iterable[Path | str]) -> list[Path]:
+    """The folders in the order given, a folder named twice (the mods folder's copy of a pack
+    that is also given with ``--pack``, a relative and an absolute path) kept at its first place:
+    it is one pack, not two packs with the same id."""
+    kept: dict[Path, Path] = {}
+    for folder in map(Path, folders):
+        try:
+            key = folder.resolve()
+        except (OSError, RuntimeError):  # a link loop: left for the reader to report
+            key = folder.absolute()
+        kept.setdefault(key, folder)
+    return list(kept.values())
 
 
 def _dependency_test(packs: list[Pack]) -> Callable[[str, str], bool]:

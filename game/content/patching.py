@@ -111,8 +111,12 @@ _MISSING = _Missing()
 SOURCED_NUMBERS: dict[str, tuple[str, ...]] = {
     "parameter": ("value", "values", "range", "distribution"),
     "stock": ("initial", "minimum", "maximum"),
+    "variable": ("formula",),
+    "flow": ("formula",),
+    "action": ("values",),
 }
-"""The keys of each kind that are numbers about the world, vouched for by the item's ``source``."""
+"""The keys of each kind that are numbers (or rules) about the world, vouched for by the item's
+``source`` (an action's by its evidence: it has no source of its own)."""
 
 
 class Patcher:
@@ -140,16 +144,26 @@ class Patcher:
     def _warn_unsourced(self, changes: dict[str, Any]) -> None:
         """A patch that changes a number about the world must say where its number comes from:
         otherwise the patched item's ``source`` would vouch for a number it never gave."""
-        numbers = SOURCED_NUMBERS.get(self.draft.kind, ())
-        changed = [key for key in numbers if key in changes]
-        if not changed or "source" in changes:
+        kind, item_id = self.draft.kind, self.draft.item_id
+        changed = [key for key in SOURCED_NUMBERS.get(kind, ()) if key in changes]
+        if not changed:
             return
-        self.report.warnings.append(
-            self.at.error(
-                f"this patch changes {', '.join(changed)} of {self.draft.kind} {self.draft.item_id} but "
-                "not its source, which would then vouch for a number it never gave: add "
+        if kind == "action":
+            if "evidence_for" in changes or "evidence_against" in changes:
+                return
+            fix = (
+                f"its evidence, which would then vouch for numbers it never gave: add "
+                f"[[patch.action.{item_id}.evidence_for]] with a claim and the source of the new ones"
+            )
+        elif "source" in changes:
+            return
+        else:
+            fix = (
+                "its source, which would then vouch for a number it never gave: add "
                 'source = "..." (or "illustrative: why") to the patch'
             )
+        self.report.warnings.append(
+            self.at.error(f"this patch changes {', '.join(changed)} of {kind} {item_id} but not {fix}")
         )
 
     # ------------------------------------------------------------------ remove

@@ -220,7 +220,7 @@ capital = {{ {side} = -3.0 }}
 [[event.{p}_backlash.choices]]
 id = "scale_back"
 label = "Scale it back"
-set_action = {{ {p}_lever = 1 }}
+lower_action = {{ {p}_lever = 1 }}  # lowers to at most level 1 (set_action only raises)
 """
     )
 

@@ -89,7 +89,7 @@ class Documented(Strict):
 
 
 class Sourced(Documented):
-    source: str = Field(
+    source: SourceText = Field(
         description='where the number comes from: a citation, "illustrative" or "design choice"',
         min_length=1,
     )
@@ -106,17 +106,61 @@ def _version_range(text: str) -> str:
     if spec in ("", "*"):
         return text
     try:
-        SpecifierSet("==" + spec if spec[0].isdigit() else spec)
+        specifiers = SpecifierSet("==" + spec if spec[0].isdigit() else spec)
     except InvalidSpecifier:
         raise ValueError(
             f'{text!r} is not a version range; write e.g. ">=0.1", ">=1.0,<2", "~=1.2" or "*"'
         ) from None
+    if _matches_nothing(specifiers):
+        raise ValueError(
+            f'{text!r} matches no version, its bounds exclude each other; write e.g. ">=0.1,<0.2"'
+        )
     return text
+
+
+def _matches_nothing(specifiers: Any) -> bool:
+    """Whether bounds of ``>=``, ``>``, ``<=``, ``<`` and ``==`` alone leave no version between them
+    (``>=0.1,<0.1``); a range with any other operator, or a wildcard, is not judged."""
+    from packaging.version import InvalidVersion, Version
+
+    lows: list[tuple[Version, bool]] = []  # (version, included)
+    highs: list[tuple[Version, bool]] = []
+    for spec in specifiers:
+        if spec.operator not in (">=", ">", "<=", "<", "=="):
+            return False
+        try:
+            version = Version(spec.version)
+        except InvalidVersion:  # ==1.*
+            return False
+        if spec.operator in (">=", ">", "=="):
+            lows.append((version, spec.operator != ">"))
+        if spec.operator in ("<=", "<", "=="):
+            highs.append((version, spec.operator != "<"))
+    if not lows or not highs:
+        return False
+    low = max(lows, key=lambda bound: (bound[0], not bound[1]))  # the tightest of each
+    high = min(highs, key=lambda bound: (bound[0], bound[1]))
+    return low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))
 
 
 VersionRange = Annotated[str, Field(max_length=MAX_VERSION_CHARS), AfterValidator(_version_range)]
 Level = Annotated[int, Field(ge=0, le=MAX_LEVELS)]
 Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
+
+
+def _not_blank(text: str) -> str:
+    """A source given must say something: spaces alone vouch for nothing."""
+    if text and not text.strip():
+        raise ValueError(
+            'must say where the number comes from (a citation, "illustrative: why" or '
+            '"design choice"), got only spaces'
+        )
+    return text
+
+
+SourceText = Annotated[str, AfterValidator(_not_blank)]
+"""Where a number comes from: empty (for items where it is optional) or words, never only spaces."""
+NonNegative = Annotated[Number, Field(ge=0)]
 
 
 class PackDependency(Strict):
@@ -307,14 +351,14 @@ class Stock(Quantity):
     maximum: Number | None = Field(
         None, description="highest value the stock can take; a flow that takes it higher is a model error"
     )
-    source: str = Field("", description="where the starting value comes from")
+    source: SourceText = Field("", description="where the starting value comes from")
 
 
 class Variable(Quantity):
     """An auxiliary quantity recomputed from its formula at every step (a rule)."""
 
     formula: Formula
-    source: str = ""
+    source: SourceText = ""
 
 
 class Flow(Documented):
@@ -326,7 +370,7 @@ class Flow(Documented):
     action: Identifier | None = Field(
         None, description="the action this rule carries out, so the why screen can say so"
     )
-    source: str = ""
+    source: SourceText = ""
 
     @model_validator(mode="after")
     def _has_a_stock(self) -> Flow:
@@ -369,7 +413,7 @@ class Prerequisite(Strict):
 
 class Evidence(Strict):
     claim: str
-    source: str
+    source: SourceText = Field(min_length=1)
 
 
 class Action(Documented):
@@ -389,7 +433,7 @@ class Action(Documented):
         "scenarios with other turns), or a formula using the action's id giving money for this "
         "turn (multiply a rate a year by turn_years)"
     )
-    capital_cost: list[Number] = Field(
+    capital_cost: list[NonNegative] = Field(
         [0.0], description="political capital to raise one step into each level (index = level)"
     )
     capital_cost_lower: Number = Field(0.0, ge=0, description="capital to lower by one step")
@@ -409,10 +453,13 @@ class Action(Documented):
             raise ValueError(f"`cost` has {len(self.cost)} entries for {n} levels")
         if len(self.capital_cost) not in (1, n):
             raise ValueError(f"`capital_cost` needs 1 or {n} entries")
-        for effect in self.effects:
-            for op in (effect.multiply, effect.add):
+        for i, effect in enumerate(self.effects):
+            for key, op in (("multiply", effect.multiply), ("add", effect.add)):
                 if isinstance(op, list) and len(op) != n:
-                    raise ValueError(f"effect on {effect.target!r} lists {len(op)} values for {n} levels")
+                    raise ValueError(
+                        f"`effects.{i}.{key}` lists {len(op)} values for {n} levels "
+                        f"(the effect on {effect.target!r})"
+                    )
         return self
 
 
@@ -511,7 +558,7 @@ class Event(Documented):
     effects: list[Effect] = Field([], max_length=MAX_LIST_ITEMS)
     capital: dict[Side, Number] = {}
     choices: list[Choice] = Field([], max_length=MAX_LIST_ITEMS)
-    source: str = ""
+    source: SourceText = ""
 
     @model_validator(mode="after")
     def _one_default(self) -> Event:
@@ -567,7 +614,7 @@ class Objective(Strict):
         "or the value at the end of the game",
     )
     label: str = ""
-    source: str = Field("", description="where the value per unit comes from")
+    source: SourceText = Field("", description="where the value per unit comes from")
     sides: list[Side] = Field(
         [],
         max_length=MAX_LIST_ITEMS,
@@ -704,7 +751,7 @@ class HistoryPoint(Strict):
     """What really happened in one calendar year, with where the number comes from."""
 
     value: Number = Field(description="the real value, in the series' unit")
-    source: str = Field(
+    source: SourceText = Field(
         "", description="where this year's value comes from; defaults to the series' source"
     )
     note: str = Field("", description='e.g. "preliminary", or how the value was derived')
@@ -819,17 +866,16 @@ class PlanChoice(Strict):
 class Plan(Strict):
     """A schedule of action levels (and dilemma answers) for a headless run."""
 
+    # Steps stay in the file's order (not sorted by turn), so step[i] is the i-th [[step]]
+    # written and a problem with it is reported at its own line; replays group them by turn
+    # (replay.decisions_by_turn), keeping the file's order within a turn.
+
     schema_: str | None = Field(None, alias="$schema", description="editor schema hint")
     name: str = ""
     description: str = ""
     scenario: ScenarioId | None = None
     step: list[PlanStep] = Field([], max_length=MAX_PLAN_STEPS)
     choice: list[PlanChoice] = Field([], max_length=MAX_PLAN_STEPS)
-
-    @field_validator("step")
-    @classmethod
-    def _sorted(cls, steps: list[PlanStep]) -> list[PlanStep]:
-        return sorted(steps, key=lambda s: s.turn)
 
 
 # --------------------------------------------------------------------------- class files

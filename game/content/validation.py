@@ -86,12 +86,18 @@ def validation_errors(
     """
     grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
     extras: list[ContentError] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    meant = _misspelt_required(errors)
+    for err in errors:
         loc = tuple(err["loc"])
         if err["type"] == "extra_forbidden":
             path, _, _ = _walk(data, loc)
             key = str(loc[-1])
             allowed = _allowed_keys(model, loc[:-1])
+            if loc in meant:  # `sorce` for a missing `source`: one error, not missing and unknown
+                message = f'unknown key {key!r} (did you mean "{meant[loc]}"? it is required)'
+                extras.append(doc.error(base + path, message))
+                continue
             extras.append(
                 doc.error(
                     base + path,
@@ -114,7 +120,9 @@ def validation_errors(
         if err["type"] == "missing":
             path, _, _ = _walk(data, loc[:-1])
             key = str(loc[-1])
-            extras.append(doc.error(base + path + (key,), f"missing required key {key!r}"))
+            if not any(at[:-1] == loc[:-1] and wanted == key for at, wanted in meant.items()):
+                owner = f"{key_name(path)}: " if path else ""  # the item, when the key's line is its header
+                extras.append(doc.error(base + path + (key,), f"{owner}missing required key {key!r}"))
             continue
         path, _, _ = _walk(data, loc)
         grouped.setdefault(path, []).append(dict(err))
@@ -129,15 +137,37 @@ def validation_errors(
             message = wrong_type(" or ".join(dict.fromkeys(wanted)), value)
         else:
             message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
+        a_dependency = len(path) == 2 and path[0] == "dependencies"
+        if model.__name__ == "PackManifest" and a_dependency and isinstance(value, str):
+            message += (  # dependencies = ["base"]: what to write instead
+                f'; write {{ id = "{value}" }}, or with the versions it needs: '
+                f'{{ id = "{value}", version = ">=0.1" }}'
+            )
         name = key_name(path)
-        named = re.match(r"`([a-z_][a-z0-9_]*)`", message)
+        named = re.match(r"`([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)`", message)
         patched = bool(getattr(doc, "patches", None))  # a patch broke the item: said at the patch
-        if named and not patched and isinstance(value, dict) and named.group(1) in value:
-            # "`cost` has 2 entries for 3 levels": at the key it names
-            out.append(doc.error(base + path + (named.group(1),), message, at_value=True))
+        dotted = named.group(1).split(".") if named else []
+        inner: KeyPath = tuple(int(p) if p.isdigit() else p for p in dotted)
+        if named and not patched and isinstance(value, dict) and _walk(value, inner)[0] == inner:
+            # "`cost` has 2 entries for 3 levels", "`effects.0.multiply` lists ...": at the key it names
+            out.append(doc.error(base + path + inner, message, at_value=True))
             continue
         out.append(doc.error(base + path, f"{name}: {message}" if name else message, at_value=bool(path)))
     return out
+
+
+def _misspelt_required(errors: Sequence[Any]) -> dict[tuple[Any, ...], str]:
+    """Unknown keys that are a misspelling of a required key missing from the same table (by the
+    unknown key's location): the missing key's name."""
+    missing = [(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "missing"]
+    meant = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            close = [key for table, key in missing if table == loc[:-1] and did_you_mean(str(loc[-1]), [key])]
+            if close:
+                meant[loc] = close[0]
+    return meant
 
 
 def wrong_type(wanted: str, value: Any) -> str:

@@ -14,7 +14,15 @@ from game.engine.plans import PlanBlock, replay_plans
 from game.engine.records import ChoiceMade, Contribution, Decision, Dilemma, FiredEvent, TurnReport
 from game.engine.replay import Step, replay, undo_last_turn
 from game.engine.scoring import Debrief, ObjectiveResult
-from game.engine.simulate import PlanResult, check_plan, load_plan, run_plan, summarise, summarise_scores
+from game.engine.simulate import (
+    PlanResult,
+    check_plan,
+    load_plan,
+    plan_warnings,
+    run_plan,
+    summarise,
+    summarise_scores,
+)
 from game.engine.state import Snapshot
 from game.engine.world import World, compile_world, load_world
 
@@ -41,6 +49,7 @@ __all__ = [
     "check_plan",
     "compile_world",
     "load_plan",
+    "plan_warnings",
     "load_world",
     "replay",
     "replay_plans",

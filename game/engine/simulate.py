@@ -80,6 +80,27 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
         raise ContentErrors(errors)
 
 
+def plan_warnings(plan: Plan, doc: TomlDocument) -> list[ContentError]:
+    """What a plan probably did not mean: one action set twice in one turn to different levels
+    (the later step wins, as the steps are applied in the file's order)."""
+    found: list[ContentError] = []
+    last: dict[tuple[int, str], int] = {}
+    for i, step in enumerate(plan.step):
+        before = last.get((step.turn, step.action))
+        if before is not None and plan.step[before].level != step.level:
+            line = doc.key_position(("step", before, "level")).line
+            found.append(
+                doc.error(
+                    ("step", i, "level"),
+                    f"turn {step.turn} sets {step.action} twice, to level {plan.step[before].level} "
+                    f"(line {line}) and to level {step.level}: the later step wins, so it is {step.level}",
+                    at_value=True,
+                )
+            )
+        last[(step.turn, step.action)] = i
+    return found
+
+
 def plan_for(plan: Plan | str | Path | None, world: World, scenario: str) -> Plan | None:
     """``plan`` read from its file, or checked against ``world`` and ``scenario`` if given as a Plan."""
     if isinstance(plan, str | Path):

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from game.content.errors import did_you_mean
+from game.content.errors import unknown
 from game.content.schema import Difficulty, Parameter, Scenario
 from game.engine.errors import GameError, PinOutOfRange
 from game.engine.world import Modifier, World
@@ -278,7 +278,7 @@ def check_pins(world: World, pins: Mapping[str, float], *, allow_out_of_range: b
     """
     for pid, value in pins.items():
         if pid not in world.parameters:
-            raise GameError(f"unknown parameter {pid!r}{did_you_mean(pid, world.parameters)}")
+            raise GameError(unknown("parameter", pid, world.parameters, world.pack_ids))
         if not np.isfinite(value):
             raise GameError(f"parameter {pid} must be a finite number, not {value}")
         param = world.parameters[pid]

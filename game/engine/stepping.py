@@ -292,11 +292,28 @@ class Stepper:
             block = breach.run // each
             seed = self.block_seeds[block]
             game = f"plan {block} of a batch of plans, its run {breach.run % each}, seed {seed}"
+        movers = self.movers(name)
         raise SimulationError(
             f"{replace(breach, name=name).describe(rows)}{where} at turn {turn} of scenario "
             f"{self.scenario_id} ({game}); {why}. The content lets it leave its physical "
-            f"range: {fix}"
+            f"range: {fix}{'; what moves it: ' + ', '.join(movers) if movers else ''}"
         )
+
+    def movers(self, name: str) -> list[str]:
+        """Each rule that moves ``name`` besides its own formula, with where it is written: the
+        flows into and out of a stock and every effect on it, whichever pack wrote them (a mod's
+        effect on a base quantity is often the cause, and the quantity's own file is the base's)."""
+        world = self.world
+        origins = [
+            self.origin_of(fid)
+            for fid, flow in world.flow_specs.items()
+            if name in (flow.into, flow.out_of) and fid in world.symbols
+        ]
+        origins += [
+            self.modifier_origin(mod)
+            for mod in (*world.modifiers.get(name, ()), *world.stock_jumps.get(name, ()))
+        ]
+        return [f"{o.what} ({o.place()})" if o.place() else o.what for o in origins]
 
     # ------------------------------------------------------------------ the step
 
@@ -418,16 +435,10 @@ class Stepper:
     def modifier_origin(self, mod: Modifier) -> finite.Origin:
         """Where the effect behind a modifier is written: its action or event, down to the effect."""
         what = f"the effect of {mod.source_kind} {mod.source} on {mod.target}"
-        if mod.effect_key is None:
-            return finite.item_origin(self, mod.source_kind, mod.source, what)
-        event, choice = mod.effect_key[0].split(":", 1)
-        index = mod.effect_key[1]
-        spec = self.world.events[event].spec
-        sub: tuple[str | int, ...] = ("effects", index, mod.op)
-        if choice:
-            position = next(i for i, c in enumerate(spec.choices) if c.id == choice)
-            sub = ("choices", position) + sub
-        return finite.item_origin(self, "event", event, what, *sub)
+        info = (
+            self.world.actions[mod.source] if mod.source_kind == "action" else self.world.events[mod.source]
+        )
+        return finite.item_origin(self, mod.source_kind, mod.source, what, *mod.path(info.spec))
 
     def origin_of(self, name: str) -> finite.Origin:
         """Where a computed name's formula is written."""

@@ -72,6 +72,18 @@ class Modifier:
     formula: CompiledFormula | None = None
     constant: float = 0.0
     effect_key: tuple[str, int] | None = None  # event: (event id, effect index)
+    effect: int = -1  # action: the index of its effect in the action's effects
+
+    def path(self, spec: Action | Event) -> tuple[str | int, ...]:
+        """The key path, from its action or event (``spec``), of the effect's value: where a
+        message about what the effect does points."""
+        if self.effect_key is None:
+            return ("effects", self.effect, self.op) if self.effect >= 0 else ()
+        choice = self.effect_key[0].split(":", 1)[1]
+        sub: tuple[str | int, ...] = ("effects", self.effect_key[1], self.op)
+        if choice and isinstance(spec, Event):
+            sub = ("choices", next(i for i, c in enumerate(spec.choices) if c.id == choice), *sub)
+        return sub
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     payload["warnings"] = list(game.warnings)  # always there, as README lists it: [] for none
     for warning in game.warnings:  # the plan did what a player would have been refused
         print(f"warning: {warning}", file=sys.stderr)
+    if args.plan is not None:
+        _warn_about_plan(args.plan)
     if args.save is not None:
         _save_simulated(game, args.save)
     import json  # output formats load with the verb that writes them, not at start-up
@@ -169,6 +171,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     world = _load_world(default_packs(given_packs(args)))
     _write(cli_sensitivity.run(args, world, CliError), args.out)
     return EXIT_OK
+
+
+def _warn_about_plan(path: str) -> None:
+    """A plan's likely slips (the plan has loaded and played: it reads again without error)."""
+    from game.content.loader import load_plan_file
+    from game.engine import plan_warnings
+
+    for warning in plan_warnings(*load_plan_file(path)):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _save_simulated(game: Any, target: str) -> None:

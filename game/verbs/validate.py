@@ -38,10 +38,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             where = "" if path.is_absolute() else f", here or in the mods folder ({locations.mods_folder()})"
             errors.append(ContentError(raw, 1, 1, f"no such file or folder{where}"))
     world = None
+    hints: list[ContentError] = []  # printed before the errors, not counted with them
     if folders:
+        stack = with_dependencies(folders)
         try:
-            world = load_world(with_dependencies(folders))
+            world = load_world(stack)
         except ContentErrors as exc:
+            hints = _without_base_hint(folders, stack, len(exc.errors))
             errors.extend(exc.errors)
         starting = _starting_problems(world) if world is not None else []
         errors.extend(starting)
@@ -54,6 +57,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"{plural(len(world.actions), 'action')}, {plural(len(world.events), 'event')}; "
                 f"packs in load order: {order})"
             )
+            checked += _check_pack_plans(folders, files, world, errors)
     for path in files:
         kind, found = validate_single_file(path)
         if not found and kind == "plan":
@@ -68,13 +72,71 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if world is not None:
         report_content_notes(world)
         _note_without_base(world, folders)
-    for err in errors:
+    for err in [*hints, *errors]:
         print(err, file=sys.stderr)
     if errors:
         if len(errors) > 1:
             print(f"{len(errors)} errors", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _check_pack_plans(folders: list[Path], files: list[Path], world: Any, errors: list[Any]) -> list[str]:
+    """The plans in each named pack's plans/ folder, checked against the stack (a plan also named
+    on the command line is checked there); a line a folder saying how many are ok."""
+    from game.content.loader import PLANS_FOLDER, validate_single_file
+
+    named = {f.resolve() for f in files}
+    lines = []
+    for folder in folders:
+        plans = [p for p in sorted((folder / PLANS_FOLDER).glob("*.toml")) if p.resolve() not in named]
+        bad = 0
+        for plan in plans:
+            _, found = validate_single_file(plan)
+            found = found or _check_plan_ids(plan, world)
+            errors.extend(found)
+            bad += bool(found)
+        if plans:
+            verdict = f"{bad} with errors" if bad else "ok"
+            lines.append(f"{folder / PLANS_FOLDER}: {plural(len(plans), 'plan')} checked: {verdict}")
+    return lines
+
+
+def _without_base_hint(folders: list[Path], stack: list[Path], failed: int) -> list[Any]:
+    """One hint before the errors of a stack that leaves the base game out and would load (or
+    fail less) with it: a pack.toml without ``dependencies`` otherwise gets an error for every
+    base name it uses ("unknown side 'us'"), and nothing says why."""
+    from game.content.errors import ContentErrors
+    from game.content.loader import read_pack
+    from game.content.packs import manifest, with_dependencies
+    from game.engine import load_world
+
+    base = locations.base_pack()
+    found = manifest(base)
+    if found is None or any((m := manifest(f)) is not None and m.id == found.id for f in stack):
+        return []
+    try:
+        load_world(with_dependencies([base, *folders]))
+        fewer = failed
+    except ContentErrors as exc:
+        fewer = failed - len(exc.errors)
+    if fewer <= 0:
+        return []
+    hints = []
+    for folder in folders:
+        pack = read_pack(folder, [])
+        if pack is None or pack.manifest.dependencies:
+            continue
+        where = "dependencies" if "dependencies" in pack.manifest.model_fields_set else "id"
+        hints.append(
+            pack.manifest_error(
+                f"hint: nothing from {found.id!r} is loaded (pack.toml does not depend on it); loaded "
+                f"with it, {fewer} of the errors below {'goes' if fewer == 1 else 'go'} away: to build on "
+                f'the base game, add dependencies = [{{ id = "{found.id}", version = ">={found.version}" }}]',
+                where,
+            )
+        )
+    return hints
 
 
 def _note_without_base(world: Any, folders: list[Path]) -> None:
@@ -113,15 +175,18 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     """A plan's actions, levels, events and turns checked against the world it is for.
 
     The world is the one given (the packs named with it), or else the pack whose plans
-    folder holds the file, or else the base game.
+    folder holds the file, or else the base game. A plans folder that is not in a pack
+    (no pack.toml beside it) says nothing about the plan's packs.
     """
     from game.content.errors import ContentErrors
     from game.content.loader import PLANS_FOLDER, load_plan_file
     from game.content.packs import with_dependencies
-    from game.engine import check_plan, load_world
+    from game.engine import check_plan, load_world, plan_warnings
 
     plan, doc = load_plan_file(path)
     own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
+    if own is not None and not (own / "pack.toml").is_file():
+        own = None
     if world is not None and own is not None:
         if not any(p.folder.resolve() == own.resolve() for p in world.content.packs):
             world = None  # a plan of a pack that is not in the stack is checked in its own world
@@ -131,6 +196,8 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
         check_plan(plan, world, scenario, doc)
     except ContentErrors as exc:
         return list(exc.errors)
+    for warning in plan_warnings(plan, doc):
+        print(f"warning: {warning}", file=sys.stderr)
     return []
 
 

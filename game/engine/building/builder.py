@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -24,6 +26,15 @@ from game.errors import did_you_mean
 from game.formula import CompiledFormula, FormulaError, compile_formula, parse_formula
 
 
+@dataclass(frozen=True)
+class Link:
+    """A dependency an effect makes: the effect in words and where its value is written."""
+
+    what: str
+    located: Located[Any]
+    sub: tuple[str | int, ...]
+
+
 class Builder(SymbolScope):
     """Collects errors and compiled items while turning a ContentSet into a World."""
 
@@ -31,6 +42,7 @@ class Builder(SymbolScope):
         self.content = content
         self.items = content.items
         self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []  # problems that do not stop a load
         self.symbols: dict[str, Symbol] = {}
         self.tables: dict[str, TableInfo] = {}
         self.fields: dict[str, np.ndarray] = {}
@@ -69,6 +81,9 @@ class Builder(SymbolScope):
 
     def error(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:
         self.errors.append(loc.error(message, *sub, at_value=at_value))
+
+    def warn(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:
+        self.warnings.append(loc.error(message, *sub, at_value=at_value))
 
     def table_check(self, loc: Located[Any], table: str | None, *sub: str | int) -> str | None:
         if table is not None and table not in self.tables:
@@ -127,8 +142,11 @@ class Builder(SymbolScope):
             return None
         return rows.index(eff.row)
 
-    def topological(self, deps: dict[str, set[str]]) -> list[str]:
-        """Order names so each comes after what it uses; report every cycle found.
+    def topological(
+        self, deps: dict[str, set[str]], made_by: Mapping[tuple[str, str], Link] | None = None
+    ) -> list[str]:
+        """Order names so each comes after what it uses; report every cycle found (at the
+        first of its links that ``made_by`` says an effect made, else at its first name).
 
         A depth-first walk with an explicit stack, so a chain of thousands of variables
         each using the one before cannot exhaust Python's recursion limit.
@@ -154,20 +172,34 @@ class Builder(SymbolScope):
                 if mark == 2:
                     continue
                 if mark == 1:
-                    self._report_cycle(trail[trail.index(dep) :] + [dep], reported)
+                    self._report_cycle(trail[trail.index(dep) :] + [dep], reported, made_by or {})
                     continue
                 state[dep] = 1
                 trail.append(dep)
                 stack.append(iter(sorted(deps.get(dep, ()))))
         return order
 
-    def _report_cycle(self, cycle: list[str], reported: set[frozenset[str]]) -> None:
+    def _report_cycle(
+        self, cycle: list[str], reported: set[frozenset[str]], made_by: Mapping[tuple[str, str], Link]
+    ) -> None:
         key = frozenset(cycle)
         if key in reported:
             return
         reported.add(key)
-        loc = self.symbols[cycle[0]].located
         text = " -> ".join(cycle)
+        made = next(((a, b) for a, b in zip(cycle, cycle[1:], strict=False) if (a, b) in made_by), None)
+        if made is not None:  # an effect closes it (a mod's, often): point at the effect, not the formula
+            link = made_by[made]
+            self.errors.append(
+                link.located.error(
+                    f"dependency cycle: {text}: {link.what} reads {made[1]}; break it with lag() "
+                    "or make one of them a stock",
+                    *link.sub,
+                    at_value=True,
+                )
+            )
+            return
+        loc = self.symbols[cycle[0]].located
         message = f"dependency cycle: {text}; break it with lag() or make one of them a stock"
         if loc is not None:
             self.errors.append(loc.error(message))

@@ -35,7 +35,7 @@ def build_actions(b: Builder) -> None:
             if isinstance(raw, list):
                 columns.append(np.asarray(raw, dtype=np.float64))
                 modifiers.setdefault(eff.target, []).append(
-                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
+                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1, effect=i)
                 )
             elif isinstance(raw, str):
                 compiled = b.compile(loc, ("effects", i, op), raw)
@@ -49,14 +49,14 @@ def build_actions(b: Builder) -> None:
                             op,
                         )
                     modifiers.setdefault(eff.target, []).append(
-                        Modifier(eff.target, "action", aid, op, row, formula=compiled)
+                        Modifier(eff.target, "action", aid, op, row, formula=compiled, effect=i)
                     )
             else:
                 # a single number: full strength at the top level, scaled by the ramped value
                 assert raw is not None  # the schema requires one of multiply and add
                 columns.append(np.linspace(1.0 if op == "multiply" else 0.0, float(raw), n))
                 modifiers.setdefault(eff.target, []).append(
-                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1)
+                    Modifier(eff.target, "action", aid, op, row, channel=len(columns) - 1, effect=i)
                 )
         cost_list = cost_formula = None
         if isinstance(act.cost, list):

@@ -9,7 +9,7 @@ import numpy as np
 
 from game.content.loader import Located
 from game.content.schema import KINDS_NEEDING_A_RANGE, Flow, Indicator, Stock, Variable
-from game.engine.building.builder import Builder
+from game.engine.building.builder import Builder, Link
 from game.engine.world import IndicatorInfo, Symbol
 from game.errors import did_you_mean
 from game.formula import CompiledFormula
@@ -112,6 +112,7 @@ def build_flows(b: Builder) -> None:
 def order_computation(b: Builder) -> None:
     """The order computed names are evaluated in (dependencies first); report every cycle."""
     deps: dict[str, set[str]] = {}
+    made_by: dict[tuple[str, str], Link] = {}  # links an effect makes that the formula does not
     variables, flows, modifiers = b.variables, b.flows, b.modifiers
     computed = set(variables) | set(flows)
     for name in list(modifiers):
@@ -122,9 +123,17 @@ def order_computation(b: Builder) -> None:
         names = set(own.names) if own is not None else set()
         for mod in modifiers.get(name, ()):
             if mod.formula is not None:
-                names |= set(mod.formula.names)
+                loc = b.items[mod.source_kind][mod.source]
+                for dep in mod.formula.names - names:
+                    made_by.setdefault(
+                        (name, dep),
+                        Link(
+                            f"the effect of {mod.source_kind} {mod.source} on {name}", loc, mod.path(loc.item)
+                        ),
+                    )
+        names |= {n for mod in modifiers.get(name, ()) if mod.formula is not None for n in mod.formula.names}
         deps[name] = {n for n in names if n in computed}
-    b.order = b.topological(deps)
+    b.order = b.topological(deps, made_by)
 
 
 def build_indicators(b: Builder) -> None:
