@@ -256,3 +256,28 @@ def test_the_briefing_weighs_valued_objectives_as_the_engine_does():
     top = max(shares, key=lambda row: row.share)
     assert f"{top.label} ({top.how}): {top.share:.0%} of the score" in " ".join(text.split())
     assert "valued in $B a year" in text and "at the starting levels" in text
+
+
+@sync
+async def test_a_score_that_cannot_be_worked_out_says_so_once_instead_of_waiting_for_ever(
+    mini, tmp_path, monkeypatch
+):
+    """A modder's pack broke a quantity only in the years the score plays on past the game: the
+    header read "score: being worked out" for ten quarters and nothing said why."""
+    from game.engine import SimulationError
+
+    def breaks(game: Game) -> None:
+        raise SimulationError("violence = -12.5 in run 0, below its minimum 0 at turn 19")
+
+    async with started(mini, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
+        monkeypatch.setattr(Game, "debrief", breaks)
+        await play_turns(pilot, 1)
+        header = str(app.screen.query_one(TurnHeader).render())
+        assert "score: cannot be worked out" in header and "being worked out" not in header
+        told = [n.message for n in app._notifications if "score cannot be worked out" in n.message]
+        assert len(told) == 1 and "below its minimum 0 at turn 19" in told[0]
+        app.clear_notifications()
+        await play_turns(pilot, 1)  # still broken: the header says so, the reason is not told again
+        assert "score: cannot be worked out" in str(app.screen.query_one(TurnHeader).render())
+        assert not any("score cannot be worked out" in n.message for n in app._notifications)

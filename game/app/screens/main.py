@@ -328,7 +328,9 @@ class GameScreen(StyledOnce[None]):
 class StandingReady(Message):
     """The score the game would get if it ended now, worked out off the UI thread."""
 
-    def __init__(self, key: tuple[int, int, bool], standing: Debrief) -> None:
+    def __init__(self, key: tuple[int, int, bool], standing: Debrief | str) -> None:
+        """``standing``: the debrief, or why the score cannot be worked out (playing the game on
+        past its end to score it broke the world: a mod's rule, most likely)."""
         super().__init__()
         self.key, self.standing = key, standing
 
@@ -336,7 +338,8 @@ class StandingReady(Message):
 class MainScreen(GameScreen):
     """Where the game is played, turn after turn."""
 
-    standing: Debrief | None = None  # the debrief if the game ended now (the header's score)
+    # the debrief if the game ended now (the header's score), or why it cannot be worked out
+    standing: Debrief | str | None = None
     standing_key: tuple[int, int, bool] | None = None
 
     HELP = (
@@ -478,14 +481,29 @@ class MainScreen(GameScreen):
 
     @work(thread=True, group="standing", exit_on_error=False)  # not exclusive: tests wait on it whole
     def _score_copy(self, twin: Game, key: tuple[int, int, bool]) -> None:
-        standing = twin.debrief()
+        from game.errors import BorderlineError
+
+        try:
+            standing: Debrief | str = twin.debrief()
+        except BorderlineError as exc:  # the play-on that scores the game broke the world
+            standing = str(exc)
         if not get_current_worker().is_cancelled:
             self.post_message(StandingReady(key, standing))
+
+    _unscored_said = False  # the reason the score cannot be worked out is told once a game
 
     def on_standing_ready(self, message: StandingReady) -> None:
         if message.key == self.standing_key:
             self.standing = message.standing
             self._show_header()
+            if isinstance(message.standing, str) and not self._unscored_said:
+                self._unscored_said = True
+                self.say(
+                    "✗ The score cannot be worked out: playing the game on past its end to score it "
+                    f"breaks the world: {message.standing}",
+                    error=True,
+                    title="No score",
+                )
 
     _deciding: str | None = None  # two players: the side whose dilemma is being asked
 

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from game.engine import Debrief, Game
 
 
-def score_words(standing: Debrief | None, *, compact: bool = False) -> Content:
+def score_words(standing: Debrief | str | None, *, compact: bool = False) -> Content:
     """``score +3.2 vs status quo: bad``, or ``score +3.2 (bad)`` where room is short (a
-    placeholder while it is worked out)."""
+    placeholder while it is worked out; a text: why it cannot be, which the screen says once)."""
+    if isinstance(standing, str):
+        return Content.styled("score ✗" if compact else "score: cannot be worked out", "$text-error")
     if standing is None:
         return Content.styled("score…" if compact else "score: being worked out", "$text-muted")
     grade = standing.grade or "—"
@@ -31,7 +33,7 @@ def score_words(standing: Debrief | None, *, compact: bool = False) -> Content:
 
 def header_text(
     game: Game,
-    standing: Debrief | None = None,
+    standing: Debrief | str | None = None,
     width: int = 80,
     seated: str | None = None,
     doing: str = "plans",
@@ -93,13 +95,17 @@ class TurnHeader(Static):
     TurnHeader { height: 2; padding: 0 1; background: $panel; }
     """
 
-    _shown: tuple[Game, Debrief | None, str | None, str] | None = None
+    _shown: tuple[Game, Debrief | str | None, str | None, str] | None = None
 
     def show(
-        self, game: Game, standing: Debrief | None = None, seated: str | None = None, doing: str = "plans"
+        self,
+        game: Game,
+        standing: Debrief | str | None = None,
+        seated: str | None = None,
+        doing: str = "plans",
     ) -> None:
-        """``standing``: the score as it stands; ``seated``: in a two-player game, who has the
-        keyboard, ``doing`` what (see ``header_text``)."""
+        """``standing``: the score as it stands (a text: why it cannot be worked out); ``seated``:
+        in a two-player game, who has the keyboard, ``doing`` what (see ``header_text``)."""
         self._shown = (game, standing, seated, doing)
         unchanged.update(self, header_text(game, standing, self.app.size.width, seated, doing))
 
