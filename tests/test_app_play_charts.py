@@ -97,6 +97,25 @@ def test_gaps_and_flat_series_draw_without_failing():
     assert render_chart(ChartData([nan, nan], length=2), 20, 5).plain == ""
 
 
+def axis_labels(chart) -> list[float]:
+    return [float(line.split("┤")[0].replace(",", "")) for line in chart.plain.splitlines() if "┤" in line]
+
+
+@pytest.mark.parametrize(("floor", "ceiling"), [(0.0, None), (None, 100.0)])
+def test_the_axis_stays_inside_the_indicators_declared_range(floor, ceiling):
+    """A modder's count that starts at 0 had its axis reaching down to -35 (the 5% padding)."""
+    up = [0.0, 1.0, 5.0, 20.0, 40.0] if floor is not None else [60.0, 80.0, 95.0, 99.0, 100.0]
+    padded = axis_labels(render_chart(ChartData(up, decimals=0), 30, 6))
+    held = axis_labels(render_chart(ChartData(up, decimals=0, floor=floor, ceiling=ceiling), 30, 6))
+    if floor is not None:
+        assert min(padded) < floor and min(held) == floor, (padded, held)
+    else:
+        assert max(padded) > ceiling and max(held) == ceiling, (padded, held)
+    # values outside a declared range (a broken mod) still show: the range does not cut them off
+    beyond = axis_labels(render_chart(ChartData([-10.0, 5.0], decimals=0, floor=0.0), 30, 6))
+    assert min(beyond) < -10
+
+
 def test_legend_glyphs_are_what_the_chart_draws():
     assert all(0x2800 < ord(ch) <= 0x28FF for ch in PLAYER.replace(" ", ""))
     assert " " in STATUS_QUO  # the dashes show in the legend too

@@ -221,6 +221,8 @@ class ChartsScreen(GameScreen):
             (quarter(game.date(0)), quarter(game.date(shown_turns))),
             info.decimals,
             history=[(m.position, m.value) for m in marks],
+            floor=info.low if isinstance(info.low, float) else None,
+            ceiling=info.high if isinstance(info.high, float) else None,
         )
         now = player[-1]
         summary = f"{quarter(game.date(game.turn))}: you {number(now, info.decimals)}"

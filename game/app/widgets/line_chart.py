@@ -46,6 +46,10 @@ class ChartData:
     decimals: int = 1
     notes: list[str] = field(default_factory=list)
     history: Sequence[tuple[float, float]] = ()  # (x in states, real value) marks
+    # the indicator's declared range, where a number: the axis pads its values but never past it
+    # (a count that starts at 0 had an axis reaching down to -35)
+    floor: float | None = None
+    ceiling: float | None = None
 
 
 def _interpolate(series: Sequence[float], x: float) -> float | None:
@@ -135,7 +139,12 @@ def render_chart(data: ChartData, plot_w: int, plot_h: int) -> Content:
     if high - low < 1e-12 * max(1.0, abs(high)):
         low, high = low - 1.0, high + 1.0
     pad = (high - low) * 0.05
+    least, most = min(finite), max(finite)
     low, high = low - pad, high + pad
+    if data.floor is not None and least >= data.floor:
+        low = max(low, data.floor)
+    if data.ceiling is not None and most <= data.ceiling:
+        high = min(high, data.ceiling)
 
     def dot_y(v: float | None, rows: int) -> int | None:
         if v is None:
