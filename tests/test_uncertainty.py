@@ -88,7 +88,9 @@ def test_capital_binds_in_the_founding_package_played_out(world, founding_packag
         at_cap = np.mean(capital >= cap - 1)
         assert at_cap <= 0.25, f"{side.capital} at its cap in {at_cap:.0%} of turns"
         assert np.median(capital[:4].min(axis=0)) < 15, f"{side.capital}: the package spends it down"
-    assert any("political capital" in w for w in game.warnings), "some steps could not be paid for"
+    # capital binds, and the package is paced to it: its cannabis steps wait for the capital
+    # (one large state in 2015, the nation in 2017), so a Standard game can play it as written
+    assert not any("political capital" in w for w in game.warnings), game.warnings
 
 
 def test_unspent_capital_fades_toward_what_approval_earns(world, founding_package):

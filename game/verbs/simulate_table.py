@@ -46,6 +46,8 @@ def _spread(values: np.ndarray, show: Callable[[float], str]) -> str:
     if values.size == 1:
         return show(float(values[0]))
     p5, p50, p95 = np.percentile(values, (5, 50, 95))
+    if show(p5) == show(p95):  # a world with no surprises (Learning): every run alike
+        return f"{show(p50)} in every run"
     return f"{show(p50)} (5th-95th percentile {show(p5)} to {show(p95)})"
 
 
