@@ -96,8 +96,9 @@ def test_simulate_table_puts_the_plan_beside_the_status_quo_as_its_json_does(min
     assert main([*common, "--format", "table"]) == 0
     table = capsys.readouterr().out
     lines = table.splitlines()
-    assert lines[0].startswith("Treatment for all · ") and "30 runs · seed 4" in lines[0]
-    assert f"score: {data['score']['p50']:+.1f} (5th-95th percentile {data['score']['p5']:+.1f}" in table
+    assert lines[0] == "Treatment for all" and "30 runs · seed 4" in lines[1]
+    assert max(len(line) for line in lines) <= 80, table  # it fits a terminal of 80 columns
+    assert f"score: {data['score']['p50']:+.1f} (5th-95th {data['score']['p5']:+.1f}" in table
     assert "a player could make every step of the plan" in table
     # each headline indicator at the end: the plan's median, then the status quo's
     row = next(line for line in lines if line.startswith("heavy_users (millions)"))
@@ -113,8 +114,8 @@ def test_simulate_table_calls_a_score_a_what_if_when_a_player_is_refused(mini_as
     plan.write_text("".join(f'[[step]]\nturn = 1\naction = "{a}"\nlevel = {level}\n' for a, level in steps))
     assert main(["simulate", "--scenario", "test-run", "--plan", str(plan), "--format", "table"]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("rush.toml · ")  # a plan without a name: its file
-    assert "1 step a player would have been refused, made anyway here: the score is a what-if" in out
+    assert out.startswith("rush.toml\n")  # a plan without a name: its file
+    assert "1 step a player would be refused, made anyway (a what-if no player can reach):" in out
     assert "turn 1: legalize -> 1: " in out and "warning: turn 1: legalize -> 1" in err
 
 

@@ -66,8 +66,14 @@ def test_a_plan_that_meets_an_ending_scores_the_same_headless_and_played():
     from game.verbs.simulate_table import as_table
 
     table = as_table(headless, None, "plan", 3)
+    assert f"(it met an ending in {headless.date(ended)} and played on unchanged)" in table
+    # and each objective's row in the debrief says how it was measured past the ending
+    from game.app.readouts import measure_words
+
+    measured = measure_words("mean", mine.horizon_years, ended_early=True)
+    assert measured == "average over the game, played on to its end + 10 years"
     assert "1 step not made: the run had met an ending" in table and f"\n  {said}" in table
-    assert "step a player would have been refused, made anyway here" in table  # legalizing: capital
+    assert "step a player would be refused, made anyway (a what-if" in table  # legalizing: capital
 
 
 def test_runs_of_a_batch_that_met_an_ending_keep_their_levels_and_the_others_follow_the_plan():

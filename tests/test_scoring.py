@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import io
 import json
+import math
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -387,10 +388,14 @@ def test_the_debrief_says_the_plain_change_in_total_valued_harm_beside_the_log_s
     plain = 100 * (1 - harm / harm_quo)
     assert debrief.better_percent == pytest.approx(plain)
     assert plain > 5 and abs(plain - debrief.score) > 1, (plain, debrief.score)  # not the score again
-    assert f"{plain:.0f}% less harm than the status quo, all told" in score_meaning(debrief)
+    # and what the score means on its own terms: -35.2 points is 42% more harm on the log average
+    on_average = 100 * (1 - math.exp(-debrief.score / 100))
+    said = score_meaning(debrief)
+    assert f"{on_average:.0f}% less harm on that average; the harm added up: {plain:.0f}% less harm" in said
     flipped = [dataclasses.replace(r, better_percent=-r.better_percent) for r in debrief.objectives]
-    worse = dataclasses.replace(debrief, objectives=flipped)
-    assert f"{plain:.0f}% more harm than the status quo, all told" in score_meaning(worse)
+    worse = dataclasses.replace(debrief, objectives=flipped, score=-35.2)
+    assert "42% more harm on that average" in score_meaning(worse)
+    assert f"the harm added up: {plain:.0f}% more harm" in score_meaning(worse)
 
 
 def test_the_debrief_markdown_lists_points_and_the_scale(lone_package):

@@ -354,12 +354,17 @@ def grade_rows(steps: Sequence[GradeStep]) -> list[tuple[str, str]]:
 MEASURE_WORDS = {"mean": "average over the game", "final": "at the end", "total": "summed over the game"}
 
 
-def measure_words(measure: str, horizon_years: float = 0.0) -> str:
+def measure_words(measure: str, horizon_years: float = 0.0, *, ended_early: bool = False) -> str:
     """How an objective is measured, in words: with a horizon, an average or a sum runs over the
-    game and the years played on after it (the debrief's explanation says how it is discounted)."""
-    if measure == "final" or not horizon_years:
+    game and the years played on after it (the debrief's explanation says how it is discounted);
+    ``ended_early``: the game met an ending before its last turn, and was played on unchanged
+    from there to the scenario's end before the horizon."""
+    if measure == "final" or not (horizon_years or ended_early):
         return MEASURE_WORDS.get(measure, measure)
     what = {"mean": "average", "total": "sum"}.get(measure, measure)
+    if ended_early:
+        after = f" + {horizon_years:g} years" if horizon_years else ""
+        return f"{what} over the game, played on to its end{after}"
     return f"{what} over the game + {horizon_years:g} years after"
 
 

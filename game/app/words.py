@@ -66,7 +66,7 @@ def percent_change(new: float, old: float) -> float | None:
 def percent(share: float, *, short: bool = False) -> str:
     """A share of a whole as a whole percent; a share that would round to 0% is "under 1%"
     (``short``: "<1%", for a table's column)."""
-    if 0 < share < 0.005:
+    if 0 < share and f"{share:.0%}" == "0%":
         return "<1%" if short else "under 1%"
     return f"{share:.0%}"
 
@@ -180,6 +180,19 @@ def signed_with_unit(value: float, decimals: int, short_unit: str) -> str:
         return "0"
     text = with_unit(value, decimals, short_unit)
     return text if text.startswith("-") else f"+{text}"
+
+
+def harm(change: float) -> str:
+    """A change in harm, in percent (+ more, - less): ``64% more harm``, ``19% less harm``."""
+    if round(change) == 0:
+        return "about the same harm"
+    return f"{abs(change):.0f}% {'more' if change > 0 else 'less'} harm"
+
+
+def score_harm(score: float) -> float:
+    """The change in harm a score means on its own terms (100 x the log of the status quo's harm
+    over the run's, averaged over the objectives by their worth), in percent: -35.2 is +42%."""
+    return (math.exp(-score / 100.0) - 1.0) * 100.0
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -172,7 +172,7 @@ def _objectives(game: Game, debrief: Debrief) -> list[str]:
             f"| {row.contribution:+.1f} |"
         )
     lines.append(
-        f"| **all told** (weighed by worth; the score in log points) | | "
+        f"| **all told** (the harm added up; the score in log points) | | "
         f"| **{debrief.better_percent:+.1f}%** | | | **{debrief.score:+.1f}** |"
     )
     lines += ["", "## Grade scale", ""]

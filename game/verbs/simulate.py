@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import sys
 from typing import Any
 
@@ -139,7 +140,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
         title = _plan_title(args.plan) or "the status quo (no plan)"
         twin = result.status_quo if scored or args.status_quo else None
-        text = as_table(game, twin, title, args.seed, planned=args.plan is not None)
+        columns = shutil.get_terminal_size((80, 24)).columns if args.out is None else 80
+        text = as_table(game, twin, title, args.seed, planned=args.plan is not None, width=columns)
     else:
         text = json.dumps(payload, indent=1) + "\n" if args.format == "json" else _to_csv(payload)
     _write(text, args.out)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.app.words import number, percent, plural
+from game.app.words import compact, percent, plural, score_harm
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -23,22 +23,33 @@ REFUSED_SHOWN = 5
 """Refused steps listed by name; the rest are counted (all of them are in JSON's ``warnings``)."""
 
 
-def as_table(game: Game, status_quo: Game | None, title: str, seed: int, *, planned: bool = True) -> str:
+def as_table(
+    game: Game, status_quo: Game | None, title: str, seed: int, *, planned: bool = True, width: int = 80
+) -> str:
     """The table for a played plan: ``status_quo`` is its twin (None: the score and the
-    comparison are left out, as with --no-score); ``planned``: False for no plan at all."""
+    comparison are left out, as with --no-score); ``planned``: False for no plan at all. It fits
+    ``width`` columns (the terminal's): the tables' first column gives way, cut with an ellipsis."""
     runs = game.runs
     world, sc = game.world, game.scenario
     level = world.difficulties.get(game.difficulty) if game.difficulty is not None else None
     difficulty = (level.name or game.difficulty) if level is not None else "no difficulty"
-    lines = [f"{title} · {sc.name} · {difficulty} · {plural(runs, 'run')} · seed {seed}"]
-    lines.append(f"played {plural(game.turn, sc.turn_name)}, to {game.date(game.turn)}")
+    setting = f"{sc.name} · {difficulty} · {plural(runs, 'run')} · seed {seed}"
+    lines = [_cut(title, width), _cut(setting, width)]
+    played = f"played {plural(game.turn, sc.turn_name)}, to {game.date(game.turn)}"
+    if runs == 1 and int(game.ended_turn[0, 0]) < game.turn:
+        played += f" (it met an ending in {game.date(int(game.ended_turn[0, 0]))} and played on unchanged)"
+    lines.append(played)
     lines += _score_lines(game) if status_quo is not None and sc.objectives else []
     lines += _ending_lines(game)
     lines += _refused_lines(game) if planned else []
     if status_quo is not None and sc.objectives:
-        lines += ["", *_objective_rows(game)]
-    lines += ["", *_indicator_rows(game, status_quo)]
+        lines += ["", *_objective_rows(game, width)]
+    lines += ["", *_indicator_rows(game, status_quo, width)]
     return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
 def _spread(values: np.ndarray, show: Callable[[float], str]) -> str:
@@ -48,7 +59,7 @@ def _spread(values: np.ndarray, show: Callable[[float], str]) -> str:
     p5, p50, p95 = np.percentile(values, (5, 50, 95))
     if show(p5) == show(p95):  # a world with no surprises (Learning): every run alike
         return f"{show(p50)} in every run"
-    return f"{show(p50)} (5th-95th percentile {show(p5)} to {show(p95)})"
+    return f"{show(p50)} (5th-95th {show(p5)} to {show(p95)})"
 
 
 def _points(value: float) -> str:
@@ -56,8 +67,11 @@ def _points(value: float) -> str:
 
 
 def _percent(value: float) -> str:
-    """A signed whole percent; one that rounds to nothing is 0%, not -0%."""
-    return f"{value:+.0f}%" if round(value) else "0%"
+    """A signed whole percent (a tenth under one: +0.3%, beside points that are not nothing);
+    one that rounds to nothing is 0%, not -0%."""
+    if round(value):
+        return f"{value:+.0f}%"
+    return f"{value:+.1f}%" if round(value, 1) else "0%"
 
 
 def _score_lines(game: Game) -> list[str]:
@@ -71,10 +85,12 @@ def _score_lines(game: Game) -> list[str]:
     better = np.where([g == "up" for g in goods], ratio - 1.0, 1.0 - ratio)
     plain = 100.0 * (scored.weights * better).sum(axis=1)
     shares = scored.grade_shares(game.scenario)
-    grades = ", ".join(f"{label} {percent(share)}" for label, share in shares.items() if share)
+    grades = ", ".join(f"{label} {percent(share, short=True)}" for label, share in shares.items() if share)
+    on_average = np.array([score_harm(float(v)) for v in scored.total])
     lines = [
-        f"score: {_spread(scored.total, _points)}: each objective's log change, weighed by its worth",
-        f"harm all told, against the status quo: {_spread(-plain, _percent)}",
+        f"score: {_spread(scored.total, _points)}",
+        f"  as harm, on the objectives' log average: {_spread(on_average, _percent)}",
+        f"harm added up, against the status quo: {_spread(-plain, _percent)}",
         f"grade{'s' if game.runs > 1 else ''}: {grades}",
     ]
     if any(scored.grades[r] != scored.earned[r] for r in range(game.runs)):
@@ -107,13 +123,12 @@ def _refused_lines(game: Game) -> list[str]:
     if not refused:
         out.append("a player could make every step of the plan (budgets, capital, prerequisites)")
     else:
-        out.append(
-            f"{plural(len(refused), 'step')} a player would have been refused, made anyway here: "
-            "the score is a what-if no player can reach"
-        )
+        steps = plural(len(refused), "step")
+        out.append(f"{steps} a player would be refused, made anyway (a what-if no player can reach):")
         out += _listed(refused)
     if held:
-        out.append(f"{plural(len(held), 'step')} not made: the run had met an ending and played on unchanged")
+        steps = plural(len(held), "step")
+        out.append(f"{steps} not made: the run had met an ending and played on unchanged:")
         out += _listed(held)
     return out
 
@@ -125,19 +140,22 @@ def _listed(warnings: list[str]) -> list[str]:
     return out
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """Columns padded to their widest cell: the first left-aligned, the others right-aligned."""
+def _table(header: list[str], rows: list[list[str]], width: int = 10_000) -> list[str]:
+    """Columns padded to their widest cell: the first left-aligned, the others right-aligned; the
+    first column cut (with an ellipsis) so that the lines fit ``width``."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    others = sum(widths[1:]) + 2 * (len(widths) - 1)
+    widths[0] = max(12, min(widths[0], width - others))
 
     def line(row: list[str]) -> str:
         rest = zip(row[1:], widths[1:], strict=True)
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in rest]
+        cells = [_cut(row[0], widths[0]).ljust(widths[0])] + [cell.rjust(w) for cell, w in rest]
         return "  ".join(cells).rstrip()
 
     return [line(header), *(line(row) for row in rows)]
 
 
-def _objective_rows(game: Game) -> list[str]:
+def _objective_rows(game: Game, width: int) -> list[str]:
     from game.engine.scoring import score_runs
 
     scored = score_runs(game)
@@ -151,19 +169,19 @@ def _objective_rows(game: Game) -> list[str]:
         rows.append(
             [
                 sc.objectives[i].label or info.name,
-                number(float(mine), info.decimals),
-                number(float(theirs), info.decimals),
+                compact(float(mine), info.decimals),
+                compact(float(theirs), info.decimals),
                 _percent(better),
                 percent(float(np.median(scored.weights[:, i])), short=True),
                 f"{np.median(scored.weights[:, i] * scored.scores[:, i]):+.1f}",
             ]
         )
     horizon = f" and {sc.horizon_years:g} years played on" if sc.horizon_years else ""
-    header = ["objective", "plan", "status quo", "better by", "weight", "points"]
-    return [f"objectives, over the game{horizon} (medians of runs):", *_table(header, rows)]
+    header = ["objective", "plan", "status quo", "better", "weight", "points"]
+    return [f"objectives, over the game{horizon} (medians of runs):", *_table(header, rows, width)]
 
 
-def _indicator_rows(game: Game, status_quo: Game | None) -> list[str]:
+def _indicator_rows(game: Game, status_quo: Game | None, width: int) -> list[str]:
     world = game.world
     shown = [i for i, info in world.indicators.items() if info.headline and info.axis is None]
     if not shown:
@@ -181,11 +199,11 @@ def _indicator_rows(game: Game, status_quo: Game | None) -> list[str]:
         rows.append(row)
     header = ["indicator", "plan"] + (["status quo"] if status_quo is not None else [])
     spread = " (medians; 5th-95th percentile)" if game.runs > 1 else ""
-    return [f"at {game.date(turn)}{spread}:", *_table(header, rows)]
+    return [f"at {game.date(turn)}{spread}:", *_table(header, rows, width)]
 
 
 def _cell(values: np.ndarray, decimals: int) -> str:
     if values.size == 1:
-        return number(float(values.reshape(-1)[0]), decimals)
+        return compact(float(values.reshape(-1)[0]), decimals)
     p5, p50, p95 = np.percentile(values, (5, 50, 95))
-    return f"{number(float(p50), decimals)} ({number(float(p5), decimals)}-{number(float(p95), decimals)})"
+    return f"{compact(float(p50), decimals)} ({compact(float(p5), decimals)}-{compact(float(p95), decimals)})"

@@ -44,13 +44,19 @@ def grade_text(game: Game, debrief: Debrief) -> Content:
 
 
 def score_meaning(debrief: Debrief) -> str:
-    """What the score is, in a line: the weighted, capped log ratio to the status quo."""
+    """What the score is, in a line: the weighted, capped log ratio to the status quo, what that
+    means in harm on its own terms, and the harm added up (they part for large or mixed changes)."""
+    from game.app.words import harm, score_harm
+
     what = "their worth in " + debrief.currency if debrief.currency else "the scenario's weights"
-    plain = debrief.better_percent
-    told = f"{abs(plain):.0f}% {'less' if plain >= 0 else 'more'} harm than the status quo, all told"
-    if not debrief.objectives or round(plain) == 0:
-        told = "about the status quo's harm, all told"
-    return f"each objective's change against the status quo in log points, weighed by {what}: {told}"
+    on_average = harm(score_harm(debrief.score))
+    if not debrief.objectives:
+        return f"each objective's change against the status quo in log points, weighed by {what}"
+    total = harm(-debrief.better_percent)
+    return (
+        f"each objective's change against the status quo in log points, weighed by {what}, "
+        f"{on_average} on that average; the harm added up: {total}"
+    )
 
 
 def scale_text(debrief: Debrief) -> Content:
@@ -248,7 +254,8 @@ class DebriefScreen(GameScreen):
             verdict = "✓" if row.score > 0.05 else ("✗" if row.score < -0.05 else "=")
             style = {"✓": "green", "✗": "red"}.get(verdict, "")
             label = Text(display_name(row.label, row.indicator))
-            how = measure_words(row.measure, self.debrief.horizon_years)
+            ended = bool(self.debrief.turns_left)
+            how = measure_words(row.measure, self.debrief.horizon_years, ended_early=ended)
             label.append(f"\n{info.unit}, {how}", style="dim")
             outcomes.add_row(
                 label,
