@@ -325,13 +325,10 @@ def timeline(game: Game) -> list[TimelineEntry]:
     for e in game.events_fired:
         entries.append((e.turn, 1, TimelineEntry(e.turn, game.date(e.turn), "event", e.title)))
     for c in game.choices_made:
-        spec = world.events[c.event].spec
+        title = game.event_title(c.turn, c.event)  # as it was read: "Another massacre ..."
         label = world.choice_label(c.event, c.choice, c.label)
-        said = (
-            f"{spec.title}: not put to a player; the default, {label}"
-            if c.by_default
-            else f"{spec.title}: chose {label}"
-        )
+        how = f"not put to a player; the default, {label}" if c.by_default else f"chose {label}"
+        said = f"{title}: {how}"
         entries.append((c.turn, 2, TimelineEntry(c.turn, game.date(c.turn), "choice", said)))
     return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]
 

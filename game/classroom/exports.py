@@ -217,12 +217,12 @@ def _timeline(game: Game) -> list[str]:
     for e in game.events_fired:
         events.setdefault(e.turn, []).append(f"event: {e.title}")
     for c in game.choices_made:
-        spec = world.events[c.event].spec
+        title = game.event_title(c.turn, c.event)  # as it was read: "Another massacre ..."
         label = world.choice_label(c.event, c.choice, c.label)
         said = (
-            f"{spec.title!r} was not put to a player: its default, {label}"
+            f"{title!r} was not put to a player: its default, {label}"
             if c.by_default
-            else f"answered {spec.title!r}: {label}"
+            else f"answered {title!r}: {label}"
         )
         moves = _lever_moves(game, c.event, c.choice)
         events.setdefault(c.turn, []).append(said + (f" ({moves})" if moves else ""))

@@ -70,10 +70,9 @@ class Answer:
         return cls(int(match.group(1)), match.group(2), match.group(3))
 
     def describe(self, game: Game) -> str:
-        spec = game.world.events[self.event].spec
         label = game.world.choice_label(self.event, self.choice)
         when = f"{game.scenario.turn_name} {self.turn} ({game.date(self.turn)})"
-        return f"with {spec.title or self.event!r} answered {label!r} in {when}"
+        return f"with {game.event_title(self.turn, self.event)!r} answered {label!r} in {when}"
 
 
 def changed_answers(game: Game, answers: Sequence[Answer]) -> tuple[list[ChoiceMade], list[str]]:

@@ -568,6 +568,14 @@ class Game:
         pending, self._pending = self._pending, {}
         return pending
 
+    def event_title(self, turn: int, eid: str) -> str:
+        """An event's title as it was read when it fired in ``turn`` (its variant's: "Another
+        massacre shocks Mexico"), else its own title, else its id."""
+        for fired in self.events_fired:
+            if fired.turn == turn and fired.event == eid:
+                return fired.title
+        return self.world.events[eid].spec.title or eid
+
     def held_back(self, turn: int) -> str | None:
         """Why a plan sets no more levels in this one-run game before ``turn``, or None: with
         ``hold_ended``, it met an ending in an earlier turn. Nobody is left in office to set them;

@@ -74,7 +74,7 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
                 continue
             label = game.world.choice_label(c.event, c.choice, c.label)
             said = f"not put to a player: {label}" if c.by_default else f"answered {label}"
-            text = f"{word} {c.turn} ({game.date(c.turn)}): {spec.title or c.event}: {said}"
+            text = f"{word} {c.turn} ({game.date(c.turn)}): {game.event_title(c.turn, c.event)}: {said}"
             items.append(((c.turn, 1), text, f"a{i}"))
         if not items:
             nothing = "Nothing to change: you kept the status quo, and no dilemma came up."
