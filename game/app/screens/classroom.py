@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
+from game.app.widgets.reading import Reading
 from game.app.words import reflow
 from game.engine.hotseat import MAX_PLAYER_NAME
 
@@ -181,7 +182,7 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
 
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(self.rules.spec.title), classes="dialog-title")
-            with VerticalScroll(id="class-card"):
+            with Reading(id="class-card"):
                 yield Static(Content(reflow(class_summary(self.rules, self.world))), classes="dialog-text")
             fields: list[Input] = []
             if self.sides:
@@ -218,7 +219,7 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
         self.query(Input).first().focus()
 
     def action_card(self, lines: int) -> None:
-        self.query_one("#class-card", VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.query_one("#class-card", Reading).scroll_relative(y=lines, animate=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from game.classroom import ClassError, pair_name, student_name
@@ -274,13 +275,13 @@ class ClassBriefingDialog(ModalScreen[bool], StyledOnce[bool]):
         scenario = self.rules.spec.scenario
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"Briefing: {self.rules.spec.title}"), classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll", id="class-briefing"):
+            with Reading(classes="dialog-scroll", id="class-briefing"):
                 yield Static(briefing_text(self.world, scenario, length=self.rules.turns(self.world)))
             yield Static("↑↓ scroll · enter to start · escape to go back", classes="dialog-hint")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#class-briefing", VerticalScroll).focus()
+        self.query_one("#class-briefing", Reading).focus()
 
     def action_start(self) -> None:
         self.dismiss(True)
@@ -305,7 +306,7 @@ class AnswersDialog(ModalScreen[bool], StyledOnce[bool]):
         questions = self.session.rules.spec.question
         with Vertical(classes="dialog-box wide"):
             yield Label(f"Questions for {self.session.student}", classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll"):
+            with Reading(classes="dialog-scroll"):
                 for q in questions:
                     yield Static(Content(reflow(q.text)), classes="dialog-text")
                     box = TextArea(self.session.answers.get(q.id, ""), id=f"answer-{q.id}")

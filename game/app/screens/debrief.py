@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
@@ -18,6 +17,7 @@ from game import locations
 from game.app.against_history import history_lines
 from game.app.screens.main import GameScreen, StatusLine
 from game.app.widgets.keys_footer import KeysFooter
+from game.app.widgets.reading import Reading
 
 if TYPE_CHECKING:
     from game.classroom import ClassSession
@@ -199,7 +199,7 @@ class DebriefScreen(GameScreen):
         # the scenario's name last: on a narrow screen it is what is cut, not the seed or the difficulty
         about = f"Debrief · seed {self.game.seed}" + (f", {level}" if level else "") + f" · {name}"
         yield Label(Content(about), classes="screen-title")
-        with VerticalScroll(id="debrief-body"):
+        with Reading(id="debrief-body"):
             yield Static(grade_text(self.game, self.debrief), id="grade")
             if self.debrief.sides:
                 from game.app.readouts import player_lines

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -22,6 +22,7 @@ from game.app.consequences import choice_consequences, choice_words, event_conse
 from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
+from game.app.widgets.reading import Reading
 from game.app.words import reflow
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class ConfirmDialog(ModalScreen[bool], StyledOnce[bool]):
         with Vertical(classes="dialog-box"):
             yield Label(Content(self.question), classes="dialog-title")
             if self.detail:  # a long one scrolls, so the buttons stay on a small terminal
-                with VerticalScroll(classes="dialog-scroll"):
+                with Reading(classes="dialog-scroll"):
                     yield Static(Content(reflow(self.detail)), classes="dialog-text")
             if self.cost:
                 yield Static(Content.styled(self.cost, "bold"), classes="dialog-text", id="cost")
@@ -235,7 +236,7 @@ class NewsDialog(ModalScreen[None], StyledOnce[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
             yield Label(Content(f"News · {self.date}"), classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll"):
+            with Reading(classes="dialog-scroll"):
                 for event in self.events:
                     consequences = Content("")
                     if self.world is not None:
@@ -368,7 +369,7 @@ class HelpDialog(ModalScreen[None], StyledOnce[None]):
         extra = help_text() if callable(help_text) else getattr(self.underneath, "HELP", "")
         with Vertical(classes="dialog-box wide"):
             yield Label("Help · keys on this screen", classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll"):
+            with Reading(classes="dialog-scroll"):
                 if extra:
                     yield Static(extra, classes="dialog-text")
                 yield Static(Content("\n").join(rows), classes="help-keys")

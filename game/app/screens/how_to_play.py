@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Label, Markdown
 
 from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
+from game.app.widgets.reading import Reading
 
 GUIDE = """\
 ## What you are doing
@@ -58,7 +58,7 @@ class HowToPlayScreen(StyledOnce[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("How to play", classes="screen-title")
-        with VerticalScroll(id="guide", classes="reading"):
+        with Reading(id="guide", classes="reading"):
             yield Markdown(GUIDE)
         yield KeysFooter()
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -23,6 +22,7 @@ from textual.widgets.option_list import Option
 from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
+from game.app.widgets.reading import Reading
 from game.content.printable import printable
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ class ModsScreen(StyledOnce[None]):
     def compose(self) -> ComposeResult:
         yield Label("Mods · content packs", classes="screen-title")
         yield MarkedOptionList(id="mods-list")  # its ▸ marker shows the highlighted row
-        with VerticalScroll(id="mods-body", classes="reading"):
+        with Reading(id="mods-body", classes="reading"):
             yield Static("", id="mods-text")
         yield Static("", id="mods-status")
         yield KeysFooter()

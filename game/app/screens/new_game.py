@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from game.app.widgets.reading import Reading
 
 if TYPE_CHECKING:
     from game.app.app import BorderlineApp
@@ -133,7 +135,7 @@ class NewGameScreen(StyledOnce[None]):
             for sid, sc in self.world.scenarios.items()
         ]
         with Horizontal(classes="split"):
-            with VerticalScroll(classes="picker"):  # scrolls to the focused field at 80x24
+            with Reading(classes="picker"):  # scrolls to the focused field at 80x24
                 yield MarkedOptionList(*options, id="scenarios")
                 if self.world.difficulties:
                     yield Label("Difficulty:")
@@ -159,7 +161,7 @@ class NewGameScreen(StyledOnce[None]):
                     )
                     name.cursor_blink = self.borderline.cursor_blink
                     yield name
-            with VerticalScroll(classes="reading", id="briefing"):
+            with Reading(classes="reading", id="briefing"):
                 yield Static("", id="briefing-text")
         yield KeysFooter()
 

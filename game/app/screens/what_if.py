@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from game.app.screens.styled import StyledOnce
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
+from game.app.widgets.reading import Reading
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -53,7 +54,7 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
                 id="whatif-help",
             )
             yield MarkedOptionList(*self._decisions(), id="whatif-list")
-            with VerticalScroll(classes="dialog-scroll", id="whatif-result-box"):
+            with Reading(classes="dialog-scroll", id="whatif-result-box"):
                 yield Static("", id="whatif-result")
             yield Static("enter to choose · escape to go back", classes="dialog-hint", id="whatif-hint")
         yield KeysFooter()
@@ -155,7 +156,7 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
         # not fit, and the comparison sat below the list where nothing scrolled to it
         self._tried, self.chosen = self.chosen, None
         self.add_class("outcome")
-        box = self.query_one("#whatif-result-box", VerticalScroll)
+        box = self.query_one("#whatif-result-box", Reading)
         box.scroll_home(animate=False)
         box.focus()
         self.query_one("#whatif-help", Static).update(Content("The outcomes side by side (↑↓ scroll):"))

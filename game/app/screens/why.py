@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from game.app.screens.main import GameScreen
 from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.marked_list import MarkedOptionList
+from game.app.widgets.reading import Reading
 
 if TYPE_CHECKING:
     from game.engine import Contribution, Game
@@ -181,7 +182,7 @@ class WhyScreen(GameScreen):
         yield Label("", id="why-title", classes="screen-title")
         with Horizontal(classes="split"):
             yield MarkedOptionList(*indicator_options(self.game), id="why-indicators", classes="picker")
-            with VerticalScroll(id="why-body", classes="reading"):
+            with Reading(id="why-body", classes="reading"):
                 yield Static("", id="why-text")
         yield KeysFooter()
 
@@ -223,4 +224,4 @@ class WhyScreen(GameScreen):
         self.query_one("#why-text", Static).update(explanation_text(game, self.indicator, self.turn))
         if (self.indicator, self.turn) != self.shown:  # another item: start at its heading
             self.shown = (self.indicator, self.turn)
-            self.query_one("#why-body", VerticalScroll).scroll_home(animate=False, immediate=True)
+            self.query_one("#why-body", Reading).scroll_home(animate=False, immediate=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from game.app.widgets import unchanged
+from game.app.widgets.reading import Reading
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -199,7 +199,7 @@ def describe_indicator(game: Game, indicator: str) -> Content:
     return Content("").join(parts)
 
 
-class DetailPane(VerticalScroll):
+class DetailPane(Reading):
     """A scrollable pane with the detail of the highlighted action or indicator.
 
     A new item starts at the top, so its heading is in view; the same item redrawn (a

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from game.app.widgets import unchanged
+from game.app.widgets.reading import Reading
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -77,7 +77,7 @@ def news_text(game: Game, limit_turns: int = 12) -> Content:
     return Content("").join(parts).rstrip()
 
 
-class NewsFeed(VerticalScroll):
+class NewsFeed(Reading):
     """Scrollable report of the latest turns."""
 
     DEFAULT_CSS = """
