@@ -157,3 +157,18 @@ async def test_what_if_shows_an_answer_that_was_not_on_offer_then_but_does_not_o
         ]
         help_text = str(pilot.app.screen.query_one("#whatif-help").render())
         assert "no other answer was on offer then" in help_text
+        hint = str(pilot.app.screen.query_one("#whatif-hint").render())
+        assert hint == "escape to go back", hint  # nothing to choose: enter is not offered
+        # a decision offers dropping it, and the other levels: not the one it came from (the same)
+        await pilot.press("escape")
+        await pilot.pause()
+        prompts = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        decision = next(i for i, p in enumerate(prompts) if "kingpin" in p.lower())
+        picker.highlighted = decision
+        await pilot.press("enter")
+        await pilot.pause()
+        offered = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        made = next(d for d in game.log if d.action == "mx_kingpin_strategy")
+        before = base_world.actions["mx_kingpin_strategy"].spec.levels[made.previous]
+        assert offered[0] == "drop this decision" and f"set it to {before}" not in offered, offered
+        assert "enter to choose" in str(pilot.app.screen.query_one("#whatif-hint").render())

@@ -114,7 +114,7 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
                 if choice.id != answered.choice
             ]
             first = next((o.id for o in options if not o.disabled), None)
-            heading = f"{event.title or answered.event}, in {word} {answered.turn}:"
+            heading = f"{game.event_title(answered.turn, answered.event)}, in {word} {answered.turn}:"
             if first is None:  # the other answers would have changed nothing then
                 heading += " no other answer was on offer then (escape to go back)"
         else:
@@ -124,11 +124,13 @@ class WhatIfDialog(ModalScreen[None], StyledOnce[None]):
             options += [
                 Option(f"set it to {label}", id=f"level:{level}")
                 for level, label in enumerate(spec.levels)
-                if level != decision.level
+                if level not in (decision.level, decision.previous)  # the previous level: dropping it
             ]
             first, heading = "drop", f"{spec.name or decision.action}, before {word} {decision.turn}:"
         self._picker.show_options(options, first)
         self.query_one("#whatif-help", Static).update(Content(heading))
+        hint = "enter to choose · escape to go back" if first is not None else "escape to go back"
+        self.query_one("#whatif-hint", Static).update(Content(hint))
 
     def _replay(self, choice: str) -> None:
         from game.classroom.whatif import Answer, Change, WhatIfError, comparison_text, what_if
