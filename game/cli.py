@@ -29,6 +29,7 @@ from game.verbs.common import (
     EXIT_OK,
     CliError,
     _listed,
+    add_allow_mismatch,
     default_packs,
     given_packs,
 )
@@ -274,11 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = verbs.add_parser(verb, help=text)
         sub.add_argument("file", metavar="FILE", help="a save file, or the name of one in the saves folder")
-        sub.add_argument(
-            "--allow-mismatch",
-            action="store_true",
-            help="go on even if the packs differ from the ones the save was made with",
-        )
+        add_allow_mismatch(sub)
         sub.add_argument(
             "--allow-out-of-range",
             action="store_true",

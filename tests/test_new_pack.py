@@ -17,6 +17,8 @@ from game.app.mod_list import ModList
 from game.cli import main
 from game.engine import load_world
 
+NEXT_STEPS: list[str] = []  # what `new-pack` printed when it made the module's pack
+
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -27,7 +29,41 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert main(["new-pack", "fentanyl_era", "--dir", str(folder)]) == 0, err.getvalue()
     assert f"wrote {folder / 'fentanyl_era'}" in out.getvalue() and "it validates" in out.getvalue()
+    NEXT_STEPS[:] = out.getvalue().splitlines()
     return folder / "fentanyl_era"
+
+
+def test_the_next_step_it_prints_is_the_table_to_read_not_every_turn_as_json(made, tmp_path, capsys):
+    # it printed `simulate ... --status-quo`: 416 KB of JSON to the terminal
+    (command,) = [line.strip() for line in NEXT_STEPS if "borderline simulate" in line]
+    assert command.endswith("--format table") and "--status-quo" not in command
+    words = command.split()[1:]
+    assert main(words) == 0
+    out = capsys.readouterr().out
+    assert "Example index" in out  # the pack's own indicator, a headline, is in the table
+    plan_comment = (made / "plans" / "try_the_lever.toml").read_text()
+    assert "--status-quo" not in plan_comment and "--format table" in plan_comment
+
+
+def test_its_scenario_starts_every_base_lever_where_both_sides_does(made, base_world, capsys):
+    """The trial set only its own lever's level, so every base lever started at 0 (security
+    spending $0, arrests half of both-sides'), and a status-quo game graded 'catastrophic'."""
+    world = load_world([locations.base_pack(), made])
+    trial = world.scenarios["fentanyl-era-trial"]
+    both_sides = base_world.scenarios["both-sides"].action_levels
+    assert trial.action_levels == {**both_sides, "fentanyl_era_lever": 0}
+    assert world.indicators["fentanyl_era_index"].headline
+    args = ["simulate", "--pack", str(made), "--scenario", "fentanyl-era-trial", "--turns", "1", "--no-score"]
+    assert main([*args, "--format", "table"]) == 0
+    trial_turn_1 = capsys.readouterr().out
+    assert main(["simulate", "--scenario", "both-sides", *args[5:], "--format", "table"]) == 0
+    both_sides_turn_1 = capsys.readouterr().out
+    for name in ("Drug arrests", "Mexican security-programme spending", "US drug-policy spending"):
+        (mine,) = [line for line in trial_turn_1.splitlines() if line.startswith(name)]
+        (theirs,) = [line for line in both_sides_turn_1.splitlines() if line.startswith(name)]
+        assert mine == theirs
+    assert main([*args[:5], "--format", "table"]) == 0
+    assert "grade: bad 100%" in capsys.readouterr().out  # changing nothing grades as in the base game
 
 
 def test_the_new_pack_validates_and_its_plan_and_scenario_play(made, tmp_path, capsys):

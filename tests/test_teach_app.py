@@ -212,16 +212,44 @@ def test_join_a_class_from_the_title_screen(tmp_path: Path) -> None:
                 await pilot.press("full_stop" if key == "." else key)
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, JoinClassDialog) and "No file 'nowhere.toml'" in screen_text(app)
+            assert isinstance(app.screen, JoinClassDialog)
+            assert "No class or file 'nowhere.toml'" in screen_text(app)
             listed = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
-            titles = [ClassRules.from_file(p).spec.title for p in class_files(app.world)]
-            assert listed == titles  # the classes by their titles, not their file names
+            rules = [ClassRules.from_file(p).spec for p in class_files(app.world)]
+            # the classes by their titles, each with the id to type beneath (not their file names)
+            assert listed == [f"{spec.title}\n  {spec.class_id}" for spec in rules]
             await pilot.press("tab")
             await pilot.press("enter")  # the first class the base game ships
             await settle(pilot)
             assert isinstance(app.screen, StudentNameDialog)
 
     asyncio.run(join())
+
+
+def test_join_a_class_by_the_id_the_command_line_and_the_guide_name_it_by(tmp_path: Path) -> None:
+    """A playtest typed `one-period-demo` (TEACHING.md's `borderline --class one-period-demo`)
+    into the dialog and was told "No file 'one-period-demo'"."""
+    app = BorderlineApp(
+        [BASE], world=base_world(), saves_folder=tmp_path, reports_folder=tmp_path, cursor_blink=False
+    )
+    joined: list[Path] = []
+    app.join_class = joined.append  # type: ignore[method-assign]  # what the dialog hands on
+
+    async def join() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for typed in ("one-period-demo", "one_period.toml"):
+                await pilot.press("j")
+                await pilot.pause()
+                assert "one-period-demo" in "\n".join(screen_lines(app))  # the list shows the ids
+                for key in typed:
+                    await pilot.press({".": "full_stop", "-": "minus", "_": "underscore"}.get(key, key))
+                await pilot.press("enter")
+                await settle(pilot)
+                assert not isinstance(app.screen, JoinClassDialog), screen_text(app)
+
+    asyncio.run(join())
+    assert [p.name for p in joined] == ["one_period.toml", "one_period.toml"]
 
 
 def test_a_class_can_hide_the_status_quo_and_the_bands_while_playing(tmp_path: Path) -> None:

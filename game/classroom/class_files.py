@@ -205,6 +205,18 @@ def class_markdown(report: ClassReport) -> str:
         head.append(f"- Unfinished: {', '.join(f'{e.student} ({e.notes[0]})' for e in unfinished)}")
     if others := [e.student for e in report.counted if e.other_machine]:
         head.append(f"- Made on other kinds of machine, numbers within {TOLERANCE:g}: {', '.join(others)}")
+    if moved := [e for e in report.counted if e.other_content]:
+        head.append(
+            f"- **{len(moved)} replayed on other content** (`--allow-mismatch`): made with other content "
+            "than is loaded now, so their grades are those of their decisions replayed on this content, "
+            "and what the saves recorded could not be checked (an edited save cannot be told apart): "
+            + ", ".join(f"{e.student} ({e.other_content})" for e in moved)
+        )
+    if waiting := [r for r in report.not_counted if r.allowable]:
+        head.append(
+            f"- {len(waiting)} made with other content than is loaded now are not counted: install the "
+            "content they were made with, or add `--allow-mismatch` to replay them on this content"
+        )
     parts = [head]
     if report.counted:
         # the grades, outcomes and strategies are the finished games' (a game stopped after a

@@ -26,10 +26,10 @@ from game.classroom.rules import ClassError, ClassRules, ClassSession, student_k
 from game.content.errors import ContentErrors
 from game.engine import Debrief, Game, World, load_world
 from game.errors import BorderlineError
-from game.saves import PackMismatch, ReplayMismatch, SaveError, load_save
+from game.saves import LoadedSave, PackMismatch, ReplayMismatch, SaveError, load_save
 from game.saves.files import AUTOSAVE_FOLDER, SUFFIX, autosave_game, autosave_paths
 from game.saves.format import SaveFile, read_save
-from game.saves.packs import locate_packs
+from game.saves.packs import content_changes, locate_packs, pack_records
 
 NOT_COUNTED = ("tampered", "unreadable", "other content", "another class", "not a class game", "duplicate")
 
@@ -50,6 +50,7 @@ class Counted:
     session: ClassSession | None = None
     notes: list[str] = field(default_factory=list)
     other_machine: bool = False  # made on another kind of machine: verified within the tolerance
+    other_content: str = ""  # counted with --allow-mismatch: how the content it was made with differs
 
     @property
     def levers(self) -> list[str]:
@@ -74,6 +75,7 @@ class NotCounted:
     status: str  # one of NOT_COUNTED
     reason: str
     student: str = ""
+    allowable: bool = False  # made with other content: --allow-mismatch would count it
 
 
 @dataclass
@@ -81,6 +83,28 @@ class ClassReport:
     counted: list[Counted]
     not_counted: list[NotCounted]
     rules: ClassRules | None = None
+    allow_mismatch: bool = False
+
+
+def load_for_grading(
+    path: Path, packs: World | Sequence[Path] | None, *, allow_mismatch: bool = False
+) -> tuple[LoadedSave, str]:
+    """A save replayed and checked, for a teacher's verb (export, whatif, report), and how the
+    content it was made with differs from what is loaded now ("" when it does not).
+
+    A save made with other content raises PackMismatch unless ``allow_mismatch``; then it is
+    replayed on the content loaded now, and what it recorded cannot be checked against that
+    replay (the replay is what is graded). A save that does not replay to itself on its own
+    content is refused whatever is allowed (ReplayMismatch): it was edited.
+    """
+    try:
+        return load_save(path, packs), ""
+    except PackMismatch:
+        if not allow_mismatch:
+            raise
+    loaded = load_save(path, packs, allow_pack_mismatch=True)
+    save, _ = read_save(path)
+    return loaded, content_changes(save.packs, pack_records(loaded.game.world))
 
 
 def save_files(sources: Iterable[Path | str]) -> list[Path]:
@@ -178,7 +202,12 @@ def pack_differences(played: Sequence[str], expected: Sequence[str]) -> list[str
 
 
 def _check(
-    path: Path, save: SaveFile, rules: ClassRules | None, worlds: _Worlds, class_packs: Sequence[str] = ()
+    path: Path,
+    save: SaveFile,
+    rules: ClassRules | None,
+    worlds: _Worlds,
+    class_packs: Sequence[str] = (),
+    allow_mismatch: bool = False,
 ) -> Counted | NotCounted:
     classroom = save.classroom
     student = classroom.student if classroom is not None else (save.name or path.stem)
@@ -198,7 +227,7 @@ def _check(
     if isinstance(world, str):
         return NotCounted(path, "other content", world, student)
     try:
-        loaded = load_save(path, world)
+        loaded, other_content = load_for_grading(path, world, allow_mismatch=allow_mismatch)
     except ReplayMismatch as exc:
         return NotCounted(
             path,
@@ -206,8 +235,9 @@ def _check(
             f"replaying it does not give the state it records: {_first(exc.differences)}",
             student,
         )
-    except PackMismatch as exc:
-        return NotCounted(path, "other content", _first(exc.differences), student)
+    except PackMismatch:
+        changes = content_changes(save.packs, pack_records(world))
+        return NotCounted(path, "other content", f"made with other content ({changes})", student, True)
     except SaveError as exc:
         return NotCounted(path, "unreadable", str(exc), student)
     game = loaded.game
@@ -239,7 +269,7 @@ def _check(
     word = game.scenario.turn_name
     notes = [] if game.is_over else [f"unfinished: {game.turn} of {game.turns} {word}s played"]
     other = bool(loaded.numerics_note)  # verified within the tolerance, made on another kind of machine
-    return Counted(path, student, game, game.debrief(), save.saved_at, session, notes, other)
+    return Counted(path, student, game, game.debrief(), save.saved_at, session, notes, other, other_content)
 
 
 def collect(
@@ -247,10 +277,13 @@ def collect(
     rules: ClassRules | None = None,
     world: World | None = None,
     core: Sequence[Path] | None = None,
+    allow_mismatch: bool = False,
 ) -> ClassReport:
     """Replay and check every save; raise ReportError when there are none to look at. With
     ``rules``, a game played on other packs than the class's (``core``, default the base game,
-    and the class's ``packs``) is not counted."""
+    and the class's ``packs``) is not counted. A game made with other content than is loaded now
+    (the game updated since) is not counted either, unless ``allow_mismatch``: then it is
+    replayed on the content loaded now, counted, and marked (``Counted.other_content``)."""
     worlds = _Worlds(world)
     class_packs = class_pack_ids(rules, core) if rules is not None else []
     counted: list[Counted] = []
@@ -261,7 +294,7 @@ def collect(
         except SaveError as exc:
             rejected.append(NotCounted(path, "unreadable", str(exc)))
             continue
-        outcome = _check(path, save, rules, worlds, class_packs)
+        outcome = _check(path, save, rules, worlds, class_packs, allow_mismatch)
         (counted if isinstance(outcome, Counted) else rejected).append(outcome)  # type: ignore[arg-type]
     latest: dict[tuple[str, str], Counted] = {}
     for entry in counted:  # one game a student: the furthest played, then the latest saved
@@ -279,4 +312,4 @@ def collect(
                 NotCounted(entry.path, "duplicate", f"a later save of {entry.student}: {other.path}")
             )
     kept = sorted(latest.values(), key=lambda e: student_key(e.student))
-    return ClassReport(kept, sorted(rejected, key=lambda r: str(r.path)), rules)
+    return ClassReport(kept, sorted(rejected, key=lambda r: str(r.path)), rules, allow_mismatch)

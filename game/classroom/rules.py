@@ -52,7 +52,7 @@ def shipped_classes(packs: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _class_id(path: Path) -> str:
+def class_id_of(path: Path) -> str:
     """A class file's ``class_id``, read without checking the rest ("" if it cannot be read)."""
     import tomllib
 
@@ -61,6 +61,15 @@ def _class_id(path: Path) -> str:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return ""
     return found if isinstance(found, str) else ""
+
+
+def shipped_class(name: str, shipped: Sequence[Path]) -> Path | None:
+    """The class of ``shipped`` that ``name`` names: by its ``class_id`` (``one-period-demo``) or
+    its file's name (``one_period``, ``one_period.toml``), or None."""
+    for candidate in shipped:
+        if name in (candidate.stem, candidate.name, candidate.stem.replace("_", "-"), class_id_of(candidate)):
+            return candidate
+    return None
 
 
 def class_file(raw: str | Path, packs: Sequence[str | Path] = ()) -> Path:
@@ -73,10 +82,9 @@ def class_file(raw: str | Path, packs: Sequence[str | Path] = ()) -> Path:
         return path
     shipped = shipped_classes(locations.default_packs(packs))
     name = str(raw)
-    for candidate in shipped:
-        if name in (candidate.stem, candidate.name, candidate.stem.replace("_", "-"), _class_id(candidate)):
-            return candidate
-    names = ", ".join(f"{_class_id(p) or p.stem} ({p.name})" for p in shipped) or "none"
+    if (found := shipped_class(name, shipped)) is not None:
+        return found
+    names = ", ".join(f"{class_id_of(p) or p.stem} ({p.name})" for p in shipped) or "none"
     raise ClassError(
         f"class {name!r}: no such file, and no class the game ships has that id or name (it ships: {names})"
     )

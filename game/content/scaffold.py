@@ -148,13 +148,14 @@ name = "Example growth"
 into = "{p}_level"
 formula = "{p}_rate * {p}_level * sum({p}_weight) * (1 - 0.5 * {p}_lever)"
 
-# A variable is recomputed every step; with `indicator` it is shown on a government's dashboard.
+# A variable is recomputed every step; with `indicator` it is one of a government's indicators,
+# and `headline = true` shows it on the dashboard and in `simulate --format table`.
 [variable.{p}_index]
 name = "Example index"
 description = "The stock relative to its start (100 = where it began)."
 formula = "100 * {p}_level / {p}_level_2012"
 unit = "index"
-indicator = {{ side = "{side}", headline = false, good = "down", decimals = 1, order = 90 }}
+indicator = {{ side = "{side}", headline = true, good = "down", decimals = 1, order = 90 }}
 
 # [history.ID] compares an indicator with what really happened (charts, debrief and
 # `borderline backtest --pack {p}`). Only real, sourced values belong here:
@@ -226,37 +227,63 @@ lower_action = {{ {p}_lever = 1 }}  # lowers to at most level 1 (set_action only
 
 
 def _scenario(p: str, facts: BaseFacts) -> str:
-    text = (
+    sid = f"{p.replace('_', '-')}-trial"
+    if facts.scenario is not None:
+        start = f"""# based_on: what this scenario leaves out is {facts.scenario}'s: its starting levels
+# (action_levels merge key by key, so every lever starts where {facts.scenario} starts it, and
+# this adds the example lever's), its endings and its scoring settings. Without it every lever
+# not listed starts at 0.
+based_on = "{facts.scenario}"
+horizon_years = 0.0  # scored on its two years alone, not on years played on after them as {facts.scenario} is
+"""
+    else:
+        start = ""
+    return (
         _header(0, "content")
         + f"""# A scenario of your own: it appears in the New game list.
-[scenario.{p.replace("_", "-")}-trial]
+[scenario.{sid}]
 name = "Example: a two-year trial"
 briefing = \"\"\"
 What the player reads before starting: the situation, the choice, what is scored.
 \"\"\"
-difficulty = "introductory"
+{start}difficulty = "introductory"
 start_year = 2012
 turns = 8
 action_levels = {{ {p}_lever = 0 }}
-[[scenario.{p.replace("_", "-")}-trial.objectives]]
+[[scenario.{sid}.objectives]]
 indicator = "{p}_index"
 weight = 1.0
-[[scenario.{p.replace("_", "-")}-trial.grades]]
+# The score is 100 x ln(status quo / yours) per objective, weighed: doing nothing scores 0, so the
+# grade whose band holds 0 is what a player who changes nothing earns (here "bad", as in the base
+# game). Over two years the example lever earns a few points: set the bands to what your
+# scenario's levers can reach (`simulate --format table` prints the score and the grades).
+[[scenario.{sid}.grades]]
 label = "catastrophic"
-min_score = -1000.0
-[[scenario.{p.replace("_", "-")}-trial.grades]]
+min_score = -1000000.0
+[[scenario.{sid}.grades]]
+label = "dreadful"
+min_score = -3.0
+[[scenario.{sid}.grades]]
+label = "bad"
+min_score = -1.0
+[[scenario.{sid}.grades]]
+label = "unpleasant"
+min_score = 1.0
+[[scenario.{sid}.grades]]
 label = "merely distasteful"
-min_score = 5.0
+min_score = 3.0
 """
-    )
-    if facts.scenario is not None:
-        text += f"""
+        + (
+            f"""
 # A patch of a scenario another pack defines: tables merge, so this adds one starting level and
 # leaves every other starting level of {facts.scenario} as it was.
 [patch.scenario.{facts.scenario}.action_levels]
 {p}_lever = 0
 """
-    return text
+            if facts.scenario is not None
+            else ""
+        )
+    )
 
 
 def _patches(p: str, facts: BaseFacts) -> str:
@@ -333,7 +360,7 @@ def _plan(p: str) -> str:
     return (
         _header(1, "plan")
         + f"""# A plan for headless runs: which levels to set before which turns.
-#   borderline simulate --pack {p} --plan {p}/plans/try_the_lever.toml --runs 100 --status-quo
+#   borderline simulate --pack {p} --plan {p}/plans/try_the_lever.toml --runs 100 --format table
 name = "Try the example lever"
 description = "Raise the example lever in the second year and see what it changes."
 

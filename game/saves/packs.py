@@ -52,9 +52,14 @@ def pack_records(world: World) -> list[PackRecord]:
 
 
 def pack_differences(
-    saved: Sequence[PackRecord], loaded: Sequence[PackRecord], not_found: Mapping[str, str] | None = None
+    saved: Sequence[PackRecord],
+    loaded: Sequence[PackRecord],
+    not_found: Mapping[str, str] | None = None,
+    *,
+    short: bool = False,
 ) -> list[str]:
-    """One line per difference between the save's packs and the loaded ones (empty: the same).
+    """One line per difference between the save's packs and the loaded ones (empty: the same);
+    ``short``: in a few words, for a line of a report ('base changed: hope.toml').
 
     ``not_found`` gives, by pack id, what to say about a pack that could not be located.
     """
@@ -64,33 +69,49 @@ def pack_differences(
     for pid, old in then.items():
         new = now.get(pid)
         if new is None:
-            out.append(
-                (not_found or {}).get(
-                    pid, f"pack {pid!r} {old.version} was used by the save but is not loaded"
-                )
-            )
+            gone = f"pack {pid!r} {old.version} was used by the save but is not loaded"
+            out.append(f"{pid} not loaded" if short else (not_found or {}).get(pid, gone))
         elif new.version != old.version:
-            out.append(f"pack {pid!r}: version {old.version} in the save, {new.version} loaded now")
+            long = f"pack {pid!r}: version {old.version} in the save, {new.version} loaded now"
+            out.append(f"{pid} {new.version}, was {old.version}" if short else long)
         elif old.hash is not None and new.hash != old.hash:
-            changed = sorted(n for n in old.files.keys() & new.files.keys() if old.files[n] != new.files[n])
-            added = sorted(new.files.keys() - old.files.keys())
-            removed = sorted(old.files.keys() - new.files.keys())
-            parts = [
-                f"{label}: {', '.join(names)}"
-                for label, names in (("changed", changed), ("added", added), ("removed", removed))
-                if names
-            ]
-            detail = f" ({'; '.join(parts)})" if parts else ""
+            files = file_changes(old, new)
             out.append(
-                f"pack {pid!r} {old.version}: its content differs from the save's "
-                f"(hash {old.hash[7:19]} in the save, {new.hash[7:19] if new.hash else '?'} now){detail}"
+                f"{pid} {files or 'changed'}"
+                if short
+                else f"pack {pid!r} {old.version}: its content differs from the save's "
+                f"(hash {old.hash[7:19]} in the save, {new.hash[7:19] if new.hash else '?'} now)"
+                + (f" ({files})" if files else "")
             )
     for pid, new in now.items():
         if pid not in then:
-            out.append(f"pack {pid!r} {new.version} is loaded now but was not used by the save")
+            extra = f"pack {pid!r} {new.version} is loaded now but was not used by the save"
+            out.append(f"{pid} added" if short else extra)
     if not out and [p.id for p in saved] != [p.id for p in loaded]:
         out.append("the packs load in a different order than when the save was made")
     return out
+
+
+def content_changes(saved: Sequence[PackRecord], loaded: Sequence[PackRecord]) -> str:
+    """In a few words, how the content loaded now differs from a save's: 'changed: hope.toml' when
+    the save used one pack, else by pack ('base changed: hope.toml; meth_p2p 0.2.0, was 0.1.0')."""
+    parts = pack_differences(saved, loaded, short=True)
+    if len(saved) == 1 and len(parts) == 1 and parts[0].startswith(f"{saved[0].id} changed"):
+        return parts[0].split(" ", 1)[1]
+    return "; ".join(parts)
+
+
+def file_changes(old: PackRecord, new: PackRecord) -> str:
+    """Which of a pack's files differ between two records of it: 'changed: hope.toml; added: x.toml'
+    (empty when the records name no files, or the same files with the same bytes)."""
+    changed = sorted(n for n in old.files.keys() & new.files.keys() if old.files[n] != new.files[n])
+    added = sorted(new.files.keys() - old.files.keys())
+    removed = sorted(old.files.keys() - new.files.keys())
+    return "; ".join(
+        f"{label}: {', '.join(names)}"
+        for label, names in (("changed", changed), ("added", added), ("removed", removed))
+        if names
+    )
 
 
 def locate_packs(saved: Sequence[PackRecord]) -> tuple[list[Path], dict[str, str]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from game.errors import BorderlineError
+from game.verbs.common import add_allow_mismatch, mismatch_hint
 
 VERBS = ("export", "report", "whatif")
 
@@ -36,6 +37,7 @@ def add_verbs(verbs: Any) -> None:
         help="md, csv or both (repeat the option; default both)",
     )
     exp.add_argument("--out", metavar="DIR", help="folder to write into (default: the reports folder)")
+    add_allow_mismatch(exp)
 
     rep = verbs.add_parser(
         "report",
@@ -51,6 +53,7 @@ def add_verbs(verbs: Any) -> None:
         help="the class file (or a shipped class's id, e.g. one-period-demo): games must keep to its "
         "scenario, seeds, pins and locked levers",
     )
+    add_allow_mismatch(rep)
 
     what = verbs.add_parser(
         "whatif",
@@ -76,6 +79,7 @@ def add_verbs(verbs: Any) -> None:
         help="answer a dilemma that came up in a turn with another choice (repeatable)",
     )
     what.add_argument("--format", choices=("table", "json"), default="table")
+    add_allow_mismatch(what)
 
 
 def run(args: argparse.Namespace, packs: list[Path] | None) -> int:
@@ -108,19 +112,30 @@ def _save_path(raw: str) -> Path:
     return _save_file(raw)
 
 
-def load(raw: str, packs: list[Path] | None) -> tuple[Any, Any]:
+def load(args: argparse.Namespace, packs: list[Path] | None) -> tuple[Any, Any]:
     """The save replayed and checked (to the bit, or within the tolerance for a save made on
-    another kind of machine: game.saves.verdict), and its class session (None outside a class)."""
+    another kind of machine: game.saves.verdict), and its class session (None outside a class).
+    A save made with other content is refused unless ``--allow-mismatch``: then it is replayed on
+    the content loaded now, and a warning says so."""
     from game.classroom import ClassError, ClassRules
-    from game.saves import ReplayMismatch, SaveError, load_save
+    from game.classroom.report import load_for_grading
+    from game.saves import PackMismatch, ReplayMismatch, SaveError
 
-    path = _save_path(raw)
+    path = _save_path(args.file)
     try:
-        loaded = load_save(path, _world(packs))
+        loaded, other_content = load_for_grading(path, _world(packs), allow_mismatch=args.allow_mismatch)
+    except PackMismatch as exc:
+        raise ClassroomCliError(f"{exc}\n{mismatch_hint(args.verb, args.file)}") from None
     except ReplayMismatch as exc:
         raise ClassroomCliError(f"{exc}\n(an edited save cannot be exported or replayed)") from None
     except SaveError as exc:
         raise ClassroomCliError(str(exc)) from None
+    if other_content:
+        print(
+            f"warning: {path} was made with other content ({other_content}); "
+            "replayed on the content loaded now, so its numbers are not the game that was played",
+            file=sys.stderr,
+        )
     session = None
     if loaded.classroom is not None:
         try:
@@ -139,7 +154,7 @@ def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
     from game.app.readouts import report_sections  # wording only: no Textual
     from game.classroom.exports import write_exports
 
-    game, session = load(args.file, packs)
+    game, session = load(args, packs)
     formats = tuple(dict.fromkeys(args.formats or ("md", "csv")))
     try:
         written = write_exports(
@@ -178,16 +193,22 @@ def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
         except ContentErrors as exc:
             raise ClassroomCliError(str(exc)) from None
     try:
-        report = collect(args.sources, rules, world, core=packs or None)
+        report = collect(args.sources, rules, world, core=packs or None, allow_mismatch=args.allow_mismatch)
     except ReportError as exc:
         raise ClassroomCliError(str(exc)) from None
     try:
         written = write_report(report, args.out)
     except OSError as exc:
         raise ClassroomCliError(f"cannot write the report to {args.out}: {exc.strerror or exc}") from None
-    print(f"{len(report.counted)} game(s) counted, {len(report.not_counted)} not counted")
+    moved = sum(1 for e in report.counted if e.other_content)
+    replayed = f" ({moved} replayed on other content: see class.md)" if moved else ""
+    print(f"{len(report.counted)} game(s) counted{replayed}, {len(report.not_counted)} not counted")
     for item in report.not_counted:
         print(f"  {item.status}: {item.path}: {item.reason}", file=sys.stderr)
+    if any(item.allowable for item in report.not_counted):
+        words = [*args.sources, "--out", args.out]
+        words += ["--class", args.class_file] if args.class_file is not None else []
+        print(mismatch_hint("report", *words, what="them"), file=sys.stderr)
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -199,7 +220,7 @@ def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
 def cmd_whatif(args: argparse.Namespace, packs: list[Path] | None) -> int:
     from game.classroom.whatif import Answer, Change, WhatIfError, comparison_text, what_if
 
-    game, _ = load(args.file, packs)
+    game, _ = load(args, packs)
     try:
         changes = [Change.parse(t, drop=True) for t in args.drop]
         changes += [Change.parse(t, drop=False) for t in args.set_]

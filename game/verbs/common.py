@@ -19,6 +19,23 @@ class CliError(BorderlineError):
     """A user mistake; the message is printed as is."""
 
 
+ALLOW_MISMATCH_HELP = "go on even if the packs differ from the ones the save was made with"
+
+
+def add_allow_mismatch(parser: argparse.ArgumentParser) -> None:
+    """``--allow-mismatch``: one meaning and one help text for every verb that reads a save."""
+    parser.add_argument("--allow-mismatch", action="store_true", help=ALLOW_MISMATCH_HELP)
+
+
+def mismatch_hint(verb: str, *words: str, what: str = "it") -> str:
+    """The line after a refused save naming the flag for the verb at hand, with the command
+    (``words``: its arguments) to copy."""
+    import shlex
+
+    command = shlex.join(["borderline", verb, *words, "--allow-mismatch"])
+    return f"(to {verb} {what} anyway, add --allow-mismatch: {command})"
+
+
 def default_packs(extra: Sequence[str] = ()) -> list[Path]:
     return locations.default_packs(extra)  # not the pack finder: it imports the loader, too slow for start-up
 

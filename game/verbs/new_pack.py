@@ -60,7 +60,7 @@ def cmd_new_pack(args: argparse.Namespace) -> int:
     print("next:")
     print(f"  borderline validate {folder}")
     plan = folder / "plans" / "try_the_lever.toml"
-    print(f"  borderline simulate --pack {folder} --plan {plan} --status-quo")
+    print(f"  borderline simulate --pack {folder} --plan {plan} --format table")
     if args.dir is None:
         print("  borderline, then Mods: it is in the mods folder and enabled")
     else:

@@ -7,7 +7,15 @@ import argparse
 import sys
 from typing import Any
 
-from game.verbs.common import EXIT_ERROR, EXIT_OK, CliError, _save_file, default_packs, given_packs
+from game.verbs.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    _save_file,
+    default_packs,
+    given_packs,
+    mismatch_hint,
+)
 
 
 def _loaded_save(args: argparse.Namespace) -> Any:
@@ -22,7 +30,7 @@ def _loaded_save(args: argparse.Namespace) -> Any:
             allow_out_of_range=args.allow_out_of_range,
         )
     except (PackMismatch, ReplayMismatch) as exc:
-        raise CliError(f"{exc}\n(to go on anyway, add --allow-mismatch)") from None
+        raise CliError(f"{exc}\n{mismatch_hint(args.verb, args.file)}") from None
     except SaveError as exc:
         raise CliError(str(exc)) from None
 

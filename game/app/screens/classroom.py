@@ -85,8 +85,17 @@ def class_summary(rules: ClassRules, world: World) -> str:
     return "\n\n".join(part for part in (about, " ".join(lines)) if part)
 
 
+def class_option(path: Path) -> Content:
+    """A shipped class in the list: its title, and beneath it the id to type (the one the command
+    line and the teaching guide name it by)."""
+    from game.classroom.rules import class_id_of
+
+    return Content.assemble(class_title(path), "\n", (f"  {class_id_of(path) or path.stem}", "$text-muted"))
+
+
 class JoinClassDialog(ModalScreen["Path | None"], StyledOnce["Path | None"]):
-    """Open a class file: one the packs ship, or any path the teacher handed out."""
+    """Open a class file: one the packs ship (by its id, its file's name, or from the list), or
+    any path the teacher handed out."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -97,15 +106,16 @@ class JoinClassDialog(ModalScreen["Path | None"], StyledOnce["Path | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
             yield Label("Join a class", classes="dialog-title")
-            yield Static("Type the path of the class file your teacher gave you:", classes="dialog-text")
-            field = Input(placeholder="e.g. /home/class/period3.toml", id="class-path")
+            asked = "Type the class your teacher gave you: its id, or its file's path:"
+            yield Static(asked, classes="dialog-text")
+            field = Input(placeholder="e.g. one-period-demo or /home/class/period3.toml", id="class-path")
             field.cursor_blink = getattr(self.app, "cursor_blink", True)
             yield field
             yield Static("", classes="dialog-text", id="class-problem")
             if self.shipped:
                 yield Static("or choose one that comes with the game:", classes="dialog-text")
                 yield OptionList(
-                    *(Option(class_title(p), id=str(i)) for i, p in enumerate(self.shipped)),
+                    *(Option(class_option(p), id=str(i)) for i, p in enumerate(self.shipped)),
                     id="class-list",
                 )
             yield Static("enter to open · tab to the list · escape to cancel", classes="dialog-hint")
@@ -118,13 +128,17 @@ class JoinClassDialog(ModalScreen["Path | None"], StyledOnce["Path | None"]):
         event.stop()
         raw = event.value.strip()
         if not raw:
-            self._problem("Type the class file's path, or choose one below.")
+            self._problem("Type the class's id or its file's path, or choose one below.")
             return
+        from game.classroom.rules import shipped_class  # the command line's --class resolver
+
         path = Path(raw).expanduser()
-        if not path.is_file():
-            self._problem(f"No file {raw!r}: check the path your teacher gave.")
+        found = path if path.is_file() else shipped_class(raw, self.shipped)
+        if found is None:
+            listed = " (those below are listed with theirs)" if self.shipped else ""
+            self._problem(f"No class or file {raw!r}: check the id{listed} or the path your teacher gave.")
             return
-        self.dismiss(path)
+        self.dismiss(found)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
