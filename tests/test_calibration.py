@@ -415,6 +415,28 @@ def test_fact_4_drawn_efficacy_shows_the_spread(world):
     assert p90 > 0.20, "some worlds are Hawaii's: HOPE shrinks heavy use a lot"
 
 
+@pytest.mark.parametrize("pins", [{"hope_efficacy": 0.72}, {}], ids=["hawaii", "drawn"])
+def test_hope_rushed_is_swamped_early_and_climbs_out(world, pins):
+    """What hope_rushed.toml, hope.toml and the README say of rushing HOPE: everyone on it at once
+    outruns sanction capacity, so sanctions are uncertain (fidelity well below the phased plan's)
+    in the first year; but capacity is built at the same pace in both plans and at 0.6 of the
+    participants no swamped equilibrium outlives the build-up (except for efficacy 0.40-0.42), so
+    from the third year both run at the same fidelity and the heavy users left differ little.
+
+    The texts used to promise a rushed programme that 'stays stuck' swamped and 'fails'; the
+    rule's arithmetic (swamping.toml) never did that with these numbers, and two playtesters
+    found rushing scoring like the phased plan. This holds the texts to what the model does."""
+    rushed = play(world, "hope_rushed.toml", turns=HOPE_TURNS, **pins).game
+    phased = play(world, "hope_full.toml", turns=HOPE_TURNS, **pins).game
+    fast, slow = rushed.history("hope_fidelity"), phased.history("hope_fidelity")
+    assert np.all(fast[1:5] < 35) and np.all(slow[1:5] > 35), "first year: rushed sanctions are uncertain"
+    assert np.all(np.abs(fast[12:21] - slow[12:21]) < 10), "from the third year: the same fidelity"
+    if pins:
+        assert np.all(fast[12:21] > 99), "at Hawaii's efficacy the rushed programme climbs out"
+    left = rushed.history("us_heavy_users")[20] / phased.history("us_heavy_users")[20]
+    assert np.all(np.abs(left - 1) < 0.05), spread(left)
+
+
 # --------------------------------------------------------------------------- fact 5
 
 
