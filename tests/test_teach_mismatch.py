@@ -46,6 +46,10 @@ def test_export_and_whatif_refuse_other_content_naming_the_flag_and_go_on_with_i
     captured = capsys.readouterr()
     assert "exported the game" in captured.out and len(list(out.glob("*.md"))) == 1
     assert "made with other content (changed: world.toml)" in captured.err
+    # the export itself says so first, for the teacher who reads it later, not the terminal
+    (exported,) = out.glob("*.md")
+    head = exported.read_text().split("\n\n")[1]
+    assert head.startswith("**Replayed on other content than it was played with**") and "world.toml" in head
     assert main(["whatif", str(updated), "--set", "1:enforcement=1"]) == 1
     assert f"borderline whatif {updated} --allow-mismatch" in capsys.readouterr().err
     assert main(["whatif", str(updated), "--set", "1:enforcement=1", "--allow-mismatch"]) == 0

@@ -94,10 +94,16 @@ def decision_rows(game: Game) -> list[DecisionRow]:
     return out
 
 
-def _header(game: Game, session: ClassSession | None, debrief: Debrief) -> list[str]:
+def _header(game: Game, session: ClassSession | None, debrief: Debrief, other_content: str = "") -> list[str]:
     sc = game.scenario
     word = sc.turn_name
     lines = [f"# Borderline debrief: {name_of(sc.name, game.scenario_id)}", ""]
+    if other_content:  # exported with --allow-mismatch: the teacher reading it must know first
+        lines += [
+            f"**Replayed on other content than it was played with** ({other_content}): its numbers "
+            "are not those of the game that was played.",
+            "",
+        ]
     if session is not None:
         spec = session.rules.spec
         lines.append(f"- Student: **{session.student}**")
@@ -317,10 +323,14 @@ def _answers(session: ClassSession | None) -> list[str]:
     return lines[:-1]
 
 
-def markdown(game: Game, session: ClassSession | None = None, sections: Sequence[Section] = ()) -> str:
-    """The debrief as Markdown a teacher can read and grade."""
+def markdown(
+    game: Game, session: ClassSession | None = None, sections: Sequence[Section] = (), other_content: str = ""
+) -> str:
+    """The debrief as Markdown a teacher can read and grade (``other_content``: how the content the
+    save was made with differs from what it was replayed on, said first)."""
     debrief = game.debrief()
-    parts = [_header(game, session, debrief), _players(game, debrief), _objectives(game, debrief)]
+    parts = [_header(game, session, debrief, other_content), _players(game, debrief)]
+    parts.append(_objectives(game, debrief))
     parts.append(_assumptions(game, session))
     parts += [[f"## {title}", "", *(f"- {line}" for line in body)] for title, body in sections if body]
     parts += [_timeline(game), _answers(session)]
@@ -417,6 +427,7 @@ def write_exports(
     sections: Sequence[Section] = (),
     today: dt.date | None = None,
     student: str | None = None,
+    other_content: str = "",
 ) -> list[Path]:
     """Write the exports asked for into ``folder`` (default: the reports folder); return the files.
 
@@ -427,7 +438,7 @@ def write_exports(
     stem = export_stem(game, session, today, student)
     texts: list[tuple[str, str]] = []
     if "md" in formats:
-        texts.append((f"{stem}.md", markdown(game, session, sections)))
+        texts.append((f"{stem}.md", markdown(game, session, sections, other_content)))
     if "csv" in formats:
         texts += [(f"{stem} - turns.csv", turns_csv(game)), (f"{stem} - decisions.csv", decisions_csv(game))]
     written = []

@@ -112,11 +112,11 @@ def _save_path(raw: str) -> Path:
     return _save_file(raw)
 
 
-def load(args: argparse.Namespace, packs: list[Path] | None) -> tuple[Any, Any]:
+def load(args: argparse.Namespace, packs: list[Path] | None) -> tuple[Any, Any, str]:
     """The save replayed and checked (to the bit, or within the tolerance for a save made on
     another kind of machine: game.saves.verdict), and its class session (None outside a class).
     A save made with other content is refused unless ``--allow-mismatch``: then it is replayed on
-    the content loaded now, and a warning says so."""
+    the content loaded now, and a warning says so; the third item says how that content differs."""
     from game.classroom import ClassError, ClassRules
     from game.classroom.report import load_for_grading
     from game.saves import PackMismatch, ReplayMismatch, SaveError
@@ -144,7 +144,7 @@ def load(args: argparse.Namespace, packs: list[Path] | None) -> tuple[Any, Any]:
             raise ClassroomCliError(str(exc)) from None
         session = rules.session(loaded.classroom.student, loaded.classroom.answers)
         rules.apply(loaded.game)  # a what-if keeps to the class's locks
-    return loaded.game, session
+    return loaded.game, session, other_content
 
 
 # --------------------------------------------------------------------------- export
@@ -154,7 +154,7 @@ def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
     from game.app.readouts import report_sections  # wording only: no Textual
     from game.classroom.exports import write_exports
 
-    game, session = load(args, packs)
+    game, session, other_content = load(args, packs)
     formats = tuple(dict.fromkeys(args.formats or ("md", "csv")))
     try:
         written = write_exports(
@@ -163,6 +163,7 @@ def cmd_export(args: argparse.Namespace, packs: list[Path] | None) -> int:
             formats=formats,
             folder=args.out,
             sections=report_sections(game),
+            other_content=other_content,
         )
     except OSError as exc:
         raise ClassroomCliError(f"cannot write the exports: {exc.strerror or exc}") from None
@@ -220,7 +221,7 @@ def cmd_report(args: argparse.Namespace, packs: list[Path] | None) -> int:
 def cmd_whatif(args: argparse.Namespace, packs: list[Path] | None) -> int:
     from game.classroom.whatif import Answer, Change, WhatIfError, comparison_text, what_if
 
-    game, _ = load(args, packs)
+    game, _, _ = load(args, packs)
     try:
         changes = [Change.parse(t, drop=True) for t in args.drop]
         changes += [Change.parse(t, drop=False) for t in args.set_]
