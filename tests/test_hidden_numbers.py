@@ -50,3 +50,12 @@ def test_the_debriefs_hidden_numbers_lead_with_the_furthest_and_count_the_close_
         parameter_line(d) for d in close
     ]
     assert sum(len(lines) for title, lines in sections.items() if "hidden numbers" in title) == len(drawn)
+
+
+def test_a_revealed_number_drops_the_hidden_in_its_name() -> None:
+    """Revealed in the list of the hidden numbers, "HOPE efficacy (hidden)" read oddly (a playtester)."""
+    world = base_world()
+    assert world.parameters["hope_efficacy"].name.endswith(" (hidden)")  # as the game names it in play
+    drawn = {d.id: d for d in drawn_parameters(Game(world, "both-sides", seed=7))}
+    assert drawn["hope_efficacy"].name == "HOPE efficacy"
+    assert not any("(hidden)" in d.name for d in drawn.values())

@@ -458,7 +458,8 @@ def drawn_parameters(game: Game) -> list[DrawnParameter]:
             continue
         low, high = spec.range
         value = float(game.parameter(pid).mean())
-        name = display_name(spec.name, pid)
+        # revealed, a name's "(hidden)" says nothing more: the list is the hidden numbers
+        name = display_name(spec.name, pid).removesuffix(" (hidden)")
         out.append(DrawnParameter(pid, name, spec.unit, value, float(spec.value), float(low), float(high)))
     return sorted(out, key=lambda d: (-d.surprise, d.name))
 
