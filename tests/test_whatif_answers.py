@@ -239,3 +239,23 @@ def test_the_compact_table_gives_its_labels_the_room_the_dialog_has():
     assert label[:16] + "…" in narrow and label[:26] + "…" in wide
     rows = [line for text in (narrow, wide) for line in text.splitlines() if line.startswith("American")]
     assert [len(line) for line in rows] == [73, 83]  # each row fills its room exactly
+
+
+def score_line(result) -> str:
+    return next(x for x in comparison_text(result).splitlines() if x.startswith("score: "))
+
+
+def test_a_score_that_moved_too_little_to_show_says_so_instead_of_minus_zero(cracked: Game) -> None:
+    """A playtester read "score: +0.1 (bad) → +0.1 (bad): -0.0 points" for a what-if that did
+    change the game (by 0.003 points): it read as a loss, and as no change."""
+    import dataclasses
+
+    turn = massacre_turn(cracked)
+    denied = what_if(cracked, [], [Answer(turn, "massacre", "deny")])
+    assert not denied.identical
+    after = dataclasses.replace(denied.after, score=denied.before.score - 0.003)
+    line = score_line(dataclasses.replace(denied, after=after))
+    assert line.endswith(": +0.0 points (under 0.05: the numbers moved, barely)"), line
+    assert "-0.0" not in line
+    same = what_if(cracked, [], [Answer(turn, "massacre", "crack_down")])
+    assert score_line(same).endswith("+0.0 points")

@@ -288,8 +288,10 @@ def comparison_text(result: WhatIf, *, compact: bool = False, room: int = 73) ->
         lines.append(f"{label:<{width}}  " + "  ".join(cells))
     b, a = result.before, result.after
     lines.append("")
-    change = a.score - b.score
-    lines.append(f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade}): {change:+.1f} points")
+    change = _unsigned_zero(a.score - b.score, 1)  # a change too small to show reads +0.0, not -0.0
+    moved = "" if result.identical or round(change, 1) else " (under 0.05: the numbers moved, barely)"
+    scores = f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade})"
+    lines.append(f"{scores}: {change:+.1f} points{moved}")
     for side, debrief in (("your game", b), ("the what-if", a)):  # a grade below its score's band: why
         if debrief.ending is not None and debrief.earned and debrief.earned != debrief.grade:
             lines.append(
