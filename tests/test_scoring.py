@@ -387,6 +387,8 @@ def test_the_debrief_says_the_plain_change_in_total_valued_harm_beside_the_log_s
     harm_quo = sum(w * row.status_quo for w, row in zip(worth, debrief.objectives, strict=True))
     plain = 100 * (1 - harm / harm_quo)
     assert debrief.better_percent == pytest.approx(plain)
+    # the same for every run of a batch, as simulate's table reads it
+    assert scoring.better_percents(score_runs(lone_package), lone_package.world)[0] == pytest.approx(plain)
     assert plain > 5 and abs(plain - debrief.score) > 1, (plain, debrief.score)  # not the score again
     # and what the score means on its own terms: -35.2 points is 42% more harm on the log average
     on_average = 100 * (1 - math.exp(-debrief.score / 100))

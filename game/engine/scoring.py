@@ -31,6 +31,7 @@ from game.engine.records import ChoiceMade, Decision
 
 if TYPE_CHECKING:  # the game module imports this one
     from game.engine.game import Game
+    from game.engine.world import World
 
 Array = np.ndarray
 
@@ -265,6 +266,17 @@ def score_runs(game: Game) -> RunScores:
     )
     _cache[game] = (key, result)
     return result
+
+
+def better_percents(scored: RunScores, world: World) -> Array:
+    """Per run, the plain percent by which it beats the status quo, the objectives weighed by their
+    worth (``Debrief.better_percent`` of every run): each objective's ``(status quo - run) /
+    |status quo|`` (the other way where more is better), summed by weight."""
+    goods = np.array([world.indicators[i].good == "up" for i in scored.objectives], dtype=bool)
+    with np.errstate(all="ignore"):
+        better = np.where(scored.theirs != 0, (scored.theirs - scored.mine) / np.abs(scored.theirs), 0.0)
+    better = np.where(goods, -better, better)
+    return 100.0 * (scored.weights * better).sum(axis=1)
 
 
 def _capped(sc: Scenario, grade: GradeStep | None, ending_id: str | None) -> GradeStep | None:

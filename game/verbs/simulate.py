@@ -125,7 +125,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         per_run = scores.pop("per_run")
         payload.update(scores)
         payload["per_run"] = per_run
-    payload["endings"] = _endings(game)
+    payload["endings"] = endings(game)
     payload["warnings"] = list(game.warnings)  # always there, as README lists it: [] for none
     for warning in game.warnings:  # the plan did what a player would have been refused
         print(f"warning: {warning}", file=sys.stderr)
@@ -148,7 +148,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _endings(game: Any) -> dict[str, dict[str, Any]]:
+def endings(game: Any) -> dict[str, dict[str, Any]]:
     """How the runs that ended early ended: each ending's title, the share of runs it ended and
     the median turn it came (an ending caps the grade whatever the score, so a teacher reading
     the grades needs them)."""

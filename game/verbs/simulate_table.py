@@ -75,15 +75,10 @@ def _percent(value: float) -> str:
 
 
 def _score_lines(game: Game) -> list[str]:
-    from game.engine.scoring import score_runs
+    from game.engine.scoring import better_percents, score_runs
 
     scored = score_runs(game)
-    # the plain change in the total harm the objectives value (Debrief.better_percent), per run
-    with np.errstate(all="ignore"):
-        ratio = np.where(scored.theirs != 0, scored.mine / scored.theirs, 1.0)
-    goods = [game.world.indicators[i].good for i in scored.objectives]
-    better = np.where([g == "up" for g in goods], ratio - 1.0, 1.0 - ratio)
-    plain = 100.0 * (scored.weights * better).sum(axis=1)
+    plain = better_percents(scored, game.world)  # the change in the harm added up, per run
     shares = scored.grade_shares(game.scenario)
     grades = ", ".join(f"{label} {percent(share, short=True)}" for label, share in shares.items() if share)
     on_average = np.array([score_harm(float(v)) for v in scored.total])
@@ -99,18 +94,15 @@ def _score_lines(game: Game) -> list[str]:
 
 
 def _ending_lines(game: Game) -> list[str]:
-    titles = {e.id: e.title for e in game.scenario.endings}
-    when: dict[str, list[int]] = {}
-    for run, eid in enumerate(game.ending_id):
-        if eid is not None:
-            when.setdefault(eid, []).append(int(game.ended_turn[run, 0]))
-    if not when:
+    from game.verbs.simulate import endings  # what JSON's "endings" says
+
+    ended = endings(game)
+    if not ended:
         return []
     out = ["ended early:"]
-    for eid, turns in sorted(when.items(), key=lambda item: -len(item[1])):
-        median = int(np.median(turns))
-        share = percent(len(turns) / game.runs)
-        out.append(f"  {titles.get(eid, eid)}: {share} of runs, median {game.date(median)}")
+    for ending in ended.values():
+        when = game.date(int(ending["median_turn"]))
+        out.append(f"  {ending['title']}: {percent(ending['share'])} of runs, median {when}")
     return out
 
 
