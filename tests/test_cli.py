@@ -174,6 +174,26 @@ def test_plan_errors_point_at_their_own_steps_out_of_turn_order(mini_as_base, tm
     assert "plan.toml:10:8: scenario test-run has 12 turns" in err
 
 
+@pytest.mark.parametrize("verb", ["simulate", "validate"])
+def test_a_plans_schema_errors_and_unknown_ids_come_in_one_run(mini_as_base, tmp_path, capsys, verb):
+    """A modder fixed a level written as text, ran again, and only then met the misspelt action:
+    the schema's errors hid the world's. Both come at once, each at its own line."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        '[[step]]\nturn = 1\naction = "treatment"\nlevel = "2"\n'
+        '[[step]]\nturn = 3\naction = "treatmnt"\nlevel = 1\n'
+        '[[step]]\nturn = 50\naction = "enforcement"\nlevle = 1\n'
+    )
+    simulate = ["simulate", "--scenario", "test-run", "--plan", str(plan)]
+    args = simulate if verb == "simulate" else ["validate", str(plan)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert 'plan.toml:4:9: level: must be a whole number, got the text "2"' in err  # the schema's
+    assert "plan.toml:7:10: unknown action 'treatmnt' (did you mean \"treatment\"?)" in err  # the world's
+    assert "plan.toml:12:1: unknown key 'levle' (did you mean \"level\"? it is required)" in err  # refused
+    assert "scenario test-run has 12 turns" not in err  # nothing said of a step the schema refused
+
+
 def test_a_plan_level_far_out_of_range_gets_the_actions_own_range(mini_as_base, tmp_path, capsys):
     plan = tmp_path / "plan.toml"
     plan.write_text('[[step]]\nturn = 1\naction = "enforcement"\nlevel = 99\n')

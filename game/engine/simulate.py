@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from game.content.errors import ContentError, ContentErrors, unknown
-from game.content.loader import load_plan_file
-from game.content.schema import Plan
+from game.content.loader import read_document, validate_document
+from game.content.schema import Plan, PlanChoice, PlanStep
 from game.content.tomlpos import TomlDocument
 from game.engine.game import Game, GameError
 from game.engine.replay import replay
@@ -31,17 +33,60 @@ class PlanResult:
 
 
 def load_plan(path: str | Path, world: World | None = None, scenario: str | None = None) -> Plan:
-    """Read a plan file; with a world, also check its ids and levels. Raise ContentErrors."""
-    plan, doc = load_plan_file(path)
-    if world is not None:
-        check_plan(plan, world, scenario or plan.scenario, doc)
-    return plan
+    """Read a plan file; with a world, also check its ids and levels. Raise ContentErrors.
+
+    With a world, every problem comes at once: where the schema refuses some steps (a level
+    written as text, a misspelt key), the steps it accepts are checked against the world too, so
+    a modder does not fix the one kind of mistake only to meet the other on the next run.
+    """
+    errors: list[ContentError] = []
+    doc = read_document(Path(path), errors)
+    if doc is None:
+        raise ContentErrors(errors)
+    plan, refused = validate_document(doc, Plan)
+    if plan is not None and not refused:
+        if world is not None:
+            check_plan(plan, world, scenario or plan.scenario, doc)
+        return plan
+    if world is None:
+        raise ContentErrors(refused)
+    raise ContentErrors(_with_what_parsed(doc, refused, world, scenario))
+
+
+def _with_what_parsed(
+    doc: TomlDocument, refused: list[ContentError], world: World, scenario: str | None
+) -> list[ContentError]:
+    """The schema's errors, and the world's for each step and answer the schema took on its own."""
+    data = doc.data
+
+    def each(key: str, model: type[PlanStep] | type[PlanChoice]) -> list[tuple[int, Any]]:
+        items = data.get(key)
+        if not isinstance(items, list):
+            return []
+        taken = []
+        for i, raw in enumerate(items):
+            try:
+                taken.append((i, model.model_validate(raw)))
+            except ValidationError:
+                continue
+        return taken
+
+    named = data.get("scenario")
+    found: list[ContentError] = []
+    _plan_problems(
+        each("step", PlanStep),
+        each("choice", PlanChoice),
+        world,
+        scenario or (named if isinstance(named, str) else None),
+        lambda where, message: found.append(doc.error(where, message, at_value=True)),
+    )
+    places = {(e.line, e.column) for e in refused}
+    return sorted([*refused, *(e for e in found if (e.line, e.column) not in places)])
 
 
 def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument | None = None) -> None:
     """Unknown actions, levels out of range, turns past the end: every problem at once."""
     errors: list[ContentError] = []
-    turns = world.scenarios[scenario].turns if scenario in world.scenarios else None
 
     def report(path: tuple[str | int, ...], message: str) -> None:
         if doc is not None:
@@ -49,7 +94,21 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
         else:
             errors.append(ContentError("<plan>", 0, 0, ".".join(map(str, path)) + ": " + message))
 
-    for i, step in enumerate(plan.step):
+    _plan_problems(list(enumerate(plan.step)), list(enumerate(plan.choice)), world, scenario, report)
+    if errors:
+        raise ContentErrors(errors)
+
+
+def _plan_problems(
+    steps: list[tuple[int, PlanStep]],
+    choices: list[tuple[int, PlanChoice]],
+    world: World,
+    scenario: str | None,
+    report: Callable[[tuple[str | int, ...], str], None],
+) -> None:
+    """Report each step and answer the world does not know, each at its place in the file."""
+    turns = world.scenarios[scenario].turns if scenario in world.scenarios else None
+    for i, step in steps:
         if step.action not in world.actions:
             report(
                 ("step", i, "action"),
@@ -62,7 +121,7 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
             )
         if turns is not None and step.turn > turns:
             report(("step", i, "turn"), f"scenario {scenario} has {turns} turns")
-    for i, choice in enumerate(plan.choice):
+    for i, choice in choices:
         event = world.events.get(choice.event)
         if event is None:
             report(
@@ -76,8 +135,6 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
                 f"event {choice.event!r} has no choice {choice.choice!r}"
                 f"{did_you_mean(choice.choice, ids)}; choices: {', '.join(ids) or 'none'}",
             )
-    if errors:
-        raise ContentErrors(errors)
 
 
 def plan_warnings(plan: Plan, doc: TomlDocument) -> list[ContentError]:

@@ -60,7 +60,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             checked += _check_pack_plans(folders, files, world, errors)
     for path in files:
         kind, found = validate_single_file(path)
-        if not found and kind == "plan":
+        if kind == "plan":  # the schema's errors and the world's, at once
             found = _check_plan_ids(path, world)
         if not found and kind == "class":
             found = _check_class_ids(path, world)
@@ -84,7 +84,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _check_pack_plans(folders: list[Path], files: list[Path], world: Any, errors: list[Any]) -> list[str]:
     """The plans in each named pack's plans/ folder, checked against the stack (a plan also named
     on the command line is checked there); a line a folder saying how many are ok."""
-    from game.content.loader import PLANS_FOLDER, validate_single_file
+    from game.content.loader import PLANS_FOLDER
 
     named = {f.resolve() for f in files}
     lines = []
@@ -92,8 +92,7 @@ def _check_pack_plans(folders: list[Path], files: list[Path], world: Any, errors
         plans = [p for p in sorted((folder / PLANS_FOLDER).glob("*.toml")) if p.resolve() not in named]
         bad = 0
         for plan in plans:
-            _, found = validate_single_file(plan)
-            found = found or _check_plan_ids(plan, world)
+            found = _check_plan_ids(plan, world)  # the schema's errors and the world's, at once
             errors.extend(found)
             bad += bool(found)
         if plans:
@@ -179,11 +178,12 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     (no pack.toml beside it) says nothing about the plan's packs.
     """
     from game.content.errors import ContentErrors
-    from game.content.loader import PLANS_FOLDER, load_plan_file
+    from game.content.loader import PLANS_FOLDER, load_plan_file, read_document
     from game.content.packs import with_dependencies
-    from game.engine import check_plan, load_world, plan_warnings
+    from game.engine import load_plan, load_world, plan_warnings
 
-    plan, doc = load_plan_file(path)
+    raw = read_document(path, [])  # the scenario it names, read before the schema judges it
+    named = raw.data.get("scenario") if raw is not None else None
     own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
     if own is not None and not (own / "pack.toml").is_file():
         own = None
@@ -192,8 +192,9 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
             world = None  # a plan of a pack that is not in the stack is checked in its own world
     try:
         world = world if world is not None else load_world(with_dependencies(own or locations.base_pack()))
-        scenario = plan.scenario or next(iter(world.scenarios), None)
-        check_plan(plan, world, scenario, doc)
+        scenario = (named if isinstance(named, str) and named else None) or next(iter(world.scenarios), None)
+        load_plan(path, world, scenario)  # every problem at once: the schema's and the world's
+        plan, doc = load_plan_file(path)
     except ContentErrors as exc:
         return list(exc.errors)
     for warning in plan_warnings(plan, doc):
