@@ -39,18 +39,31 @@ def load_plan(path: str | Path, world: World | None = None, scenario: str | None
     written as text, a misspelt key), the steps it accepts are checked against the world too, so
     a modder does not fix the one kind of mistake only to meet the other on the next run.
     """
+    return read_plan(path, world, scenario)[0]
+
+
+def read_plan(
+    path: str | Path, world: World | None = None, scenario: str | None = None, *, first_scenario: bool = False
+) -> tuple[Plan, TomlDocument]:
+    """``load_plan``, with the document read (for warnings at its lines), the file read once. The
+    scenario checked against: ``scenario``, else the plan's, else (``first_scenario``) the world's first."""
     errors: list[ContentError] = []
     doc = read_document(Path(path), errors)
     if doc is None:
         raise ContentErrors(errors)
     plan, refused = validate_document(doc, Plan)
-    if plan is not None and not refused:
-        if world is not None:
-            check_plan(plan, world, scenario or plan.scenario, doc)
-        return plan
     if world is None:
-        raise ContentErrors(refused)
-    raise ContentErrors(_with_what_parsed(doc, refused, world, scenario))
+        if refused or plan is None:
+            raise ContentErrors(refused)
+        return plan, doc
+    named = doc.data.get("scenario")
+    scenario = scenario or (named if isinstance(named, str) and named else None)
+    if scenario is None and first_scenario:
+        scenario = next(iter(world.scenarios), None)
+    if plan is None or refused:
+        raise ContentErrors(_with_what_parsed(doc, refused, world, scenario))
+    check_plan(plan, world, scenario, doc)
+    return plan, doc
 
 
 def _with_what_parsed(
@@ -71,13 +84,12 @@ def _with_what_parsed(
                 continue
         return taken
 
-    named = data.get("scenario")
     found: list[ContentError] = []
     _plan_problems(
         each("step", PlanStep),
         each("choice", PlanChoice),
         world,
-        scenario or (named if isinstance(named, str) else None),
+        scenario,
         lambda where, message: found.append(doc.error(where, message, at_value=True)),
     )
     places = {(e.line, e.column) for e in refused}

@@ -238,7 +238,7 @@ class World(SymbolScope):
     @property
     def turn_months(self) -> int | None:
         """The turn length its per-turn numbers are written for (the packs that say agree), or None."""
-        return next((p.manifest.turn_months for p in self.content.packs if p.manifest.turn_months), None)
+        return turn_months_of(self.content)
 
     @property
     def pack_ids(self) -> list[str]:
@@ -265,6 +265,11 @@ class World(SymbolScope):
         if item is None:
             return name, ""
         return (getattr(item, "name", "") or name), getattr(item, "description", "")
+
+
+def turn_months_of(content: ContentSet) -> int | None:
+    """The turn length the packs' per-turn numbers are written for (the packs that say agree), or None."""
+    return next((p.manifest.turn_months for p in content.packs if p.manifest.turn_months), None)
 
 
 def load_world(folders: Sequence[str | Path]) -> World:

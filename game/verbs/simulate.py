@@ -25,32 +25,18 @@ from game.verbs.common import (
 )
 
 
-def _plan_file(path: str | None) -> Any:
-    """The plan a file holds (None without a plan, or when it cannot be read: reading it again in
-    run_plan reports the problem)."""
+def _plan_scenario(path: str | None) -> str | None:
+    """The scenario a plan file names (None without a plan, or when it names none or cannot be read:
+    reading it again in run_plan reports the problem)."""
     from game.content.errors import ContentErrors
     from game.content.loader import load_plan_file
 
     if path is None:
         return None
     try:
-        return load_plan_file(path)[0]
+        return load_plan_file(path)[0].scenario or None
     except ContentErrors:
         return None
-
-
-def _plan_scenario(path: str | None) -> str | None:
-    """The scenario a plan file names (None without a plan, or when it names none or cannot be read)."""
-    plan = _plan_file(path)
-    return (plan.scenario or None) if plan is not None else None
-
-
-def _plan_title(path: str | None) -> str | None:
-    """The name a plan file gives itself, else its file name (None without a plan)."""
-    if path is None:
-        return None
-    plan = _plan_file(path)
-    return (plan.name if plan is not None else "") or os.path.basename(path)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -138,7 +124,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.format == "table":
         from game.verbs.simulate_table import as_table
 
-        title = _plan_title(args.plan) or "the status quo (no plan)"
+        plan = result.plan  # the plan as played: its own name, else its file's
+        title = (plan.name if plan is not None else "") or os.path.basename(args.plan or "")
+        title = title or "the status quo (no plan)"
         twin = result.status_quo if scored or args.status_quo else None
         columns = shutil.get_terminal_size((80, 24)).columns if args.out is None else 80
         text = as_table(game, twin, title, args.seed, planned=args.plan is not None, width=columns)

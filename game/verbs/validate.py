@@ -178,12 +178,10 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
     (no pack.toml beside it) says nothing about the plan's packs.
     """
     from game.content.errors import ContentErrors
-    from game.content.loader import PLANS_FOLDER, load_plan_file, read_document
+    from game.content.loader import PLANS_FOLDER
     from game.content.packs import with_dependencies
-    from game.engine import load_plan, load_world, plan_warnings
+    from game.engine import load_world, plan_warnings, read_plan
 
-    raw = read_document(path, [])  # the scenario it names, read before the schema judges it
-    named = raw.data.get("scenario") if raw is not None else None
     own = path.parent.parent if path.parent.name == PLANS_FOLDER else None
     if own is not None and not (own / "pack.toml").is_file():
         own = None
@@ -192,9 +190,8 @@ def _check_plan_ids(path: Path, world: Any = None) -> list[Any]:
             world = None  # a plan of a pack that is not in the stack is checked in its own world
     try:
         world = world if world is not None else load_world(with_dependencies(own or locations.base_pack()))
-        scenario = (named if isinstance(named, str) and named else None) or next(iter(world.scenarios), None)
-        load_plan(path, world, scenario)  # every problem at once: the schema's and the world's
-        plan, doc = load_plan_file(path)
+        # every problem at once, the schema's and the world's, against the plan's scenario or the first
+        plan, doc = read_plan(path, world, first_scenario=True)
     except ContentErrors as exc:
         return list(exc.errors)
     for warning in plan_warnings(plan, doc):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from game.content.schema import Event
 from game.engine.building.builder import Builder
 from game.engine.timescale import TurnScale
-from game.engine.world import ActionInfo
+from game.engine.world import ActionInfo, turn_months_of
 from game.formula import FormulaError, parse_formula
 from game.formula.language import Binary, Logic, Name, Node, Number, Unary
 
@@ -102,7 +102,7 @@ def _never_moves(b: Builder, action: ActionInfo, terms: list[Term], field: str, 
 
 def _ramps(b: Builder, turns: int) -> list[float]:
     """The action's ramp in each scenario's turns."""
-    months = next((p.manifest.turn_months for p in b.content.packs if p.manifest.turn_months), None)
+    months = turn_months_of(b.content)
     return [TurnScale.between(months, sc.months_per_turn).ramp(turns) for sc in b.scenarios.values()]
 
 
