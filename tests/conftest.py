@@ -13,6 +13,7 @@ import gc
 import hashlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property as lazy
 from pathlib import Path
@@ -68,15 +69,39 @@ _write_missing_bytecode()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto`` (the suite's default) starts one worker per processor. A third worker on two
-    cores once filled the time the app tests spent waiting on Textual's timers (131 s with two
-    workers against 108-129 s with three, when those waits were longer); with the suite as it is
-    now, three workers only fight over the two cores and each collects the suite once more: plain
-    ``pytest`` on a 2-core machine, alternated (23:36 on 2026-11-30 to 00:05, load 1.8-3.1), two
-    workers 93, 100, 102, 93 and 87 s wall (128-160 s of processor time) against three workers'
-    102, 113, 113, 102 and 113 s (175-194 s); twice, on host minutes half as fast, two took 142
-    and 126 s."""
-    return os.cpu_count() or 1
+    """``-n auto`` (the suite's default): one worker per processor, and one more on an idle machine.
+
+    About a third of a worker's time is spent waiting (on Textual's timers, on the processes and
+    browsers some tests start): on an idle machine a third worker on two cores fills it, on a busy
+    one others fill it and a third worker only fights over the cores. Plain ``pytest`` on an idle
+    2-core machine (07:10-07:15 on 2026-12-01, load under 1 before each), alternated: two workers
+    77.8 and 77.3 s wall (114-116 s of processor time), three 70.7 and 68.2 s (120-125 s). On a
+    busy one (23:36 on 2026-11-30 to 00:05, load 1.8-3.1): two workers 87-102 s wall, three 102-113.
+    So the third worker comes only when others use under half the processors (``_busy``: measured
+    over a tenth of a second as the suite starts, not the load average, which a run just ended
+    keeps high for a minute). ``-n N`` chooses for itself."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    busy = _busy()
+    return cores + 1 if busy is not None and busy < 0.5 else cores
+
+
+def _busy(seconds: float = 0.1) -> float | None:
+    """The share of the machine's processor time others used over ``seconds`` (Linux's
+    /proc/stat: busy jiffies over all), or None where it cannot be read."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and waiting on input/output
+        return sum(fields) - idle, sum(fields)
+
+    try:
+        busy0, all0 = sample()
+        time.sleep(seconds)
+        busy1, all1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (busy1 - busy0) / (all1 - all0) if all1 > all0 else None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
