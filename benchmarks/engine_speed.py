@@ -9,19 +9,23 @@ figure is compared with a baseline measured seconds apart in the same process):
   the best repeat's mean; on the compiled program and on the reference path that walks the
   formulas' closures (the speed-up between them);
 - a batch of RUNS runs x TURNS turns, its turns after the first (which compiles the
-  program, once a batch, timed apart), on one thread and on the engine's ``THREADS``, with
-  the minor page faults a turn meets (fresh memory: the recorded history's arrays, kept for
-  the game, are most of it) and its processor time in the system;
+  program, once a batch, timed apart), on one thread and split into the engine's ``THREADS``
+  spans of runs, in threads and (on Linux, the engine's default there) in this process and
+  worker processes forked from it (``game.engine.span_worker``), with the minor page faults a
+  turn meets (fresh memory: the recorded history's arrays, kept for the game, are most of it)
+  and its processor time in the system (this process's: a worker's is counted in "cpu");
 - the element operations a run performs in a turn (counted from the compiled program),
   the time plain numpy takes for that many element operations on arrays of RUNS elements
   (``np.multiply(a, b, out=c)``, cache-hot, each array starting on a cache line: numpy's
   own arrays start anywhere, and an unaligned multiply costs twice as much), and the batch's
   ratio to it (goal: at most 3),
   like with like: the batch on one thread against numpy on one thread (processor time), and
-  the batch on THREADS threads against numpy on as many threads, each on its share of the
-  runs (wall-clock time); each as the ratio of the sums over every turn, and turn by turn: the
-  median batch turn against the median baseline share, with the quartiles and range of the
-  per-turn ratios (the baseline, cache-hot, swings more with a busy machine than the batch does);
+  the batch split into THREADS spans (threads, or processes) against numpy on as many threads,
+  each on its share of the runs (wall-clock time; numpy lets go of the interpreter inside
+  each call, so its threads are plain numpy's way to use the cores); each as the ratio of the
+  sums over every turn, and turn by turn: the median batch turn against the median baseline
+  share, with the quartiles and range of the per-turn ratios (the baseline, cache-hot, swings
+  more with a busy machine than the batch does);
 - how loaded the machine was (load average against its cores).
 
     python benchmarks/engine_speed.py [--runs 10000] [--repeats 3]
@@ -40,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from game.engine import Game, World, load_world, program
+from game.engine import Game, World, load_world, program, span_worker
 from game.engine.stepping import Stepper
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +108,7 @@ def play(
     threads: int | None = None,
     between: tuple[Callable[[], None], Timing] | None = None,
     turns: list[float] | None = None,
+    processes: bool = False,
 ) -> tuple[Timing, Game]:
     """Time to play every turn of a game of ``runs`` runs but the first (the game is made beforehand).
 
@@ -111,15 +116,20 @@ def play(
     given. ``threads``: the threads a big batch's turn is split over (the engine's by default).
     ``between``: a baseline's share of work run after each timed turn and timed into its own
     Timing, so that the turns and the baseline meet the same machine, second by second.
-    ``turns``: each timed turn's processor seconds are appended to it."""
+    ``turns``: each timed turn's processor seconds are appended to it. ``processes``: the spans
+    past the first in worker processes (their processor time is added to the timing's)."""
     Stepper.reference = reference
     program._SHARED.clear()  # each game compiles its own turn (a game like one before would not)
-    kept = program.THREADS
+    kept, kept_processes = program.THREADS, program.PROCESSES
     program.THREADS = kept if threads is None else threads
+    program.PROCESSES = processes
     try:
         game = Game(world, scenario, seed=1, runs=runs)
         with first if first is not None else Timing():
             game.resolve_turn()
+        program_ = game._stepper.programs.get(runs)
+        workers = [worker.pid for worker in program_._workers] if program_ is not None else []
+        before = workers_cpu(workers)
         timing = Timing()
         while game.turn < game.turns:
             cpu = timing.cpu
@@ -131,10 +141,21 @@ def play(
                 work, spent = between
                 with spent:
                     work()
+        timing.cpu += workers_cpu(workers) - before
         return timing, game
     finally:
         Stepper.reference = False
-        program.THREADS = kept
+        program.THREADS, program.PROCESSES = kept, kept_processes
+
+
+def workers_cpu(pids: list[int]) -> float:
+    """Processor seconds the worker processes ``pids`` have used so far (Linux: /proc/PID/stat)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 ALIGN = 64  # bytes: a cache line
@@ -213,14 +234,20 @@ def main() -> None:
     for first in batch_firsts:
         baselines.append(Timing())
         batches.append(play(world, args.scenario, args.runs, False, first, 1, (alone, baselines[-1]))[0])
-    threaded_runs: list[Timing] = []
-    threaded_baselines: list[Timing] = []
-    for _ in range(batch_repeats):
-        threaded_baselines.append(Timing())
-        between = (together, threaded_baselines[-1])
-        threaded_runs.append(play(world, args.scenario, args.runs, False, None, None, between)[0])
+    # the baseline's threads wait for work between turns, holding nothing a forked worker needs
+    span_worker.BESIDE_THREADS = True
+    split: dict[str, tuple[list[Timing], list[Timing]]] = {}
+    for label, processes in (("threads", False), ("processes", True)):
+        if processes and not span_worker.CAN_FORK:
+            continue
+        runs_split, baselines_split = split[label] = ([], [])
+        for _ in range(batch_repeats):
+            baselines_split.append(Timing())
+            between = (together, baselines_split[-1])
+            played = play(world, args.scenario, args.runs, False, None, None, between, processes=processes)
+            runs_split.append(played[0])
     batch, baseline = best(batches), best(baselines)
-    threaded, baseline_threaded = best(threaded_runs), best(threaded_baselines)
+    baseline_threaded = best([t for _, baselines_split in split.values() for t in baselines_split])
     steady = turns - 1  # the turns timed: all but the first
     batch_ref = best([play(world, args.scenario, args.runs, True)[0] for _ in range(batch_repeats)])
     cores = os.cpu_count() or 1
@@ -240,8 +267,10 @@ def main() -> None:
         f"   (speed-up {lone_ref.cpu / lone.cpu:.2f}x cpu)", turns - 1)
     row(f"batch {args.runs} runs, first turn:", best(batch_firsts), 1, "   (once a batch: compiles its turn)")
     row(f"batch {args.runs} runs x {steady} turns after it:", batch, 1, "   (one thread)")
-    row(f"  on {threads} threads:", threaded, 1)
-    for label, timings in (("one thread", batches), (f"{threads} threads", threaded_runs)):
+    for label, (timings, _) in split.items():
+        where = f"{threads} threads" if label == "threads" else f"this and {threads - 1} worker processes"
+        row(f"  in {where}:", best(timings), 1)
+    for label, timings in (("one thread", batches), *((label, runs) for label, (runs, _) in split.items())):
         timed = sum(len(t.cpus) for t in timings)
         faults = sum(t.faults for t in timings) / timed
         system = sum(t.system for t in timings) / timed * 1e3
@@ -255,12 +284,15 @@ def main() -> None:
     row(f"  on {threads} threads, a share each:", baseline_threaded, 1)
     # over every repeat: each turn was measured beside its baseline's share, on the same machine
     one = sum(t.cpu for t in batches) / sum(t.cpu for t in baselines)
-    both = sum(t.wall for t in threaded_runs) / sum(t.wall for t in threaded_baselines)
-    print(f"ratio batch / plain numpy, one thread each: {one:6.2f} cpu    (goal: at most 3; all turns' sums)")
+    print(f"ratio batch / plain numpy, one thread each: {one:6.2f} cpu    (all turns' sums)")
     print(f"  the same, turn by turn:                   {turn_by_turn(batches, baselines, False)}")
-    print(f"ratio batch / plain numpy, {threads} threads each:  {both:6.2f} wall")
-    threaded_turns = turn_by_turn(threaded_runs, threaded_baselines, True)
-    print(f"  the same, turn by turn:                   {threaded_turns}")
+    default = "processes" if program.PROCESSES and "processes" in split else "threads"
+    for label, (runs_split, baselines_split) in split.items():
+        both = sum(t.wall for t in runs_split) / sum(t.wall for t in baselines_split)
+        goal = "   (goal: at most 3; the engine's way on this machine)" if label == default else ""
+        print(f"ratio batch in {threads} {label} / numpy on {threads} threads: {both:6.2f} wall{goal}")
+        by_turn = turn_by_turn(runs_split, baselines_split, True)
+        print(f"  the same, turn by turn:                   {by_turn}")
     print("  (like with like: the same number of element operations, on arrays of as many runs, each")
     print("   batch turn timed right beside its own share of the baseline, in the same process; the")
     print("   baseline's arrays start on cache lines, numpy's fastest case, the same in every run)")

@@ -1,5 +1,7 @@
 """Games forked from one another share their compiled turn: threads playing them at once
-(the app's forecast workers beside the game itself) still get their own numbers, to the bit."""
+(the app's forecast workers beside the game itself) still get their own numbers, to the bit.
+A batch split into spans of runs, in threads or in worker processes (``span_worker``), gets
+the numbers of the batch played whole, and the error it would have met first."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pytest
 from engine_digests import game_digest, play_at_once
 from test_engine_fast_checks import BLOWN_UP, blowup_world
 
-from game.engine import Game, load_world, program
+from game.engine import Game, load_world, program, span_worker
 from game.engine.errors import SimulationError
 from game.engine.stepping import Stepper
 
@@ -71,10 +73,22 @@ def _play(game: Game, reference: bool = False) -> str:
     return game_digest(game)
 
 
-@pytest.fixture
-def threaded(monkeypatch: pytest.MonkeyPatch):
-    """Batches split over three threads from a few dozen runs on, switching as often as Python
-    can (a thread gives way every microsecond, so the spans interleave all through the tape)."""
+SPANS_IN = [
+    "threads",
+    pytest.param(
+        "processes",
+        marks=pytest.mark.skipif(not span_worker.CAN_FORK, reason="spans run in processes only on Linux"),
+    ),
+]
+
+
+@pytest.fixture(params=SPANS_IN)
+def threaded(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Batches split into three spans from a few dozen runs on: in three threads switching as
+    often as Python can (a thread gives way every microsecond, so the spans interleave all
+    through the tape), or in this process and two worker processes forked from it."""
+    monkeypatch.setattr(program, "PROCESSES", request.param == "processes")
+    monkeypatch.setattr(span_worker, "BESIDE_THREADS", True)  # xdist's threads run no numpy
     monkeypatch.setattr(program, "THREADS", 3)
     monkeypatch.setattr(program, "MIN_RUNS_PER_THREAD", 16)
     monkeypatch.setattr(program, "_POOL", ThreadPoolExecutor(3))
@@ -103,6 +117,7 @@ def test_a_batch_split_over_threads_matches_the_reference_every_time(threaded, b
     game = _pinned_game(world, runs)
     digests = [_play(game.fork()) for _ in range(games)]  # forks share the game's compiled turn
     assert len(game._stepper.programs[runs].spans) == 3
+    assert len(game._stepper.programs[runs]._workers) == (2 if program.PROCESSES else 0)
     assert digests == [expected] * games
 
 
@@ -208,6 +223,7 @@ def test_of_errors_in_several_spans_the_batch_raises_the_one_met_first(threaded,
             Stepper.reference = False
         messages.append(str(error.value))
     assert len(game._stepper.programs[32].spans) == 3
+    assert len(game._stepper.programs[32]._workers) == (2 if program.PROCESSES else 0)
     assert "reservoir_a" in messages[0]
     assert messages[1] == messages[0]
 

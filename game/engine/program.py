@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import mmap
 import os
 import sys
 import threading
@@ -53,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from game.engine import finite
+from game.engine import finite, span_worker
 from game.engine.bounds import Breach, describe_flows, settle
 from game.engine.scalar import Phase, ScalarRunner
 from game.engine.world import Modifier
@@ -76,6 +77,9 @@ THREADS = 2
 Each span of runs has its own buffers of the values the same in every run that the turn writes
 (``Program._shared_per_run_invariants``): shared, two threads at different places in the tape
 overwrote each other's."""
+PROCESSES = span_worker.CAN_FORK
+"""A big batch's spans past the first run in worker processes forked from this one (Linux), not
+in threads (see ``game.engine.span_worker``); False: in threads, as on other systems."""
 SCALAR = True
 """A one-run game runs its single numbers as Python floats (see ``game.engine.scalar``)."""
 MIN_RUNS_PER_THREAD = 2048
@@ -275,12 +279,88 @@ class _Recycler:
         return array
 
 
+ARENA_FROM_RUNS = 1025
+"""Programs of at least this many runs lay their buffers out in an ``_Arena``."""
+
+
+class _Arena:
+    """Buffers carved out of slabs of memory the system maps (``mmap``), each starting on a cache
+    line: numpy's own arrays start wherever the allocator puts them (three in four of a big
+    batch's buffers did not start on one), and a loop over an array that straddles cache lines
+    runs slower. ``shared``: slabs a forked process shares (``MAP_SHARED``), for spans run in a
+    worker process (``_SpanWorker``). Each buffer is an array whose base is its slab's map,
+    not another array, so the program's bookkeeping by buffer (``_root_of``) is unchanged.
+
+    A process forked from this one by anyone but ``span_worker`` (a pool of worker processes, say)
+    would share the slabs too, and its turns and this process's would write each other's numbers:
+    in it, each shared slab becomes a copy of its own at the same address (``_privatize``), which
+    the workers that process forks share in turn."""
+
+    SLAB = 1 << 22
+    LINE = 64
+
+    def __init__(self, shared: bool) -> None:
+        self.flags = mmap.MAP_SHARED if shared else mmap.MAP_PRIVATE
+        self.shared = shared
+        self._slab: mmap.mmap | None = None
+        self._used = 0
+        self.slabs: list[mmap.mmap] = []
+        if shared:
+            _SHARED_ARENAS.add(self)
+
+    def empty(self, shape: tuple[int, ...], dtype: Any = np.float64) -> Array:
+        dtype = np.dtype(dtype)
+        size = -(-max(math.prod(shape) * dtype.itemsize, 1) // self.LINE) * self.LINE
+        if self._slab is None or self._used + size > len(self._slab):
+            self._slab = mmap.mmap(-1, max(self.SLAB, size), flags=self.flags)
+            self.slabs.append(self._slab)
+            self._used = 0
+        array = np.ndarray(shape, dtype, buffer=self._slab, offset=self._used)
+        self._used += size
+        return array
+
+
+_SHARED_ARENAS: weakref.WeakSet[_Arena] = weakref.WeakSet()
+
+
+def _privatize() -> None:
+    """In a process just forked (not a span worker): every shared slab of this process's arenas
+    replaced by a copy mapped at the very same address (``mmap`` with ``MAP_FIXED``), so every
+    array viewing it is unchanged but shared no more with the parent: a new shared mapping,
+    which the span workers this process forks share with it."""
+    if span_worker.FORKING or not _SHARED_ARENAS:
+        return
+    import ctypes  # only in a process forked beside a big batch's shared buffers
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    number, size = ctypes.c_int, ctypes.c_size_t
+    libc.mmap.argtypes = [ctypes.c_void_p, size, number, number, number, ctypes.c_long]
+    fixed = getattr(mmap, "MAP_FIXED", 0x10)  # Python 3.11 lacks it: 0x10 on x86, ARM, POWER, RISC-V
+    flags = mmap.MAP_SHARED | mmap.MAP_ANONYMOUS | fixed
+    for arena in list(_SHARED_ARENAS):
+        for slab in arena.slabs:
+            address = np.frombuffer(slab, np.uint8).ctypes.data
+            numbers = slab[:]
+            placed = libc.mmap(address, len(slab), mmap.PROT_READ | mmap.PROT_WRITE, flags, -1, 0)
+            if placed != address:
+                raise OSError(ctypes.get_errno(), "cannot copy a batch's shared buffers in a forked process")
+            ctypes.memmove(address, numbers, len(slab))
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_privatize)
+
+
 class _OutOfRange(Exception):
     """A stock left its range by more than round-off during a sub-step (raised inside a phase)."""
 
     def __init__(self, stock: str, breach: Breach) -> None:
         super().__init__(stock)
         self.stock, self.breach = stock, breach
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a worker process hands it back pickled
+        return type(self), (self.stock, self.breach)
 
 
 def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: str, first_run: int) -> None:
@@ -302,6 +382,17 @@ def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: s
 
 
 _least, _greatest, _sum = np.minimum.reduce, np.maximum.reduce, np.add.reduce
+
+
+def _worker_turn(program: Program, number: int, job: tuple[Any, ...]) -> span_worker.Raw | None:
+    """What a worker process does each turn (``span_worker``): span ``number``'s phases in the
+    program's set of spans ``which`` (-1: on its own buffers; else generation ``which``'s),
+    under the caller's numpy error handling; None, or where a nan or a stock out of range
+    stopped it."""
+    which, turn, substeps, errors = job
+    spans = program.spans if which < 0 else program.generations[which].spans
+    with np.errstate(**errors):
+        return span_worker.run_phases(spans[number], substeps, (NotANumber, _OutOfRange))
 
 
 def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
@@ -521,12 +612,13 @@ class TurnValues(dict[Any, Array]):
 
 
 _POOL: ThreadPoolExecutor | None = None
+TURN_THREADS = "borderline-turn"  # the names of the pool's threads begin so
 
 
 def _thread_pool() -> ThreadPoolExecutor:
     global _POOL
     if _POOL is None:
-        _POOL = ThreadPoolExecutor(THREADS, thread_name_prefix="borderline-turn")
+        _POOL = ThreadPoolExecutor(THREADS, thread_name_prefix=TURN_THREADS)
     return _POOL
 
 
@@ -643,8 +735,9 @@ def _rebased(value: Any, moved: Mapping[int, Array]) -> Any:
 class _Builder:
     """Lays out buffers and instructions; the formula compiler's ``Emitter``."""
 
-    def __init__(self, rows: int) -> None:
+    def __init__(self, rows: int, arena: _Arena | None = None) -> None:
         self.rows = rows
+        self.arena = arena  # where a big batch's buffers are laid out (else numpy's allocator)
         self.slots: dict[Any, Array] = {}
         self.tiers: dict[int, int] = {}  # id(buffer) -> tier
         self.buffers: list[Array] = []  # every buffer, so the ids above stay valid
@@ -679,12 +772,13 @@ class _Builder:
         """An input (or an output), already in the program's layout, that instructions read by name."""
         self.slots[key] = value
         self.known.add(id(value))
-        if id(value) not in self.tiers and value.base is None:
+        if id(value) not in self.tiers and not isinstance(value.base, np.ndarray):
             self.tiers[id(value)] = tier
             self.buffers.append(value)
 
     def input(self, key: Any, shape: tuple[int, ...], tier: int, dtype: Any = np.float64) -> Array:
-        buffer = np.zeros(shape, dtype=dtype)
+        buffer = self.empty(shape, dtype)
+        buffer[...] = 0
         self.register(key, buffer, tier)
         self.inputs.append(buffer)
         return buffer
@@ -703,12 +797,16 @@ class _Builder:
             kept = self.transposed[id(value)] = (value, value.T)
         return kept[1]
 
+    def empty(self, shape: tuple[int, ...], dtype: Any = np.float64) -> Array:
+        """A new buffer: from the arena, if the program has one."""
+        return np.empty(shape, dtype=dtype) if self.arena is None else self.arena.empty(shape, dtype)
+
     def alloc(self, tier: int, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Array:
         free = self.pool.get((tier, shape, dtype))
         if free:
             buffer = free.pop()
         else:
-            buffer = np.empty(shape, dtype=dtype)
+            buffer = self.empty(shape, dtype)
             self.tiers[id(buffer)] = tier
             self.buffers.append(buffer)
         self.temps.append(buffer)
@@ -727,7 +825,9 @@ class _Builder:
         The buffers left unused go back to the pool with the others (``release``), so later
         names touch fewer buffers too.
         """
-        own = {id(t): t for t in self.temps if id(t) not in self.pinned and t.base is None}
+        own = {
+            id(t): t for t in self.temps if id(t) not in self.pinned and not isinstance(t.base, np.ndarray)
+        }
         kept = keep
         for tier, blocks in enumerate((self.setup, self.turn, self.step)):
             places = [(b, i) for b in range(starts[tier], len(blocks)) for i in range(len(blocks[b][1]))]
@@ -805,8 +905,8 @@ class _Builder:
         for value in reads:
             if isinstance(value, np.ndarray) and self.tier(value) < tier:
                 base = value
-                while base.base is not None:
-                    base = base.base  # type: ignore[assignment]
+                while isinstance(base.base, np.ndarray):
+                    base = base.base
                 self.pinned.add(id(base))
         blocks = (self.setup, self.turn, self.step)[tier]
         if not blocks or blocks[-1][0] is not self.owner:
@@ -992,7 +1092,11 @@ class Program:
         self.stepper = stepper
         self.rows = rows
         world = stepper.world
-        b = self.builder = _Builder(rows)
+        parts = THREADS if rows >= THREADS * MIN_RUNS_PER_THREAD else 1
+        # spans in worker processes write buffers this process reads, and the other way round
+        self._process_spans = parts > 1 and PROCESSES
+        arena = _Arena(shared=self._process_spans) if rows >= ARENA_FROM_RUNS or self._process_spans else None
+        b = self.builder = _Builder(rows, arena)
         self.layout = layout_of(stepper, rows) if layout is None else layout
         # each parameter's buffer, filled from the game that takes the program (``_bind``)
         self.game_inputs: list[tuple[str, Array, bool]] = []
@@ -1024,7 +1128,6 @@ class Program:
         substep = [blk for n in plans["step"] for blk in groups[n]] + self.integrate
         end = [blk for n in plans["end"] for blk in groups[n]]
         self.first, self.substep, self.end = first, substep, end
-        parts = THREADS if rows >= THREADS * MIN_RUNS_PER_THREAD else 1
         bounds = [rows * i // parts for i in range(parts + 1)]
         shared = self._shared_per_run_invariants() if parts > 1 else []
         # copies of values fixed for the game spread over every run, refreshed after each setup
@@ -1036,17 +1139,20 @@ class Program:
         self._privates: list[dict[int, Array]] = []
         for number in range(parts):
             # the first span keeps the program's own buffers: the turn's outputs are read from them
-            self._privates.append({id(buffer): np.empty_like(buffer) for buffer in shared} if number else {})
+            own = {id(buffer): b.empty(buffer.shape, buffer.dtype) for buffer in shared} if number else {}
+            self._privates.append(own)
         self.spans = self._spans()
         # the names computed each turn, and the generations a big batch's values leave in
         self._turned = [(name, out) for name, out in self.outputs.items() if self.tier[name] != SETUP]
         self._stocks = list(world.stocks)  # each stock's slot, in the order the turn's stocks come
         # each name's and each stock's sum, as a generation's turn finds it
-        self._sums = np.zeros(len(self._turned) + len(self._stocks))
+        self._sums = b.empty((len(self._turned) + len(self._stocks),))
+        self._sums[...] = 0
         self._checked: tuple[list[Block], ...] | None = None  # a generation's phases, made with the first
         self._groups, self._plans = groups, plans
         for private in self._privates[1:]:  # each span sums its own runs
-            private[id(self._sums)] = np.zeros_like(self._sums)
+            private[id(self._sums)] = sums = b.empty(self._sums.shape)
+            sums[...] = 0
         self._span_sums = [self._sums, *(private[id(self._sums)] for private in self._privates[1:])]
         self.generations: list[_Generation] = []
         self.generation: _Generation | None = None  # the one the turn under way writes
@@ -1064,6 +1170,7 @@ class Program:
             weakref.WeakKeyDictionary()
         )
         self.lock = threading.Lock()  # one turn at a time on the buffers (games may share them)
+        self._workers: list[span_worker.SpanWorker] = []  # the processes running spans past the first
         # a small batch's names computed each turn, and flat views of what leaves (``_leave_small``)
         self._small: tuple[list[tuple[str, Array]], list[Array]] | None = None
 
@@ -1135,8 +1242,15 @@ class Program:
     def _new_generation(self) -> _Generation:
         slots = self.builder.slots
         # nans to start with: a buffer read before the turn writes it would stop the turn
-        swap = {id(out): np.full_like(out, np.nan) for _, out in self._turned}
-        swap.update((id(slots[sid]), np.full_like(slots[sid], np.nan)) for sid in self._stocks)
+        empty = self.builder.empty
+
+        def nans(like: Array) -> Array:
+            buffer = empty(like.shape, like.dtype)
+            buffer[...] = np.nan
+            return buffer
+
+        swap = {id(out): nans(out) for _, out in self._turned}
+        swap.update((id(slots[sid]), nans(slots[sid])) for sid in self._stocks)
         outputs = {name: swap[id(out)] for name, out in self._turned}
         own = {**slots, **{sid: swap[id(slots[sid])] for sid in self._stocks}}
 
@@ -1389,6 +1503,85 @@ class Program:
         with np.errstate(**errors):  # type: ignore[arg-type]
             return self._integrate_turn(phases, turn, copies)
 
+    def _span_workers(self) -> list[span_worker.SpanWorker]:
+        """The worker processes that run the spans past the first (``game.engine.span_worker``),
+        forked now if need be: once every set of spans a turn may run exists (the program's own
+        and each generation's), as the worker sees only what there was at the fork. None (the
+        spans then run in threads) where processes are not to be used: spans in threads, or
+        other threads about that a fork could catch holding a lock (``span_worker.may_fork``)."""
+        workers = self._workers
+        if workers and all(worker.mine() for worker in workers):
+            return workers
+        if workers:  # a process forked from the one that started them: they are not ours
+            span_worker.stop(workers)
+            self._workers = workers = []
+        if not self._process_spans or not span_worker.may_fork(TURN_THREADS):
+            return workers
+        while GENERATIONS and self.rows > SMALL_BATCH_RUNS and len(self.generations) < GENERATIONS:
+            generation = self._new_generation()
+            generation.settle()
+            self.generations.append(generation)
+        try:
+            for number in range(1, len(self.spans)):
+                workers.append(span_worker.SpanWorker(partial(_worker_turn, self, number)))
+        except OSError:  # no fork to be had (memory, process limits): threads, as before
+            span_worker.stop(workers)
+            self._process_spans = False
+            return []
+        self._workers = workers
+        weakref.finalize(self, span_worker.stop, list(workers))
+        return workers
+
+    def _integrate_in_processes(
+        self, spans: list[tuple[list[Block], ...]], turn: int, generation: _Generation | None
+    ) -> None:
+        """The turn's spans: the first here, the others in the worker processes, at once; raises
+        the error the whole batch would have met first (of two at one place, the lower runs')."""
+        which = -1 if generation is None else self.generations.index(generation)
+        substeps = self.stepper.scenario.substeps
+        errors = np.geterr()
+        workers = self._workers
+        failures: list[Failure] = []
+        try:
+            try:
+                for worker in workers:
+                    worker.start((which, turn, substeps, errors))
+                failed = self._integrate_turn(spans[0], turn)
+                if failed is not None:
+                    failures.append(failed)
+            finally:  # every worker started answers, whatever happened here
+                lost: BaseException | None = None
+                for number, worker in enumerate(workers, start=1):
+                    if not worker.busy:
+                        continue
+                    try:
+                        raw = worker.result()
+                    except BaseException as exc:  # noqa: BLE001 (raised once every worker has answered)
+                        lost = lost or exc
+                        continue
+                    if raw is not None:
+                        failures.append(self._failure_in(spans[number], raw, turn, substeps))
+                if lost is not None:
+                    raise lost
+        except span_worker.WorkerLost:  # the others stop too: a new turn would fork new ones
+            span_worker.stop(workers)
+            self._workers = []
+            raise
+        if failures:
+            raise min(failures, key=lambda failed: failed[0])[1]
+
+    def _failure_in(
+        self, phases: tuple[list[Block], ...], raw: span_worker.Raw, turn: int, substeps: int
+    ) -> Failure:
+        """A worker's nan or stock out of range as the game's error, like ``_run`` raises it."""
+        (number, index), exc = raw
+        first, substep, end = phases
+        phase = first if number == 0 else end if number == substeps else substep
+        if isinstance(exc, _OutOfRange):
+            return (number, index), self._range_error(exc, turn)
+        assert isinstance(exc, NotANumber)
+        return (number, index), self._nan_error(phase[index][0], exc, turn)
+
     def advance(
         self,
         caller: Stepper,
@@ -1454,6 +1647,10 @@ class Program:
             failed = self._integrate_turn(spans[0], turn, (pairs, (0, self.rows)))
             if failed is not None:
                 raise failed[1]
+        elif self._span_workers():
+            self._integrate_in_processes(spans, turn, generation)
+            for buffer, out in pairs:  # every span done: the copies, all runs at once
+                _transposed(buffer, out)
         else:
             pool = _thread_pool()
             errors = np.geterr()
