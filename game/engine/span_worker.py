@@ -32,10 +32,12 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection, Pipe
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.engine.errors import GameError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 Phases = tuple[list[Any], ...]  # (first, sub-step, end): each a list of (owner, instructions)
 Raw = tuple[tuple[int, int], BaseException]  # (phase in the turn's order, block) and what it raised
@@ -85,6 +87,8 @@ class SpanWorker:
 
     def __init__(self, work: Callable[[Any], Any]) -> None:
         """Fork the worker: it answers each job sent (``start``) with ``work(job)``."""
+        from multiprocessing.connection import Pipe  # only where a big batch forks: 3 ms to import
+
         mine, theirs = Pipe()
         pid = _fork()
         if pid == 0:  # the worker: never returns
