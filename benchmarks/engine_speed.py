@@ -269,7 +269,8 @@ def main() -> None:
     row(f"batch {args.runs} runs x {steady} turns after it:", batch, 1, "   (one thread)")
     for label, (timings, _) in split.items():
         where = f"{threads} threads" if label == "threads" else f"this and {threads - 1} worker processes"
-        row(f"  in {where}:", best(timings), 1)
+        each = ", ".join(f"{t.wall:.2f}" for t in timings)
+        row(f"  in {where}:", best(timings), 1, f"   (each repeat: {each} s wall)")
     for label, timings in (("one thread", batches), *((label, runs) for label, (runs, _) in split.items())):
         timed = sum(len(t.cpus) for t in timings)
         faults = sum(t.faults for t in timings) / timed
