@@ -152,3 +152,39 @@ def test_no_worker_is_forked_while_another_thread_runs(base_world, monkeypatch: 
         alone = Game(base_world, "both-sides", seed=7, runs=RUNS)
         alone.resolve_turn()
     assert game_digest(game) == game_digest(alone)
+
+
+class _Interrupted:
+    """A worker's end of the pipe as ^C finds it: the parent's wait for the answer interrupted."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    def send(self, job) -> None:
+        self.conn.send(job)
+
+    def recv(self):
+        raise KeyboardInterrupt
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def test_a_turn_interrupted_while_a_worker_answers_leaves_no_answer_for_the_next(base_world):
+    """^C while the parent waits for a worker: the answer left in the pipe would be read as the
+    next turn's. The workers are stopped instead, and the next turn forks new ones: from there on
+    the game gets the numbers of the reference path (an interrupted turn is not one to play again
+    as if nothing happened, in threads or processes: compared from where it left the game)."""
+    game = _game(base_world)
+    game.resolve_turn()
+    first = _workers(game)[0]
+    first.conn = _Interrupted(first.conn)
+    with pytest.raises(KeyboardInterrupt):
+        game.resolve_turn()
+    assert _workers(game) == [] and not _alive(first.pid)
+    twin = game.fork()
+    game.resolve_turn()
+    game.resolve_turn()
+    assert len(_workers(game)) == 2 and first.pid not in [worker.pid for worker in _workers(game)]
+    with _reference():
+        assert game_digest(game) == _play_in_child(twin, 2)

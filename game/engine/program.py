@@ -1543,30 +1543,28 @@ class Program:
         workers = self._workers
         failures: list[Failure] = []
         try:
-            try:
-                for worker in workers:
-                    worker.start((which, turn, substeps, errors))
-                failed = self._integrate_turn(spans[0], turn)
-                if failed is not None:
-                    failures.append(failed)
-            finally:  # every worker started answers, whatever happened here
-                lost: BaseException | None = None
-                for number, worker in enumerate(workers, start=1):
-                    if not worker.busy:
-                        continue
-                    try:
-                        raw = worker.result()
-                    except BaseException as exc:  # noqa: BLE001 (raised once every worker has answered)
-                        lost = lost or exc
-                        continue
-                    if raw is not None:
-                        failures.append(self._failure_in(spans[number], raw, turn, substeps))
-                if lost is not None:
-                    raise lost
-        except span_worker.WorkerLost:  # the others stop too: a new turn would fork new ones
-            span_worker.stop(workers)
-            self._workers = []
-            raise
+            for worker in workers:
+                worker.start((which, turn, substeps, errors))
+            failed = self._integrate_turn(spans[0], turn)
+            if failed is not None:
+                failures.append(failed)
+        finally:  # every worker started answers, whatever happened here
+            lost: BaseException | None = None
+            for number, worker in enumerate(workers, start=1):
+                if not worker.busy:
+                    continue
+                try:
+                    raw = worker.result()
+                except BaseException as exc:  # noqa: BLE001 (raised once every worker has answered)
+                    lost = lost or exc
+                    continue
+                if raw is not None:
+                    failures.append(self._failure_in(spans[number], raw, turn, substeps))
+            if any(worker.broken for worker in workers):  # a new turn forks new ones
+                span_worker.stop(workers)
+                self._workers = []
+            if lost is not None:
+                raise lost
         if failures:
             raise min(failures, key=lambda failed: failed[0])[1]
 

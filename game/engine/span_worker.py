@@ -96,15 +96,20 @@ class SpanWorker:
             _serve(work, theirs)
         theirs.close()
         self.pid, self.owner, self.conn = pid, os.getpid(), mine
-        self.busy = False
+        self.busy = False  # a job sent, its answer not read yet
+        self.broken = False  # a job or an answer cut short (^C, the worker gone): it must stop
 
     def start(self, job: Any) -> None:
         """Have the worker do ``job`` (a turn's span: see ``Program._worker_turn``)."""
+        self.busy = True
         try:
             self.conn.send(job)
         except OSError as exc:
+            self.broken = True
             raise self._lost() from exc
-        self.busy = True
+        except BaseException:
+            self.broken = True  # half a job may have gone out: the worker cannot be trusted
+            raise
 
     def _lost(self) -> WorkerLost:
         return WorkerLost(
@@ -115,10 +120,17 @@ class SpanWorker:
     def result(self) -> Raw | None:
         """The span's outcome: None, or where it stopped and why; raises what the worker met
         that was not a formula's nan nor a stock out of range."""
+        if self.broken:
+            self.busy = False
+            raise self._lost()
         try:
             reply = self.conn.recv()
         except (EOFError, OSError) as exc:
+            self.broken = True
             raise self._lost() from exc
+        except BaseException:
+            self.broken = True  # an answer left half read (^C): the next turn would read it
+            raise
         finally:
             self.busy = False
         if isinstance(reply, tuple) and reply and reply[0] == "error":
