@@ -244,3 +244,30 @@ def test_a_big_batch_names_a_value_going_infinite_in_any_span_alone(threaded, tm
     assert np.isfinite(game.env["blowup"]).all() and game.env["blowup"][run, 0] == -1.0  # 1 / (1 - 2)
     with pytest.raises(SimulationError, match=BLOWN_UP):
         game.resolve_turn()
+
+
+class _NoSecondThread(ThreadPoolExecutor):
+    """A pool on a system that refuses this process a second thread (``ulimit -u``)."""
+
+    started = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        _NoSecondThread.started += 1
+        if _NoSecondThread.started > 1:
+            raise RuntimeError("can't start new thread")
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_spans_run_one_after_another_where_no_thread_can_be_started(base_world, monkeypatch):
+    """A tight process limit refused the turn's threads, and a batch of 4,096 runs or more
+    crashed with a traceback: its spans now run one after another, to the same numbers."""
+    monkeypatch.setattr(program, "PROCESSES", False)
+    monkeypatch.setattr(program, "THREADS", 3)
+    monkeypatch.setattr(program, "MIN_RUNS_PER_THREAD", 32)
+    monkeypatch.setattr(program, "_POOL", None)
+    monkeypatch.setattr(program, "_NO_THREADS", False)
+    monkeypatch.setattr(program, "ThreadPoolExecutor", _NoSecondThread)
+    expected = _play(_pinned_game(base_world, 96, reference=True), reference=True)
+    game = _pinned_game(base_world, 96)
+    assert _play(game) == expected
+    assert len(game._stepper.programs[96].spans) == 3 and program._POOL is None and program._NO_THREADS

@@ -615,10 +615,26 @@ _POOL: ThreadPoolExecutor | None = None
 TURN_THREADS = "borderline-turn"  # the names of the pool's threads begin so
 
 
-def _thread_pool() -> ThreadPoolExecutor:
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(THREADS, thread_name_prefix=TURN_THREADS)
+_NO_THREADS = False  # the system refused this process another thread (a process limit)
+
+
+def _thread_pool() -> ThreadPoolExecutor | None:
+    """The turn's threads, every one of them started (they wait on one another once) before any
+    span is handed to them; None where the system refuses a thread (``ulimit -u``, say): the
+    spans then run one after another in the caller's thread, to the same numbers."""
+    global _POOL, _NO_THREADS
+    if _POOL is None and not _NO_THREADS:
+        pool = ThreadPoolExecutor(THREADS, thread_name_prefix=TURN_THREADS)
+        gate = threading.Barrier(THREADS)
+        try:
+            for started in [pool.submit(gate.wait, 10) for _ in range(THREADS)]:
+                started.result()
+        except (RuntimeError, threading.BrokenBarrierError):
+            gate.abort()
+            pool.shutdown(wait=True, cancel_futures=True)
+            _NO_THREADS = True
+            return None
+        _POOL = pool
     return _POOL
 
 
@@ -1652,11 +1668,15 @@ class Program:
         else:
             pool = _thread_pool()
             errors = np.geterr()
-            futures = [
-                pool.submit(self._integrate_in_thread, errors, span, turn, (pairs, (lo, hi)))
-                for span, lo, hi in zip(spans, bounds, bounds[1:], strict=False)
-            ]
-            failures = [failed for failed in (future.result() for future in futures) if failed is not None]
+            ranges = zip(bounds, bounds[1:], strict=False)
+            jobs = [(span, (pairs, span_runs)) for span, span_runs in zip(spans, ranges, strict=True)]
+            if pool is None:  # no thread to be had: one span after another, here
+                outcomes = [self._integrate_turn(span, turn, copies) for span, copies in jobs]
+            else:
+                integrate = partial(self._integrate_in_thread, errors)
+                futures = [pool.submit(integrate, span, turn, copies) for span, copies in jobs]
+                outcomes = [future.result() for future in futures]
+            failures = [failed for failed in outcomes if failed is not None]
             if failures:  # the first the whole batch meets; of two at one place, the lower runs'
                 raise min(failures, key=lambda failed: failed[0])[1]
         if self.rows <= SMALL_BATCH_RUNS:
