@@ -211,3 +211,44 @@ def test_the_cli_refuses_bad_arguments_with_one_message(capsys, argv, message):
     assert main(["sensitivity", "--samples", "2", *argv]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+POOL_THEN_WAIT = """
+import os, sys, time
+from game.engine.sweep import process_pool
+pool = process_pool(1)
+print(pool.submit(os.getpid).result(), flush=True)
+time.sleep(60)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """Whether a process has ended (a zombie waiting for a reaper that never comes has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from Linux's /proc")
+def test_a_sweeps_worker_processes_end_when_their_parent_is_killed():
+    """QA: after kill -9 of `sensitivity --workers 2`, its two workers stayed for good, a few
+    hundred MB each: a pool's worker waits on a pipe whose other end it holds itself."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", POOL_THEN_WAIT], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())  # type: ignore[union-attr]
+        assert not _gone(worker)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while not _gone(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _gone(worker)
+    finally:
+        parent.kill()

@@ -14,7 +14,10 @@ Borderline installed, not the same folders; it rebuilds the world once per proce
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -186,13 +189,35 @@ def run_sweep(
     if dask is not None:
         return np.concatenate(_on_dask(task, indices, dask, progress), axis=0)
     if workers > 1 and len(indices) > 1:
-        with ProcessPoolExecutor(min(workers, len(indices))) as pool:
+        with process_pool(min(workers, len(indices))) as pool:
             for result in pool.map(run_chunk, [task] * len(indices), indices):
                 done(result)
     else:
         for index in indices:
             done(run_chunk(task, index))
     return np.concatenate(results, axis=0)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Local worker processes for a sweep's chunks, each gone with this process (``watch_parent``)."""
+    return ProcessPoolExecutor(workers, initializer=watch_parent, initargs=(os.getpid(),))
+
+
+def watch_parent(parent: int, every: float = 0.5) -> None:
+    """A pool worker's first act: a thread that ends the worker when ``parent`` is gone.
+
+    A worker of a pool waits on a pipe whose other end it holds itself (every worker forked
+    from the parent has its copy), so the end of the parent (``kill -9``, a closed terminal)
+    never reaches it: the workers of a sweep stayed for good, a few hundred MB each. Once
+    ``parent`` is gone the worker's parent is some other process (init, a sub-reaper), and
+    the worker exits at once."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="borderline-watch-parent", daemon=True).start()
 
 
 def _on_dask(task: SweepTask, indices: list[int], address: str, progress: Progress | None) -> list[Any]:
