@@ -147,6 +147,27 @@ def test_bad_arguments_give_one_clear_message(mini_as_base, capsys, args, messag
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("verb", [["simulate", "--scenario", "test-run"], ["sensitivity", "--samples", "2"], ["backtest"]])
+def test_an_out_file_that_cannot_be_written_is_refused_before_the_work(
+    mini_as_base, tmp_path, capsys, monkeypatch, verb
+):
+    """QA: --out into a folder that does not exist failed only once a 20,000-run batch had run."""
+    import game.verbs.backtest as backtest
+    import game.verbs.simulate as simulate
+
+    for verbs in (simulate, backtest):  # the work begins with loading the packs
+        monkeypatch.setattr(verbs, "_load_world", lambda *_: pytest.fail("the work began"))
+    (tmp_path / "a file").write_text("")
+    for out, said in [
+        (tmp_path / "missing" / "out.json", "does not exist"),
+        (tmp_path / "a file" / "out.json", "is not a folder"),
+        (tmp_path, "it is a folder"),
+    ]:
+        assert main([*verb, "--out", str(out)]) != 0
+        err = capsys.readouterr().err
+        assert f"cannot write {out}: " in err and said in err and "Traceback" not in err
+
+
 def test_a_bad_plan_is_reported_with_its_line(mini_as_base, tmp_path, capsys):
     plan = tmp_path / "plan.toml"
     plan.write_text(

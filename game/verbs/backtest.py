@@ -13,7 +13,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.verbs.common import EXIT_ERROR, EXIT_OK, CliError, _load_world, _write, default_packs, given_packs
+from game.verbs.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    _load_world,
+    _write,
+    check_out,
+    default_packs,
+    given_packs,
+)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
@@ -21,6 +30,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from game.engine import GameError, SimulationError, load_plan
     from game.engine.backtest import default_history_plan, run_backtest
 
+    check_out(args.out)
     world = _load_world(default_packs(given_packs(args)))
     if not world.history:
         raise CliError("the packs carry no [history.ID] series: there is nothing to backtest")

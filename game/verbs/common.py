@@ -87,6 +87,20 @@ def _listed(what: str, errors: Sequence[object]) -> str:
     return f"{what} {len(errors)} errors:\n" + "\n".join(str(e) for e in errors)
 
 
+def check_out(out: str | None) -> None:
+    """Refuse an --out file that cannot be written before the work, not after it: its folder
+    missing or not a folder, or the path itself a folder (a batch of minutes ran to nothing)."""
+    if out is None:
+        return
+    path = Path(out)
+    folder = path.parent
+    if path.is_dir():
+        raise CliError(f"cannot write {out}: it is a folder; name a file in it")
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise CliError(f"cannot write {out}: the folder {str(folder)!r} {what}")
+
+
 def _write(text: str, out: str | None) -> None:
     if out is None:
         sys.stdout.write(text)

@@ -19,6 +19,7 @@ from game.verbs.common import (
     _load_world,
     _parse_params,
     _write,
+    check_out,
     default_packs,
     given_packs,
     report_content_notes,
@@ -51,6 +52,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     )
 
     pins = _parse_params(args.param)
+    check_out(args.out)
     if args.save is not None and args.runs > 1:
         raise CliError("--save needs a single game: drop --runs or use --runs 1")
     world = _load_world(default_packs(given_packs(args)))
@@ -158,6 +160,7 @@ def endings(game: Any) -> dict[str, dict[str, Any]]:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    check_out(args.out)
     world = _load_world(default_packs(given_packs(args)))
     _write(cli_sensitivity.run(args, world, CliError), args.out)
     return EXIT_OK
