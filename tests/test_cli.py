@@ -147,7 +147,9 @@ def test_bad_arguments_give_one_clear_message(mini_as_base, capsys, args, messag
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("verb", [["simulate", "--scenario", "test-run"], ["sensitivity", "--samples", "2"], ["backtest"]])
+@pytest.mark.parametrize(
+    "verb", [["simulate", "--scenario", "test-run"], ["sensitivity", "--samples", "2"], ["backtest"]]
+)
 def test_an_out_file_that_cannot_be_written_is_refused_before_the_work(
     mini_as_base, tmp_path, capsys, monkeypatch, verb
 ):
