@@ -288,8 +288,9 @@ class _Arena:
     line. ``shared``: slabs a forked process shares (``MAP_SHARED``), for spans run in a worker
     process (``span_worker``), which is why big batches have an arena at all: the alignment alone
     bought nothing measurable (one thread, 10,000 runs, alternated four times: 58.7-59.8 ms a
-    turn against 59.3-60.3 with numpy's own arrays, which start anywhere). Each buffer is an array whose base is its slab's map,
-    not another array, so the program's bookkeeping by buffer (``_root_of``) is unchanged.
+    turn against 59.3-60.3 with numpy's own arrays, which start anywhere). Each buffer is an
+    array whose base is its slab's map, not another array, so the program's bookkeeping by
+    buffer (``_root_of``) is unchanged.
 
     A process forked from this one by anyone but ``span_worker`` (a pool of worker processes, say)
     would share the slabs too, and its turns and this process's would write each other's numbers:
