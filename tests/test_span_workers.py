@@ -188,3 +188,24 @@ def test_a_turn_interrupted_while_a_worker_answers_leaves_no_answer_for_the_next
     assert len(_workers(game)) == 2 and first.pid not in [worker.pid for worker in _workers(game)]
     with _reference():
         assert game_digest(game) == _play_in_child(twin, 2)
+
+
+def test_a_worker_is_killed_once_however_often_it_is_stopped(base_world, monkeypatch: pytest.MonkeyPatch):
+    """A worker stopped mid-game (lost, broken) is stopped again when its program goes: by then
+    its pid may be some other process's, which must not be killed."""
+    game = _game(base_world)
+    game.resolve_turn()
+    workers = list(_workers(game))
+    span_worker.stop(workers)
+    killed: list[int] = []
+    kill = os.kill
+
+    def recorded(pid: int, sig: int) -> None:  # other programs' workers still die as they should
+        killed.append(pid)
+        kill(pid, sig)
+
+    monkeypatch.setattr(span_worker.os, "kill", recorded)
+    span_worker.stop(workers)
+    del game
+    gc.collect()  # the program's own last stop
+    assert not {worker.pid for worker in workers} & set(killed)

@@ -98,6 +98,7 @@ class SpanWorker:
         self.pid, self.owner, self.conn = pid, os.getpid(), mine
         self.busy = False  # a job sent, its answer not read yet
         self.broken = False  # a job or an answer cut short (^C, the worker gone): it must stop
+        self.stopped = False  # killed and reaped: its pid may be another process's by now
 
     def start(self, job: Any) -> None:
         """Have the worker do ``job`` (a turn's span: see ``Program._worker_turn``)."""
@@ -162,6 +163,9 @@ def stop(workers: Sequence[SpanWorker]) -> None:
     """End the workers (a program gone, or a worker found in a bad state): this process's are
     killed and waited for; a forked process's copies of them only close their end."""
     for worker in workers:
+        if worker.stopped:  # a program's last call to stop comes after any earlier one
+            continue
+        worker.stopped = True
         try:
             worker.conn.close()
         except OSError:
