@@ -95,10 +95,10 @@ def test_a_game_and_its_status_quo_twin_set_up_their_shared_program_once(base_wo
     setups = []
     run = program.Program._run
 
-    def counted(self, blocks, turn, where=None):
+    def counted(self, blocks, turn):
         if blocks is self.builder.setup:
             setups.append(turn)
-        return run(self, blocks, turn, where)
+        return run(self, blocks, turn)
 
     monkeypatch.setattr(program.Program, "_run", counted)
     game = Game(base_world, "both-sides", seed=31, status_quo=True)

@@ -385,6 +385,10 @@ def _settle_in_place(stock: Array, low: float | None, high: float | None, sid: s
 _least, _greatest, _sum = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 
 
+STOPS = (NotANumber, _OutOfRange)
+"""What stops a span's turn, handed back with where it arose (``span_worker.run_phases``)."""
+
+
 def _worker_turn(program: Program, number: int, job: tuple[Any, ...]) -> span_worker.Raw | None:
     """What a worker process does each turn (``span_worker``): span ``number``'s phases in the
     program's set of spans ``which`` (-1: on its own buffers; else generation ``which``'s),
@@ -393,7 +397,7 @@ def _worker_turn(program: Program, number: int, job: tuple[Any, ...]) -> span_wo
     which, turn, substeps, errors = job
     spans = program.spans if which < 0 else program.generations[which].spans
     with np.errstate(**errors):
-        return span_worker.run_phases(spans[number], substeps, (NotANumber, _OutOfRange))
+        return span_worker.run_phases(spans[number], substeps, STOPS)
 
 
 def _into(ufunc: np.ufunc, out: Array) -> Callable[..., Any]:
@@ -1439,22 +1443,16 @@ class Program:
                     total += max(a.size for a in arrays) / self.rows
         return total
 
-    def _run(self, blocks: list[Block], turn: int, where: list[int] | None = None) -> None:
-        """Run a phase's blocks; a nan or a breach raises the game's error (``where`` is told
-        the position of the block that raised it)."""
+    def _run(self, blocks: list[Block], turn: int) -> None:
+        """Run a phase's blocks; a nan or a breach raises the game's error."""
         owner: Owner = ""
-        index = 0
         try:
-            for index, (owner, instructions) in enumerate(blocks):  # noqa: B007 (read on an error)
+            for owner, instructions in blocks:  # noqa: B007 (read on an error)
                 for function, args in instructions:
                     function(*args)
         except NotANumber as exc:
-            if where is not None:
-                where.append(index)
             raise self._nan_error(owner, exc, turn) from None
         except _OutOfRange as exc:
-            if where is not None:
-                where.append(index)
             raise self._range_error(exc, turn) from None
 
     def _range_error(self, exc: _OutOfRange, turn: int) -> Exception:
@@ -1496,17 +1494,10 @@ class Program:
 
         An error is handed back with where in the turn it arose (the phase, the block), so that
         of several spans the one the whole batch would have met first is raised."""
-        first, substep, end = phases
         substeps = self.stepper.scenario.substeps
-        order = [first] + [substep] * (substeps - 1) + [end]
-        for number, phase in enumerate(order):
-            where: list[int] = []
-            try:
-                self._run(phase, turn, where)
-            except Exception as exc:  # noqa: BLE001 (advance raises the earliest of the spans')
-                if not where:  # not a formula's nan nor a stock's breach: nothing to order by
-                    raise
-                return (number, where[0]), exc
+        raw = span_worker.run_phases(phases, substeps, STOPS)  # as a worker process runs its span
+        if raw is not None:
+            return self._failure_in(phases, raw, turn, substeps)
         pairs, (lo, hi) = copies
         for buffer, out in pairs:
             _transposed(buffer[:, lo:hi], out[lo:hi])
@@ -1588,7 +1579,8 @@ class Program:
     def _failure_in(
         self, phases: tuple[list[Block], ...], raw: span_worker.Raw, turn: int, substeps: int
     ) -> Failure:
-        """A worker's nan or stock out of range as the game's error, like ``_run`` raises it."""
+        """A span's nan or stock out of range (``span_worker.run_phases``) as the game's error,
+        with where in the turn it arose, like ``_run`` raises it."""
         (number, index), exc = raw
         first, substep, end = phases
         phase = first if number == 0 else end if number == substeps else substep
