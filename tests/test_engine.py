@@ -128,6 +128,37 @@ def test_status_quo_twin_shares_draws_but_not_decisions(world):
     assert game.value("enforcement_multiplier")[0, 0] == pytest.approx(1.3)
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(seed=3, runs=1, difficulty="hard"),
+        dict(seed=8, runs=3, pins={"hope_efficacy": 0.4}, difficulty="easy"),
+        dict(seed=5, runs=4, blocks=[{}, {"hope_efficacy": 0.3}], block_seeds=[5, 9]),
+    ],
+    ids=["lone-hard", "pinned-easy", "blocks"],
+)
+def test_the_status_quo_twin_is_the_game_its_settings_make_played_with_no_changes(base_world, settings):
+    """The twin is copied from its game as it starts (not built again): it must be, to the bit,
+    the game the same settings build alone, played as many turns without a decision; and the
+    player's levels, locks and seats must not reach it."""
+    alone = Game(base_world, "both-sides", snapshots=False, **settings)
+    extra = next(name for name in base_world.order if name not in alone.recorded)  # recorded on request
+    game = Game(base_world, "both-sides", status_quo=True, record=[extra], **settings)
+    game.set_level("hope", 1)
+    game.locks["treatment"] = "the class keeps treatment where it is"
+    game.players["us"] = "Ana"
+    for _ in range(3):
+        game.resolve_turn()
+        alone.resolve_turn()
+    twin = game.status_quo
+    assert twin is not None and twin.turn == alone.turn == 3
+    assert twin.state_digest() == alone.state_digest() != game.state_digest()
+    assert twin.recorded == alone.recorded and extra in game.recorded
+    for name in alone.recorded:
+        assert twin.history(name).tobytes() == alone.history(name).tobytes(), name
+    assert twin.locks == {} and twin.players == {} and twin.log == []
+
+
 @pytest.mark.parametrize("indicator", ["heavy_users", "violence", "revenue", "us_approval", "growth"])
 def test_attribution_sums_to_the_change(world, indicator):
     game = Game(world, "test-run", seed=9, interactive=True)
