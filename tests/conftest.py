@@ -112,6 +112,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After each test and its fixtures' teardown: collect its garbage, then freeze what is left.
+
+    What is alive then (the session's and the module's fixtures, the kept worlds and their
+    programs, caches) lives on for many tests; unfrozen, every collection of the oldest
+    generation walked it again, and collections of the middle one walked what each test
+    left in it. Collected and frozen here, the collector walks only what the test running
+    makes: the collector's time fell from 5.9-7.2 s to 3.6-4.5 s per worker (three workers,
+    2026-12-01, `gc.callbacks` timing), the collections here included. Only what is still
+    reachable is frozen (the garbage is collected first); something frozen that is dropped
+    later in a reference cycle (a module's fixture) is not collected, which costs memory
+    only (the run's peak: 440 MB against 420 MB). Finalizers still run as the worker exits."""
+    yield
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.hookimpl(specname="pytest_sessionfinish", trylast=True)  # beside scheduling.py's
 def pytest_sessionfinish_freeze(session: pytest.Session) -> None:
     """The tests are over: collect their garbage once (its unraisable exceptions still reach
