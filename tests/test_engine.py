@@ -144,18 +144,22 @@ def test_the_status_quo_twin_is_the_game_its_settings_make_played_with_no_change
     alone = Game(base_world, "both-sides", snapshots=False, **settings)
     extra = next(name for name in base_world.order if name not in alone.recorded)  # recorded on request
     game = Game(base_world, "both-sides", status_quo=True, record=[extra], **settings)
-    game.set_level("hope", 1)
+    mine_alone = Game(base_world, "both-sides", record=[extra], **settings)  # the game, without a twin
+    for played in (game, mine_alone):
+        played.set_level("hope", 1)
     game.locks["treatment"] = "the class keeps treatment where it is"
     game.players["us"] = "Ana"
     for _ in range(3):
-        game.resolve_turn()
-        alone.resolve_turn()
+        for played in (game, alone, mine_alone):
+            played.resolve_turn()
     twin = game.status_quo
     assert twin is not None and twin.turn == alone.turn == 3
     assert twin.state_digest() == alone.state_digest() != game.state_digest()
     assert twin.recorded == alone.recorded and extra in game.recorded
     for name in alone.recorded:
         assert twin.history(name).tobytes() == alone.history(name).tobytes(), name
+    for name in game.recorded:
+        assert game.history(name).tobytes() == mine_alone.history(name).tobytes(), name
     assert twin.locks == {} and twin.players == {} and twin.log == []
 
 

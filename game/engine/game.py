@@ -659,6 +659,9 @@ class Game:
         twin.undo_allowed = True
         twin._recorder = Recorder(self._stepper, ())
         twin._recorder.record(twin.env, twin._state.stocks, twin.turn)
+        # a recorder tells its stepper the names it keeps (a big batch's turn copies them out
+        # as it runs); the twin's are a part of the game's, which the shared stepper keeps
+        self._stepper.kept = frozenset(self._recorder.names)
         return twin
 
     def fork(self) -> Game:
