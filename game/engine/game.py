@@ -652,8 +652,8 @@ class Game:
         built again. Its parameters would be drawn from the same seeds and pins, and its first
         state and values computed from them, to the same bits: half of a new game's set-up (12 of
         26 ms for the base game) was the twin doing it all a second time. It shares the game's
-        parameters and stepper, as every fork does (neither is written into once made), and
-        records only what a game records by default."""
+        parameters (never written into once drawn) and stepper (whose caches are keyed by what
+        they hold), as every fork does, and records only what a game records by default."""
         twin = self.fork()
         twin.locks, twin.players, twin.planned_choices = {}, {}, {}
         twin.undo_allowed = True
