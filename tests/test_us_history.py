@@ -65,3 +65,55 @@ def test_us_grown_cannabis_displaces_mexicos_as_states_legalize(history_run, wor
         revenue = year(game, "dto_revenue_cannabis", 2019) / year(game, "dto_revenue_cannabis", 2013)
         kept[full] = np.median(revenue)
     assert kept[0.4] < kept[0.9] < 1
+
+
+def _played(world, tmp_path, steps: str, turns: int):
+    """A plan of ``steps`` (TOML [[step]] tables) played ``turns`` turns beside its status quo."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(f'scenario = "{SCENARIO}"\n{steps}')
+    result = run_plan(world, SCENARIO, plan, runs=8, seed=3, turns=turns)
+    assert result.status_quo is not None
+    return result.game, result.status_quo
+
+
+def _now(game, name: str) -> np.ndarray:
+    value = np.asarray(game.env[name], dtype=float).reshape(-1)  # a scalar where no run differs
+    return np.broadcast_to(value, (game.runs,)) if value.size == 1 else value
+
+
+def _fired(game, event: str) -> np.ndarray:
+    return np.array([e.share for e in game.events_fired if e.event == event] or [0.0])
+
+
+def test_california_legalized_by_the_player_is_not_counted_again_by_the_2016_ballots(world, tmp_path):
+    # the lever's level 1 is California (a seventh of US consumption); the 2016 ballots legalized
+    # California, Massachusetts, Nevada and Maine: with California legal already, only the others are new
+    game, status_quo = _played(
+        world, tmp_path, '[[step]]\nturn = 1\naction = "cannabis_legalization"\nlevel = 1\n', 24
+    )
+    assert (
+        _fired(game, "state_ballots_2016").sum() == 1 and _fired(status_quo, "state_ballots_2016").sum() == 1
+    )
+    # so from 2017 the legal states are the same places in both games, and so is their legal share
+    np.testing.assert_allclose(_now(game, "cannabis_legal_share"), _now(status_quo, "cannabis_legal_share"))
+    np.testing.assert_allclose(
+        _now(game, "cannabis_arrest_legal_share"), _now(status_quo, "cannabis_arrest_legal_share")
+    )
+    assert np.all(
+        _now(game, "state_legal_cannabis_share") < _now(status_quo, "state_legal_cannabis_share") - 0.1
+    )
+
+
+def test_a_national_market_reaches_the_legal_states_without_counting_them_twice(world, tmp_path):
+    # legalized nationally after the 2016 ballots: the states' stores were legal already, so the
+    # national market (a tenth of the trade untaxed and illicit) adds its 90% to the rest of the country
+    steps = '[[step]]\nturn = 22\naction = "cannabis_legalization"\nlevel = 2\n'
+    game, _ = _played(world, tmp_path, steps, 28)
+    lever = _now(game, "cannabis_legalization")
+    np.testing.assert_allclose(lever, 0.9)
+    states = _now(game, "state_legal_cannabis_share")
+    arrests = _now(game, "state_legal_arrest_share")
+    assert np.all(states > 0.15), "the 2012-2016 ballots had fired"
+    np.testing.assert_allclose(_now(game, "cannabis_legal_share"), 0.9 + 0.1 * states)
+    np.testing.assert_allclose(_now(game, "cannabis_arrest_legal_share"), 0.9 + 0.1 * arrests)
+    assert np.all(_now(game, "cannabis_legal_share") < 1), "an untaxed illicit trade remains"
