@@ -312,3 +312,38 @@ async def test_a_scenario_can_turn_undo_off(tmp_path):
         await pilot.press("question_mark")
         await ready(pilot)
         assert "Undo" not in "\n".join(screen_lines(app))
+
+
+def test_a_dilemma_nobody_decided_keeps_its_words_through_an_undo_a_save_and_a_load(base_world, tmp_path):
+    # Mexico's 2012 election with the army already back in barracks leaves nothing to decide: the
+    # news says "Nobody decided: Keep to your own course" (the default's variant), and so must the
+    # debrief and the exports after the game was taken back a turn, or saved and loaded
+    from game.classroom.exports import markdown
+
+    game = Game(base_world, "both-sides", 65117, 1, {}, status_quo=True, interactive=True)
+    game.set_level("mx_kingpin_strategy", 0, enforce=False)  # nothing left to pull back,
+    game.set_level("mx_violence_targeting", 2, enforce=False)  # nor to promise
+    for _ in range(6):
+        game.resolve_turn()
+        for dilemma in list(game.pending_dilemmas):
+            game.choose(dilemma.event, next(c.id for c in dilemma.choices if c.default))
+
+    def election(played: Game) -> tuple[str, bool, str]:
+        (made,) = [c for c in played.choices_made if c.event == "mx_election_2012"]
+        return made.choice, made.by_default, made.label
+
+    taken = ("stay_the_course", True, "Keep to your own course")
+    assert election(game) == taken
+    answered = {c.event: c.label for c in game.choices_made if not c.by_default}
+    assert answered, "the player answered other dilemmas, in words of their own"
+    for again in (undo_last_turn(game), load_save(save_game(game, "six", folder=tmp_path)).game):
+        assert election(again) == taken
+        assert {c.event: c.label for c in again.choices_made if not c.by_default and c.turn < 6} == {
+            c.event: c.label for c in game.choices_made if not c.by_default and c.turn < 6
+        }
+        report = markdown(again)
+        assert (
+            "'Mexico votes, July 2012' was not put to a player: its default, Keep to your own course"
+            in report
+        )
+        assert "Stay the course" not in report

@@ -61,8 +61,7 @@ def draw_events(
     out = Draw()
     # event, choice, where it fired, by default, label, and in a batch of plans the blocks answering
     answers: list[tuple[str, str, Array, bool, str, tuple[int, ...] | None]] = []
-    # cheap checks first, for every event at once (one column each): most are spent or cooling
-    # down. Each event's own clock is read before it fires, so reading them all now is the same.
+    # cheap checks first, all events at once (a clock is read before its event fires: the same)
     clocks = eligibility(stepper, state, turn, ended_turn)
     candidates: list[bool] = np.logical_or.reduce(clocks, axis=0).tolist()
     # a lone game: an event whose condition is plainly false on its numbers is passed over
@@ -204,8 +203,10 @@ def _draw_event(
                 mask = fired & np.repeat(where, runs, axis=0)
                 answers.append((eid, planned or default, mask, not planned, "", tuple(blocks)))
         else:
-            planned = planned_choices.get((turn, eid))
-            answers.append((eid, planned or default, fired, not planned, "", None))
+            answer = planned_choices.get((turn, eid)) or default  # a lone game keeps the words read:
+            taken = next((c for c in spec.choices if c.id == answer), None) if R == 1 else None
+            shown = choice_words(stepper, env, eid, taken, turn, 0).label if taken is not None else ""
+            answers.append((eid, answer, fired, not planned_choices.get((turn, eid)), shown, None))
 
 
 def _fired(stepper: Stepper, eid: str, env: dict[Any, Array], turn: int, eligible: Array) -> Array:

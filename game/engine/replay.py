@@ -38,6 +38,8 @@ class Answer(Protocol):
     @property
     def choice(self) -> str: ...
 
+    # a logged answer (ChoiceMade) may also say ``by_default``: nobody chose, the default was taken
+
 
 @dataclass(frozen=True)
 class Step:
@@ -81,7 +83,14 @@ def replay(
     last = game.turns if turns is None else turns
     by_turn = decisions_by_turn(decisions)
     answered = list(answers)
-    game.planned_choices = {(a.turn, a.event): a.choice for a in answered}
+    # an answer nobody gave (the default, taken as nobody was left to decide) is left to the game,
+    # which takes the default again and records it as such, in the words the player read
+    given = [
+        a
+        for a in answered
+        if not (getattr(a, "by_default", False) and a.choice == _default_choice(game, a.event))
+    ]
+    game.planned_choices = {(a.turn, a.event): a.choice for a in given}
     game.hold_ended = hold_ended
     for turn in range(game.turn + 1, last + 1):
         live = live_last_turn and turn == last and not game.is_over
@@ -138,3 +147,9 @@ def undo_last_turn(game: Game) -> Game:
         if decision.turn == last:
             fresh.set_level(decision.action, decision.level, enforce=False)
     return fresh
+
+
+def _default_choice(game: Game, event: str) -> str | None:
+    """The id of the choice a dilemma takes when nobody decides (None: no such event in this world)."""
+    info = game.world.events.get(event)
+    return next((c.id for c in info.spec.choices if c.default), None) if info is not None else None

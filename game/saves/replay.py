@@ -10,7 +10,6 @@ judges.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from typing import Any, NamedTuple
@@ -150,14 +149,9 @@ def replay(save: SaveFile, world: Any, *, allow_out_of_range: bool = False) -> G
     steps = [
         Step(t.turn, d.action, d.level) for t in save.log for d in sorted(t.decisions, key=lambda d: d.action)
     ]
-    answers = [ChoiceMade(t.turn, c.event, c.choice) for t in save.log for c in t.choices]
+    # an answer nobody gave is taken again by the game as nobody's, in the words the player read
+    answers = [ChoiceMade(t.turn, c.event, c.choice, c.by_default) for t in save.log for c in t.choices]
     replay_log(game, steps, answers, save.turn, live_last_turn=True)
-    # the replay answers every logged dilemma as chosen; the save says which nobody chose
-    defaulted = {(t.turn, c.event) for t in save.log for c in t.choices if c.by_default}
-    game.choices_made = [
-        dataclasses.replace(c, by_default=True) if (c.turn, c.event) in defaulted else c
-        for c in game.choices_made
-    ]
     for aid, level in save.pending.items():
         game.set_level(aid, level, enforce=False)
     game.interactive = True
