@@ -15,11 +15,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from game import __version__, locations
 from game.app import run_app
 from game.content.printable import printable
+from game.errors import did_you_mean
 from game.verbs import sensitivity as cli_sensitivity
 from game.verbs.classroom import VERBS as CLASSROOM_VERBS
 from game.verbs.classroom import ClassroomCliError
@@ -99,8 +100,33 @@ def _seed(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake said in one line: what was wrong, the option or verb meant if one
+    is close, and where the options are listed (instead of the usage block, then the error)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; {self.prog} --help lists what it takes\n")
+
+    def unrecognized(self, extras: Sequence[str]) -> NoReturn:
+        """Arguments the verb does not take, each with the option it is closest to."""
+        options = [o for action in self._actions for o in action.option_strings]
+        said = [f"{a}{did_you_mean(a.split('=', 1)[0], options)}" if a.startswith("-") else a for a in extras]
+        self.error(f"unrecognized argument{'s' * (len(extras) > 1)}: {' '.join(said)}")
+
+
+def _verb_parser(parser: argparse.ArgumentParser, verb: str | None) -> _Parser:
+    """The parser of ``verb`` (the top level's without one)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and verb in action.choices:
+            found = action.choices[verb]
+            assert isinstance(found, _Parser)
+            return found
+    assert isinstance(parser, _Parser)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="borderline",
         description="Borderline: drug policy on both sides of the US-Mexico border. "
         "With no verb, starts the game.",
@@ -330,7 +356,9 @@ def _pack_option(parser: argparse.ArgumentParser, dest: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # said by the verb they were given to, as its own mistakes are
+        _verb_parser(parser, args.verb).unrecognized(extras)
     if args.verb in HEADLESS_VERBS:  # the game's own screens draw with escape codes on purpose
         with (
             contextlib.redirect_stdout(_TerminalSafe(sys.stdout)),

@@ -182,6 +182,24 @@ def test_a_bad_plan_is_reported_with_its_line(mini_as_base, tmp_path, capsys):
     assert "plan.toml:9:9: action 'enforcement' has levels 0 to 2" in err
 
 
+@pytest.mark.parametrize("verb", ["simulate", "validate"])
+def test_a_plan_naming_a_scenario_no_pack_has_is_refused_at_its_line(mini_as_base, tmp_path, capsys, verb):
+    # validate called such a plan ok, and simulate named no file: each now says where, with the rest
+    plan = tmp_path / "plan.toml"
+    plan.write_text('scenario = "test-rn"\n\n[[step]]\nturn = 1\naction = "treatmnt"\nlevel = 1\n')
+    args = [verb, str(plan)] if verb == "validate" else [verb, "--plan", str(plan)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "plan.toml:1:12: unknown scenario 'test-rn' (did you mean \"test-run\"?)" in err
+    assert "plan.toml:5:10: unknown action 'treatmnt'" in err
+    # asked to play it in a scenario that exists, the scenario it names does not matter
+    plan.write_text('scenario = "test-rn"\n\n[[step]]\nturn = 1\naction = "treatment"\nlevel = 1\n')
+    assert (
+        main(["simulate", "--scenario", "test-run", "--plan", str(plan), "--out", str(tmp_path / "o.json")])
+        == 0
+    )
+
+
 def test_plan_errors_point_at_their_own_steps_out_of_turn_order(mini_as_base, tmp_path, capsys):
     # a playtester's plan: the later turn first; each message must stay at its own step
     plan = tmp_path / "plan.toml"
@@ -228,6 +246,33 @@ def test_argparse_errors_exit_two_without_a_traceback():
     result = run("simulate", "--runs", "zero")
     assert result.code == 2
     assert "not a whole number" in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["simulate", "--plann", "x.toml"],
+            'borderline simulate: error: unrecognized arguments: --plann (did you mean "--plan"?) x.toml',
+        ),
+        (
+            ["simulate", "--seeed=4"],
+            'borderline simulate: error: unrecognized argument: --seeed=4 (did you mean "--seed"?)',
+        ),
+        (
+            ["simulate", "--runs", "zero"],
+            "borderline simulate: error: argument --runs: 'zero' is not a whole number",
+        ),
+        (["validate", "--strictt"], "borderline validate: error: unrecognized argument: --strictt"),
+    ],
+)
+def test_a_mistaken_argument_is_one_line_from_the_verb_it_was_given_to(capsys, args, said):
+    # argparse printed the top level's usage block, then the error: five lines, and not the verb's
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"{said}; {said.split(':')[0]} --help lists what it takes"]
 
 
 def test_validate_is_clean_on_a_good_pack_and_lists_every_error_otherwise(tmp_path, capsys):

@@ -57,17 +57,19 @@ def read_plan(
             raise ContentErrors(refused)
         return plan, doc
     named = doc.data.get("scenario")
-    scenario = scenario or (named if isinstance(named, str) and named else None)
+    # the plan's own scenario is checked where it is the one played (no other was asked for)
+    own = named if isinstance(named, str) and named and scenario is None else None
+    scenario = scenario or own
     if scenario is None and first_scenario:
         scenario = next(iter(world.scenarios), None)
     if plan is None or refused:
-        raise ContentErrors(_with_what_parsed(doc, refused, world, scenario))
-    check_plan(plan, world, scenario, doc)
+        raise ContentErrors(_with_what_parsed(doc, refused, world, scenario, own))
+    check_plan(plan, world, scenario, doc, own)
     return plan, doc
 
 
 def _with_what_parsed(
-    doc: TomlDocument, refused: list[ContentError], world: World, scenario: str | None
+    doc: TomlDocument, refused: list[ContentError], world: World, scenario: str | None, own: str | None
 ) -> list[ContentError]:
     """The schema's errors, and the world's for each step and answer the schema took on its own."""
     data = doc.data
@@ -91,13 +93,17 @@ def _with_what_parsed(
         world,
         scenario,
         lambda where, message: found.append(doc.error(where, message, at_value=True)),
+        own,
     )
     places = {(e.line, e.column) for e in refused}
     return sorted([*refused, *(e for e in found if (e.line, e.column) not in places)])
 
 
-def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument | None = None) -> None:
-    """Unknown actions, levels out of range, turns past the end: every problem at once."""
+def check_plan(
+    plan: Plan, world: World, scenario: str | None, doc: TomlDocument | None = None, own: str | None = None
+) -> None:
+    """Unknown actions, levels out of range, turns past the end, an unknown scenario the plan names
+    (``own``: where it is the one played): every problem at once."""
     errors: list[ContentError] = []
 
     def report(path: tuple[str | int, ...], message: str) -> None:
@@ -106,7 +112,7 @@ def check_plan(plan: Plan, world: World, scenario: str | None, doc: TomlDocument
         else:
             errors.append(ContentError("<plan>", 0, 0, ".".join(map(str, path)) + ": " + message))
 
-    _plan_problems(list(enumerate(plan.step)), list(enumerate(plan.choice)), world, scenario, report)
+    _plan_problems(list(enumerate(plan.step)), list(enumerate(plan.choice)), world, scenario, report, own)
     if errors:
         raise ContentErrors(errors)
 
@@ -117,8 +123,16 @@ def _plan_problems(
     world: World,
     scenario: str | None,
     report: Callable[[tuple[str | int, ...], str], None],
+    own: str | None = None,
 ) -> None:
-    """Report each step and answer the world does not know, each at its place in the file."""
+    """Report each step and answer the world does not know, each at its place in the file, and the
+    scenario the plan names (``own``) if no pack defines it."""
+    if own is not None and own not in world.scenarios:
+        known = ", ".join(world.scenarios) or "none"
+        report(
+            ("scenario",),
+            f"{unknown('scenario', own, world.scenarios, world.pack_ids)}; the scenarios are: {known}",
+        )
     turns = world.scenarios[scenario].turns if scenario in world.scenarios else None
     for i, step in steps:
         if step.action not in world.actions:

@@ -43,6 +43,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         plan = load_plan(plan_path)
         scenario = args.scenario or plan.scenario or "both-sides"
         if scenario not in world.scenarios:
+            if not args.scenario and plan.scenario:  # the plan's own: said at its line
+                load_plan(plan_path, world)
             known = ", ".join(sorted(world.scenarios)) or "none"
             missing = unknown("scenario", scenario, world.scenarios, world.pack_ids)
             raise CliError(f"{missing}; the packs have: {known}")

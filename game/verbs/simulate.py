@@ -46,6 +46,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         GameError,
         MemoryBudgetExceeded,
         PinOutOfRange,
+        read_plan,
         run_plan,
         summarise,
         summarise_scores,
@@ -61,6 +62,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise CliError(f"plan file {args.plan!r} does not exist")
     if args.scenario is None:
         args.scenario = _plan_scenario(args.plan) or "both-sides"
+        if args.plan is not None and args.scenario not in world.scenarios:
+            try:  # the plan names a scenario no pack defines: said at its line, with its other problems
+                read_plan(args.plan, world)
+            except ContentErrors as exc:
+                raise CliError(_listed("the plan has", exc.errors)) from None
     scenario = world.scenarios.get(args.scenario)
     scored = not args.no_score and scenario is not None and bool(scenario.objectives)
     difficulty = None if args.difficulty is None else world.difficulty_named(args.difficulty)
