@@ -15,13 +15,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from game import __version__, locations
 from game.app import run_app
 from game.content.printable import printable
-from game.errors import did_you_mean
 from game.verbs import sensitivity as cli_sensitivity
+from game.verbs.arguments import Parser, parse_players, positive, seed_number, verb_parser
 from game.verbs.classroom import VERBS as CLASSROOM_VERBS
 from game.verbs.classroom import ClassroomCliError
 from game.verbs.classroom import add_verbs as add_classroom_verbs
@@ -64,69 +64,8 @@ LOADS_PACKS = (
 """The verbs that take ``--pack`` after them as well as before."""
 
 
-def _parse_players(items: Sequence[str]) -> dict[str, str]:
-    """``--player SIDE=NAME``, once per side."""
-    players: dict[str, str] = {}
-    for item in items:
-        side, sep, name = item.partition("=")
-        side, name = side.strip(), " ".join(name.split())
-        if not sep or not side or not name:
-            raise CliError(f"--player expects SIDE=NAME, e.g. --player us=Ana, got {item!r}")
-        if side in players:
-            raise CliError(f"--player {side}: named twice ({players[side]!r} and {name!r})")
-        players[side] = name
-    if len(players) == 1:
-        raise CliError("--player: a two-player game needs a name for every side (one --player each)")
-    return players
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError("must be between 0 and 2**63 - 1")
-    return value
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with a mistake said in one line: what was wrong, the option or verb meant if one
-    is close, and where the options are listed (instead of the usage block, then the error)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}; {self.prog} --help lists what it takes\n")
-
-    def unrecognized(self, extras: Sequence[str]) -> NoReturn:
-        """Arguments the verb does not take, each with the option it is closest to."""
-        options = [o for action in self._actions for o in action.option_strings]
-        said = [f"{a}{did_you_mean(a.split('=', 1)[0], options)}" if a.startswith("-") else a for a in extras]
-        self.error(f"unrecognized argument{'s' * (len(extras) > 1)}: {' '.join(said)}")
-
-
-def _verb_parser(parser: argparse.ArgumentParser, verb: str | None) -> _Parser:
-    """The parser of ``verb`` (the top level's without one)."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and verb in action.choices:
-            found = action.choices[verb]
-            assert isinstance(found, _Parser)
-            return found
-    assert isinstance(parser, _Parser)
-    return parser
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="borderline",
         description="Borderline: drug policy on both sides of the US-Mexico border. "
         "With no verb, starts the game.",
@@ -137,7 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", dest="play_scenario", metavar="ID", help="skip the title screen: start a new game of ID"
     )
     parser.add_argument(
-        "--seed", dest="play_seed", type=_seed, metavar="S", help="with --scenario: the seed of the new game"
+        "--seed",
+        dest="play_seed",
+        type=seed_number,
+        metavar="S",
+        help="with --scenario: the seed of a new game",
     )
     parser.add_argument(
         "--difficulty",
@@ -181,9 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=locations.in_mods_folder,
         help="TOML plan: [[step]] turn, action, level",
     )
-    sim.add_argument("--runs", type=_positive, default=1, metavar="N", help="number of runs (default 1)")
-    sim.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
-    sim.add_argument("--turns", type=_positive, metavar="T", help="stop after T turns")
+    sim.add_argument("--runs", type=positive, default=1, metavar="N", help="number of runs (default 1)")
+    sim.add_argument("--seed", type=seed_number, default=0, metavar="S", help="random seed (default 0)")
+    sim.add_argument("--turns", type=positive, metavar="T", help="stop after T turns")
     sim.add_argument(
         "--difficulty",
         metavar="NAME",
@@ -220,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="let --param pin a parameter outside the range its sources support",
     )
 
-    cli_sensitivity.add_parser(verbs, _positive, _seed)
+    cli_sensitivity.add_parser(verbs, positive, seed_number)
 
     back = verbs.add_parser(
         "backtest",
@@ -233,8 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=locations.in_mods_folder,
         help="plan to run (default: plans/history.toml of the last pack with one)",
     )
-    back.add_argument("--runs", type=_positive, default=200, metavar="N", help="number of runs (default 200)")
-    back.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default 1)")
+    back.add_argument("--runs", type=positive, default=200, metavar="N", help="number of runs (default 200)")
+    back.add_argument("--seed", type=seed_number, default=1, metavar="S", help="random seed (default 1)")
     back.add_argument("--scenario", metavar="ID", help="scenario id (default: the plan's, else both-sides)")
     back.add_argument("--format", choices=("table", "json"), default="table")
     back.add_argument("--out", metavar="FILE", help="write here instead of standard output")
@@ -274,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000)")
     srv.add_argument(
         "--max-players",
-        type=_positive,
+        type=positive,
         default=30,
         metavar="N",
         help="most games at once (default 30); a tab past it is told the room is full",
@@ -307,11 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="go on even if the save pins a parameter outside the range its sources support",
         )
-    for name, verb_parser in verbs.choices.items():
+    for name, sub in verbs.choices.items():
         if name in LOADS_PACKS:
-            _pack_option(verb_parser, "verb_packs")
+            _pack_option(sub, "verb_packs")
         if name in ("simulate", "sensitivity", "backtest", "validate"):
-            verb_parser.add_argument(
+            sub.add_argument(
                 "--mods",
                 dest="with_mods",
                 action="store_true",
@@ -358,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if extras:  # said by the verb they were given to, as its own mistakes are
-        _verb_parser(parser, args.verb).unrecognized(extras)
+        verb_parser(parser, args.verb).unrecognized(extras)
     if args.verb in HEADLESS_VERBS:  # the game's own screens draw with escape codes on purpose
         with (
             contextlib.redirect_stdout(_TerminalSafe(sys.stdout)),
@@ -445,7 +388,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         if args.play_scenario is not None:
             raise CliError("--class sets the scenario and the seed: leave out --scenario and --seed")
         args.play_class = str(_check_class_file(args.play_class, given_packs(args)))
-    players = _parse_players(args.players)
+    players = parse_players(args.players)
     if players and args.play_scenario is None:
         raise CliError("--player needs --scenario ID (the players of which new game?)")
     return run_app(
