@@ -347,7 +347,11 @@ class MainScreen(GameScreen):
         "within each side's budget (money a {turn}) and political capital (spent when a "
         "change takes effect). Press e to end the {turn}. The dashboard shows each "
         "headline indicator now, its trend, the change since last turn (▲/▼) and how far it "
-        "is from the status quo: the same world with no changes from you (✓ better, ✗ worse)."
+        "is from the status quo: the same world with no changes from you (✓ better, ✗ worse). "
+        "The score in the header is what the game would score if it ended now: the {turn}s played, "
+        "then the scenario's years after them played on with your levels as they stand, against "
+        "the status quo (0 by definition). It moves as that future does, and counts a dilemma's "
+        "answer once it is given; the debrief splits it by objective."
     )
 
     BINDINGS = [
