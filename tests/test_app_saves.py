@@ -40,7 +40,7 @@ async def test_save_names_numbers_overwriting_and_continue_in_one_game(mini_worl
         assert isinstance(app.screen, MainScreen)
         saved = list(tmp_path.glob("*x.json"))
         assert len(saved) == 1
-        assert f"Saved as {saved[0].stem!r}" in status(app)
+        assert f"Saved as {saved[0].stem!r}: '/', which a file name cannot hold, became _" in status(app)
 
         # Saves number turns as the header does.
         await play_turns(pilot, 1, autosave=True)

@@ -29,7 +29,7 @@ from game.saves import (
     saves_dir,
     write_save,
 )
-from game.saves.files import KEEP_AUTOSAVES, LOCK_NAME, safe_name
+from game.saves.files import KEEP_AUTOSAVES, LOCK_NAME, renamed, safe_name
 
 MINI = Path(__file__).parent / "packs" / "mini"
 
@@ -294,6 +294,17 @@ def test_safe_names_keep_what_a_player_typed_when_it_is_harmless():
     assert safe_name("Ciudad Juárez, 2012") == "Ciudad Juárez, 2012"
     assert safe_name("../x") == "_x"
     assert safe_name("CON") == "CON_"
+
+
+def test_a_name_changed_to_be_a_file_name_says_each_change():
+    # the game said "characters a file name cannot hold became _" where a leading '..' had also gone
+    assert safe_name("../mid:game") == "_mid_game"
+    said = renamed("../mid:game")
+    assert "'/', ':', which a file name cannot hold, became _" in said and "the leading '..' went" in said
+    said = renamed("- x .")
+    assert said == "the leading '-' and the trailing '.' went (a file name cannot start or end so)"
+    assert renamed("CON") == "CON is a device's name on Windows, so it got a _"
+    assert renamed("Ciudad Juárez, 2012") == renamed("Tuesday class.json") == ""
 
 
 def test_the_saves_folder_is_the_option_then_the_environment_then_the_checkouts_saves(tmp_path, monkeypatch):

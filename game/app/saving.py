@@ -24,7 +24,7 @@ from game.saves import (
     save_game,
     saves_dir,
 )
-from game.saves.files import autosave_game, autosave_paths, safe_name
+from game.saves.files import autosave_game, autosave_paths, renamed, safe_name
 from game.saves.format import read_save
 
 
@@ -74,6 +74,7 @@ __all__ = [
     "latest_autosave",
     "list_saves",
     "load_save",
+    "renamed",
     "save_game",
     "safe_name",
     "saves_dir",

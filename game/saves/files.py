@@ -64,23 +64,48 @@ def safe_name(name: str) -> str:
     Letters and digits of any script, spaces and ``-_.,()+'`` are kept; anything else
     becomes ``_``; leading and trailing dots, spaces and dashes go; Windows device names
     get a ``_``; the result is cut to a length every file system accepts. Raise SaveError
-    if nothing usable is left.
+    if nothing usable is left. ``renamed`` says what of this was done to a name.
     """
+    return _made_safe(name)[0]
+
+
+def renamed(name: str) -> str:
+    """What ``safe_name`` did to ``name``, in words ("'/', ':' became _; the leading '..' went"),
+    or "" where the name is kept as typed."""
+    return "; ".join(_made_safe(name)[1])
+
+
+def _made_safe(name: str) -> tuple[str, list[str]]:
+    said: list[str] = []
     text = unicodedata.normalize("NFC", str(name)).strip()
     if text.lower().endswith(SUFFIX):
         text = text[: -len(SUFFIX)]
+    replaced = sorted({ch for ch in text if not (ch.isalnum() or ch in _ALLOWED_PUNCTUATION or ch.isspace())})
+    if replaced:
+        said.append(f"{', '.join(repr(ch) for ch in replaced)}, which a file name cannot hold, became _")
     kept = "".join(ch if ch.isalnum() or ch in _ALLOWED_PUNCTUATION else "_" for ch in text)
     kept = re.sub(r"\s+", " ", kept)
     kept = re.sub(r"_{2,}", "_", kept)
+    if kept.strip(" .-") != kept:
+        lead, trail = kept[: len(kept) - len(kept.lstrip(" .-"))], kept[len(kept.rstrip(" .-")) :]
+        ends = [
+            f"the leading {lead.strip()!r}" if lead.strip() else "",
+            f"the trailing {trail.strip()!r}" if trail.strip() else "",
+        ]
+        if any(ends):
+            said.append(f"{' and '.join(e for e in ends if e)} went (a file name cannot start or end so)")
     kept = kept.strip(" .-")
-    kept = kept.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
-    kept = kept.rstrip(" .-")
+    cut = kept.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+    if cut != kept:
+        said.append(f"it was cut to {len(cut)} characters")
+    kept = cut.rstrip(" .-")
     if not kept.strip("_"):
         raise SaveError(f"{name!r} cannot be used as a save name: type a name with a letter or a digit in it")
     first = kept.split(".")[0].rstrip(" ").upper()
     if first in _WINDOWS_RESERVED:
         kept = kept[: len(first)] + "_" + kept[len(first) :]
-    return kept
+        said.append(f"{first} is a device's name on Windows, so it got a _")
+    return kept, said
 
 
 def save_path(name: str, folder: str | os.PathLike[str] | None = None) -> Path:
@@ -267,6 +292,7 @@ def _to_prune(
         else:
             kept[game] += 1
     return doomed
+
 
 def sweep_orphans(folder: Path, older_than: float = ORPHAN_SECONDS) -> None:
     """Remove temp files a save killed mid-write left behind, once they are ``older_than`` seconds.

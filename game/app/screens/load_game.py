@@ -145,8 +145,9 @@ def save_with_dialogs(app: BorderlineApp, game: Game, say: Callable[..., None]) 
         except saving.SaveError as exc:
             say(f"✗ Not saved: {printable(str(exc))}", error=True, title="Not saved")
             return
-        if path.stem != name.strip():
-            say(f"Saved as {path.stem!r} (characters a file name cannot hold became _): {path}")
+        changes = saving.renamed(name)
+        if changes:
+            say(f"Saved as {path.stem!r}: {printable(changes)}: {path}")
         else:
             say(f"Saved to {path}")
 
