@@ -20,6 +20,11 @@ def mod(root: Path, files: dict[str, str], pack_id: str = "mymod", deps: tuple[s
     return write_pack(root / pack_id, files, needs=deps)
 
 
+NOT_YET = (
+    "(not checked yet: the formulas, effects and references between items, until the errors above are fixed)"
+)
+
+
 def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["validate", *args])
     out, err = capsys.readouterr()
@@ -409,7 +414,8 @@ def test_small_messages_point_at_their_own_line_and_name_what_they_are_about(tmp
     for name, (files, message) in cases.items():
         code, _, err = validate(capsys, str(mod(tmp_path, files, name)))
         assert code == 1 and err.splitlines()[0].endswith(f"{name}/{message}"), err
-        assert len(err.splitlines()) == 1, err
+        # one error, then what it kept from being checked (the files' formulas and references)
+        assert err.splitlines()[1:] == [NOT_YET], err
     folder = mod(tmp_path, {}, "d")
     (folder / "pack.toml").write_text(
         'id = "d"\nname = "D"\nversion = "0.1.0"\ndependencies = [{ id = "base" }]\ngame_version = ">=5.0"\n'
@@ -427,7 +433,7 @@ def test_a_dependency_written_as_text_and_a_pin_of_a_mods_parameter_say_what_to_
     manifest = 'id = "d"\nname = "D"\nversion = "0.1.0"\ndependencies = ["base"]\n'
     folder = write_pack(tmp_path / "d", {}, manifest=manifest)
     code, _, err = validate(capsys, str(folder))
-    assert code == 1 and err.strip().endswith(
+    assert code == 1 and err.splitlines()[0].endswith(
         'd/pack.toml:4:17: dependencies[0]: must be a table, got the text "base"; write { id = "base" }, '
         'or with the versions it needs: { id = "base", version = ">=0.1" }'
     )

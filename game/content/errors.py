@@ -52,13 +52,15 @@ class ContentErrors(ContentError):
     """Every problem found in a set of files; raised so that nothing half-loads.
 
     ``errors`` lists them in file order; the exception's own place is the first one's.
+    ``unchecked``: what these errors kept from being checked at all ("" where nothing was).
     """
 
-    def __init__(self, errors: Iterable[ContentError]) -> None:
+    def __init__(self, errors: Iterable[ContentError], unchecked: str = "") -> None:
         self.errors = sorted(errors)
+        self.unchecked = unchecked
         first = self.errors[0] if self.errors else ContentError("", 0, 0, "")
         super().__init__(first.file, first.line, first.column, first.message)
-        self.args = (self.errors,)  # how it is rebuilt (pickled, copied)
+        self.args = (self.errors, unchecked)  # how it is rebuilt (pickled, copied)
 
     def _key(self) -> tuple[str, int, int, str]:
         return ("", 0, 0, "\n".join(str(e) for e in self.errors))

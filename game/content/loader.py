@@ -313,8 +313,8 @@ def load_content(folders: Iterable[Path | str], game_version: str) -> ContentSet
             )
     report = apply_patches(patches, items, _dependency_test(packs))
     errors.extend(report.errors)
-    if errors:
-        raise ContentErrors(errors)
+    if errors:  # a formula or reference is checked against every item: not while some did not read
+        raise ContentErrors(errors, "the formulas, effects and references between items")
     return ContentSet(packs, items, sorted(report.warnings), report.conflicts)
 
 
