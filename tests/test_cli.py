@@ -264,6 +264,17 @@ def test_argparse_errors_exit_two_without_a_traceback():
             "borderline simulate: error: argument --runs: 'zero' is not a whole number",
         ),
         (["validate", "--strictt"], "borderline validate: error: unrecognized argument: --strictt"),
+        (
+            ["simulat", "--turns", "2"],
+            "borderline: error: argument VERB: invalid choice: 'simulat' (did you mean \"simulate\"?) "
+            "(choose from 'export', 'report', 'whatif', 'simulate', 'sensitivity', 'backtest', 'validate', "
+            "'new-pack', 'serve', 'schema', 'replay', 'load')",
+        ),
+        (
+            ["simulate", "--format", "jsn"],
+            "borderline simulate: error: argument --format: invalid choice: 'jsn' (did you mean \"json\"?) "
+            "(choose from 'json', 'csv', 'table')",
+        ),
     ],
 )
 def test_a_mistaken_argument_is_one_line_from_the_verb_it_was_given_to(capsys, args, said):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from game.errors import did_you_mean
 from game.verbs.common import CliError
@@ -53,6 +53,15 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}; {self.prog} --help lists what it takes\n")
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """A choice not among the verb's or option's choices, said with the one meant if close."""
+        choices = action.choices
+        if choices is not None and value not in choices and isinstance(value, str):
+            meant = did_you_mean(value, map(str, choices))
+            listed = ", ".join(repr(str(c)) for c in choices)
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r}{meant} (choose from {listed})")
+        super()._check_value(action, value)
 
     def unrecognized(self, extras: Sequence[str]) -> NoReturn:
         """Arguments the verb does not take, each with the option it is closest to."""
