@@ -17,7 +17,7 @@ from game.app.screens.main import MainScreen
 from game.app.widgets.action_panel import ActionPanel
 from game.app.widgets.dashboard import Dashboard
 from game.content.errors import ContentErrors
-from game.engine import Game, GameError, load_world, undo_last_turn
+from game.engine import Game, GameError, load_world, run_plan, undo_last_turn
 from game.saves import load_save, save_game
 
 LEVELS = textwrap.dedent(
@@ -134,6 +134,21 @@ def test_the_base_world_offers_three_difficulties_and_standard_plays_as_before()
     assert hard.capital("us") < Game(world, "both-sides", seed=7).capital("us") < easy.capital("us")
     for level in world.difficulties.values():
         assert level.description, "the new-game screen describes each difficulty"
+
+
+def test_learning_says_hope_is_the_lever_it_leaves_a_gamble_and_it_is(base_world):
+    """Learning sits every uncertain number at its best estimate, and HOPE's is the replications'
+    null: a plan built on HOPE grades lower there than on Standard (a playtester took it for an
+    inverted ladder). Its description says so, and what it says is what the world does."""
+    plan = Path(__file__).parent.parent / "content" / "base" / "plans" / "hope_full.toml"
+    easy = base_world.difficulties["easy"]
+    assert "HOPE" in easy.description and "Standard" in easy.description
+    learning = run_plan(base_world, "both-sides", plan, seed=5, difficulty="easy")
+    assert learning.status_quo is not None
+    assert learning.game.parameter("hope_efficacy").item() == 0.0
+    heavy, quo = learning.game.history("heavy_users"), learning.status_quo.history("heavy_users")
+    assert np.array_equal(heavy[-1], quo[-1])  # it changes no one's drug use
+    assert abs(learning.game.debrief().score) < 1
 
 
 @sync
