@@ -229,17 +229,43 @@ def test_a_folder_that_is_not_a_pack_is_listed_with_the_reason_and_never_loads(m
     assert listed.enabled_folders() == []
 
 
-def test_a_damaged_settings_file_is_reported_kept_aside_and_replaced_on_the_next_change(mods, tmp_path):
+def test_a_damaged_settings_file_is_reported_loads_no_mod_and_is_kept_aside_when_changed(mods, tmp_path):
+    # the mods loaded as if every one were enabled, the one the player turned off for its errors
+    # among them, and nothing said why (a playtester)
     add_mod(mods, "alpha", level(1))
     settings = tmp_path / "settings.toml"
     settings.write_text('[mods]\norder = "alpha"\n')
     listed = ModList.read()
-    assert any("settings.toml:2:9: order: must be a list" in note for note in listed.notes)
-    assert listed.enabled_folders() == [mods / "alpha"]
+    (note,) = listed.notes
+    assert "settings.toml:2:9: order: must be a list" in note
+    assert "no mod loads" in note and "settings.toml.bad" in note and listed.settings_damaged
+    assert listed.enabled_folders() == []
     listed.toggle("alpha")
     listed.save()
     assert (tmp_path / "settings.toml.bad").read_text() == '[mods]\norder = "alpha"\n'
-    assert ModList.read().enabled_folders() == []
+    assert listed.notes == [] and not listed.settings_damaged  # the new file holds the list as it stands
+    assert ModList.read().enabled_folders() == [mods / "alpha"]
+
+
+@sync
+async def test_the_title_and_mods_screens_say_the_settings_file_could_not_be_read(mods, tmp_path):
+    add_mod(mods, "alpha", level(1))
+    (tmp_path / "settings.toml").write_text('[mods\norder = 5\n')
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert loaded_ids(app) == ["mini"]
+        said = " ".join(str(app.screen.query_one("#world-status").render()).split())
+        assert "⚠ The settings file could not be read, so no mod loads: open Mods to read why." in said
+        await open_mods(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "⚠ The mods could not be read as set:" in text and "settings.toml:1:" in text
+        await highlight(pilot, "alpha")
+        await pilot.press("space")
+        await settle(pilot)
+        assert loaded_ids(app) == ["mini", "alpha"]
+        assert "could not be read" not in " ".join(screen_text(app).split())
+    assert (tmp_path / "settings.toml.bad").read_text() == "[mods\norder = 5\n"
 
 
 def test_saving_keeps_the_other_sections_of_the_settings_file(mods, tmp_path):

@@ -37,6 +37,11 @@ from game.errors import BorderlineError
 from game.limits import MAX_PACKS
 
 SETTINGS_CAP = 64 * 1024
+DAMAGED_SETTINGS = (
+    "the settings file could not be read, so no mod loads, since which were turned off is not "
+    "known: fix it, or change the mods on the Mods screen to write a new one (the old one is kept "
+    "as settings.toml.bad)"
+)
 """The most bytes of settings read: a list of folder names, never more than a few kilobytes."""
 
 
@@ -98,6 +103,7 @@ class ModList:
     settings: Path
     entries: list[ModEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # problems met reading the folder or the settings
+    settings_damaged: bool = False  # the settings file is there and could not be read: no mod loads
 
     # ------------------------------------------------------------------ reading
 
@@ -110,7 +116,8 @@ class ModList:
         position = {name: i for i, name in enumerate(chosen.order)}
         disabled = set(chosen.disabled)
         for entry in found:
-            entry.enabled = entry.name not in disabled
+            # which mods the player turned off is unknown: none loads rather than one turned off
+            entry.enabled = entry.name not in disabled and not mods.settings_damaged
         found.sort(key=lambda e: (position.get(e.name, len(position)), e.name))
         mods.entries = _load_order(found)
         return mods
@@ -140,13 +147,16 @@ class ModList:
         try:
             doc = read_toml(self.settings, cap=SETTINGS_CAP)
         except ContentErrors as exc:
-            self.notes.extend(f"{e} (the mods load in their default order)" for e in exc.errors)
-            return _ModSettings.model_validate({})
+            return self._damaged(exc.errors)
         parsed, errors = validate_document(doc, _Settings)
         if parsed is None:
-            self.notes.extend(f"{e} (the mods load in their default order)" for e in errors)
-            return _ModSettings.model_validate({})
+            return self._damaged(errors)
         return parsed.mods
+
+    def _damaged(self, errors: list[ContentError]) -> _ModSettings:
+        self.settings_damaged = True
+        self.notes.extend(f"{e}; {DAMAGED_SETTINGS}" for e in errors)
+        return _ModSettings.model_validate({})
 
     # ------------------------------------------------------------------ what loads
 
@@ -252,6 +262,9 @@ class ModList:
             + f"disabled = [{', '.join(json.dumps(n) for n in disabled)}]\n"
         )
         write_settings_file(self.settings, text.encode("utf-8"))
+        if self.settings_damaged:  # a new file now holds the list as it stands
+            self.settings_damaged = False
+            self.notes = [n for n in self.notes if not n.endswith(DAMAGED_SETTINGS)]
 
     def _other_sections(self) -> str:
         """Whatever else the settings file holds, kept as written (only [mods] is ours)."""

@@ -40,8 +40,12 @@ def mods_text(app: BorderlineApp, mods_folder: Path) -> Content:
 
     parts: list[Content] = []
     world = app.world
+    if app.mods is not None and app.mods.notes:  # the mods folder or the settings file, unread
+        parts.append(Content.styled("⚠ The mods could not be read as set:\n", "bold $text-warning"))
+        parts.extend(Content(f" • {printable(note)}\n") for note in app.mods.notes)
+        parts.append(Content("\n"))
     if app.world_status == "loading":
-        return Content("Loading the packs…")
+        return Content("").join([*parts, Content("Loading the packs…")])
     if world is not None:
         parts.append(Content.styled("Packs in play, in load order:\n", "bold"))
         for pack in world.content.packs:

@@ -96,10 +96,21 @@ class TitleScreen(StyledOnce[None]):
         elif status == "ready" and app.world is not None:
             packs = ", ".join(f"{pid} {version}" for pid, version in app.world.packs)
             scenarios = len(app.world.scenarios)
-            unchanged.update(label, f"Ready: {packs} · {scenarios} scenario{'s' if scenarios != 1 else ''}")
+            ready = f"Ready: {packs} · {scenarios} scenario{'s' if scenarios != 1 else ''}"
+            unchanged.update(label, ready + self._mods_warning())
         else:
             errors = len(app.world_errors)
-            unchanged.update(label, f"✗ The content has {errors} error(s): open Mods to read them.")
+            said = f"✗ The content has {errors} error(s): open Mods to read them."
+            unchanged.update(label, said + self._mods_warning())
+
+    def _mods_warning(self) -> str:
+        """A second line when the mods folder or the settings file could not be read as set."""
+        mods = self.borderline.mods
+        if mods is None or not mods.notes:
+            return ""
+        if mods.settings_damaged:
+            return "\n⚠ The settings file could not be read, so no mod loads: open Mods to read why."
+        return "\n⚠ The mods folder could not be read in full: open Mods to read why."
 
     def action_reload(self) -> None:
         """Read every pack again without restarting: for a modder editing a pack."""
