@@ -62,3 +62,31 @@ async def test_why_and_charts_indicator_lists_widen_at_120_columns(mini_world, t
         await pilot.press("w")
         await pilot.pause()
         assert app.screen.query_one("#why-indicators").size.width > 28
+
+
+def test_a_rule_that_moves_another_stock_is_shown_as_acting_through_it(base_world):
+    """Starting substitution moves people into treatment, not out of heavy use (a twin rule does
+    that); switched on alone it changes heavy users only through the places it fills. It read as
+    "+0.01✗ Patients start substitution (rule)", as if starting substitution made heavy users (a
+    playtester): it says what it acts through."""
+    from game.app.readouts import contribution_line
+    from game.app.screens.why import explanation_text
+    from game.engine import Game
+
+    game = Game(base_world, "both-sides", seed=1)
+    game.set_level("opiate_substitution", 3)
+    game.resolve_turn()
+    parts = {p.id: p for p in game.attribution("us_heavy_users")}
+    assert parts["ost_patients_arrive"].via == "Patients in opiate substitution"
+    assert parts["ost_enrolment"].via == "" and parts["heavy_users_stop"].via == ""  # they move heavy users
+    line = contribution_line(parts["ost_patients_arrive"], 2)
+    assert line.endswith(
+        "Patients start substitution (Opiate substitution (methadone, buprenorphine)) "
+        "(rule, via Patients in opiate substitution)"
+    )
+    text = " ".join(explanation_text(game, "us_heavy_users", 1).plain.split())
+    assert "Heavy users stop (rule)" in text and "rule, via" not in text  # none of its shown parts
+    # overdose deaths count heavy and light users: people starting or quitting act through them
+    text = " ".join(explanation_text(game, "us_overdose_deaths", 1).plain.split())
+    assert "Light users quit (rule, via Americans 12 and over not using hard drugs)" in text
+    assert "rule, via X: a flow into or out of X, which moved this through X's other flows" in text

@@ -257,7 +257,13 @@ def change_text(value: float, decimals: int) -> str:
 def contribution_line(part: Contribution, decimals: int) -> str:
     if part.kind == "other":
         return f"{change_text(part.value, decimals)} {part.label}"
-    return f"{change_text(part.value, decimals)} {part.label} ({part.kind})"
+    return f"{change_text(part.value, decimals)} {part.label} ({driver_kind(part)})"
+
+
+def driver_kind(part: Contribution) -> str:
+    """ "rule", or "rule, via Patients in opiate substitution" for a rule that moves no stock the
+    indicator counts (its part comes through the stock it moves: not what it does head on)."""
+    return f"{part.kind}, via {part.via}" if part.via else part.kind
 
 
 def explain(game: Game, indicator: str, turn: int | None = None) -> Explanation | None:

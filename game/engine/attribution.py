@@ -64,11 +64,13 @@ def attribute(
         env = stepper.advance(sub, turn, pending, mix, lags_run, env_prev_run)
     values = np.broadcast_to(np.asarray(env[indicator], dtype=np.float64), (copies, 1))[:, 0]
     parts: list[Contribution] = []
+    counted = counted_stocks(world, indicator)
     for i, (kind, ident) in enumerate(drivers):
         delta = float(values[i + 1] - values[i])
         if delta != 0.0:
             label = driver_label(world, kind, ident)
-            parts.append(Contribution(kind, ident, label, delta))  # type: ignore[arg-type]
+            via = _via(world, ident, counted) if kind == "rule" else ""
+            parts.append(Contribution(kind, ident, label, delta, via))  # type: ignore[arg-type]
     explained = sum(p.value for p in parts)
     other = (after - before) - explained
     if other != 0.0:
@@ -88,3 +90,36 @@ def driver_label(world: World, kind: str, ident: str) -> str:
     if flow.action is not None:
         label += f" ({world.actions[flow.action].spec.name or flow.action})"
     return label
+
+
+def counted_stocks(world: World, name: str) -> frozenset[str]:
+    """The stocks a quantity is made of: itself if a stock, else those its formula and its
+    variables' formulas (and their effects' formulas) read, not looking through a stock."""
+    seen: set[str] = set()
+    stocks: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in world.stocks:
+            stocks.add(current)
+            continue
+        formula = world.variables.get(current)
+        if formula is not None:
+            todo.extend(formula.names)
+            effects = [m.formula for m in world.modifiers.get(current, ()) if m.formula is not None]
+            todo.extend(n for effect in effects for n in effect.names)
+    return frozenset(stocks)
+
+
+def _via(world: World, flow_id: str, counted: frozenset[str]) -> str:
+    """A rule whose part comes through another stock (switched on, it moves that stock, which
+    changes the flows of the stocks counted): that stock's name; "" for a rule moving one counted."""
+    flow = world.flow_specs[flow_id]
+    moved = [s for s in (flow.out_of, flow.into) if s is not None]
+    if not moved or any(s in counted for s in moved):
+        return ""
+    stock = world.stocks[moved[-1]]
+    return stock.name or moved[-1]

@@ -66,6 +66,7 @@ class Contribution:
     id: str
     label: str
     value: float
+    via: str = ""  # a rule moving no stock the indicator counts: the name of the stock it moves
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ LEGEND = (
     "action: a policy lever at its current level · event: something that happened · "
     "other: trends in time, lags and shocks between turns"
 )
+VIA = "rule, via X: a flow into or out of X, which moved this through X's other flows"
 
 
 def indicator_options(game: Game) -> list[Option]:
@@ -81,7 +82,7 @@ def by_player(
 
 
 def explanation_text(game: Game, indicator: str, turn: int) -> Content:
-    from game.app.readouts import explain, readout
+    from game.app.readouts import driver_kind, explain, readout
     from game.app.words import judgement, number, percent_change, plural, reflow, signed, signed_percent
     from game.engine import GameError
 
@@ -95,6 +96,7 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
     assert exp is not None
     info = game.world.indicators[indicator]
     parts: list[Content] = [Content.styled(exp.headline() + "\n\n", "bold")]
+    shown: list[Contribution] = []
     if not exp.parts:
         parts.append(Content(f"Nothing changed it this {game.scenario.turn_name}.\n"))
     else:
@@ -115,7 +117,7 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
             style = {"better": "$text-success", "worse": "$text-error"}.get(verdict, "")
             bar = "█" * max(1, round(abs(part.value) / largest * BAR_WIDTH))
             mark = {"better": "✓", "worse": "✗"}.get(verdict, " ")
-            kind = "" if part.kind == "other" else f" ({part.kind})"
+            kind = "" if part.kind == "other" else f" ({driver_kind(part)})"
             if part.kind == "action" and game.players:
                 owner = game.world.actions[part.id].spec.side
                 kind = f" ({part.kind}, {game.players.get(owner, owner)}'s)"
@@ -152,7 +154,10 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
         )
     if info.description:
         parts.append(Content.styled(f"\n{reflow(info.description)}\n", "italic"))
-    parts.append(Content.styled(f"\n{LEGEND}", "$text-muted"))
+    legend = LEGEND
+    if any(p.via for p in shown):  # said only where a part shown acts through another stock
+        legend = legend.replace(" · action:", f" · {VIA} · action:", 1)
+    parts.append(Content.styled(f"\n{legend}", "$text-muted"))
     return Content("").join(parts)
 
 
