@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from pathlib import Path
@@ -188,6 +190,25 @@ def test_the_cli_table_draws_a_tornado(capsys):
     assert "a size, not a direction: its bar spreads both ways" in out
     assert "no parameter moves it here (the status quo scored against itself" in out
     assert "--plan FILE ranks a plan's" in out
+
+
+def test_csv_and_json_leave_an_output_nothing_moves_unranked_and_say_why(capsys):
+    """The README's Sobol' example, run on the status quo, gave the score 98 rows ranked 1 to 98 by
+    name with every effect 0 (a playtester): the table said why, CSV and JSON did not."""
+    argv = ["sensitivity", "--samples", "2", "--turn", "2", "--outputs", "score,us_heavy_users"]
+    assert main([*argv, "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(captured.out)))
+    score = [r for r in rows if r["output"] == "score"]
+    heavy = [r for r in rows if r["output"] == "us_heavy_users"]
+    assert score and all(r["rank"] == "" and float(r["effect"]) == 0 for r in score)
+    assert [int(r["rank"]) for r in heavy] == list(range(1, len(heavy) + 1))
+    assert "warning: score: no parameter moves it here (the status quo scored against itself" in captured.err
+    assert "us_heavy_users" not in captured.err
+    assert main([*argv, "--format", "json"]) == 0
+    outputs = json.loads(capsys.readouterr().out)["outputs"]
+    assert "--plan FILE ranks a plan's" in outputs["score"]["note"]
+    assert "note" not in outputs["us_heavy_users"]
 
 
 def test_the_cli_writes_numbers_out_not_in_scientific_notation():

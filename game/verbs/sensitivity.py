@@ -100,6 +100,10 @@ def run(args: argparse.Namespace, world: Any, error: type[Exception]) -> str:
         )
     except (GameError, SimulationError) as exc:
         raise error(str(exc)) from None
+    if args.format in ("json", "csv"):  # the table says it in its place; these on the side
+        for ranking in result.rankings:
+            if still(ranking, bool(result.plan)):
+                print(f"warning: {ranking.output}: {still(ranking, bool(result.plan))}", file=sys.stderr)
     if args.format == "json":
         import json  # output formats load with the verb that writes them, not at start-up
 
@@ -107,6 +111,17 @@ def run(args: argparse.Namespace, world: Any, error: type[Exception]) -> str:
     if args.format == "csv":
         return as_csv(result)
     return as_table(result, world, args.top)
+
+
+def still(ranking: Ranking, planned: bool) -> str:
+    """Why the ranking of an output no parameter moved means nothing ("" when one did): its
+    order would be the parameters' own, not their effects'."""
+    if max((e.effect for e in ranking.effects), default=0.0) > 0:
+        return ""
+    why = ""
+    if ranking.output == "score" and not planned:
+        why = " (the status quo scored against itself scores 0 in every run: --plan FILE ranks a plan's)"
+    return f"no parameter moves it here{why}"
 
 
 def as_json(result: PlanSensitivity) -> dict[str, Any]:
@@ -124,6 +139,7 @@ def as_json(result: PlanSensitivity) -> dict[str, Any]:
             ranking.output: {
                 "mean": ranking.mean,
                 "sd": ranking.spread,
+                **({"note": still(ranking, bool(result.plan))} if still(ranking, bool(result.plan)) else {}),
                 "ranking": [
                     {
                         "parameter": e.factor.id,
@@ -150,10 +166,13 @@ def as_csv(result: PlanSensitivity) -> str:
     writer.writerow(["output", "rank", "parameter", "name", "method", "effect", "confidence", "first_order",
                      "first_order_confidence"])
     for ranking in result.rankings:
+        ranked = not still(ranking, bool(result.plan))  # else no rank: the order means nothing
         for rank, e in enumerate(ranking.effects, 1):
-            writer.writerow([ranking.output, rank, e.factor.id, e.factor.name, result.method, repr(e.effect),
-                             repr(e.confidence), "" if e.first_order is None else repr(e.first_order),
-                             "" if e.first_order_confidence is None else repr(e.first_order_confidence)])
+            first = "" if e.first_order is None else repr(e.first_order)
+            first_confidence = "" if e.first_order_confidence is None else repr(e.first_order_confidence)
+            place = rank if ranked else ""
+            writer.writerow([ranking.output, place, e.factor.id, e.factor.name, result.method, repr(e.effect),
+                             repr(e.confidence), first, first_confidence])
     return buffer.getvalue()
 
 
@@ -199,11 +218,8 @@ def _tornado(ranking: Ranking, world: Any, method: str, top: int, width: int, *,
     number_width = max((len(n) for n in numbers), default=8)
     half = max(6, (width - 5 - name_width - number_width - 4) // 2)
     largest = max((e.effect for e in shown), default=0.0)
-    if largest <= 0:
-        why = ""
-        if ranking.output == "score" and not planned:
-            why = " (the status quo scored against itself scores 0 in every run: --plan FILE ranks a plan's)"
-        return [*lines, f"     no parameter moves it here{why}"]
+    if still(ranking, planned):
+        return [*lines, f"     {still(ranking, planned)}"]
     for rank, (effect, name, number) in enumerate(zip(shown, names, numbers, strict=True), 1):
         cells = round(half * effect.effect / largest)
         bar = (" " * (half - cells) + "█" * cells + "│" + "█" * cells) if method == "morris" else (
