@@ -56,15 +56,6 @@ async def test_content_errors_are_shown_not_crashed_on(tmp_path):
         assert "world.toml" in str(app.screen.query_one("#mods-text").render())
 
 
-@sync
-async def test_an_unknown_scenario_stays_on_the_title_screen(mini_world, tmp_path):
-    app = make_app(mini_world, tmp_path, scenario="no-such-thing")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(pilot)
-        assert type(app.screen).__name__ == "TitleScreen" and app.game is None
-        assert any("test-run" in str(n.message) for n in app._notifications)
-
-
 def test_borderline_with_a_scenario_skips_to_a_new_game(monkeypatch):
     import game.cli
 
@@ -163,5 +154,16 @@ async def test_a_difficulty_is_found_by_the_name_the_game_shows_or_listed_with_i
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
         assert app.game is None
-        said = " ".join(str(n.message) for n in app._notifications)
-        assert "No difficulty 'nightmare'" in said and "easy (Learning)" in said, said
+    # the command fails as simulate's does (it opened the title screen with a toast, exit 0)
+    assert app.return_code == 1
+    assert "unknown difficulty 'nightmare'" in app.refused and "easy (Learning)" in app.refused
+
+
+@sync
+async def test_a_scenario_the_packs_lack_ends_the_command_with_the_one_meant(mini_world, tmp_path):
+    app = make_app(mini_world, tmp_path, scenario="test-rn", seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.game is None
+    assert app.return_code == 1
+    assert app.refused == "unknown scenario 'test-rn' (did you mean \"test-run\"?); choose one of: test-run"

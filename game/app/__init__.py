@@ -44,4 +44,9 @@ def run_app(
         class_file=class_file,
     )
     app.run()
+    if app.refused:
+        import sys
+
+        print(f"borderline: error: {app.refused}", file=sys.stderr)
+        return 1
     return 0

@@ -35,6 +35,7 @@ from game.app.widgets.size_notice import (
     SizeNotice,
 )
 from game.content.printable import printable
+from game.errors import did_you_mean
 
 if TYPE_CHECKING:
     from textual import events
@@ -122,6 +123,7 @@ class BorderlineApp(App[None]):
         # Served to a browser (borderline serve): the student's name picks a folder of their own
         # under the saves folder for saves, autosaves and exports; the Mods screen is the teacher's.
         self.served = served
+        self.refused = ""  # why the game asked for on the command line could not start
         self.student: str | None = None
         self.packs = [Path(p) for p in packs] if packs is not None else None
         self.extra_packs = [Path(p) for p in extra_packs]
@@ -304,20 +306,12 @@ class BorderlineApp(App[None]):
             if message.world is None:
                 self.notify("The content has errors: see Mods.", severity="error", timeout=10)
             elif scenario not in message.world.scenarios:
-                known = ", ".join(sorted(message.world.scenarios))
-                self.notify(
-                    f"No scenario {scenario!r}; choose one of: {known}",
-                    severity="error",
-                    timeout=10,
-                    markup=False,
-                )
+                known = sorted(message.world.scenarios)
+                meant = did_you_mean(scenario, known)
+                self._refuse_start(f"unknown scenario {scenario!r}{meant}; choose one of: {', '.join(known)}")
             elif asked is not None and (level := message.world.difficulty_named(asked)) is None:
-                self.notify(
-                    f"No difficulty {asked!r}; choose one of: {message.world.difficulties_listed()}",
-                    severity="error",
-                    timeout=10,
-                    markup=False,
-                )
+                listed = message.world.difficulties_listed()
+                self._refuse_start(f"unknown difficulty {asked!r}; choose one of: {listed}")
             else:
                 from game.engine import GameError
 
@@ -325,7 +319,14 @@ class BorderlineApp(App[None]):
                     level = None if asked is None else level
                     self.start_game(scenario, self.start_seed, self.start_players or None, level)
                 except GameError as exc:  # a --player side the world does not have
-                    self.notify(printable(str(exc)), severity="error", timeout=10, markup=False)
+                    self._refuse_start(str(exc))
+
+    def _refuse_start(self, why: str) -> None:
+        """A new game asked for on the command line that the packs cannot start: the command
+        fails with the reason (exit 1, as ``simulate`` does), not a title screen and a toast.
+        (A served game never has one: ``borderline serve`` starts each at the title or a class.)"""
+        self.refused = why
+        self.exit(return_code=1)
 
     def _say_reloaded(self, message: WorldLoaded) -> None:
         if message.world is None:
