@@ -92,7 +92,7 @@ def test_event_clocks_at_once_are_each_events_own(request, game):
     assert every.any() and not every.all()
 
 
-BLOWN_UP = r"^variable blowup \(.*mod.toml:1:11\) is not a finite number at turn 2"
+BLOWN_UP = r"^variable blowup \(.*mod.toml:2:11\) is not a finite number at turn 2"  # its formula
 """The error of a ``blowup_world`` whose variable stops being finite at turn 2."""
 
 

@@ -38,7 +38,7 @@ def failure(tmp_path: Path, text: str, turns: int = 3, runs: int = 1) -> str:
 def test_a_variable_nobody_records_is_still_checked_every_turn(tmp_path: Path) -> None:
     message = failure(tmp_path, f'[variable.hidden_ratio]\nformula = "{NAN}"\n')
     assert message.startswith("variable hidden_ratio (")
-    assert "mod.toml:1:11" in message and "is not a finite number at turn 0" in message
+    assert "mod.toml:2:11" in message and "is not a finite number at turn 0" in message  # its formula
 
 
 def test_nan_reaching_a_comparison_names_the_spot_in_the_formula(tmp_path: Path) -> None:

@@ -267,8 +267,10 @@ class Stepper:
         if not np.all(np.isfinite(value)):
             sym = self.world.symbols.get(name)
             where, kind = "", f"{sym.kind} " if sym is not None else ""
-            if sym is not None and sym.located is not None:
-                where = f" ({sym.located.home.where()})"
+            if sym is not None and sym.located is not None:  # its formula, what to check (a stock: itself)
+                doc = sym.located.doc
+                pos = doc.value_position((*sym.located.path, "formula"))
+                where = f" ({doc.path}:{pos.line}:{pos.column})"
             raise SimulationError(
                 f"{kind}{name}{where} is not a finite number at turn {turn} of scenario "
                 f"{self.scenario_id} (seed {self.seed}): check its formula for a division by zero, "
