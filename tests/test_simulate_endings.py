@@ -73,6 +73,8 @@ def test_simulate_plays_at_a_difficulty_named_as_the_game_names_it(tmp_path, cap
     assert main(argv) == 0
     standard = json.loads(capsys.readouterr().out)
     assert learning["difficulty"] == "easy" and standard["difficulty"] == "standard"
+    # by the name a student read on the screen as well (a playtester saw "easy" for "learning")
+    assert learning["difficulty_name"] == "Learning" and standard["difficulty_name"] == "Standard"
     # Learning's uncertain numbers sit at their best estimates; Standard's are drawn
     assert learning["indicators"] != standard["indicators"]
     assert json.loads((tmp_path / "easy.json").read_text(encoding="utf-8"))["difficulty"] == "easy"

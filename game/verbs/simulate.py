@@ -108,6 +108,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         "scenario": args.scenario,
         "seed": args.seed,
         "difficulty": game.difficulty,
+        # the name the new-game screen, README and TEACHING.md use ("Learning" for easy)
+        "difficulty_name": _difficulty_name(game),
         "runs": args.runs,
         "turns": game.turn,
         "dates": dates,
@@ -230,3 +232,8 @@ def _to_csv(payload: dict[str, Any]) -> str:
                     )
     return buf.getvalue()
 
+
+
+def _difficulty_name(game: Any) -> str | None:
+    level = game.world.difficulties.get(game.difficulty) if game.difficulty is not None else None
+    return (level.name or game.difficulty) if level is not None else game.difficulty
