@@ -9,7 +9,7 @@ mean" for a misspelt key.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -136,7 +136,7 @@ def validation_errors(
         if wanted and len(wanted) == len(errs):
             message = wrong_type(" or ".join(dict.fromkeys(wanted)), value)
         else:
-            message = "; ".join(dict.fromkeys(_message(e, value) for e in errs))
+            message = "; ".join(dict.fromkeys(error_message(e, value) for e in errs))
         a_dependency = len(path) == 2 and path[0] == "dependencies"
         if model.__name__ == "PackManifest" and a_dependency and isinstance(value, str):
             message += (  # dependencies = ["base"]: what to write instead
@@ -215,7 +215,11 @@ def _described(value: Any) -> str:
     return _type_name(value)
 
 
-def _message(err: dict[str, Any], value: Any) -> str:
+def error_message(err: Mapping[str, Any], value: Any) -> str:
+    """One of pydantic's errors in the game's words: "must be a list, got the whole number 5",
+    "must be 0 or more, got -1", "missing"; what pydantic says otherwise, its prefix dropped."""
+    if err["type"] == "missing":
+        return "missing (it is required)"
     words = _kind_words(err["type"])
     if words:
         return wrong_type(words, value)

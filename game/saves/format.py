@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from game.content.printable import UNPRINTABLE, describe_character, printable
 from game.content.safe_read import FileRefused, read_limited
 from game.content.schema import ID_PATTERN
+from game.content.validation import error_message
 from game.limits import MAX_SAVE_BYTES, MAX_STUDENT_NAME_CHARS
 from game.saves.errors import SaveError
 
@@ -399,7 +400,10 @@ def validate(path: Path, doc: dict[str, Any], *, migrated: bool) -> SaveFile:
         lines = []
         for err in exc.errors()[:5]:
             where = ".".join(str(p)[:40] for p in err["loc"])[:120] or "the top level"
-            message = err["msg"]
+            # the words content errors use, with JSON's name for a table
+            message = error_message(err, err.get("input")).replace("a table", "an object ({...})")
+            if err["type"] == "extra_forbidden":
+                message = "not a field of a save (it may have been edited by hand)"
             if err["type"] == "string_pattern_mismatch" and err["loc"][-1:] == ("id",):
                 message = f"{str(err['input'])[:40]!r} is not a pack id (lower_snake_case, never a path)"
             lines.append(f"{where}: {message}")
