@@ -211,3 +211,25 @@ async def test_a_save_of_other_content_loads_only_when_the_player_says_so(mini_w
         messages = [n.message for n in app._notifications]
         assert any("different content" in m for m in messages)
         assert not any("Cannot load" in (n.title or "") for n in app._notifications)
+
+
+@sync
+async def test_a_copied_save_is_listed_with_its_file_name_beside_the_name_inside_it(mini_world, tmp_path):
+    """Two students' copies of one save both read "kleiman" on the Load screen (a playtester)."""
+    import shutil
+
+    from textual.widgets import OptionList
+
+    from game.app import saving
+    from game.app.screens.load_game import LoadScreen
+
+    async with started(mini_world, tmp_path) as pilot:
+        app = pilot.app
+        original = saving.save_game(new_game(mini_world), "kleiman", folder=app.saves_folder)
+        shutil.copy(original, original.with_name("ana_kleiman.json"))
+        app.push_screen(LoadScreen())
+        await pilot.pause()
+        saves = app.screen.query_one("#saves", OptionList)
+        prompts = [str(saves.get_option_at_index(i).prompt) for i in range(saves.option_count)]
+        names = sorted(prompt.splitlines()[0] for prompt in prompts)
+        assert names == ["kleiman", "kleiman  (file ana_kleiman.json)"]

@@ -235,6 +235,8 @@ class LoadScreen(StyledOnce[None]):
                 name = printable(save.name, newlines=False)
                 if save.autosave and AUTOSAVE_NAME.fullmatch(name):  # old autosaves: turns completed
                     name = "Autosave, game over" if save.over else f"Autosave, turn {save.turn + 1}"
+                elif not save.autosave and save.path.stem != save.name:  # a copy, or a name made safe
+                    name += f"  (file {printable(save.path.name, newlines=False)})"
                 line = Content(f"{name}\n") + Content.styled(f"  {about}", "dim")
             saves_list.add_option(Option(line, id=str(i), disabled=bool(save.error)))
         folder = printable(str(saving.folder_or_default(self.borderline.saves_folder)), newlines=False)
