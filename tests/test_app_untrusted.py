@@ -58,4 +58,4 @@ async def test_a_pack_whose_arithmetic_breaks_mid_game_ends_the_game_with_a_mess
         await end_turn(pilot)
         assert isinstance(app.screen, TitleScreen) and app.is_running
         [shown] = [str(n.message) for n in app._notifications if "stopped this game" in str(n.message)]
-        assert "variable broken (" in shown and "mod.toml:1:11" in shown
+        assert "variable broken (" in shown and "mod.toml:2:11" in shown  # its formula
