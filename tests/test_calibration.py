@@ -458,6 +458,18 @@ def test_fact_6_kingpin_strategy_raises_violence_and_splits_organizations(world)
     assert np.all(vs_status_quo(result, "mx_dto_count", 4) > 1.05)
 
 
+def test_el_chapos_escape_needs_the_kingpin_strategy_that_captured_him(world):
+    """The 2015 escape fired on its date alone: a game that ended the kingpin strategy in 2012
+    lost capital and approval for a capture that never happened in it (a playtester)."""
+    game = Game(world, SCENARIO, seed=1, status_quo=True)
+    game.set_level("mx_kingpin_strategy", 0)
+    for _ in range(16):  # to 2016 Q1, past July 2015
+        game.resolve_turn()
+    assert game.status_quo is not None
+    assert "prison_escape" in {e.event for e in game.status_quo.events_fired}
+    assert "prison_escape" not in {e.event for e in game.events_fired}
+
+
 # --------------------------------------------------------------------------- fact 7
 
 
