@@ -167,6 +167,22 @@ def test_a_duplicate_of_a_base_id_suggests_a_patch(tmp_path, capsys):
     assert "(pack 'base'); to change it from pack 'mymod', write [patch.table.drugs]" in err
 
 
+def test_every_unknown_name_and_function_in_a_formula_is_reported_at_once(tmp_path, capsys):
+    """A playtester's "sum(fentanyl_era_wieght) + foo(2)" said only the unknown function; the
+    misspelt name came after fixing it, a second round for one line."""
+    text = '[variable.x]\nformula = "sum(heavy_usres) + foo(2) * us_heavy_userz + share[cannabis]"\n'
+    code, _, err = validate(capsys, str(mod(tmp_path, {"a.toml": text})))
+    assert code == 1
+    lines = [line.split("a.toml:", 1)[1] for line in err.splitlines() if "a.toml:" in line]
+    assert lines == [
+        '2:16: in formula variable.x.formula: unknown name "heavy_usres" (did you mean "heavy_users"?)',
+        '2:31: in formula variable.x.formula: unknown function "foo"; functions are where, min, max, clip, '
+        "exp, log, sqrt, abs, sum, mean, argmax, is_max, lag",
+        '2:40: in formula variable.x.formula: unknown name "us_heavy_userz" (did you mean "us_heavy_users"?)',
+        '2:57: in formula variable.x.formula: unknown name "share"',
+    ]
+
+
 def test_an_unknown_plan_action_gets_did_you_mean(tmp_path, capsys):
     plan = tmp_path / "plan.toml"
     plan.write_text('scenario = "both-sides"\n[[step]]\nturn = 1\naction = "hopee"\nlevel = 1\n')

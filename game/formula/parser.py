@@ -454,11 +454,7 @@ class _Converter:
         self.check_name(function, node.func)
         spec = FUNCTIONS.get(function)
         if spec is None:
-            raise self.fail(
-                f'unknown function "{function}"{did_you_mean(function, FUNCTIONS)}; '
-                f"functions are {', '.join(FUNCTIONS)}",
-                node.func,
-            )
+            raise self.fail(unknown_function(function) or function, node.func)
         for keyword in node.keywords:
             raise self.fail(
                 f"keyword arguments are not allowed; call {spec.usage} with arguments in order",
@@ -515,6 +511,14 @@ class _Converter:
         dot = self.text.find(".", start)
         offset = dot if dot >= 0 else self.positions.start(node)
         raise FormulaError(f'attribute access (".{node.attr}") is not allowed', offset)
+
+
+def unknown_function(function: str) -> str | None:
+    """What to say of a call of a function there is not (None for one there is)."""
+    if function in FUNCTIONS:
+        return None
+    meant = did_you_mean(function, FUNCTIONS)
+    return f'unknown function "{function}"{meant}; functions are {", ".join(FUNCTIONS)}'
 
 
 def _constant_value(node: Node) -> float | None:

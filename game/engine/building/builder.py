@@ -23,7 +23,8 @@ from game.engine.world import (
     World,
 )
 from game.errors import did_you_mean
-from game.formula import CompiledFormula, FormulaError, compile_formula, parse_formula
+from game.formula import CompiledFormula
+from game.formula.all_errors import compile_reporting_all
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,16 @@ class Builder(SymbolScope):
     # ------------------------------------------------------------------ helpers
 
     def compile(self, loc: Located[Any], sub: tuple[str | int, ...], text: str) -> CompiledFormula | None:
-        """Parse and compile one formula, reporting errors at its position in the file."""
-        try:
-            return compile_formula(parse_formula(text), self)
-        except FormulaError as exc:
+        """Parse and compile one formula, reporting its errors at their positions in the file: the
+        first mistake, and every other name or function the world does not know."""
+        compiled, errors = compile_reporting_all(text, self)
+        for exc in errors:
             doc, path = loc.where(*sub)
             pos = doc.string_offset_position(path, exc.offset)
             where = ".".join(str(p) for p in loc.path + sub)
             message = f"in formula {where}: {exc.message}"
             self.errors.append(ContentError(doc.path, pos.line, pos.column, message))
-            return None
+        return compiled
 
     def error(self, loc: Located[Any], message: str, *sub: str | int, at_value: bool = False) -> None:
         self.errors.append(loc.error(message, *sub, at_value=at_value))
