@@ -20,6 +20,7 @@ from driving import (
 
 from game.app.screens.debrief import DebriefScreen
 from game.app.screens.dialogs import ConfirmDialog
+from game.app.screens.main import StatusLine
 
 
 @sync
@@ -48,6 +49,13 @@ async def test_a_whole_game_by_keys_ends_in_the_debrief(mini_world, tmp_path):
         assert told and all(p.name in told[-1].message for p in tmp_path.glob("seed 3 - test-run - *"))
         text = report.read_text()
         assert "| objective |" in text and "| Enforcement | normal | low |" in text
+        # the list of files leaves when the player opens the what-if list it would cover
+        await pilot.press("w")
+        await pilot.pause()
+        assert not [n for n in app._notifications if n.title == "Exported"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Exported 3 files to" in str(app.screen.query_one(StatusLine).render())
 
         # Quitting from the debrief does not speak of this turn's autosave: the game is over.
         await pilot.press("q")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -20,6 +20,10 @@ from game.app.widgets.keys_footer import KeysFooter
 from game.app.widgets.reading import Reading
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.screen import Screen
+
     from game.classroom import ClassSession
     from game.engine import Debrief, Game
 
@@ -344,12 +348,18 @@ class DebriefScreen(GameScreen):
                 self.borderline.autosave(self.game)  # the answers go into the save
                 self.say(f"Answers kept ({len(session.answers)} of {len(session.rules.spec.question)}).")
 
-        self.app.push_screen(AnswersDialog(session), kept)
+        self._open(AnswersDialog(session), kept)
 
     def action_what_if(self) -> None:
         from game.app.screens.what_if import WhatIfDialog
 
-        self.app.push_screen(WhatIfDialog(self.game))
+        self._open(WhatIfDialog(self.game))
+
+    def _open(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
+        """Open a screen over the debrief, the export's list of files gone from over it (it sat on
+        the what-if list's decisions for twelve seconds); the status line still names the folder."""
+        self.app.clear_notifications()
+        self.app.push_screen(screen, callback)
 
     def action_title(self) -> None:
         self.borderline.game = None
@@ -358,4 +368,4 @@ class DebriefScreen(GameScreen):
     def action_charts(self) -> None:
         from game.app.screens.charts import ChartsScreen
 
-        self.app.push_screen(ChartsScreen(self.game))
+        self._open(ChartsScreen(self.game))
