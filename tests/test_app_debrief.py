@@ -107,7 +107,7 @@ async def test_the_debrief_says_when_an_ending_capped_the_grade(mini_world, tmp_
         app.show_debrief(game)
         await pilot.pause()
         grade = str(app.screen.query_one("#grade").render())
-        assert "capped at CATASTROPHIC" in grade and "collapse" in grade
+        assert "capped at CATASTROPHIC" in grade and "ending ('Collapse')" in grade
 
 
 @sync
@@ -146,7 +146,7 @@ def test_an_ending_that_did_not_lower_the_grade_says_the_score_earned_it_or_less
     ending = Of(grade_cap="bad", title="Voted out in Washington")
     below = cap_note(None, Of(ending=ending, grades=grades, earned="catastrophic"))  # type: ignore[arg-type]
     assert below == (
-        "This ending (voted out in Washington) caps the grade at BAD; "
+        "This ending ('Voted out in Washington') caps the grade at BAD; "
         "the score alone earned CATASTROPHIC, lower still."
     )
     same = cap_note(None, Of(ending=ending, grades=grades, earned="bad"))  # type: ignore[arg-type]

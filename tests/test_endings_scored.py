@@ -98,3 +98,18 @@ def test_a_block_of_a_batch_of_plans_holds_its_levels_as_its_own_game_does(runs_
 def test_a_status_quo_played_past_its_own_ending_scores_nothing_against_itself():
     game = run_plan(base_world(), SCENARIO, None, runs=8, seed=5).game
     assert np.all(score_runs(game).total == 0.0)
+
+
+def test_a_capped_grade_keeps_the_words_of_the_harm_the_score_measured(base_world):
+    """A game about a tenth worse than the status quo that met Mexico's crisis read "Grade:
+    CATASTROPHIC ... the harm you leave is over a third above the status quo's" beside "10% more
+    harm" (a playtester): the grade is capped, the words are the score's, the cap said apart."""
+    game = Game(base_world, "both-sides", seed=1, status_quo=True)
+    game.resolve_turn()
+    game.env["mx_drug_homicides"] = np.full((1, 1), 4000.0)  # as if the state had fallen into crisis
+    ending = game._check_endings(1, game.env)
+    assert ending is not None and ending.id == "mx_state_crisis"
+    debrief = game.debrief()
+    scale = {g.label: g.text for g in debrief.grades}
+    assert debrief.grade == "catastrophic" and debrief.earned == "bad"
+    assert debrief.grade_text == scale["bad"] and "over a third" not in debrief.grade_text

@@ -398,6 +398,11 @@ def test_the_debrief_says_the_plain_change_in_total_valued_harm_beside_the_log_s
     worse = dataclasses.replace(debrief, objectives=flipped, score=-35.2)
     assert "42% more harm on that average" in score_meaning(worse)
     assert f"the harm added up: {plain:.0f}% more harm" in score_meaning(worse)
+    # where the two agree, said once ("12% less harm on that average; the harm added up: 12% less
+    # harm" read as a stutter to a playtester)
+    one = dataclasses.replace(flipped[0], better_percent=-42.0, weight=1.0)
+    alike = dataclasses.replace(worse, objectives=[one])
+    assert score_meaning(alike).endswith("42% more harm on that average and added up alike")
 
 
 def test_the_debrief_markdown_lists_points_and_the_scale(lone_package):

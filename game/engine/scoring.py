@@ -303,14 +303,15 @@ def side_scores(game: Game) -> tuple[SideScore, ...]:
         shares, points = scored.weights[0, idx], scored.scores[0, idx]
         weight = float(shares.sum())
         total = float((shares * points).sum() / weight) if weight > 0 else 0.0
-        grade = _capped(sc, grade_for(sc, total), game.ending_id[0])
+        earned = grade_for(sc, total)
+        grade = _capped(sc, earned, game.ending_id[0])
         out.append(
             SideScore(
                 sid,
                 game.players.get(sid, ""),
                 total,
                 grade.label if grade else "",
-                grade.text if grade else "",
+                earned.text if earned else "",  # what the score says: an ending's cap is said apart
                 tuple(sc.objectives[i].indicator for i in idx),
             )
         )
@@ -343,10 +344,14 @@ def debrief(game: Game) -> Debrief:
             )
         )
     grade = next((g for g in grade_scale(sc) if g.label == scored.grades[0]), None)
+    # the grade's words describe the harm the score measured ("about what the status quo
+    # delivers"), so they are the earned grade's: a capped CATASTROPHIC told a student that a
+    # tenth more harm was "over a third above the status quo's"; the cap is explained apart
+    earned = next((g for g in grade_scale(sc) if g.label == scored.earned[0]), grade)
     return Debrief(
         float(scored.total[0]),
         grade.label if grade else "",
-        grade.text if grade else "",
+        earned.text if earned else "",
         rows,
         list(game.log),
         list(game.choices_made),

@@ -57,6 +57,11 @@ def score_meaning(debrief: Debrief) -> str:
     if not debrief.objectives:
         return f"each objective's change against the status quo in log points, weighed by {what}"
     total = harm(-debrief.better_percent)
+    if total == on_average:  # said once where the two agree
+        return (
+            f"each objective's change against the status quo in log points, weighed by {what}, "
+            f"{on_average} on that average and added up alike"
+        )
     return (
         f"each objective's change against the status quo in log points, weighed by {what}, "
         f"{on_average} on that average; the harm added up: {total}"
@@ -149,7 +154,7 @@ def cap_note(game: Game, debrief: Debrief) -> str:
     cap = next((g for g in grades if g.label == ending.grade_cap), None)
     if cap is None or earned is None:
         return ""
-    reason = ending.title[:1].lower() + ending.title[1:]
+    reason = f"'{ending.title}'"  # as written: "Mexico loses control" is a name, not a word
     if cap.min_score < earned.min_score:
         return (
             f"Grade capped at {cap.label.upper()} because of the ending ({reason}): "
