@@ -189,7 +189,7 @@ def test_a_rows_points_add_up_as_shown():
 
     row = Of(
         label="Deaths", decimals=0, status_quo=10.0, before=9.0, after=8.0,
-        points_before=3.84, points_after=4.36, points_change=0.52,
+        points_before=3.84, points_after=4.36, points_change=0.52, status_quo_after=None,
     )  # fmt: skip
     result = Of(
         original=Of(scenario=Of(turn_name="quarter", name="S"), scenario_id="s", seed=1, turn=4),
@@ -226,7 +226,7 @@ def test_the_compact_table_gives_its_labels_the_room_the_dialog_has():
     label = "American lives: drug overdose deaths"
     row = Of(
         label=label, decimals=0, status_quo=10.0, before=9.0, after=8.0,
-        points_before=1.0, points_after=1.0, points_change=0.0,
+        points_before=1.0, points_after=1.0, points_change=0.0, status_quo_after=None,
     )  # fmt: skip
     result = Of(
         original=Of(scenario=Of(turn_name="quarter", name="S"), scenario_id="s", seed=1, turn=4),
@@ -259,3 +259,29 @@ def test_a_score_that_moved_too_little_to_show_says_so_instead_of_minus_zero(cra
     assert "-0.0" not in line
     same = what_if(cracked, [], [Answer(turn, "massacre", "crack_down")])
     assert score_line(same).endswith("+0.0 points")
+
+
+def test_a_what_if_measured_over_other_years_shows_the_status_quo_each_is_scored_against():
+    """A game Mexico's crisis ended in year 6, replayed without its kingpin decision to no ending:
+    1,880 killings against the status quo's 1,771 read "+0.2 points" (a playtester), because the
+    what-if is measured over other years, against the status quo over those (1,907)."""
+    from types import SimpleNamespace as Of
+
+    from game.classroom.whatif import ObjectiveChange
+
+    row = ObjectiveChange("mx", "Mexican lives", "a month", 0, 1771.0, 2768.0, 1880.0, -6.5, 0.2, 1907.0)
+    assert row.own_status_quo == 1907.0
+    ended = Of(score=-7.8, grade="catastrophic", earned="bad", ending=Of(title="Mexico loses control"),
+               measured_over="over the game up to its ending")  # fmt: skip
+    result = Of(
+        original=Of(scenario=Of(turn_name="year", name="S"), scenario_id="s", seed=1, turn=6),
+        changes=["x"], identical=False, objectives=[row], warnings=[], unused=[], before=ended,
+        after=Of(score=-1.0, grade="bad", earned="bad", ending=None, measured_over="over the game"),
+    )  # fmt: skip
+    text = comparison_text(result)  # type: ignore[arg-type]
+    header, line = (next(t for t in text.splitlines() if t.startswith(s)) for s in ("objective", "Mexican"))
+    assert header.split()[1:7] == ["status", "quo", "your", "game", "its", "sq"]
+    assert line.split()[2:6] == ["1,771", "2,768", "1,907", "1,880"] and "—" in line  # no difference
+    assert "compare each with its own status quo (the points do)" in text
+    compact = comparison_text(result, compact=True)  # type: ignore[arg-type]
+    assert "1,907" not in compact and "the status quo under each" in compact

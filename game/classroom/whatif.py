@@ -174,6 +174,12 @@ class ObjectiveChange:
     after: float  # the what-if's measure
     points_before: float
     points_after: float
+    status_quo_after: float | None = None  # the what-if's, where it is measured over other years
+
+    @property
+    def own_status_quo(self) -> float:
+        """The status quo the what-if's measure is scored against."""
+        return self.status_quo if self.status_quo_after is None else self.status_quo_after
 
     @property
     def points_change(self) -> float:
@@ -240,6 +246,9 @@ def what_if(game: Game, changes: Sequence[Change], answers: Sequence[Answer] = (
                 a.value,
                 b.contribution,
                 a.contribution,
+                # an ending in one and not the other measures them over other years, each against
+                # the status quo over its own: shown, or the points would not follow the numbers
+                None if a.status_quo == b.status_quo else a.status_quo,
             )
         )
     return WhatIf(game, changed, notes + answered, before, after, rows, list(changed.warnings), unused)
@@ -270,8 +279,13 @@ def comparison_text(result: WhatIf, *, compact: bool = False, room: int = 73) ->
     longest = max([len(o.label) for o in result.objectives] + [9])
     # compact: the label column is what the number columns (56) leave of the width
     width = max(9, min(longest, room - 56)) if compact else longest
-    columns = [] if compact else [f"{'status quo':>{n}}"]
-    columns += [f"{'your game':>{n}}", f"{'what if':>{n}}", f"{'difference':>{n + 1}}", f"{'points':>20}"]
+    apart = any(o.status_quo_after is not None for o in result.objectives)
+    if apart:  # each column of measures beside the status quo it is scored against
+        columns = [] if compact else [f"{'status quo':>{n}}"]
+        columns += [f"{'your game':>{n}}"] + ([] if compact else [f"{'its sq':>{n}}"])
+    else:
+        columns = ([] if compact else [f"{'status quo':>{n}}"]) + [f"{'your game':>{n}}"]
+    columns += [f"{'what if':>{n}}", f"{'difference':>{n + 1}}", f"{'points':>20}"]
     lines.append(f"{'objective':<{width}}  " + "  ".join(columns))
     for o in result.objectives:
         d = o.decimals
@@ -283,7 +297,12 @@ def comparison_text(result: WhatIf, *, compact: bool = False, room: int = 73) ->
         points = f"{before:+.1f} → {after:+.1f} ({change:+.1f})"
         cells = [] if compact else [f"{o.status_quo:>{n},.{d}f}"]
         difference = _unsigned_zero(o.after - o.before, d)
-        cells += [f"{o.before:>{n},.{d}f}", f"{o.after:>{n},.{d}f}", f"{difference:>+{n + 1},.{d}f}"]
+        cells.append(f"{o.before:>{n},.{d}f}")
+        if apart and not compact:
+            cells.append(f"{o.own_status_quo:>{n},.{d}f}")
+        # measures over other years do not subtract: each is read against its own status quo
+        moved = "—" if o.status_quo_after is not None else f"{difference:+,.{d}f}"
+        cells += [f"{o.after:>{n},.{d}f}", f"{moved:>{n + 1}}"]
         cells.append(f"{points:>20}")
         lines.append(f"{label:<{width}}  " + "  ".join(cells))
     b, a = result.before, result.after
@@ -298,6 +317,14 @@ def comparison_text(result: WhatIf, *, compact: bool = False, room: int = 73) ->
                 f"note: {side} met the ending '{debrief.ending.title}', which caps the grade at "
                 f"{debrief.grade} (the score alone earned {debrief.earned})"
             )
+    if apart:
+        where = "the status quo under each" if compact else "'status quo' and 'its sq'"
+        lines.append(
+            f"note: one of the two met an ending and the other did not, so each is measured over other "
+            f"years ({b.measured_over}; the what-if {a.measured_over}) and scored against the status "
+            f"quo over the same years ({where}): compare each with its own status quo (the points do), "
+            "not the two measures with each other"
+        )
     for warning in result.warnings:
         lines.append(f"note: the game would have refused: {warning}")
     for unused in result.unused:
