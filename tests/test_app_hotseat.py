@@ -448,3 +448,26 @@ def test_a_game_saved_mid_turn_keeps_the_later_players_plan_out_of_sight(mini, t
     again.seal()
     again.resolve_turn()
     assert {(d.action, d.level) for d in loaded.log} == {("enforcement", 2), ("designation", 1)}
+
+
+def test_a_rule_of_a_players_lever_is_credited_to_that_player(base_world):
+    """Carla ended the kingpin strategy, and the Why screen listed "Organizations learn they are not
+    pursued (rule)" under Mexican killings with "Carla's levers (Mexico): nothing" (a playtester):
+    a rule that belongs to a lever is its player's."""
+    from game.app.screens.why import explanation_text
+    from game.engine import Game
+    from game.engine.hotseat import HotSeat
+
+    game = Game(base_world, "both-sides", 1, status_quo=True, interactive=True)
+    seats = HotSeat(game, {"us": "Ana", "mx": "Carla"})
+    seats.seal()
+    seats.set_level("mx_kingpin_strategy", 0)
+    seats.seal()
+    seats.resolve_turn()
+    text = " ".join(explanation_text(game, "mx_drug_homicides", 1).plain.split())
+    assert "Organizations learn they are not pursued (Military and kingpin strategy) (rule, Carla's)" in text
+    carla = text.split("Carla's levers (Mexico):")[1].split()[0]
+    assert carla not in ("nothing", "±0", "+0", "0"), text
+    # a rule not tagged with its lever is its player's when its formula reads that side's levers only
+    assert "Traffic shifts to new routes (rule, Carla's)" in text
+    assert "Turf wars settle (rule)" in text  # the world's own: nobody's

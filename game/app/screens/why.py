@@ -71,7 +71,7 @@ def by_player(
         return []
     out = [Content.styled("\nWhose choices moved it:\n", "bold")]
     for sid, player in game.players.items():
-        mine = [p.value for p in parts if p.kind == "action" and game.world.actions[p.id].spec.side == sid]
+        mine = [p.value for p in parts if lever_side(game, p) == sid]
         total = sum(mine)
         verdict = judgement(total, good, scale) if mine else ""
         mark = {"better": " ✓", "worse": " ✗"}.get(verdict, "")
@@ -79,6 +79,20 @@ def by_player(
         what = f"{change_text(total, decimals)}{mark}" if mine else "nothing"
         out.append(Content(f"  {player}'s levers ({side}): {what}\n"))
     return out
+
+
+def lever_side(game: Game, part: Contribution) -> str | None:
+    """The side whose lever a part is: an action's, or a rule's that belongs to an action ("Organizations
+    learn they are not pursued" is the kingpin strategy's) or reads one side's levers only; None for
+    events, the world's own rules, other."""
+    world = game.world
+    action = part.id if part.kind == "action" else None
+    if part.kind == "rule":
+        action = world.flow_specs[part.id].action
+        if action is None:  # untagged: the side of the levers its formula reads, if only one side's
+            sides = {world.actions[n].spec.side for n in world.flows[part.id].names if n in world.actions}
+            return sides.pop() if len(sides) == 1 else None
+    return world.actions[action].spec.side if action is not None and action in world.actions else None
 
 
 def explanation_text(game: Game, indicator: str, turn: int) -> Content:
@@ -118,9 +132,9 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
             bar = "█" * max(1, round(abs(part.value) / largest * BAR_WIDTH))
             mark = {"better": "✓", "worse": "✗"}.get(verdict, " ")
             kind = "" if part.kind == "other" else f" ({driver_kind(part)})"
-            if part.kind == "action" and game.players:
-                owner = game.world.actions[part.id].spec.side
-                kind = f" ({part.kind}, {game.players.get(owner, owner)}'s)"
+            owner = lever_side(game, part) if game.players else None
+            if owner is not None:  # two players: whose lever it is, a rule of one's lever too
+                kind = f" ({driver_kind(part)}, {game.players.get(owner, owner)}'s)"
             parts.append(
                 Content.assemble(
                     (f"{signed(part.value, places):>{width}}{mark} ", style),
