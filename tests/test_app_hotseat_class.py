@@ -92,3 +92,24 @@ def test_a_hot_seat_class_game_needs_its_pair_and_a_solo_game_breaks_its_rules(m
     assert "played alone, the class plays in pairs (hot-seat)" in rules.breaches(solo, "Ana + Beto")
     pair = rules.new_game(mini_world, "Ana + Beto", players={"us": "Ana", "mx": "Beto"})
     assert pair.players == {"us": "Ana", "mx": "Beto"} and rules.breaches(pair, "Ana + Beto") == []
+
+
+LONG = PAIRS + f'description = "{"Words. " * 90}"\n'  # a card longer than a pair's dialog has room for
+
+
+@sync
+@pytest.mark.parametrize(("size", "whole"), [((80, 24), False), ((160, 45), True)])
+async def test_a_pairs_name_boxes_show_and_its_card_uses_the_screens_room(mini_world, tmp_path, size, whole):
+    """The name boxes had no background and no box, so which one took the typing did not show,
+    and the card was cut at five lines even at 160x45 (a playtester)."""
+    app = class_app(mini_world, tmp_path, pairs_file(tmp_path, LONG))
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StudentNameDialog)
+        card = dialog.query_one("#class-card")
+        us, mx = dialog.query_one("#player-us"), dialog.query_one("#player-mx")
+        assert us.styles.background != dialog.query_one(".dialog-box").styles.background  # a box to see
+        assert us.styles.background != mx.styles.background  # and the one with focus shows it
+        assert dialog.query_one(".dialog-hint").region.bottom <= size[1] - 1  # all above the footer
+        assert card.region.height >= 5 and (card.max_scroll_y == 0) == whole  # whole where there is room

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -173,11 +174,16 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
         Binding("down", "card(1)", "Scroll the card", show=False),
     ]
 
-    # the card scrolls when a long one would push the name boxes off an 80x24 screen
+    # the card scrolls when a long one would push the name boxes off the screen: 8 lines at 80x24
+    # (5 in a pair's), and what a taller screen has to spare (on_resize). A pair's name boxes are
+    # one line each, under their question, on a background of their own and brighter with focus
     DEFAULT_CSS = """
     StudentNameDialog #class-card { height: auto; max-height: 8; margin-bottom: 1; }
     StudentNameDialog.pair #class-card { max-height: 5; }
+    StudentNameDialog Input.-textual-compact { background: $boost; margin-bottom: 1; padding: 0 1; }
+    StudentNameDialog Input.-textual-compact:focus { background: $accent 35%; }
     """
+    ROWS_BESIDE_CARD = {True: 17, False: 16}  # a pair's dialog and a student's, at their card's least
 
     def __init__(
         self, rules: ClassRules, world: World, *, served: bool = False, typed: Seated | None = None
@@ -205,7 +211,7 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
                     classes="dialog-text",
                 )
                 for sid in self.sides:
-                    yield Static(f"Who plays {side_name(self.world, sid)}?", classes="dialog-text")
+                    yield Static(f"Who plays {side_name(self.world, sid)}?", classes="player-question")
                     fields.append(
                         Input(
                             placeholder=f"the name of who plays {side_name(self.world, sid)}",
@@ -231,6 +237,12 @@ class StudentNameDialog(ModalScreen["Seated | None"], StyledOnce["Seated | None"
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A taller screen shows more of the card: it was cut at 5 lines at 160x45 too."""
+        least = 5 if self.sides else 8
+        rows = max(least, event.size.height - self.ROWS_BESIDE_CARD[bool(self.sides)])
+        self.query_one("#class-card", Reading).styles.max_height = rows
 
     def action_card(self, lines: int) -> None:
         self.query_one("#class-card", Reading).scroll_relative(y=lines, animate=False)
