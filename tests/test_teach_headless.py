@@ -112,6 +112,10 @@ def test_the_report_counts_every_save_but_the_edited_one_and_flags_it(
     assert "## Grades" in md and "## Median outcome per objective" in md
     assert "raised Drug Market Interventions" in md and "## Best games" in md and "## Worst games" in md
     assert "Student 03 says: the market is a focal point." in md
+    # a lever some raised and others lowered is two rows, not one "moved" (a playtester)
+    table = md.split("Each lever, by how many students left it raised or lowered:")[1]
+    assert "| Conventional drug enforcement, raised |" in table
+    assert "| Conventional drug enforcement, lowered |" in table
 
 
 def test_an_unfinished_game_is_listed_but_not_graded_beside_finished_ones(

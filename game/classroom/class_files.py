@@ -127,17 +127,21 @@ def _strategies(report: ClassReport, top: int = 6) -> list[str]:
         lines.append(f"| {_strategy_words(world, moves)} | {len(games)} | {median:+.1f} | {said} |")
     if len(ranked) > top:
         lines.append(f"| ({len(ranked) - top} more, each tried by fewer) | | | |")
-    used = Counter(aid for e in report.counted for aid in set(e.levers))
+    # by the way each student left it: one who ended the kingpin strategy and one who intensified it
+    # are not two students who "moved" one lever (a playtester read +2.6 for both together)
+    used = Counter(move for e in report.counted for move in e.strategy)
     if used:
-        lines += ["", "Each lever, by how many students moved it:", ""]
+        lines += ["", "Each lever, by how many students left it raised or lowered:", ""]
         lines.append("| lever | students | their median score | the others' |")
         lines.append("|---|---:|---:|---:|")
-        for aid, n in used.most_common():
-            mine = [e.debrief.score for e in report.counted if aid in e.levers]
-            rest = [e.debrief.score for e in report.counted if aid not in e.levers]
+        for move, n in used.most_common():
+            mine = [e.debrief.score for e in report.counted if move in e.strategy]
+            rest = [e.debrief.score for e in report.counted if move not in e.strategy]
             others = f"{statistics.median(rest):+.1f}" if rest else "—"
+            aid = move[1:]
             name = name_of(world.actions[aid].spec.name, aid) if aid in world.actions else aid
-            lines.append(f"| {name} | {n} | {statistics.median(mine):+.1f} | {others} |")
+            way = "raised" if move[0] == "+" else "lowered"
+            lines.append(f"| {name}, {way} | {n} | {statistics.median(mine):+.1f} | {others} |")
     return lines
 
 
