@@ -171,8 +171,8 @@ async def test_refuses_what_capital_cannot_pay_and_says_why_in_full_in_a_notific
         await pilot.press("plus", "plus")  # another 10, then 30 more: too much
         await pilot.pause()
         assert game.level("legalize") == 1 and game.level("treatment") == 1
-        assert "✗ Refused: Treatment → lots" in status(app)
-        assert "political capital" in status(app)
+        assert status(app).startswith("✗ Refused, needs") and "political capital" in status(app)  # why first
+        assert "Treatment → lots" in status(app)
         shown = [str(n.message) for n in app._notifications]  # the reason, whole
         assert any("political capital" in text and text.startswith("✗ Refused") for text in shown)
 
@@ -200,7 +200,8 @@ async def test_a_modded_games_names_and_the_refusals_and_questions_of_its_levers
         await pilot.press("plus")
         await pilot.pause()
         assert app.game.level("border_wall") == 0
-        assert "✗ Refused: Border wall → yes" in status(app) and "above the budget" in status(app)
+        assert "✗ Refused, " in status(app) and "above the budget" in status(app)
+        assert "Border wall → yes" in status(app)
 
         # An irreversible action asks first: no leaves it, yes takes it.
         await highlight_action(pilot, "legalize_everything")

@@ -287,7 +287,8 @@ class GameScreen(StyledOnce[None]):
                 game.set_level(aid, level)
         except ActionRefused as refused:
             self.say(
-                Content.styled(f"✗ Refused: {name} → {label}: {'; '.join(refused.reasons)}", "$text-error"),
+                # why first: a status line cut at 80 columns kept the lever's name and lost the reason
+                Content.styled(f"✗ Refused, {'; '.join(refused.reasons)}: {name} → {label}", "$text-error"),
                 error=True,
             )
             self.app.bell()
