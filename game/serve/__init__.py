@@ -274,9 +274,13 @@ class RoomServer(Server):
         where = self.public_url
         self.console.print(f"[bold]Borderline room[/] on {where}  (up to {self.max_players} players)")
         self.console.print("Students open that address in a browser; each tab is its own game.")
+        # a path on a line of its own, as written: a long one was wrapped onto the next line mid-
+        # sentence, and one with [brackets] would have been read as markup
         if self.options.class_file is not None:
-            self.console.print(f"Every game is a game of the class {self.options.class_file}")
-        self.console.print(f"Each student's saves and exports: a folder of their name in {saves_folder()}")
+            self.console.print("Every game is a game of the class in")
+            self.console.print(f"  {self.options.class_file}", markup=False, soft_wrap=True)
+        self.console.print("Each student's saves and exports go to a folder of their name in")
+        self.console.print(f"  {saves_folder()}", markup=False, soft_wrap=True)
         self.console.print("\n[cyan]Press Ctrl+C to stop the room.")
 
 
