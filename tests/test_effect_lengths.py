@@ -84,7 +84,13 @@ def test_the_news_says_what_was_taken_when_nobody_could_decide(base_world):
     taken = ChoiceMade(1, eid, choice.id, by_default=True, label="The words the player read")
     news = NewsDialog("2012 Q3", [], base_world, "quarter", game.turn_scale, game.env, {eid: taken})
     said = news._default_taken(eid).plain
-    assert said.startswith("\nNobody decided (no choice was left to make): The words the player read")
+    assert said.startswith(
+        "\nNot put to you (no other answer would have changed anything, so there was nothing to decide): "
+        "The words the player read"
+    )
+    scale = game.turn_scale
+    final = NewsDialog("2021 Q4", [], base_world, "quarter", scale, game.env, {eid: taken}, final=True)
+    assert final._default_taken(eid).plain.startswith("\nNot put to you (the game ended with this quarter): ")
     assert "political capital" in said
     assert news._default_taken("no_such_event").plain == ""
 
@@ -99,4 +105,4 @@ def test_the_news_says_a_dilemma_of_a_side_the_scenario_withholds_was_not_the_pl
     defaults, unplayed = {taken.event: taken}, {"mx": "Mexico"}
     news = NewsDialog("2012 Q3", [], base_world, "quarter", game.turn_scale, game.env, defaults, unplayed)
     said = news._default_taken(taken.event).plain
-    assert said.startswith(f"\nNobody decided (Mexico is not yours to play here): {choice.label}")
+    assert said.startswith(f"\nNot put to you (Mexico is not yours to play here): {choice.label}")

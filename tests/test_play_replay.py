@@ -331,7 +331,7 @@ async def test_a_scenario_can_turn_undo_off(tmp_path):
 
 def test_a_dilemma_nobody_decided_keeps_its_words_through_an_undo_a_save_and_a_load(base_world, tmp_path):
     # Mexico's 2012 election with the army already back in barracks leaves nothing to decide: the
-    # news says "Nobody decided: Keep to your own course" (the default's variant), and so must the
+    # news says "Not put to you (...): Keep to your own course" (the default's variant), and so must the
     # debrief and the exports after the game was taken back a turn, or saved and loaded
     from game.classroom.exports import markdown
 

@@ -213,12 +213,14 @@ class NewsDialog(ModalScreen[None], StyledOnce[None]):
         env: Mapping[Any, Any] | None = None,
         defaults: Mapping[str, ChoiceMade] | None = None,
         unplayed: Mapping[str, str] | None = None,
+        final: bool = False,
     ) -> None:
         super().__init__(classes="dialog")
         self.date, self.events, self.world, self.turn_word = date, events, world, turn_word
         self.scale, self.env = scale, env
         self.defaults = dict(defaults or {})  # event -> the choice taken because nobody could choose
         self.unplayed = dict(unplayed or {})  # side -> its name: sides whose levers the scenario withholds
+        self.final = final  # the news of the game's last turn: a dilemma then is not put to anyone
 
     def _default_taken(self, event_id: str) -> Content:
         """A dilemma nobody decided (one choice was left, or the game was over): what was taken, and
@@ -229,8 +231,15 @@ class NewsDialog(ModalScreen[None], StyledOnce[None]):
         choice = next(c for c in self.world.events[event_id].spec.choices if c.id == taken.choice)
         does = choice_words(self.world, event_id, choice, self.turn_word, self.scale, self.env)
         side = self.world.events[event_id].spec.side
-        why = f"{self.unplayed[side]} is not yours to play here" if side in self.unplayed else ""
-        said = f"\nNobody decided ({why or 'no choice was left to make'}): {taken.label or choice.label}"
+        # why it was not put to the player: "Nobody decided (no choice was left to make)" read as
+        # "we forgot to answer" to a playtester
+        if side in self.unplayed:
+            why = f"{self.unplayed[side]} is not yours to play here"
+        elif self.final:
+            why = f"the game ended with this {self.turn_word}"
+        else:
+            why = "no other answer would have changed anything, so there was nothing to decide"
+        said = f"\nNot put to you ({why}): {taken.label or choice.label}"
         return Content.styled(said + (f" → {does}" if does else ""), "italic")
 
     def compose(self) -> ComposeResult:

@@ -747,7 +747,7 @@ class MainScreen(GameScreen):
             await app.push_screen_wait(
                 NewsDialog(
                     quarter(report.date), news, game.world, self.turn_word, game.turn_scale, game.env, taken,
-                    unplayed,
+                    unplayed, final=game.is_over,
                 )
             )
         await self._answer_dilemmas()
