@@ -113,3 +113,33 @@ async def test_a_pairs_name_boxes_show_and_its_card_uses_the_screens_room(mini_w
         assert us.styles.background != mx.styles.background  # and the one with focus shows it
         assert dialog.query_one(".dialog-hint").region.bottom <= size[1] - 1  # all above the footer
         assert card.region.height >= 5 and (card.max_scroll_y == 0) == whole  # whole where there is room
+
+
+def test_the_class_report_gives_each_player_of_a_pair_their_own_grade(mini_world, tmp_path, mini_as_base):
+    """class.md and class.csv listed only "Ana + Beto" and the pair's grade; their debrief splits
+    the score by the objectives each side answers for, and so does the report now (a playtester)."""
+    import csv
+    import io
+
+    from teach_helpers import play_out
+
+    from game.cli import main
+    from game.saves import ClassroomRecord, save_game
+
+    path = pairs_file(tmp_path, PAIRS + "turns = 2\n")
+    rules = ClassRules.from_file(path, mini_world)
+    game = rules.new_game(mini_world, "Ana + Beto", players={"us": "Ana", "mx": "Beto"})
+    game.set_level("enforcement", 2)
+    play_out(game)
+    pair, turns, settings = "Ana + Beto", rules.turns(mini_world), rules.settings
+    record = ClassroomRecord(class_id="pairs", title="T", student=pair, turns=turns, settings=settings)
+    save_game(game, "Ana + Beto - pairs", folder=tmp_path / "saves", classroom=record)
+    out = tmp_path / "out"
+    assert main(["report", str(tmp_path / "saves"), "--class", str(path), "--out", str(out)]) == 0
+    (row,) = csv.DictReader(io.StringIO((tmp_path / "out" / "class.csv").read_text(encoding="utf-8")))
+    sides = {side.side: side for side in game.debrief().sides}
+    for sid, player in (("us", "Ana"), ("mx", "Beto")):
+        assert row[f"{sid} player"] == player and row[f"{sid} grade"] == sides[sid].grade
+        assert float(row[f"{sid} score"]) == pytest.approx(sides[sid].score, abs=0.005)
+    md = (tmp_path / "out" / "class.md").read_text(encoding="utf-8")
+    assert f"Ana (United States): {sides['us'].grade}, {sides['us'].score:+.1f}" in md

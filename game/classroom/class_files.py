@@ -30,6 +30,10 @@ def class_csv(report: ClassReport) -> str:
     header = ["name", "class", "scenario", "seed", "turns played", "finished", "grade", "score"]
     for ind in ids:
         header += [f"{ind} points", f"{ind} better than status quo %"]
+    # a pair's game: each player's own score and grade on the objectives their side answers for
+    sides = list(dict.fromkeys(side.side for e in report.counted for side in e.debrief.sides))
+    for sid in sides:
+        header += [f"{sid} player", f"{sid} grade", f"{sid} score"]
     header += ["decisions", "levers used", "file"]
     rows: list[list[object]] = [list(header)]
     for e in report.counted:
@@ -48,6 +52,10 @@ def class_csv(report: ClassReport) -> str:
         for ind in ids:
             o = by.get(ind)
             row += [f"{o.contribution:.2f}", f"{o.better_percent:.1f}"] if o else ["", ""]
+        mine = {side.side: side for side in e.debrief.sides}
+        for sid in sides:
+            part = mine.get(sid)
+            row += [part.player, part.grade, f"{part.score:.2f}"] if part else ["", "", ""]
         row += [len(e.game.log), " ".join(e.levers), str(e.path)]
         rows.append(row)
     buf = io.StringIO()
@@ -147,6 +155,11 @@ def _strategies(report: ClassReport, top: int = 6) -> list[str]:
 
 def _game_lines(e: Counted) -> list[str]:
     lines = [f"### {e.student}: {e.debrief.grade}, score {e.debrief.score:+.1f} (seed {e.game.seed})", ""]
+    if e.debrief.sides:  # a pair: each player's part, as their debrief gives it
+        world = e.game.world
+        names = {sid: name_of(side.name, sid) for sid, side in world.sides.items()}
+        parts = [f"{p.player} ({names[p.side]}): {p.grade}, {p.score:+.1f}" for p in e.debrief.sides]
+        lines += ["- each player, on the objectives their side answers for: " + "; ".join(parts)]
     rows = decision_rows(e.game)
     if not rows:
         lines.append("- no decisions: kept the status quo")
