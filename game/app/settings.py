@@ -4,8 +4,10 @@ Here, which hints of the first-game guide were dismissed, so they do not come ba
 the ``[guide]`` table of the one settings file (``game.locations.settings_file``, TOML), whose
 ``[mods]`` table belongs to the Mods screen (game/app/mod_list.py); each part rewrites only its
 own table. A missing file is a first game; a damaged one is read as empty rather than stopping
-the game (and kept aside as ``settings.toml.bad`` on the next write); writing is atomic so a
-crash never leaves half a file::
+the game, and left as it is: the guide remembers dismissed hints for the session only, since a
+file it rewrote would hold no ``[mods]`` table and every mod, the ones turned off too, would load
+next time (the Mods screen's next change replaces it, keeping it as ``settings.toml.bad``).
+Writing is atomic so a crash never leaves half a file::
 
     [guide]
     dismissed = ["dashboard", "levers"]
@@ -28,6 +30,7 @@ class Settings:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else locations.settings_file()
         self._problem = ""
+        self._damaged = False  # the file is there and could not be read: it is not written over
         self._hints: set[str] = set()
         self._loaded = False  # read when first asked: the title screen needs none of it
 
@@ -59,8 +62,14 @@ class Settings:
             doc = read_toml(self.path, cap=SETTINGS_CAP)
         except ContentErrors as exc:
             reason = "; ".join(str(e) for e in exc.errors)
-            self._problem = f"the settings could not be read ({reason}); the guide starts from the beginning"
+            self._problem = (
+                f"the settings could not be read ({reason}); the guide starts from the beginning and "
+                "remembers only until the game closes: fix the file, or change a mod on the Mods screen "
+                "to write a new one"
+            )
+            self._damaged = True
             return
+        self._damaged = False
         guide = doc.data.get("guide", {})
         hints = guide.get("dismissed", []) if isinstance(guide, dict) else []
         if isinstance(hints, list):
@@ -74,6 +83,8 @@ class Settings:
         self._write()
 
     def _write(self) -> None:
+        if self._damaged:  # left for the player to fix, or the Mods screen to replace (the docstring)
+            return
         # deferred: as in _read
         from game.app.mod_list import SettingsError, write_settings_file
 
