@@ -259,6 +259,20 @@ def test_whatif_with_no_change_is_the_game_to_the_bit(classroom: tuple[Path, Pat
     assert same.after.score == same.before.score
 
 
+@pytest.mark.parametrize("difficulty", ["easy", "hard"])
+def test_whatif_replays_a_game_at_its_own_difficulty(difficulty: str) -> None:
+    """A Learning game's what-if was replayed on Standard's budgets and draws: its status quo
+    differed from the game's, and the table showed '—' for every difference (a playtester)."""
+    game = Game(base_world(), "high-point", seed=5, status_quo=True, difficulty=difficulty)
+    game.set_level("us_dmi", 1)
+    play_out(game, 2)
+    same = what_if(game, [])
+    assert same.identical and same.changed.difficulty == difficulty
+    assert all(o.status_quo_after is None for o in same.objectives)  # one status quo for both
+    dropped = what_if(game, [Change.parse("1:us_dmi", drop=True)])
+    assert all(o.status_quo_after is None for o in dropped.objectives)
+
+
 def test_whatif_dropping_or_changing_a_decision_changes_the_outcome(
     classroom: tuple[Path, Path, list[Path]], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -283,5 +283,19 @@ def test_a_what_if_measured_over_other_years_shows_the_status_quo_each_is_scored
     assert header.split()[1:7] == ["status", "quo", "your", "game", "its", "sq"]
     assert line.split()[2:6] == ["1,771", "2,768", "1,907", "1,880"] and "—" in line  # no difference
     assert "compare each with its own status quo (the points do)" in text
+    assert "your game met 'Mexico loses control' and the what-if met no ending" in text
     compact = comparison_text(result, compact=True)  # type: ignore[arg-type]
     assert "1,907" not in compact and "the status quo under each" in compact
+
+
+def test_the_score_change_is_the_two_scores_as_shown():
+    """'+37.5 → +31.0: -6.4 points' (a playtester): the change is taken from the scores shown."""
+    from types import SimpleNamespace as Of
+
+    result = Of(
+        original=Of(scenario=Of(turn_name="quarter", name="S"), scenario_id="s", seed=1, turn=40),
+        changes=["x"], identical=False, objectives=[], warnings=[], unused=[],
+        before=Of(score=37.46, grade="merely distasteful", earned="merely distasteful", ending=None),
+        after=Of(score=31.04, grade="merely distasteful", earned="merely distasteful", ending=None),
+    )  # fmt: skip
+    assert "→ +31.0 (merely distasteful): -6.5 points" in comparison_text(result)  # type: ignore[arg-type]

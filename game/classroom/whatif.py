@@ -143,8 +143,8 @@ def changed_log(game: Game, changes: Sequence[Change]) -> tuple[list[Decision], 
 
 
 def replay_with(game: Game, log: Sequence[Decision], answers: Sequence[ChoiceMade] | None = None) -> Game:
-    """A new headless game like ``game`` (scenario, seed, pins, length) played from ``log``, with
-    ``answers`` to its dilemmas (by default the game's own)."""
+    """A new headless game like ``game`` (scenario, seed, pins, difficulty, length) played from
+    ``log``, with ``answers`` to its dilemmas (by default the game's own)."""
     twin = Game(
         game.world,
         game.scenario_id,
@@ -152,6 +152,7 @@ def replay_with(game: Game, log: Sequence[Decision], answers: Sequence[ChoiceMad
         1,
         game.pins,
         status_quo=True,
+        difficulty=game.difficulty,  # a Learning game's what-if was replayed on Standard's draws
         allow_out_of_range=game.allow_out_of_range,
     )
     twin.turns = game.turns
@@ -307,7 +308,9 @@ def comparison_text(result: WhatIf, *, compact: bool = False, room: int = 73) ->
         lines.append(f"{label:<{width}}  " + "  ".join(cells))
     b, a = result.before, result.after
     lines.append("")
-    change = _unsigned_zero(a.score - b.score, 1)  # a change too small to show reads +0.0, not -0.0
+    # as the two scores shown differ (+37.5 -> +31.0 is -6.5, whatever their hidden decimals), and
+    # a change too small to show reads +0.0, not -0.0
+    change = _unsigned_zero(round(a.score, 1) - round(b.score, 1), 1)
     moved = "" if result.identical or round(change, 1) else " (under 0.05: the numbers moved, barely)"
     scores = f"score: {b.score:+.1f} ({b.grade}) → {a.score:+.1f} ({a.grade})"
     lines.append(f"{scores}: {change:+.1f} points{moved}")
@@ -319,11 +322,13 @@ def comparison_text(result: WhatIf, *, compact: bool = False, room: int = 73) ->
             )
     if apart:
         where = "the status quo under each" if compact else "'status quo' and 'its sq'"
+        ended = {side: f"met '{d.ending.title}'" if d.ending is not None else "met no ending"
+                 for side, d in (("your game", b), ("the what-if", a))}  # fmt: skip
         lines.append(
-            f"note: one of the two met an ending and the other did not, so each is measured over other "
-            f"years ({b.measured_over}; the what-if {a.measured_over}) and scored against the status "
-            f"quo over the same years ({where}): compare each with its own status quo (the points do), "
-            "not the two measures with each other"
+            f"note: your game {ended['your game']} and the what-if {ended['the what-if']}, so each is "
+            f"measured over other years (your game {b.measured_over}; the what-if {a.measured_over}) "
+            f"and scored against the status quo over the same years ({where}): compare each with its "
+            "own status quo (the points do), not the two measures with each other"
         )
     for warning in result.warnings:
         lines.append(f"note: the game would have refused: {warning}")
