@@ -16,7 +16,7 @@ from game.classroom import ClassRules
 from game.classroom.exports import headline_indicators, write_exports
 from game.classroom.whatif import Change, WhatIfError, what_if
 from game.cli import main
-from game.engine import Game
+from game.engine import Game, World
 from game.saves import ClassroomRecord, load_save, save_game
 
 CLASS = """
@@ -335,3 +335,23 @@ def test_a_free_game_exports_under_its_seed(tmp_path: Path) -> None:
     assert turns.name.endswith(" - turns.csv") and decisions.name.endswith(" - decisions.csv")
     with pytest.raises(WhatIfError, match="no decision"):
         what_if(game, [Change(1, "us_dmi")])
+
+
+def test_decisions_csv_lists_the_levers_an_answer_moved_and_costs_as_a_spreadsheet_shows_them(
+    mini_world: World, massacre_seed: int
+) -> None:
+    """A playtester's "Pull the army back" answer ended the kingpin strategy, and decisions.csv
+    said nothing of it (only the panel's moves), with a cost of 0.8999999999999999."""
+    from game.classroom.exports import _number, decisions_csv
+
+    game = Game(mini_world, "test-run", seed=massacre_seed, status_quo=True, interactive=True)
+    game.set_level("treatment", 1)
+    while not game.pending_dilemmas:
+        game.resolve_turn()
+    game.choose("massacre", "crack_down")
+    rows = list(csv.DictReader(io.StringIO(decisions_csv(game))))
+    assert [(r["action"], r["by"]) for r in rows][0] == ("treatment", "the player")
+    (moved,) = [r for r in rows if r["by"] != "the player"]
+    assert moved["action"] == "enforcement" and moved["to"] == "2" and moved["by"].endswith(": Crack down")
+    assert moved["by"].startswith("answer to '") and moved["from"] == "" and moved["turn"] == str(game.turn)
+    assert _number(0.8999999999999999) == "0.9" and _number(1e-12) == "0.0"

@@ -7,7 +7,8 @@ The same files come from the debrief screen and from ``borderline export SAVE``:
     <student> - <scenario> - <date> - turns.csv    one row a turn: every headline indicator,
                                                    the player's and the status quo's
     <student> - <scenario> - <date> - decisions.csv  turn, date, side, action, from, to,
-                                                   cost a turn, capital spent
+                                                   cost a turn, capital spent, and by whom:
+                                                   the player, or a dilemma's answer
 
 They go to the reports folder beside the saves (``game.locations``) unless told otherwise;
 an existing file is never replaced (a number is added to the new one's name).
@@ -375,26 +376,34 @@ def turns_csv(game: Game) -> str:
 
 
 def decisions_csv(game: Game) -> str:
-    """The decision log: turn, date, side, action, levels from and to, cost a turn, capital spent."""
+    """The levers' moves: each decision (turn, date, side, action, levels from and to, cost a turn,
+    capital spent), then, in its turn, each lever a dilemma's answer moved (``by``: the answer;
+    the table of decisions left them out, so a lever the player's answer moved never seemed to)."""
     columns = ["turn", "date", "side", "action", "from", "to", "from_label", "to_label", "cost", "money_unit"]
-    rows: list[Sequence[object]] = [[*columns, "capital"]]
+    rows: list[tuple[int, Sequence[object]]] = []
     for r in decision_rows(game):
-        rows.append(
-            [
-                r.turn,
-                r.date,
-                r.side,
-                r.action,
-                r.level_from,
-                r.level_to,
-                r.label_from,
-                r.label_to,
-                repr(r.cost),
-                r.money_unit,
-                repr(r.capital),
-            ]
-        )
-    return _csv(rows)
+        cells = [r.turn, r.date, r.side, r.action, r.level_from, r.level_to, r.label_from, r.label_to]
+        rows.append((r.turn, [*cells, _number(r.cost), r.money_unit, _number(r.capital), "the player"]))
+    world = game.world
+    for c in game.choices_made:
+        choice = _choice(game, c.event, c.choice)
+        if choice is None:
+            continue
+        title, label = game.event_title(c.turn, c.event), world.choice_label(c.event, c.choice, c.label)
+        by = f"answer to {title!r}: {label}"
+        for levels in (choice.set_action, choice.lower_action):
+            for aid, level in levels.items():
+                spec = world.actions[aid].spec
+                to = level_label(spec.levels, level)
+                moved = [c.turn, game.date(c.turn), spec.side, aid, "", level, "", to]
+                rows.append((c.turn, [*moved, "", "", "", by]))
+    rows.sort(key=lambda row: row[0])  # stable: a turn's decisions, then its answers' moves
+    return _csv([[*columns, "capital", "by"], *(cells for _, cells in rows)])
+
+
+def _number(value: float) -> str:
+    """A cost as a spreadsheet should show it: 0.9, not the 0.8999999999999999 a product leaves."""
+    return repr(round(value, 9))
 
 
 def export_stem(
