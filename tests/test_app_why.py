@@ -90,3 +90,14 @@ def test_a_rule_that_moves_another_stock_is_shown_as_acting_through_it(base_worl
     text = " ".join(explanation_text(game, "us_overdose_deaths", 1).plain.split())
     assert "Light users quit (rule, via Americans 12 and over not using hard drugs)" in text
     assert "rule, via X: a flow into or out of X, which moved this through X's other flows" in text
+
+
+def test_a_change_smaller_than_the_indicators_decimals_shows_the_values_it_lies_between():
+    """"Retail drug violence went from 100 to 100 in 2012 Q1: ▼ -0.5" (a playtester)."""
+    from game.app.readouts import Explanation
+
+    small = Explanation("v", "Retail violence", "idx", 0, 1, "2012Q1", 100.2, 99.7, ())
+    assert small.headline().startswith("Retail violence (idx) went from 100.2 to 99.7 in 2012 Q1: ")
+    assert small.headline().endswith("-0.5")
+    large = Explanation("v", "Retail violence", "idx", 0, 1, "2012Q1", 100.2, 90.1, ())
+    assert "went from 100 to 90 in" in large.headline()  # at the indicator's own decimals otherwise

@@ -236,9 +236,12 @@ class Explanation:
         return self.after - self.before
 
     def headline(self) -> str:
+        # a change too small for the indicator's decimals is shown with more, and so are the two
+        # values it lies between ("went from 100 to 100: -0.5" read as a contradiction)
+        places = change_places(self.change, self.decimals)
         return (
-            f"{self.name}{unit_text(self.unit)} went from {words.number(self.before, self.decimals)} "
-            f"to {words.number(self.after, self.decimals)} in {words.quarter(self.date)}: "
+            f"{self.name}{unit_text(self.unit)} went from {words.number(self.before, places)} "
+            f"to {words.number(self.after, places)} in {words.quarter(self.date)}: "
             f"{words.arrow(self.change, self.after)} {change_text(self.change, self.decimals)}"
         )
 
@@ -247,11 +250,16 @@ class Explanation:
         return [contribution_line(c, self.decimals) for c in self.parts]
 
 
+def change_places(value: float, decimals: int) -> int:
+    """The decimals a change needs to show something when it is small (``decimals`` otherwise)."""
+    if value != 0 and abs(value) < 10 ** (-decimals):
+        return min(6, decimals + max(1, math.ceil(-math.log10(abs(value))) - decimals))
+    return decimals
+
+
 def change_text(value: float, decimals: int) -> str:
     """A signed change with enough decimals to show something when it is small."""
-    if value != 0 and abs(value) < 10 ** (-decimals):
-        decimals = min(6, decimals + max(1, math.ceil(-math.log10(abs(value))) - decimals))
-    return words.signed(value, decimals)
+    return words.signed(value, change_places(value, decimals))
 
 
 def contribution_line(part: Contribution, decimals: int) -> str:
