@@ -39,3 +39,17 @@ async def test_charts_draw_both_runs_and_a_band_and_the_axis_ends_at_the_last_qu
         assert chart.data.labels[1] == quarter(game.date(game.turn))
         legend = str(app.screen.query_one("#chart-legend").render())
         assert "your decisions" in legend and "uncertain parameters" in legend
+
+
+@sync
+async def test_a_difficulty_that_draws_nothing_says_there_is_no_band(base_world, tmp_path):
+    """On Learning every run is alike: the legend promised a band '90% of 200 runs' that was a
+    line ("band 85,090 to 85,090", a playtester)."""
+    async with started(base_world, tmp_path, scenario="both-sides", seed=3, difficulty="easy") as pilot:
+        app = pilot.app
+        assert app.game is not None and app.game.difficulty == "easy"
+        await play_turns(pilot, 1)
+        await pilot.press("c")
+        await ready(pilot)
+        legend = str(app.screen.query_one("#chart-legend").render())
+        assert "no band: this difficulty draws no uncertain number" in legend and "90% of" not in legend

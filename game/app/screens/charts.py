@@ -194,6 +194,8 @@ class ChartsScreen(GameScreen):
             band_note = (
                 f"{BAND} 90% of {self.bands.runs} runs of your decisions with uncertain parameters drawn"
             )
+            if all(lo == hi for lo, hi in zip(*band, strict=True)):  # Learning draws nothing
+                band_note = "no band: this difficulty draws no uncertain number, every run is alike"
         elif runs > 1 and game.turn >= 1:
             band_note = f"{BAND} running {runs} runs…"
         else:
