@@ -153,3 +153,15 @@ def test_an_ending_that_did_not_lower_the_grade_says_the_score_earned_it_or_less
     assert same.endswith("caps the grade at BAD: the score alone earned it too.")
     above = cap_note(None, Of(ending=ending, grades=grades, earned="good"))  # type: ignore[arg-type]
     assert above.startswith("Grade capped at BAD because of the ending") and "GOOD" in above
+
+
+def test_a_learning_debrief_says_nothing_was_drawn(base_world):
+    """Learning's debrief listed "Close to their best estimates (98): 98 more were drawn within a
+    tenth..." (more than what? a playtester): it drew nothing, and says so."""
+    from game.app.screens.debrief import hidden_text
+    from game.engine import Game
+
+    learning = Game(base_world, "both-sides", seed=3, difficulty="easy")
+    assert hidden_text(learning).plain.startswith("Nothing was drawn: every uncertain number sat at its best")
+    standard = hidden_text(Game(base_world, "both-sides", seed=3)).plain
+    assert "Far from their best estimates" in standard and " more were drawn within a tenth" in standard

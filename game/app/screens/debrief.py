@@ -112,7 +112,7 @@ def hidden_text(game: Game) -> Content:
     from game.app.readouts import FAR_FROM_BEST, NEAR_BEST, drawn_groups, drawn_parameters, parameter_line
 
     drawn = drawn_parameters(game)
-    if not drawn:
+    if all(d.surprise == 0 for d in drawn):  # none, or a difficulty that draws none (Learning)
         return Content("Nothing was drawn: every uncertain number sat at its best estimate.")
     parts = [
         Content(
@@ -128,12 +128,13 @@ def hidden_text(game: Game) -> Content:
     if len(drawn) <= BRIEF_AFTER:
         parts += [bullet(parameter_line(d), d.surprise >= FAR_FROM_BEST) for d in drawn]
         return Content("").join(parts).rstrip()
-    for title, members in drawn_groups(drawn):
+    for i, (title, members) in enumerate(drawn_groups(drawn)):
         parts.append(Content.styled(f"\n{title} ({len(members)})\n", "bold"))
         if members[0].surprise < NEAR_BEST:
+            more = " more" if i else ""  # more than the groups listed above, when there are any
             parts.append(
                 Content(
-                    f"{len(members)} more were drawn within a tenth of their range of their best "
+                    f"{len(members)}{more} were drawn within a tenth of their range of their best "
                     "estimates: the world you planned for. The exported debrief (x) lists them.\n"
                 )
             )
