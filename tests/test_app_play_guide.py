@@ -41,6 +41,8 @@ async def test_a_first_game_walks_through_the_hints_and_they_do_not_come_back(mi
         await pilot.press("g", "g")
         await ready(pilot)
         assert hint_shown(app) == ""  # the hints for the first turn are read; Why's waits for a turn
+        said = str(app.screen.query_one("#status").render())  # and the guide says so, not just vanishing
+        assert "The guide's next hint comes after you end the quarter" in said
         await end_turn(pilot)
         assert "Guide 4/5" in hint_shown(app) and "Why" in hint_shown(app)
         await pilot.press("g")

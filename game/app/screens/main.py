@@ -471,6 +471,9 @@ class MainScreen(GameScreen):
                 error=True,
                 title="Not remembered",
             )
+        elif self._current_hint() is None and any(h.id not in app.settings.dismissed_hints for h in HINTS):
+            # the guide went quiet with hints still to come: it had seemed to vanish (a playtester)
+            self.say(f"The guide's next hint comes after you end the {self.turn_word} (G: no more hints).")
         self._show_hint()
 
     def _work_out_standing(self) -> None:
