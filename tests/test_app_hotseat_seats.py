@@ -49,3 +49,31 @@ async def test_the_new_game_form_scrolls_to_the_player_names_at_80x24(mini_world
             await pilot.pause()
             region = field.region
             assert region.height > 0 and 0 <= region.y and region.bottom <= 24, (sid, region)
+
+
+@sync
+async def test_the_new_game_forms_name_boxes_show_and_the_briefing_starts_at_its_top(
+    mini_world, base_world, tmp_path
+):
+    """The player boxes read as labels and Tab's focus did not show; a briefing scrolled down
+    stayed scrolled when another scenario was picked, opening mid-sentence (a playtester)."""
+    from textual.widgets import OptionList
+
+    app = make_app(mini_world, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.push_screen(NewGameScreen(base_world))
+        await ready(pilot)
+        screen = app.screen
+        us, mx = (screen.query_one(f"#player-{sid}") for sid in ("us", "mx"))
+        assert us.styles.background != screen.styles.background  # a box to see
+        us.focus()
+        await ready(pilot)
+        assert us.has_focus and us.styles.background != mx.styles.background  # focus shows
+        briefing = screen.query_one("#briefing")
+        briefing.scroll_end(animate=False)
+        await pilot.pause()
+        assert briefing.scroll_y > 0
+        screen.query_one("#scenarios", OptionList).highlighted = 1
+        await pilot.pause()
+        assert briefing.scroll_y == 0

@@ -200,6 +200,8 @@ class NewGameScreen(StyledOnce[None]):
         if option is not None and option.id is not None:
             text = briefing_text(self.world, option.id, self.difficulty)
             self.query_one("#briefing-text", Static).update(text)
+            # another scenario or difficulty is read from its start (it kept the last one's place)
+            self.query_one("#briefing", Reading).scroll_home(animate=False)
 
     def action_reseed(self) -> None:
         self.query_one("#seed", Input).value = str(random.randrange(1, 100_000))
