@@ -326,3 +326,21 @@ def test_sparklines_do_not_blow_tiny_moves_up_to_full_height():
     assert set(sparkline([45.0, 44.8])) <= set("▃▄▅")
     assert sparkline([100.0, 160.0]) == "▁█"
     assert sparkline([0.0, 1.0]) == "▁█"
+
+
+@sync
+async def test_plus_with_the_focus_off_the_lever_list_says_where_levels_change(mini_world, tmp_path):
+    """After Why, the focus was on the dashboard and + did nothing, silently (a playtester)."""
+    async with started(mini_world, tmp_path, scenario="test-run", seed=3) as pilot:
+        app = pilot.app
+        game = app.game
+        before = {aid: game.level(aid) for aid in game.world.actions}
+        app.screen.query_one(Dashboard).focus()
+        await pilot.press("plus")
+        await ready(pilot)
+        assert "+ and - change the highlighted lever in the list on the right" in status(app)
+        assert {aid: game.level(aid) for aid in game.world.actions} == before  # nothing changed
+        await highlight_action(pilot, "treatment")
+        await pilot.press("plus")
+        await ready(pilot)
+        assert game.level("treatment") == before["treatment"] + 1  # on the list, + still raises it

@@ -365,6 +365,8 @@ class MainScreen(GameScreen):
         Binding("g", "hint(False)", "Next hint", show=False),
         Binding("G", "hint(True)", "No more hints", show=False),
         Binding("escape", "leave", "Back / title", show=False),
+        # + and - belong to the lever list; elsewhere they said nothing and did nothing (a playtester)
+        Binding("plus,equals_sign,minus,underscore", "levels_elsewhere", "", show=False),
         Binding("tab", "cycle(1)", "", show=False),
         Binding("shift+tab", "cycle(-1)", "", show=False),
     ]
@@ -455,6 +457,10 @@ class MainScreen(GameScreen):
                 text,
             )
         )
+
+    def action_levels_elsewhere(self) -> None:
+        """+ or - with the focus off the lever list: where levels change."""
+        self.say("+ and - change the highlighted lever in the list on the right: tab to it first.")
 
     def action_hint(self, all_of_them: bool) -> None:
         """g: this hint is read (it will not come back); G: no more hints, in this game or the next."""
