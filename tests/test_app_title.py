@@ -167,3 +167,24 @@ async def test_a_scenario_the_packs_lack_ends_the_command_with_the_one_meant(min
         assert app.game is None
     assert app.return_code == 1
     assert app.refused == "unknown scenario 'test-rn' (did you mean \"test-run\"?); choose one of: test-run"
+
+
+@sync
+async def test_a_choice_made_while_the_world_loads_opens_when_it_is_ready(mini_world, tmp_path):
+    """'c' pressed as the title appeared said 'Still loading' and had to be pressed again (a playtester)."""
+    from game.app.screens.new_game import NewGameScreen
+    from game.app.screens.title import TitleScreen
+
+    app = make_app(mini_world, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        title = app.screen
+        assert isinstance(title, TitleScreen)
+        app.world_status = "loading"  # as at start-up, or after r
+        title.action_menu("new")
+        await pilot.pause()
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert app.screen is title and "as soon as the world is ready" in said
+        app.world_status = "ready"
+        await ready(pilot)
+        assert isinstance(app.screen, NewGameScreen)

@@ -88,8 +88,14 @@ class TitleScreen(StyledOnce[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "world_status", self._world_status_changed)
 
+    _waiting: str | None = None  # a menu choice made while the world was loading
+
     def _world_status_changed(self, status: str) -> None:
         app = self.borderline
+        if status != "loading" and self._waiting is not None:
+            choice, self._waiting = self._waiting, None
+            if status == "ready" and app.screen is self:
+                self.call_later(self.action_menu, choice)
         label = self.query_one("#world-status", Static)
         if status == "loading":
             unchanged.update(label, "Loading the world…")
@@ -148,8 +154,9 @@ class TitleScreen(StyledOnce[None]):
 
             app.push_screen(LoadScreen())
             return
-        if app.world_status == "loading":
-            self.notify("Still loading the world: one moment.")
+        if app.world_status == "loading":  # taken up when the world is ready: not a key to press again
+            self._waiting = choice
+            self.notify("Loading the world: it opens as soon as the world is ready.")
             return
         if app.world is None:
             self.notify("The content has errors: open Mods to read them.", severity="error")
