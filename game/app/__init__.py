@@ -6,6 +6,7 @@ Importing this package is free (nothing heavy at module level); ``game.app.app``
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,6 @@ def run_app(
     )
     app.run()
     if app.refused:
-        import sys
-
         print(f"borderline: error: {app.refused}", file=sys.stderr)
         return 1
     return 0

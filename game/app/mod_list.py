@@ -37,12 +37,13 @@ from game.errors import BorderlineError
 from game.limits import MAX_PACKS
 
 SETTINGS_CAP = 64 * 1024
+"""The most bytes of settings read: a list of folder names, never more than a few kilobytes."""
 DAMAGED_SETTINGS = (
     "the settings file could not be read, so no mod loads, since which were turned off is not "
     "known: fix it, or change the mods on the Mods screen to write a new one (the old one is kept "
     "as settings.toml.bad)"
 )
-"""The most bytes of settings read: a list of folder names, never more than a few kilobytes."""
+"""What each problem with the settings file is followed by (and how a note of one is known)."""
 
 
 class SettingsError(BorderlineError):

@@ -69,7 +69,6 @@ class Settings:
             )
             self._damaged = True
             return
-        self._damaged = False
         guide = doc.data.get("guide", {})
         hints = guide.get("dismissed", []) if isinstance(guide, dict) else []
         if isinstance(hints, list):

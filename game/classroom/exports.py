@@ -298,17 +298,25 @@ def _share(weight: float) -> str:
     return "<1%" if 0 < weight < 0.005 else f"{weight:.0%}"
 
 
+def _answer_moves(game: Game, event: str, choice_id: str) -> list[tuple[str, str, int]]:
+    """The levers a dilemma's answer moved, each as (verb, action, level): "raises"/"lowers"."""
+    choice = _choice(game, event, choice_id)
+    if choice is None:
+        return []
+    return [
+        (verb, aid, level)
+        for verb, levels in (("raises", choice.set_action), ("lowers", choice.lower_action))
+        for aid, level in levels.items()
+    ]
+
+
 def _lever_moves(game: Game, event: str, choice_id: str) -> str:
     """The levers a dilemma's answer moved, which the table of decisions (the player's own) does
     not list: "raises Kingpin strategy to Aggressive"."""
-    world, choice = game.world, _choice(game, event, choice_id)
-    if choice is None:
-        return ""
     moves = []
-    for verb, levels in (("raises", choice.set_action), ("lowers", choice.lower_action)):
-        for aid, level in levels.items():
-            spec = world.actions[aid].spec
-            moves.append(f"{verb} {name_of(spec.name, aid)} to {level_label(spec.levels, level)}")
+    for verb, aid, level in _answer_moves(game, event, choice_id):
+        spec = game.world.actions[aid].spec
+        moves.append(f"{verb} {name_of(spec.name, aid)} to {level_label(spec.levels, level)}")
     return "; ".join(moves)
 
 
@@ -386,17 +394,13 @@ def decisions_csv(game: Game) -> str:
         rows.append((r.turn, [*cells, _number(r.cost), r.money_unit, _number(r.capital), "the player"]))
     world = game.world
     for c in game.choices_made:
-        choice = _choice(game, c.event, c.choice)
-        if choice is None:
-            continue
         title, label = game.event_title(c.turn, c.event), world.choice_label(c.event, c.choice, c.label)
         by = f"answer to {title!r}: {label}"
-        for levels in (choice.set_action, choice.lower_action):
-            for aid, level in levels.items():
-                spec = world.actions[aid].spec
-                to = level_label(spec.levels, level)
-                moved = [c.turn, game.date(c.turn), spec.side, aid, "", level, "", to]
-                rows.append((c.turn, [*moved, "", "", "", by]))
+        for _, aid, level in _answer_moves(game, c.event, c.choice):
+            spec = world.actions[aid].spec
+            to = level_label(spec.levels, level)
+            moved = [c.turn, game.date(c.turn), spec.side, aid, "", level, "", to]
+            rows.append((c.turn, [*moved, "", "", "", by]))
     rows.sort(key=lambda row: row[0])  # stable: a turn's decisions, then its answers' moves
     return _csv([[*columns, "capital", "by"], *(cells for _, cells in rows)])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from game.formula.compiler import CompiledFormula, Scope, compile_formula, unknown_name
-from game.formula.language import FormulaError
+from game.formula.language import FUNCTIONS, FormulaError
 from game.formula.parser import _Positions, parse_formula, unknown_function
 
 
@@ -41,17 +41,15 @@ def _other_unknowns(text: str, scope: Scope, first: FormulaError) -> list[Formul
             todo.append(node.value)  # share[cannabis]: the row is the table's, checked with it
             continue
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            at = positions.start(node.func)
-            message = unknown_function(node.func.id)
-            if message is not None:
-                found[at] = FormulaError(message, at)
+            if node.func.id not in FUNCTIONS:
+                at = positions.start(node.func)
+                found[at] = FormulaError(unknown_function(node.func.id), at)
             todo.extend(node.args)
             continue
         if isinstance(node, ast.Name):
-            at = positions.start(node)
-            error = unknown_name(scope, node.id, at)
-            if error is not None:
-                found[at] = error
+            if scope.axis_of(node.id) is False:
+                at = positions.start(node)
+                found[at] = unknown_name(scope, node.id, at)
             continue
         todo.extend(ast.iter_child_nodes(node))
     return [found[at] for at in sorted(found) if at != first.offset]

@@ -124,10 +124,8 @@ class CompiledFormula:
     emit: Emit = field(repr=False, compare=False)
 
 
-def unknown_name(scope: Scope, name: str, offset: int) -> FormulaError | None:
-    """The error of a name the world does not know (with the name meant), None for one it does."""
-    if scope.axis_of(name) is not False:
-        return None
+def unknown_name(scope: Scope, name: str, offset: int) -> FormulaError:
+    """The error of a name the world does not know, with the name meant."""
     hint = did_you_mean(name, scope.known_names())
     if not hint and name in FUNCTIONS:
         hint = f"; {name} is a function: call it as {FUNCTIONS[name].usage}"
@@ -372,7 +370,7 @@ class _Compiler:
         """The table ``name`` is over, or a FormulaError if the world has no such name."""
         axis = self.scope.axis_of(name)
         if axis is False:
-            raise unknown_name(self.scope, name, offset) or FormulaError(f'unknown name "{name}"', offset)
+            raise unknown_name(self.scope, name, offset)
         return axis
 
     def row_index(self, node: Row) -> int:

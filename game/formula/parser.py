@@ -454,7 +454,7 @@ class _Converter:
         self.check_name(function, node.func)
         spec = FUNCTIONS.get(function)
         if spec is None:
-            raise self.fail(unknown_function(function) or function, node.func)
+            raise self.fail(unknown_function(function), node.func)
         for keyword in node.keywords:
             raise self.fail(
                 f"keyword arguments are not allowed; call {spec.usage} with arguments in order",
@@ -513,10 +513,8 @@ class _Converter:
         raise FormulaError(f'attribute access (".{node.attr}") is not allowed', offset)
 
 
-def unknown_function(function: str) -> str | None:
-    """What to say of a call of a function there is not (None for one there is)."""
-    if function in FUNCTIONS:
-        return None
+def unknown_function(function: str) -> str:
+    """What to say of a call of a function there is not, with the one meant."""
     meant = did_you_mean(function, FUNCTIONS)
     return f'unknown function "{function}"{meant}; functions are {", ".join(FUNCTIONS)}'
 

@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 6
 LEGEND = (
-    "✓ pushed it the good way, ✗ the bad way · "
-    "rule: how the model's world works (a flow of people, money or violence) · "
-    "action: a policy lever at its current level · event: something that happened · "
-    "other: trends in time, lags and shocks between turns"
+    "✓ pushed it the good way, ✗ the bad way",
+    "rule: how the model's world works (a flow of people, money or violence)",
+    "action: a policy lever at its current level",
+    "event: something that happened",
+    "other: trends in time, lags and shocks between turns",
 )
 VIA = "rule, via X: a flow into or out of X, which moved this through X's other flows"
+"""Said after the rules, where a part shown acts through another stock."""
 
 
 def indicator_options(game: Game) -> list[Option]:
@@ -168,9 +170,8 @@ def explanation_text(game: Game, indicator: str, turn: int) -> Content:
         )
     if info.description:
         parts.append(Content.styled(f"\n{reflow(info.description)}\n", "italic"))
-    legend = LEGEND
-    if any(p.via for p in shown):  # said only where a part shown acts through another stock
-        legend = legend.replace(" · action:", f" · {VIA} · action:", 1)
+    via = (VIA,) if any(p.via for p in shown) else ()
+    legend = " · ".join((*LEGEND[:2], *via, *LEGEND[2:]))
     parts.append(Content.styled(f"\n{legend}", "$text-muted"))
     return Content("").join(parts)
 
